@@ -1,0 +1,106 @@
+"""The line model every reader produces, whatever the input format.
+
+A reader turns bytes into a `ReadResult`: logical lines with provenance (page,
+physical line range, bounding box, OCR confidence). Everything downstream —
+normalisation, metadata, score tables, deduction entries — works on these
+lines only, so a PDF, a scan, a DOCX and a web page of the same circular give
+the same records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+BBox = tuple[float, float, float, float]
+"""x0, top, x1, bottom — PDF points (top-left origin, as pdfplumber) or image pixels for OCR."""
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One logical line of a document.
+
+    `text` is what the parsers read. A table row carries its cells in `cells`
+    (and `text` is the cells joined as a Markdown row `| a | b |`), so score
+    tables from PDF rules, DOCX tables, HTML tables and Markdown pipes all reach
+    the table parser the same way.
+    """
+
+    text: str
+    line_no: int
+    """1-based physical line (or paragraph/row index) where the line starts."""
+    line_end: int | None = None
+    """1-based physical line where it ends, when joined from several; None = same as line_no."""
+    page: int | None = None
+    """1-based page; None for formats without pages (txt, md, docx, html)."""
+    bbox: BBox | None = None
+    cells: tuple[str, ...] | None = None
+    confidence: float | None = None
+    """Mean OCR confidence (0..1) of the boxes in this line; None when not OCR'd."""
+    wrapped: bool | None = None
+    """The reader knows this line continues on the next (True), ends a paragraph
+    (False), or cannot tell (None: normalisation decides from the text)."""
+    raw: str | None = None
+    """The text as read, before normalisation; None when identical to `text`."""
+
+    @property
+    def last_line(self) -> int:
+        return self.line_end if self.line_end is not None else self.line_no
+
+    @property
+    def raw_text(self) -> str:
+        return self.raw if self.raw is not None else self.text
+
+    def with_text(self, text: str) -> Line:
+        """Return a copy with new text, keeping the original as `raw`."""
+        if text == self.text:
+            return self
+        return replace(self, text=text, raw=self.raw_text)
+
+
+@dataclass(slots=True)
+class ReadResult:
+    """What a reader got out of one input file."""
+
+    lines: list[Line]
+    source_format: str
+    """txt, md, pdf, docx, html, image."""
+    encoding: str | None = None
+    """Text encoding used (txt/md/html), e.g. utf-8, utf-8-sig, gb18030."""
+    pages: int | None = None
+    ocr_pages: list[int] = field(default_factory=list)
+    """Pages whose lines came from OCR."""
+    pages_needing_ocr: list[int] = field(default_factory=list)
+    """Pages with content but no usable text layer that were NOT OCR'd (status partial)."""
+    ocr_confidence: float | None = None
+    """Mean confidence over all OCR'd lines."""
+    web_meta: dict[str, str] = field(default_factory=dict)
+    """Metadata a web page states outside the body (发布机构, 发布日期, 标题...)."""
+    warnings: list[str] = field(default_factory=list)
+
+
+class TongbaoError(Exception):
+    """Base of every error tongbao raises on bad input."""
+
+    stage = "read"
+
+
+class UnsupportedInput(TongbaoError):
+    """The bytes are not a format tongbao reads (or not the one the name claims)."""
+
+
+class DamagedInput(TongbaoError):
+    """The file is of a supported format but cannot be read (truncated, corrupt)."""
+
+
+class EncryptedInput(TongbaoError):
+    """The file needs a password."""
+
+
+class EmptyInput(TongbaoError):
+    """The file has no content."""
+
+
+class NotACircular(TongbaoError):
+    """The text was read but is not an assessment circular."""
+
+    stage = "classify"

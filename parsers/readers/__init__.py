@@ -1,0 +1,1 @@
+"""One module per input format; each returns a parsers.model.ReadResult."""

@@ -1,0 +1,27 @@
+"""The one place that names tongbao's tables, their columns and their types."""
+
+from schemas.tables import (
+    SCHEMA_VERSION,
+    TABLES,
+    DeductionRecord,
+    DocumentRecord,
+    FindingRecord,
+    ItemRecord,
+    ReconciliationRecord,
+    ScoreRecord,
+    arrow_schema,
+    records_to_table,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "TABLES",
+    "DeductionRecord",
+    "DocumentRecord",
+    "FindingRecord",
+    "ItemRecord",
+    "ReconciliationRecord",
+    "ScoreRecord",
+    "arrow_schema",
+    "records_to_table",
+]

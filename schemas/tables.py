@@ -1,0 +1,229 @@
+"""Record dataclasses and the pyarrow schema of every table, built from one list.
+
+Each table is a dataclass; its pyarrow schema is derived from the field
+annotations, so a column is declared once. The columns the shared output
+contract (`../shared/corpus/README.md`) requires keep its names and types;
+the rest are provenance an analyst needs to trust and trace a row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+SCHEMA_VERSION = "1"
+"""Stored in every Parquet file's metadata under b"tongbao.schema_version"."""
+
+
+# --- documents -------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class DocumentRecord:
+    """One row per input file — every input gets one, whether it parsed or not."""
+
+    doc_id: str  # sha256 of the file's bytes, first 16 hex digits: stable across paths and runs
+    source_path: str
+    source_format: str  # txt, md, pdf, docx, html, image
+    byte_size: int
+    status: str  # ok | partial | failed
+    error_stage: str | None = None  # read | classify | extract | timeout
+    error: str | None = None
+    parser_version: str = ""
+    encoding: str | None = None
+    pages: int | None = None
+    ocr_pages: list[int] = field(default_factory=list)
+    pages_needing_ocr: list[int] = field(default_factory=list)
+    ocr_confidence: float | None = None
+    doc_class: str | None = None  # result | rubric | other
+    doc_number: str | None = None  # 发文字号
+    doc_number_issuer_code: str | None = None  # 机关代字, e.g. 信安委办
+    doc_number_kind: str | None = None  # e.g. 明电
+    doc_number_year: int | None = None
+    doc_number_serial: int | None = None
+    issuer: str | None = None  # 发文机关
+    title: str | None = None  # 标题
+    doc_type: str | None = None  # 文种: 通报, 通知, ...
+    urgency: str | None = None  # 紧急程度: 特急 / 加急 / 平急
+    marking: str | None = None  # e.g. 内部明电
+    addressees: list[str] = field(default_factory=list)  # 主送机关
+    issue_date: dt.date | None = None  # 成文日期
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    period_label: str | None = None  # the period as printed: 7月份, 第二季度...
+    base_score: float | None = None
+    attachments: list[str] = field(default_factory=list)  # 附件说明
+    unit_count: int = 0
+    deduction_count: int = 0
+    finding_count: int = 0
+    mismatch_count: int = 0
+    unmatched_lines: int = 0  # lines in deduction sections that matched no rule
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- rows with provenance -------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ScoreRecord:
+    """One row per unit listed in a ranking, score table or grade list."""
+
+    doc_id: str
+    unit: str  # as the score table prints it, whitespace removed
+    unit_raw: str  # exactly as printed
+    group: str | None = None  # ranking block: 县区组, 市直部门组...
+    rank: int | None = None  # as printed; ties share a rank
+    rank_raw: str | None = None  # 第一名, 并列第3, 倒数第1...
+    score: float | None = None
+    grade: str | None = None  # 等次: 优秀/良好/合格...
+    parts: list[dict[str, Any]] = field(default_factory=list)  # weighted parts: name, weight, score
+    adcode: str | None = None  # GB/T 2260 code when the place resolves
+    page: int | None = None
+    line_start: int | None = None
+    line_end: int | None = None
+    bbox: list[float] | None = None
+    raw_text: str = ""
+
+
+@dataclass(slots=True)
+class DeductionRecord:
+    """One row per deduction or bonus entry."""
+
+    doc_id: str
+    unit: str
+    unit_raw: str
+    items: list[int]  # rubric item numbers cited, in order
+    points: float  # the positive amount actually applied (after count × rate and caps)
+    kind: str  # deduction | bonus
+    reason: str  # entry text without its item label and trailing amount clause
+    entry_no: int = 0  # 1-based order within the unit
+    stated_points: float | None = None  # the amount as written, before a cap
+    count: int | None = None  # 发现3处…
+    rate: float | None = None  # …每处扣0.5分
+    cap: float | None = None  # 扣完2分为止 / 最高扣5分
+    page: int | None = None
+    line_start: int | None = None
+    line_end: int | None = None
+    bbox: list[float] | None = None
+    raw_text: str = ""
+
+
+@dataclass(slots=True)
+class ReconciliationRecord:
+    """One row per unit: does base − deductions + bonuses give the stated score?"""
+
+    doc_id: str
+    unit: str
+    status: str  # ok | mismatch | incomplete
+    base: float | None = None
+    total_deducted: float | None = None
+    total_bonus: float | None = None
+    computed: float | None = None
+    section_score: float | None = None  # stated in the unit's own section
+    table_score: float | None = None  # stated in the score table
+    delta: float | None = None  # stated − computed
+    entries: int = 0
+    veto: bool = False  # 一票否决 applied
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class FindingRecord:
+    """One row per problem found."""
+
+    doc_id: str
+    unit: str | None
+    check: str  # score_mismatch, table_mismatch, rank_order, missing_section, ...
+    severity: str  # error | warning | info
+    message: str
+    expected: str | None = None
+    actual: str | None = None
+    page: int | None = None
+    line_start: int | None = None
+    line_end: int | None = None
+    bbox: list[float] | None = None
+    raw_text: str = ""
+
+
+@dataclass(slots=True)
+class ItemRecord:
+    """One row per rubric item a document deducts: which items units fail most."""
+
+    doc_id: str
+    item: int
+    description: str  # the most common reason text cited for it
+    units: list[str]
+    unit_count: int
+    entries: int
+    total_points: float
+
+
+TABLES: dict[str, type] = {
+    "documents": DocumentRecord,
+    "scores": ScoreRecord,
+    "deductions": DeductionRecord,
+    "reconciliation": ReconciliationRecord,
+    "findings": FindingRecord,
+    "items": ItemRecord,
+}
+
+# --- arrow schemas from annotations ---------------------------------------------------------
+
+_PART = pa.struct([("name", pa.string()), ("weight", pa.float64()), ("score", pa.float64())])
+
+_SCALARS: dict[Any, pa.DataType] = {
+    str: pa.string(),
+    int: pa.int64(),
+    float: pa.float64(),
+    bool: pa.bool_(),
+    dt.date: pa.date32(),
+}
+
+
+def _arrow_type(annotation: Any) -> tuple[pa.DataType, bool]:
+    """Map a resolved annotation to (arrow type, nullable)."""
+    nullable = False
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        nullable = True
+        (annotation,) = args
+        origin = typing.get_origin(annotation)
+    if origin is list:
+        (inner,) = typing.get_args(annotation)
+        if typing.get_origin(inner) is dict:
+            return pa.list_(_PART), nullable
+        return pa.list_(_SCALARS[inner]), nullable
+    return _SCALARS[annotation], nullable
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    """Return the pyarrow schema of a table, with the schema version in its metadata."""
+    cls = TABLES[table]
+    hints = typing.get_type_hints(cls)
+    fields = []
+    for f in dataclasses.fields(cls):
+        arrow_type, nullable = _arrow_type(hints[f.name])
+        fields.append(pa.field(f.name, arrow_type, nullable=True if nullable else _nullable_default(f)))
+    return pa.schema(fields, metadata={b"tongbao.schema_version": SCHEMA_VERSION.encode(), b"tongbao.table": table.encode()})
+
+
+def _nullable_default(f: dataclasses.Field) -> bool:
+    # Lists and plain scalars are never null in our records; keeping them nullable anyway lets
+    # Spark and DuckDB union files written by older minor versions without a cast.
+    return True
+
+
+def records_to_table(table: str, records: Sequence[Any] | Iterable[Any]) -> pa.Table:
+    """Build a pyarrow table of `table`'s schema from record dataclasses."""
+    schema = arrow_schema(table)
+    rows = [dataclasses.asdict(r) for r in records]
+    columns = {name: [row[name] for row in rows] for name in schema.names}
+    return pa.Table.from_pydict(columns, schema=schema)

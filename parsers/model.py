@@ -35,7 +35,8 @@ class Line:
     bbox: BBox | None = None
     cells: tuple[str, ...] | None = None
     confidence: float | None = None
-    """Mean OCR confidence (0..1) of the boxes in this line; None when not OCR'd."""
+    """Lowest OCR confidence (0..1) among the boxes of this line — the lowest, not the mean,
+    so one doubtful number is not averaged away; None when the line was not OCR'd."""
     wrapped: bool | None = None
     """The reader knows this line continues on the next (True), ends a paragraph
     (False), or cannot tell (None: normalisation decides from the text)."""

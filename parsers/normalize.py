@@ -1,0 +1,209 @@
+"""Normalise lines from any reader into the logical lines the extractors read.
+
+Steps, each for a quirk seen in real circulars:
+- characters: Kangxi radicals (⼀⽂⾏, from PDF fonts that map CJK to the radical
+  block), CJK compatibility ideographs, full-width digits and Latin letters,
+  full-width space and the full-width full stop used as a decimal point;
+- Markdown: `**emphasis**`, `#` headings, list bullets, pipe tables (rows become
+  cells, separator rows are dropped);
+- running page numbers (`- 3 -`, `— 3 —`, `第3页`) are dropped;
+- whitespace-aligned table rows (`1      大安区     92.35`) become cells;
+- whitespace next to CJK text is removed (`新 县` → `新县`, `仅 3 人` → `仅3人`);
+- lines broken mid-sentence are joined (the real circular breaks `贯彻落` /
+  `实工作` and `…双向互动，` / `扣 1 分；`, often with blank lines between).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import replace
+
+import regex
+
+from parsers.model import Line
+
+# A physical line at least this long that stops without sentence-final punctuation was
+# wrapped by the page, not ended by the author: PDF-derived text of the real circular
+# breaks paragraphs at 20–40 characters; headings, signatures and table cells are shorter.
+DEFAULT_MIN_WRAP_CHARS = 20
+
+CJK = r"\p{Han}\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014"
+_SPACE_NEAR_CJK = regex.compile(rf"(?<=[{CJK}])[ \t\u00a0]+|[ \t\u00a0]+(?=[{CJK}])")
+_MULTI_SPACE = regex.compile(r"[ \t\u00a0]{2,}|\t")
+_PAGE_NUMBER = regex.compile(
+    r"^\s*(?:[-—–―－~·•]+\s*\d{1,4}\s*[-—–―－~·•]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}|Page\s+\d+(?:\s+of\s+\d+)?)\s*$",
+    regex.IGNORECASE,
+)
+_BULLET = regex.compile(r"^\s*(?:[-*+•●▪◆■]\s+|#{1,6}\s+|>\s*)")
+_EMPHASIS = regex.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_PIPE_SEPARATOR = regex.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+# Sentence-final punctuation: a line ending in one of these is not wrapped.
+_TERMINAL = set("。；;：:！？!?")
+# Endings that show the sentence goes on, whatever the line's length.
+_CONTINUES = set("，,、（(“‘《〔【")
+# An entry whose amount clause closes the line is complete even without a full stop
+# (`(87) 县财政局未设立安全生产举报专项资金，扣 1 分` followed by the next unit's heading).
+_ENDS_WITH_AMOUNT = regex.compile(r"(?:[扣减加]|计|共)[^，。；]{0,6}?\d+(?:\.\d+)?\s*分[)）]?$")
+# A title ends with its 文种; the addressee line follows (`…情况的通报` / `各县区…：`).
+_ENDS_TITLE = regex.compile(r"的(?:通报|通知|决定|意见|报告|请示|批复|函|公告|通告)$")
+# The next line starts a new structural element, so the previous one cannot run on into it.
+_STARTS_ELEMENT = regex.compile(
+    r"^(?:[（(【\[〔]\s*\d{1,3}\s*[）)】\]〕]"  # (6) （6） 【6】
+    r"|\d{1,3}\s*[.、．](?!\d)"  # 6. 6、
+    r"|第\s*\d{1,3}\s*[项条]"  # 第6项
+    r"|[\u2460-\u2473\u3251-\u325f]"  # ⑥
+    r"|[一二三四五六七八九十]{1,3}\s*[、.．]"  # 一、
+    r"|[（(][一二三四五六七八九十]{1,3}[）)]"  # （一）
+    r"|附件|附表|抄送|等级|发电单位|签发"
+    r"|[12]\d{3}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$"  # 2022 年 8 月 9 日
+    r"|[二〇○O零]{1}[〇○O零一二三四五六七八九]{3}年"
+    r"|\|)"
+)
+
+_KANGXI = {c: unicodedata.normalize("NFKC", chr(c)) for c in (*range(0x2F00, 0x2FD6), *range(0x2E80, 0x2EF4))}
+_TRANSLATE = {
+    **{c: v for c, v in _KANGXI.items() if v != chr(c)},
+    **{c: unicodedata.normalize("NFKC", chr(c)) for c in range(0xF900, 0xFB00) if unicodedata.name(chr(c), "")},
+    **{0xFF10 + i: chr(0x30 + i) for i in range(10)},  # full-width digits
+    **{0xFF21 + i: chr(0x41 + i) for i in range(26)},  # full-width A-Z
+    **{0xFF41 + i: chr(0x61 + i) for i in range(26)},  # full-width a-z
+    0x3000: " ",  # ideographic space
+    0x00A0: " ",
+    0xFF0E: ".",  # full-width full stop, used as a decimal point in 0．5
+    0xFF05: "%",
+    0xFF0B: "+",
+    0xFF0D: "-",
+    0xFF0F: "/",
+    0xFE0F: None,
+    0x200B: None,  # zero-width space (web copies)
+    0x200C: None,
+    0x200D: None,
+    0xFEFF: None,  # BOM inside text
+}
+
+
+def normalize_chars(text: str) -> str:
+    """Map look-alike code points to the ordinary characters (see module docstring)."""
+    return text.translate(_TRANSLATE)
+
+
+def collapse_spaces(text: str) -> str:
+    """Remove whitespace next to CJK text; fold other runs to one space."""
+    text = _SPACE_NEAR_CJK.sub("", text)
+    return regex.sub(r"[ \t\u00a0]+", " ", text).strip()
+
+
+def squash(text: str) -> str:
+    """Remove all whitespace (unit names, numbers in cells)."""
+    return regex.sub(r"\s+", "", text)
+
+
+def is_page_number(text: str) -> bool:
+    """True for running page numbers: `- 3 -`, `— 3 —`, `第3页`, `第 3 页 共 5 页`, `3/5`."""
+    return bool(_PAGE_NUMBER.match(text))
+
+
+def strip_markdown(text: str) -> str:
+    """Drop Markdown emphasis, headings and list bullets."""
+    text = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
+    return _BULLET.sub("", text, count=1)
+
+
+def pipe_row_cells(text: str) -> tuple[str, ...] | None:
+    """Cells of a Markdown pipe row `| a | b |`, or None when the line is not one."""
+    stripped = text.strip()
+    if not (stripped.startswith("|") and stripped.count("|") >= 2):
+        return None
+    inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
+    return tuple(regex.sub(r"\s+", " ", c).strip() for c in inner.split("|"))
+
+
+def aligned_cells(text: str) -> tuple[str, ...] | None:
+    """Cells of a whitespace-aligned table row (columns apart by 2+ spaces or a tab).
+
+    Needs three cells, or two of which one is a number, so that prose with a stray
+    double space stays prose.
+    """
+    parts = [p.strip() for p in _MULTI_SPACE.split(text.strip()) if p.strip()]
+    if len(parts) >= 3 or (len(parts) == 2 and any(regex.fullmatch(r"[\d.]+", squash(p)) for p in parts)):
+        return tuple(regex.sub(r"\s+", " ", p) for p in parts)
+    return None
+
+
+def cells_to_text(cells: Iterable[str]) -> str:
+    """Render cells as the Markdown row every reader uses for table rows."""
+    return "| " + " | ".join(cells) + " |"
+
+
+def normalize_line(line: Line) -> Line | None:
+    """Normalise one line; None when it carries nothing (page number, table rule)."""
+    text = normalize_chars(line.text)
+    if not text.strip() or is_page_number(text):
+        return None
+    cells = line.cells
+    if cells is not None:
+        cells = tuple(regex.sub(r"\s+", " ", normalize_chars(c)).strip() for c in cells)
+    elif _PIPE_SEPARATOR.match(text):
+        return None
+    else:
+        cells = pipe_row_cells(text)
+        if cells is None:
+            text = strip_markdown(text)
+            if is_page_number(text):
+                return None
+            cells = aligned_cells(text)
+    if cells is not None:
+        cells = tuple(_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), c) for c in cells)
+        if not any(cells):
+            return None
+        return replace(line, text=cells_to_text(cells), cells=cells, raw=line.raw_text)
+    text = collapse_spaces(text)
+    if not text:
+        return None
+    return line.with_text(text)
+
+
+def continues_into(a: Line, b: Line) -> bool:
+    """Whether line `a` was broken mid-sentence and `b` carries on its text."""
+    if a.cells is not None or b.cells is not None:
+        return False
+    if a.wrapped is False:
+        return False
+    if _STARTS_ELEMENT.match(b.text):
+        return False
+    if a.wrapped is True:
+        return True
+    last = a.text[-1]
+    if last in _TERMINAL or _ENDS_WITH_AMOUNT.search(a.text) or _ENDS_TITLE.search(a.text):
+        return False
+    if last in _CONTINUES:
+        return True
+    return len(a.text) >= DEFAULT_MIN_WRAP_CHARS
+
+
+def join_lines(a: Line, b: Line) -> Line:
+    """Join a wrapped line with its continuation, keeping provenance of both."""
+    sep = " " if (a.text[-1].isascii() and a.text[-1].isalnum() and b.text[0].isascii() and b.text[0].isalnum()) else ""
+    bbox = a.bbox
+    if a.bbox and b.bbox and a.page == b.page:
+        bbox = (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]), max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
+    confidence = min((c for c in (a.confidence, b.confidence) if c is not None), default=None)
+    return replace(a, text=a.text + sep + b.text, line_end=b.last_line, bbox=bbox, confidence=confidence,
+                   wrapped=b.wrapped, raw=a.raw_text + "\n" + b.raw_text)
+
+
+def normalize_lines(lines: Iterable[Line]) -> list[Line]:
+    """Normalise every line and join lines broken mid-sentence."""
+    out: list[Line] = []
+    for line in lines:
+        norm = normalize_line(line)
+        if norm is None:
+            continue
+        if out and continues_into(out[-1], norm):
+            out[-1] = join_lines(out[-1], norm)
+        else:
+            out.append(norm)
+    return out

@@ -1,0 +1,646 @@
+"""Read text-layer PDF circulars into physical lines with page, bbox and wrap hints.
+
+Most archived circulars are PDFs exported from WPS/Word. Their text layer is
+read with pypdfium2 character by character (one `FPDFText_GetText` call per
+page plus one loose char box per character) and physical lines are rebuilt
+from geometry, because the stream order is not reading order: WPS exports put
+the curly quotes of a line in a separate text object that pdfium appends at
+the end of the line (xinyang-2022-07.pdf: `关于国务院安委会 十五条硬措施 “ ”`).
+
+Ruled score tables are rebuilt from the page's path objects (the rules Word
+draws as one stroked segment per border) rather than with pdfplumber's
+`find_tables`: on the dev corpus pdfplumber took 40-260 ms for the table pages
+of one file, more than pdfium needs for the whole document, and a rule grid
+is all these tables need. Rows become `Line(cells=...)`.
+
+Artefacts removed here: fake bold (a glyph drawn twice a fraction of its width
+apart), running page numbers (`— 3 —`, `- 3 -`, `第3页`), headers/footers
+repeated on most pages, and text layers that map to nothing usable (pages
+listed in `pages_needing_ocr`). Kangxi radicals, full-width forms and spaces
+between CJK characters are left to the normaliser.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+
+from parsers.model import DamagedInput, EmptyInput, EncryptedInput, Line, ReadResult, UnsupportedInput
+
+# Circulars run to a few dozen pages; a cap bounds the work a hostile or mislabelled
+# file (a 2,000-page scanned yearbook) can cause. The pipeline can raise it.
+DEFAULT_MAX_PAGES = 300
+
+# Share of a page's visible characters that map to nothing usable (U+FFFD, private use,
+# control codes, `(cid:N)`) above which the text layer is garbage and the page needs OCR.
+# Real pages with a broken font have nearly all chars bad; a good page has none.
+DEFAULT_MAX_BAD_SHARE = 0.3
+
+# A character drawn again within this fraction of its width is fake bold (WPS and
+# drawn PDFs overprint titles 0.2-0.5 pt apart); genuinely repeated characters
+# (`各县县委`, `看看`) sit one full width apart.
+DEFAULT_FAKE_BOLD_SHIFT = 1 / 3
+
+# Horizontal gap, in ems, above which two characters of a line belong to different
+# columns (an unruled table: `1    大安区    92.35`); justified prose never spreads
+# characters this far apart.
+DEFAULT_COLUMN_GAP_EM = 1.5
+
+# Gap, in ems, above which a single space is kept (Latin words, `16 个` in WPS
+# exports); CJK glyph boxes touch, so smaller gaps are kerning noise.
+DEFAULT_SPACE_GAP_EM = 0.15
+
+# Separator written between columns of an unruled table, so the normaliser can
+# split them back into cells (it splits on two or more spaces).
+COLUMN_SEPARATOR = "    "
+
+# Top and bottom share of the page where running headers, footers and page numbers live.
+DEFAULT_MARGIN_SHARE = 0.12
+
+# Bytes at the start of a file searched for the `%PDF-` header; the spec allows junk
+# before it and Acrobat accepts up to 1 KB.
+HEADER_WINDOW = 1024
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[—–\-－~～一_·.•\s]*\d{1,4}[—–\-－~～一_·.•\s]*"
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}"
+    r"|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$"
+)
+_CID = re.compile(r"\(cid:\d+\)")
+# Punctuation that ends a sentence or clause: a full line ending in one may end its paragraph.
+_TERMINAL = frozenset("。；：！？.;:!?")
+
+# Path object type and segment codes of the pdfium C API (fpdf_edit.h).
+_PAGEOBJ_TEXT, _PAGEOBJ_PATH, _PAGEOBJ_IMAGE = 1, 2, 3
+_SEG_LINETO, _SEG_MOVETO = 0, 2
+
+# A path whose bounds are thinner than this (pt) is a rule, whatever its segments.
+_RULE_THICKNESS = 3.0
+# Rules closer than this (pt) are the same grid line (Word draws cell borders twice).
+_SNAP = 2.5
+
+
+@dataclass(slots=True)
+class _Char:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass(slots=True)
+class _PageLine:
+    """A physical line of one page before numbering; `cells` for table rows."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    em: float
+    cells: tuple[str, ...] | None = None
+    table: int | None = None
+    """Index of the table on its page, for table rows."""
+
+
+@dataclass(slots=True)
+class _Grid:
+    """A ruled table: sorted x of its column borders, sorted y (top-down) of its row borders."""
+
+    xs: list[float]
+    ys: list[float]
+    h_rules: list[tuple[float, float, float]]
+    v_rules: list[tuple[float, float, float]]
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
+
+
+@dataclass(slots=True)
+class _Page:
+    number: int
+    width: float
+    height: float
+    lines: list[_PageLine] = field(default_factory=list)
+    needs_ocr: bool = False
+
+
+def read_pdf(data: bytes, name: str, *, password: str | None = None,
+             max_pages: int = DEFAULT_MAX_PAGES) -> ReadResult:
+    """Read a text-layer PDF into physical lines in reading order.
+
+    Raises:
+        UnsupportedInput: the bytes are not a PDF.
+        EncryptedInput: a password is needed, or the one given is wrong.
+        DamagedInput: the file is truncated or corrupt.
+        EmptyInput: no bytes at all.
+    """
+    pdf = open_pdf(data, name, password=password)
+    try:
+        page_count = len(pdf)
+        warnings: list[str] = []
+        if page_count > max_pages:
+            warnings.append(f"{name}: has {page_count} pages; read only the first {max_pages} "
+                            "(raise max_pages to read them all).")
+        pages = [read_page(pdf, index) for index in range(min(page_count, max_pages))]
+    finally:
+        pdf.close()
+    drop_page_furniture(pages)
+    lines = pages_to_lines(pages)
+    return ReadResult(lines=lines, source_format="pdf", pages=page_count,
+                      pages_needing_ocr=[page.number for page in pages if page.needs_ocr],
+                      warnings=warnings)
+
+
+def open_pdf(data: bytes, name: str, *, password: str | None = None):  # -> pypdfium2.PdfDocument
+    """Open PDF bytes with pdfium, turning its failures into tongbao errors that say what to do."""
+    import pypdfium2 as pdfium
+
+    if not data:
+        raise EmptyInput(f"{name}: the file is empty; nothing to read.")
+    if b"%PDF-" not in data[:HEADER_WINDOW]:
+        raise UnsupportedInput(f"{name}: is not a PDF (no %PDF- header); it looks like {sniff_format(data)}. "
+                               "Give tongbao the original file with its real extension.")
+    try:
+        return pdfium.PdfDocument(data, password=password)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == pdfium.raw.FPDF_ERR_PASSWORD:
+            if password:
+                raise EncryptedInput(f"{name}: the password given does not open this encrypted PDF; "
+                                     "check it and pass the right one with --password.") from exc
+            raise EncryptedInput(f"{name}: the PDF is encrypted; pass its password with --password.") from exc
+        if code == pdfium.raw.FPDF_ERR_SECURITY:
+            raise EncryptedInput(f"{name}: the PDF uses an unsupported security handler; "
+                                 "remove the protection (print to a new PDF) and try again.") from exc
+        raise DamagedInput(f"{name}: the PDF is damaged or truncated and cannot be opened ({exc}); "
+                           "get a complete copy of the file, or re-save it from a PDF viewer.") from exc
+
+
+def sniff_format(data: bytes) -> str:
+    """Name what non-PDF bytes look like, for the error message."""
+    head = data[:512].lstrip().lower()
+    signatures = [
+        (b"<!doctype html", "an HTML page"), (b"<html", "an HTML page"), (b"<?xml", "an XML file"),
+        (b"pk\x03\x04", "a ZIP archive (a .docx or .xlsx?)"), (b"\xd0\xcf\x11\xe0", "an old Office file (.doc/.xls)"),
+        (b"\x89png", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"gif8", "a GIF image"),
+        (b"ii*\x00", "a TIFF image"), (b"mm\x00*", "a TIFF image"), (b"{\\rtf", "an RTF document"),
+        (b"{", "a JSON file"),
+    ]
+    for magic, label in signatures:
+        if head.startswith(magic):
+            return label
+    if b"<html" in head or b"<body" in head or b"<div" in head:
+        return "an HTML page"
+    try:
+        data[:4096].decode("utf-8")
+        return "plain text"
+    except UnicodeDecodeError:
+        return "binary data of an unknown kind"
+
+
+def read_page(pdf, index: int) -> _Page:  # pdf: pypdfium2.PdfDocument
+    """Read one page: characters into lines, rules into tables; flag a garbage text layer."""
+    page = pdf[index]
+    try:
+        width, height = page.get_size()
+        result = _Page(number=index + 1, width=width, height=height)
+        textpage = page.get_textpage()
+        try:
+            chars, bad = iter_page_chars(textpage, height)
+        finally:
+            textpage.close()
+        h_rules, v_rules, images, paths = page_rules(page, height)
+        if (bad > DEFAULT_MAX_BAD_SHARE * max(1, len(chars) + bad)
+                or (len(chars) < 3 and (images or paths >= 10 or bad))):
+            # No usable text while the page shows something: a scan, text drawn as curves,
+            # or a font with a broken ToUnicode map. OCR must read it; emit nothing.
+            result.needs_ocr = bool(images or paths or bad or chars)
+            return result
+        grids = rules_to_grids(h_rules, v_rules)
+        rest = chars
+        for table_index, grid in enumerate(grids):
+            inside, rest = split_chars(rest, grid)
+            result.lines.extend(grid_to_rows(grid, inside, table_index))
+        result.lines.extend(chars_to_lines(rest))
+        result.lines.sort(key=lambda line: (line.top, line.x0))
+        return result
+    finally:
+        page.close()
+
+
+def iter_page_chars(textpage, page_height: float) -> tuple[list[_Char], int]:
+    """Return the page's visible characters with loose boxes (top-left origin) and the count of unusable ones.
+
+    Loose boxes cover the font's full em, so lines of one font size have equal
+    heights and glyphs of a CJK line touch: gaps then mean real spaces or columns.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    raw = textpage.raw
+    count = pdfium_c.FPDFText_CountChars(raw)
+    if count <= 0:
+        return [], 0
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(raw, 0, count, buffer)
+    codes: list[int]
+    if written - 1 == count:
+        codes = list(buffer[:count])
+    else:  # pdfium dropped or inserted chars in its text view: ask per character
+        codes = [pdfium_c.FPDFText_GetUnicode(raw, i) for i in range(count)]
+    rect = pdfium_c.FS_RECTF()
+    rect_ref = ctypes.byref(rect)
+    get_box = pdfium_c.FPDFText_GetLooseCharBox
+    chars: list[_Char] = []
+    bad = 0
+    pending_high = 0
+    for i, code in enumerate(codes):
+        if code <= 32 or code in (0xA0, 0x3000, 0xFEFF, 0x200B):
+            continue  # spaces and pdfium's generated \r\n: spacing comes from geometry
+        if 0xD800 <= code < 0xDC00:
+            pending_high = code
+            continue
+        if 0xDC00 <= code < 0xE000 and pending_high:
+            text = chr(0x10000 + ((pending_high - 0xD800) << 10) + (code - 0xDC00))
+            pending_high = 0
+        else:
+            text = chr(code)
+        if code == 0xFFFD or 0xE000 <= code <= 0xF8FF or code < 32 or 0x7F <= code < 0xA0 or code == 0xFFFE:
+            bad += 1
+            continue
+        if not get_box(raw, i, rect_ref):
+            continue
+        chars.append(_Char(text, rect.left, page_height - rect.top, rect.right, page_height - rect.bottom))
+    cid_text = "".join(c.text for c in chars)
+    if "(cid:" in cid_text:
+        # Text that itself spells `(cid:N)`: a PDF re-made from a broken extraction.
+        bad += sum(len(match) for match in _CID.findall(cid_text))
+    return chars, bad
+
+
+def chars_to_lines(chars: list[_Char]) -> list[_PageLine]:
+    """Group characters into physical lines by vertical position, each in x order."""
+    if not chars:
+        return []
+    ordered = sorted(chars, key=lambda c: c.top + c.bottom)
+    groups: list[list[_Char]] = []
+    centre = -1e9
+    tolerance = 0.0
+    for char in ordered:
+        mid = (char.top + char.bottom) / 2
+        if groups and abs(mid - centre) <= tolerance:
+            groups[-1].append(char)
+            continue
+        groups.append([char])
+        centre = mid
+        # A char belongs to the line when its centre is within a third of the line's
+        # height: next lines sit a full line height (or more) away even at single spacing.
+        tolerance = max(1.0, 0.35 * char.height)
+    return [line for group in groups if (line := chars_to_line(group)) is not None]
+
+
+def chars_to_line(group: list[_Char]) -> _PageLine | None:
+    """Join one line's characters left to right, dropping fake bold and spacing by gaps."""
+    group.sort(key=lambda c: c.x0)
+    kept: list[_Char] = []
+    for char in group:
+        if kept:
+            prev = kept[-1]
+            width = max(prev.x1 - prev.x0, 0.1)
+            if char.text == prev.text and abs(char.x0 - prev.x0) < DEFAULT_FAKE_BOLD_SHIFT * width:
+                continue  # fake bold: the same glyph overprinted a fraction of its width away
+        kept.append(char)
+    heights = sorted(c.height for c in kept)
+    em = max(heights[len(heights) // 2], 1.0)
+    parts: list[str] = []
+    prev_x1 = None
+    for char in kept:
+        if prev_x1 is not None:
+            gap = char.x0 - prev_x1
+            if gap > DEFAULT_COLUMN_GAP_EM * em:
+                parts.append(COLUMN_SEPARATOR)
+            elif gap > DEFAULT_SPACE_GAP_EM * em:
+                parts.append(" ")
+        parts.append(char.text)
+        prev_x1 = char.x1 if prev_x1 is None else max(prev_x1, char.x1)
+    text = "".join(parts).strip()
+    if not text:
+        return None
+    return _PageLine(text=text, x0=kept[0].x0, top=min(c.top for c in kept), x1=max(c.x1 for c in kept),
+                     bottom=max(c.bottom for c in kept), em=em)
+
+
+def page_rules(page, page_height: float) -> tuple[list[tuple[float, float, float]],
+                                                  list[tuple[float, float, float]], int, int]:
+    """Return the page's horizontal rules (y, x0, x1), vertical rules (x, top, bottom), image and path counts.
+
+    Word/WPS draw each table border as its own stroked segment (xinyang-2022-07.pdf
+    p.7: 16 two-point paths); other producers draw thin filled rectangles or one
+    path with a rectangle per cell. Thin bounds cover the first two; segments of
+    other paths are read through the object's matrix.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    h_rules: list[tuple[float, float, float]] = []
+    v_rules: list[tuple[float, float, float]] = []
+    images = paths = 0
+    raw_page = page.raw
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for k in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
+        obj = pdfium_c.FPDFPage_GetObject(raw_page, k)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == _PAGEOBJ_IMAGE:
+            images += 1
+            continue
+        if kind != _PAGEOBJ_PATH:
+            continue
+        paths += 1
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            continue
+        x0, x1 = left.value, right.value
+        y0, y1 = page_height - top.value, page_height - bottom.value
+        if y1 - y0 <= _RULE_THICKNESS and x1 - x0 > _RULE_THICKNESS:
+            h_rules.append(((y0 + y1) / 2, x0, x1))
+        elif x1 - x0 <= _RULE_THICKNESS and y1 - y0 > _RULE_THICKNESS:
+            v_rules.append(((x0 + x1) / 2, y0, y1))
+        elif x1 - x0 > _RULE_THICKNESS and y1 - y0 > _RULE_THICKNESS:
+            _path_segments(pdfium_c, obj, page_height, h_rules, v_rules)
+    return h_rules, v_rules, images, paths
+
+
+def _path_segments(pdfium_c, obj, page_height: float, h_rules: list, v_rules: list) -> None:
+    """Add the axis-aligned segments of a stroked multi-segment path (cell rectangles)."""
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke) or not stroke.value:
+        return  # a filled shape (seal, shading) is not a rule
+    matrix = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, matrix):
+        return
+    count = pdfium_c.FPDFPath_CountSegments(obj)
+    if count > 400:
+        return  # a drawing (seal, logo), not a grid
+    x, y = ctypes.c_float(), ctypes.c_float()
+    start = prev = None
+    for s in range(count):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, s)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        px = matrix.a * x.value + matrix.c * y.value + matrix.e
+        py = page_height - (matrix.b * x.value + matrix.d * y.value + matrix.f)
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        point = (px, py)
+        if kind == _SEG_MOVETO or prev is None:
+            start = prev = point
+            continue
+        if kind == _SEG_LINETO:
+            _add_segment(prev, point, h_rules, v_rules)
+            if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None:
+                _add_segment(point, start, h_rules, v_rules)
+        prev = point
+
+
+def _add_segment(a: tuple[float, float], b: tuple[float, float], h_rules: list, v_rules: list) -> None:
+    (ax, ay), (bx, by) = a, b
+    if abs(ay - by) < 0.5 and abs(ax - bx) > _RULE_THICKNESS:
+        h_rules.append((ay, min(ax, bx), max(ax, bx)))
+    elif abs(ax - bx) < 0.5 and abs(ay - by) > _RULE_THICKNESS:
+        v_rules.append((ax, min(ay, by), max(ay, by)))
+
+
+def _snap(values: list[float]) -> list[float]:
+    """Merge values closer than _SNAP into their mean, sorted."""
+    merged: list[list[float]] = []
+    for value in sorted(values):
+        if merged and value - merged[-1][-1] <= _SNAP:
+            merged[-1].append(value)
+        else:
+            merged.append([value])
+    return [sum(group) / len(group) for group in merged]
+
+
+def rules_to_grids(h_rules: list[tuple[float, float, float]],
+                   v_rules: list[tuple[float, float, float]]) -> list[_Grid]:
+    """Group rules that touch into ruled tables (at least 2 rows of cells and 2 columns)."""
+    if len(h_rules) < 2 or len(v_rules) < 2:
+        return []
+    # Union-find over rules: a horizontal and a vertical rule that cross or touch belong together.
+    rules = [("h", *r) for r in h_rules] + [("v", *r) for r in v_rules]
+    parent = list(range(len(rules)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    n_h = len(h_rules)
+    for i, (y, hx0, hx1) in enumerate(h_rules):
+        for j, (x, vy0, vy1) in enumerate(v_rules):
+            if hx0 - _SNAP <= x <= hx1 + _SNAP and vy0 - _SNAP <= y <= vy1 + _SNAP:
+                parent[find(i)] = find(n_h + j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(rules)):
+        groups.setdefault(find(i), []).append(i)
+    grids = []
+    for members in groups.values():
+        hs = [h_rules[i] for i in members if i < n_h]
+        vs = [v_rules[i - n_h] for i in members if i >= n_h]
+        ys = _snap([r[0] for r in hs])
+        xs = _snap([r[0] for r in vs])
+        if len(ys) >= 2 and len(xs) >= 3:
+            grids.append(_Grid(xs=xs, ys=ys, h_rules=hs, v_rules=vs))
+    grids.sort(key=lambda g: g.ys[0])
+    return grids
+
+
+def split_chars(chars: list[_Char], grid: _Grid) -> tuple[list[_Char], list[_Char]]:
+    """Split characters into those whose centre lies inside the grid and the rest."""
+    x0, top, x1, bottom = grid.bbox
+    inside, outside = [], []
+    for char in chars:
+        cx, cy = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
+        (inside if x0 <= cx <= x1 and top <= cy <= bottom else outside).append(char)
+    return inside, outside
+
+
+def _has_h_rule(grid: _Grid, y: float, x0: float, x1: float) -> bool:
+    """A horizontal rule at y covers the middle of [x0, x1]."""
+    mid = (x0 + x1) / 2
+    return any(abs(ry - y) <= _SNAP and rx0 - _SNAP <= mid <= rx1 + _SNAP for ry, rx0, rx1 in grid.h_rules)
+
+
+def _has_v_rule(grid: _Grid, x: float, y0: float, y1: float) -> bool:
+    mid = (y0 + y1) / 2
+    return any(abs(rx - x) <= _SNAP and ry0 - _SNAP <= mid <= ry1 + _SNAP for rx, ry0, ry1 in grid.v_rules)
+
+
+def grid_to_rows(grid: _Grid, chars: list[_Char], table_index: int) -> list[_PageLine]:
+    """Turn a rule grid and the characters inside it into one table row per grid row.
+
+    A cell merged across columns (no rule between them) keeps its text in its first
+    column and leaves the others blank; a cell merged down several rows keeps its
+    text in its top row and is blank below — the table parser carries it down —
+    so every row has one cell per grid column.
+    """
+    xs, ys = grid.xs, grid.ys
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    # anchor[r][c]: the top-left grid cell of the merged cell that (r, c) belongs to.
+    anchor = [[(r, c) for c in range(n_cols)] for r in range(n_rows)]
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if c > 0 and not _has_v_rule(grid, xs[c], ys[r], ys[r + 1]):
+                anchor[r][c] = anchor[r][c - 1]
+            elif r > 0 and not _has_h_rule(grid, ys[r], xs[c], xs[c + 1]):
+                anchor[r][c] = anchor[r - 1][c]
+    buckets: dict[tuple[int, int], list[_Char]] = {}
+    for char in chars:
+        c = bisect_right(xs, (char.x0 + char.x1) / 2) - 1
+        r = bisect_right(ys, (char.top + char.bottom) / 2) - 1
+        if 0 <= r < n_rows and 0 <= c < n_cols:
+            buckets.setdefault(anchor[r][c], []).append(char)
+    rows = []
+    for r in range(n_rows):
+        cells = tuple(cell_text(buckets.get((r, c), [])) if anchor[r][c] == (r, c) else ""
+                      for c in range(n_cols))
+        if not any(cells):
+            continue  # an empty spacer row of the grid
+        em = max((ch.height for c in range(n_cols) for ch in buckets.get((r, c), [])), default=12.0)
+        rows.append(_PageLine(text="| " + " | ".join(cells) + " |", x0=xs[0], top=ys[r], x1=xs[-1],
+                              bottom=ys[r + 1], em=em, cells=cells, table=table_index))
+    return rows
+
+
+def cell_text(chars: list[_Char]) -> str:
+    """Join a cell's lines into one whitespace-normalised string (wrapped cell text joined)."""
+    parts: list[str] = []
+    for line in chars_to_lines(chars):
+        text = " ".join(line.text.split())
+        if parts and parts[-1][-1:].isascii() and parts[-1][-1:].isalnum() and text[:1].isascii() \
+                and text[:1].isalpha():
+            parts.append(" ")  # a Latin word broken across cell lines keeps its space
+        parts.append(text)
+    return "".join(parts)
+
+
+def drop_page_furniture(pages: list[_Page]) -> None:
+    """Remove running page numbers and headers/footers repeated on most pages, in place."""
+    def in_margin(page: _Page, line: _PageLine) -> bool:
+        margin = DEFAULT_MARGIN_SHARE * page.height
+        return line.bottom <= margin or line.top >= page.height - margin
+
+    def key(line: _PageLine) -> str:
+        return re.sub(r"\d+", "#", "".join(line.text.split()))
+
+    text_pages = [page for page in pages if page.lines]
+    repeats: Counter[str] = Counter()
+    for page in text_pages:
+        repeats.update({key(line) for line in page.lines if line.cells is None and in_margin(page, line)})
+    needed = max(2, (len(text_pages) + 1) // 2)
+    furniture = {text for text, count in repeats.items() if count >= needed and len(text_pages) >= 2}
+    for page in text_pages:
+        page.lines = [line for line in page.lines
+                      if line.cells is not None or not in_margin(page, line)
+                      or not (_PAGE_NUMBER.match(line.text) or key(line) in furniture)]
+
+
+def pages_to_lines(pages: list[_Page]) -> list[Line]:
+    """Number the lines of all pages, set wrap hints and drop table headers repeated after a page break."""
+    left, right = text_block_edges(pages)
+    kept: list[tuple[int, _PageLine]] = []
+    prev_table: tuple[int, tuple[str, ...], int] | None = None  # (columns, header, page) of the open table
+    for page in pages:
+        last_table_key = None
+        for position, line in enumerate(page.lines):
+            if line.cells is None:
+                if prev_table is not None and prev_table[2] == page.number:
+                    prev_table = None  # text after the table on its page: the table ended
+                kept.append((page.number, line))
+                continue
+            table_key = (page.number, line.table)
+            if table_key != last_table_key:
+                last_table_key = table_key
+                header = tuple("".join(cell.split()) for cell in line.cells)
+                # A table at the top of the page right after a table that ended its page,
+                # with as many columns, is the same table running on.
+                continues = (prev_table is not None and position == 0 and prev_table[2] == page.number - 1
+                             and prev_table[0] == len(line.cells))
+                if continues and prev_table is not None:
+                    prev_table = (prev_table[0], prev_table[1], page.number)
+                    if header == prev_table[1]:
+                        continue  # the header row Word repeats on the continuation page
+                else:
+                    prev_table = (len(line.cells), header, page.number)
+            kept.append((page.number, line))
+    lines: list[Line] = []
+    for index, (page_number, line) in enumerate(kept):
+        following = kept[index + 1][1] if index + 1 < len(kept) else None
+        wrapped = False if line.cells is not None else wrap_hint(line, following, left, right)
+        lines.append(Line(text=line.text, line_no=index + 1, page=page_number,
+                          bbox=(round(line.x0, 2), round(line.top, 2), round(line.x1, 2), round(line.bottom, 2)),
+                          cells=line.cells, wrapped=wrapped))
+    return lines
+
+
+def text_block_edges(pages: list[_Page]) -> tuple[float, float]:
+    """Return the left and right edge of the body text block, from where most long lines start and stop.
+
+    The right edge is the rightmost x1 that at least a few lines reach (full lines
+    of justified prose all stop there); a lone wide line (a table caption pushed
+    into the margin) does not move it.
+    """
+    prose = [line for page in pages for line in page.lines if line.cells is None]
+    if not prose:
+        return 0.0, 0.0
+    need = max(2, len(prose) // 20)
+    right_bins = Counter(round(line.x1 / 4) for line in prose)
+    left_bins = Counter(round(line.x0 / 4) for line in prose)
+    right = max((b for b, n in right_bins.items() if n >= need), default=max(right_bins)) * 4
+    left = min((b for b, n in left_bins.items() if n >= need), default=min(left_bins)) * 4
+    return left, right
+
+
+def wrap_hint(line: _PageLine, following: _PageLine | None, left: float, right: float) -> bool | None:
+    """Say whether a prose line continues on the next one (which may be on the next page).
+
+    CJK text is justified to the margin, so a full line ends within about an em of
+    it (one more glyph did not fit); a line stopping two ems short ends its
+    paragraph. A full line ending a clause (`，扣 0.5 分；`) followed by an indented
+    line ended its paragraph: Word continues a paragraph at the left edge and
+    indents only first lines (xinyang-2022-07.pdf p.8, one deduction per paragraph).
+    Centred title lines followed by another centred line of the same size continue
+    (`信阳市安全生产委员会办公室` / `关于国务院安委会……` / `贯彻落实情况的通报`).
+    """
+    if right <= left:
+        return None
+    em = line.em
+    shortfall = right - line.x1
+    if shortfall <= 1.2 * em + 2:
+        if COLUMN_SEPARATOR in line.text or following is None or following.cells is not None:
+            return False if following is None or following.cells is not None else None
+        if following.x0 >= left + 1.5 * following.em:
+            return False if line.text[-1] in _TERMINAL else None
+        return True
+    if following is not None and following.cells is None and _is_centred(line, left, right) \
+            and _is_centred(following, left, right) and abs(following.em - em) < 1.0 \
+            and 0 <= following.top - line.bottom < 1.2 * em:
+        return True
+    if shortfall >= 2 * em:
+        return False
+    return None
+
+
+def _is_centred(line: _PageLine, left: float, right: float) -> bool:
+    indent, outdent = line.x0 - left, right - line.x1
+    return indent > 1.5 * line.em and abs(indent - outdent) < 1.5 * line.em
+
+
+__all__ = ["DEFAULT_MAX_PAGES", "open_pdf", "read_pdf", "sniff_format"]

@@ -1,0 +1,105 @@
+"""One circular from bytes to extracted records: read, normalise, extract.
+
+Pure: the caller (pipeline/) supplies bytes and gets records back; OCR of
+pages without a text layer is done by pipeline/ocr.py and handed in as lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from parsers.metadata import Metadata, extract_metadata
+from parsers.model import Line, ReadResult, UnsupportedInput
+from parsers.normalize import normalize_lines
+from parsers.sections import Section, UnitEntry, entries_from_table, extract_sections
+from parsers.tables import ScoreRow, extract_tables
+from parsers.units import match_unit, unit_key
+
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+PDF_SUFFIXES = (".pdf",)
+DOCX_SUFFIXES = (".docx",)
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + PDF_SUFFIXES + DOCX_SUFFIXES + HTML_SUFFIXES + IMAGE_SUFFIXES
+
+
+def format_of(name: str) -> str:
+    """The input format a file name claims: txt, pdf, docx, html or image."""
+    suffix = PurePath(name).suffix.lower()
+    for fmt, suffixes in (("txt", TEXT_SUFFIXES), ("pdf", PDF_SUFFIXES), ("docx", DOCX_SUFFIXES),
+                          ("html", HTML_SUFFIXES), ("image", IMAGE_SUFFIXES)):
+        if suffix in suffixes:
+            return fmt
+    raise UnsupportedInput(f"{name}: tongbao does not read '{suffix or 'no extension'}' files; "
+                           f"supported: {', '.join(SUPPORTED_SUFFIXES)}.")
+
+
+def read_document(data: bytes, name: str, *, password: str | None = None, max_pages: int | None = None) -> ReadResult:
+    """Read bytes with the reader for the format the name claims (no OCR here)."""
+    fmt = format_of(name)
+    if fmt == "txt":
+        from parsers.readers.text import read_text
+
+        return read_text(data, name)
+    if fmt == "pdf":
+        from parsers.readers.pdf import DEFAULT_MAX_PAGES, read_pdf
+
+        return read_pdf(data, name, password=password, max_pages=max_pages or DEFAULT_MAX_PAGES)
+    if fmt == "docx":
+        from parsers.readers.docx import read_docx
+
+        return read_docx(data, name)
+    if fmt == "html":
+        from parsers.readers.html import read_html
+
+        return read_html(data, name)
+    raise UnsupportedInput(f"{name}: image files need OCR; pipeline.ocr reads them.")
+
+
+@dataclass(slots=True)
+class Extraction:
+    """Everything extracted from one circular, before reconciliation."""
+
+    read: ReadResult
+    lines: list[Line]
+    metadata: Metadata
+    scores: list[ScoreRow]
+    score_units: list[str]  # unit of each score row (as the table prints it, whitespace removed)
+    sections: list[Section]
+    entries: list[UnitEntry]
+    unmatched: list[Line] = field(default_factory=list)
+
+
+def extract_document(read: ReadResult) -> Extraction:
+    """Extract metadata, scores and entries from what a reader returned."""
+    lines = normalize_lines(read.lines)
+    metadata = extract_metadata(lines, read.web_meta)
+    tables = extract_tables(lines)
+    score_units = [unit_key(row.unit_raw) for row in tables.scores]
+    known = list(dict.fromkeys(score_units))
+    result = extract_sections(lines, known, tables.table_lines)
+    entries: list[UnitEntry] = []
+    for section in result.sections:
+        entries.extend(section.entries)
+    table_entries, table_unmatched = entries_from_table(tables.deductions, known)
+    entries.extend(table_entries)
+    unmatched = result.unmatched + table_unmatched
+    if metadata.doc_class == "rubric":
+        # variants §1.5: a rubric's rules (`每处扣0.5分，扣完为止`) are never units' deductions.
+        entries, unmatched = [], []
+        result.sections = []
+    counters: dict[str, int] = {}
+    for item in entries:
+        counters[item.unit] = counters.get(item.unit, 0) + 1
+        item.entry_no = counters[item.unit]
+    return Extraction(read=read, lines=lines, metadata=metadata, scores=tables.scores, score_units=score_units,
+                      sections=result.sections, entries=entries, unmatched=unmatched)
+
+
+def parse_document(data: bytes, name: str, *, password: str | None = None) -> Extraction:
+    """Read and extract one circular (text layers only; see pipeline.ocr for scans)."""
+    return extract_document(read_document(data, name, password=password))
+
+
+__all__ = ["Extraction", "extract_document", "format_of", "match_unit", "parse_document", "read_document"]

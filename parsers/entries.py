@@ -1,0 +1,194 @@
+"""Deduction and bonus entries: item labels, reason, amount, count × rate, caps.
+
+One entry is a stretch of text such as `（38）未落实…双向互动，扣 1 分；` or
+`(84) (86) (87) 未建立奖励举报制度…，共计扣 3 分`. The grammar covers the
+label styles, amount wordings, count × rate and caps listed in
+`../shared/corpus/variants.md` §3.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import regex
+
+from parsers.numbers import chinese_to_int
+
+_NUM = r"\d+(?:\.\d+)?"
+# variants §3 "Item labels": （6） (6) 【6】 [6] 〔6〕 第6项 第6条 6. 6、 ⑥ — the dotted forms only
+# when not a decimal (6.5) and not a date/number run.
+_LABEL = (
+    r"(?:[（(【\[〔]\s*(?P<n>\d{1,3})\s*[）)】\]〕]"
+    r"|第\s*(?P<n>\d{1,3})\s*[项条]\s*[：:]?"
+    r"|(?P<n>\d{1,3})\s*[.、．](?!\d)"
+    r"|(?P<c>[\u2460-\u2473]))"
+)
+_LABEL_RE = regex.compile(_LABEL)
+_LABELS_AT_START = regex.compile(rf"^\s*(?:{_LABEL}\s*[、，,]?\s*)+")
+# `加分项：…` / `扣分项：` prefix a bonus or a deduction entry without an item number (variants §3 bonuses).
+_KIND_PREFIX = regex.compile(r"^\s*(?P<kind>加分项|加分|奖励加分|扣分项|扣分)\s*[：:]\s*")
+
+_BONUS = regex.compile(rf"(?:加|奖励|加分|奖)\s*(?P<v>{_NUM})\s*分")
+_DEDUCT = regex.compile(rf"(?:扣除|扣减|扣|减去|减)\s*(?P<v>{_NUM})\s*分")
+_TOTAL = regex.compile(rf"(?:共计|合计|累计|总计|共|计)\s*(?:扣除|扣减|扣|减|加)?\s*(?P<v>{_NUM})\s*分")
+_COUNT = regex.compile(r"(?:发现|存在|查出|抽查|有)?\s*(?P<n>\d+|[一二三四五六七八九十两]+)\s*(?:处|个|起|家|次|项|条|件|人|户|份|宗)")
+_RATE = regex.compile(rf"每(?:处|个|起|家|次|项|条|件|人|户|份|宗)\s*(?:扣除|扣减|扣|减|加)\s*(?P<v>{_NUM})\s*分")
+_CAP = regex.compile(
+    rf"(?:扣完\s*(?P<v>{_NUM})\s*分为?止|最高\s*(?:扣|加)\s*(?P<v>{_NUM})\s*分|最多\s*(?:扣|加)\s*(?P<v>{_NUM})\s*分"
+    rf"|(?:扣分|加分)(?:累计)?(?:不超过|最高不超过|以)\s*(?P<v>{_NUM})\s*分(?:为限)?|(?:扣|加)\s*(?P<v>{_NUM})\s*分为止)"
+)
+# Clauses that belong to the amount, not to the reason (`发现3处，每处扣0.5分，共扣1.5分；`).
+_AMOUNT_CLAUSE = regex.compile(
+    rf"^(?:(?:共计|合计|累计|总计|共|计)?\s*(?:扣除|扣减|扣|减去|减|加|奖励|加分)?\s*{_NUM}\s*分"
+    rf"|(?:发现|存在|查出|共)\s*(?:\d+|[一二三四五六七八九十两]+)\s*(?:处|个|起|家|次|项|条|件|人|户|份|宗)"
+    rf"|每(?:处|个|起|家|次|项|条|件|人|户|份|宗)\s*(?:扣除|扣减|扣|减|加)\s*{_NUM}\s*分"
+    rf"|(?:扣完|扣满)\s*{_NUM}\s*分为?止|最高\s*(?:扣|加)\s*{_NUM}\s*分|扣完为止"
+    rf"|(?:扣|加)分(?:累计)?不超过\s*{_NUM}\s*分)$"
+)
+_PAREN_AMOUNT = regex.compile(rf"[（(]\s*(?:扣除|扣减|扣|减|加)\s*{_NUM}\s*分\s*[)）]")
+_CLAUSE_SPLIT = regex.compile(r"([，,；;。])")
+_TRAILING_PUNCT = "，,；;。、 ：:"
+# An amount clause that closes an entry inside a paragraph: entries end at ；/。 after it.
+_ENTRY_END = regex.compile(rf"(?:扣除|扣减|扣|减去|减|加|计|共计)\s*{_NUM}\s*分\s*[)）]?\s*(?:为止)?\s*[；;。]")
+
+
+@dataclass(slots=True)
+class Entry:
+    """One parsed deduction or bonus entry (not yet attached to a unit)."""
+
+    items: list[int]
+    points: Decimal  # applied, positive
+    kind: str  # deduction | bonus
+    reason: str
+    stated_points: Decimal
+    count: int | None = None
+    rate: Decimal | None = None
+    cap: Decimal | None = None
+    text: str = ""
+
+
+def labels_of(text: str) -> tuple[list[int], str]:
+    """Split leading item labels off an entry: `（28）（29）未见…` → ([28, 29], `未见…`)."""
+    match = _LABELS_AT_START.match(text)
+    if not match:
+        return [], text
+    items = []
+    for label in _LABEL_RE.finditer(match.group()):
+        if label.group("c"):
+            items.append(ord(label.group("c")) - 0x2460 + 1)
+        else:
+            items.append(int(label.group("n")))
+    return items, text[match.end():]
+
+
+def starts_with_label(text: str) -> bool:
+    return bool(_LABELS_AT_START.match(text))
+
+
+def reason_of(body: str) -> str:
+    """The entry's reason: its text without the amount clauses at the end."""
+    body = _PAREN_AMOUNT.sub("", body)
+    parts = _CLAUSE_SPLIT.split(body)
+    clauses = [(parts[i], parts[i + 1] if i + 1 < len(parts) else "") for i in range(0, len(parts), 2)]
+    while clauses and (not clauses[-1][0].strip() or _AMOUNT_CLAUSE.match(clauses[-1][0].strip())):
+        clauses.pop()
+    reason = "".join(c + p for c, p in clauses).strip()
+    return reason.rstrip(_TRAILING_PUNCT).strip()
+
+
+def parse_entry(text: str, *, default_kind: str | None = None, points_text: str | None = None) -> Entry | None:
+    """Parse one entry; None when it states no amount.
+
+    `points_text` is a separate amount cell (deduction tables: `| 单位 | 扣分事项 | 扣分 |`).
+    """
+    items, body = labels_of(text.strip())
+    kind_hint = default_kind
+    prefix = _KIND_PREFIX.match(body)
+    if prefix:
+        kind_hint = "bonus" if prefix.group("kind").startswith(("加", "奖")) else "deduction"
+        body = body[prefix.end():]
+        more, body = labels_of(body)
+        items += more
+    amount_source = body if points_text is None else points_text
+    kind, stated = _amount(amount_source, kind_hint)
+    count = rate = None
+    rate_match = _RATE.search(body)
+    if rate_match:
+        rate = Decimal(rate_match.group("v"))
+        # The count usually precedes the rate (`发现3处，每处扣0.5分`), sometimes follows it.
+        before = list(_COUNT.finditer(body[: rate_match.start()]))
+        count_match = before[-1] if before else _COUNT.search(body, rate_match.end())
+        if count_match is not None:
+            count = chinese_to_int(count_match.group("n"))
+    if stated is None and points_text is not None:
+        kind, stated = _amount(body, kind_hint)
+    if stated is None and rate is not None and count is not None:
+        stated = rate * count
+        kind = kind or "deduction"
+    if stated is None:
+        return None
+    cap_match = _CAP.search(body)
+    cap = Decimal(cap_match.group("v")) if cap_match else None
+    applied = min(stated, cap) if cap is not None else stated
+    return Entry(items=items, points=abs(applied), kind=kind or "deduction", reason=reason_of(body),
+                 stated_points=abs(stated), count=count, rate=rate, cap=cap, text=text)
+
+
+def _amount(text: str, kind_hint: str | None) -> tuple[str | None, Decimal | None]:
+    """(kind, amount) of an entry: the total if stated, else the last 扣/加 amount."""
+    squashed = regex.sub(r"\s+", "", text)
+    if regex.fullmatch(rf"[+＋]?{_NUM}分?", squashed):  # a bare amount cell: `0.5`, `+1`
+        value = Decimal(squashed.rstrip("分").lstrip("+＋"))
+        return (kind_hint or ("bonus" if squashed.startswith(("+", "＋")) else "deduction")), value
+    if regex.fullmatch(rf"-{_NUM}分?", squashed):
+        return "deduction", Decimal(squashed.rstrip("分").lstrip("-"))
+    candidates = []
+    for pattern, kind in ((_TOTAL, None), (_DEDUCT, "deduction"), (_BONUS, "bonus")):
+        for match in pattern.finditer(squashed):
+            if pattern is _TOTAL:
+                word = match.group()
+                kind = "bonus" if "加" in word else ("deduction" if "扣" in word or "减" in word else None)
+            candidates.append((match.start(), pattern is _TOTAL, kind, Decimal(match.group("v"))))
+    # A cap clause (`扣完2分为止`, `最高扣5分`) is a limit, not an amount applied.
+    caps = {m.start() for m in _CAP.finditer(squashed)}
+    candidates = [c for c in candidates if not any(abs(c[0] - s) <= 3 for s in caps)]
+    # `每处扣0.5分` is a rate; the applied amount is a total or count × rate.
+    rates = {m.start() for m in _RATE.finditer(squashed)}
+    candidates = [c for c in candidates if not any(0 <= c[0] - s <= 3 for s in rates)]
+    if not candidates:
+        return None, None
+    totals = [c for c in candidates if c[1]]
+    start, _, kind, value = (totals or candidates)[-1]
+    return kind or kind_hint or "deduction", value
+
+
+def split_entries(text: str) -> list[str]:
+    """Split a paragraph of entries (`（1）…扣1分；（2）…扣0.5分。`) into one string per entry.
+
+    Boundaries: an item label at the start or after ；。：, and the end of an amount
+    clause followed by ；/。 (entries without labels).
+    """
+    cuts = {0, len(text)}
+    for match in _LABEL_RE.finditer(text):
+        before = text[: match.start()].rstrip()
+        if match.start() == 0 or (before and before[-1] in "；;。：:"):
+            if _LABELS_AT_START.match(text[match.start():]):
+                cuts.add(match.start())
+    for match in _ENTRY_END.finditer(text):
+        cuts.add(match.end())
+    # `加分项：…` starts an entry too.
+    for match in regex.finditer(r"(?<=[；;。：:]\s*)(?:加分项|扣分项)\s*[：:]", text):
+        cuts.add(match.start())
+    ordered = sorted(cuts)
+    pieces = [text[a:b].strip() for a, b in zip(ordered, ordered[1:], strict=False)]
+    merged: list[str] = []
+    for piece in pieces:
+        if not piece:
+            continue
+        # Only labels so far (`（28）` `（29）…`): keep them with what follows.
+        if merged and _LABELS_AT_START.fullmatch(merged[-1]):
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+    return merged

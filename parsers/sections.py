@@ -1,0 +1,170 @@
+"""Per-unit sections of deductions and the entries in them.
+
+variants §3 "Layout": one line per entry under `X得分 N 分，扣分原因：`; a
+heading per unit with numbered entries; a paragraph per unit
+(`武都区（得分93.5分）：（3）…扣1分；（4）…`); a table `单位 | 存在问题 | 扣分`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import regex
+
+from parsers.entries import Entry, parse_entry, split_entries, starts_with_label
+from parsers.model import Line
+from parsers.tables import DeductionRow
+from parsers.units import UnitMatch, looks_like_unit, match_unit, unit_key
+
+_ORDINAL = r"(?:[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、.．]\s*)?"
+_SCORE = r"(?P<score>\d+(?:\.\d+)?)"
+# `浉河区得分 80.1 分，扣分原因：` / `武都区（得分93.5分）：` / `X：得分95分` / `X（95.5分）：`
+_HEADING_SCORE = regex.compile(
+    rf"^{_ORDINAL}(?P<unit>[\p{{Han}}（）()·]{{2,30}}?)\s*[:：，,]?\s*[（(]?\s*"
+    rf"(?:本月|本期|本季度|季度|综合|考核|考评|检查|督查|最终|总)?(?:得分|成绩|分数)(?:为|是)?\s*[:：]?\s*{_SCORE}\s*分?"
+    rf"\s*[)）]?(?P<rest>.*)$"
+    rf"|^{_ORDINAL}(?P<unit>[\p{{Han}}·]{{2,30}}?)\s*[（(]\s*{_SCORE}\s*分\s*[)）](?P<rest>.*)$"
+)
+_REST_CUE = regex.compile(r"^\s*[，,；;。]?\s*(?:(?:具体)?(?:扣分原因|扣分情况|扣分项|存在问题|主要问题|问题)(?:如下|为|是)?\s*)?[:：]?\s*")
+_NO_DEDUCTION = regex.compile(r"无扣分|未扣分|没有扣分|无问题|满分")
+# A new chapter (`四、工作要求`), the attachment list, a date line: the end of a unit's section.
+_SECTION_END = regex.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}\s*、|附件|附表|抄送|[12]\d{3}年\d{1,2}月\d{1,2}日$|[二〇○O零][〇○O零一二三四五六七八九]{3}年)"
+)
+_NOT_UNIT_START = ("全市", "全省", "全县", "各", "本次", "平均", "其中", "共", "总")
+
+
+@dataclass(slots=True)
+class UnitEntry:
+    """An entry attached to its unit, with the line it came from."""
+
+    unit: str
+    unit_raw: str
+    entry: Entry
+    line: Line
+    entry_no: int = 0
+
+
+@dataclass(slots=True)
+class Section:
+    unit: str
+    unit_raw: str
+    heading: Line
+    score: Decimal | None
+    match: UnitMatch | None
+    no_deductions: bool = False
+    entries: list[UnitEntry] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SectionResult:
+    sections: list[Section]
+    unmatched: list[Line]
+
+
+def heading_of(line: Line, known: list[str]) -> tuple[str, Decimal | None, str, UnitMatch | None] | None:
+    """(unit_raw, score, rest of line, match) when `line` opens a unit's section."""
+    text = line.text
+    if line.cells is not None or starts_with_label(text):
+        return None
+    match = _HEADING_SCORE.match(text)
+    if match:
+        unit_raw = match.group("unit")
+        score = Decimal(match.group("score"))
+        rest = match.group("rest")
+    else:
+        plain = _plain_heading(text, known)
+        if plain is None:
+            return None
+        unit_raw, rest = plain
+        score = None
+    unit_raw = regex.sub(r"^(?:[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、.．])", "", unit_raw)
+    if unit_key(unit_raw).startswith(_NOT_UNIT_START):
+        return None
+    found = match_unit(unit_raw, known) if known else None
+    if found is None and not looks_like_unit(unit_raw):
+        return None
+    if found is None and known and match is None:
+        return None
+    return unit_raw, score, rest, found
+
+
+def _plain_heading(text: str, known: list[str]) -> tuple[str, str] | None:
+    """`浉河区：（1）…` or `浉河区扣分情况：` or a line that is just a known unit's name."""
+    match = regex.match(
+        r"^(?:[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、.．]\s*)?(?P<unit>[\p{Han}（）()·]{2,30}?)\s*"
+        r"(?:(?:扣分情况|扣分原因|存在问题|主要问题|扣分明细)(?:如下)?)?\s*[:：]\s*(?P<rest>.*)$|^(?P<unit>[\p{Han}·]{2,24})$",
+        text,
+    )
+    if not match:
+        return None
+    unit_raw = match.group("unit")
+    found = match_unit(unit_raw, known) if known else None
+    if found is None or not found.exact:
+        if known or not looks_like_unit(unit_raw) or len(text) > 30:
+            return None
+    return unit_raw, match.group("rest") or ""
+
+
+def extract_sections(lines: list[Line], known: list[str], skip: set[int]) -> SectionResult:
+    """Find each unit's section and parse its entries.
+
+    Args:
+        lines: normalised lines.
+        known: the units of the document's score tables (may be empty).
+        skip: line numbers already consumed as table rows.
+    """
+    sections: list[Section] = []
+    unmatched: list[Line] = []
+    current: Section | None = None
+    for line in lines:
+        if line.line_no in skip:
+            current = None
+            continue
+        head = heading_of(line, known)
+        if head is not None:
+            unit_raw, score, rest, found = head
+            unit = found.unit if found else unit_key(unit_raw)
+            current = Section(unit=unit, unit_raw=unit_raw, heading=line, score=score, match=found)
+            sections.append(current)
+            rest = _REST_CUE.sub("", rest, count=1)
+            if _NO_DEDUCTION.search(rest) and not regex.search(r"扣\s*\d", rest):
+                current.no_deductions = True
+            elif rest.strip():
+                _add_entries(current, rest, line, unmatched)
+            continue
+        if current is None:
+            continue
+        if line.cells is not None or _SECTION_END.match(line.text):
+            current = None
+            continue
+        _add_entries(current, line.text, line, unmatched)
+    return SectionResult(sections=sections, unmatched=unmatched)
+
+
+def _add_entries(section: Section, text: str, line: Line, unmatched: list[Line]) -> None:
+    parsed_any = False
+    for piece in split_entries(text):
+        entry = parse_entry(piece)
+        if entry is None:
+            continue
+        parsed_any = True
+        section.entries.append(UnitEntry(section.unit, section.unit_raw, entry, line))
+    if not parsed_any and (starts_with_label(text) or regex.search(r"[扣减加]\s*\d", text)):
+        unmatched.append(line)
+
+
+def entries_from_table(rows: list[DeductionRow], known: list[str]) -> tuple[list[UnitEntry], list[Line]]:
+    """Entries of a deduction table (`| 序号 | 单位 | 扣分事项 | 扣分 |`)."""
+    entries: list[UnitEntry] = []
+    unmatched: list[Line] = []
+    for row in rows:
+        found = match_unit(row.unit_raw, known) if known else None
+        unit = found.unit if found else unit_key(row.unit_raw)
+        entry = parse_entry(row.text, points_text=row.points_text)
+        if entry is None:
+            unmatched.append(row.line)
+            continue
+        entries.append(UnitEntry(unit, row.unit_raw, entry, row.line))
+    return entries, unmatched

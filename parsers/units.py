@@ -1,0 +1,68 @@
+"""Unit names: normalise them and attach a section heading's name to the table's.
+
+variants §6: the score table prints `浉河区`; a section heading may print the
+same unit longer (`信阳市浉河区`), with a qualifier in brackets, or with an OCR
+slip (`浞河区`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from parsers.normalize import squash
+
+# Endings of administrative and organisational unit names (variants §6).
+UNIT_SUFFIXES = (
+    "自治县", "自治旗", "新区", "管理区", "开发区", "高新区", "示范区", "功能区", "经开区", "度假区", "风景区",
+    "街道", "社区", "居委会", "村委会", "办事处", "县", "区", "市", "旗", "镇", "乡", "村", "场", "局", "委",
+    "办", "厅", "院", "部", "中心", "公司", "集团", "站", "所", "队", "支队", "大队", "园区",
+)
+_UNIT_LIKE = regex.compile(r"^[\p{Han}（）()·]{1,24}$")
+
+
+def unit_key(name: str) -> str:
+    """The unit as compared: whitespace removed, bracketed qualifiers kept."""
+    return squash(name)
+
+
+def looks_like_unit(name: str) -> bool:
+    """A plausible unit name: short, Chinese, ending like a place or an office."""
+    name = squash(name)
+    return bool(_UNIT_LIKE.match(name)) and 2 <= len(name) <= 24 and name.endswith(UNIT_SUFFIXES)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitMatch:
+    unit: str
+    exact: bool
+    how: str  # exact | prefix | contained | one_char
+
+
+def match_unit(name: str, known: list[str]) -> UnitMatch | None:
+    """Attach a printed name to one of the document's known units, or None.
+
+    Exact, then `信阳市浉河区` ⊃ `浉河区` (city prefix, longest known unit wins), then a
+    name that differs from exactly one known unit in one character of the same length
+    (an OCR or typing slip: `浞河区` for `浉河区`) — that last one is uncertain.
+    """
+    key = unit_key(name)
+    if not key:
+        return None
+    if key in known:
+        return UnitMatch(key, True, "exact")
+    stripped = regex.sub(r"[（(][^）)]*[）)]$", "", key)
+    if stripped in known:
+        return UnitMatch(stripped, True, "exact")
+    ends = [k for k in known if len(k) >= 2 and key.endswith(k)]
+    if ends:
+        return UnitMatch(max(ends, key=len), True, "prefix")
+    inside = [k for k in known if len(k) >= 2 and k in key]
+    if len(inside) == 1:
+        return UnitMatch(inside[0], True, "contained")
+    near = [k for k in known if len(k) == len(key) and sum(a != b for a, b in zip(k, key, strict=True)) == 1
+            and k[-1] == key[-1]]
+    if len(near) == 1:
+        return UnitMatch(near[0], False, "one_char")
+    return None

@@ -1,0 +1,1 @@
+"""Everything with I/O: discovery, batching, reconciliation, Parquet, reports, the CLI."""

@@ -1,0 +1,110 @@
+"""The tongbao command line: a thin skin over pipeline.ingest and pipeline.samples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from pipeline.ingest import DEFAULT_BATCH_SIZE, DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT, IngestOptions, UsageError
+
+app = typer.Typer(
+    help="Turn assessment circulars (考核/督查通报) into Parquet tables and flag scores that do not add up.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+
+def _usage(exc: UsageError) -> typer.Exit:
+    errors.print(f"[red]error:[/] {exc}")
+    return typer.Exit(2)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders (searched recursively) to ingest.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the Parquet tables.")] = Path("output"),
+    password: Annotated[str | None, typer.Option(help="Password for encrypted PDFs.")] = None,
+    ocr: Annotated[str, typer.Option(help="OCR pages without a usable text layer: auto, always or never.")] = "auto",
+    timeout: Annotated[float, typer.Option(help="Seconds one file may take before it is stopped.")] = DEFAULT_TIMEOUT,
+    max_pages: Annotated[int, typer.Option(help="Read at most this many pages of a PDF.")] = DEFAULT_MAX_PAGES,
+    workers: Annotated[int, typer.Option(help="Worker processes (0: one per core; 1: no subprocess, no time limit).")] = 0,
+    batch_size: Annotated[int, typer.Option(help="Documents per Parquet file.")] = DEFAULT_BATCH_SIZE,
+    strict: Annotated[bool, typer.Option(help="Stop at the first file that fails.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print the summary only.")] = False,
+) -> None:
+    """Parse circulars into OUT/<table>/*.parquet; ingesting a file again replaces its rows.
+
+    Exit status: 0 all parsed and reconciled, 1 some files failed or mismatches were found, 2 usage error.
+    """
+    from pipeline.ingest import ingest as run_ingest
+    from pipeline.report import print_summary
+
+    try:
+        options = IngestOptions(out=out, password=password, ocr=ocr, timeout=timeout, max_pages=max_pages,
+                                workers=workers, batch_size=batch_size, strict=strict)
+
+        def progress(result):  # noqa: ANN001, ANN202 - a FileResult
+            if quiet:
+                return
+            doc = result.document
+            style = {"ok": "green", "partial": "yellow", "failed": "red"}[doc.status]
+            extra = f" {doc.mismatch_count} mismatch(es)" if doc.mismatch_count else ""
+            detail = doc.error if doc.status == "failed" else (
+                f"{doc.doc_class}: {len(result.records['scores'])} scores, {doc.deduction_count} entries, "
+                f"{doc.finding_count} findings{extra}")
+            console.print(f"[{style}]{doc.status:>7}[/] {result.path}  {detail}")
+
+        summary = run_ingest(paths, options, progress)
+    except UsageError as exc:
+        raise _usage(exc) from exc
+    print_summary(summary, str(out), console)
+    raise typer.Exit(1 if summary.failed or summary.mismatches else 0)
+
+
+@app.command()
+def check(
+    file: Annotated[Path, typer.Argument(help="One circular to check.")],
+    password: Annotated[str | None, typer.Option(help="Password for an encrypted PDF.")] = None,
+    ocr: Annotated[str, typer.Option(help="OCR pages without a usable text layer: auto, always or never.")] = "auto",
+) -> None:
+    """Parse one file and print its metadata, each unit's arithmetic and every finding.
+
+    Exit status: 1 when a mismatch is found or the file cannot be read, 0 otherwise, 2 usage error.
+    """
+    from pipeline.ingest import discover, parse_file
+    from pipeline.report import print_check
+
+    try:
+        options = IngestOptions(password=password, ocr=ocr, workers=1)
+        if file.is_dir():
+            raise UsageError(f"{file}: check takes one file; use 'tongbao ingest' for folders.")
+        (path,) = discover([file])
+    except UsageError as exc:
+        raise _usage(exc) from exc
+    result = parse_file(str(path), options)
+    print_check(result, console)
+    failed = result.document.status == "failed"
+    raise typer.Exit(1 if failed or result.document.mismatch_count else 0)
+
+
+@app.command()
+def samples(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the sample circulars to.")] = Path("samples"),
+    pdf: Annotated[bool, typer.Option(help="Also write text-layer PDF renderings.")] = True,
+) -> None:
+    """Write sample circulars made by tongbao's own code, some with deliberate mismatches."""
+    from pipeline.samples import write_samples
+
+    written = write_samples(out, pdf=pdf)
+    for path in written:
+        console.print(f"wrote {path}")
+    console.print(f"{len(written)} sample files in {out}/")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,79 @@
+"""What a person sees in the terminal: a file's metadata, arithmetic and findings; a run's summary."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.ingest import FileResult, IngestSummary
+
+_STATUS_STYLE = {"ok": "green", "mismatch": "bold red", "incomplete": "yellow"}
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+
+
+def print_check(result: FileResult, console: Console) -> None:
+    """Print one file's metadata, each unit's arithmetic and every finding."""
+    doc = result.document
+    if doc.status == "failed":
+        console.print(f"[bold red]failed[/] ({doc.error_stage}): {doc.error}")
+        return
+    meta = Table(title=f"{result.path}", show_header=False, title_justify="left")
+    meta.add_column("field", style="bold")
+    meta.add_column("value")
+    for label, value in (
+        ("class", doc.doc_class), ("title", doc.title), ("issuer", doc.issuer), ("number", doc.doc_number),
+        ("type", doc.doc_type), ("urgency", doc.urgency), ("marking", doc.marking),
+        ("issued", doc.issue_date), ("period", f"{doc.period_start} – {doc.period_end}" if doc.period_start else None),
+        ("base score", doc.base_score), ("format", f"{doc.source_format}, {doc.pages or 1} page(s), "
+                                                  f"{doc.encoding or 'binary'}"),
+        ("status", doc.status),
+    ):
+        meta.add_row(label, "—" if value in (None, "") else str(value))
+    if doc.pages_needing_ocr:
+        meta.add_row("needs OCR", ", ".join(map(str, doc.pages_needing_ocr)))
+    if doc.ocr_pages:
+        meta.add_row("OCR'd pages", f"{', '.join(map(str, doc.ocr_pages))} (mean confidence {doc.ocr_confidence:.2f})")
+    console.print(meta)
+
+    recon = result.records.get("reconciliation", [])
+    if recon:
+        table = Table(title="Arithmetic per unit", title_justify="left")
+        for column in ("unit", "base", "deducted", "bonus", "computed", "section", "table", "delta", "status"):
+            table.add_column(column, justify="left" if column in ("unit", "status") else "right")
+        for r in recon:
+            table.add_row(r.unit, _num(r.base), _num(r.total_deducted), _num(r.total_bonus), _num(r.computed),
+                          _num(r.section_score), _num(r.table_score), _num(r.delta),
+                          f"[{_STATUS_STYLE.get(r.status, '')}]{r.status}[/]")
+        console.print(table)
+    elif result.records.get("scores"):
+        console.print(f"{len(result.records['scores'])} units ranked; the circular lists no deductions to reconcile.")
+
+    findings = result.records.get("findings", [])
+    if findings:
+        table = Table(title="Findings", title_justify="left")
+        for column in ("severity", "check", "unit", "where", "message"):
+            table.add_column(column)
+        for f in findings:
+            where = (f"p{f.page} " if f.page else "") + (f"l{f.line_start}" if f.line_start else "")
+            table.add_row(f"[{_SEVERITY_STYLE.get(f.severity, '')}]{f.severity}[/]", f.check, f.unit or "—", where,
+                          f.message)
+        console.print(table)
+    else:
+        console.print("[green]No findings: every stated score adds up.[/]")
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def print_summary(summary: IngestSummary, out: str, console: Console) -> None:
+    """Print the end-of-run summary of an ingest."""
+    console.print(
+        f"[bold]{summary.files}[/] files ({summary.ok} ok, {summary.partial} partial, {summary.failed} failed) in "
+        f"{summary.seconds:.1f} s: {summary.units} units, {summary.deductions} deduction entries, "
+        f"[{'bold red' if summary.mismatches else 'green'}]{summary.mismatches} mismatches[/], "
+        f"{summary.findings} findings → {out}/")
+    for path, error in summary.failures:
+        console.print(f"  [red]failed[/] {path}: {error}")

@@ -85,8 +85,6 @@ def heading_of(line: Line, known: list[str]) -> tuple[str, Decimal | None, str, 
     found = match_unit(unit_raw, known) if known else None
     if found is None and not looks_like_unit(unit_raw):
         return None
-    if found is None and known and match is None:
-        return None
     return unit_raw, score, rest, found
 
 
@@ -100,11 +98,15 @@ def _plain_heading(text: str, known: list[str]) -> tuple[str, str] | None:
     if not match:
         return None
     unit_raw = match.group("unit")
+    rest = match.group("rest") or ""
     found = match_unit(unit_raw, known) if known else None
-    if found is None or not found.exact:
-        if known or not looks_like_unit(unit_raw) or len(text) > 30:
-            return None
-    return unit_raw, match.group("rest") or ""
+    if found is not None and found.exact:
+        return unit_raw, rest
+    # A unit missing from the score table still opens a section when entries follow its name
+    # (`霍邱县：第2项：…扣除0.5分；…` — the missing_score case).
+    if looks_like_unit(unit_raw) and (starts_with_label(rest) or (not known and len(text) <= 30)):
+        return unit_raw, rest
+    return None
 
 
 def extract_sections(lines: list[Line], known: list[str], skip: set[int]) -> SectionResult:
@@ -140,7 +142,23 @@ def extract_sections(lines: list[Line], known: list[str], skip: set[int]) -> Sec
             current = None
             continue
         _add_entries(current, line.text, line, unmatched)
+    _detach_doubtful(sections)
     return SectionResult(sections=sections, unmatched=unmatched)
+
+
+def _detach_doubtful(sections: list[Section]) -> None:
+    """Undo a one-character attachment when the unit has its own section anyway.
+
+    `霍邱县` is one character from `霍山县`, but when `霍山县` has a section of its own,
+    `霍邱县` is another unit (missing from the table), not a slip.
+    """
+    exact = {s.unit for s in sections if s.match is None or s.match.exact}
+    for section in sections:
+        if section.match is not None and not section.match.exact and section.unit in exact:
+            section.unit = unit_key(section.unit_raw)
+            section.match = None
+            for item in section.entries:
+                item.unit = section.unit
 
 
 def _add_entries(section: Section, text: str, line: Line, unmatched: list[Line]) -> None:

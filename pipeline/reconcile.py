@@ -131,7 +131,10 @@ def reconcile(ex: Extraction, doc_id: str) -> tuple[list[ReconciliationRecord], 
                 f"{f.unit}: the score table states {fmt(f.table_score)}, but its own section states "
                 f"{fmt(f.section_score)}." + (_ocr_hint(uncertain) if uncertain else ""),
                 uncertain or f.section_line, f.table_score, f.section_score))
-        if computed != stated and not f.veto:
+        # When the table and the section disagree and the entries add up to one of them, the
+        # disagreement is the finding (table_mismatch); the arithmetic is not wrong as well.
+        agrees_with_one = computed in (f.section_score, f.table_score) and status == "mismatch"
+        if computed != stated and not f.veto and not agrees_with_one:
             status = "mismatch"
             where = "its section" if f.section_score is not None else "the score table"
             arithmetic = f"{fmt(base)} − {fmt(f.deducted)}" + (f" + {fmt(f.bonus)}" if f.bonus else "")

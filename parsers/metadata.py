@@ -242,12 +242,13 @@ def split_header_lines(lines: list[Line]) -> list[Line]:
             continue
         parts = [collapse_spaces(p) for p in raw.split("\n") if p.strip()]
         flags = [_is_header_element(p) for p in parts]
-        if not any(flags):
+        if not any(flags) and not any(_TYPE_END.search(p) for p in parts[:-1]):
             out.append(ln)
             continue
         groups: list[tuple[int, str]] = []
         for n, (part, flag) in enumerate(zip(parts, flags, strict=True)):
-            if flag or not groups or flags[n - 1]:
+            # A part after a title's 文种 starts a new element (the addressee line).
+            if flag or not groups or flags[n - 1] or _TYPE_END.search(groups[-1][1]):
                 groups.append((n, part))
             else:
                 groups[-1] = (groups[-1][0], groups[-1][1] + part)
@@ -598,7 +599,7 @@ _PERIODS = [
     ("month", regex.compile(rf"{_YEAR}(?P<m>{_MON})\s*(?P<fen>月份|月){_NOT_DAY}")),
     ("year", regex.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年度|全年|年(?=[\p{Han}])(?![第上下前度]))")),
 ]
-_ROUND = regex.compile(r"第[一二三四五六七八九十\d]{1,3}轮\s*[（(]\s*$")
+_ROUND = regex.compile(r"(?:(?P<y>(?:19|20)\d{2})年)?第[一二三四五六七八九十\d]{1,3}轮\s*[（(]\s*$")
 
 
 @dataclass(slots=True)
@@ -632,6 +633,8 @@ def _match_period(text: str, allow_bare_year: bool) -> _PeriodMatch | None:
     if start > 0 and (r := _ROUND.search(text[:start])):
         close = text[start + len(found.label):start + len(found.label) + 1]
         found.label = r.group(0) + found.label + (close if close in "）)" else "")
+        if found.year is None and r["y"]:
+            found.year = int(r["y"])
     return found
 
 

@@ -93,6 +93,20 @@ def check(
 
 
 @app.command()
+def report(
+    out: Annotated[Path, typer.Argument(help="An output folder written by 'tongbao ingest'.")] = Path("output"),
+    limit: Annotated[int, typer.Option(help="Show at most this many findings.")] = 50,
+) -> None:
+    """Summarise an output folder: documents, units, entries, and the findings flagged."""
+    from pipeline.summary import print_output_report
+
+    if not (out / "documents").is_dir():
+        errors.print(f"[red]error:[/] {out}: no documents table here; run 'tongbao ingest ... --out {out}' first.")
+        raise typer.Exit(2)
+    print_output_report(out, console, limit=limit)
+
+
+@app.command()
 def samples(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the sample circulars to.")] = Path("samples"),
     pdf: Annotated[bool, typer.Option(help="Also write text-layer PDF renderings.")] = True,

@@ -1,0 +1,52 @@
+"""Summarise an output folder with DuckDB, reading the Parquet tables directly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+
+def _glob(out: Path, table: str) -> str:
+    return str(out / table / "*.parquet").replace("'", "''")
+
+
+def print_output_report(out: Path, console: Console, *, limit: int = 50) -> None:
+    """Print documents by status, rows per table, the items failed most and the findings."""
+    import duckdb
+
+    con = duckdb.connect()
+    docs = con.execute(
+        f"SELECT status, count(*) FROM read_parquet('{_glob(out, 'documents')}') GROUP BY status ORDER BY status"
+    ).fetchall()
+    console.print("documents: " + ", ".join(f"{n} {status}" for status, n in docs))
+    for table in ("scores", "deductions", "reconciliation", "findings"):
+        (n,) = con.execute(f"SELECT count(*) FROM read_parquet('{_glob(out, table)}')").fetchone() or (0,)
+        console.print(f"{table}: {n} rows")
+
+    items = con.execute(f"""
+        SELECT item, any_value(description) AS description, sum(unit_count) AS units, round(sum(total_points), 2)
+        FROM read_parquet('{_glob(out, 'items')}') GROUP BY item ORDER BY units DESC, item LIMIT 5""").fetchall()
+    if items:
+        table = Table(title="Items deducted most often", title_justify="left")
+        for column in ("item", "description", "units", "points"):
+            table.add_column(column)
+        for row in items:
+            table.add_row(*(str(v) for v in row))
+        console.print(table)
+
+    findings = con.execute(f"""
+        SELECT regexp_extract(d.source_path, '[^/]+$') AS file, f.severity, f."check", coalesce(f.unit, '—'), f.message
+        FROM read_parquet('{_glob(out, 'findings')}') f
+        JOIN read_parquet('{_glob(out, 'documents')}') d USING (doc_id)
+        ORDER BY file, f.severity, f."check" LIMIT {int(limit)}""").fetchall()
+    if not findings:
+        console.print("[green]No findings: every stated score adds up.[/]")
+        return
+    table = Table(title="Findings", title_justify="left")
+    for column in ("file", "severity", "check", "unit", "message"):
+        table.add_column(column)
+    for row in findings:
+        table.add_row(*row)
+    console.print(table)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from parsers.model import DamagedInput, EmptyInput, Line, ReadResult, UnsupportedInput
@@ -201,14 +201,40 @@ def read_html(data: bytes, name: str) -> ReadResult:
         if title is not None and title.text().strip():
             # <title> is "article_site" or "article - site"; the article title comes first.
             web_meta["title"] = re.split(r"\s*(?:_|\s-\s|\|)\s*", title.text().strip())[0]
+    if body is not None and lines:
+        lines = _with_title(lines, builder.blocks, web_meta.get("title"))
     if not lines:
         raise EmptyInput(f"{name}: the page has no text outside navigation and metadata; "
-                         "if the site loads the article with JavaScript, save the page after it has rendered, or use the PDF.")
+                         "if the site loads the article with JavaScript, save the page after it has "
+                         "rendered, or use the PDF.")
     if body is None:
         warnings.append(f"{name}: no article container found; read the whole page except navigation "
                         "and footer.")
     return ReadResult(lines=lines, source_format="html", encoding=encoding, web_meta=web_meta,
                       warnings=warnings)
+
+
+def _with_title(lines: list[Line], blocks: list[_Block], title: str | None) -> list[Line]:
+    """Put the article's heading first when the template prints it above the body container.
+
+    TRS and Hanweb templates often show the title in an <h1> beside the container of the
+    paragraphs (<div class="article"><h1>…</h1><div class="article-content">…), so the body
+    alone would start with the addressees.
+    """
+    if not title:
+        return lines
+    key = _HTML_SPACE.sub("", title)
+    # The body may print the title over several <br>-separated lines (issuer, then 关于…).
+    if key in _HTML_SPACE.sub("", "".join(line.text for line in lines[:6])):
+        return lines
+    first_body = next((i for i, block in enumerate(blocks) if block.in_body), None)
+    if first_body is None:
+        return lines
+    for block in reversed(blocks[:first_body]):
+        if block.cells is None and _HTML_SPACE.sub("", block.text) == key:
+            heading = Line(text=block.text, line_no=1, wrapped=False)
+            return [heading, *(replace(line, line_no=line.line_no + 1) for line in lines)]
+    return lines
 
 
 # ---------------------------------------------------------------- decoding
@@ -403,15 +429,15 @@ def _walk(node: Any, out: _Builder, body: Any | None, pre: bool = False) -> None
             out.flush(wrapped=None)
         elif not isinstance(tag, str) or tag.startswith("-") or tag in _SKIP_TAGS:
             continue
-        elif tag == "table":
-            out.flush()
-            _table(child, out, body)
         elif body is not None and child.mem_id == body.mem_id:
             out.flush()
             out.in_body = True
-            _walk(child, out, body, pre)
+            _table(child, out, body) if tag == "table" else _walk(child, out, body, pre)
             out.flush()
             out.in_body = False
+        elif tag == "table":
+            out.flush()
+            _table(child, out, body)
         elif tag in _BLOCK_TAGS:
             out.flush()
             _walk(child, out, body, pre or tag == "pre")
@@ -467,8 +493,11 @@ def _table(table: Any, out: _Builder, body: Any | None) -> None:
         for row in rows:
             for cell in _cells(row):
                 out.flush()
+                is_body = body is not None and cell.mem_id == body.mem_id
+                out.in_body = out.in_body or is_body
                 _walk(cell, out, body)
                 out.flush()
+                out.in_body = out.in_body and not is_body
         return
     grid: list[list[str]] = []
     lone_spans: list[int] = []

@@ -84,17 +84,10 @@ _RULE_THICKNESS = 3.0
 _SNAP = 2.5
 
 
-@dataclass(slots=True)
-class _Char:
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-
-    @property
-    def height(self) -> float:
-        return self.bottom - self.top
+_Char = tuple[float, float, float, float, str]
+"""A visible character: x0, top, x1, bottom (loose box, top-left origin), text.
+A plain tuple, not a dataclass: a page has ~600 of them and building them is the
+reader's hot loop (bench/bench_pdf.py)."""
 
 
 @dataclass(slots=True)
@@ -262,6 +255,7 @@ def iter_page_chars(textpage, page_height: float) -> tuple[list[_Char], int]:
     rect_ref = ctypes.byref(rect)
     get_box = pdfium_c.FPDFText_GetLooseCharBox
     chars: list[_Char] = []
+    append = chars.append
     bad = 0
     pending_high = 0
     for i, code in enumerate(codes):
@@ -280,8 +274,8 @@ def iter_page_chars(textpage, page_height: float) -> tuple[list[_Char], int]:
             continue
         if not get_box(raw, i, rect_ref):
             continue
-        chars.append(_Char(text, rect.left, page_height - rect.top, rect.right, page_height - rect.bottom))
-    cid_text = "".join(c.text for c in chars)
+        append((rect.left, page_height - rect.top, rect.right, page_height - rect.bottom, text))
+    cid_text = "".join(c[4] for c in chars)
     if "(cid:" in cid_text:
         # Text that itself spells `(cid:N)`: a PDF re-made from a broken extraction.
         bad += sum(len(match) for match in _CID.findall(cid_text))
@@ -292,52 +286,58 @@ def chars_to_lines(chars: list[_Char]) -> list[_PageLine]:
     """Group characters into physical lines by vertical position, each in x order."""
     if not chars:
         return []
-    ordered = sorted(chars, key=lambda c: c.top + c.bottom)
+    ordered = sorted(chars, key=lambda c: c[1] + c[3])
     groups: list[list[_Char]] = []
     centre = -1e9
     tolerance = 0.0
+    group: list[_Char] = []
     for char in ordered:
-        mid = (char.top + char.bottom) / 2
-        if groups and abs(mid - centre) <= tolerance:
-            groups[-1].append(char)
+        mid = (char[1] + char[3]) / 2
+        if mid - centre <= tolerance:
+            group.append(char)
             continue
-        groups.append([char])
+        group = [char]
+        groups.append(group)
         centre = mid
         # A char belongs to the line when its centre is within a third of the line's
         # height: next lines sit a full line height (or more) away even at single spacing.
-        tolerance = max(1.0, 0.35 * char.height)
+        tolerance = max(1.0, 0.35 * (char[3] - char[1]))
     return [line for group in groups if (line := chars_to_line(group)) is not None]
 
 
 def chars_to_line(group: list[_Char]) -> _PageLine | None:
     """Join one line's characters left to right, dropping fake bold and spacing by gaps."""
-    group.sort(key=lambda c: c.x0)
-    kept: list[_Char] = []
-    for char in group:
-        if kept:
-            prev = kept[-1]
-            width = max(prev.x1 - prev.x0, 0.1)
-            if char.text == prev.text and abs(char.x0 - prev.x0) < DEFAULT_FAKE_BOLD_SHIFT * width:
-                continue  # fake bold: the same glyph overprinted a fraction of its width away
+    group.sort()
+    first = group[0]
+    kept: list[_Char] = [first]
+    top, bottom, right = first[1], first[3], first[2]
+    heights = [first[3] - first[1]]
+    prev = first
+    for char in group[1:]:
+        if char[4] == prev[4] and char[0] - prev[0] < DEFAULT_FAKE_BOLD_SHIFT * max(prev[2] - prev[0], 0.1):
+            continue  # fake bold: the same glyph overprinted a fraction of its width away
         kept.append(char)
-    heights = sorted(c.height for c in kept)
+        heights.append(char[3] - char[1])
+        prev = char
+        if char[1] < top:
+            top = char[1]
+        if char[3] > bottom:
+            bottom = char[3]
+    heights.sort()
     em = max(heights[len(heights) // 2], 1.0)
-    parts: list[str] = []
-    prev_x1 = None
-    for char in kept:
-        if prev_x1 is not None:
-            gap = char.x0 - prev_x1
-            if gap > DEFAULT_COLUMN_GAP_EM * em:
-                parts.append(COLUMN_SEPARATOR)
-            elif gap > DEFAULT_SPACE_GAP_EM * em:
-                parts.append(" ")
-        parts.append(char.text)
-        prev_x1 = char.x1 if prev_x1 is None else max(prev_x1, char.x1)
+    column_gap, space_gap = DEFAULT_COLUMN_GAP_EM * em, DEFAULT_SPACE_GAP_EM * em
+    parts: list[str] = [first[4]]
+    for char in kept[1:]:
+        gap = char[0] - right
+        if gap > space_gap:
+            parts.append(COLUMN_SEPARATOR if gap > column_gap else " ")
+        parts.append(char[4])
+        if char[2] > right:
+            right = char[2]
     text = "".join(parts).strip()
     if not text:
         return None
-    return _PageLine(text=text, x0=kept[0].x0, top=min(c.top for c in kept), x1=max(c.x1 for c in kept),
-                     bottom=max(c.bottom for c in kept), em=em)
+    return _PageLine(text=text, x0=first[0], top=top, x1=right, bottom=bottom, em=em)
 
 
 def page_rules(page, page_height: float) -> tuple[list[tuple[float, float, float]],
@@ -467,20 +467,40 @@ def split_chars(chars: list[_Char], grid: _Grid) -> tuple[list[_Char], list[_Cha
     x0, top, x1, bottom = grid.bbox
     inside, outside = [], []
     for char in chars:
-        cx, cy = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
+        cx, cy = (char[0] + char[2]) / 2, (char[1] + char[3]) / 2
         (inside if x0 <= cx <= x1 and top <= cy <= bottom else outside).append(char)
     return inside, outside
 
 
-def _has_h_rule(grid: _Grid, y: float, x0: float, x1: float) -> bool:
-    """A horizontal rule at y covers the middle of [x0, x1]."""
-    mid = (x0 + x1) / 2
-    return any(abs(ry - y) <= _SNAP and rx0 - _SNAP <= mid <= rx1 + _SNAP for ry, rx0, rx1 in grid.h_rules)
+def grid_borders(grid: _Grid) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """Return which cell borders are drawn: {(row border i, column j)} and {(row i, column border j)}.
+
+    A border is drawn when a rule runs along it through its middle; a missing one
+    means the cells on both sides are one merged cell.
+    """
+    xs, ys = grid.xs, grid.ys
+    x_mids = [(xs[j] + xs[j + 1]) / 2 for j in range(len(xs) - 1)]
+    y_mids = [(ys[i] + ys[i + 1]) / 2 for i in range(len(ys) - 1)]
+    horizontal: set[tuple[int, int]] = set()
+    for y, x0, x1 in grid.h_rules:
+        i = _nearest(ys, y)
+        if i is not None:
+            horizontal.update((i, j) for j, mid in enumerate(x_mids) if x0 - _SNAP <= mid <= x1 + _SNAP)
+    vertical: set[tuple[int, int]] = set()
+    for x, y0, y1 in grid.v_rules:
+        j = _nearest(xs, x)
+        if j is not None:
+            vertical.update((i, j) for i, mid in enumerate(y_mids) if y0 - _SNAP <= mid <= y1 + _SNAP)
+    return horizontal, vertical
 
 
-def _has_v_rule(grid: _Grid, x: float, y0: float, y1: float) -> bool:
-    mid = (y0 + y1) / 2
-    return any(abs(rx - x) <= _SNAP and ry0 - _SNAP <= mid <= ry1 + _SNAP for rx, ry0, ry1 in grid.v_rules)
+def _nearest(values: list[float], value: float) -> int | None:
+    """Index of the grid line within _SNAP of value, if any."""
+    k = bisect_right(values, value)
+    for index in (k - 1, k):
+        if 0 <= index < len(values) and abs(values[index] - value) <= _SNAP:
+            return index
+    return None
 
 
 def grid_to_rows(grid: _Grid, chars: list[_Char], table_index: int) -> list[_PageLine]:
@@ -495,16 +515,17 @@ def grid_to_rows(grid: _Grid, chars: list[_Char], table_index: int) -> list[_Pag
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     # anchor[r][c]: the top-left grid cell of the merged cell that (r, c) belongs to.
     anchor = [[(r, c) for c in range(n_cols)] for r in range(n_rows)]
+    horizontal, vertical = grid_borders(grid)
     for r in range(n_rows):
         for c in range(n_cols):
-            if c > 0 and not _has_v_rule(grid, xs[c], ys[r], ys[r + 1]):
+            if c > 0 and (r, c) not in vertical:
                 anchor[r][c] = anchor[r][c - 1]
-            elif r > 0 and not _has_h_rule(grid, ys[r], xs[c], xs[c + 1]):
+            elif r > 0 and (r, c) not in horizontal:
                 anchor[r][c] = anchor[r - 1][c]
     buckets: dict[tuple[int, int], list[_Char]] = {}
     for char in chars:
-        c = bisect_right(xs, (char.x0 + char.x1) / 2) - 1
-        r = bisect_right(ys, (char.top + char.bottom) / 2) - 1
+        c = bisect_right(xs, (char[0] + char[2]) / 2) - 1
+        r = bisect_right(ys, (char[1] + char[3]) / 2) - 1
         if 0 <= r < n_rows and 0 <= c < n_cols:
             buckets.setdefault(anchor[r][c], []).append(char)
     rows = []
@@ -513,7 +534,7 @@ def grid_to_rows(grid: _Grid, chars: list[_Char], table_index: int) -> list[_Pag
                       for c in range(n_cols))
         if not any(cells):
             continue  # an empty spacer row of the grid
-        em = max((ch.height for c in range(n_cols) for ch in buckets.get((r, c), [])), default=12.0)
+        em = max((ch[3] - ch[1] for c in range(n_cols) for ch in buckets.get((r, c), [])), default=12.0)
         rows.append(_PageLine(text="| " + " | ".join(cells) + " |", x0=xs[0], top=ys[r], x1=xs[-1],
                               bottom=ys[r + 1], em=em, cells=cells, table=table_index))
     return rows

@@ -67,7 +67,9 @@ _DOC_NUMBER = regex.compile(
 )
 # Words that can precede the number on its line (`等级 加急 X〔Y〕N号`, `文号：…`) and are not
 # part of the issuer code.
-_NUMBER_PREFIX = regex.compile(r"^(?:等级|紧急程度|发文字号|文号|字号|[:：]|" + "|".join(URGENCIES + MARKINGS) + ")+")
+_NUMBER_PREFIX = regex.compile(
+    r"^(?:等级|紧急程度|发文字号|文号|字号|[:：]|" + "|".join(URGENCIES + MARKINGS) + ")+"
+)
 # What may follow the number on its line: the signer (签发人, GB/T 9704 §7.2.6) or nothing.
 _NUMBER_TAIL = regex.compile(r"^(?:签发人.*|签批.*|[\s　]*)$")
 _KINDS = ("明电", "密电", "函")
@@ -157,7 +159,8 @@ _CN_DIGITS = {"〇": 0, "○": 0, "O": 0, "o": 0, "0": 0, "零": 0, "Ｏ": 0, "�
 _CN_NUM = r"[一二三四五六七八九十]{1,3}"
 _DATE_ARABIC = regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 # §5: `二〇二三年三月五日`; §7: 〇 OCR'd as O or 0, and ○ (U+25CB) typed for 〇.
-_DATE_CHINESE = regex.compile(rf"(?P<y>[二一][〇○Oo0零一二三四五六七八九]{{3}})年(?P<m>{_CN_NUM})月(?P<d>{_CN_NUM})日")
+_CN_YEAR = r"[二一][〇○Oo0零一二三四五六七八九]{3}"
+_DATE_CHINESE = regex.compile(rf"(?P<y>{_CN_YEAR})年(?P<m>{_CN_NUM})月(?P<d>{_CN_NUM})日")
 _DATE_ISO = regex.compile(r"(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})")
 
 
@@ -290,7 +293,7 @@ def _title_span(lines: list[Line]) -> tuple[int, int] | None:
                 start = j
         return start, end
     # Titles without 关于 (`2022年7月份安全生产考核情况通报`): the line before the addressees.
-    for pos, (i, ln) in enumerate(prose):
+    for pos, (_, ln) in enumerate(prose):
         text = _squash(ln.text)
         if _is_addressee(text):
             if pos == 0:
@@ -324,7 +327,8 @@ def find_layout(lines: list[Line]) -> Layout:
         nxt = [i for i, _ in prose if i > title_end][:2]
         addressee = next((i for i in nxt if _is_addressee(_squash(lines[i].text))), None)
     else:
-        addressee = next((i for i, ln in prose[:DEFAULT_HEADER_SCAN_LINES] if _is_addressee(_squash(ln.text))), None)
+        head = prose[:DEFAULT_HEADER_SCAN_LINES]
+        addressee = next((i for i, ln in head if _is_addressee(_squash(ln.text))), None)
     if addressee is not None:
         body_start = addressee + 1
     elif title_end is not None:
@@ -388,7 +392,9 @@ def extract_doc_number(lines: list[Line], web_meta: dict[str, str] | None = None
 
 def _locate_urgency(lines: list[Line]) -> tuple[str | None, int | None]:
     layout = find_layout(lines)
-    pattern = regex.compile(rf"^(?:等级|紧急程度[:：]?)?({'|'.join(URGENCIES)})(?:[·★].*)?(?=$|\p{{Han}}*[〔\[［（(【﹝]|\p{{Han}}*\d)")
+    pattern = regex.compile(
+        rf"^(?:等级|紧急程度[:：]?)?({'|'.join(URGENCIES)})(?:[·★].*)?(?=$|\p{{Han}}*(?:{_OPEN}|\d))"
+    )
     for i in range(layout.header_end):
         if lines[i].cells is None and (m := pattern.match(_squash(lines[i].text))):
             return m[1], lines[i].line_no
@@ -417,7 +423,8 @@ def extract_marking(lines: list[Line]) -> str | None:
 def _locate_title(lines: list[Line], web_meta: dict[str, str] | None = None) -> tuple[str | None, int | None]:
     layout = find_layout(lines)
     if layout.title_start is not None and layout.title_end is not None:
-        text = "".join(_squash(ln.text) for ln in lines[layout.title_start : layout.title_end + 1] if ln.cells is None)
+        span = lines[layout.title_start : layout.title_end + 1]
+        text = "".join(_squash(ln.text) for ln in span if ln.cells is None)
         return text, lines[layout.title_start].line_no
     for key in ("title", "ArticleTitle", "标题"):
         if web_meta and web_meta.get(key):
@@ -452,7 +459,8 @@ def _join_orgs(orgs: list[str]) -> str:
     return "、".join(seen)
 
 
-def _locate_issuer(lines: list[Line], web_meta: dict[str, str] | None = None) -> tuple[str | None, int | None]:
+def _locate_issuer(lines: list[Line], web_meta: dict[str, str] | None = None,
+                   ) -> tuple[str | None, int | None]:
     layout = find_layout(lines)
     header = [(i, lines[i]) for i in range(layout.header_end) if lines[i].cells is None]
     # 1. Telegram: `发电单位 X` (the gold's issuer for every 明电).
@@ -469,8 +477,8 @@ def _locate_issuer(lines: list[Line], web_meta: dict[str, str] | None = None) ->
     for i, ln in header:
         text = _squash(ln.text)
         if text == "文件":
-            prev = [_squash(lines[j].text) for j in range(max(0, i - 3), i) if _ORG.match(_squash(lines[j].text))]
-            orgs.extend(prev)
+            above = (_squash(lines[j].text) for j in range(max(0, i - 3), i))
+            orgs.extend(t for t in above if _ORG.match(t))
         elif text.endswith("文件") and _ORG.match(text[:-2]):
             orgs.append(text[:-2])
         else:
@@ -503,7 +511,7 @@ def _signature(lines: list[Line], layout: Layout) -> list[str]:
     found = _date_line(date_line.text)
     if found and found[1]:
         # `信阳市安委办 2022年8月9日` on one line: the raw text still has the spaces between names.
-        raw = regex.split(r"(?:19|20)\d{2}\s*年|[二一][〇○Oo0零一二三四五六七八九]{3}年", date_line.raw_text)[0]
+        raw = regex.split(rf"(?:19|20)\d{{2}}\s*年|{_CN_YEAR}年", date_line.raw_text)[0]
         return [p for p in _split_orgs(raw.strip()) if _ORG.match(p)] or [found[1]]
     sig: list[str] = []
     j = layout.date - 1
@@ -592,12 +600,15 @@ _YEAR = r"(?:(?P<y>(?:19|20)\d{2})\s*年|(?P<cy>[二一][〇○Oo0零一二三�
 _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _NOT_DAY = r"(?!\s*(?:\d|[一二三四五六七八九十]{1,3}日|[初底中旬]))"
 _PERIODS = [
-    ("range", regex.compile(rf"{_YEAR}(?P<m1>{_MON})\s*(?:月份?)?\s*[-—–~～至到]\s*(?P<m2>{_MON})\s*月份?{_NOT_DAY}")),
+    ("range", regex.compile(
+        rf"{_YEAR}(?P<m1>{_MON})\s*(?:月份?)?\s*[-—–~～至到]\s*(?P<m2>{_MON})\s*月份?{_NOT_DAY}")),
     ("quarter", regex.compile(rf"{_YEAR}第?(?P<q>[一二三四1-4])季度")),
     ("first_quarters", regex.compile(rf"{_YEAR}前(?P<q>[二两三])季度")),
     ("half", regex.compile(rf"{_YEAR}(?P<h>上|下)半年")),
     ("month", regex.compile(rf"{_YEAR}(?P<m>{_MON})\s*(?P<fen>月份|月){_NOT_DAY}")),
-    ("year", regex.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年度|全年|年(?=[\p{Han}])(?![第上下前度]))")),
+    ("year", regex.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年度|全年)")),
+    # `关于2022年安全生产目标考核结果的通报`: a bare year, trusted in the title only.
+    ("bare_year", regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?=[\p{Han}])(?![第上下前度])")),
 ]
 _ROUND = regex.compile(r"(?:(?P<y>(?:19|20)\d{2})年)?第[一二三四五六七八九十\d]{1,3}轮\s*[（(]\s*$")
 
@@ -615,7 +626,7 @@ def _match_period(text: str, allow_bare_year: bool) -> _PeriodMatch | None:
     """The first period mentioned in `text` (earliest position; longer forms win ties)."""
     best: tuple[int, int, _PeriodMatch] | None = None
     for order, (kind, pattern) in enumerate(_PERIODS):
-        if kind == "year" and not allow_bare_year:
+        if kind == "bare_year" and not allow_bare_year:
             continue
         for m in pattern.finditer(text):
             got = _period_from_match(kind, m)
@@ -693,7 +704,7 @@ def _context_years(texts: list[tuple[str, int, bool]], kind: str, first: int, la
     """The year printed with the same period elsewhere (title, caption)."""
     for text, _, _ in texts:
         for pkind, pattern in _PERIODS:
-            if pkind == "year":
+            if pkind in ("year", "bare_year"):
                 continue
             for m in pattern.finditer(text):
                 got = _period_from_match(pkind, m)
@@ -714,21 +725,37 @@ def extract_period(lines: list[Line], issue_date: datetime.date | None = None) -
     if issue_date is None:
         issue_date = _locate_issue_date(lines)[0]
     texts = _period_texts(lines, layout)
+    bare: tuple[_PeriodMatch, int] | None = None
     for text, line_no, allow_year in texts:
         found = _match_period(text, allow_year)
         if found is None:
             continue
+        if found.kind == "bare_year" and bare is None:
+            # A bare year in the title may only be the year of a month or quarter named below.
+            bare = (found, line_no)
+            continue
+        if found.kind == "bare_year":
+            continue
         year = found.year or _context_years(texts, found.kind, found.first, found.last)
-        if year is None and issue_date is not None:
-            year = issue_date.year
-            if datetime.date(year, found.first, 1) > issue_date:
-                year -= 1
-        if year is None:
-            return Period(found.label, None, None, line_no)
-        start = datetime.date(year, found.first, 1)
-        end = datetime.date(year, found.last, calendar.monthrange(year, found.last)[1])
-        return Period(found.label, start, end, line_no)
+        if year is None and bare is not None:
+            year = bare[0].year
+        return _period_of(found, year, issue_date, line_no)
+    if bare is not None:
+        return _period_of(bare[0], bare[0].year, issue_date, bare[1])
     return None
+
+
+def _period_of(found: _PeriodMatch, year: int | None, issue_date: datetime.date | None,
+               line_no: int) -> Period:
+    if year is None and issue_date is not None:
+        year = issue_date.year
+        if datetime.date(year, found.first, 1) > issue_date:
+            year -= 1
+    if year is None:
+        return Period(found.label, None, None, line_no)
+    start = datetime.date(year, found.first, 1)
+    end = datetime.date(year, found.last, calendar.monthrange(year, found.last)[1])
+    return Period(found.label, start, end, line_no)
 
 
 # ---------------------------------------------------------------- base score (§4 Bases)
@@ -764,13 +791,22 @@ def extract_base_score(lines: list[Line]) -> float:
 
 
 # ---------------------------------------------------------------- attachments
+_ATTACH_NUMBERED = regex.compile(r"^(?:\d{1,2}\s*[.、．]|[（(]\d{1,2}[）)])")
 _ATTACH_ITEM = regex.compile(r"^(?:附件[:：]?)?\s*(?:\d{1,2}\s*[.、．:：]|[（(]\d{1,2}[）)])\s*")
 
 
 def _locate_attachments(lines: list[Line]) -> tuple[list[str], int | None]:
     layout = find_layout(lines)
     end = layout.date if layout.date is not None else len(lines)
-    for i in range(layout.body_start, end):
+    found = _locate_attachments_in(lines, layout.body_start, end)
+    if found[0] or layout.date is None:
+        return found
+    # Some copies print the 附件说明 under the date instead of above it.
+    return _locate_attachments_in(lines, layout.date + 1, len(lines))
+
+
+def _locate_attachments_in(lines: list[Line], begin: int, end: int) -> tuple[list[str], int | None]:
+    for i in range(begin, end):
         text = _squash(lines[i].text)
         if lines[i].cells is not None or not regex.match(r"^附件[:：]", text):
             continue
@@ -778,7 +814,7 @@ def _locate_attachments(lines: list[Line]) -> tuple[list[str], int | None]:
         # Entries after the first are on their own lines, numbered (`2.各县区扣分原因`).
         for j in range(i + 1, end):
             nxt = _squash(lines[j].text)
-            if lines[j].cells is not None or not regex.match(r"^(?:\d{1,2}\s*[.、．]|[（(]\d{1,2}[）)])", nxt):
+            if lines[j].cells is not None or not _ATTACH_NUMBERED.match(nxt):
                 break
             items.append(_ATTACH_ITEM.sub("", nxt))
         return [it for it in items if it], lines[i].line_no
@@ -794,11 +830,14 @@ def extract_attachments(lines: list[Line]) -> list[str]:
 _RUBRIC_WORDS = regex.compile(r"细则|办法|标准|评分表|指标|规则|方案|实施意见|制度")
 _RESULT_WORDS = regex.compile(r"通报|情况|结果|排名|得分")
 _RESULT_EVIDENCE = regex.compile(
-    r"得分\s*\d+(?:\.\d+)?\s*分|扣分原因|得分位居|得分相对靠后|位列第|排名第|倒数第[一二三四五六七八九十\d]|"
-    r"第[一二三四五六七八九十]名|评为(?:优秀|良好|合格|不合格)|[共合]计扣\s*\d"
+    r"得分(?:为)?\s*\d+(?:\.\d+)?\s*分(?![以及至到]|-)|扣分原因|得分位居|得分相对靠后|位列第|排名第|倒数第[一二三四五六七八九十\d]|"
+    r"第[一二三四五六七八九十]名|评为(?:优秀|良好|合格|不合格)|[共合]计扣\s*\d|"
+    # Grade circulars (§1.4): `优秀等次：甲县、乙县`.
+    r"(?m:^(?:优秀|良好|合格|较好|一般|不合格|达标|基本合格)(?:等次|单位)?[:：]\S)"
 )
 _RUBRIC_EVIDENCE = regex.compile(r"每处扣|扣完为止|该项不得分|视情况扣|最高扣|不得分")
 _SCORE_HEADER = regex.compile(r"得分|分数|总分|成绩|考评分|考核分")
+_NUMBER_CELL = regex.compile(r"\d+(?:\.\d+)?")
 _RANK_HEADER = regex.compile(r"排名|名次|等次|等级")
 
 
@@ -808,7 +847,8 @@ def _has_score_table(lines: list[Line]) -> bool:
         if ln.cells is None or not any(_SCORE_HEADER.search(c) or _RANK_HEADER.search(c) for c in ln.cells):
             continue
         rows = [r for r in lines[i + 1 : i + 6] if r.cells is not None]
-        if sum(1 for r in rows if any(regex.fullmatch(r"\d+(?:\.\d+)?", _squash(c)) for c in r.cells or ())) >= 2:
+        numeric = [r for r in rows if any(_NUMBER_CELL.fullmatch(_squash(c)) for c in r.cells or ())]
+        if len(numeric) >= 2:
             return True
     return False
 

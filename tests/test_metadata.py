@@ -97,11 +97,15 @@ JOINT = """中共信阳市委办公室
 """
 
 
+FIRE_TITLE = "关于2021年1月份全市消防工作检查情况的通报"
+
+
 # ---------------------------------------------------------------- telegram (the real layout)
 def test_telegram_header_fields() -> None:
     md = extract_metadata(lines_of(TELEGRAM))
     assert md.doc_number is not None
-    assert (md.doc_number.text, md.doc_number.issuer_code, md.doc_number.kind) == ("信安委办明电〔2022〕1号", "信安委办", "明电")
+    number = md.doc_number
+    assert (number.text, number.issuer_code, number.kind) == ("信安委办明电〔2022〕1号", "信安委办", "明电")
     assert (md.doc_number.year, md.doc_number.serial, md.doc_number.line_no) == (2022, 1, 5)
     assert md.issuer == "信阳市安全生产委员会办公室"
     assert md.title == "信阳市安全生产委员会办公室关于国务院安委会“十五条硬措施”贯彻落实情况的通报"
@@ -165,12 +169,16 @@ def test_doc_number_from_web_metadata_when_not_printed() -> None:
 
 def test_number_glued_to_title_by_normalisation_is_split_back() -> None:
     # normalize_lines joins a 20+ character header line with the next; the raw lines survive.
-    text = "六安市农村人居环境整治工作领导小组办公室文件\n\n六人居办〔2021〕58号\n\n关于2021年第二季度全市农村人居环境整治工作考核情况的通报\n\n各县区：\n"
+    text = ("六安市农村人居环境整治工作领导小组办公室文件\n\n六人居办〔2021〕58号\n\n"
+            "关于2021年第二季度全市农村人居环境整治工作考核情况的通报\n\n各县区：\n")
     lines = lines_of(text)
     assert len(lines) == 2  # the join this repairs
     split = split_header_lines(lines)
-    assert [ln.text for ln in split[:3]] == ["六安市农村人居环境整治工作领导小组办公室文件", "六人居办〔2021〕58号",
-                                            "关于2021年第二季度全市农村人居环境整治工作考核情况的通报"]
+    assert [ln.text for ln in split[:3]] == [
+        "六安市农村人居环境整治工作领导小组办公室文件",
+        "六人居办〔2021〕58号",
+        "关于2021年第二季度全市农村人居环境整治工作考核情况的通报",
+    ]
     assert extract_issuer(lines) == "六安市农村人居环境整治工作领导小组办公室"
     assert extract_title(lines) == "关于2021年第二季度全市农村人居环境整治工作考核情况的通报"
 
@@ -181,19 +189,21 @@ def test_joint_issuers_in_header_title_and_signature() -> None:
     assert extract_issuer(lines) == "中共信阳市委办公室、信阳市人民政府办公室"
     assert extract_addressees(lines) == ["各县区党委", "人民政府", "市直各单位"]
     # The same pair signed above the date when the header names nobody.
-    body = JOINT.split("信办〔2023〕5号", 1)[1].replace("中共信阳市委办公室、信阳市人民政府办公室关于", "关于")
+    body = JOINT.split("信办〔2023〕5号", 1)[1]
+    body = body.replace("中共信阳市委办公室、信阳市人民政府办公室关于", "关于")
     assert extract_issuer(lines_of(body)) == "中共信阳市委办公室、信阳市人民政府办公室"
 
 
 def test_issuer_from_signature_glued_to_date() -> None:
-    text = "关于2021年1月份全市消防工作检查情况的通报\n\n各县区：\n\n现将检查情况通报如下：\n\n无锡市消防救援支队 2021年2月17日\n"
+    text = (f"{FIRE_TITLE}\n\n各县区：\n\n现将检查情况通报如下：\n\n"
+            "无锡市消防救援支队 2021年2月17日\n")
     lines = lines_of(text)
     assert extract_issuer(lines) == "无锡市消防救援支队"
     assert extract_issue_date(lines) == D(2021, 2, 17)
 
 
 def test_issuer_from_web_metadata_last() -> None:
-    text = "关于2021年1月份全市消防工作检查情况的通报\n\n各县区：\n\n现将检查情况通报如下：\n\n2021年2月17日\n"
+    text = f"{FIRE_TITLE}\n\n各县区：\n\n现将检查情况通报如下：\n\n2021年2月17日\n"
     assert extract_issuer(lines_of(text), {"issuer": "无锡市消防救援支队"}) == "无锡市消防救援支队"
     assert extract_issuer(lines_of(text)) is None
 
@@ -219,8 +229,9 @@ def test_urgency_and_marking_absent_in_web_copy() -> None:
 
 
 def test_urgency_variants() -> None:
-    assert extract_urgency(lines_of("特急\n\n韶信〔2022〕68号\n\n关于2022年5月份信访工作督查结果的通报\n\n各县区：\n")) == "特急"
-    assert extract_urgency(lines_of("紧急程度：平急\n\n关于2022年5月份信访工作督查结果的通报\n\n各县区：\n")) == "平急"
+    title = "关于2022年5月份信访工作督查结果的通报"
+    assert extract_urgency(lines_of(f"特急\n\n韶信〔2022〕68号\n\n{title}\n\n各县区：\n")) == "特急"
+    assert extract_urgency(lines_of(f"紧急程度：平急\n\n{title}\n\n各县区：\n")) == "平急"
 
 
 # ---------------------------------------------------------------- dates (§5)
@@ -240,7 +251,8 @@ def test_parse_date(printed: str, date: D | None) -> None:
 
 
 def test_cn_number() -> None:
-    assert [cn_number(t) for t in ("七", "十", "十二", "二十", "三十一", "12", "七月")] == [7, 10, 12, 20, 31, 12, None]
+    numbers = ("七", "十", "十二", "二十", "三十一", "12", "七月")
+    assert [cn_number(t) for t in numbers] == [7, 10, 12, 20, 31, 12, None]
 
 
 def test_issue_date_ignores_narrative_and_printing_dates() -> None:
@@ -265,15 +277,20 @@ def _period(text: str) -> tuple[str, D | None, D | None] | None:
 @pytest.mark.parametrize(
     ("title", "intro", "expected"),
     [
-        ("关于2022年上半年安全生产考核情况的通报", "现将有关情况通报如下：", ("2022年上半年", D(2022, 1, 1), D(2022, 6, 30))),
-        ("关于2022年下半年安全生产考核情况的通报", "现将有关情况通报如下：", ("2022年下半年", D(2022, 7, 1), D(2022, 12, 31))),
+        ("关于2022年上半年安全生产考核情况的通报", "现将有关情况通报如下：",
+         ("2022年上半年", D(2022, 1, 1), D(2022, 6, 30))),
+        ("关于2022年下半年安全生产考核情况的通报", "现将有关情况通报如下：",
+         ("2022年下半年", D(2022, 7, 1), D(2022, 12, 31))),
         ("关于2022年1-10月份安全生产考核情况的通报", "现将有关情况通报如下：",
          ("2022年1-10月份", D(2022, 1, 1), D(2022, 10, 31))),
-        ("关于2022年度安全生产考核情况的通报", "现将有关情况通报如下：", ("2022年度", D(2022, 1, 1), D(2022, 12, 31))),
+        ("关于2022年度安全生产考核情况的通报", "现将有关情况通报如下：",
+         ("2022年度", D(2022, 1, 1), D(2022, 12, 31))),
         ("关于2021年第四季度安全生产考核情况的通报", "现将有关情况通报如下：",
          ("2021年第四季度", D(2021, 10, 1), D(2021, 12, 31))),
-        ("关于2024年2月份消防工作检查情况的通报", "现将有关情况通报如下：", ("2024年2月份", D(2024, 2, 1), D(2024, 2, 29))),
-        ("关于2023年2月份消防工作检查情况的通报", "现将有关情况通报如下：", ("2023年2月份", D(2023, 2, 1), D(2023, 2, 28))),
+        ("关于2024年2月份消防工作检查情况的通报", "现将有关情况通报如下：",
+         ("2024年2月份", D(2024, 2, 1), D(2024, 2, 29))),  # leap year
+        ("关于2023年2月份消防工作检查情况的通报", "现将有关情况通报如下：",
+         ("2023年2月份", D(2023, 2, 1), D(2023, 2, 28))),
         ("关于2023年前三季度信访工作排名情况的通报", "现将有关情况通报如下：",
          ("2023年前三季度", D(2023, 1, 1), D(2023, 9, 30))),
         ("关于第一轮考评排名情况的通报", "现将2024年第一轮(1-2月)考评情况通报如下：",
@@ -293,14 +310,17 @@ def test_period_round_label_keeps_round() -> None:
 
 
 def test_december_period_issued_in_january_is_previous_year() -> None:
-    text = "关于12月份全县河长制考核情况的通报\n\n各乡镇：\n\n现将12月份考核情况通报如下：\n\n湖州市河长制办公室\n\n2024年1月8日\n"
+    text = ("关于12月份全县河长制考核情况的通报\n\n各乡镇：\n\n现将12月份考核情况通报如下：\n\n"
+            "湖州市河长制办公室\n\n2024年1月8日\n")
     assert _period(text) == ("12月份", D(2023, 12, 1), D(2023, 12, 31))
-    text = "关于第四季度安全生产考核情况的通报\n\n各乡镇：\n\n现将有关情况通报如下：\n\n二〇二三年一月十五日\n"
+    text = ("关于第四季度安全生产考核情况的通报\n\n各乡镇：\n\n现将有关情况通报如下：\n\n"
+            "二〇二三年一月十五日\n")
     assert _period(text) == ("第四季度", D(2022, 10, 1), D(2022, 12, 31))
 
 
 def test_period_without_year_anywhere_keeps_label_only() -> None:
-    assert _period("关于上半年安全生产考核情况的通报\n\n各乡镇：\n\n现将有关情况通报如下：\n") == ("上半年", None, None)
+    text = "关于上半年安全生产考核情况的通报\n\n各乡镇：\n\n现将有关情况通报如下：\n"
+    assert _period(text) == ("上半年", None, None)
 
 
 def test_period_not_taken_from_narrative_or_issue_date() -> None:
@@ -359,7 +379,8 @@ def test_classify_rubric_result_wrapped_and_other() -> None:
     table = ("关于2022年第三季度信访工作排名情况的通报\n\n各县区：\n\n现将排名情况通报如下：\n\n"
              "| 名次 | 县区 | 得分 |\n| 1 | 甲县 | 98 |\n| 2 | 乙县 | 97 |\n")
     assert classify_document(lines_of(table)) == "result"
-    praise = "关于表扬2022年度安全生产先进单位的通报\n\n各县区：\n\n经研究，决定对以下单位予以表扬。\n\n2023年1月2日\n"
+    praise = ("关于表扬2022年度安全生产先进单位的通报\n\n各县区：\n\n"
+              "经研究，决定对以下单位予以表扬。\n\n2023年1月2日\n")
     assert classify_document(lines_of(praise)) == "other"
 
 
@@ -371,15 +392,16 @@ def test_rubric_has_no_period_and_its_rules_are_not_results() -> None:
 
 
 def test_single_attachment_without_number() -> None:
-    text = "关于2022年2月份考评排名情况的通报\n\n各县区：\n\n现将情况通报如下：\n\n附件：各县区扣分原因\n\n2022年3月14日\n"
+    text = ("关于2022年2月份考评排名情况的通报\n\n各县区：\n\n现将情况通报如下：\n\n"
+            "附件：各县区扣分原因\n\n2022年3月14日\n")
     assert extract_attachments(lines_of(text)) == ["各县区扣分原因"]
 
 
 def test_empty_document_gives_empty_metadata() -> None:
     md = extract_metadata(lines_of("一些不相关的文字。\n"))
-    assert md == Metadata(doc_class="other", doc_number=None, issuer=None, title=None, doc_type=None, urgency=None,
-                          marking=None, addressees=[], issue_date=None, period_start=None, period_end=None,
-                          period_label=None, base_score=100.0, attachments=[], lines={})
+    assert md == Metadata(doc_class="other", doc_number=None, issuer=None, title=None, doc_type=None,
+                          urgency=None, marking=None, addressees=[], issue_date=None, period_start=None,
+                          period_end=None, period_label=None, base_score=100.0, attachments=[], lines={})
 
 
 # ---------------------------------------------------------------- accuracy gate over the corpus
@@ -430,3 +452,31 @@ def test_accuracy_gate_real_and_dev() -> None:
     right, total, misses = metadata_accuracy(sorted((CORPUS / "dev").glob("*.txt")))
     assert total == 300
     assert right / total >= MIN_DEV_ACCURACY, misses
+
+
+def test_grade_circular_is_a_result() -> None:
+    text = ("关于2022年度河长制工作考核结果的通报\n\n各县区：\n\n现将2022年度考核结果通报如下：\n\n"
+            "优秀等次：甲县、乙县\n\n良好等次：丙县\n\n2023年2月1日\n")
+    md = extract_metadata(lines_of(text))
+    assert md.doc_class == "result"
+    assert (md.period_label, md.period_start, md.period_end) == ("2022年度", D(2022, 1, 1), D(2022, 12, 31))
+
+
+def test_rubric_without_yinfa_title_is_rubric() -> None:
+    text = ("信阳市河长制工作考核细则\n\n各县区：\n\n考核得分90分以上为优秀。\n\n"
+            "1.河长巡河次数不足的，每次扣0.5分，扣完为止。\n\n2.未建立台账的，该项不得分。\n")
+    assert classify_document(lines_of(text)) == "rubric"
+
+
+def test_bare_year_in_title_yields_to_month_in_intro() -> None:
+    text = ("关于2022年安全生产专项督查情况的通报\n\n各县区：\n\n现将7月份督查情况通报如下：\n\n"
+            "一、基本情况\n\n2022年8月10日\n")
+    assert _period(text) == ("7月份", D(2022, 7, 1), D(2022, 7, 31))
+    text = "关于2022年安全生产目标考核结果的通报\n\n各县区：\n\n现将考核结果通报如下：\n\n2023年2月1日\n"
+    assert _period(text) == ("2022年", D(2022, 1, 1), D(2022, 12, 31))
+
+
+def test_attachments_listed_under_the_date() -> None:
+    text = ("关于2022年2月份考评排名情况的通报\n\n各县区：\n\n现将情况通报如下：\n\n2022年3月14日\n\n"
+            "附件：1.各县区得分表\n\n2.各县区扣分原因\n")
+    assert extract_attachments(lines_of(text)) == ["各县区得分表", "各县区扣分原因"]

@@ -146,3 +146,34 @@ def test_corpus_page_web_meta_agrees_with_gold(path: Path) -> None:
     assert meta["issue_date"] == gold["issue_date"]
     assert meta["title"] == gold["title"]
     assert meta.get("doc_number") == gold["doc_number"]
+
+
+def test_body_of_br_separated_text_in_content_div_skips_side_menu_and_print_bar() -> None:
+    # Older county sites: the whole body is text in <div id="content"> split by <br>,
+    # beside a side menu of links and followed by 【打印】【关闭】.
+    page = (
+        "<html><head><title>关于3月份考核的通报 - 某市政府</title></head><body>"
+        "<div class='left'><ul><li><a>通知公告</a></li><li><a>政策解读</a></li>"
+        "<li><a>新闻中心</a></li></ul></div>"
+        "<div id='content'>　　各乡镇：<br>　　甲镇得分95分。<br>　　甲镇（1）台账不全，扣 5 分。<br><br>"
+        "　　某市考核办<br>　　2023年4月2日</div><div class='print'>【打印】【关闭】</div>"
+        "<div class='footer'>版权所有 某市人民政府</div></body></html>"
+    )
+    result = read_html(page.encode("utf-8"), "br-body.html")
+    assert [line.text for line in result.lines] == [
+        "各乡镇：", "甲镇得分95分。", "甲镇（1）台账不全，扣 5 分。", "某市考核办", "2023年4月2日"]
+    assert [line.wrapped for line in result.lines] == [None, None, None, None, False]
+    assert result.web_meta == {"title": "关于3月份考核的通报"}
+
+
+def test_deduction_table_with_long_multi_paragraph_cells_stays_a_table() -> None:
+    # Each 存在问题 cell holds 15 paragraphs (over 300 Chinese characters), like a page column.
+    entry = "巡河记录不完整，问题台账未按要求建立和更新，扣 1 分；"
+    problem = "".join(f"<p>（{i}）{entry}</p>" for i in range(1, 16))
+    units = ("城关镇", "南岗镇", "北山镇")
+    rows = "".join(f"<tr><td>{unit}</td><td>{problem}</td><td>15</td></tr>" for unit in units)
+    header = "<tr><td>单位</td><td>存在问题</td><td>扣分</td></tr>"
+    page = f"<html><body><div id='zoom'><table>{header}{rows}</table></div></body></html>"
+    result = read_html(page.encode("utf-8"), "long-cells.html")
+    assert [line.cells[0] for line in result.lines if line.cells] == ["单位", "城关镇", "南岗镇", "北山镇"]
+    assert all(line.cells is not None and len(line.cells) == 3 for line in result.lines)

@@ -476,11 +476,15 @@ def _is_layout_table(table: Any, rows: list[Any]) -> bool:
     widest = max((sum(_span(c, "colspan") for c in _cells(r)) for r in rows), default=0)
     if widest <= 1:
         return True
-    # A cell holding several paragraphs of running text is a page column.
+    # A cell holding several paragraphs of running text, alone in its row or in a table of
+    # at most three rows, is a page column; a 单位 | 存在问题 | 扣分 table may have long
+    # multi-paragraph cells too, but beside other cells and over many rows.
     for row in rows:
-        for cell in _cells(row):
+        cells = _cells(row)
+        for cell in cells:
             paragraphs = [p for p in cell.css("p, div") if _count_cjk(p.text(deep=True)) > 20]
-            if len(paragraphs) >= 4 and _count_cjk(cell.text(deep=True)) > 300:
+            heavy = len(paragraphs) >= 4 and _count_cjk(cell.text(deep=True)) > 300
+            if heavy and (len(cells) == 1 or len(rows) <= 3):
                 return True
     return False
 

@@ -474,11 +474,14 @@ def _locate_issuer(lines: list[Line], web_meta: dict[str, str] | None = None,
     # 2. 发文机关标志 `X文件`; joint issuers print one line each (`A文件` / `B文件`, or `A` / `B` / `文件`).
     orgs: list[str] = []
     first_no = None
-    for i, ln in header:
+    for k, (i, ln) in enumerate(header):
         text = _squash(ln.text)
         if text == "文件":
             above = (_squash(lines[j].text) for j in range(max(0, i - 3), i))
             orgs.extend(t for t in above if _ORG.match(t))
+        elif text.endswith("文件") and k > 0 and _is_name_tail(text[:-2], _squash(header[k - 1][1].text)):
+            # A long name wrapped by the page: `六安市…领导小组` / `办公室文件` (drawn/Word PDFs).
+            orgs.append(_squash(header[k - 1][1].text) + text[:-2])
         elif text.endswith("文件") and _ORG.match(text[:-2]):
             orgs.append(text[:-2])
         else:
@@ -516,12 +519,33 @@ def _signature(lines: list[Line], layout: Layout) -> list[str]:
     sig: list[str] = []
     j = layout.date - 1
     while j >= layout.body_start and len(sig) < 4 and lines[j].cells is None:
+        text = _squash(lines[j].text)
+        has_above = j - 1 >= layout.body_start and lines[j - 1].cells is None
+        above = _squash(lines[j - 1].text) if has_above else ""
+        if above and _is_name_tail(text, above):
+            # A long signature wrapped onto a second line (`…领导小组` / `办公室`).
+            sig = [above + text, *sig]
+            j -= 2
+            continue
         parts = _split_orgs(lines[j].raw_text.strip())
         if not all(_ORG.match(p) for p in parts):
             break
         sig = parts + sig
         j -= 1
     return sig
+
+
+def _is_name_tail(text: str, above: str) -> bool:
+    """Whether `text` is the wrapped end of an issuer name begun on the line `above`.
+
+    True when `text` is only suffix words (`办公室`, `领导小组办公室`) and the two lines together
+    form a name; `above` must be plain Han text, not a header element of its own.
+    """
+    if not text or not regex.fullmatch(rf"{_ORG_SUFFIX}+", text):
+        return False
+    if not regex.fullmatch(r"[\p{Han}（）()·]+", above) or _is_header_element(above) or above in MARKINGS:
+        return False
+    return bool(_ORG.match(above + text))
 
 
 def extract_issuer(lines: list[Line], web_meta: dict[str, str] | None = None) -> str | None:

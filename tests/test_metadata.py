@@ -480,3 +480,16 @@ def test_attachments_listed_under_the_date() -> None:
     text = ("关于2022年2月份考评排名情况的通报\n\n各县区：\n\n现将情况通报如下：\n\n2022年3月14日\n\n"
             "附件：1.各县区得分表\n\n2.各县区扣分原因\n")
     assert extract_attachments(lines_of(text)) == ["各县区得分表", "各县区扣分原因"]
+
+
+def test_issuer_name_wrapped_in_header_and_signature() -> None:
+    # dev-030.pdf: the Word PDF wraps the 发文机关标志 as `…领导小组` / `办公室文件`.
+    name = "六安市农村人居环境整治工作领导小组办公室"
+    header = "六安市农村人居环境整治工作领导小组\n办公室文件\n\n六人居办〔2021〕58号\n\n"
+    body = f"{FIRE_TITLE}\n\n各县区：\n\n现将检查情况通报如下：\n\n"
+    assert extract_issuer(lines_of(header + body)) == name
+    signed = body + "六安市农村人居环境整治工作领导小组\n\n办公室\n\n2021 年 7 月 17 日\n"
+    assert extract_issuer(lines_of(signed)) == name
+    # Two whole names stay two issuers.
+    joint = body + "信阳市应急管理局\n\n信阳市公安局\n\n2021年7月17日\n"
+    assert extract_issuer(lines_of(joint)) == "信阳市应急管理局、信阳市公安局"

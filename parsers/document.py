@@ -13,7 +13,7 @@ from parsers.metadata import Metadata, extract_metadata
 from parsers.model import Line, ReadResult, UnsupportedInput
 from parsers.normalize import normalize_lines
 from parsers.sections import Section, UnitEntry, entries_from_table, extract_sections
-from parsers.tables import ScoreRow, extract_tables
+from parsers.tables import ScoreRow, extract_tables, restore_table_rows
 from parsers.units import match_unit, unit_key
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -73,7 +73,9 @@ class Extraction:
 
 def extract_document(read: ReadResult) -> Extraction:
     """Extract metadata, scores and entries from what a reader returned."""
-    lines = normalize_lines(read.lines)
+    # Restore cells lost on the way to text (one cell per line, glued cells) before anything
+    # reads the lines, so metadata's class and the tables see the same rows.
+    lines = restore_table_rows(normalize_lines(read.lines))
     metadata = extract_metadata(lines, read.web_meta)
     tables = extract_tables(lines)
     score_units = [unit_key(row.unit_raw) for row in tables.scores]

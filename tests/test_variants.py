@@ -1,0 +1,138 @@
+"""Variants of the circular family that the gold corpus does not exercise (issue 4).
+
+Each fixture in tests/fixtures/variants/ is a small invented circular named by the case it
+covers (variants.md §1–§4, §6); the records it must yield are written out here. Scores are
+(unit, group, rank, score, grade); deductions (unit, items, points, kind, reason); findings
+are the (unit, check) pairs of the codes listed in CHECKS — exactly those, nothing more.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parsers.document import Extraction, parse_document
+from pipeline.reconcile import reconcile
+
+FIXTURES = Path(__file__).parent / "fixtures" / "variants"
+# Finding codes compared exactly; others (unparsed_entry) are informational.
+CHECKS = {"score_mismatch", "table_mismatch", "rank_order", "missing_section", "missing_score", "duplicate_item",
+          "veto", "unit_uncertain"}
+
+ScoreT = tuple[str, str | None, int | None, float | None, str | None]
+DeductionT = tuple[str, list[int], float, str, str]
+
+
+def parse(name: str) -> Extraction:
+    path = FIXTURES / name
+    return parse_document(path.read_bytes(), path.name)
+
+
+def scores_of(ex: Extraction) -> list[ScoreT]:
+    return [(unit, row.group, row.rank, float(row.score) if row.score is not None else None, row.grade)
+            for row, unit in zip(ex.scores, ex.score_units, strict=True)]
+
+
+def deductions_of(ex: Extraction) -> list[DeductionT]:
+    return [(e.unit, e.entry.items, float(e.entry.points), e.entry.kind, e.entry.reason) for e in ex.entries]
+
+
+def findings_of(ex: Extraction) -> set[tuple[str | None, str]]:
+    _, findings = reconcile(ex, "test")
+    return {(f.unit, f.check) for f in findings if f.check in CHECKS}
+
+
+def test_every_fixture_has_a_case() -> None:
+    names = {p.name for p in FIXTURES.glob("*.txt")}
+    assert names == set(SCORES) | set(DEDUCTIONS), "a fixture without expectations, or expectations without a fixture"
+
+
+# ---------------------------------------------------------------- §2 score tables
+SCORES: dict[str, tuple[list[ScoreT], set[tuple[str | None, str]]]] = {
+    # Rank last, written as ordinals, ties in words (并列第二, 2（并列）), 倒数第N, extra 等次/备注
+    # columns, 合计/平均 rows that are not units.
+    "score-table-rank-last-ordinals-ties.txt": ([
+        ("崇川区", None, 4, 91.5, "良好"), ("海门区", None, 2, 94.2, "优秀"), ("启东市", None, 1, 96.0, "优秀"),
+        ("如皋市", None, 2, 94.2, "优秀"), ("海安市", None, 5, 88.0, "合格"), ("如东县", None, 6, 85.5, "合格"),
+    ], set()),
+    # Two ranking blocks, each ranked from 1, group = the block's caption.
+    "score-table-groups.txt": ([
+        ("沭阳县", "县区组", 1, 95.6, None), ("泗阳县", "县区组", 2, 93.1, None), ("宿城区", "县区组", 3, 90.4, None),
+        ("市水利局", "市直部门组", 1, 97.0, None), ("市住建局", "市直部门组", 2, 94.5, None),
+        ("市生态环境局", "市直部门组", 3, 92.0, None),
+    ], set()),
+    # Weighted parts; 金安区 0.4×93.73+0.6×95.80 = 94.972 printed 94.97 (correct rounding, no
+    # finding); 舒城县 states 89.64 for 89.54.
+    "score-table-weighted-parts.txt": ([
+        ("金安区", None, 1, 94.97, None), ("裕安区", None, 2, 93.0, None), ("霍山县", None, 3, 90.75, None),
+        ("舒城县", None, 4, 89.64, None),
+    ], {("舒城县", "score_mismatch")}),
+    # Header cells each on their own line, then the values cycling.
+    "score-table-one-cell-per-line.txt": ([
+        ("唐闸镇", None, 1, 94.17, None), ("金沙街道", None, 2, 93.05, None), ("石港镇", None, 3, 91.6, None),
+        ("兴仁镇", None, 4, 89.25, None),
+    ], set()),
+    # Cells glued: `1唐闸镇94.17` under `名次 镇（街道） 得分`.
+    "score-table-glued-cells.txt": ([
+        ("唐闸镇", None, 1, 94.17, None), ("金沙街道", None, 2, 93.05, None), ("石港镇", None, 3, 91.6, None),
+        ("兴仁镇", None, 4, 89.25, None),
+    ], set()),
+    # Weighted parts glued `93.7395.8094.971`: split where decimal places agree. The last row
+    # `舒城县91.2588.489.544` reads several ways (88.4|89.54|4, 88.48|9.54|4 …) and is left alone.
+    "score-table-glued-weighted.txt": ([
+        ("金安区", None, 1, 94.97, None), ("裕安区", None, 2, 93.0, None), ("霍山县", None, 3, 90.75, None),
+    ], set()),
+    # Split across pages, the header repeated on one page and not on the other; `新 县`.
+    "score-table-split-pages.txt": ([
+        ("新县", None, 1, 96.5, None), ("光山县", None, 2, 95.0, None), ("商城县", None, 3, 93.2, None),
+        ("罗山县", None, 4, 92.0, None), ("潢川县", None, 5, 90.4, None), ("息县", None, 6, 89.9, None),
+        ("淮滨县", None, 7, 88.1, None),
+    ], set()),
+    # Only 序号, rows in order of score: 序号 is the rank.
+    "score-table-seq-sorted.txt": ([
+        ("苏仙区", None, 1, 92.0, None), ("资兴市", None, 2, 90.5, None), ("北湖区", None, 3, 88.5, None),
+    ], set()),
+    # Only 序号, rows in district order: no rank is printed.
+    "score-table-seq-unsorted.txt": ([
+        ("北湖区", None, None, 88.5, None), ("苏仙区", None, None, 92.0, None), ("资兴市", None, None, 90.5, None),
+    ], set()),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCORES))
+def test_score_variants(name: str) -> None:
+    expected_scores, expected_findings = SCORES[name]
+    ex = parse(name)
+    assert ex.metadata.doc_class == "result"
+    assert scores_of(ex) == expected_scores
+    assert ex.entries == []
+    assert findings_of(ex) == expected_findings
+
+
+DEDUCTIONS: dict[str, tuple[list[ScoreT] | None, list[DeductionT], set[tuple[str | None, str]]]] = {}
+
+
+@pytest.mark.parametrize("name", sorted(DEDUCTIONS))
+def test_deduction_variants(name: str) -> None:
+    expected_scores, expected_entries, expected_findings = DEDUCTIONS[name]
+    ex = parse(name)
+    if expected_scores is not None:
+        assert scores_of(ex) == expected_scores
+    assert deductions_of(ex) == expected_entries
+    assert findings_of(ex) == expected_findings
+
+
+def test_glued_row_is_left_alone_when_ambiguous() -> None:
+    from parsers.tables import split_glued_row
+
+    roles: list[str | None] = ["unit", "part", "part", "score", "rank"]
+    header = ("县区", "系统考核(占40%)", "现场考核(占60%)", "总分", "排名")
+    assert split_glued_row("金安区93.7395.8094.971", roles, 4, header) == ("金安区", "93.73", "95.80", "94.97", "1")
+    # Consistent decimals but an impossible total (9.54 from parts near 90): left alone.
+    assert split_glued_row("舒城县91.2588.489.544", roles, 4) == ("舒城县", "91.25", "88.48", "9.54", "4")
+    assert split_glued_row("舒城县91.2588.489.544", roles, 4, header) is None
+    # A score glued to its rank reads 94.17|1 only when 94.1|71 exceeds the rows that follow.
+    assert split_glued_row("唐闸镇94.171", ["unit", "score", "rank"], 4) == ("唐闸镇", "94.17", "1")
+    assert split_glued_row("唐闸镇94.171", ["unit", "score", "rank"], 80) is None
+    assert split_glued_row("1唐闸镇94.17", ["rank", "unit", "score"], 4) == ("1", "唐闸镇", "94.17")

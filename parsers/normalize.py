@@ -47,8 +47,12 @@ _CONTINUES = set("，,、（(“‘《〔【")
 # An entry whose amount clause closes the line is complete even without a full stop
 # (`(87) 县财政局未设立安全生产举报专项资金，扣 1 分` followed by the next unit's heading).
 _ENDS_WITH_AMOUNT = regex.compile(r"(?:[扣减加]|计|共)[^，。；]{0,6}?\d+(?:\.\d+)?\s*分[)）]?$")
-# A title ends with its 文种; the addressee line follows (`…情况的通报` / `各县区…：`).
-_ENDS_TITLE = regex.compile(r"的(?:通报|通知|决定|意见|报告|请示|批复|函|公告|通告)$")
+# Header lines end where they end (GB/T 9704): a title with its 文种 (`…情况的通报`, then the
+# addressees), the 发文机关标志 `…办公室文件`, the 发文字号 `…〔2021〕58号`.
+_ENDS_TITLE = regex.compile(
+    r"(?:的(?:通报|通知|决定|意见|报告|请示|批复|函|公告|通告)|^关于.*(?:通报|通知|决定|意见)|文件"
+    r"|[〔\[（(【]\s*\d{4}\s*[〕\]）)】]\s*\d{1,5}\s*号)$"
+)
 # The next line starts a new structural element, so the previous one cannot run on into it.
 _STARTS_ELEMENT = regex.compile(
     r"^(?:[（(【\[〔]\s*\d{1,3}\s*[）)】\]〕]"  # (6) （6） 【6】

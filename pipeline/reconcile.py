@@ -122,6 +122,11 @@ def reconcile(ex: Extraction, doc_id: str) -> tuple[list[ReconciliationRecord], 
                 "section.", (lines_of.get(f.unit) or [None])[0], computed, None))
             records.append(_record(doc_id, f, base, computed, status, note))
             continue
+        if ex.scores and f.table_score is None and f.table_line is None:
+            findings.append(_finding(
+                doc_id, f.unit, "not_in_table", "warning",
+                f"{f.unit}: has a section of deductions but is missing from the score table.",
+                f.section_line or (lines_of.get(f.unit) or [None])[0]))
         uncertain = ocr and _low_confidence([f.section_line, f.table_line, *lines_of.get(f.unit, [])])
         if f.section_score is not None and f.table_score is not None and f.section_score != f.table_score:
             status = "mismatch"

@@ -1,0 +1,94 @@
+"""Normalisation: characters, Markdown, page numbers, aligned cells, joined lines."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from parsers.model import Line
+from parsers.normalize import (
+    aligned_cells,
+    collapse_spaces,
+    is_page_number,
+    normalize_chars,
+    normalize_lines,
+    pipe_row_cells,
+)
+
+
+def lines_of(*texts: str) -> list[Line]:
+    return [Line(text=t, line_no=i) for i, t in enumerate(texts, start=1)]
+
+
+def test_cjk_spaces_removed_ascii_spaces_kept() -> None:
+    assert collapse_spaces("新 县") == "新县"
+    assert collapse_spaces("仅 3 人，扣 1 分") == "仅3人，扣1分"
+    assert collapse_spaces("(84) (86) (87) 未建立") == "(84) (86) (87)未建立"
+
+
+def test_fullwidth_digits_kangxi_and_decimal_point() -> None:
+    assert normalize_chars("扣０．５分") == "扣0.5分"
+    assert normalize_chars("⼀⽂⾏") == "一文行"
+    # Chinese punctuation stays full-width: it is text, not ASCII in disguise.
+    assert normalize_chars("（一），：；") == "（一），：；"
+
+
+def test_page_numbers() -> None:
+    for text in ("- 3 -", "— 12 —", "第3页", "第 3 页 共 5 页", "3/5"):
+        assert is_page_number(text), text
+    for text in ("- 2.各县区扣分原因", "（3）扣1分", "2022年"):
+        assert not is_page_number(text), text
+
+
+def test_markdown_rows_and_aligned_rows_become_cells() -> None:
+    assert pipe_row_cells("| 1 | 新 县 | 85.7 |") == ("1", "新 县", "85.7")
+    assert aligned_cells("5      沿滩区     88.9") == ("5", "沿滩区", "88.9")
+    assert aligned_cells("荣 县      90.4") == ("荣 县", "90.4")
+    assert aligned_cells("这是一句  普通的话") is None
+    out = normalize_lines(lines_of("| 排名 | 县区 | 得分 |", "|-----|-----|-----|", "| 1 | 新 县 | 85.7 |"))
+    assert [line.cells for line in out] == [("排名", "县区", "得分"), ("1", "新 县", "85.7")]
+
+
+def test_wrapped_entry_joined_across_blank_lines_and_page_number() -> None:
+    # The real circular breaks (38) after `双向互动，` and (71) inside a word, with blank lines between.
+    out = normalize_lines(lines_of(
+        "(38) 未落实对企业法定代表人登记和变更实行安全责任“实名制”管理，利用大数据技术定向推送相关信息和双向互动，",
+        "— 7 —",
+        "扣 1 分；",
+        "(71) 行业主管部门曝光典型事故和每月曝光非法违法行",
+        "为，未落实，扣 2 分；",
+    ))
+    assert [line.text for line in out] == [
+        "(38)未落实对企业法定代表人登记和变更实行安全责任“实名制”管理，利用大数据技术定向推送相关信息和双向互动，扣1分；",
+        "(71)行业主管部门曝光典型事故和每月曝光非法违法行为，未落实，扣2分；",
+    ]
+    assert (out[0].line_no, out[0].last_line) == (1, 3)
+
+
+def test_headings_titles_and_entries_are_not_joined() -> None:
+    out = normalize_lines(lines_of(
+        "发电单位 自贡市农村人居环境整治工作领导小组办公室",
+        "等级 特急 自人居办明电〔2021〕72号",
+        "关于2021年9月份全市农村人居环境整治 工作观摩评比情况的通报",
+        "各县（市、区）人居环境整治领导小组：",
+        "（87）县财政局未设立安全生产举报专项资金，扣 1 分",
+        "息县得分 81 分，扣分原因：",
+    ))
+    assert len(out) == 6
+
+
+def test_markdown_bullets_and_emphasis_removed() -> None:
+    out = normalize_lines(lines_of("- (9) 区党委督查委未对安全生产开展专项督查，扣 1 分；", "浉河区得分 **80.1** 分，扣分原因："))
+    assert out[0].text.startswith("(9)区党委")
+    assert out[1].text == "浉河区得分80.1分，扣分原因："
+
+
+@given(st.text())
+def test_normalize_chars_is_idempotent(text: str) -> None:
+    once = normalize_chars(text)
+    assert normalize_chars(once) == once
+
+
+@given(st.text(alphabet=st.sampled_from(list("新县区扣分 0123456789.，（）"))))
+def test_collapse_spaces_never_changes_non_space_characters(text: str) -> None:
+    assert collapse_spaces(text).replace(" ", "") == text.replace(" ", "").replace("\t", "").strip()

@@ -1,0 +1,78 @@
+"""Parquet output: schema, round trips, replacing re-ingested files, atomic writes, other readers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.store import read_table, schema_version_of, write_batch
+from schemas import SCHEMA_VERSION, TABLES, DeductionRecord, DocumentRecord, arrow_schema, records_to_table
+
+
+def doc(doc_id: str, path: str) -> DocumentRecord:
+    return DocumentRecord(doc_id=doc_id, source_path=path, source_format="txt", byte_size=10, status="ok",
+                          issue_date=dt.date(2022, 8, 9), base_score=100.0)
+
+
+def test_contract_columns_have_contract_types() -> None:
+    import pyarrow as pa
+
+    expect = {
+        "documents": {"doc_id": pa.string(), "issue_date": pa.date32(), "base_score": pa.float64()},
+        "scores": {"rank": pa.int64(), "score": pa.float64(), "group": pa.string(), "grade": pa.string()},
+        "deductions": {"items": pa.list_(pa.int64()), "points": pa.float64(), "kind": pa.string()},
+        "reconciliation": {"status": pa.string()},
+        "findings": {"check": pa.string()},
+    }
+    for table, columns in expect.items():
+        schema = arrow_schema(table)
+        for name, kind in columns.items():
+            assert schema.field(name).type == kind, (table, name)
+
+
+_deduction = st.builds(
+    DeductionRecord, doc_id=st.text(min_size=1, max_size=8), unit=st.text(max_size=6), unit_raw=st.text(max_size=6),
+    items=st.lists(st.integers(0, 500), max_size=4), points=st.floats(0, 1000, allow_nan=False),
+    kind=st.sampled_from(["deduction", "bonus"]), reason=st.text(max_size=30),
+    page=st.none() | st.integers(1, 300), bbox=st.none() | st.lists(st.floats(0, 900, allow_nan=False), min_size=4,
+                                                                      max_size=4))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_deduction, max_size=5))
+def test_records_round_trip_through_arrow(records: list[DeductionRecord]) -> None:
+    table = records_to_table("deductions", records)
+    back = [DeductionRecord(**row) for row in table.to_pylist()]
+    assert back == records
+
+
+def test_reingest_replaces_rows_and_writes_schema_version(tmp_path: Path) -> None:
+    write_batch(tmp_path, {"documents": [doc("a", "x.txt"), doc("b", "y.txt")]})
+    write_batch(tmp_path, {"documents": [doc("a", "x.txt")]})
+    ids = sorted(read_table(tmp_path, "documents").column("doc_id").to_pylist())
+    assert ids == ["a", "b"]
+    # The same path with new content replaces the old document too.
+    write_batch(tmp_path, {"documents": [doc("c", "y.txt")]})
+    assert sorted(read_table(tmp_path, "documents").column("doc_id").to_pylist()) == ["a", "c"]
+    for table in TABLES:
+        files = list((tmp_path / table).glob("*.parquet"))
+        assert files and all(schema_version_of(f) == SCHEMA_VERSION for f in files)
+    assert not list(tmp_path.rglob(".*.tmp"))
+
+
+def test_output_reads_in_pandas_polars_and_duckdb(tmp_path: Path) -> None:
+    import duckdb
+    import pandas as pd
+    import polars as pl
+
+    write_batch(tmp_path, {"documents": [doc("a", "x.txt")]})
+    assert pd.read_parquet(tmp_path / "documents")["doc_id"].tolist() == ["a"]
+    assert pl.read_parquet(tmp_path / "documents" / "*.parquet")["doc_id"].to_list() == ["a"]
+    glob = str(tmp_path / "documents" / "*.parquet")
+    assert duckdb.connect().execute(f"SELECT issue_date FROM read_parquet('{glob}')").fetchone() == (dt.date(2022, 8, 9),)
+    # An empty table still has its schema.
+    assert pq.read_schema(next((tmp_path / "findings").glob("*.parquet"))).names[:3] == ["doc_id", "unit", "check"]

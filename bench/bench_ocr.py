@@ -1,0 +1,137 @@
+"""Benchmark and accuracy of OCR on the corpus scans.
+
+For each scanned PDF: seconds per page (OCR, all pages; median of --repeat runs on the
+first file), next to pypdfium2 text extraction seconds per page of the same
+circular's text-layer PDF where one exists, as a ratio; then accuracy against the
+circular's .txt twin:
+
+- char_acc: difflib ratio of the whitespace-free texts (Markdown ** and table pipes
+  removed from both sides, full-width ASCII folded);
+- amounts: how many `扣 N 分` amounts of the text are matched, in order, by the OCR;
+- scores: gold score rows (rank, unit, score) found as cells of one OCR table row.
+
+Usage:
+    .venv/bin/python bench/bench_ocr.py [--repeat 3] [--workers 2] [--dpi 150] [FILES...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import statistics
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+import regex
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from parsers.model import Line  # noqa: E402
+from pipeline.ocr import DEFAULT_DPI, ocr_scanned_pdf  # noqa: E402
+
+CORPUS = Path("/work/shared/corpus")
+DEFAULT_FILES = [
+    CORPUS / "real/xinyang-2022-07-scan.pdf",
+    CORPUS / "dev/dev-003-scan.pdf",
+    CORPUS / "dev/dev-012-scan.pdf",
+    CORPUS / "dev/dev-021-scan.pdf",
+]
+_AMOUNT = regex.compile(r"扣\s*(\d+(?:\.\d+)?)\s*分")
+
+
+def flat(text: str) -> str:
+    """Whitespace-free, full-width folded, Markdown emphasis and table pipes removed."""
+    text = unicodedata.normalize("NFKC", text)
+    text = regex.sub(r"^\|[-| ]+\|$", "", text, flags=regex.M)  # table separator rows
+    return regex.sub(r"[\s|*]", "", text)
+
+
+def twin_text(scan: Path) -> str:
+    return (scan.parent / (scan.name.removesuffix("-scan.pdf") + ".txt")).read_text(encoding="utf-8")
+
+
+def matched_amounts(gold: str, ocr: str) -> tuple[int, int]:
+    g = _AMOUNT.findall(gold)
+    o = _AMOUNT.findall(ocr)
+    sm = difflib.SequenceMatcher(a=g, b=o, autojunk=False)
+    return sum(b.size for b in sm.get_matching_blocks()), len(g)
+
+
+def matched_scores(scan: Path, lines: list[Line]) -> tuple[int, int]:
+    gold = json.loads(Path(str(scan) + ".gold.json").read_text(encoding="utf-8"))["scores"]
+    rows = [tuple(flat(c) for c in ln.cells) for ln in lines if ln.cells]
+    hit = 0
+    for s in gold:
+        want = {flat(s["unit"])}
+        if s["score"] is not None:
+            want.add(f"{s['score']:g}")
+        if s["rank"] is not None:
+            want.add(str(s["rank"]))
+        if any(want <= {regex.sub(r"^(\d+)\.0$", r"\1", c) for c in row} for row in rows):
+            hit += 1
+    return hit, len(gold)
+
+
+def text_layer_seconds_per_page(pdf: Path, repeat: int) -> float | None:
+    import pypdfium2 as pdfium
+
+    if not pdf.exists():
+        return None
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        doc = pdfium.PdfDocument(pdf.read_bytes())
+        for page in doc:
+            page.get_textpage().get_text_range()
+        n = len(doc)
+        doc.close()
+        times.append((time.perf_counter() - t) / n)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("files", nargs="*", type=Path, default=DEFAULT_FILES)
+    ap.add_argument("--repeat", type=int, default=3, help="timing runs of the first file (median)")
+    ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--dpi", type=int, default=DEFAULT_DPI)
+    ap.add_argument("--dump", type=Path, help="write each file's OCR lines to DIR/NAME.lines.txt")
+    args = ap.parse_args()
+
+    print(f"dpi={args.dpi} workers={args.workers or 'auto'}")
+    print(f"{'file':28} {'pages':>5} {'ocr s/pg':>9} {'text s/pg':>10} {'ratio':>8} "
+          f"{'char_acc':>8} {'amounts':>9} {'scores':>7} {'conf':>6}")
+    for k, scan in enumerate(args.files):
+        data = scan.read_bytes()
+        runs = args.repeat if k == 0 else 1
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            res = ocr_scanned_pdf(data, scan.name, workers=args.workers, dpi=args.dpi)
+            times.append((time.perf_counter() - t) / (res.pages or 1))
+        per_page = statistics.median(times)
+        text_pdf = scan.parent / (scan.name.removesuffix("-scan.pdf") + ".pdf")
+        tl = text_layer_seconds_per_page(text_pdf, max(3, runs))
+        ocr_text = "\n".join(ln.text for ln in res.lines)
+        gold_text = twin_text(scan)
+        acc = difflib.SequenceMatcher(a=flat(gold_text), b=flat(ocr_text), autojunk=False).ratio()
+        am, an = matched_amounts(gold_text, ocr_text)
+        sm, sn = matched_scores(scan, res.lines)
+        label = f"{per_page:.2f}" + (f" (med{runs})" if runs > 1 else "")
+        ratio = f"{per_page / tl:.0f}x" if tl else "n/a"
+        print(f"{scan.name:28} {res.pages:>5} {label:>9} {tl if tl is None else f'{tl:.4f}':>10} {ratio:>8} "
+              f"{acc:>8.4f} {f'{am}/{an}':>9} {f'{sm}/{sn}':>7} {res.ocr_confidence:>6.3f}", flush=True)
+        if args.dump:
+            args.dump.mkdir(parents=True, exist_ok=True)
+            (args.dump / f"{scan.name}.lines.txt").write_text(
+                "\n".join(f"{ln.page}\t{ln.line_no}\t{ln.confidence}\t{ln.wrapped}\t{ln.text}" for ln in res.lines)
+                + "\n" + "\n".join(res.warnings) + "\n",
+                encoding="utf-8",
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -32,6 +32,8 @@ _NO_DEDUCTION = regex.compile(r"无扣分|未扣分|没有扣分|无问题|满�
 _SECTION_END = regex.compile(
     r"^(?:[一二三四五六七八九十]{1,3}\s*、|附件|附表|抄送|[12]\d{3}年\d{1,2}月\d{1,2}日$|[二〇○O零][〇○O零一二三四五六七八九]{3}年)"
 )
+# A heading that is only an ordinal and a name: `（一）浉河区`, `一、浉河区`, `1.浉河区`, `浉河区：`.
+_NUMBERED_NAME = regex.compile(rf"^{_ORDINAL}(?P<unit>[\p{{Han}}（）()·]{{2,24}}?)\s*[:：]?$")
 _NOT_UNIT_START = ("全市", "全省", "全县", "各", "本次", "平均", "其中", "共", "总")
 
 
@@ -66,8 +68,18 @@ class SectionResult:
 def heading_of(line: Line, known: list[str]) -> tuple[str, Decimal | None, str, UnitMatch | None] | None:
     """(unit_raw, score, rest of line, match) when `line` opens a unit's section."""
     text = line.text
-    if line.cells is not None or starts_with_label(text):
+    if line.cells is not None:
         return None
+    if starts_with_label(text):
+        # `1.浉河区` / `（1）浉河区` on a line of its own is a unit's heading, not an entry
+        # (variants §3 "a heading per unit with numbered entries").
+        named = _NUMBERED_NAME.match(text)
+        if named is None:
+            return None
+        found = match_unit(named.group("unit"), known) if known else None
+        if (found is None or not found.exact) and (known or not looks_like_unit(named.group("unit"))):
+            return None
+        return named.group("unit"), None, "", found
     match = _HEADING_SCORE.match(text)
     if match:
         unit_raw = match.group("unit")
@@ -92,7 +104,8 @@ def _plain_heading(text: str, known: list[str]) -> tuple[str, str] | None:
     """`浉河区：（1）…` or `浉河区扣分情况：` or a line that is just a known unit's name."""
     match = regex.match(
         r"^(?:[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、.．]\s*)?(?P<unit>[\p{Han}（）()·]{2,30}?)\s*"
-        r"(?:(?:扣分情况|扣分原因|存在问题|主要问题|扣分明细)(?:如下)?)?\s*[:：]\s*(?P<rest>.*)$|^(?P<unit>[\p{Han}·]{2,24})$",
+        r"(?:(?:扣分情况|扣分原因|存在问题|主要问题|扣分明细)(?:如下)?)?\s*[:：]\s*(?P<rest>.*)$"
+        r"|^(?:[（(]?[一二三四五六七八九十]{1,3}[)）、.．]\s*)?(?P<unit>[\p{Han}·（）()]{2,24}?)$",
         text,
     )
     if not match:

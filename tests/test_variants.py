@@ -110,7 +110,70 @@ def test_score_variants(name: str) -> None:
     assert findings_of(ex) == expected_findings
 
 
-DEDUCTIONS: dict[str, tuple[list[ScoreT] | None, list[DeductionT], set[tuple[str | None, str]]]] = {}
+DEDUCTIONS: dict[str, tuple[list[ScoreT] | None, list[DeductionT], set[tuple[str | None, str]]]] = {
+    # §3 every label style and amount wording, count × rate with a Chinese count (三处 × 0.2),
+    # caps (扣完2分为止 → 2, 最高扣3分 → 3), several items in one entry, labels inside the text
+    # that are not the entry's, bonuses (加分项：…加0.5分, 加分累计不超过3分).
+    "deductions-label-styles.txt": (None, [
+        ("浉河区", [1], 1.0, "deduction", "未及时传达学习上级安全生产会议精神"),
+        ("浉河区", [2], 0.5, "deduction", "安全生产专项整治台账不完整"),
+        ("浉河区", [3], 0.5, "deduction", "重点企业隐患排查不彻底"),
+        ("浉河区", [4], 1.0, "deduction", "应急预案未按期修订"),
+        ("浉河区", [5], 1.0, "deduction", "执法检查计划未按月落实"),
+        ("浉河区", [6], 0.6, "deduction", "安全宣传活动覆盖面不足"),
+        ("浉河区", [7], 2.0, "deduction", "隐患整改销号不及时"),
+        ("浉河区", [8], 0.5, "deduction", "检查发现（9）（10）条款落实不到位"),
+        ("浉河区", [11, 12, 13], 1.5, "deduction", "未建立举报奖励制度、未公开举报电话"),
+        ("浉河区", [14], 3.0, "deduction", "重大隐患挂牌督办缺失"),
+        ("浉河区", [20], 0.5, "bonus", "承办全市安全生产现场会"),
+        ("平桥区", [2], 1.0, "deduction", "安全生产专项整治台账不完整"),
+        ("平桥区", [21], 0.3, "bonus", "创新开展“安全生产月”活动"),
+    ], set()),
+    # §3 a heading per unit: `（一）驿城区`, `（二）西平县`, `3.上蔡县` on their own lines, then
+    # numbered entries; 驿城区's entries add up to 98.5, the table states 97.5.
+    "deductions-heading-per-unit.txt": ([
+        ("驿城区", None, 1, 97.5, None), ("西平县", None, 2, 96.0, None), ("上蔡县", None, 3, 95.7, None),
+    ], [
+        ("驿城区", [1], 1.0, "deduction", "主次干道存在占道经营"),
+        ("驿城区", [2], 0.5, "deduction", "公厕保洁不到位"),
+        ("西平县", [1], 2.0, "deduction", "垃圾收集点周边脏乱"),
+        ("西平县", [2], 2.0, "deduction", "户外广告设置不规范"),
+        ("上蔡县", [6], 2.0, "deduction", "渣土车未密闭运输"),
+        ("上蔡县", [9], 2.3, "deduction", "夜间施工扰民投诉处置不及时"),
+    ], {("驿城区", "score_mismatch")}),
+    # §3 `川汇区：` alone on a line, entries below; no score anywhere → missing_score.
+    "deductions-unit-colon-heading.txt": ([], [
+        ("川汇区", [3], 1.0, "deduction", "村庄清洁行动开展不经常"),
+        ("川汇区", [7], 0.5, "deduction", "农村厕所问题摸排整改不彻底"),
+        ("淮阳区", [3], 0.5, "deduction", "村庄清洁行动开展不经常"),
+        ("淮阳区", [12], 1.0, "deduction", "生活垃圾转运不及时"),
+    ], {("川汇区", "missing_score"), ("淮阳区", "missing_score")}),
+    # §3 a paragraph per unit, labels `1.` / `第4项，` / none.
+    "deductions-paragraph-per-unit.txt": ([
+        ("遂平县", None, 1, 98.0, None), ("汝南县", None, 2, 97.0, None), ("平舆县", None, 3, 96.5, None),
+    ], [
+        ("遂平县", [1], 1.0, "deduction", "建筑工地扬尘管控不到位"),
+        ("遂平县", [2], 1.0, "deduction", "露天焚烧火点未及时处置"),
+        ("汝南县", [4], 1.0, "deduction", "渣土车未密闭运输"),
+        ("汝南县", [7], 1.0, "deduction", "餐饮油烟净化设施未正常运行"),
+        ("汝南县", [8], 1.0, "deduction", "秸秆禁烧巡查记录缺失"),
+        ("平舆县", [], 2.0, "deduction", "道路积尘清扫不及时"),
+        ("平舆县", [], 1.5, "deduction", "散煤复燃"),
+    ], set()),
+    # §3 a table `单位 | 存在问题 | 扣分` whose unit cell is blank below its first row.
+    "deductions-table-blank-unit.txt": ([
+        ("源汇区", None, 1, 97.0, None), ("郾城区", None, 2, 96.2, None), ("召陵区", None, 3, 95.0, None),
+    ], [
+        ("源汇区", [2], 1.0, "deduction", "河长巡河次数未达到要求"),
+        ("源汇区", [5], 1.0, "deduction", "河长公示牌信息未更新"),
+        ("源汇区", [8], 1.0, "deduction", "入河排污口标识缺失"),
+        ("郾城区", [3], 0.8, "deduction", "河道“四乱”问题清理不彻底"),
+        ("郾城区", [9], 2.0, "deduction", "水质监测数据报送不及时"),
+        ("郾城区", [11], 1.0, "deduction", "巡河APP使用率偏低"),
+        ("召陵区", [5], 2.0, "deduction", "河湖管理范围划界成果未公告"),
+        ("召陵区", [6], 3.0, "deduction", "已整治黑臭水体返黑返臭"),
+    ], set()),
+}
 
 
 @pytest.mark.parametrize("name", sorted(DEDUCTIONS))

@@ -47,7 +47,7 @@ DEFAULT_FAKE_BOLD_SHIFT = 1 / 3
 # Horizontal gap, in ems, above which two characters of a line belong to different
 # columns (an unruled table: `1    大安区    92.35`); justified prose never spreads
 # characters this far apart.
-DEFAULT_COLUMN_GAP_EM = 1.5
+DEFAULT_COLUMN_GAP_EM = 1.0
 
 # Gap, in ems, above which a single space is kept (Latin words, `16 个` in WPS
 # exports); CJK glyph boxes touch, so smaller gaps are kerning noise.
@@ -643,16 +643,16 @@ def wrap_hint(line: _PageLine, following: _PageLine | None, left: float, right: 
     if right <= left:
         return None
     em = line.em
+    if following is not None and following.cells is None and _is_centred(line, left, right) \
+            and _is_centred(following, left, right) and abs(following.em - em) < 1.0 \
+            and 0 <= following.top - line.bottom < 1.2 * em:
+        return True
     shortfall = right - line.x1
     if shortfall <= 1.2 * em + 2:
         if COLUMN_SEPARATOR in line.text or following is None or following.cells is not None:
             return False if following is None or following.cells is not None else None
         if following.x0 >= left + 1.5 * following.em:
             return False if line.text[-1] in _TERMINAL else None
-        return True
-    if following is not None and following.cells is None and _is_centred(line, left, right) \
-            and _is_centred(following, left, right) and abs(following.em - em) < 1.0 \
-            and 0 <= following.top - line.bottom < 1.2 * em:
         return True
     if shortfall >= 2 * em:
         return False
@@ -661,7 +661,7 @@ def wrap_hint(line: _PageLine, following: _PageLine | None, left: float, right: 
 
 def _is_centred(line: _PageLine, left: float, right: float) -> bool:
     indent, outdent = line.x0 - left, right - line.x1
-    return indent > 1.5 * line.em and abs(indent - outdent) < 1.5 * line.em
+    return indent > 0.5 * line.em and abs(indent - outdent) < 1.5 * line.em
 
 
 __all__ = ["DEFAULT_MAX_PAGES", "open_pdf", "read_pdf", "sniff_format"]

@@ -1,0 +1,57 @@
+"""Accuracy gate: ingest the shared corpus and score it with ../shared/tools/score.py.
+
+Floors are pinned at what the code measured when they were last raised; raise them as
+accuracy rises, never lower one without saying why in CHANGELOG.md. Scanned PDFs are
+gated separately (OCR is slow); the text renderings here take a few seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.ingest import IngestOptions, ingest
+from tests.conftest import DEV, REAL, SCORER, needs_shared
+
+FIGURES = ("deductions_f1", "scores_f1", "metadata_accuracy", "reconciliation_accuracy", "findings_f1",
+           "reason_similarity")
+# glob of the gold `source` -> floor for every summary figure (issue 4 asks ≥ 0.99/0.99/0.97/0.99/0.95/0.97
+# for dev .txt; measured 1.0 on each when pinned).
+FLOORS: dict[str, dict[str, float]] = {
+    "xinyang-2022-07.txt": dict.fromkeys(FIGURES, 1.0),
+    "dev-*.txt": dict.fromkeys(FIGURES, 1.0),
+    "*.docx": dict.fromkeys(FIGURES, 1.0),
+    "*.html": dict.fromkeys(FIGURES, 1.0),
+}
+
+
+@pytest.fixture(scope="module")
+def corpus_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("gate")
+    files = [p for folder in (REAL, DEV) for p in sorted(folder.iterdir())
+             if p.suffix in (".txt", ".docx", ".html") and not p.name.endswith(".json")]
+    summary = ingest(files, IngestOptions(out=out, workers=2))
+    assert summary.failed == 0, summary.failures
+    return out
+
+
+def score(out: Path, only: str) -> dict[str, float]:
+    report = out / "score.json"
+    result = subprocess.run([sys.executable, str(SCORER), "--out", str(out), "--gold", str(REAL), str(DEV),
+                             "--only", only, "--quiet", "--json", str(report)],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    return json.loads(report.read_text(encoding="utf-8"))["summary"]
+
+
+@needs_shared
+@pytest.mark.parametrize("only", list(FLOORS))
+def test_accuracy_floor(corpus_out: Path, only: str) -> None:
+    summary = score(corpus_out, only)
+    assert summary["documents"] > 0 and summary["documents_missing"] == 0
+    below = {f: summary[f] for f in FIGURES if summary[f] < FLOORS[only][f]}
+    assert not below, f"{only}: below the pinned floor: {below} (floors {FLOORS[only]})"

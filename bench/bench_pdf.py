@@ -41,7 +41,7 @@ def find_pdfs(corpora: list[Path]) -> list[Path]:
 
 
 def tongbao_parsers() -> list[tuple[str, Callable[[bytes, str], object]]]:
-    """Return the entry points to time: read_pdf, and parse_document (file -> records) once the lead's exists."""
+    """Return the entry points to time: read_pdf, and parse_document (file -> records) once it exists."""
     from parsers.readers.pdf import read_pdf
 
     entries: list[tuple[str, Callable[[bytes, str], object]]] = [("read_pdf", read_pdf)]

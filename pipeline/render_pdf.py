@@ -193,7 +193,6 @@ def _draw_table(state: _Canvas, rows: list[list[str]], repeat_header: bool) -> N
     """Draw rows as a ruled table with wrapped cell text, breaking across pages between rows."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    c = state.canvas
     n_cols = max(len(row) for row in rows)
     rows = [row + [""] * (n_cols - len(row)) for row in rows]
     width = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT

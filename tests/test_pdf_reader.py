@@ -100,7 +100,8 @@ def test_lines_carry_running_numbers_pages_and_top_left_boxes():
 
 
 def test_encrypted_without_password_asks_for_it():
-    with pytest.raises(EncryptedInput, match=r"encrypted\.pdf: the PDF is encrypted; pass its password with --password"):
+    with pytest.raises(EncryptedInput,
+                       match=r"encrypted\.pdf: the PDF is encrypted; pass its password with --password"):
         read_fixture("encrypted.pdf")
 
 
@@ -146,7 +147,8 @@ def test_more_pages_than_max_pages_reads_the_first_and_warns():
 
 
 def test_unruled_table_columns_keep_wide_gaps_and_prose_does_not():
-    text = "得分表\n名次      县区        得分\n1         大安区      92.35\n全市各级各部门高度重视，行动迅速。"
+    text = ("得分表\n名次      县区        得分\n1         大安区      92.35\n"
+            "全市各级各部门高度重视，行动迅速。")
     lines = [line.text for line in read_pdf(circular_to_pdf(text), "unruled.pdf").lines]
     assert re.split(r"\s{2,}", lines[2]) == ["1", "大安区", "92.35"]
     assert "  " not in lines[3]

@@ -185,7 +185,8 @@ def sniff_format(data: bytes) -> str:
     head = data[:512].lstrip().lower()
     signatures = [
         (b"<!doctype html", "an HTML page"), (b"<html", "an HTML page"), (b"<?xml", "an XML file"),
-        (b"pk\x03\x04", "a ZIP archive (a .docx or .xlsx?)"), (b"\xd0\xcf\x11\xe0", "an old Office file (.doc/.xls)"),
+        (b"pk\x03\x04", "a ZIP archive (a .docx or .xlsx?)"),
+        (b"\xd0\xcf\x11\xe0", "an old Office file (.doc/.xls)"),
         (b"\x89png", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"gif8", "a GIF image"),
         (b"ii*\x00", "a TIFF image"), (b"mm\x00*", "a TIFF image"), (b"{\\rtf", "an RTF document"),
         (b"{", "a JSON file"),
@@ -465,7 +466,8 @@ def rules_to_grids(h_rules: list[tuple[float, float, float]],
 def split_chars(chars: list[_Char], grid: _Grid) -> tuple[list[_Char], list[_Char]]:
     """Split characters into those whose centre lies inside the grid and the rest."""
     x0, top, x1, bottom = grid.bbox
-    inside, outside = [], []
+    inside: list[_Char] = []
+    outside: list[_Char] = []
     for char in chars:
         cx, cy = (char[0] + char[2]) / 2, (char[1] + char[3]) / 2
         (inside if x0 <= cx <= x1 and top <= cy <= bottom else outside).append(char)
@@ -605,8 +607,8 @@ def pages_to_lines(pages: list[_Page]) -> list[Line]:
     for index, (page_number, line) in enumerate(kept):
         following = kept[index + 1][1] if index + 1 < len(kept) else None
         wrapped = False if line.cells is not None else wrap_hint(line, following, left, right)
-        lines.append(Line(text=line.text, line_no=index + 1, page=page_number,
-                          bbox=(round(line.x0, 2), round(line.top, 2), round(line.x1, 2), round(line.bottom, 2)),
+        bbox = (round(line.x0, 2), round(line.top, 2), round(line.x1, 2), round(line.bottom, 2))
+        lines.append(Line(text=line.text, line_no=index + 1, page=page_number, bbox=bbox,
                           cells=line.cells, wrapped=wrapped))
     return lines
 

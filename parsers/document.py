@@ -12,6 +12,7 @@ from pathlib import PurePath
 from parsers.metadata import Metadata, extract_metadata
 from parsers.model import Line, ReadResult, UnsupportedInput
 from parsers.normalize import normalize_lines
+from parsers.rankings import merge_prose_rows
 from parsers.sections import Section, UnitEntry, entries_from_table, extract_sections
 from parsers.tables import ScoreRow, extract_tables, restore_table_rows
 from parsers.units import match_unit, unit_key
@@ -78,6 +79,9 @@ def extract_document(read: ReadResult) -> Extraction:
     lines = restore_table_rows(normalize_lines(read.lines))
     metadata = extract_metadata(lines, read.web_meta)
     tables = extract_tables(lines)
+    if metadata.doc_class != "rubric":
+        # variants §1.3/§1.4: grades and ranks stated in prose, for units no table lists.
+        tables.scores = merge_prose_rows(tables.scores, lines, tables.table_lines, metadata.issuer)
     score_units = [unit_key(row.unit_raw) for row in tables.scores]
     known = list(dict.fromkeys(score_units))
     result = extract_sections(lines, known, tables.table_lines)

@@ -45,7 +45,7 @@ def findings_of(ex: Extraction) -> set[tuple[str | None, str]]:
 
 def test_every_fixture_has_a_case() -> None:
     names = {p.name for p in FIXTURES.glob("*.txt")}
-    assert names == set(SCORES) | set(DEDUCTIONS), "a fixture without expectations, or expectations without a fixture"
+    assert names == set(SCORES) | set(DEDUCTIONS) | set(RANKINGS), "a fixture without expectations, or expectations without a fixture"
 
 
 # ---------------------------------------------------------------- §2 score tables
@@ -199,3 +199,53 @@ def test_glued_row_is_left_alone_when_ambiguous() -> None:
     assert split_glued_row("唐闸镇94.171", ["unit", "score", "rank"], 4) == ("唐闸镇", "94.17", "1")
     assert split_glued_row("唐闸镇94.171", ["unit", "score", "rank"], 80) is None
     assert split_glued_row("1唐闸镇94.17", ["rank", "unit", "score"], 4) == ("1", "唐闸镇", "94.17")
+
+
+# ---------------------------------------------------------------- §1.3 prose rankings, §1.4 grade lists
+RANKINGS: dict[str, list[ScoreT]] = {
+    # `优秀等次（2个）：A、B。`, `良好：A、B` (no count, no full stop); the rules sentence
+    # `考核结果分为优秀、良好、合格、不合格四个等次` names no units and yields nothing.
+    "grade-list-inline.txt": [
+        ("淇滨区", None, None, None, "优秀"), ("浚县", None, None, None, "优秀"), ("淇县", None, None, None, "良好"),
+        ("山城区", None, None, None, "良好"), ("鹤山区", None, None, None, "合格"),
+    ],
+    # `（一）优秀（3个）` headings, the names on the lines below (one list over two lines).
+    "grade-list-headings.txt": [
+        ("小冀镇", None, None, None, "优秀"), ("朗公庙镇", None, None, None, "优秀"),
+        ("七里营镇", None, None, None, "优秀"), ("古固寨镇", None, None, None, "良好"),
+        ("洪门镇", None, None, None, "良好"), ("翟坡镇", None, None, None, "基本合格"),
+        ("合河乡", None, None, None, "不合格"),
+    ],
+    # A table with 序号 and a 考评等次 column: 序号 is no rank when there are no scores.
+    "grade-table.txt": [
+        ("红旗区", None, None, None, "优秀"), ("卫滨区", None, None, None, "良好"), ("牧野区", None, None, None, "合格"),
+        ("凤泉区", None, None, None, "不合格"),
+    ],
+    # `排名前三的是…`, `排名后三位的是…` with `全市9个县（市、区）` giving the bottom places;
+    # the `得分位居前列` narrative above it yields nothing.
+    "prose-ranking-top-bottom.txt": [
+        ("文峰区", None, 1, None, None), ("北关区", None, 2, None, None), ("龙安区", None, 3, None, None),
+        ("汤阴县", None, 7, None, None), ("内黄县", None, 8, None, None), ("滑县", None, 9, None, None),
+    ],
+    # `第一名A，第二名B`, `A、B分列第四、第五名`, `X排名倒数第一` of 6.
+    "prose-ranking-ordinals.txt": [
+        ("魏都区", None, 1, None, None), ("建安区", None, 2, None, None), ("禹州市", None, 3, None, None),
+        ("鄢陵县", None, 4, None, None), ("襄城县", None, 5, None, None), ("长葛市", None, 6, None, None),
+    ],
+    # `A、B、C分列全市前三名`; `鲁山县、郏县分列后两名` with no count of units: listed, rank
+    # unknown; the issuer's city ranked in the province is not a unit of this ranking.
+    "prose-ranking-split-list.txt": [
+        ("湛河区", None, 1, None, None), ("卫东区", None, 2, None, None), ("新华区", None, 3, None, None),
+        ("鲁山县", None, None, None, None), ("郏县", None, None, None, None),
+    ],
+    # Only narrative (`得分位居前列`, `我市…位列前三`, `…满意度测评位列全市前三`): no rows.
+    "prose-ranking-narrative-only.txt": [],
+}
+
+
+@pytest.mark.parametrize("name", sorted(RANKINGS))
+def test_ranking_variants(name: str) -> None:
+    ex = parse(name)
+    assert scores_of(ex) == RANKINGS[name]
+    assert ex.entries == []
+    assert findings_of(ex) == set()

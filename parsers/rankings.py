@@ -1,0 +1,227 @@
+"""Rankings and grades stated in prose rather than in a score table.
+
+variants §1.3 "Prose ranking" (`排名前三的是A、B、C`, `第一名A，第二名B`, `A、B、C分列前三名`,
+`X排名倒数第一`) and §1.4 "Grade circular" (units listed under 优秀 / 良好 / 合格 / 基本合格 /
+不合格, inline `优秀等次（2个）：A、B。` or a heading then lists).
+
+Conservative on purpose: a ranking sentence yields rows only when it names a number of
+places (前三, 第一名, 倒数第一) and every name in it looks like a unit, and the count of
+names agrees with the places named. Narrative such as `永嘉县、洞头区、平阳县得分位居前列`
+(in every dev circular) names no place and yields nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import regex
+
+from parsers.model import Line
+from parsers.normalize import squash
+from parsers.numbers import chinese_to_int
+from parsers.tables import ScoreRow
+from parsers.units import looks_like_unit, unit_key
+
+GRADES = ("基本合格", "不合格", "优秀", "良好", "较好", "合格", "一般", "较差")
+_GRADE = "(?P<grade>" + "|".join(GRADES) + ")"
+_COUNT_NOTE = r"(?:[（(](?:共)?[\d一二三四五六七八九十]+个(?:单位|县区|乡镇)?[）)])"
+_ORDINAL = r"(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.、．])?"
+# `优秀等次（2个）：淇滨区、浚县。` — the list on the same line (§1.4).
+_GRADE_INLINE = regex.compile(
+    rf"^{_ORDINAL}(?:评为|评定为)?{_GRADE}(?:等次|等级|单位)?{_COUNT_NOTE}?(?:单位)?[:：](?P<list>.+)$"
+)
+# `（一）优秀（3个）` on a line of its own; the lists follow on the next lines (§1.4).
+_GRADE_HEADING = regex.compile(rf"^{_ORDINAL}{_GRADE}(?:等次|等级|单位)?{_COUNT_NOTE}?[:：]?$")
+# `A、B等3个单位被评为优秀等次`.
+_GRADE_PROSE = regex.compile(
+    rf"(?P<list>[\p{{Han}}（）()·、]+?)(?:等[\d一二三四五六七八九十]+个(?:单位|县区|乡镇|县（市、区）))?"
+    rf"(?:被)?(?:评为|评定为|确定为){_GRADE}(?:等次|等级|单位)?"
+)
+_LIST_SPLIT = regex.compile(r"[、，,；;和及与\s]+")
+_NUM = r"[\d一二三四五六七八九十两]{1,3}"
+_NAMES = r"(?P<list>[\p{Han}（）()·、]{2,200}?)"
+_IS = r"(?:的|单位)?(?:是|为|分别是|分别为|依次是|依次为)[:：]?"
+_SCOPE = r"(?:全市|全省|全县|全区|全州)?"
+# Each pattern: a list of names and the places they take (§1.3).
+_TOP_LIST = regex.compile(rf"(?:排名|位列|位居|得分)?{_SCOPE}前(?P<n>{_NUM})(?:名|位)?{_IS}{_NAMES}$")
+_BOTTOM_LIST = regex.compile(rf"(?:排名|位列|位居|得分)?{_SCOPE}(?:后|末)(?P<n>{_NUM})(?:名|位)?{_IS}{_NAMES}$")
+_LIST_TOP = regex.compile(rf"^{_NAMES}(?:分列|分别位列|分别排名|依次位列|分居|位列){_SCOPE}前(?P<n>{_NUM})(?:名|位)$")
+_LIST_BOTTOM = regex.compile(rf"^{_NAMES}(?:分列|分别位列|分别排名|依次位列|分居|位列){_SCOPE}(?:后|末)(?P<n>{_NUM})(?:名|位)$")
+# `鄢陵县、襄城县分列第四、第五名`.
+_LIST_ORDINALS = regex.compile(
+    rf"^{_NAMES}(?:分列|分别位列|分别排名|依次位列|分居){_SCOPE}(?P<places>第{_NUM}(?:名|位)?(?:[、和]第?{_NUM}(?:名|位)?)+)$"
+)
+# `第一名魏都区` / `第一名为魏都区`.
+_ORDINAL_FIRST = regex.compile(rf"^(?P<rev>倒数)?第(?P<k>{_NUM})(?:名|位)(?:{_IS})?(?P<unit>[\p{{Han}}（）()·]{{2,24}})$")
+# `长葛市排名倒数第一` / `魏都区位列全市第一名`.
+_UNIT_FIRST = regex.compile(
+    rf"^(?P<unit>[\p{{Han}}（）()·]{{2,24}}?)(?:排名|位列|位居|名列|排在){_SCOPE}(?P<rev>倒数)?第(?P<k>{_NUM})(?:名|位)?$"
+)
+# `全市9个县（市、区）`: how many units are ranked, for places counted from the bottom.
+_POPULATION = regex.compile(
+    r"(?:全市|全县|全区|全省|对)共?(?P<n>[\d一二三四五六七八九十]{1,3})个"
+    r"(?:县（市、区）|县\(市、区\)|县市区|县区|区县|乡镇（街道）|乡镇|街道|镇街|单位|部门|成员单位|村（居）|村)"
+)
+_SENTENCE = regex.compile(r"[^。；;！!？?\n]+")
+_CLAUSE = regex.compile(r"[^，,：:]+(?:[：:][^，,]+)?")
+# Names that look like units but point at the issuer or the reader, not a ranked unit.
+_NOT_A_NAME = ("我", "本", "全", "各", "该", "其", "所", "其他", "有关")
+
+
+def _names(text: str) -> list[str] | None:
+    """The unit names of a list (`A、B和C`), or None unless every one looks like a unit."""
+    items = [unit_key(x) for x in _LIST_SPLIT.split(text.strip("。.，,：: ")) if x]
+    if not items or any(not looks_like_unit(x) or x.startswith(_NOT_A_NAME) for x in items):
+        return None
+    return items
+
+
+def _row(unit: str, rank: int | None, rank_raw: str | None, grade: str | None, line: Line) -> ScoreRow:
+    return ScoreRow(unit_raw=unit, rank=rank, rank_raw=rank_raw, score=None, grade=grade, group=None, line=line)
+
+
+def extract_grade_lists(lines: Iterable[Line]) -> list[ScoreRow]:
+    """Rows of units listed under a grade (§1.4); grade set, rank and score None."""
+    rows: list[ScoreRow] = []
+    heading: str | None = None
+    for line in lines:
+        if line.cells is not None:
+            heading = None
+            continue
+        text = squash(line.text)
+        head = _GRADE_HEADING.match(text)
+        if head:
+            heading = head.group("grade")
+            continue
+        inline = _GRADE_INLINE.match(text)
+        if inline:
+            names = _names(_strip_count(inline.group("list")))
+            heading = None
+            if names:
+                rows += [_row(n, None, None, inline.group("grade"), line) for n in names]
+            continue
+        if heading is not None:
+            names = _names(text)
+            if names:
+                rows += [_row(n, None, None, heading, line) for n in names]
+                continue
+            heading = None
+        for sentence in _SENTENCE.findall(text):
+            prose = _GRADE_PROSE.search(sentence)
+            if prose:
+                # The names run from the last clause break before the verb.
+                names = _names(regex.split(r"[，,：:]", prose.group("list"))[-1])
+                if names:
+                    rows += [_row(n, None, None, prose.group("grade"), line) for n in names]
+    return rows
+
+
+def _strip_count(text: str) -> str:
+    return regex.sub(rf"{_COUNT_NOTE}|等[\d一二三四五六七八九十]+个(?:单位|县区|乡镇)?", "", text)
+
+
+def population_of(lines: Iterable[Line]) -> int | None:
+    """How many units the circular ranks, when it says (`对全市9个县（市、区）…进行了考评`)."""
+    for line in lines:
+        if line.cells is None:
+            match = _POPULATION.search(squash(line.text))
+            if match:
+                return chinese_to_int(match.group("n"))
+    return None
+
+
+def extract_prose_ranks(lines: list[Line], exclude: Iterable[str] = ()) -> list[ScoreRow]:
+    """Rows of units ranked in sentences (§1.3); rank set, score None.
+
+    `exclude`: names that are not ranked units here (the issuer's own place, `平顶山市` in
+    `平顶山市在全省考核中排名第五`). Places counted from the bottom need the number of units
+    ranked (`全市9个县区`); without it their rank is None but the row is kept.
+    """
+    total = population_of(lines)
+    blocked = [unit_key(x) for x in exclude if x]
+    found: dict[str, ScoreRow] = {}
+
+    def add(unit: str, rank: int | None, raw: str, line: Line) -> None:
+        if unit not in found and not any(b and (b.startswith(unit) or unit in b) for b in blocked):
+            found[unit] = _row(unit, rank, raw, None, line)
+
+    def from_bottom(k: int) -> int | None:
+        return total + 1 - k if total else None
+
+    for line in lines:
+        if line.cells is not None:
+            continue
+        for sentence in _SENTENCE.findall(squash(line.text)):
+            for clause in _clauses(sentence):
+                for pattern, bottom in ((_TOP_LIST, False), (_BOTTOM_LIST, True), (_LIST_TOP, False),
+                                        (_LIST_BOTTOM, True)):
+                    match = pattern.search(clause)
+                    if not match:
+                        continue
+                    names, n = _names(match.group("list")), chinese_to_int(match.group("n"))
+                    if names and n == len(names):
+                        # Listed in order of rank; a bottom list runs from place total−n+1 to the last.
+                        for i, unit in enumerate(names):
+                            rank = from_bottom(n - i) if bottom else i + 1
+                            add(unit, rank, f"{'后' if bottom else '前'}{n}", line)
+                    break
+                else:
+                    _ordinal_clause(clause, line, add, from_bottom)
+    return list(found.values())
+
+
+def _clauses(sentence: str) -> list[str]:
+    """Comma-separated clauses, with a lead-in (`考评结果显示，` / `考核结果：`) left out."""
+    parts = [p for p in regex.split(r"[，,]", sentence) if p]
+    out = []
+    for part in parts:
+        out.append(regex.sub(r"^.*[:：]", "", part))
+    return out
+
+
+def _ordinal_clause(clause: str, line: Line, add: Callable[[str, int | None, str, Line], None],
+                    from_bottom: Callable[[int], int | None]) -> None:
+    ordinals = _LIST_ORDINALS.match(clause)
+    if ordinals:
+        names = _names(ordinals.group("list"))
+        places = [chinese_to_int(k) for k in regex.findall(_NUM, ordinals.group("places"))]
+        if names and len(places) == len(names):
+            for unit, k in zip(names, places, strict=True):
+                add(unit, k, f"第{k}名", line)
+        return
+    for pattern in (_ORDINAL_FIRST, _UNIT_FIRST):
+        match = pattern.match(clause)
+        if match and looks_like_unit(match.group("unit")) and not match.group("unit").startswith(_NOT_A_NAME):
+            k = chinese_to_int(match.group("k"))
+            if k is None:
+                return
+            rank = from_bottom(k) if match.group("rev") else k
+            add(unit_key(match.group("unit")), rank, ("倒数" if match.group("rev") else "") + f"第{k}", line)
+            return
+
+
+def merge_prose_rows(scores: list[ScoreRow], lines: list[Line], table_lines: set[int],
+                     issuer: str | None = None) -> list[ScoreRow]:
+    """Add grade-list and prose-ranking rows to a document's table rows.
+
+    A grade list fills the grade of a table row that has none and adds units the tables
+    lack. Prose rankings count only in a circular without a score table: where a table
+    exists, the prose restates it (or ranks something else, such as the city in the
+    province).
+    """
+    text_lines = [ln for ln in lines if ln.line_no not in table_lines]
+    out = list(scores)
+    by_unit = {unit_key(row.unit_raw): row for row in out}
+    for row in extract_grade_lists(text_lines):
+        existing = by_unit.get(row.unit_raw)
+        if existing is None:
+            by_unit[row.unit_raw] = row
+            out.append(row)
+        elif existing.grade is None:
+            existing.grade = row.grade
+    if not scores:
+        for row in extract_prose_ranks(text_lines, [issuer or ""]):
+            if row.unit_raw not in by_unit:
+                by_unit[row.unit_raw] = row
+                out.append(row)
+    return out

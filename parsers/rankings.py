@@ -66,12 +66,15 @@ _SENTENCE = regex.compile(r"[^。；;！!？?\n]+")
 _CLAUSE = regex.compile(r"[^，,：:]+(?:[：:][^，,]+)?")
 # Names that look like units but point at the issuer or the reader, not a ranked unit.
 _NOT_A_NAME = ("我", "本", "全", "各", "该", "其", "所", "其他", "有关")
+# Words no unit name contains but a description of units does (`得分排名前三的县区`).
+_DESCRIPTIVE = regex.compile(r"的|得分|排名|名次|考核|考评|评为|以上|以下|所有|年度|季度|月份")
 
 
 def _names(text: str) -> list[str] | None:
     """The unit names of a list (`A、B和C`), or None unless every one looks like a unit."""
     items = [unit_key(x) for x in _LIST_SPLIT.split(text.strip("。.，,：: ")) if x]
-    if not items or any(not looks_like_unit(x) or x.startswith(_NOT_A_NAME) for x in items):
+    if not items or any(not looks_like_unit(x) or x.startswith(_NOT_A_NAME) or _DESCRIPTIVE.search(x)
+                        for x in items):
         return None
     return items
 
@@ -191,7 +194,7 @@ def _ordinal_clause(clause: str, line: Line, add: Callable[[str, int | None, str
         return
     for pattern in (_ORDINAL_FIRST, _UNIT_FIRST):
         match = pattern.match(clause)
-        if match and looks_like_unit(match.group("unit")) and not match.group("unit").startswith(_NOT_A_NAME):
+        if match and _names(match.group("unit")) is not None:
             k = chinese_to_int(match.group("k"))
             if k is None:
                 return

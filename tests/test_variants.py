@@ -173,6 +173,41 @@ DEDUCTIONS: dict[str, tuple[list[ScoreT] | None, list[DeductionT], set[tuple[str
         ("召陵区", [5], 2.0, "deduction", "河湖管理范围划界成果未公告"),
         ("召陵区", [6], 3.0, "deduction", "已整治黑臭水体返黑返臭"),
     ], set()),
+    # §4 a 1000-point scale (`满分1000分`), deductions in that scale; a `城区` column.
+    "base-1000-scale.txt": ([("卧龙区", None, 1, 965.0, None), ("宛城区", None, 2, 948.5, None)], [
+        ("卧龙区", [3], 15.0, "deduction", "主次干道占道经营"),
+        ("卧龙区", [12], 20.0, "deduction", "公益广告刊播不足"),
+        ("宛城区", [3], 30.0, "deduction", "主次干道占道经营"),
+        ("宛城区", [15], 21.5, "deduction", "农贸市场环境卫生差"),
+    ], set()),
+    # §4 bonuses take a score above 100 (100 + 2 − 0.5 = 101.5).
+    "base-bonus-above-100.txt": ([], [
+        ("华龙区", [4], 2.0, "bonus", "信访积案化解率排名全市第一"),
+        ("华龙区", [9], 0.5, "deduction", "网上信访按期答复率偏低"),
+        ("清丰县", [9], 1.0, "deduction", "网上信访按期答复率偏低"),
+        ("清丰县", [16], 1.5, "bonus", "创新信访工作机制经验被省级推广"),
+        ("清丰县", [17], 2.0, "deduction", "越级访人次同比上升"),
+    ], set()),
+    # §4 一票否决: 祥符区's 60 is not 100 − 1; a veto finding, no score_mismatch.
+    "base-veto.txt": ([("龙亭区", None, 1, 96.0, None), ("祥符区", None, 2, 60.0, None)], [
+        ("龙亭区", [5], 2.0, "deduction", "安全生产责任清单未更新"),
+        ("龙亭区", [8], 2.0, "deduction", "隐患排查台账不完整"),
+        ("祥符区", [5], 1.0, "deduction", "安全生产责任清单未更新"),
+    ], {("祥符区", "veto")}),
+    # §6 headings `信阳市平桥区` (city prefix), `浞河区` (OCR slip → unit_uncertain), a
+    # department `市住建局`, a zone without suffix `高新区（管委会）` with a qualifier.
+    "units-prefix-slip-department.txt": ([
+        ("高新区", None, 1, 99.0, None), ("平桥区", None, 2, 98.5, None), ("市住建局", None, 3, 98.0, None),
+        ("浉河区", None, 4, 97.0, None),
+    ], [
+        ("平桥区", [2], 1.5, "deduction", "安全生产专项整治台账不完整"),
+        ("浉河区", [6], 3.0, "deduction", "执法检查计划未按月落实"),
+        ("市住建局", [11], 2.0, "deduction", "建筑施工领域隐患排查不到位"),
+        ("高新区", [14], 1.0, "deduction", "园区企业应急演练记录缺失"),
+    ], {("浉河区", "unit_uncertain")}),
+    # §1.5 a rubric whose rules sit under headings that look like units (`二、市应急管理局`)
+    # and which speaks of grades and 排名前三: no scores, no deductions, no findings.
+    "rubric-unit-like-headings.txt": ([], [], set()),
 }
 
 
@@ -249,3 +284,9 @@ def test_ranking_variants(name: str) -> None:
     assert scores_of(ex) == RANKINGS[name]
     assert ex.entries == []
     assert findings_of(ex) == set()
+
+
+def test_rubric_rules_are_never_deductions() -> None:
+    ex = parse("rubric-unit-like-headings.txt")
+    assert ex.metadata.doc_class == "rubric"
+    assert ex.sections == [] and ex.unmatched == []

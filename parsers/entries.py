@@ -48,6 +48,10 @@ _AMOUNT_CLAUSE = regex.compile(
 )
 _PAREN_AMOUNT = regex.compile(rf"[（(]\s*(?:扣除|扣减|扣|减|加)\s*{_NUM}\s*分\s*[)）]")
 _CLAUSE_SPLIT = regex.compile(r"([，,；;。])")
+_PAREN_NOTE_AT_END = regex.compile(rf"[（(][^（）()]*(?:扣|加)[^（）()]*{_NUM}\s*分[^（）()]*[)）]\s*[；;。]?\s*$")
+_GLUED_AMOUNT = regex.compile(
+    rf"^(?P<reason>.*[^\d\s每共计合累总])\s*(?:(?:共计|合计|累计)\s*)?(?:扣除|扣减|扣|减去)\s*{_NUM}\s*分$"
+)
 _TRAILING_PUNCT = "，,；;。、 ：:"
 # An amount clause that closes an entry inside a paragraph: entries end at ；/。 after it.
 _ENTRY_END = regex.compile(rf"(?:扣除|扣减|扣|减去|减|加|计|共计)\s*{_NUM}\s*分\s*[)）]?\s*(?:为止)?\s*[；;。]")
@@ -89,10 +93,17 @@ def starts_with_label(text: str) -> bool:
 def reason_of(body: str) -> str:
     """The entry's reason: its text without the amount clauses at the end."""
     body = _PAREN_AMOUNT.sub("", body)
+    # `加1分（加分累计不超过3分）`: a bracketed cap or amount note closing the entry (variants §3 caps).
+    body = _PAREN_NOTE_AT_END.sub("", body)
     parts = _CLAUSE_SPLIT.split(body)
     clauses = [(parts[i], parts[i + 1] if i + 1 < len(parts) else "") for i in range(0, len(parts), 2)]
     while clauses and (not clauses[-1][0].strip() or _AMOUNT_CLAUSE.match(clauses[-1][0].strip())):
         clauses.pop()
+    if clauses:
+        # `资料不全扣0.5分`: the amount glued to the reason without a comma (variants §3 amounts).
+        glued = _GLUED_AMOUNT.match(clauses[-1][0].strip())
+        if glued:
+            clauses[-1] = (glued.group("reason"), "")
     reason = "".join(c + p for c, p in clauses).strip()
     return reason.rstrip(_TRAILING_PUNCT).strip()
 

@@ -1,0 +1,42 @@
+"""Entry grammar (variants §3): labels, amounts, count × rate, caps, bonuses, reasons."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from parsers.entries import parse_entry, split_entries
+
+CASES = [
+    # text, items, points, kind, reason
+    ("第6条未开展应急演练，扣1分", [6], "1", "deduction", "未开展应急演练"),
+    ("6. 未开展应急演练，扣1分；", [6], "1", "deduction", "未开展应急演练"),
+    ("（6）未开展应急演练（扣1分）", [6], "1", "deduction", "未开展应急演练"),
+    ("【6】未开展应急演练，减1分", [6], "1", "deduction", "未开展应急演练"),
+    ("⑥未落实“双向互动”，扣 1 分；", [6], "1", "deduction", "未落实“双向互动”"),
+    ("(84)(86)(87)未建立奖励举报制度，共计扣3分", [84, 86, 87], "3", "deduction", "未建立奖励举报制度"),
+    ("（3）违规停放，发现两处，每处扣0.5分", [3], "1.0", "deduction", "违规停放"),
+    ("（3）违规停放车辆，发现十二处，每处扣0.5分，最高扣5分", [3], "5", "deduction", "违规停放车辆"),
+    ("（4）台账缺失，发现5处，每处扣0.5分，扣完2分为止", [4], "2", "deduction", "台账缺失"),
+    # A bracketed cap note after a bonus is not part of the reason.
+    ("（5）积极参与全省评比获奖，加1分（加分累计不超过3分）", [5], "1", "bonus", "积极参与全省评比获奖"),
+    # An amount glued to the reason without a comma.
+    ("（7）资料不全扣0.5分", [7], "0.5", "deduction", "资料不全"),
+    ("（8）隐患未整改，扣除1分，扣完为止", [8], "1", "deduction", "隐患未整改"),
+]
+
+
+@pytest.mark.parametrize(("text", "items", "points", "kind", "reason"), CASES)
+def test_parse_entry(text: str, items: list[int], points: str, kind: str, reason: str) -> None:
+    entry = parse_entry(text)
+    assert entry is not None
+    assert (entry.items, entry.points, entry.kind, entry.reason) == (items, Decimal(points), kind, reason)
+
+
+def test_rule_without_count_is_no_entry() -> None:
+    assert parse_entry("（7）每处扣0.5分") is None
+
+
+def test_split_paragraph_with_bonus() -> None:
+    assert split_entries("（1）a扣1分；（2）b扣0.5分。加分项：c，加1分。") == ["（1）a扣1分；", "（2）b扣0.5分。", "加分项：c，加1分。"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from itertools import combinations
+from itertools import pairwise
 
 import regex
 
@@ -197,7 +197,7 @@ def extract_tables(lines: list[Line]) -> Tables:
         # 序号 is a rank only when the rows are printed in order of score (a ranked list
         # numbered 1..N); under rows in another order (by district code) it is a row number.
         values = [row.score for row in table]
-        if any(v is None for v in values) or any(a < b for a, b in zip(values, values[1:])):  # type: ignore[operator]
+        if any(v is None for v in values) or any(a < b for a, b in pairwise(values)):  # type: ignore[operator]
             for row in table:
                 row.rank = None
     total = len(scores)

@@ -323,3 +323,18 @@ def test_missing_models_fail_clearly(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     with pytest.raises(ocr.OcrUnavailable, match=r"OCR model files missing from .*PP-OCRv6_det_small\.onnx.*"
                                                   r"does not download models"):
         ocr.load_engine()
+
+
+def test_low_confidence_numbers_are_warned_but_not_page_numbers() -> None:
+    from parsers.model import Line
+    from parsers.readers.ocr import low_confidence_warnings
+
+    lines = [
+        Line(text="— 8 —", line_no=1, page=8, confidence=0.65),
+        Line(text="(5)两名领导班子成员述职报告中未涉及安全生产内容，扣0.4分；", line_no=2, page=8, confidence=0.61),
+        Line(text="浉河区得分80.1分，扣分原因：", line_no=3, page=8, confidence=0.97),
+        Line(text="各县区扣分原因", line_no=4, page=8, confidence=0.5),
+    ]
+    assert low_confidence_warnings(lines, 0.8) == [
+        "page 8 line 2: OCR confidence 0.61 on a line with numbers: '(5)两名领导班子成员述职报告中未涉及安全生产内容，扣0.4分；'"
+    ]

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import regex
 
+from parsers.normalize import squash
 from parsers.numbers import chinese_to_int
 
 _NUM = r"\d+(?:\.\d+)?"
@@ -146,13 +147,17 @@ def parse_entry(text: str, *, default_kind: str | None = None, points_text: str 
                  stated_points=abs(stated), count=count, rate=rate, cap=cap, text=text)
 
 
+_BARE_AMOUNT = regex.compile(rf"[+＋]?{_NUM}分?")
+_NEGATIVE_AMOUNT = regex.compile(rf"-{_NUM}分?")
+
+
 def _amount(text: str, kind_hint: str | None) -> tuple[str | None, Decimal | None]:
     """(kind, amount) of an entry: the total if stated, else the last 扣/加 amount."""
-    squashed = regex.sub(r"\s+", "", text)
-    if regex.fullmatch(rf"[+＋]?{_NUM}分?", squashed):  # a bare amount cell: `0.5`, `+1`
+    squashed = squash(text)
+    if _BARE_AMOUNT.fullmatch(squashed):  # a bare amount cell: `0.5`, `+1`
         value = Decimal(squashed.rstrip("分").lstrip("+＋"))
         return (kind_hint or ("bonus" if squashed.startswith(("+", "＋")) else "deduction")), value
-    if regex.fullmatch(rf"-{_NUM}分?", squashed):
+    if _NEGATIVE_AMOUNT.fullmatch(squashed):
         return "deduction", Decimal(squashed.rstrip("分").lstrip("-"))
     candidates = []
     for pattern, kind in ((_TOTAL, None), (_DEDUCT, "deduction"), (_BONUS, "bonus")):

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import regex
 
 from parsers.model import Line
-from parsers.normalize import collapse_spaces
+from parsers.normalize import collapse_spaces, squash
 
 # The header block, title and addressees of a circular sit in its first lines; a title
 # further down than this is a heading inside an attachment, not the document's title.
@@ -146,7 +146,7 @@ class Layout:
 
 
 def _squash(text: str) -> str:
-    return regex.sub(r"\s+", "", text)
+    return squash(text)
 
 
 def _prose(lines: list[Line]) -> list[tuple[int, Line]]:
@@ -829,12 +829,15 @@ def _locate_attachments(lines: list[Line]) -> tuple[list[str], int | None]:
     return _locate_attachments_in(lines, layout.date + 1, len(lines))
 
 
+_ATTACH_HEAD = regex.compile(r"^附件[:：]")
+
+
 def _locate_attachments_in(lines: list[Line], begin: int, end: int) -> tuple[list[str], int | None]:
     for i in range(begin, end):
         text = _squash(lines[i].text)
-        if lines[i].cells is not None or not regex.match(r"^附件[:：]", text):
+        if lines[i].cells is not None or not _ATTACH_HEAD.match(text):
             continue
-        items = [_ATTACH_ITEM.sub("", regex.sub(r"^附件[:：]", "", text))]
+        items = [_ATTACH_ITEM.sub("", _ATTACH_HEAD.sub("", text))]
         # Entries after the first are on their own lines, numbered (`2.各县区扣分原因`).
         for j in range(i + 1, end):
             nxt = _squash(lines[j].text)

@@ -97,12 +97,16 @@ def normalize_chars(text: str) -> str:
 def collapse_spaces(text: str) -> str:
     """Remove whitespace next to CJK text; fold other runs to one space."""
     text = _SPACE_NEAR_CJK.sub("", text)
-    return regex.sub(r"[ \t\u00a0]+", " ", text).strip()
+    return _SPACE_RUN.sub(" ", text).strip()
+
+
+_WHITESPACE = regex.compile(r"\s+")
+_SPACE_RUN = regex.compile(r"[ \t\u00a0]+")
 
 
 def squash(text: str) -> str:
     """Remove all whitespace (unit names, numbers in cells)."""
-    return regex.sub(r"\s+", "", text)
+    return _WHITESPACE.sub("", text)
 
 
 def is_page_number(text: str) -> bool:
@@ -122,7 +126,7 @@ def pipe_row_cells(text: str) -> tuple[str, ...] | None:
     if not (stripped.startswith("|") and stripped.count("|") >= 2):
         return None
     inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
-    return tuple(regex.sub(r"\s+", " ", c).strip() for c in inner.split("|"))
+    return tuple(_WHITESPACE.sub(" ", c).strip() for c in inner.split("|"))
 
 
 def aligned_cells(text: str) -> tuple[str, ...] | None:
@@ -133,7 +137,7 @@ def aligned_cells(text: str) -> tuple[str, ...] | None:
     """
     parts = [p.strip() for p in _MULTI_SPACE.split(text.strip()) if p.strip()]
     if len(parts) >= 3 or (len(parts) == 2 and any(regex.fullmatch(r"[\d.]+", squash(p)) for p in parts)):
-        return tuple(regex.sub(r"\s+", " ", p) for p in parts)
+        return tuple(_WHITESPACE.sub(" ", p) for p in parts)
     return None
 
 
@@ -149,7 +153,7 @@ def normalize_line(line: Line) -> Line | None:
         return None
     cells = line.cells
     if cells is not None:
-        cells = tuple(regex.sub(r"\s+", " ", normalize_chars(c)).strip() for c in cells)
+        cells = tuple(_WHITESPACE.sub(" ", normalize_chars(c)).strip() for c in cells)
     elif _PIPE_SEPARATOR.match(text):
         return None
     else:

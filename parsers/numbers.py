@@ -6,6 +6,8 @@ from decimal import Decimal, InvalidOperation
 
 import regex
 
+from parsers.normalize import squash
+
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -33,7 +35,7 @@ def to_decimal(text: str | None) -> Decimal | None:
     """The first decimal number in `text` (`85.7`, `85.7分`, `+1`), exactly; None if there is none."""
     if text is None:
         return None
-    match = _DECIMAL.search(regex.sub(r"\s+", "", text))
+    match = _DECIMAL.search(squash(text))
     if match is None:
         return None
     try:
@@ -51,7 +53,7 @@ def parse_rank(text: str | None, total: int | None = None) -> int | None:
     """Parse a printed rank: `3`, `第三名`, `并列第3`, `3（并列）`, `倒数第1` (needs `total`)."""
     if text is None:
         return None
-    match = _RANK.match(regex.sub(r"\s+", "", text))
+    match = _RANK.match(squash(text))
     if match is None:
         return None
     n = chinese_to_int(match.group("n"))

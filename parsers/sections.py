@@ -100,14 +100,16 @@ def heading_of(line: Line, known: list[str]) -> tuple[str, Decimal | None, str, 
     return unit_raw, score, rest, found
 
 
-def _plain_heading(text: str, known: list[str]) -> tuple[str, str] | None:
-    """`浉河区：（1）…` or `浉河区扣分情况：` or a line that is just a known unit's name."""
-    match = regex.match(
+_PLAIN_HEADING = regex.compile(
         r"^(?:[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、.．]\s*)?(?P<unit>[\p{Han}（）()·]{2,30}?)\s*"
         r"(?:(?:扣分情况|扣分原因|存在问题|主要问题|扣分明细)(?:如下)?)?\s*[:：]\s*(?P<rest>.*)$"
-        r"|^(?:[（(]?[一二三四五六七八九十]{1,3}[)）、.．]\s*)?(?P<unit>[\p{Han}·（）()]{2,24}?)$",
-        text,
-    )
+        r"|^(?:[（(]?[一二三四五六七八九十]{1,3}[)）、.．]\s*)?(?P<unit>[\p{Han}·（）()]{2,24}?)$"
+)
+
+
+def _plain_heading(text: str, known: list[str]) -> tuple[str, str] | None:
+    """`浉河区：（1）…` or `浉河区扣分情况：` or a line that is just a known unit's name."""
+    match = _PLAIN_HEADING.match(text)
     if not match:
         return None
     unit_raw = match.group("unit")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from itertools import pairwise
 
 import regex
@@ -232,10 +233,14 @@ def _score_row(cells: tuple[str, ...], header: tuple[str, ...], roles: list[str 
 # bonuses; a rank above the number of rows that follow is a wrong split.
 DEFAULT_MAX_SCORE = Decimal(1200)
 _GLUED_ROLES = {"rank", "seq", "unit", "score", "part", "grade", "remark"}
+# Every score-table header names a score, rank or grade column; a line without one of these
+# words is not a glued header, and the segmentation below need not run on it.
+_HEADER_HINT = regex.compile(r"得分|分数|成绩|总分|排名|名次|位次|序号|等次|等级|档次|扣分|合计|评分")
 _RUN = regex.compile(r"[\d.]+(?:\s+[\d.]+)*|[^\d.]+")
 _TEXT_RANK = r"(?:并列|倒数)?第?[一二三四五六七八九十]{1,3}名?(?:[（(]?并列[)）]?)?"
 
 
+@lru_cache(maxsize=8192)
 def _header_cell_role(cell: str) -> str | None:
     key = squash(cell)
     role = next((name for name, pattern in _HEADERS.items() if pattern.match(key)), None)
@@ -251,7 +256,7 @@ def split_glued_header(text: str) -> tuple[str, ...] | None:
     the most cells wins (`得分排名` is one header word, but `总分|排名` beside a unit is two).
     """
     key = squash(text)
-    if not 4 <= len(key) <= 80:
+    if not 4 <= len(key) <= 80 or not _HEADER_HINT.search(key):
         return None
     best: dict[int, list[str] | None] = {len(key): []}
     for start in range(len(key) - 1, -1, -1):
@@ -299,7 +304,7 @@ def _split_numbers(run: str, roles: list[str], max_rank: int) -> list[list[str]]
     consistent = []
     for numbers in results:
         places = {len(n.partition(".")[2]) for n, r in zip(numbers, roles, strict=True) if r in ("score", "part")}
-        glued = regex.sub(r"\s+", "", run) == run
+        glued = squash(run) == run
         if not glued or len(places) <= 1:
             consistent.append(numbers)
     return consistent

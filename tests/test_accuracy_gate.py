@@ -2,7 +2,8 @@
 
 Floors are pinned at what the code measured when they were last raised; raise them as
 accuracy rises, never lower one without saying why in CHANGELOG.md. Scanned PDFs are
-gated separately (OCR is slow); the text renderings here take a few seconds.
+left to `make bench` (OCR of a whole scan takes minutes on 2 cores); the text renderings here
+take a few seconds.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev-*.txt": dict.fromkeys(FIGURES, 1.0),
     "*.docx": dict.fromkeys(FIGURES, 1.0),
     "*.html": dict.fromkeys(FIGURES, 1.0),
+    # Text-layer PDFs (issue 3): Word-style and drawn with fake-bold titles.
+    "dev-[0-9][0-9][0-9].pdf": dict.fromkeys(FIGURES, 1.0),
+    "*-drawn.pdf": dict.fromkeys(FIGURES, 1.0),
+    "xinyang-2022-07.pdf": dict.fromkeys(FIGURES, 1.0),
 }
 
 
@@ -33,8 +38,8 @@ FLOORS: dict[str, dict[str, float]] = {
 def corpus_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("gate")
     files = [p for folder in (REAL, DEV) for p in sorted(folder.iterdir())
-             if p.suffix in (".txt", ".docx", ".html") and not p.name.endswith(".json")]
-    summary = ingest(files, IngestOptions(out=out, workers=2))
+             if p.suffix in (".txt", ".docx", ".html", ".pdf") and not p.name.endswith("-scan.pdf")]
+    summary = ingest(files, IngestOptions(out=out, workers=2, ocr="never"))
     assert summary.failed == 0, summary.failures
     return out
 

@@ -34,8 +34,8 @@ import regex
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from parsers.model import Line  # noqa: E402
-from pipeline.ocr import DEFAULT_DPI, ocr_pdf_pages, ocr_scanned_pdf  # noqa: E402
+from parsers.model import Line
+from pipeline.ocr import DEFAULT_DPI, ocr_pdf_pages, ocr_scanned_pdf
 
 CORPUS = Path("/work/shared/corpus")
 DEFAULT_FILES = [
@@ -127,12 +127,18 @@ def main() -> None:
     ap.add_argument("--pages", default="6,7,17", help="pages for --dpi-sweep")
     args = ap.parse_args()
     if args.dpi_sweep:
-        dpi_sweep(args.files[0], [int(p) for p in args.pages.split(",")], [int(d) for d in args.dpi_sweep.split(",")])
+        dpi_sweep(
+            args.files[0],
+            [int(p) for p in args.pages.split(",")],
+            [int(d) for d in args.dpi_sweep.split(",")],
+        )
         return
 
     print(f"dpi={args.dpi} workers={args.workers or 'auto'}")
-    print(f"{'file':28} {'pages':>5} {'ocr s/pg':>9} {'text s/pg':>10} {'ratio':>8} "
-          f"{'char_acc':>8} {'amounts':>9} {'scores':>7} {'conf':>6}")
+    print(
+        f"{'file':28} {'pages':>5} {'ocr s/pg':>9} {'text s/pg':>10} {'ratio':>8} "
+        f"{'char_acc':>8} {'amounts':>9} {'scores':>7} {'conf':>6}"
+    )
     for k, scan in enumerate(args.files):
         data = scan.read_bytes()
         runs = args.repeat if k == 0 else 1
@@ -152,13 +158,20 @@ def main() -> None:
         label = f"{per_page:.2f}" + (f" (med{runs})" if runs > 1 else "")
         ratio = f"{per_page / tl:.0f}x" if tl else "n/a"
         tl_text = "n/a" if tl is None else f"{tl:.4f}"
-        print(f"{scan.name:28} {res.pages:>5} {label:>9} {tl_text:>10} {ratio:>8} "
-              f"{acc:>8.4f} {f'{am}/{an}':>9} {f'{sm}/{sn}':>7} {res.ocr_confidence:>6.3f}", flush=True)
+        print(
+            f"{scan.name:28} {res.pages:>5} {label:>9} {tl_text:>10} {ratio:>8} "
+            f"{acc:>8.4f} {f'{am}/{an}':>9} {f'{sm}/{sn}':>7} {res.ocr_confidence:>6.3f}",
+            flush=True,
+        )
         if args.dump:
             args.dump.mkdir(parents=True, exist_ok=True)
             (args.dump / f"{scan.name}.lines.txt").write_text(
-                "\n".join(f"{ln.page}\t{ln.line_no}\t{ln.confidence}\t{ln.wrapped}\t{ln.text}" for ln in res.lines)
-                + "\n" + "\n".join(res.warnings) + "\n",
+                "\n".join(
+                    f"{ln.page}\t{ln.line_no}\t{ln.confidence}\t{ln.wrapped}\t{ln.text}" for ln in res.lines
+                )
+                + "\n"
+                + "\n".join(res.warnings)
+                + "\n",
                 encoding="utf-8",
             )
 

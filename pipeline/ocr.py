@@ -23,7 +23,15 @@ from typing import Any
 
 import numpy as np
 
-from parsers.model import DamagedInput, EmptyInput, EncryptedInput, Line, ReadResult, TongbaoError, UnsupportedInput
+from parsers.model import (
+    DamagedInput,
+    EmptyInput,
+    EncryptedInput,
+    Line,
+    ReadResult,
+    TongbaoError,
+    UnsupportedInput,
+)
 from parsers.readers.ocr import (
     OcrBox,
     TableGrid,
@@ -31,8 +39,8 @@ from parsers.readers.ocr import (
     boxes_to_lines,
     deskew,
     drop_seal_text,
-    find_seals,
     erase_table_rules,
+    find_seals,
     find_table_grids,
     low_confidence_warnings,
     mean_confidence,
@@ -154,7 +162,9 @@ def ocr_page_image(image: np.ndarray, *, page: int, scale: float = 1.0, threads:
         return PageOcr(page=page, boxes=[], grids=grids, skew=angle, scale=scale, seal_text=[])
     boxes = boxes_from_engine(result.boxes, result.txts, result.scores)
     boxes, seal_text = drop_seal_text(boxes, find_seals(grey))
-    return PageOcr(page=page, boxes=boxes, grids=grids, skew=angle, scale=scale, seal_text=[b.text for b in seal_text])
+    return PageOcr(
+        page=page, boxes=boxes, grids=grids, skew=angle, scale=scale, seal_text=[b.text for b in seal_text]
+    )
 
 
 def render_pdf_page(data: bytes, page: int, dpi: int = DEFAULT_DPI) -> np.ndarray:
@@ -194,7 +204,10 @@ def page_ocr_to_lines(results: list[PageOcr], first_line_no: int = 1) -> list[Li
     for res in sorted(results, key=lambda r: r.page):
         lines.extend(
             boxes_to_lines(
-                res.boxes, page=res.page, first_line_no=first_line_no + len(lines), grids=res.grids,
+                res.boxes,
+                page=res.page,
+                first_line_no=first_line_no + len(lines),
+                grids=res.grids,
                 scale=res.scale,
             )
         )
@@ -246,7 +259,9 @@ def pdf_page_count(data: bytes, name: str) -> int:
         doc.close()
 
 
-def ocr_scanned_pdf(data: bytes, name: str, *, workers: int | None = None, dpi: int = DEFAULT_DPI) -> ReadResult:
+def ocr_scanned_pdf(
+    data: bytes, name: str, *, workers: int | None = None, dpi: int = DEFAULT_DPI
+) -> ReadResult:
     """Read a PDF that has no text layer by OCR of every page."""
     count = pdf_page_count(data, name)
     if count == 0:
@@ -280,7 +295,9 @@ def decode_image_frames(data: bytes, name: str) -> list[np.ndarray]:
     if not data:
         raise EmptyInput(f"{name}: the file is empty (0 bytes)")
     if not name.lower().endswith(IMAGE_SUFFIXES):
-        raise UnsupportedInput(f"{name}: not an image file tongbao reads (expected {', '.join(IMAGE_SUFFIXES)})")
+        raise UnsupportedInput(
+            f"{name}: not an image file tongbao reads (expected {', '.join(IMAGE_SUFFIXES)})"
+        )
     try:
         img = Image.open(io.BytesIO(data))
     except UnidentifiedImageError as e:

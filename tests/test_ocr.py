@@ -85,7 +85,9 @@ def test_repair_never_changes_a_digit() -> None:
     assert [c for c in fixed if c.isdigit() and c != "0"] == digits
 
 
-@pytest.mark.parametrize(("raw", "fixed"), [("85。7", "85.7"), ("80，1", "80.1"), ("８１", "81"), ("新县", "新县")])
+@pytest.mark.parametrize(
+    ("raw", "fixed"), [("85。7", "85.7"), ("80，1", "80.1"), ("８１", "81"), ("新县", "新县")]
+)
 def test_repair_ocr_cell(raw: str, fixed: str) -> None:
     assert repair_ocr_cell(raw) == fixed
 
@@ -108,7 +110,11 @@ def test_boxes_on_one_line_join_in_x_order_with_lowest_confidence() -> None:
 
 
 def test_lines_are_ordered_top_down_and_numbered_from_first_line_no() -> None:
-    boxes = [box(100, 200, 900, 238, "第二行，"), box(100, 100, 900, 138, "第一行，"), box(100, 300, 400, 338, "末行。")]
+    boxes = [
+        box(100, 200, 900, 238, "第二行，"),
+        box(100, 100, 900, 138, "第一行，"),
+        box(100, 300, 400, 338, "末行。"),
+    ]
     lines = boxes_to_lines(boxes, page=3, first_line_no=41, scale=0.5)
     assert [ln.text for ln in lines] == ["第一行，", "第二行，", "末行。"]
     assert [ln.line_no for ln in lines] == [41, 42, 43]
@@ -128,22 +134,37 @@ def test_wrapped_when_line_reaches_the_right_margin() -> None:
 
 def test_unruled_table_rows_become_cells() -> None:
     # 名次 centred over a left-aligned 单位 column (dev-012's 附件1 layout)
-    rows = [("名次", "单位", "得分"), ("1", "南浔区", "90.1"), ("2", "吴兴区", "89.4"), ("3", "安吉县", "88。7")]
+    rows = [
+        ("名次", "单位", "得分"),
+        ("1", "南浔区", "90.1"),
+        ("2", "吴兴区", "89.4"),
+        ("3", "安吉县", "88。7"),
+    ]
     boxes = []
     for k, (a, b, c) in enumerate(rows):
         y = 100 + 50 * k
-        boxes += [box(170, y, 210 if k == 0 else 186, y + 36, a), box(390 if k == 0 else 270, y, 470 if k == 0 else 380, y + 36, b),
-                  box(860, y, 940, y + 36, c)]
+        boxes += [
+            box(170, y, 210 if k == 0 else 186, y + 36, a),
+            box(390 if k == 0 else 270, y, 470 if k == 0 else 380, y + 36, b),
+            box(860, y, 940, y + 36, c),
+        ]
     lines = boxes_to_lines(boxes, page=1)
     assert [ln.cells for ln in lines] == [
-        ("名次", "单位", "得分"), ("1", "南浔区", "90.1"), ("2", "吴兴区", "89.4"), ("3", "安吉县", "88.7"),
+        ("名次", "单位", "得分"),
+        ("1", "南浔区", "90.1"),
+        ("2", "吴兴区", "89.4"),
+        ("3", "安吉县", "88.7"),
     ]
     assert lines[1].text == "| 1 | 南浔区 | 90.1 |"
 
 
 def test_two_header_lines_with_gaps_are_not_a_table() -> None:
-    boxes = [box(100, 100, 260, 138, "发电单位"), box(400, 100, 900, 138, "信阳市安全生产委员会办公室"),
-             box(100, 160, 180, 198, "等级"), box(400, 160, 900, 198, "信安委办明电〔2022〕1号")]
+    boxes = [
+        box(100, 100, 260, 138, "发电单位"),
+        box(400, 100, 900, 138, "信阳市安全生产委员会办公室"),
+        box(100, 160, 180, 198, "等级"),
+        box(400, 160, 900, 198, "信安委办明电〔2022〕1号"),
+    ]
     lines = boxes_to_lines(boxes, page=1)
     assert all(ln.cells is None for ln in lines)
     assert lines[0].text == "发电单位  信阳市安全生产委员会办公室"
@@ -151,12 +172,24 @@ def test_two_header_lines_with_gaps_are_not_a_table() -> None:
 
 def test_ruled_grid_assigns_boxes_to_cells_by_centre() -> None:
     grid = TableGrid(col_edges=(100, 300, 600, 900), row_edges=(100, 150, 200, 250))
-    boxes = [box(150, 110, 230, 140, "排名"), box(400, 110, 480, 140, "县区"), box(700, 110, 780, 140, "得分"),
-             box(190, 160, 210, 190, "1"), box(310, 160, 350, 190, "新"), box(400, 160, 440, 190, "县"),
-             box(700, 160, 770, 190, "85.7", 0.71),
-             box(190, 210, 210, 240, "2"), box(310, 210, 420, 240, "淮滨县"), box(700, 210, 770, 240, "83。5")]
+    boxes = [
+        box(150, 110, 230, 140, "排名"),
+        box(400, 110, 480, 140, "县区"),
+        box(700, 110, 780, 140, "得分"),
+        box(190, 160, 210, 190, "1"),
+        box(310, 160, 350, 190, "新"),
+        box(400, 160, 440, 190, "县"),
+        box(700, 160, 770, 190, "85.7", 0.71),
+        box(190, 210, 210, 240, "2"),
+        box(310, 210, 420, 240, "淮滨县"),
+        box(700, 210, 770, 240, "83。5"),
+    ]
     lines = boxes_to_lines(boxes, page=7, grids=[grid])
-    assert [ln.cells for ln in lines] == [("排名", "县区", "得分"), ("1", "新 县", "85.7"), ("2", "淮滨县", "83.5")]
+    assert [ln.cells for ln in lines] == [
+        ("排名", "县区", "得分"),
+        ("1", "新 县", "85.7"),
+        ("2", "淮滨县", "83.5"),
+    ]
     assert lines[1].confidence == 0.71
     assert lines[1].wrapped is False
 
@@ -229,7 +262,10 @@ def test_rotated_page_table_is_levelled_and_read_as_cells() -> None:
 
     res = read_image((FIXTURES / "rotated_page.png").read_bytes(), "rotated_page.png")
     assert [ln.cells for ln in res.lines] == [
-        ("排名", "县区", "得分"), ("1", "新县", "85.7"), ("2", "淮滨县", "83.5"), ("3", "潢川县", "82.6"),
+        ("排名", "县区", "得分"),
+        ("1", "新县", "85.7"),
+        ("2", "淮滨县", "83.5"),
+        ("3", "潢川县", "82.6"),
     ]
     assert any("deskewed by -2" in w for w in res.warnings)
 
@@ -242,8 +278,16 @@ def test_multi_page_tiff_score_table() -> None:
     assert res.pages == 2 and res.ocr_pages == [1, 2]
     rows = [ln.cells for ln in res.lines if ln.cells and ln.cells[0].isdigit()]
     assert [(int(r), u.replace(" ", ""), float(s)) for r, u, s in rows] == [
-        (1, "新县", 85.7), (2, "淮滨县", 83.5), (3, "潢川县", 82.6), (4, "息县", 81.0), (5, "罗山县", 80.5),
-        (6, "浉河区", 80.1), (7, "光山县", 79.0), (8, "商城县", 78.6), (9, "平桥区", 78.0), (10, "固始县", 77.0),
+        (1, "新县", 85.7),
+        (2, "淮滨县", 83.5),
+        (3, "潢川县", 82.6),
+        (4, "息县", 81.0),
+        (5, "罗山县", 80.5),
+        (6, "浉河区", 80.1),
+        (7, "光山县", 79.0),
+        (8, "商城县", 78.6),
+        (9, "平桥区", 78.0),
+        (10, "固始县", 77.0),
     ]
     assert [ln.page for ln in res.lines if ln.cells and ln.cells[0] == "6"] == [2]
     assert [ln.line_no for ln in res.lines] == list(range(1, len(res.lines) + 1))
@@ -274,7 +318,9 @@ def test_garbage_text_layer_falls_back_to_ocr() -> None:
 def test_not_an_image() -> None:
     from pipeline.ocr import read_image
 
-    with pytest.raises(UnsupportedInput, match=r"not_an_image\.png: the bytes are not a PNG, JPEG or TIFF image"):
+    with pytest.raises(
+        UnsupportedInput, match=r"not_an_image\.png: the bytes are not a PNG, JPEG or TIFF image"
+    ):
         read_image((FIXTURES / "not_an_image.png").read_bytes(), "not_an_image.png")
 
 
@@ -320,8 +366,11 @@ def test_missing_models_fail_clearly(monkeypatch: pytest.MonkeyPatch, tmp_path: 
 
     monkeypatch.setattr(ocr, "_ENGINE", None)
     monkeypatch.setattr(ocr, "_model_dir", lambda: tmp_path)
-    with pytest.raises(ocr.OcrUnavailable, match=r"OCR model files missing from .*PP-OCRv6_det_small\.onnx.*"
-                                                  r"does not download models"):
+    with pytest.raises(
+        ocr.OcrUnavailable,
+        match=r"OCR model files missing from .*PP-OCRv6_det_small\.onnx.*"
+        r"does not download models",
+    ):
         ocr.load_engine()
 
 
@@ -331,10 +380,16 @@ def test_low_confidence_numbers_are_warned_but_not_page_numbers() -> None:
 
     lines = [
         Line(text="— 8 —", line_no=1, page=8, confidence=0.65),
-        Line(text="(5)两名领导班子成员述职报告中未涉及安全生产内容，扣0.4分；", line_no=2, page=8, confidence=0.61),
+        Line(
+            text="(5)两名领导班子成员述职报告中未涉及安全生产内容，扣0.4分；",
+            line_no=2,
+            page=8,
+            confidence=0.61,
+        ),
         Line(text="浉河区得分80.1分，扣分原因：", line_no=3, page=8, confidence=0.97),
         Line(text="各县区扣分原因", line_no=4, page=8, confidence=0.5),
     ]
     assert low_confidence_warnings(lines, 0.8) == [
-        "page 8 line 2: OCR confidence 0.61 on a line with numbers: '(5)两名领导班子成员述职报告中未涉及安全生产内容，扣0.4分；'"
+        "page 8 line 2: OCR confidence 0.61 on a line with numbers: "
+        "'(5)两名领导班子成员述职报告中未涉及安全生产内容，扣0.4分；'"
     ]

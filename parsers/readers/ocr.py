@@ -19,6 +19,7 @@ year, a decimal point between the digits of an amount). A digit is never changed
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -200,10 +201,11 @@ def estimate_skew(grey: np.ndarray) -> float:
         rotated = cv2.warpAffine(ink, m, (sw, sh), flags=cv2.INTER_NEAREST, borderValue=0)
         return float(np.var(rotated.sum(axis=1, dtype=np.float64)))
 
-    coarse = np.arange(-DEFAULT_MAX_SKEW_DEGREES, DEFAULT_MAX_SKEW_DEGREES + 1e-9, 0.5)
+    coarse = [float(a) for a in np.arange(-DEFAULT_MAX_SKEW_DEGREES, DEFAULT_MAX_SKEW_DEGREES + 1e-9, 0.5)]
     best = max(coarse, key=profile_score)
-    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.05)
-    return float(round(max(fine, key=profile_score), 2))
+    fine = [float(a) for a in np.arange(best - 0.5, best + 0.5 + 1e-9, 0.05)]
+    angle: float = max(fine, key=profile_score)
+    return round(angle, 2)
 
 
 def rotate_page(grey: np.ndarray, angle: float) -> np.ndarray:
@@ -267,13 +269,17 @@ def erase_table_rules(grey: np.ndarray, grids: Sequence[TableGrid], *, width: in
     paper = int(np.percentile(grey, 90))
     h, w = grey.shape[:2]
     for g in grids:
-        x0, y0, x1, y1 = (int(round(v)) for v in g.bbox)
+        x0, y0, x1, y1 = (round(v) for v in g.bbox)
         for x in g.col_edges:
-            xi = int(round(x))
-            out[max(0, y0 - width) : min(h, y1 + width + 1), max(0, xi - width) : min(w, xi + width + 1)] = paper
+            xi = round(x)
+            out[max(0, y0 - width) : min(h, y1 + width + 1), max(0, xi - width) : min(w, xi + width + 1)] = (
+                paper
+            )
         for y in g.row_edges:
-            yi = int(round(y))
-            out[max(0, yi - width) : min(h, yi + width + 1), max(0, x0 - width) : min(w, x1 + width + 1)] = paper
+            yi = round(y)
+            out[max(0, yi - width) : min(h, yi + width + 1), max(0, x0 - width) : min(w, x1 + width + 1)] = (
+                paper
+            )
     return out
 
 
@@ -319,10 +325,16 @@ def find_seals(grey: np.ndarray) -> list[Seal]:
     sc = 0.5
     small = cv2.medianBlur(cv2.resize(grey, None, fx=sc, fy=sc, interpolation=cv2.INTER_AREA), 5)
     found = cv2.HoughCircles(
-        small, cv2.HOUGH_GRADIENT, dp=1.5, minDist=w * sc * 0.3, param1=120, param2=60,
+        small,
+        cv2.HOUGH_GRADIENT,
+        dp=1.5,
+        minDist=w * sc * 0.3,
+        param1=120,
+        param2=60,
         # A seal is ~0.1 of an A4 page's width; an image cropped around the
         # seal (a signature block) has it up to half its height.
-        minRadius=int(max(20, w * 0.04) * sc), maxRadius=int(max(w * 0.15, min(w, h) * 0.5) * sc),
+        minRadius=int(max(20, w * 0.04) * sc),
+        maxRadius=int(max(w * 0.15, min(w, h) * 0.5) * sc),
     )
     if found is None:
         return []
@@ -447,7 +459,7 @@ def _segments(boxes: Sequence[OcrBox]) -> list[list[OcrBox]]:
     """Split one line's boxes at column gaps."""
     height = statistics.median(b.height for b in boxes)
     segs: list[list[OcrBox]] = [[boxes[0]]]
-    for prev, box in zip(boxes, boxes[1:], strict=False):
+    for prev, box in itertools.pairwise(boxes):
         if box.x0 - prev.x1 > DEFAULT_COLUMN_GAP * height:
             segs.append([box])
         else:
@@ -520,14 +532,16 @@ def _aligned(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> bool
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     centres = [(c0 + c1) / 2 for c0, c1 in long_]
     picks = [min(range(len(long_)), key=lambda k: abs(centres[k] - (x0 + x1) / 2)) for x0, x1 in short]
-    return all(p < q for p, q in zip(picks, picks[1:], strict=False))
+    return all(p < q for p, q in itertools.pairwise(picks))
 
 
 def _assign_columns(template: list[tuple[float, float]], segs: list[list[OcrBox]]) -> tuple[str, ...]:
     cells = [""] * len(template)
     for s in segs:
         x0, x1 = s[0].x0, s[-1].x1
-        k = min(range(len(template)), key=lambda k: abs((template[k][0] + template[k][1]) / 2 - (x0 + x1) / 2))
+        k = min(
+            range(len(template)), key=lambda k: abs((template[k][0] + template[k][1]) / 2 - (x0 + x1) / 2)
+        )
         cells[k] = (cells[k] + join_boxes(s)).strip()
     return tuple(cells)
 
@@ -583,15 +597,29 @@ def boxes_to_lines(
             cells = tuple(repair_ocr_cell(c) for c in row.cells)
             text = "| " + " | ".join(cells) + " |"
             lines.append(
-                Line(text=text, line_no=first_line_no + n, page=page, bbox=bbox, cells=cells,
-                     confidence=confidence, wrapped=False)
+                Line(
+                    text=text,
+                    line_no=first_line_no + n,
+                    page=page,
+                    bbox=bbox,
+                    cells=cells,
+                    confidence=confidence,
+                    wrapped=False,
+                )
             )
             continue
         raw = join_boxes(row.boxes)
         text = repair_ocr_line(raw)
         lines.append(
-            Line(text=text, line_no=first_line_no + n, page=page, bbox=bbox, confidence=confidence,
-                 wrapped=_wrapped(row, text, right_margin), raw=raw if raw != text else None)
+            Line(
+                text=text,
+                line_no=first_line_no + n,
+                page=page,
+                bbox=bbox,
+                confidence=confidence,
+                wrapped=_wrapped(row, text, right_margin),
+                raw=raw if raw != text else None,
+            )
         )
     return lines
 
@@ -626,17 +654,13 @@ _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789"
 # closing 〕 as ] 】 ) ）. A `1` is accepted as an opening bracket only when a
 # four-digit year and a real closing bracket follow, so 明电12022]1号 is fixed
 # but 明电1202211号 (ambiguous) is left alone.
-_DOC_NUMBER = regex.compile(
-    r"(?<=\p{Han})\s*[\[【(（〔1]\s*((?:19|20)\d{2})\s*[\]】)）〕]\s*(\d{1,4})\s*号"
-)
+_DOC_NUMBER = regex.compile(r"(?<=\p{Han})\s*[\[【(（〔1]\s*((?:19|20)\d{2})\s*[\]】)）〕]\s*(\d{1,4})\s*号")
 # A year in Chinese numerals: 二〇二三年. 〇 is read as O, o, 0 or Ｏ.
 _CN_YEAR = regex.compile(r"[一二][〇○零OoＯｏ0０][〇○零OoＯｏ0０一二三四五六七八九]{2}年")
 # An amount: 扣0。5分, 得分89，4分. A point read as 。 ， , or · between the digits,
 # with 分 right after the decimals, is a decimal point (a list would need a
 # second amount and its own 分).
-_AMOUNT_POINT = regex.compile(
-    r"((?:扣除?|减|加|得分|共扣|共计扣|计)\s*\d{1,3})\s*[。，,·]\s*(\d{1,2}\s*分)"
-)
+_AMOUNT_POINT = regex.compile(r"((?:扣除?|减|加|得分|共扣|共计扣|计)\s*\d{1,3})\s*[。，,·]\s*(\d{1,2}\s*分)")
 # Running page number 「— 3 —」 read as -3- or 一3一.
 _PAGE_NUMBER = regex.compile(r"^\s*[-—–一－]{1,2}\s*(\d{1,3})\s*[-—–一－]{1,2}\s*$")
 

@@ -95,6 +95,10 @@ def extract_document(read: ReadResult) -> Extraction:
         # variants §1.5: a rubric's rules (`每处扣0.5分，扣完为止`) are never units' deductions.
         entries, unmatched = [], []
         result.sections = []
+    if metadata.doc_class == "other" and (tables.scores or entries):
+        # Scores or entries found where the text cues did not say so (a grade list laid out as
+        # headings, a deductions-only circular): the document reports results.
+        metadata.doc_class = "result"
     counters: dict[str, int] = {}
     for item in entries:
         counters[item.unit] = counters.get(item.unit, 0) + 1

@@ -56,6 +56,7 @@ class Section:
     score: Decimal | None
     match: UnitMatch | None
     no_deductions: bool = False
+    veto: bool = False  # an entry line applies 一票否决 (one-vote veto) instead of an amount
     entries: list[UnitEntry] = field(default_factory=list)
 
 
@@ -184,6 +185,11 @@ def _add_entries(section: Section, text: str, line: Line, unmatched: list[Line])
             continue
         parsed_any = True
         section.entries.append(UnitEntry(section.unit, section.unit_raw, entry, line))
+    # variants §4: `（20）发生较大生产安全责任事故，一票否决。` — a veto, not an unparsed amount.
+    # (A deduction whose reason merely mentions 一票否决 has an amount and parsed above.)
+    if not parsed_any and "一票否决" in text:
+        section.veto = True
+        return
     if not parsed_any and (starts_with_label(text) or regex.search(r"[扣减加]\s*\d", text)):
         unmatched.append(line)
 

@@ -69,7 +69,7 @@ def unit_facts(ex: Extraction) -> dict[str, UnitFacts]:
         f.has_section = True
         if f.section_score is None and section.score is not None:
             f.section_score, f.section_line = section.score, section.heading
-        if "否决" in section.heading.text:
+        if section.veto or "否决" in section.heading.text:
             f.veto = True
     for item in ex.entries:
         f = facts.setdefault(item.unit, UnitFacts(item.unit))

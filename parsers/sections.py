@@ -26,6 +26,11 @@ _HEADING_SCORE = regex.compile(
     rf"\s*[)）]?(?P<rest>.*)$"
     rf"|^{_ORDINAL}(?P<unit>[\p{{Han}}·]{{2,30}}?)\s*[（(]\s*{_SCORE}\s*分\s*[)）](?P<rest>.*)$"
 )
+# `（三）丙县 94.5分` / `丙县：94.5分` — a name and a score with no 得分 word; weaker evidence, so
+# the name must be a unit of the score table (or look like one when there is none).
+_HEADING_BARE_SCORE = regex.compile(
+    rf"^{_ORDINAL}(?P<unit>[\p{{Han}}·]{{2,30}}?)\s*[:：，,]?\s*{_SCORE}\s*分\s*[。，,：:；;]?(?P<rest>.*)$"
+)
 _REST_CUE = regex.compile(r"^\s*[，,；;。]?\s*(?:(?:具体)?(?:扣分原因|扣分情况|扣分项|存在问题|主要问题|问题)(?:如下|为|是)?\s*)?[:：]?\s*")
 _NO_DEDUCTION = regex.compile(r"无扣分|未扣分|没有扣分|无问题|满分")
 # A new chapter (`四、工作要求`), the attachment list, a date line: the end of a unit's section.
@@ -66,6 +71,14 @@ class SectionResult:
     unmatched: list[Line]
 
 
+def _is_unit(name: str, known: list[str]) -> bool:
+    """A name exactly one of the table's units, or, with no table, shaped like a unit."""
+    if known:
+        found = match_unit(name, known)
+        return found is not None and found.exact
+    return looks_like_unit(name)
+
+
 def heading_of(line: Line, known: list[str]) -> tuple[str, Decimal | None, str, UnitMatch | None] | None:
     """(unit_raw, score, rest of line, match) when `line` opens a unit's section."""
     text = line.text
@@ -82,6 +95,11 @@ def heading_of(line: Line, known: list[str]) -> tuple[str, Decimal | None, str, 
             return None
         return named.group("unit"), None, "", found
     match = _HEADING_SCORE.match(text)
+    if match is None:
+        bare = _HEADING_BARE_SCORE.match(text)
+        # `乙区扣分2分` is an amount, not a score: the name part must not hold an amount word.
+        if bare and not regex.search(r"扣|减|加|计|共", bare.group("unit")) and _is_unit(bare.group("unit"), known):
+            match = bare
     if match:
         unit_raw = match.group("unit")
         score = Decimal(match.group("score"))

@@ -37,7 +37,7 @@ def looks_like_unit(name: str) -> bool:
 class UnitMatch:
     unit: str
     exact: bool
-    how: str  # exact | prefix | contained | one_char
+    how: str  # exact | prefix | suffix | contained | one_char
 
 
 def match_unit(name: str, known: list[str]) -> UnitMatch | None:
@@ -58,6 +58,10 @@ def match_unit(name: str, known: list[str]) -> UnitMatch | None:
     ends = [k for k in known if len(k) >= 2 and key.endswith(k)]
     if ends:
         return UnitMatch(max(ends, key=len), True, "prefix")
+    # The table prints the longer name (`信阳市浉河区`) and the section the short one (`浉河区`).
+    longer = [k for k in known if len(key) >= 2 and k.endswith(key)]
+    if len(longer) == 1:
+        return UnitMatch(longer[0], True, "suffix")
     inside = [k for k in known if len(k) >= 2 and k in key]
     if len(inside) == 1:
         return UnitMatch(inside[0], True, "contained")

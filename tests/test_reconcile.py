@@ -24,3 +24,27 @@ def test_veto_entry_line_is_a_veto_not_an_unparsed_entry() -> None:
 def test_scores_found_make_a_result_even_without_text_cues() -> None:
     doc_class, _ = findings_of("grade-list-headings.txt")
     assert doc_class == "result"
+
+
+def reconciled(name: str):
+    ex = parse_document((VARIANTS / name).read_bytes(), name)
+    records, findings = reconcile(ex, "doc")
+    return {r.unit: r for r in records}, {(f.unit, f.check) for f in findings}
+
+
+def test_mixed_heading_styles_each_open_their_unit() -> None:
+    # `（一）甲县：得分97.5分。`, `（二）乙区，考核得分96分，主要扣分项如下：`, `（三）丙县 94.5分`
+    # (no 得分 word), `（四）丁市扣分情况（得分93分）：` with 第N条 entries on one line.
+    records, found = reconciled("heading-styles-mixed.txt")
+    assert {u: (r.total_deducted, r.status) for u, r in records.items()} == {
+        "甲县": (2.5, "ok"), "乙区": (4.0, "ok"), "丙县": (5.5, "ok"), "丁市": (7.0, "ok")}
+    assert found == set()
+
+
+def test_deduction_table_short_names_attach_to_the_tables_long_names() -> None:
+    # The score table prints `信阳市浉河区`; the deduction table `浉河区`. 罗山县 ties 平桥区 at
+    # 94.2 but is printed third.
+    records, found = reconciled("table-long-names-deductions-short.txt")
+    assert set(records) == {"信阳市浉河区", "平桥区", "罗山县", "光山县"}
+    assert all(r.status == "ok" for r in records.values())
+    assert found == {("罗山县", "rank_order")}

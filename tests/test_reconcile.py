@@ -27,7 +27,7 @@ def test_scores_found_make_a_result_even_without_text_cues() -> None:
 
 
 def reconciled(name: str):
-    ex = parse_document((VARIANTS / name).read_bytes(), name)
+    ex = parse_document((FIXTURES / "reconcile" / name).read_bytes(), name)
     records, findings = reconcile(ex, "doc")
     return {r.unit: r for r in records}, {(f.unit, f.check) for f in findings}
 

@@ -8,6 +8,7 @@ label styles, amount wordings, count × rate and caps listed in
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -175,7 +176,7 @@ def _amount(text: str, kind_hint: str | None) -> tuple[str | None, Decimal | Non
     if not candidates:
         return None, None
     totals = [c for c in candidates if c[1]]
-    start, _, kind, value = (totals or candidates)[-1]
+    _, _, kind, value = (totals or candidates)[-1]
     return kind or kind_hint or "deduction", value
 
 
@@ -197,7 +198,7 @@ def split_entries(text: str) -> list[str]:
     for match in regex.finditer(r"(?<=[；;。：:]\s*)(?:加分项|扣分项)\s*[：:]", text):
         cuts.add(match.start())
     ordered = sorted(cuts)
-    pieces = [text[a:b].strip() for a, b in zip(ordered, ordered[1:], strict=False)]
+    pieces = [text[a:b].strip() for a, b in itertools.pairwise(ordered)]
     merged: list[str] = []
     for piece in pieces:
         if not piece:

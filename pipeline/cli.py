@@ -48,7 +48,7 @@ def ingest(
         options = IngestOptions(out=out, password=password, ocr=ocr, timeout=timeout, max_pages=max_pages,
                                 workers=workers, batch_size=batch_size, strict=strict)
 
-        def progress(result):  # noqa: ANN001, ANN202 - a FileResult
+        def progress(result):
             if quiet:
                 return
             doc = result.document

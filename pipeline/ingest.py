@@ -174,7 +174,7 @@ def parse_file(path: str, options: IngestOptions) -> FileResult:
         extraction = extract_document(read)
     except TongbaoError as exc:
         return failed_result(path, doc_id, len(data), exc.stage, str(exc))
-    except Exception as exc:  # noqa: BLE001 - a parser bug on one file must not stop the batch
+    except Exception as exc:
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
         return failed_result(path, doc_id, len(data), "extract",
                              f"{name}: tongbao failed while extracting ({detail}); please report this file.")

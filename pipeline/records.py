@@ -7,8 +7,8 @@ from collections import Counter, defaultdict
 from parsers import PARSER_VERSION
 from parsers.document import Extraction
 from parsers.model import Line
-from schemas import DeductionRecord, DocumentRecord, ItemRecord, ScoreRecord
 from pipeline.gazetteer import adcode_of
+from schemas import DeductionRecord, DocumentRecord, ItemRecord, ScoreRecord
 
 
 def _where(line: Line | None) -> dict:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from parsers.normalize import normalize_lines
 from parsers.model import DamagedInput, EmptyInput, UnsupportedInput
+from parsers.normalize import normalize_lines
 from parsers.readers.text import read_text
 from tests.conftest import FIXTURES
 

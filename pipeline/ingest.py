@@ -22,7 +22,7 @@ from typing import Any
 
 from parsers import PARSER_VERSION
 from parsers.document import SUPPORTED_SUFFIXES, Extraction, extract_document, format_of, read_document
-from parsers.model import Line, ReadResult, TongbaoError
+from parsers.model import Line, NotACircular, ReadResult, TongbaoError
 from pipeline.reconcile import reconcile
 from pipeline.records import deduction_records, document_record, item_records, score_records
 from pipeline.store import write_batch
@@ -172,6 +172,7 @@ def parse_file(path: str, options: IngestOptions) -> FileResult:
     try:
         read = read_with_ocr(data, name, options)
         extraction = extract_document(read)
+        check_circular(extraction, name)
     except TongbaoError as exc:
         return failed_result(path, doc_id, len(data), exc.stage, str(exc))
     except Exception as exc:
@@ -179,6 +180,20 @@ def parse_file(path: str, options: IngestOptions) -> FileResult:
         return failed_result(path, doc_id, len(data), "extract",
                              f"{name}: tongbao failed while extracting ({detail}); please report this file.")
     return build_result(extraction, doc_id, path, len(data))
+
+
+def check_circular(ex: Extraction, name: str) -> None:
+    """Refuse text that has none of a circular's marks: no title, number, issuer, scores or entries.
+
+    Raises:
+        NotACircular: with what was looked for, so the user can tell a wrong file from a bug.
+    """
+    meta = ex.metadata
+    if ex.scores or ex.entries or meta.title or meta.doc_number or meta.issuer:
+        return
+    raise NotACircular(f"{name}: does not look like an assessment circular (no title such as 关于…的通报, no "
+                       "document number, issuer, score table or deductions found); check that this is the file "
+                       "you meant.")
 
 
 def build_result(ex: Extraction, doc_id: str, path: str, size: int) -> FileResult:

@@ -50,8 +50,8 @@ def test_bad_inputs_each_get_a_documents_row_and_the_batch_goes_on(tmp_path: Pat
     assert "cannot decode" in by_name["undecodable.txt"]["error"]
     assert by_name["utf8_bom.txt"]["status"] == "ok"
     nac = by_name["not_a_circular.txt"]
-    assert nac["status"] == "ok" and nac["doc_class"] == "other"
-    assert "is this an assessment circular" in " ".join(nac["warnings"])
+    assert (nac["status"], nac["error_stage"]) == ("failed", "classify")
+    assert "not_a_circular.txt: does not look like an assessment circular" in nac["error"]
     assert "empty.txt" in output
 
 

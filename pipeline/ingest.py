@@ -191,6 +191,9 @@ def check_circular(ex: Extraction, name: str) -> None:
     meta = ex.metadata
     if ex.scores or ex.entries or meta.title or meta.doc_number or meta.issuer:
         return
+    if ex.read.pages_needing_ocr:
+        # The marks may sit on the pages left unread; the row is `partial` and says which.
+        return
     raise NotACircular(f"{name}: does not look like an assessment circular (no title such as 关于…的通报, no "
                        "document number, issuer, score table or deductions found); check that this is the file "
                        "you meant.")
@@ -202,6 +205,9 @@ def build_result(ex: Extraction, doc_id: str, path: str, size: int) -> FileResul
     reconciliation, findings = reconcile(ex, doc_id)
     document.finding_count = len(findings)
     document.mismatch_count = sum(1 for r in reconciliation if r.status == "mismatch")
+    if document.pages_needing_ocr:
+        document.warnings.append(f"pages {', '.join(map(str, document.pages_needing_ocr))} have no usable text "
+                                 "layer and were not OCR'd; run with --ocr auto to read them.")
     if ex.metadata.doc_class == "other" and not ex.scores and not ex.entries:
         document.warnings.append("no score table, ranking or deductions found: is this an assessment circular?")
     return FileResult(path=path, extraction=ex, records={

@@ -17,6 +17,9 @@ import regex
 from parsers.normalize import squash
 from parsers.numbers import chinese_to_int
 
+# Compiled once: the regex module looks string patterns up in a slow cache on every call.
+_KIND_ENTRY_START = regex.compile(r"(?<=[；;。：:]\s*)(?:加分项|扣分项)\s*[：:]")
+
 _NUM = r"\d+(?:\.\d+)?"
 # variants §3 "Item labels": （6） (6) 【6】 [6] 〔6〕 第6项 第6条 6. 6、 ⑥ — the dotted forms only
 # when not a decimal (6.5) and not a date/number run.
@@ -195,7 +198,7 @@ def split_entries(text: str) -> list[str]:
     for match in _ENTRY_END.finditer(text):
         cuts.add(match.end())
     # `加分项：…` starts an entry too.
-    for match in regex.finditer(r"(?<=[；;。：:]\s*)(?:加分项|扣分项)\s*[：:]", text):
+    for match in _KIND_ENTRY_START.finditer(text):
         cuts.add(match.start())
     ordered = sorted(cuts)
     pieces = [text[a:b].strip() for a, b in itertools.pairwise(ordered)]

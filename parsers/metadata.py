@@ -27,6 +27,10 @@ import regex
 from parsers.model import Line
 from parsers.normalize import collapse_spaces, squash
 
+# Compiled once: the regex module looks string patterns up in a slow cache on every call.
+_SENTENCE_END = regex.compile(r"(?<=[。；])")
+_TABLE_CAPTION_END = regex.compile(r"[表单][（(][^）)]*[）)]$")
+
 # The header block, title and addressees of a circular sit in its first lines; a title
 # further down than this is a heading inside an attachment, not the document's title.
 DEFAULT_HEADER_SCAN_LINES = 15
@@ -712,14 +716,14 @@ def _period_texts(lines: list[Line], layout: Layout) -> list[tuple[str, int, boo
     intro = [(lines[i].text, lines[i].line_no) for i in range(layout.body_start, layout.intro_end)]
     # The sentence that introduces the results (`现将7月份工作开展情况通报如下`) names the period.
     for text, no in intro:
-        for sentence in regex.split(r"(?<=[。；])", text):
+        for sentence in _SENTENCE_END.split(text):
             if "通报如下" in sentence or "现将" in sentence:
                 out.append((sentence, no, False))
     out.extend((text, no, False) for text, no in intro)
     # 附件说明 and table captions: `得分表（2022年7月）`.
     for i in range(layout.body_start, len(lines)):
         text = lines[i].text
-        if lines[i].cells is None and ("附件" in text or regex.search(r"[表单][（(][^）)]*[）)]$", text)):
+        if lines[i].cells is None and ("附件" in text or _TABLE_CAPTION_END.search(text)):
             out.append((text, lines[i].line_no, False))
     return out
 

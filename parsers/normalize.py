@@ -23,6 +23,9 @@ import regex
 
 from parsers.model import Line
 
+# Compiled once: the regex module looks string patterns up in a slow cache on every call.
+_NUMBER_CELL = regex.compile(r"[\d.]+")
+
 # A physical line at least this long that stops without sentence-final punctuation was
 # wrapped by the page, not ended by the author: PDF-derived text of the real circular
 # breaks paragraphs at 20–40 characters; headings, signatures and table cells are shorter.
@@ -136,7 +139,7 @@ def aligned_cells(text: str) -> tuple[str, ...] | None:
     double space stays prose.
     """
     parts = [p.strip() for p in _MULTI_SPACE.split(text.strip()) if p.strip()]
-    if len(parts) >= 3 or (len(parts) == 2 and any(regex.fullmatch(r"[\d.]+", squash(p)) for p in parts)):
+    if len(parts) >= 3 or (len(parts) == 2 and any(_NUMBER_CELL.fullmatch(squash(p)) for p in parts)):
         return tuple(_WHITESPACE.sub(" ", p) for p in parts)
     return None
 

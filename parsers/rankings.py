@@ -24,6 +24,7 @@ from parsers.units import looks_like_unit, unit_key
 
 GRADES = ("基本合格", "不合格", "优秀", "良好", "较好", "合格", "一般", "较差")
 _GRADE = "(?P<grade>" + "|".join(GRADES) + ")"
+_ANY_GRADE = regex.compile("|".join(GRADES))
 _COUNT_NOTE = r"(?:[（(](?:共)?[\d一二三四五六七八九十]+个(?:单位|县区|乡镇)?[）)])"
 _ORDINAL = r"(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.、．])?"
 # `优秀等次（2个）：淇滨区、浚县。` — the list on the same line (§1.4).
@@ -92,6 +93,8 @@ def extract_grade_lists(lines: Iterable[Line]) -> list[ScoreRow]:
             heading = None
             continue
         text = squash(line.text)
+        if heading is None and not _ANY_GRADE.search(text):
+            continue  # most lines name no grade at all: skip the patterns below
         head = _GRADE_HEADING.match(text)
         if head:
             heading = head.group("grade")

@@ -17,6 +17,12 @@ from parsers.model import Line
 from parsers.tables import DeductionRow
 from parsers.units import UnitMatch, looks_like_unit, match_unit, unit_key
 
+# Compiled once: the regex module looks string patterns up in a slow cache on every call.
+_AMOUNT_WORD = regex.compile(r"扣|减|加|计|共")
+_LEADING_ORDINAL = regex.compile(r"^(?:[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、.．])")
+_DEDUCT_DIGIT = regex.compile(r"扣\s*\d")
+_AMOUNT_DIGIT = regex.compile(r"[扣减加]\s*\d")
+
 _ORDINAL = r"(?:[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、.．]\s*)?"
 _SCORE = r"(?P<score>\d+(?:\.\d+)?)"
 # `浉河区得分 80.1 分，扣分原因：` / `武都区（得分93.5分）：` / `X：得分95分` / `X（95.5分）：`
@@ -98,7 +104,7 @@ def heading_of(line: Line, known: list[str]) -> tuple[str, Decimal | None, str, 
     if match is None:
         bare = _HEADING_BARE_SCORE.match(text)
         # `乙区扣分2分` is an amount, not a score: the name part must not hold an amount word.
-        if bare and not regex.search(r"扣|减|加|计|共", bare.group("unit")) and _is_unit(bare.group("unit"), known):
+        if bare and not _AMOUNT_WORD.search(bare.group("unit")) and _is_unit(bare.group("unit"), known):
             match = bare
     if match:
         unit_raw = match.group("unit")
@@ -110,7 +116,7 @@ def heading_of(line: Line, known: list[str]) -> tuple[str, Decimal | None, str, 
             return None
         unit_raw, rest = plain
         score = None
-    unit_raw = regex.sub(r"^(?:[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、.．])", "", unit_raw)
+    unit_raw = _LEADING_ORDINAL.sub("", unit_raw)
     if unit_key(unit_raw).startswith(_NOT_UNIT_START):
         return None
     found = match_unit(unit_raw, known) if known else None
@@ -165,7 +171,7 @@ def extract_sections(lines: list[Line], known: list[str], skip: set[int]) -> Sec
             current = Section(unit=unit, unit_raw=unit_raw, heading=line, score=score, match=found)
             sections.append(current)
             rest = _REST_CUE.sub("", rest, count=1)
-            if _NO_DEDUCTION.search(rest) and not regex.search(r"扣\s*\d", rest):
+            if _NO_DEDUCTION.search(rest) and not _DEDUCT_DIGIT.search(rest):
                 current.no_deductions = True
             elif rest.strip():
                 _add_entries(current, rest, line, unmatched)
@@ -208,7 +214,7 @@ def _add_entries(section: Section, text: str, line: Line, unmatched: list[Line])
     if not parsed_any and "一票否决" in text:
         section.veto = True
         return
-    if not parsed_any and (starts_with_label(text) or regex.search(r"[扣减加]\s*\d", text)):
+    if not parsed_any and (starts_with_label(text) or _AMOUNT_DIGIT.search(text)):
         unmatched.append(line)
 
 

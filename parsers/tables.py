@@ -20,6 +20,13 @@ from parsers.model import Line
 from parsers.normalize import cells_to_text, collapse_spaces, normalize_chars, squash
 from parsers.numbers import parse_rank, to_decimal
 
+# Compiled once: the regex module looks string patterns up in a slow cache on every call.
+_SCORE_TOKEN = regex.compile(r"(?P<i>0|[1-9]\d{0,3})(?:\.(?P<f>\d{1,3}))?")
+_NUMBER_KEY = regex.compile(r"[+-]?\d+(?:\.\d+)?分?")
+_NAME_KEY = regex.compile(r"[\p{Han}（）()·]{2,30}")
+_SHORT_HAN = regex.compile(r"\p{Han}{1,6}")
+_DIGIT = regex.compile(r"\d")
+
 _HEADERS: dict[str, regex.Pattern[str]] = {
     "rank": regex.compile(r"^(?:排名|名次|位次|排序|排位|综合排名|总排名|得分排名|本月排名|本期排名)$"),
     "seq": regex.compile(r"^(?:序号|编号|序)$"),
@@ -236,6 +243,7 @@ _GLUED_ROLES = {"rank", "seq", "unit", "score", "part", "grade", "remark"}
 # Every score-table header names a score, rank or grade column; a line without one of these
 # words is not a glued header, and the segmentation below need not run on it.
 _HEADER_HINT = regex.compile(r"得分|分数|成绩|总分|排名|名次|位次|序号|等次|等级|档次|扣分|合计|评分")
+_PROSE_PUNCT = regex.compile(r"[，。；：:、！？!?,;]")
 _RUN = regex.compile(r"[\d.]+(?:\s+[\d.]+)*|[^\d.]+")
 _TEXT_RANK = r"(?:并列|倒数)?第?[一二三四五六七八九十]{1,3}名?(?:[（(]?并列[)）]?)?"
 
@@ -256,7 +264,8 @@ def split_glued_header(text: str) -> tuple[str, ...] | None:
     the most cells wins (`得分排名` is one header word, but `总分|排名` beside a unit is two).
     """
     key = squash(text)
-    if not 4 <= len(key) <= 80 or not _HEADER_HINT.search(key):
+    # A header row is words only: a line with sentence punctuation is prose or an entry.
+    if not 4 <= len(key) <= 80 or _PROSE_PUNCT.search(key) or not _HEADER_HINT.search(key):
         return None
     best: dict[int, list[str] | None] = {len(key): []}
     for start in range(len(key) - 1, -1, -1):
@@ -275,7 +284,7 @@ def split_glued_header(text: str) -> tuple[str, ...] | None:
 def _number_fits(token: str, role: str, max_rank: int) -> bool:
     if role in ("rank", "seq"):
         return token.isdigit() and not token.startswith("0") and 1 <= int(token) <= max_rank
-    match = regex.fullmatch(r"(?P<i>0|[1-9]\d{0,3})(?:\.(?P<f>\d{1,3}))?", token)
+    match = _SCORE_TOKEN.fullmatch(token)
     return bool(match) and Decimal(token) <= DEFAULT_MAX_SCORE
 
 
@@ -389,11 +398,11 @@ def _cell_fits(value: str, role: str | None, max_rank: int) -> bool:
     if role in ("rank", "seq"):
         return parse_rank(key, max_rank) is not None or (role == "rank" and key.startswith("倒数"))
     if role in ("score", "part", "points"):
-        return bool(regex.fullmatch(r"[+-]?\d+(?:\.\d+)?分?", key))
+        return bool(_NUMBER_KEY.fullmatch(key))
     if role == "unit":
-        return bool(regex.fullmatch(r"[\p{Han}（）()·]{2,30}", key)) and header_roles((key, "得分")) is None
+        return bool(_NAME_KEY.fullmatch(key)) and header_roles((key, "得分")) is None
     if role == "grade":
-        return bool(regex.fullmatch(r"\p{Han}{1,6}", key))
+        return bool(_SHORT_HAN.fullmatch(key))
     return bool(key)
 
 
@@ -450,7 +459,7 @@ def _rows_ahead(lines: list[Line], start: int) -> int:
     """How many rows a table starting at `start` can have at most (the bound for glued ranks)."""
     count = 0
     for line in lines[start:]:
-        if line.cells is not None or not regex.search(r"\d", line.text):
+        if line.cells is not None or not _DIGIT.search(line.text):
             break
         count += 1
     return max(count, 1)

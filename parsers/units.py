@@ -13,6 +13,9 @@ import regex
 
 from parsers.normalize import squash
 
+# Compiled once: the regex module looks string patterns up in a slow cache on every call.
+_TRAILING_QUALIFIER = regex.compile(r"[（(][^）)]*[）)]$")
+
 # Endings of administrative and organisational unit names (variants §6).
 UNIT_SUFFIXES = (
     "自治县", "自治旗", "新区", "管理区", "开发区", "高新区", "示范区", "功能区", "经开区", "度假区", "风景区",
@@ -52,7 +55,7 @@ def match_unit(name: str, known: list[str]) -> UnitMatch | None:
         return None
     if key in known:
         return UnitMatch(key, True, "exact")
-    stripped = regex.sub(r"[（(][^）)]*[）)]$", "", key)
+    stripped = _TRAILING_QUALIFIER.sub("", key)
     if stripped in known:
         return UnitMatch(stripped, True, "exact")
     ends = [k for k in known if len(k) >= 2 and key.endswith(k)]

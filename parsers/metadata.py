@@ -320,8 +320,23 @@ def _is_addressee(text: str) -> bool:
             and not _HEADING.match(text) and not text.startswith(("附件", "根据")))
 
 
+# The last list laid out and its layout: every field's locator asks for the layout of the same
+# list, and computing it is most of metadata's cost. Holding the list keeps its id from being
+# reused; lists are never changed after normalisation.
+_last_layout: tuple[list[Line], Layout] | None = None
+
+
 def find_layout(lines: list[Line]) -> Layout:
     """Locate the title, addressees, opening paragraphs and 成文日期 line."""
+    global _last_layout
+    if _last_layout is not None and _last_layout[0] is lines:
+        return _last_layout[1]
+    layout = _find_layout(lines)
+    _last_layout = (lines, layout)
+    return layout
+
+
+def _find_layout(lines: list[Line]) -> Layout:
     span = _title_span(lines)
     title_start, title_end = span if span else (None, None)
     prose = _prose(lines)

@@ -23,10 +23,12 @@ between CJK characters are left to the normaliser.
 from __future__ import annotations
 
 import ctypes
+import functools
 import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, Line, ReadResult, UnsupportedInput
 
@@ -233,33 +235,68 @@ def read_page(pdf, index: int) -> _Page:  # pdf: pypdfium2.PdfDocument
         page.close()
 
 
+@functools.cache
+def _pdfium_calls() -> SimpleNamespace:
+    """Return copies of the pdfium functions called per character or page object, without ctypes argtypes.
+
+    pypdfium2 declares every argument's pointer type, and ctypes then checks each
+    argument on every call: 1.3-1.5 us per `FPDFText_GetLooseCharBox` call against
+    0.5 us without the checks (a circular has ~4,000 characters, the dev corpus 60,000),
+    more than pdfium's own text extraction. Callers must pass pointers as
+    `ctypes.c_void_p` (a bare int would be truncated to a C int) and ints as ints.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    def untyped(function, restype=ctypes.c_int):
+        clone = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
+        clone.restype = restype
+        return clone
+
+    return SimpleNamespace(
+        count_chars=untyped(pdfium_c.FPDFText_CountChars),
+        get_text=untyped(pdfium_c.FPDFText_GetText),
+        get_unicode=untyped(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint),
+        loose_box=untyped(pdfium_c.FPDFText_GetLooseCharBox),
+        count_objects=untyped(pdfium_c.FPDFPage_CountObjects),
+        get_object=untyped(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p),
+        object_type=untyped(pdfium_c.FPDFPageObj_GetType),
+        object_bounds=untyped(pdfium_c.FPDFPageObj_GetBounds),
+    )
+
+
 def iter_page_chars(textpage, page_height: float) -> tuple[list[_Char], int]:
     """Return the page's visible characters with loose boxes (top-left origin) and the count of unusable ones.
 
     Loose boxes cover the font's full em, so lines of one font size have equal
     heights and glyphs of a CJK line touch: gaps then mean real spaces or columns.
     """
-    import pypdfium2.raw as pdfium_c
-
-    raw = textpage.raw
-    count = pdfium_c.FPDFText_CountChars(raw)
+    calls = _pdfium_calls()
+    raw = ctypes.cast(textpage.raw, ctypes.c_void_p)
+    count = calls.count_chars(raw)
     if count <= 0:
         return [], 0
     buffer = (ctypes.c_ushort * (count + 1))()
-    written = pdfium_c.FPDFText_GetText(raw, 0, count, buffer)
+    written = calls.get_text(raw, 0, count, buffer)
     codes: list[int]
     if written - 1 == count:
-        codes = list(buffer[:count])
+        codes = buffer[:count]
     else:  # pdfium dropped or inserted chars in its text view: ask per character
-        codes = [pdfium_c.FPDFText_GetUnicode(raw, i) for i in range(count)]
-    rect = pdfium_c.FS_RECTF()
-    rect_ref = ctypes.byref(rect)
-    get_box = pdfium_c.FPDFText_GetLooseCharBox
+        get_unicode = calls.get_unicode
+        codes = [get_unicode(raw, i) for i in range(count)]
+    rect = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
+    get_box = calls.loose_box
     chars: list[_Char] = []
     append = chars.append
     bad = 0
     pending_high = 0
     for i, code in enumerate(codes):
+        if 0x4E00 <= code <= 0x9FFF:
+            # Fast path for CJK ideographs, nine in ten characters of a circular: none is a
+            # space, a surrogate or unusable, so only the box is needed.
+            if get_box(raw, i, rect):
+                left, top, right, bottom = rect[:]
+                append((left, page_height - top, right, page_height - bottom, chr(code)))
+            continue
         if code <= 32 or code in (0xA0, 0x3000, 0xFEFF, 0x200B):
             continue  # spaces and pdfium's generated \r\n: spacing comes from geometry
         if 0xD800 <= code < 0xDC00:
@@ -273,13 +310,14 @@ def iter_page_chars(textpage, page_height: float) -> tuple[list[_Char], int]:
         if code == 0xFFFD or 0xE000 <= code <= 0xF8FF or code < 32 or 0x7F <= code < 0xA0 or code == 0xFFFE:
             bad += 1
             continue
-        if not get_box(raw, i, rect_ref):
+        if not get_box(raw, i, rect):
             continue
-        append((rect.left, page_height - rect.top, rect.right, page_height - rect.bottom, text))
-    cid_text = "".join(c[4] for c in chars)
-    if "(cid:" in cid_text:
-        # Text that itself spells `(cid:N)`: a PDF re-made from a broken extraction.
-        bad += sum(len(match) for match in _CID.findall(cid_text))
+        left, top, right, bottom = rect[:]
+        append((left, page_height - top, right, page_height - bottom, text))
+    if 0x28 in codes:  # `(`: text that itself spells `(cid:N)`, a PDF re-made from a broken extraction
+        cid_text = "".join(c[4] for c in chars)
+        if "(cid:" in cid_text:
+            bad += sum(len(match) for match in _CID.findall(cid_text))
     return chars, bad
 
 
@@ -352,30 +390,36 @@ def page_rules(page, page_height: float) -> tuple[list[tuple[float, float, float
     """
     import pypdfium2.raw as pdfium_c
 
+    calls = _pdfium_calls()
     h_rules: list[tuple[float, float, float]] = []
     v_rules: list[tuple[float, float, float]] = []
     images = paths = 0
-    raw_page = page.raw
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    for k in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
-        obj = pdfium_c.FPDFPage_GetObject(raw_page, k)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+    raw_page = ctypes.cast(page.raw, ctypes.c_void_p)
+    get_object, object_type, c_void_p = calls.get_object, calls.object_type, ctypes.c_void_p
+    bounds = (ctypes.c_float * 4)()  # left, bottom, right, top
+    left, bottom, right, top = (ctypes.byref(bounds, 4 * k) for k in range(4))
+    for k in range(calls.count_objects(raw_page)):
+        address = get_object(raw_page, k)
+        if not address:
+            continue
+        obj = c_void_p(address)
+        kind = object_type(obj)
         if kind == _PAGEOBJ_IMAGE:
             images += 1
             continue
         if kind != _PAGEOBJ_PATH:
             continue
         paths += 1
-        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        if not calls.object_bounds(obj, left, bottom, right, top):
             continue
-        x0, x1 = left.value, right.value
-        y0, y1 = page_height - top.value, page_height - bottom.value
+        x0, y_bottom, x1, y_top = bounds[:]
+        y0, y1 = page_height - y_top, page_height - y_bottom
         if y1 - y0 <= _RULE_THICKNESS and x1 - x0 > _RULE_THICKNESS:
             h_rules.append(((y0 + y1) / 2, x0, x1))
         elif x1 - x0 <= _RULE_THICKNESS and y1 - y0 > _RULE_THICKNESS:
             v_rules.append(((x0 + x1) / 2, y0, y1))
         elif x1 - x0 > _RULE_THICKNESS and y1 - y0 > _RULE_THICKNESS:
-            _path_segments(pdfium_c, obj, page_height, h_rules, v_rules)
+            _path_segments(pdfium_c, pdfium_c.FPDFPage_GetObject(page.raw, k), page_height, h_rules, v_rules)
     return h_rules, v_rules, images, paths
 
 

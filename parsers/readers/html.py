@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from parsers.model import DamagedInput, EmptyInput, Line, ReadResult, UnsupportedInput
-from parsers.readers.docx import sniff_bytes
+from parsers.readers.sniff import sniff_bytes
 
 # How far into the file a charset declaration is looked for; the HTML standard's
 # prescan reads 1024 bytes, but CMS pages often put long <title>s and scripts first.

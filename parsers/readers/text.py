@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 
 from parsers.model import DamagedInput, EmptyInput, Line, ReadResult, UnsupportedInput
+from parsers.readers.sniff import sniff_bytes
 
 # Share of control characters (other than tab/newline/CR/FF) above which bytes are binary,
 # not text: a real circular has none; a PDF or image renamed .txt has many.
@@ -35,7 +36,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
                                    f"({exc.reason} at byte {exc.start}); re-save it as UTF-8.") from exc
     if b"\x00" in data[:4096]:
         raise UnsupportedInput(f"{name}: looks like a binary file, not text (it contains NUL bytes"
-                               f"{_sniff(data)}); give tongbao the original file with its real extension.")
+                               f"{_looks_like(data)}); give tongbao the original file with its real extension.")
     errors = []
     for encoding in ("utf-8", "gb18030"):
         try:
@@ -56,14 +57,9 @@ def _checked(text: str, name: str) -> str:
     return text
 
 
-def _sniff(data: bytes) -> str:
-    """Name what binary bytes look like, for the error message."""
-    signatures = {b"%PDF-": "a PDF", b"PK\x03\x04": "a ZIP/DOCX archive", b"\x89PNG": "a PNG image",
-                  b"\xff\xd8\xff": "a JPEG image", b"\xd0\xcf\x11\xe0": "a legacy Office (.doc) file"}
-    for magic, what in signatures.items():
-        if data.startswith(magic):
-            return f"; it looks like {what}"
-    return ""
+def _looks_like(data: bytes) -> str:
+    what = sniff_bytes(data)
+    return f"; it looks like {what}" if what and what != "plain text" else ""
 
 
 def read_text(data: bytes, name: str) -> ReadResult:

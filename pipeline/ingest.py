@@ -25,7 +25,7 @@ from parsers.document import SUPPORTED_SUFFIXES, Extraction, extract_document, f
 from parsers.model import Line, NotACircular, ReadResult, TongbaoError
 from pipeline.reconcile import reconcile
 from pipeline.records import deduction_records, document_record, item_records, score_records
-from pipeline.store import write_batch
+from pipeline.store import Store
 from schemas import DocumentRecord
 
 # Seconds one file may take before its worker is stopped: a 20-page text PDF parses in well
@@ -325,18 +325,20 @@ def ingest(paths: Iterable[str | Path], options: IngestOptions,
     summary = IngestSummary(files=len(files))
     began = time.monotonic()
     batch: list[FileResult] = []
+    store = Store(options.out)
     for result in iter_results(files, options):
         _count(summary, result)
         if progress is not None:
             progress(result)
+        result.extraction = None  # the records are what is kept; let the lines go
         batch.append(result)
         if len(batch) >= options.batch_size:
-            _flush(options.out, batch)
+            _flush(store, batch)
             batch = []
         if options.strict and result.document.status == "failed":
             break
     if batch:
-        _flush(options.out, batch)
+        _flush(store, batch)
     summary.seconds = time.monotonic() - began
     return summary
 
@@ -353,9 +355,9 @@ def _count(summary: IngestSummary, result: FileResult) -> None:
     summary.findings += doc.finding_count
 
 
-def _flush(out: Path, batch: list[FileResult]) -> None:
+def _flush(store: Store, batch: list[FileResult]) -> None:
     merged: dict[str, list[Any]] = {}
     for result in batch:
         for table, records in result.records.items():
             merged.setdefault(table, []).extend(records)
-    write_batch(out, merged)
+    store.write_batch(merged)

@@ -47,38 +47,60 @@ def existing_documents(out: Path) -> list[tuple[Path, list[str], list[str]]]:
     return found
 
 
+class Store:
+    """An output folder being written: knows which batch file holds which document.
+
+    The index is read once when the store opens and kept up to date as batches are written,
+    so a run over a large archive does not re-read every earlier file for every batch.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self._files: dict[str, tuple[set[str], set[str]]] = {
+            path.name: (set(ids), set(sources)) for path, ids, sources in existing_documents(out)}
+
+    def write_batch(self, records: Mapping[str, Iterable[Any]]) -> str:
+        """Write one batch (table name → records); replace older rows of the same documents."""
+        out = self.out
+        out.mkdir(parents=True, exist_ok=True)
+        tables = {name: records_to_table(name, list(records.get(name, []))) for name in TABLES}
+        doc_ids = set(tables["documents"].column("doc_id").to_pylist())
+        paths = set(tables["documents"].column("source_path").to_pylist())
+        name = batch_name(sorted(doc_ids))
+        # Older files holding one of these documents (same bytes, or same path with new bytes).
+        rewrite = [file_name for file_name, (ids, sources) in self._files.items()
+                   if file_name != name and (ids & doc_ids or sources & paths)]
+        for table_name, table in tables.items():
+            folder = out / table_name
+            folder.mkdir(exist_ok=True)
+            _atomic_write(table, folder / name)
+        self._files[name] = (doc_ids, paths)
+        for old in rewrite:
+            documents = pq.read_table(out / "documents" / old, columns=["doc_id", "source_path"])
+            gone = {i for i, p in zip(documents.column("doc_id").to_pylist(),
+                                      documents.column("source_path").to_pylist(), strict=True)
+                    if i in doc_ids or p in paths}
+            self._rewrite_without(old, gone)
+        return name
+
+    def _rewrite_without(self, file_name: str, gone: set[str]) -> None:
+        ids = self._files[file_name][0]
+        if not ids - gone:
+            for table_name in TABLES:
+                (self.out / table_name / file_name).unlink(missing_ok=True)
+            del self._files[file_name]
+            return
+        for table_name in TABLES:
+            path = self.out / table_name / file_name
+            if path.exists():
+                _atomic_write(_without(pq.read_table(path), gone), path)
+        kept = pq.read_table(self.out / "documents" / file_name, columns=["doc_id", "source_path"])
+        self._files[file_name] = (set(kept.column("doc_id").to_pylist()), set(kept.column("source_path").to_pylist()))
+
+
 def write_batch(out: Path, records: Mapping[str, Iterable[Any]]) -> str:
     """Write one batch of records (table name → records) and replace older rows of the same documents."""
-    out.mkdir(parents=True, exist_ok=True)
-    tables = {name: records_to_table(name, list(records.get(name, []))) for name in TABLES}
-    doc_ids = tables["documents"].column("doc_id").to_pylist()
-    paths = set(tables["documents"].column("source_path").to_pylist())
-    name = batch_name(doc_ids)
-    stale: set[str] = set()
-    rewrite: list[str] = []
-    for path, ids, sources in existing_documents(out):
-        if path.name == name:
-            continue
-        hit = {i for i, s in zip(ids, sources, strict=True) if i in doc_ids or s in paths}
-        if hit:
-            stale |= hit
-            rewrite.append(path.name)
-    for table_name, table in tables.items():
-        folder = out / table_name
-        folder.mkdir(exist_ok=True)
-        _atomic_write(table, folder / name)
-    for old in rewrite:
-        for table_name in TABLES:
-            path = out / table_name / old
-            if not path.exists():
-                continue
-            kept = _without(pq.read_table(path), stale)
-            if kept.num_rows == 0 and table_name == "documents":
-                for t in TABLES:
-                    (out / t / old).unlink(missing_ok=True)
-                break
-            _atomic_write(kept, path)
-    return name
+    return Store(out).write_batch(records)
 
 
 def _without(table: pa.Table, doc_ids: set[str]) -> pa.Table:
@@ -107,4 +129,4 @@ def to_pandas(out: Path, table: str) -> Any:
     return read_table(out, table).to_pandas()
 
 
-__all__ = ["batch_name", "existing_documents", "read_table", "schema_version_of", "to_pandas", "write_batch"]
+__all__ = ["Store", "batch_name", "existing_documents", "read_table", "schema_version_of", "to_pandas", "write_batch"]

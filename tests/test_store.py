@@ -76,3 +76,17 @@ def test_output_reads_in_pandas_polars_and_duckdb(tmp_path: Path) -> None:
     assert duckdb.connect().execute(f"SELECT issue_date FROM read_parquet('{glob}')").fetchone() == (dt.date(2022, 8, 9),)
     # An empty table still has its schema.
     assert pq.read_schema(next((tmp_path / "findings").glob("*.parquet"))).names[:3] == ["doc_id", "unit", "check"]
+
+
+def test_a_store_keeps_its_index_across_batches(tmp_path: Path) -> None:
+    from pipeline.store import Store
+
+    store = Store(tmp_path)
+    store.write_batch({"documents": [doc("a", "x.txt"), doc("b", "y.txt")]})
+    store.write_batch({"documents": [doc("c", "z.txt")]})
+    store.write_batch({"documents": [doc("b2", "y.txt"), doc("a", "x.txt")]})  # y.txt changed, x.txt again
+    assert sorted(read_table(tmp_path, "documents").column("doc_id").to_pylist()) == ["a", "b2", "c"]
+    # A store opened later sees what the first one wrote.
+    Store(tmp_path).write_batch({"documents": [doc("c", "z.txt")]})
+    assert sorted(read_table(tmp_path, "documents").column("doc_id").to_pylist()) == ["a", "b2", "c"]
+    assert len(list((tmp_path / "documents").glob("*.parquet"))) == 2

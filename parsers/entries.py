@@ -31,6 +31,7 @@ _LABEL = (
 )
 _LABEL_RE = regex.compile(_LABEL)
 _LABELS_AT_START = regex.compile(rf"^\s*(?:{_LABEL}\s*[、，,]?\s*)+")
+_LABELS_HERE = regex.compile(rf"\s*(?:{_LABEL}\s*[、，,]?\s*)+")  # the same, anchored by match(pos)
 # `加分项：…` / `扣分项：` prefix a bonus or a deduction entry without an item number (variants §3 bonuses).
 _KIND_PREFIX = regex.compile(r"^\s*(?P<kind>加分项|加分|奖励加分|扣分项|扣分)\s*[：:]\s*")
 
@@ -191,10 +192,12 @@ def split_entries(text: str) -> list[str]:
     """
     cuts = {0, len(text)}
     for match in _LABEL_RE.finditer(text):
-        before = text[: match.start()].rstrip()
-        if match.start() == 0 or (before and before[-1] in "；;。：:"):
-            if _LABELS_AT_START.match(text[match.start():]):
-                cuts.add(match.start())
+        start = match.start()
+        k = start - 1
+        while k >= 0 and text[k].isspace():
+            k -= 1
+        if (k < 0 or text[k] in "；;。：:") and _LABELS_HERE.match(text, start):
+            cuts.add(start)
     for match in _ENTRY_END.finditer(text):
         cuts.add(match.end())
     # `加分项：…` starts an entry too.

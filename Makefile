@@ -24,6 +24,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/bench_ocr.py
+	$(BIN)/python bench/bench_ingest.py
 
 samples: $(STAMP)
 	$(BIN)/tongbao samples --out samples

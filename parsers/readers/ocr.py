@@ -178,8 +178,8 @@ def suppress_seal(rgb: np.ndarray) -> np.ndarray:
 
 
 def estimate_skew(grey: np.ndarray) -> float:
-    """Estimate the page's skew in degrees (positive = text rises to the right... in image
-    coordinates, counter-clockwise) from the horizontal projection profile of its ink.
+    """Return the rotation (degrees, OpenCV sense: positive = counter-clockwise) that levels
+    the page's text lines, found from the horizontal projection profile of its ink.
 
     Text lines give a sharply peaked row profile only when they are level, so the
     angle maximising the profile's variance is the skew. Searched on a page shrunk

@@ -7,6 +7,7 @@ each OCRs one small image (the module runs in ~15 s on 2 cores).
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -393,3 +394,25 @@ def test_low_confidence_numbers_are_warned_but_not_page_numbers() -> None:
         "page 8 line 2: OCR confidence 0.61 on a line with numbers: "
         "'(5)两名领导班子成员述职报告中未涉及安全生产内容，扣0.4分；'"
     ]
+
+
+@pytest.mark.slow
+def test_worker_processes_give_the_same_lines_as_in_process() -> None:
+    import pypdfium2 as pdfium
+
+    from pipeline.ocr import ocr_pdf_pages
+
+    one = pdfium.PdfDocument((FIXTURES / "garbage_text_layer.pdf").read_bytes())
+    two = pdfium.PdfDocument.new()
+    two.import_pages(one)
+    two.import_pages(one)
+    buf = io.BytesIO()
+    two.save(buf)
+    data = buf.getvalue()
+    in_process = ocr_pdf_pages(data, [1, 2], workers=1)
+    pooled = ocr_pdf_pages(data, [1, 2], workers=2)
+    assert [(ln.page, ln.line_no, ln.text) for ln in pooled] == [
+        (ln.page, ln.line_no, ln.text) for ln in in_process
+    ]
+    assert {ln.page for ln in pooled} == {1, 2}
+    assert [ln.line_no for ln in pooled] == list(range(1, len(pooled) + 1))

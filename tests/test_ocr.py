@@ -2,7 +2,7 @@
 
 Fixtures in tests/fixtures/ocr/ are crops of the corpus scans made by
 tests/fixtures/ocr/make_fixtures.py. Tests that run the engine are marked slow;
-each OCRs one small image (the module runs in ~15 s on 2 cores).
+each OCRs one or two small images (the whole module: 19 s wall on 2 shared cores).
 """
 
 from __future__ import annotations

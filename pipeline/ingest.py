@@ -29,8 +29,11 @@ from pipeline.store import Store
 from schemas import DocumentRecord
 
 # Seconds one file may take before its worker is stopped: a 20-page text PDF parses in well
-# under a second, a 20-page scan OCRs in about a minute on 2 cores.
+# under a second. OCR gets DEFAULT_OCR_SECONDS_PER_PAGE more per page it reads, on top.
 DEFAULT_TIMEOUT = 300.0
+# Extra seconds per page OCR'd: measured 4–8 s a page at 150 dpi on 2 busy cores (the real
+# 25-page scan took 232 s under load), so 60 s leaves room for a machine several times slower.
+DEFAULT_OCR_SECONDS_PER_PAGE = 60.0
 # Documents per Parquet batch file: big enough for efficient files, small enough that a crash
 # loses little work and memory stays flat on archives of any size.
 DEFAULT_BATCH_SIZE = 200
@@ -128,13 +131,19 @@ def doc_id_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def read_with_ocr(data: bytes, name: str, options: IngestOptions) -> ReadResult:
-    """Read a file; OCR the pages (or images) that have no usable text layer."""
+def read_with_ocr(data: bytes, name: str, options: IngestOptions,
+                  on_ocr: Callable[[int], None] | None = None) -> ReadResult:
+    """Read a file; OCR the pages (or images) that have no usable text layer.
+
+    `on_ocr(pages)` is told how many pages are about to be OCR'd (the worker's time limit grows).
+    """
     if format_of(name) == "image":
         if options.ocr == "never":
             raise UsageError(f"{name}: an image needs OCR, but --ocr never was given.")
         from pipeline.ocr import read_image
 
+        if on_ocr is not None:
+            on_ocr(1)
         return read_image(data, name)
     read = read_document(data, name, password=options.password, max_pages=options.max_pages)
     if read.source_format != "pdf" or options.ocr == "never":
@@ -144,6 +153,8 @@ def read_with_ocr(data: bytes, name: str, options: IngestOptions) -> ReadResult:
         return read
     from pipeline.ocr import ocr_pdf_pages
 
+    if on_ocr is not None:
+        on_ocr(len(pages))
     ocr_lines = ocr_pdf_pages(data, pages, workers=1 if options.workers == 1 else None)
     return merge_ocr_lines(read, ocr_lines, pages)
 
@@ -155,13 +166,16 @@ def merge_ocr_lines(read: ReadResult, ocr_lines: list[Line], pages: list[int]) -
     order = {id(line): i for i, line in enumerate(kept + ocr_lines)}
     lines = sorted(kept + ocr_lines, key=lambda ln: (ln.page or 0, order[id(ln)]))
     lines = [replace(line, line_no=i) for i, line in enumerate(lines, start=1)] if ocr_lines else lines
-    confidences = [ln.confidence for ln in ocr_lines if ln.confidence is not None]
+    from parsers.readers.ocr import low_confidence_warnings, mean_confidence
+    from pipeline.ocr import DEFAULT_LOW_CONFIDENCE
+
     return replace(read, lines=lines, ocr_pages=sorted(replaced),
                    pages_needing_ocr=[p for p in read.pages_needing_ocr if p not in replaced],
-                   ocr_confidence=sum(confidences) / len(confidences) if confidences else None)
+                   ocr_confidence=mean_confidence(ocr_lines),
+                   warnings=read.warnings + low_confidence_warnings(ocr_lines, DEFAULT_LOW_CONFIDENCE))
 
 
-def parse_file(path: str, options: IngestOptions) -> FileResult:
+def parse_file(path: str, options: IngestOptions, on_ocr: Callable[[int], None] | None = None) -> FileResult:
     """Parse one file into its records; a bad file gives a failed documents row, never an exception."""
     name = Path(path).name
     try:
@@ -170,7 +184,7 @@ def parse_file(path: str, options: IngestOptions) -> FileResult:
         return failed_result(path, "", 0, "read", f"{path}: cannot read the file ({exc.strerror}).")
     doc_id = doc_id_of(data)
     try:
-        read = read_with_ocr(data, name, options)
+        read = read_with_ocr(data, name, options, on_ocr)
         extraction = extract_document(read)
         check_circular(extraction, name)
     except TongbaoError as exc:
@@ -232,7 +246,11 @@ def _worker(tasks: Any, results: Any, options: IngestOptions) -> None:
         if task is None:
             return
         index, path = task
-        result = parse_file(path, options)
+
+        def extend(pages: int, index: int = index) -> None:
+            results.put((index, pages * DEFAULT_OCR_SECONDS_PER_PAGE))
+
+        result = parse_file(path, options, extend)
         result.extraction = None  # not needed by the parent; keeps the pickle small
         results.put((index, result))
 
@@ -249,6 +267,7 @@ def iter_results(paths: list[str], options: IngestOptions) -> Iterator[FileResul
     results = ctx.Queue()
     pending = list(enumerate(paths))[::-1]
     running: dict[int, tuple[Any, Any, int | None, float]] = {}  # slot -> (process, task queue, index, start)
+    extra: dict[int, float] = {}  # index -> seconds added to its limit for OCR'd pages
 
     def start(slot: int) -> None:
         tasks = ctx.Queue()
@@ -278,17 +297,21 @@ def iter_results(paths: list[str], options: IngestOptions) -> Iterator[FileResul
             for slot, (proc, _tasks, index, started) in list(running.items()):
                 if index is None:
                     continue
-                if now - started > options.timeout or not proc.is_alive():
+                limit = options.timeout + extra.get(index, 0.0)
+                if now - started > limit or not proc.is_alive():
                     proc.kill()
                     proc.join()
                     path = paths[index]
-                    stage, why = ("timeout", f"took longer than {options.timeout:g} s and was stopped; raise --timeout "
-                                  "or check the file") if proc.exitcode in (-9, None) or now - started > options.timeout \
+                    stage, why = ("timeout", f"took longer than {limit:g} s and was stopped; raise --timeout "
+                                  "or check the file") if proc.exitcode in (-9, None) or now - started > limit \
                         else ("extract", f"the parser crashed (exit code {proc.exitcode})")
                     yield failed_result(path, _safe_id(path), _safe_size(path), stage, f"{Path(path).name}: {why}.")
                     done += 1
                     start(slot)
                     feed(slot)
+            continue
+        if not isinstance(result, FileResult):  # a worker says it is about to OCR some pages
+            extra[index] = extra.get(index, 0.0) + float(result)
             continue
         done += 1
         for slot, (_proc, _tasks, running_index, _started) in running.items():

@@ -74,3 +74,17 @@ def test_a_file_that_hangs_or_crashes_costs_only_itself(monkeypatch: pytest.Monk
     assert results["utf8_bom.txt"].status == "ok"
     assert (results["gb18030.txt"].status, results["gb18030.txt"].error_stage) == ("failed", stage)
     assert words in results["gb18030.txt"].error
+
+
+def test_ocr_pages_extend_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = ingest_module.read_with_ocr
+
+    def slow_ocr(data, name, options, on_ocr=None):  # noqa: ANN001, ANN202 - OCR of 2 pages, 2 s
+        on_ocr(2)
+        time.sleep(2)
+        return original(data, name, options)
+
+    monkeypatch.setattr(ingest_module, "read_with_ocr", slow_ocr)
+    monkeypatch.setattr(ingest_module, "DEFAULT_OCR_SECONDS_PER_PAGE", 5.0)
+    results = list(iter_results([str(FIXTURES / "text" / "utf8_bom.txt")], IngestOptions(timeout=1, workers=2)))
+    assert results[0].document.status == "ok", results[0].document.error

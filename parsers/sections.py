@@ -57,6 +57,7 @@ class UnitEntry:
     entry: Entry
     line: Line
     entry_no: int = 0
+    uncertain: bool = False  # attached to `unit` by a one-character difference (an OCR or typing slip)
 
 
 @dataclass(slots=True)
@@ -229,5 +230,5 @@ def entries_from_table(rows: list[DeductionRow], known: list[str]) -> tuple[list
         if entry is None:
             unmatched.append(row.line)
             continue
-        entries.append(UnitEntry(unit, row.unit_raw, entry, row.line))
+        entries.append(UnitEntry(unit, row.unit_raw, entry, row.line, uncertain=found is not None and not found.exact))
     return entries, unmatched

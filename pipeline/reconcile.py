@@ -249,6 +249,14 @@ def attachment_findings(ex: Extraction, doc_id: str) -> list[FindingRecord]:
                 doc_id, section.unit, "unit_uncertain", "warning",
                 f"section heading '{section.unit_raw}' was attached to '{section.unit}' (one character differs); "
                 "check the name.", section.heading))
+    seen: set[tuple[str, str]] = set()
+    for item in ex.entries:
+        if item.uncertain and (item.unit, item.unit_raw) not in seen:
+            seen.add((item.unit, item.unit_raw))
+            findings.append(_finding(
+                doc_id, item.unit, "unit_uncertain", "warning",
+                f"deduction table row names '{item.unit_raw}', attached to '{item.unit}' (one character differs); "
+                "check the name.", item.line))
     for line in ex.unmatched:
         findings.append(_finding(doc_id, None, "unparsed_entry", "info",
                                  "a line in a deduction section states an amount but matched no entry rule; "

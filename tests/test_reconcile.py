@@ -48,3 +48,10 @@ def test_deduction_table_short_names_attach_to_the_tables_long_names() -> None:
     assert set(records) == {"信阳市浉河区", "平桥区", "罗山县", "光山县"}
     assert all(r.status == "ok" for r in records.values())
     assert found == {("罗山县", "rank_order")}
+
+
+def test_deduction_table_name_one_character_off_is_attached_with_a_finding() -> None:
+    # `浞河区` in the deduction table (an OCR slip for the table's `浉河区`).
+    records, found = reconciled("deduction-table-ocr-slip.txt")
+    assert records["浉河区"].total_deducted == 2.0 and records["浉河区"].status == "ok"
+    assert found == {("浉河区", "unit_uncertain")}

@@ -226,9 +226,13 @@ def entries_from_table(rows: list[DeductionRow], known: list[str]) -> tuple[list
     for row in rows:
         found = match_unit(row.unit_raw, known) if known else None
         unit = found.unit if found else unit_key(row.unit_raw)
-        entry = parse_entry(row.text, points_text=row.points_text)
-        if entry is None:
+        uncertain = found is not None and not found.exact
+        if row.points_text is None:
+            # No amount column: the cell itself may hold several entries (`（3）…扣1分；（7）…扣0.5分`).
+            parsed = [e for piece in split_entries(row.text) if (e := parse_entry(piece)) is not None]
+        else:
+            parsed = [e] if (e := parse_entry(row.text, points_text=row.points_text)) is not None else []
+        if not parsed:
             unmatched.append(row.line)
-            continue
-        entries.append(UnitEntry(unit, row.unit_raw, entry, row.line, uncertain=found is not None and not found.exact))
+        entries.extend(UnitEntry(unit, row.unit_raw, entry, row.line, uncertain=uncertain) for entry in parsed)
     return entries, unmatched

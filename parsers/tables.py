@@ -193,6 +193,11 @@ def extract_tables(lines: list[Line]) -> Tables:
             row = _score_row(cells, current_header, current_roles, unit_raw, line)
             row.group = group if group is not None else (scores[-1].group if scores and roles is None else None)
             scores.append(row)
+            # variants §2: a score table may carry a 存在问题 column whose cell lists the unit's
+            # deductions (`（3）河道保洁不到位，扣1分；（7）…`): those are its entries.
+            problems = by_role.get("reason", "")
+            if problems and _AMOUNT_IN_CELL.search(problems):
+                deductions.append(DeductionRow(unit_raw, problems, None, line))
             if "seq" in current_roles and "rank" not in current_roles and seq_tables:
                 seq_tables[-1].append(row)
             consumed.add(line.line_no)
@@ -243,6 +248,7 @@ _GLUED_ROLES = {"rank", "seq", "unit", "score", "part", "grade", "remark"}
 # Every score-table header names a score, rank or grade column; a line without one of these
 # words is not a glued header, and the segmentation below need not run on it.
 _HEADER_HINT = regex.compile(r"得分|分数|成绩|总分|排名|名次|位次|序号|等次|等级|档次|扣分|合计|评分")
+_AMOUNT_IN_CELL = regex.compile(r"[扣减加]\s*(?:除|减)?\s*\d")
 _PROSE_PUNCT = regex.compile(r"[，。；：:、！？!?,;]")
 _RUN = regex.compile(r"[\d.]+(?:\s+[\d.]+)*|[^\d.]+")
 _TEXT_RANK = r"(?:并列|倒数)?第?[一二三四五六七八九十]{1,3}名?(?:[（(]?并列[)）]?)?"

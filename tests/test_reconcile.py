@@ -55,3 +55,13 @@ def test_deduction_table_name_one_character_off_is_attached_with_a_finding() -> 
     records, found = reconciled("deduction-table-ocr-slip.txt")
     assert records["浉河区"].total_deducted == 2.0 and records["浉河区"].status == "ok"
     assert found == {("浉河区", "unit_uncertain")}
+
+
+def test_score_table_problems_column_holds_the_entries() -> None:
+    # `| 名次 | 县区 | 得分 | 存在问题 |` with `（3）…扣1分；（7）…扣0.5分` in the 存在问题 cell.
+    ex = parse_document((FIXTURES / "reconcile" / "score-table-problems-column.txt").read_bytes(), "t.txt")
+    assert [(e.unit, e.entry.items, str(e.entry.points)) for e in ex.entries] == [
+        ("甲县", [3], "1"), ("甲县", [7], "0.5"), ("乙区", [2], "2"), ("乙区", [9], "1")]
+    records, found = reconciled("score-table-problems-column.txt")
+    assert {u: r.status for u, r in records.items()} == {"甲县": "ok", "乙区": "ok", "丙县": "ok"}
+    assert found == set()

@@ -37,6 +37,9 @@ _HEADING_SCORE = regex.compile(
 _HEADING_BARE_SCORE = regex.compile(
     rf"^{_ORDINAL}(?P<unit>[\p{{Han}}·]{{2,30}}?)\s*[:：，,]?\s*{_SCORE}\s*分\s*[。，,：:；;]?(?P<rest>.*)$"
 )
+_SCORE_LINE = regex.compile(
+    rf"^(?:本月|本期|考核|考评|检查|督查|综合|最终)?(?:得分|成绩)(?:为|是)?\s*[:：]?\s*{_SCORE}\s*分[，,。；;：:]?(?P<rest>.*)$"
+)
 _REST_CUE = regex.compile(r"^\s*[，,；;。]?\s*(?:(?:具体)?(?:扣分原因|扣分情况|扣分项|存在问题|主要问题|问题)(?:如下|为|是)?\s*)?[:：]?\s*")
 _NO_DEDUCTION = regex.compile(r"无扣分|未扣分|没有扣分|无问题|满分")
 # A new chapter (`四、工作要求`), the attachment list, a date line: the end of a unit's section.
@@ -181,6 +184,14 @@ def extract_sections(lines: list[Line], known: list[str], skip: set[int]) -> Sec
             continue
         if line.cells is not None or _SECTION_END.match(line.text):
             current = None
+            continue
+        stated = _SCORE_LINE.match(line.text)
+        if stated and current.score is None and not current.entries:
+            # The unit's name on one line, its score on the next (`甲县` / `得分：95分`).
+            current.score = Decimal(stated.group("score"))
+            rest = _REST_CUE.sub("", stated.group("rest"), count=1)
+            if rest.strip():
+                _add_entries(current, rest, line, unmatched)
             continue
         _add_entries(current, line.text, line, unmatched)
     _detach_doubtful(sections)

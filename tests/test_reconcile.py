@@ -65,3 +65,12 @@ def test_score_table_problems_column_holds_the_entries() -> None:
     records, found = reconciled("score-table-problems-column.txt")
     assert {u: r.status for u, r in records.items()} == {"甲县": "ok", "乙区": "ok", "丙县": "ok"}
     assert found == set()
+
+
+def test_unit_heading_then_a_score_line() -> None:
+    # `（一）甲县` on its own line, then `得分：98分，扣分原因如下：`; `（二）乙区` then `考核得分96分。`
+    # 乙区: the table says 96.5 (what its entries give), its section 96: a table mismatch.
+    records, found = reconciled("unit-then-score-line.txt")
+    assert {u: (r.section_score, r.total_deducted, r.status) for u, r in records.items()} == {
+        "甲县": (98.0, 2.0, "ok"), "乙区": (96.0, 3.5, "mismatch")}
+    assert found == {("乙区", "table_mismatch")}

@@ -53,6 +53,7 @@ _AMOUNT_CLAUSE = regex.compile(
     rf"|(?:扣|加)分(?:累计)?不超过\s*{_NUM}\s*分)$"
 )
 _PAREN_AMOUNT = regex.compile(rf"[（(]\s*(?:扣除|扣减|扣|减|加)\s*{_NUM}\s*分\s*[)）]")
+_LEADING_AMOUNT = regex.compile(rf"^\s*(?:扣除|扣减|扣|减去|减|加)\s*{_NUM}\s*分\s*[：:，,、]\s*")
 _CLAUSE_SPLIT = regex.compile(r"([，,；;。])")
 _PAREN_NOTE_AT_END = regex.compile(rf"[（(][^（）()]*(?:扣|加)[^（）()]*{_NUM}\s*分[^（）()]*[)）]\s*[；;。]?\s*$")
 _GLUED_AMOUNT = regex.compile(
@@ -97,8 +98,10 @@ def starts_with_label(text: str) -> bool:
 
 
 def reason_of(body: str) -> str:
-    """The entry's reason: its text without the amount clauses at the end."""
+    """The entry's reason: its text without the amount clauses (at the end, or leading it)."""
     body = _PAREN_AMOUNT.sub("", body)
+    # `扣1分：未建立台账` — some offices put the amount first (variants §3 amount wording).
+    body = _LEADING_AMOUNT.sub("", body)
     # `加1分（加分累计不超过3分）`: a bracketed cap or amount note closing the entry (variants §3 caps).
     body = _PAREN_NOTE_AT_END.sub("", body)
     parts = _CLAUSE_SPLIT.split(body)

@@ -40,3 +40,11 @@ def test_rule_without_count_is_no_entry() -> None:
 
 def test_split_paragraph_with_bonus() -> None:
     assert split_entries("（1）a扣1分；（2）b扣0.5分。加分项：c，加1分。") == ["（1）a扣1分；", "（2）b扣0.5分。", "加分项：c，加1分。"]
+
+
+def test_amount_written_before_the_reason() -> None:
+    from parsers.entries import parse_entry
+
+    entry = parse_entry("（3）扣1分：未建立河道保洁台账；")
+    assert entry is not None
+    assert (entry.items, str(entry.points), entry.reason) == ([3], "1", "未建立河道保洁台账")

@@ -48,3 +48,17 @@ def test_amount_written_before_the_reason() -> None:
     entry = parse_entry("（3）扣1分：未建立河道保洁台账；")
     assert entry is not None
     assert (entry.items, str(entry.points), entry.reason) == ([3], "1", "未建立河道保洁台账")
+
+
+def test_rates_written_per_unit_of_count() -> None:
+    from parsers.entries import parse_entry
+
+    cases = {
+        "（3）河道垃圾未清理，发现3处，按0.5分/处扣分；": ("1.5", 3, "河道垃圾未清理"),
+        "（4）河道垃圾未清理，发现4处，每处0.25分，共扣1分；": ("1", 4, "河道垃圾未清理"),
+        "（6）台账不全，扣0.5分/处，共3处": ("1.5", 3, "台账不全"),
+    }
+    for text, (points, count, reason) in cases.items():
+        entry = parse_entry(text)
+        assert entry is not None, text
+        assert (str(entry.points.normalize()), entry.count, entry.reason) == (points, count, reason), text

@@ -13,6 +13,7 @@ from decimal import Decimal
 from parsers.document import Extraction
 from parsers.model import Line
 from parsers.normalize import squash
+from parsers.tables import ScoreRow
 from schemas import FindingRecord, ReconciliationRecord
 
 # OCR lines read with less confidence than this are not trusted to carry a real mismatch:
@@ -153,6 +154,7 @@ def reconcile(ex: Extraction, doc_id: str) -> tuple[list[ReconciliationRecord], 
             status, note = "incomplete", "OCR uncertain"
         records.append(_record(doc_id, f, base, computed, status, note))
 
+    findings += duplicate_unit_findings(ex, doc_id)
     findings += rank_findings(ex, doc_id)
     findings += duplicate_item_findings(ex, doc_id)
     findings += weighted_total_findings(ex, doc_id)
@@ -198,6 +200,23 @@ def rank_findings(ex: Extraction, doc_id: str) -> list[FindingRecord]:
                     doc_id, unit, "rank_order", "warning",
                     f"{unit}: printed rank {rank}, but its score {fmt(score)} ranks {expected} among the listed scores.",
                     line, str(expected), str(rank)))
+    return findings
+
+
+def duplicate_unit_findings(ex: Extraction, doc_id: str) -> list[FindingRecord]:
+    """A unit listed twice in one ranking block (the second listing is not used for arithmetic)."""
+    findings = []
+    seen: dict[tuple[str | None, str], ScoreRow] = {}
+    for row, unit in zip(ex.scores, ex.score_units, strict=True):
+        key = (row.group, unit)
+        first = seen.setdefault(key, row)
+        if first is not row:
+            same = first.score == row.score and first.rank == row.rank
+            findings.append(_finding(
+                doc_id, unit, "duplicate_unit", "info" if same else "warning",
+                f"{unit}: listed twice in the {'same ' if row.group is None else row.group + ' '}ranking"
+                + ("." if same else f" (scores {fmt(first.score)} and {fmt(row.score)}); the first listing is used."),
+                row.line))
     return findings
 
 

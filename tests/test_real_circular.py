@@ -97,3 +97,11 @@ def test_fullwidth_amounts_are_exact(real_text: str, decimal_text: str) -> None:
     broken = real_text.replace("述职报告中未涉及安全生产内容，扣 0.4 分", f"述职报告中未涉及安全生产内容，扣 {decimal_text} 分")
     _, _, found, _ = run(broken)
     assert found == set()
+
+
+def test_unit_listed_twice_in_the_table(real_text: str) -> None:
+    broken = replace_once(real_text, "| 10 | 固始县 | 77 |", "| 10 | 固始县 | 77 |\n| 11 | 新 县 | 75 |")
+    _, _, found, findings = run(broken)
+    assert ("新县", "duplicate_unit") in found
+    message = next(f.message for f in findings if f.check == "duplicate_unit")
+    assert message == "新县: listed twice in the same ranking (scores 85.7 and 75); the first listing is used."

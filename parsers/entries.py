@@ -105,11 +105,13 @@ def starts_with_label(text: str) -> bool:
 
 def reason_of(body: str) -> str:
     """The entry's reason: its text without the amount clauses (at the end, or leading it)."""
-    body = _PAREN_AMOUNT.sub("", body)
+    if "（" in body or "(" in body:
+        body = _PAREN_AMOUNT.sub("", body)
     # `扣1分：未建立台账` — some offices put the amount first (variants §3 amount wording).
     body = _LEADING_AMOUNT.sub("", body)
     # `加1分（加分累计不超过3分）`: a bracketed cap or amount note closing the entry (variants §3 caps).
-    body = _PAREN_NOTE_AT_END.sub("", body)
+    if body.rstrip("；;。 ").endswith((")", "）")):
+        body = _PAREN_NOTE_AT_END.sub("", body)
     parts = _CLAUSE_SPLIT.split(body)
     clauses = [(parts[i], parts[i + 1] if i + 1 < len(parts) else "") for i in range(0, len(parts), 2)]
     while clauses and (not clauses[-1][0].strip() or _AMOUNT_CLAUSE.match(clauses[-1][0].strip())):
@@ -130,7 +132,7 @@ def parse_entry(text: str, *, default_kind: str | None = None, points_text: str 
     """
     items, body = labels_of(text.strip())
     kind_hint = default_kind
-    prefix = _KIND_PREFIX.match(body)
+    prefix = _KIND_PREFIX.match(body) if "分" in body[:6] else None
     if prefix:
         kind_hint = "bonus" if prefix.group("kind").startswith(("加", "奖")) else "deduction"
         body = body[prefix.end():]
@@ -139,7 +141,7 @@ def parse_entry(text: str, *, default_kind: str | None = None, points_text: str 
     amount_source = body if points_text is None else points_text
     kind, stated = _amount(amount_source, kind_hint)
     count = rate = None
-    rate_match = _RATE.search(body)
+    rate_match = _RATE.search(body) if _may_hold_rate(body) else None
     if rate_match:
         rate = Decimal(rate_match.group("v"))
         # The count usually precedes the rate (`发现3处，每处扣0.5分`), sometimes follows it.
@@ -154,7 +156,7 @@ def parse_entry(text: str, *, default_kind: str | None = None, points_text: str 
         kind = kind or "deduction"
     if stated is None:
         return None
-    cap_match = _CAP.search(body)
+    cap_match = _CAP.search(body) if _may_hold_cap(body) else None
     cap = Decimal(cap_match.group("v")) if cap_match else None
     applied = min(stated, cap) if cap is not None else stated
     return Entry(items=items, points=abs(applied), kind=kind or "deduction", reason=reason_of(body),
@@ -162,6 +164,17 @@ def parse_entry(text: str, *, default_kind: str | None = None, points_text: str 
 
 
 _BARE_AMOUNT = regex.compile(rf"[+＋]?{_NUM}分?")
+# Cheap tests for the words each pattern needs, so most entries (`…，扣1分；`) skip the others.
+_TOTAL_HINT = regex.compile(r"共|合计|累计|总计|计")
+_BONUS_HINT = regex.compile(r"加|奖")
+
+
+def _may_hold_rate(text: str) -> bool:
+    return "每" in text or "/" in text
+
+
+def _may_hold_cap(text: str) -> bool:
+    return "止" in text or "最" in text or "超过" in text or "为限" in text
 _NEGATIVE_AMOUNT = regex.compile(rf"-{_NUM}分?")
 
 
@@ -175,17 +188,23 @@ def _amount(text: str, kind_hint: str | None) -> tuple[str | None, Decimal | Non
         return "deduction", Decimal(squashed.rstrip("分").lstrip("-"))
     candidates = []
     for pattern, kind in ((_TOTAL, None), (_DEDUCT, "deduction"), (_BONUS, "bonus")):
+        if pattern is _TOTAL and not _TOTAL_HINT.search(squashed):
+            continue
+        if pattern is _BONUS and not _BONUS_HINT.search(squashed):
+            continue
         for match in pattern.finditer(squashed):
             if pattern is _TOTAL:
                 word = match.group()
                 kind = "bonus" if "加" in word else ("deduction" if "扣" in word or "减" in word else None)
             candidates.append((match.start(), pattern is _TOTAL, kind, Decimal(match.group("v"))))
-    # A cap clause (`扣完2分为止`, `最高扣5分`) is a limit, not an amount applied.
-    caps = {m.start() for m in _CAP.finditer(squashed)}
-    candidates = [c for c in candidates if not any(abs(c[0] - s) <= 3 for s in caps)]
-    # `每处扣0.5分` is a rate; the applied amount is a total or count × rate.
-    rates = {m.start() for m in _RATE.finditer(squashed)}
-    candidates = [c for c in candidates if not any(0 <= c[0] - s <= 3 for s in rates)]
+    if _may_hold_cap(squashed):
+        # A cap clause (`扣完2分为止`, `最高扣5分`) is a limit, not an amount applied.
+        caps = {m.start() for m in _CAP.finditer(squashed)}
+        candidates = [c for c in candidates if not any(abs(c[0] - s) <= 3 for s in caps)]
+    if _may_hold_rate(squashed):
+        # `每处扣0.5分` is a rate; the applied amount is a total or count × rate.
+        rates = {m.start() for m in _RATE.finditer(squashed)}
+        candidates = [c for c in candidates if not any(0 <= c[0] - s <= 3 for s in rates)]
     if not candidates:
         return None, None
     totals = [c for c in candidates if c[1]]

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import regex
 
 from parsers.model import Line
-from parsers.normalize import collapse_spaces, squash
+from parsers.normalize import collapse_spaces
 
 # Compiled once: the regex module looks string patterns up in a slow cache on every call.
 _SENTENCE_END = regex.compile(r"(?<=[。；])")
@@ -150,7 +150,7 @@ class Layout:
 
 
 def _squash(text: str) -> str:
-    return squash(text)
+    return "".join(text.split())
 
 
 def _prose(lines: list[Line]) -> list[tuple[int, Line]]:
@@ -232,7 +232,20 @@ def _is_header_element(text: str) -> bool:
             or parse_doc_number(text) is not None)
 
 
+_last_split: tuple[list[Line], list[Line]] | None = None
+
+
 def split_header_lines(lines: list[Line]) -> list[Line]:
+    """Split header lines that normalisation glued together (cached for the last list, see find_layout)."""
+    global _last_split
+    if _last_split is not None and (lines is _last_split[0] or lines is _last_split[1]):
+        return _last_split[1]
+    out = _split_header_lines(lines)
+    _last_split = (lines, out)
+    return out
+
+
+def _split_header_lines(lines: list[Line]) -> list[Line]:
     """Undo line joins in the header block that glued header elements to each other or to the title.
 
     `normalize_lines` joins a line of 20+ characters that lacks final punctuation with the next

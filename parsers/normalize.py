@@ -41,6 +41,9 @@ _PAGE_NUMBER = regex.compile(
 )
 _BULLET = regex.compile(r"^\s*(?:[-*+•●▪◆■]\s+|#{1,6}\s+|>\s*)")
 _EMPHASIS = regex.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+# Longest running page number line (`第 12 页 共 30 页` with spaces); longer lines are text.
+_PAGE_NUMBER_MAX = 24
+_MARKDOWN_HINT = regex.compile(r"[*_]|^\s*(?:[-+•●▪◆■#>])")
 _PIPE_SEPARATOR = regex.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 # Sentence-final punctuation: a line ending in one of these is not wrapped.
@@ -109,7 +112,8 @@ _SPACE_RUN = regex.compile(r"[ \t\u00a0]+")
 
 def squash(text: str) -> str:
     """Remove all whitespace (unit names, numbers in cells)."""
-    return _WHITESPACE.sub("", text)
+    # str.split() splits on the same Unicode whitespace as \s, several times faster than a regex.
+    return "".join(text.split())
 
 
 def is_page_number(text: str) -> bool:
@@ -152,26 +156,32 @@ def cells_to_text(cells: Iterable[str]) -> str:
 def normalize_line(line: Line) -> Line | None:
     """Normalise one line; None when it carries nothing (page number, table rule)."""
     text = normalize_chars(line.text)
-    if not text.strip() or is_page_number(text):
+    # Each pattern below runs only when the line holds the character it needs: most lines of a
+    # circular are plain CJK prose, and this runs on every line of an archive.
+    if not text.strip() or (len(text) <= _PAGE_NUMBER_MAX and is_page_number(text)):
         return None
     cells = line.cells
     if cells is not None:
         cells = tuple(_WHITESPACE.sub(" ", normalize_chars(c)).strip() for c in cells)
-    elif _PIPE_SEPARATOR.match(text):
+    elif "-" in text and _PIPE_SEPARATOR.match(text):
         return None
     else:
-        cells = pipe_row_cells(text)
+        cells = pipe_row_cells(text) if "|" in text else None
         if cells is None:
-            text = strip_markdown(text)
-            if is_page_number(text):
-                return None
-            cells = aligned_cells(text)
+            if _MARKDOWN_HINT.search(text):
+                text = strip_markdown(text)
+                if is_page_number(text):
+                    return None
+            cells = aligned_cells(text) if ("  " in text or "\t" in text) else None
     if cells is not None:
         cells = tuple(_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), c) for c in cells)
         if not any(cells):
             return None
         return replace(line, text=cells_to_text(cells), cells=cells, raw=line.raw_text)
-    text = collapse_spaces(text)
+    if " " in text or "\t" in text:
+        text = collapse_spaces(text)
+    else:
+        text = text.strip()
     if not text:
         return None
     return line.with_text(text)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import replace
 
 import regex
 
@@ -177,7 +176,8 @@ def normalize_line(line: Line) -> Line | None:
         cells = tuple(_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), c) for c in cells)
         if not any(cells):
             return None
-        return replace(line, text=cells_to_text(cells), cells=cells, raw=line.raw_text)
+        return Line(cells_to_text(cells), line.line_no, line.line_end, line.page, line.bbox, cells, line.confidence,
+                    line.wrapped, line.raw_text)
     if " " in text or "\t" in text:
         text = collapse_spaces(text)
     else:
@@ -212,8 +212,8 @@ def join_lines(a: Line, b: Line) -> Line:
     if a.bbox and b.bbox and a.page == b.page:
         bbox = (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]), max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
     confidence = min((c for c in (a.confidence, b.confidence) if c is not None), default=None)
-    return replace(a, text=a.text + sep + b.text, line_end=b.last_line, bbox=bbox, confidence=confidence,
-                   wrapped=b.wrapped, raw=a.raw_text + "\n" + b.raw_text)
+    return Line(a.text + sep + b.text, a.line_no, b.last_line, a.page, bbox, a.cells, confidence, b.wrapped,
+                a.raw_text + "\n" + b.raw_text)
 
 
 def normalize_lines(lines: Iterable[Line]) -> list[Line]:

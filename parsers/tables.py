@@ -93,17 +93,23 @@ class Tables:
 
 def header_roles(cells: tuple[str, ...]) -> list[str | None] | None:
     """Map each header cell to a column role; None if the row is not a header."""
-    roles: list[str | None] = []
-    for cell in cells:
-        key = squash(cell)
-        role = next((name for name, pattern in _HEADERS.items() if pattern.match(key)), None)
-        if role is None and _PART.match(key) and not key[0].isdigit():
-            role = "part"
-        roles.append(role)
+    roles: list[str | None] = [_cell_role(cell) for cell in cells]
     known = {r for r in roles if r}
     if "unit" in known and known & {"score", "rank", "grade", "part", "points", "reason"}:
         return roles
     return None
+
+
+@lru_cache(maxsize=16384)
+def _cell_role(cell: str) -> str | None:
+    """The column role a header cell names (cached: every table row is asked whether it is a header)."""
+    key = squash(cell)
+    if not key or key[0].isdigit():
+        return None  # a value (`1`, `85.7`), never a header word
+    role = next((name for name, pattern in _HEADERS.items() if pattern.match(key)), None)
+    if role is None and _PART.match(key):
+        role = "part"
+    return role
 
 
 def _blocks(lines: list[Line]) -> list[list[Line]]:
@@ -446,7 +452,7 @@ def _unjoin_glued_table(line: Line) -> list[Line]:
     lines survive in `raw`; their line numbers are counted from the first (blank lines
     between them, if any, are not known any more).
     """
-    if line.cells is not None or "\n" not in line.raw_text:
+    if line.cells is not None or "\n" not in line.raw_text or not _HEADER_HINT.search(line.raw_text):
         return [line]
     pieces = [collapse_spaces(normalize_chars(p)) for p in line.raw_text.split("\n")]
     start = next((k for k, p in enumerate(pieces) if split_glued_header(p)), None)

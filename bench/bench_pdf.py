@@ -15,6 +15,7 @@ second and tongbao's peak traced memory.
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import resource
 import statistics
@@ -111,10 +112,14 @@ def main() -> int:
     times: dict[str, list[float]] = {label: [] for label in [*runs, "pdfplumber"]}
     for round_no in range(repeat):
         for label, run in runs.items():
+            # Start every timed run from a collected heap, so no candidate pays for collecting
+            # the garbage another one left (pdfplumber leaves a lot).
+            gc.collect()
             start = time.perf_counter()
             run()
             times[label].append(time.perf_counter() - start)
         if round_no < 3:  # pdfplumber is ~20x slower: three rounds are enough for its median
+            gc.collect()
             start = time.perf_counter()
             run_pdfplumber(files)
             times["pdfplumber"].append(time.perf_counter() - start)

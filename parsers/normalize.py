@@ -23,7 +23,8 @@ import regex
 from parsers.model import Line
 
 # Compiled once: the regex module looks string patterns up in a slow cache on every call.
-_NUMBER_CELL = regex.compile(r"[\d.]+")
+# A number cell: `92.35`, `95.5分`, `第1名`, `3（并列）`.
+_NUMBER_CELL = regex.compile(r"第?[\d.]+(?:分|名)?(?:[（(]并列[)）])?")
 
 # A physical line at least this long that stops without sentence-final punctuation was
 # wrapped by the page, not ended by the author: PDF-derived text of the real circular
@@ -192,6 +193,10 @@ def continues_into(a: Line, b: Line) -> bool:
     if a.cells is not None or b.cells is not None:
         return False
     if a.wrapped is False:
+        return False
+    if _MULTI_SPACE.search(a.raw_text.rsplit("\n", 1)[-1].strip()):
+        # A physical line with a column gap is a table row, whatever its length: rows do not
+        # wrap into the next line (a PDF's `第1名    信阳市浉河区    95.5分` reaches the margin).
         return False
     if _STARTS_ELEMENT.match(b.text):
         return False

@@ -256,6 +256,8 @@ _GLUED_ROLES = {"rank", "seq", "unit", "score", "part", "grade", "remark"}
 _HEADER_HINT = regex.compile(r"得分|分数|成绩|总分|排名|名次|位次|序号|等次|等级|档次|扣分|合计|评分")
 _AMOUNT_IN_CELL = regex.compile(r"[扣减加]\s*(?:除|减)?\s*\d")
 _PROSE_PUNCT = regex.compile(r"[，。；：:、！？!?,;]")
+_GLUED_RANK_MARK = regex.compile(r"^第\s*(\d{1,3})\s*名")
+_GLUED_UNIT_MARK = regex.compile(r"(\d)\s*分(?=\s*\d|\s*$)")
 _RUN = regex.compile(r"[\d.]+(?:\s+[\d.]+)*|[^\d.]+")
 _TEXT_RANK = r"(?:并列|倒数)?第?[一二三四五六七八九十]{1,3}名?(?:[（(]?并列[)）]?)?"
 
@@ -350,7 +352,9 @@ def split_glued_row(text: str, roles: list[str | None], max_rank: int = 999,
     """
     if any(r not in _GLUED_ROLES for r in roles):
         return None
-    runs = [r.strip() for r in _RUN.findall(text.strip()) if r.strip()]
+    # `第1名信阳市浉河区95.5分`: the rank's 第…名 and the score's 分 are print, not cells.
+    text = _GLUED_UNIT_MARK.sub(r"\1", _GLUED_RANK_MARK.sub(r"\1", text.strip()))
+    runs = [r.strip() for r in _RUN.findall(text) if r.strip()]
     solutions: list[list[str]] = []
 
     def assign(run_i: int, role_i: int, cells: list[str]) -> None:
@@ -471,29 +475,41 @@ def _rows_ahead(lines: list[Line], start: int) -> int:
     """How many rows a table starting at `start` can have at most (the bound for glued ranks)."""
     count = 0
     for line in lines[start:]:
-        if line.cells is not None or not _DIGIT.search(line.text):
+        if (line.cells is not None and not _misread_cells(line)) or not _DIGIT.search(_glued_text(line)):
             break
         count += 1
     return max(count, 1)
 
 
+def _glued_text(line: Line) -> str:
+    """A line's text with any cells joined back: a row split at the wrong places is re-split whole."""
+    return "".join(line.cells) if line.cells is not None else line.text
+
+
+def _misread_cells(line: Line, width: int | None = None) -> bool:
+    """Cells found from spacing that do not make a row of the table (`第2名 平桥区 | 94.2分` under
+    a 3-column header, when a PDF set some column gaps narrower than others)."""
+    return line.cells is not None and (width is None or len(line.cells) != width) and header_roles(line.cells) is None
+
+
 def _try_glued_table(lines: list[Line], i: int, out: list[Line]) -> int:
     head = lines[i]
-    if head.cells is not None:
+    if head.cells is not None and not _misread_cells(head):
         return 0
-    header = split_glued_header(head.text)
+    header = split_glued_header(_glued_text(head))
     if header is None:
         return 0
     roles = [_header_cell_role(c) for c in header]
     rows: list[Line] = []
     j = i + 1
     max_rank = _rows_ahead(lines, j)
-    while j < len(lines) and lines[j].cells is None:
-        if split_glued_header(lines[j].text) == header:  # header repeated after a page break
+    while j < len(lines) and (lines[j].cells is None or _misread_cells(lines[j], len(header))):
+        text = _glued_text(lines[j])
+        if split_glued_header(text) == header:  # header repeated after a page break
             rows.append(_row_line(lines[j], lines[j], header, lines[j].raw_text))
             j += 1
             continue
-        cells = split_glued_row(lines[j].text, roles, max_rank, header)
+        cells = split_glued_row(text, roles, max_rank, header)
         if cells is None:
             break
         rows.append(_row_line(lines[j], lines[j], cells, lines[j].raw_text))

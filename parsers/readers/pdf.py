@@ -670,8 +670,13 @@ def text_block_edges(pages: list[_Page]) -> tuple[float, float]:
     need = max(2, len(prose) // 20)
     right_bins = Counter(round(line.x1 / 4) for line in prose)
     left_bins = Counter(round(line.x0 / 4) for line in prose)
-    right = max((b for b, n in right_bins.items() if n >= need), default=max(right_bins)) * 4
     left = min((b for b, n in left_bins.items() if n >= need), default=min(left_bins)) * 4
+    # A short document of short lines (a grade list: `（一）优秀（3个）` / `小冀镇、朗公庙镇`) has
+    # no full line at all: an edge that several short lines happen to share is not the margin.
+    # The margin is near the widest line; only edges within a fifth of the text width count.
+    widest = max(right_bins)
+    near_margin = [b for b, n in right_bins.items() if n >= need and b * 4 - left >= 0.8 * (widest * 4 - left)]
+    right = max(near_margin, default=widest) * 4
     return left, right
 
 

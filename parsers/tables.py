@@ -503,7 +503,15 @@ def _try_glued_table(lines: list[Line], i: int, out: list[Line]) -> int:
     rows: list[Line] = []
     j = i + 1
     max_rank = _rows_ahead(lines, j)
-    while j < len(lines) and (lines[j].cells is None or _misread_cells(lines[j], len(header))):
+    while j < len(lines):
+        if lines[j].cells is not None and len(lines[j].cells or ()) == len(header):
+            # Rows the spacing already split right, under a header whose words it could not
+            # (`排名 县区    得分` above `1    新 县    96.5`): keep them as they are.
+            rows.append(lines[j])
+            j += 1
+            continue
+        if lines[j].cells is not None and not _misread_cells(lines[j], len(header)):
+            break
         text = _glued_text(lines[j])
         if split_glued_header(text) == header:  # header repeated after a page break
             rows.append(_row_line(lines[j], lines[j], header, lines[j].raw_text))

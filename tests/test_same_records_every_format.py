@@ -15,7 +15,7 @@ from parsers.document import Extraction, parse_document
 from pipeline.render_pdf import circular_to_pdf
 from tests.conftest import FIXTURES
 
-CASES = sorted((FIXTURES / "reconcile").glob("*.txt"))
+CASES = sorted((FIXTURES / "reconcile").glob("*.txt")) + sorted((FIXTURES / "variants").glob("*.txt"))
 
 
 def records_of(ex: Extraction) -> tuple:

@@ -622,6 +622,8 @@ def drop_page_furniture(pages: list[_Page]) -> None:
 def pages_to_lines(pages: list[_Page]) -> list[Line]:
     """Number the lines of all pages, set wrap hints and drop table headers repeated after a page break."""
     left, right = text_block_edges(pages)
+    prose = [line for page in pages for line in page.lines if line.cells is None]
+    body_em = _median_em(prose) if prose else 0.0
     kept: list[tuple[int, _PageLine]] = []
     prev_table: tuple[int, tuple[str, ...], int] | None = None  # (columns, header, page) of the open table
     for page in pages:
@@ -650,7 +652,7 @@ def pages_to_lines(pages: list[_Page]) -> list[Line]:
     lines: list[Line] = []
     for index, (page_number, line) in enumerate(kept):
         following = kept[index + 1][1] if index + 1 < len(kept) else None
-        wrapped = False if line.cells is not None else wrap_hint(line, following, left, right)
+        wrapped = False if line.cells is not None else wrap_hint(line, following, left, right, body_em)
         bbox = (round(line.x0, 2), round(line.top, 2), round(line.x1, 2), round(line.bottom, 2))
         lines.append(Line(text=line.text, line_no=index + 1, page=page_number, bbox=bbox,
                           cells=line.cells, wrapped=wrapped))
@@ -677,10 +679,22 @@ def text_block_edges(pages: list[_Page]) -> tuple[float, float]:
     widest = max(right_bins)
     near_margin = [b for b, n in right_bins.items() if n >= need and b * 4 - left >= 0.8 * (widest * 4 - left)]
     right = max(near_margin, default=widest) * 4
-    return left, right
+    # Nor is the widest short line: the type area is centred on the page (GB/T 9704 §5.2.2:
+    # 156 mm on A4, margins 28 mm and 26 mm; Word's default margins are equal), so the right
+    # edge lies at least as far from the page's right side as the left edge from its left.
+    # A document of short lines (`（2）…扣1.5分。`, a grade list) then has no line at the margin.
+    page_width = max(page.width for page in pages)
+    symmetric = page_width - left - 0.5 * _median_em(prose)
+    return left, max(right, symmetric)
 
 
-def wrap_hint(line: _PageLine, following: _PageLine | None, left: float, right: float) -> bool | None:
+def _median_em(lines: list[_PageLine]) -> float:
+    ems = sorted(line.em for line in lines)
+    return ems[len(ems) // 2]
+
+
+def wrap_hint(line: _PageLine, following: _PageLine | None, left: float, right: float,
+              body_em: float = 0.0) -> bool | None:
     """Say whether a prose line continues on the next one (which may be on the next page).
 
     CJK text is justified to the margin, so a full line ends within about an em of
@@ -697,6 +711,13 @@ def wrap_hint(line: _PageLine, following: _PageLine | None, left: float, right: 
     if following is not None and following.cells is None and _is_centred(line, left, right) \
             and _is_centred(following, left, right) and abs(following.em - em) < 1.0 \
             and 0 <= following.top - line.bottom < 1.2 * em:
+        return True
+    if following is not None and following.cells is None and body_em and em >= 1.15 * body_em \
+            and abs((following.x0 + following.x1) - (line.x0 + line.x1)) < 3 * em \
+            and following.x0 > line.x0 + 1.5 * em and abs(following.em - em) < 1.0 \
+            and 0 <= following.top - line.bottom < 1.2 * em and line.text[-1] not in _TERMINAL:
+        # A heading set larger than the body, too long for one line, fills the first line and
+        # centres the rest under it (`六安市农村人居环境整治工作领导小组办` / `公室`).
         return True
     shortfall = right - line.x1
     if shortfall <= 1.2 * em + 2:

@@ -45,11 +45,11 @@ def test_garbage_page_left_unread_is_partial_with_ocr_never() -> None:
     assert result.document.pages_needing_ocr
 
 
-def _slow_extract(read):  # noqa: ANN001, ANN202 - stands in for a parser that hangs
+def _slow_extract(read):  # stands in for a parser that hangs
     time.sleep(30)
 
 
-def _crashing_extract(read):  # noqa: ANN001, ANN202 - stands in for a parser that kills its process
+def _crashing_extract(read):  # stands in for a parser that kills its process
     os._exit(3)
 
 
@@ -63,7 +63,7 @@ def test_a_file_that_hangs_or_crashes_costs_only_itself(monkeypatch: pytest.Monk
     bad = str(FIXTURES / "text" / "gb18030.txt")
     original = ingest_module.extract_document
 
-    def pick(read):  # noqa: ANN001, ANN202
+    def pick(read):
         # Workers are forked, so this patch reaches them; only the GB18030 file misbehaves.
         return replacement(read) if read.encoding == "gb18030" else original(read)
 
@@ -79,7 +79,7 @@ def test_a_file_that_hangs_or_crashes_costs_only_itself(monkeypatch: pytest.Monk
 def test_ocr_pages_extend_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     original = ingest_module.read_with_ocr
 
-    def slow_ocr(data, name, options, on_ocr=None):  # noqa: ANN001, ANN202 - OCR of 2 pages, 2 s
+    def slow_ocr(data, name, options, on_ocr=None):  # OCR of 2 pages taking 2 s
         on_ocr(2)
         time.sleep(2)
         return original(data, name, options)

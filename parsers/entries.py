@@ -61,6 +61,11 @@ _AMOUNT_CLAUSE = regex.compile(
 )
 _PAREN_AMOUNT = regex.compile(rf"[（(]\s*(?:扣除|扣减|扣|减|加)\s*{_NUM}\s*分\s*[)）]")
 _LEADING_AMOUNT = regex.compile(rf"^\s*(?:扣除|扣减|扣|减去|减|加)\s*{_NUM}\s*分\s*[：:，,、]\s*")
+_INNER_BREAK = regex.compile(r"[；;。：:]")
+# `reason，扣1分；` with `last` the clause before the amount (checked not to be an amount itself).
+_SIMPLE_AMOUNT_END = regex.compile(
+    rf"^(?P<reason>(?:.*[，,])?(?P<last>[^，,]*?))\s*[，,]\s*(?:扣除|扣减|扣|减去|减)\s*{_NUM}\s*分\s*[；;。]?\s*$"
+)
 _CLAUSE_SPLIT = regex.compile(r"([，,；;。])")
 _PAREN_NOTE_AT_END = regex.compile(rf"[（(][^（）()]*(?:扣|加)[^（）()]*{_NUM}\s*分[^（）()]*[)）]\s*[；;。]?\s*$")
 _GLUED_AMOUNT = regex.compile(
@@ -106,6 +111,11 @@ def starts_with_label(text: str) -> bool:
 
 def reason_of(body: str) -> str:
     """The entry's reason: its text without the amount clauses (at the end, or leading it)."""
+    if body.count("分") == 1:
+        # The common entry `…原因，扣 1 分；`: the only 分 is the amount's, after the last comma.
+        simple = _SIMPLE_AMOUNT_END.match(body)
+        if simple and not _AMOUNT_CLAUSE.match(simple.group("last")):
+            return simple.group("reason").rstrip(_TRAILING_PUNCT).strip()
     if "（" in body or "(" in body:
         body = _PAREN_AMOUNT.sub("", body)
     # `扣1分：未建立台账` — some offices put the amount first (variants §3 amount wording).
@@ -231,6 +241,11 @@ def split_entries(text: str) -> list[str]:
     Boundaries: an item label at the start or after ；。：, and the end of an amount
     clause followed by ；/。 (entries without labels).
     """
+    if not _INNER_BREAK.search(text, 0, max(len(text) - 1, 0)):
+        # No ；。： before the last character: no later label or entry end can cut the text
+        # (the boundaries below all follow one), so it is one entry — most lines are.
+        stripped = text.strip()
+        return [stripped] if stripped else []
     cuts = {0, len(text)}
     for match in _LABEL_RE.finditer(text):
         start = match.start()

@@ -94,6 +94,10 @@ def heading_of(line: Line, known: list[str]) -> tuple[str, Decimal | None, str, 
     text = line.text
     if line.cells is not None:
         return None
+    if len(text) > 32 and "分" not in text[:48] and "：" not in text[:34] and ":" not in text[:34]:
+        # Every heading form names the unit in its first few characters and then its score
+        # (… 分) or a colon; a long line with neither near its start is prose or an entry.
+        return None
     if starts_with_label(text):
         # `1.浉河区` / `（1）浉河区` on a line of its own is a unit's heading, not an entry
         # (variants §3 "a heading per unit with numbered entries").

@@ -104,8 +104,8 @@ def header_roles(cells: tuple[str, ...]) -> list[str | None] | None:
 def _cell_role(cell: str) -> str | None:
     """The column role a header cell names (cached: every table row is asked whether it is a header)."""
     key = squash(cell)
-    if not key or key[0].isdigit():
-        return None  # a value (`1`, `85.7`), never a header word
+    if not key or key[0].isdigit() or len(key) > _MAX_HEADER_CELL:
+        return None  # a value (`1`, `85.7`) or a sentence, never a header word
     role = next((name for name, pattern in _HEADERS.items() if pattern.match(key)), None)
     if role is None and _PART.match(key):
         role = "part"
@@ -255,6 +255,8 @@ _GLUED_ROLES = {"rank", "seq", "unit", "score", "part", "grade", "remark"}
 # words is not a glued header, and the segmentation below need not run on it.
 _HEADER_HINT = regex.compile(r"得分|分数|成绩|总分|排名|名次|位次|序号|等次|等级|档次|扣分|合计|评分")
 _AMOUNT_IN_CELL = regex.compile(r"[扣减加]\s*(?:除|减)?\s*\d")
+# The longest header word a cell holds (`县（市、区）名称`, `系统考核（占40%）`, `综合得分（分）`).
+_MAX_HEADER_CELL = 16
 _PROSE_PUNCT = regex.compile(r"[，。；：:、！？!?,;]")
 _GLUED_RANK_MARK = regex.compile(r"^第\s*(\d{1,3})\s*名")
 _GLUED_UNIT_MARK = regex.compile(r"(\d)\s*分(?=\s*\d|\s*$)")
@@ -265,6 +267,8 @@ _TEXT_RANK = r"(?:并列|倒数)?第?[一二三四五六七八九十]{1,3}名?(?
 @lru_cache(maxsize=8192)
 def _header_cell_role(cell: str) -> str | None:
     key = squash(cell)
+    if len(key) > _MAX_HEADER_CELL:
+        return None  # a sentence, not a header word: skip the patterns
     role = next((name for name, pattern in _HEADERS.items() if pattern.match(key)), None)
     if role is None and _GLUED_PART.match(key):
         role = "part"

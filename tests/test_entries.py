@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from parsers.entries import parse_entry, split_entries
 
@@ -62,3 +64,26 @@ def test_rates_written_per_unit_of_count() -> None:
         entry = parse_entry(text)
         assert entry is not None, text
         assert (str(entry.points.normalize()), entry.count, entry.reason) == (points, count, reason), text
+
+
+_PIECES = ["未建立台账", "发现3处", "每处扣0.5分", "扣1分", "共计扣1.5分", "加0.5分", "（扣1分）", "计1分",
+           "扣完2分为止", "部分单位", "：", "；", "。", "，", "（12）", "(3)", "第4项：", "加分项："]
+
+
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=8))
+def test_fast_paths_agree_with_the_general_rules(parts: list[str]) -> None:
+    import regex
+
+    from parsers import entries
+
+    text = "".join(parts)
+    fast = (entries.split_entries(text), entries.reason_of(text))
+    never = regex.compile("(?!)")
+    always = regex.compile(".")
+    saved = entries._SIMPLE_AMOUNT_END, entries._INNER_BREAK
+    try:
+        entries._SIMPLE_AMOUNT_END, entries._INNER_BREAK = never, always
+        slow = (entries.split_entries(text), entries.reason_of(text))
+    finally:
+        entries._SIMPLE_AMOUNT_END, entries._INNER_BREAK = saved
+    assert fast == slow

@@ -288,43 +288,49 @@ def iter_results(paths: list[str], options: IngestOptions) -> Iterator[FileResul
     for slot in range(max(workers, 1)):
         start(slot)
         feed(slot)
-    done = 0
-    while done < len(paths):
-        try:
-            index, result = results.get(timeout=0.5)
-        except queue.Empty:
-            now = time.monotonic()
-            for slot, (proc, _tasks, index, started) in list(running.items()):
-                if index is None:
-                    continue
-                limit = options.timeout + extra.get(index, 0.0)
-                if now - started > limit or not proc.is_alive():
+    try:
+        done = 0
+        while done < len(paths):
+            try:
+                index, result = results.get(timeout=0.5)
+            except queue.Empty:
+                now = time.monotonic()
+                for slot, (proc, _tasks, index, started) in list(running.items()):
+                    if index is None:
+                        continue
+                    limit = options.timeout + extra.get(index, 0.0)
+                    if now - started > limit or not proc.is_alive():
+                        proc.kill()
+                        proc.join()
+                        path = paths[index]
+                        stage, why = ("timeout", f"took longer than {limit:g} s and was stopped; raise --timeout "
+                                      "or check the file") if proc.exitcode in (-9, None) or now - started > limit \
+                            else ("extract", f"the parser crashed (exit code {proc.exitcode})")
+                        yield failed_result(path, _safe_id(path), _safe_size(path), stage, f"{Path(path).name}: {why}.")
+                        done += 1
+                        start(slot)
+                        feed(slot)
+                continue
+            if not isinstance(result, FileResult):  # a worker says it is about to OCR some pages
+                extra[index] = extra.get(index, 0.0) + float(result)
+                continue
+            done += 1
+            for slot, (_proc, _tasks, running_index, _started) in running.items():
+                if running_index == index:
+                    feed(slot)
+                    break
+            yield result
+    finally:
+        # Also when the consumer stops early (--strict): workers are not daemons, and one
+        # left waiting for a task would keep the interpreter from exiting.
+        for proc, tasks, index, _ in running.values():
+            if proc.is_alive():
+                if index is None and done >= len(paths):
+                    tasks.put(None)
+                    proc.join(timeout=5)
+                if proc.is_alive():
                     proc.kill()
                     proc.join()
-                    path = paths[index]
-                    stage, why = ("timeout", f"took longer than {limit:g} s and was stopped; raise --timeout "
-                                  "or check the file") if proc.exitcode in (-9, None) or now - started > limit \
-                        else ("extract", f"the parser crashed (exit code {proc.exitcode})")
-                    yield failed_result(path, _safe_id(path), _safe_size(path), stage, f"{Path(path).name}: {why}.")
-                    done += 1
-                    start(slot)
-                    feed(slot)
-            continue
-        if not isinstance(result, FileResult):  # a worker says it is about to OCR some pages
-            extra[index] = extra.get(index, 0.0) + float(result)
-            continue
-        done += 1
-        for slot, (_proc, _tasks, running_index, _started) in running.items():
-            if running_index == index:
-                feed(slot)
-                break
-        yield result
-    for proc, tasks, _, _ in running.values():
-        if proc.is_alive():
-            tasks.put(None)
-            proc.join(timeout=5)
-            if proc.is_alive():
-                proc.kill()
 
 
 def _safe_id(path: str) -> str:

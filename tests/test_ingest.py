@@ -88,3 +88,16 @@ def test_ocr_pages_extend_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(ingest_module, "DEFAULT_OCR_SECONDS_PER_PAGE", 5.0)
     results = list(iter_results([str(FIXTURES / "text" / "utf8_bom.txt")], IngestOptions(timeout=1, workers=2)))
     assert results[0].document.status == "ok", results[0].document.error
+
+
+def test_strict_stops_at_the_first_failure_and_leaves_no_worker_behind(tmp_path: Path) -> None:
+    import multiprocessing
+
+    files = [FIXTURES / "text" / "empty.txt", FIXTURES / "text" / "utf8_bom.txt", FIXTURES / "text" / "gb18030.txt"]
+    summary = ingest(files, IngestOptions(out=tmp_path, workers=2, strict=True))
+    assert summary.failed == 1  # it stopped there (the others may or may not have finished first)
+    assert documents(tmp_path)["empty.txt"]["status"] == "failed"
+    deadline = time.monotonic() + 10
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert multiprocessing.active_children() == []

@@ -31,7 +31,7 @@ samples: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check parsers pipeline schemas tests
-	$(BIN)/mypy schemas parsers
+	$(BIN)/mypy schemas parsers pipeline
 
 clean:
 	rm -rf output/*/ .pytest_cache

@@ -120,14 +120,14 @@ def reconcile(ex: Extraction, doc_id: str) -> tuple[list[ReconciliationRecord], 
             findings.append(_finding(
                 doc_id, f.unit, "missing_score", "warning",
                 f"{f.unit}: {f.entries} deduction entries (total {fmt(f.deducted)}) but no score in the table or its "
-                "section.", (lines_of.get(f.unit) or [None])[0], computed, None))
+                "section.", _first(lines_of.get(f.unit)), computed, None))
             records.append(_record(doc_id, f, base, computed, status, note))
             continue
         if ex.scores and f.table_score is None and f.table_line is None:
             findings.append(_finding(
                 doc_id, f.unit, "not_in_table", "warning",
                 f"{f.unit}: has a section of deductions but is missing from the score table.",
-                f.section_line or (lines_of.get(f.unit) or [None])[0]))
+                f.section_line or _first(lines_of.get(f.unit))))
         uncertain = ocr and _low_confidence([f.section_line, f.table_line, *lines_of.get(f.unit, [])])
         if f.section_score is not None and f.table_score is not None and f.section_score != f.table_score:
             status = "mismatch"
@@ -160,6 +160,10 @@ def reconcile(ex: Extraction, doc_id: str) -> tuple[list[ReconciliationRecord], 
     findings += weighted_total_findings(ex, doc_id)
     findings += attachment_findings(ex, doc_id)
     return records, findings
+
+
+def _first(lines: list[Line] | None) -> Line | None:
+    return lines[0] if lines else None
 
 
 def _low_confidence(lines: list[Line | None]) -> Line | None:
@@ -248,7 +252,8 @@ def weighted_total_findings(ex: Extraction, doc_id: str) -> list[FindingRecord]:
         if row.score is None or not weighted or len(weighted) != len(row.parts):
             continue
         total = sum((w * s for w, s in weighted), Decimal(0))
-        places = -row.score.as_tuple().exponent if isinstance(row.score.as_tuple().exponent, int) else 2
+        exponent = row.score.as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) else 2
         quantum = Decimal(1).scaleb(-max(places, 0))
         if abs(total - row.score) > quantum / 2 + Decimal("1e-9"):
             parts = " + ".join(f"{fmt(w)}×{fmt(s)}" for w, s in weighted)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
 # GB/T 9704-2012 §5.2.1: type area 156 mm x 225 mm; top margin 37 mm, left 28 mm.
 PAGE_WIDTH, PAGE_HEIGHT = 595.28, 841.89
@@ -39,7 +40,7 @@ _SEPARATOR_ROW = re.compile(r"^\|?\s*:?-{2,}")
 class _Canvas:
     """reportlab canvas plus the cursor of the current page."""
 
-    canvas: object
+    canvas: Any  # reportlab.pdfgen.canvas.Canvas, imported lazily
     y: float
     page: int = 1
 

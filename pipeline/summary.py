@@ -21,9 +21,9 @@ def print_output_report(out: Path, console: Console, *, limit: int = 50) -> None
         f"SELECT status, count(*) FROM read_parquet('{_glob(out, 'documents')}') GROUP BY status ORDER BY status"
     ).fetchall()
     console.print("documents: " + ", ".join(f"{n} {status}" for status, n in docs))
-    for table in ("scores", "deductions", "reconciliation", "findings"):
-        (n,) = con.execute(f"SELECT count(*) FROM read_parquet('{_glob(out, table)}')").fetchone() or (0,)
-        console.print(f"{table}: {n} rows")
+    for name in ("scores", "deductions", "reconciliation", "findings"):
+        (n,) = con.execute(f"SELECT count(*) FROM read_parquet('{_glob(out, name)}')").fetchone() or (0,)
+        console.print(f"{name}: {n} rows")
 
     items = con.execute(f"""
         SELECT item, any_value(description) AS description, sum(unit_count) AS units, round(sum(total_points), 2)

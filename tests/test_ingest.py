@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import pipeline.ingest as ingest_module
+import pipeline.parse as parse_module
+import pipeline.workers as workers_module
 from pipeline.ingest import IngestOptions, ingest, iter_results, parse_file
 from tests.conftest import FIXTURES
 
@@ -61,13 +62,13 @@ def test_a_file_that_hangs_or_crashes_costs_only_itself(monkeypatch: pytest.Monk
                                                          words: str) -> None:
     good = str(FIXTURES / "text" / "utf8_bom.txt")
     bad = str(FIXTURES / "text" / "gb18030.txt")
-    original = ingest_module.extract_document
+    original = parse_module.extract_document
 
     def pick(read):
         # Workers are forked, so this patch reaches them; only the GB18030 file misbehaves.
         return replacement(read) if read.encoding == "gb18030" else original(read)
 
-    monkeypatch.setattr(ingest_module, "extract_document", pick)
+    monkeypatch.setattr(parse_module, "extract_document", pick)
     began = time.monotonic()
     results = {Path(r.path).name: r.document for r in iter_results([bad, good], IngestOptions(timeout=1, workers=2))}
     assert time.monotonic() - began < 20
@@ -77,15 +78,15 @@ def test_a_file_that_hangs_or_crashes_costs_only_itself(monkeypatch: pytest.Monk
 
 
 def test_ocr_pages_extend_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    original = ingest_module.read_with_ocr
+    original = parse_module.read_with_ocr
 
     def slow_ocr(data, name, options, on_ocr=None):  # OCR of 2 pages taking 2 s
         on_ocr(2)
         time.sleep(2)
         return original(data, name, options)
 
-    monkeypatch.setattr(ingest_module, "read_with_ocr", slow_ocr)
-    monkeypatch.setattr(ingest_module, "DEFAULT_OCR_SECONDS_PER_PAGE", 5.0)
+    monkeypatch.setattr(parse_module, "read_with_ocr", slow_ocr)
+    monkeypatch.setattr(workers_module, "DEFAULT_OCR_SECONDS_PER_PAGE", 5.0)
     results = list(iter_results([str(FIXTURES / "text" / "utf8_bom.txt")], IngestOptions(timeout=1, workers=2)))
     assert results[0].document.status == "ok", results[0].document.error
 

@@ -1,0 +1,145 @@
+"""One file to its records: read (with OCR where needed), extract, reconcile.
+
+A bad file gives a failed documents row with its stage and a message, never an exception.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from parsers import PARSER_VERSION
+from parsers.document import Extraction, extract_document, format_of, read_document
+from parsers.model import Line, NotACircular, ReadResult, TongbaoError
+from pipeline.options import IngestOptions, UsageError
+from pipeline.reconcile import reconcile
+from pipeline.records import deduction_records, document_record, item_records, score_records
+from schemas import DocumentRecord
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What parsing one file produced: records per table."""
+
+    path: str
+    records: dict[str, list[Any]]
+    extraction: Extraction | None = None
+
+    @property
+    def document(self) -> DocumentRecord:
+        return self.records["documents"][0]
+
+
+def doc_id_of(data: bytes) -> str:
+    """A stable id from the file's content: the same bytes are the same document wherever they live."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def read_with_ocr(data: bytes, name: str, options: IngestOptions,
+                  on_ocr: Callable[[int], None] | None = None) -> ReadResult:
+    """Read a file; OCR the pages (or images) that have no usable text layer.
+
+    `on_ocr(pages)` is told how many pages are about to be OCR'd (the worker's time limit grows).
+    """
+    if format_of(name) == "image":
+        if options.ocr == "never":
+            raise UsageError(f"{name}: an image needs OCR, but --ocr never was given.")
+        from pipeline.ocr import read_image
+
+        if on_ocr is not None:
+            on_ocr(1)
+        return read_image(data, name)
+    read = read_document(data, name, password=options.password, max_pages=options.max_pages)
+    if read.source_format != "pdf" or options.ocr == "never":
+        return read
+    pages = list(range(1, (read.pages or 0) + 1)) if options.ocr == "always" else list(read.pages_needing_ocr)
+    if not pages:
+        return read
+    from pipeline.ocr import ocr_pdf_pages
+
+    if on_ocr is not None:
+        on_ocr(len(pages))
+    ocr_lines = ocr_pdf_pages(data, pages, workers=1 if options.workers == 1 else None)
+    return merge_ocr_lines(read, ocr_lines, pages)
+
+
+def merge_ocr_lines(read: ReadResult, ocr_lines: list[Line], pages: list[int]) -> ReadResult:
+    """Put OCR'd pages' lines in place of those pages' text-layer lines, in page order."""
+    replaced = set(pages)
+    kept = [line for line in read.lines if line.page not in replaced]
+    order = {id(line): i for i, line in enumerate(kept + ocr_lines)}
+    lines = sorted(kept + ocr_lines, key=lambda ln: (ln.page or 0, order[id(ln)]))
+    lines = [replace(line, line_no=i) for i, line in enumerate(lines, start=1)] if ocr_lines else lines
+    from parsers.readers.ocr import low_confidence_warnings, mean_confidence
+    from pipeline.ocr import DEFAULT_LOW_CONFIDENCE
+
+    return replace(read, lines=lines, ocr_pages=sorted(replaced),
+                   pages_needing_ocr=[p for p in read.pages_needing_ocr if p not in replaced],
+                   ocr_confidence=mean_confidence(ocr_lines),
+                   warnings=read.warnings + low_confidence_warnings(ocr_lines, DEFAULT_LOW_CONFIDENCE))
+
+
+def parse_file(path: str, options: IngestOptions, on_ocr: Callable[[int], None] | None = None) -> FileResult:
+    """Parse one file into its records; a bad file gives a failed documents row, never an exception."""
+    name = Path(path).name
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return failed_result(path, "", 0, "read", f"{path}: cannot read the file ({exc.strerror}).")
+    doc_id = doc_id_of(data)
+    try:
+        read = read_with_ocr(data, name, options, on_ocr)
+        extraction = extract_document(read)
+        check_circular(extraction, name)
+    except TongbaoError as exc:
+        return failed_result(path, doc_id, len(data), exc.stage, str(exc))
+    except Exception as exc:
+        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return failed_result(path, doc_id, len(data), "extract",
+                             f"{name}: tongbao failed while extracting ({detail}); please report this file.")
+    return build_result(extraction, doc_id, path, len(data))
+
+
+def check_circular(ex: Extraction, name: str) -> None:
+    """Refuse text that has none of a circular's marks: no title, number, issuer, scores or entries.
+
+    Raises:
+        NotACircular: with what was looked for, so the user can tell a wrong file from a bug.
+    """
+    meta = ex.metadata
+    if ex.scores or ex.entries or meta.title or meta.doc_number or meta.issuer:
+        return
+    if ex.read.pages_needing_ocr:
+        # The marks may sit on the pages left unread; the row is `partial` and says which.
+        return
+    raise NotACircular(f"{name}: does not look like an assessment circular (no title such as 关于…的通报, no "
+                       "document number, issuer, score table or deductions found); check that this is the file "
+                       "you meant.")
+
+
+def build_result(ex: Extraction, doc_id: str, path: str, size: int) -> FileResult:
+    """Records of all tables for one extraction, reconciled."""
+    document = document_record(ex, doc_id, path, size)
+    reconciliation, findings = reconcile(ex, doc_id)
+    document.finding_count = len(findings)
+    document.mismatch_count = sum(1 for r in reconciliation if r.status == "mismatch")
+    if document.pages_needing_ocr:
+        document.warnings.append(f"pages {', '.join(map(str, document.pages_needing_ocr))} have no usable text "
+                                 "layer and were not OCR'd; run with --ocr auto to read them.")
+    if ex.metadata.doc_class == "other" and not ex.scores and not ex.entries:
+        document.warnings.append("no score table, ranking or deductions found: is this an assessment circular?")
+    return FileResult(path=path, extraction=ex, records={
+        "documents": [document], "scores": score_records(ex, doc_id), "deductions": deduction_records(ex, doc_id),
+        "reconciliation": reconciliation, "findings": findings, "items": item_records(ex, doc_id)})
+
+
+def failed_result(path: str, doc_id: str, size: int, stage: str, message: str) -> FileResult:
+    suffix = Path(path).suffix.lower().lstrip(".")
+    doc = DocumentRecord(doc_id=doc_id or doc_id_of(path.encode()), source_path=path, source_format=suffix or "unknown",
+                         byte_size=size, status="failed", error_stage=stage, error=message,
+                         parser_version=PARSER_VERSION)
+    return FileResult(path=path, records={"documents": [doc]})

@@ -1,0 +1,127 @@
+"""Parse files in worker processes, each file with a time limit.
+
+One file that makes a parser hang or crash costs that file only: its worker is stopped
+and replaced, and the file gets a failed row saying why. Workers are forked, so a
+worker costs no re-import; OCR inside a worker runs its own (spawned) pool.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pipeline import parse  # looked up at call time, so a test can stand in for the parser
+from pipeline.options import DEFAULT_OCR_SECONDS_PER_PAGE, IngestOptions
+from pipeline.parse import FileResult, doc_id_of, failed_result
+
+
+def _worker(tasks: Any, results: Any, options: IngestOptions) -> None:
+    while True:
+        task = tasks.get()
+        if task is None:
+            return
+        index, path = task
+
+        def extend(pages: int, index: int = index) -> None:
+            results.put((index, pages * DEFAULT_OCR_SECONDS_PER_PAGE))
+
+        result = parse.parse_file(path, options, extend)
+        result.extraction = None  # not needed by the parent; keeps the pickle small
+        results.put((index, result))
+
+
+def iter_results(paths: list[str], options: IngestOptions) -> Iterator[FileResult]:
+    """Parse files in worker processes, each with a time limit; yield results as they finish."""
+    workers = options.workers or os.cpu_count() or 1
+    workers = min(workers, len(paths))
+    if workers <= 1 and options.workers == 1:
+        for path in paths:
+            yield parse.parse_file(path, options)
+        return
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    results = ctx.Queue()
+    pending = list(enumerate(paths))[::-1]
+    running: dict[int, tuple[Any, Any, int | None, float]] = {}  # slot -> (process, task queue, index, start)
+    extra: dict[int, float] = {}  # index -> seconds added to its limit for OCR'd pages
+
+    def start(slot: int) -> None:
+        tasks = ctx.Queue()
+        proc = ctx.Process(target=_worker, args=(tasks, results, options))
+        proc.start()
+        running[slot] = (proc, tasks, None, 0.0)
+
+    def feed(slot: int) -> None:
+        proc, tasks, _, _ = running[slot]
+        if pending:
+            index, path = pending.pop()
+            tasks.put((index, path))
+            running[slot] = (proc, tasks, index, time.monotonic())
+        else:
+            tasks.put(None)
+            running[slot] = (proc, tasks, None, 0.0)
+
+    for slot in range(max(workers, 1)):
+        start(slot)
+        feed(slot)
+    try:
+        done = 0
+        while done < len(paths):
+            try:
+                index, result = results.get(timeout=0.5)
+            except queue.Empty:
+                now = time.monotonic()
+                for slot, (proc, _tasks, index, started) in list(running.items()):
+                    if index is None:
+                        continue
+                    limit = options.timeout + extra.get(index, 0.0)
+                    if now - started > limit or not proc.is_alive():
+                        proc.kill()
+                        proc.join()
+                        path = paths[index]
+                        stage, why = ("timeout", f"took longer than {limit:g} s and was stopped; raise --timeout "
+                                      "or check the file") if proc.exitcode in (-9, None) or now - started > limit \
+                            else ("extract", f"the parser crashed (exit code {proc.exitcode})")
+                        yield failed_result(path, _safe_id(path), _safe_size(path), stage, f"{Path(path).name}: {why}.")
+                        done += 1
+                        start(slot)
+                        feed(slot)
+                continue
+            if not isinstance(result, FileResult):  # a worker says it is about to OCR some pages
+                extra[index] = extra.get(index, 0.0) + float(result)
+                continue
+            done += 1
+            for slot, (_proc, _tasks, running_index, _started) in running.items():
+                if running_index == index:
+                    feed(slot)
+                    break
+            yield result
+    finally:
+        # Also when the consumer stops early (--strict): workers are not daemons, and one
+        # left waiting for a task would keep the interpreter from exiting.
+        for proc, tasks, index, _ in running.values():
+            if proc.is_alive():
+                if index is None and done >= len(paths):
+                    tasks.put(None)
+                    proc.join(timeout=5)
+                if proc.is_alive():
+                    proc.kill()
+                    proc.join()
+
+
+def _safe_id(path: str) -> str:
+    try:
+        return doc_id_of(Path(path).read_bytes())
+    except OSError:
+        return doc_id_of(path.encode())
+
+
+def _safe_size(path: str) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0

@@ -9,10 +9,10 @@ def clear_caches() -> None:
     The caches only ever return what the uncached functions would; clearing them makes a
     repeated run over the same files cost what the first one did.
     """
-    from parsers import entries, metadata, tables
+    from parsers import entries, headers, metadata
 
     entries._parse_entry_cached.cache_clear()
-    tables._cell_role.cache_clear()
-    tables._header_cell_role.cache_clear()
+    headers.cell_role.cache_clear()
+    headers.glued_cell_role.cache_clear()
     metadata._last_layout = None
     metadata._last_split = None

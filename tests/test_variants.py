@@ -222,7 +222,7 @@ def test_deduction_variants(name: str) -> None:
 
 
 def test_glued_row_is_left_alone_when_ambiguous() -> None:
-    from parsers.tables import split_glued_row
+    from parsers.damaged_tables import split_glued_row
 
     roles: list[str | None] = ["unit", "part", "part", "score", "rank"]
     header = ("县区", "系统考核(占40%)", "现场考核(占60%)", "总分", "排名")

@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, UnsupportedInput
 from parsers.readers.pdf import read_pdf
@@ -189,3 +191,50 @@ def test_dev_pdf_text_matches_its_txt(pdf: Path):
     got = squeeze("".join(line.text for line in result.lines))
     ratio = difflib.SequenceMatcher(None, txt_content(txt), got, autojunk=False).ratio()
     assert ratio >= FIDELITY_FLOOR, f"{pdf.name}: {ratio:.4f}"
+
+
+def char_by_char_line(group):
+    """The line join `chars_to_line` had before it was made one pass: the reference it must equal."""
+    group = sorted(group)
+    first = group[0]
+    kept = [first]
+    top, bottom, right = first[1], first[3], first[2]
+    heights = [first[3] - first[1]]
+    prev = first
+    for char in group[1:]:
+        if char[4] == prev[4] and char[0] - prev[0] < (1 / 3) * max(prev[2] - prev[0], 0.1):
+            continue
+        kept.append(char)
+        heights.append(char[3] - char[1])
+        prev = char
+        top, bottom = min(top, char[1]), max(bottom, char[3])
+    heights.sort()
+    em = max(heights[len(heights) // 2], 1.0)
+    parts = [first[4]]
+    for char in kept[1:]:
+        gap = char[0] - right
+        if gap > 0.15 * em:
+            parts.append("    " if gap > em else " ")
+        parts.append(char[4])
+        right = max(right, char[2])
+    text = "".join(parts).strip()
+    return (text, first[0], top, right, bottom, em) if text else None
+
+
+# Coarse coordinates so that ties, overprints (fake bold), touching glyphs and gaps of every
+# kind (none, kerning, space, column) all come up; a small alphabet so glyphs repeat.
+_line_chars = st.lists(
+    st.tuples(st.integers(0, 80), st.integers(0, 8), st.integers(1, 30), st.integers(2, 40),
+              st.sampled_from(["一", "二", "1", " ", "\u2002"]))
+    .map(lambda t: (t[0] / 4, 100 + t[1] / 4, t[0] / 4 + t[2] / 4, 100 + t[1] / 4 + t[3] / 4, t[4])),
+    min_size=1, max_size=12)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_line_chars)
+def test_line_join_equals_the_char_by_char_reference(group):
+    from parsers.readers.pdf import chars_to_line
+
+    line = chars_to_line(list(group))
+    got = None if line is None else (line.text, line.x0, line.top, line.x1, line.bottom, line.em)
+    assert got == char_by_char_line(group)

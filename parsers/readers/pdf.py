@@ -25,9 +25,12 @@ from __future__ import annotations
 import ctypes
 import functools
 import re
+import struct
+import sys
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import repeat
 from types import SimpleNamespace
 
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, Line, ReadResult, UnsupportedInput
@@ -54,6 +57,9 @@ DEFAULT_COLUMN_GAP_EM = 1.0
 # Gap, in ems, above which a single space is kept (Latin words, `16 个` in WPS
 # exports); CJK glyph boxes touch, so smaller gaps are kerning noise.
 DEFAULT_SPACE_GAP_EM = 0.15
+
+# The narrowest gap that can hold a space: the space gap of the smallest em a line is given.
+_NARROWEST_SPACE_GAP = DEFAULT_SPACE_GAP_EM * 1.0
 
 # Separator written between columns of an unruled table, so the normaliser can
 # split them back into cells (it splits on two or more spaces).
@@ -84,6 +90,15 @@ _SEG_LINETO, _SEG_MOVETO = 0, 2
 _RULE_THICKNESS = 3.0
 # Rules closer than this (pt) are the same grid line (Word draws cell borders twice).
 _SNAP = 2.5
+
+
+# Four floats, the FS_RECTF pdfium fills. One type for the module's lifetime: ctypes keeps
+# array types only while an instance lives, and making one costs ~20 us.
+_FloatRect = ctypes.c_float * 4
+# Read the four floats at once: slicing a ctypes array costs twice as much.
+_READ_FLOAT_RECT = struct.Struct("4f").unpack_from
+# pdfium writes text as UTF-16 code units in the machine's byte order.
+_UTF16_NATIVE = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
 
 
 _Char = tuple[float, float, float, float, str]
@@ -207,16 +222,25 @@ def sniff_format(data: bytes) -> str:
 
 def read_page(pdf, index: int) -> _Page:  # pdf: pypdfium2.PdfDocument
     """Read one page: characters into lines, rules into tables; flag a garbage text layer."""
-    page = pdf[index]
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    # The C API, not pypdfium2's PdfPage/PdfTextPage: their bookkeeping (finalizers, kid
+    # lists) cost ~0.15 ms a page, 20 ms over the 129 text-layer pages of the dev corpus.
+    raw_page = pdfium_c.FPDF_LoadPage(pdf, index)
+    if not raw_page:
+        raise pdfium.PdfiumError("Failed to load page.")
     try:
-        width, height = page.get_size()
+        width, height = pdfium_c.FPDF_GetPageWidthF(raw_page), pdfium_c.FPDF_GetPageHeightF(raw_page)
         result = _Page(number=index + 1, width=width, height=height)
-        textpage = page.get_textpage()
+        raw_textpage = pdfium_c.FPDFText_LoadPage(raw_page)
+        if not raw_textpage:
+            raise pdfium.PdfiumError("Failed to load text page.")
         try:
-            chars, bad = iter_page_chars(textpage, height)
+            chars, bad = iter_page_chars(raw_textpage, height)
         finally:
-            textpage.close()
-        h_rules, v_rules, images, paths = page_rules(page, height)
+            pdfium_c.FPDFText_ClosePage(raw_textpage)
+        h_rules, v_rules, images, paths = page_rules(raw_page, height)
         if (bad > DEFAULT_MAX_BAD_SHARE * max(1, len(chars) + bad)
                 or (len(chars) < 3 and (images or paths >= 10 or bad))):
             # No usable text while the page shows something: a scan, text drawn as curves,
@@ -232,7 +256,7 @@ def read_page(pdf, index: int) -> _Page:  # pdf: pypdfium2.PdfDocument
         result.lines.sort(key=lambda line: (line.top, line.x0))
         return result
     finally:
-        page.close()
+        pdfium_c.FPDF_ClosePage(raw_page)
 
 
 @functools.cache
@@ -242,15 +266,19 @@ def _pdfium_calls() -> SimpleNamespace:
     pypdfium2 declares every argument's pointer type, and ctypes then checks each
     argument on every call: 1.3-1.5 us per `FPDFText_GetLooseCharBox` call against
     0.5 us without the checks (a circular has ~4,000 characters, the dev corpus 60,000),
-    more than pdfium's own text extraction. Callers must pass pointers as
-    `ctypes.c_void_p` (a bare int would be truncated to a C int) and ints as ints.
+    more than pdfium's own text extraction. Callers must pass handles as ctypes pointer
+    instances (pypdfium2's typed handles), not `c_void_p` (ctypes looks its type code up
+    on every call of a simple type: a tenth of the call) nor bare ints (truncated to a C
+    int), and ints as ints.
+
+    The copies keep the GIL during the call (`PYFUNCTYPE`, as `ctypes.pythonapi` does):
+    these calls take well under a microsecond, and releasing and taking back the GIL was
+    a tenth of each (cachegrind). None of them calls back into Python.
     """
     import pypdfium2.raw as pdfium_c
 
     def untyped(function, restype=ctypes.c_int):
-        clone = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
-        clone.restype = restype
-        return clone
+        return ctypes.PYFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
 
     return SimpleNamespace(
         count_chars=untyped(pdfium_c.FPDFText_CountChars),
@@ -258,63 +286,68 @@ def _pdfium_calls() -> SimpleNamespace:
         get_unicode=untyped(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint),
         loose_box=untyped(pdfium_c.FPDFText_GetLooseCharBox),
         count_objects=untyped(pdfium_c.FPDFPage_CountObjects),
-        get_object=untyped(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p),
+        get_object=untyped(pdfium_c.FPDFPage_GetObject, pdfium_c.FPDF_PAGEOBJECT),
         object_type=untyped(pdfium_c.FPDFPageObj_GetType),
         object_bounds=untyped(pdfium_c.FPDFPageObj_GetBounds),
     )
 
 
-def iter_page_chars(textpage, page_height: float) -> tuple[list[_Char], int]:
+def iter_page_chars(textpage, page_height: float) -> tuple[list[_Char], int]:  # textpage: FPDF_TEXTPAGE
     """Return the page's visible characters with loose boxes (top-left origin) and the count of unusable ones.
 
     Loose boxes cover the font's full em, so lines of one font size have equal
     heights and glyphs of a CJK line touch: gaps then mean real spaces or columns.
     """
     calls = _pdfium_calls()
-    raw = ctypes.cast(textpage.raw, ctypes.c_void_p)
-    count = calls.count_chars(raw)
+    count = calls.count_chars(textpage)
     if count <= 0:
         return [], 0
-    buffer = (ctypes.c_ushort * (count + 1))()
-    written = calls.get_text(raw, 0, count, buffer)
-    codes: list[int]
+    # A bytearray, not a `c_ushort * (count + 1)` array: ctypes would make (and the garbage
+    # collector later unmake) a new array type for every page length.
+    buffer = bytearray(2 * (count + 1))  # UTF-16 code units and a terminating NUL
+    written = calls.get_text(textpage, 0, count, ctypes.byref(ctypes.c_char.from_buffer(buffer)))
+    # One str character per pdfium character index: surrogates stay separate code units.
+    text: str
     if written - 1 == count:
-        codes = buffer[:count]
+        text = buffer[:2 * count].decode(_UTF16_NATIVE, "surrogatepass")
+        if len(text) != count:  # a surrogate pair was joined
+            text = "".join(map(chr, memoryview(buffer).cast("H")[:count].tolist()))
     else:  # pdfium dropped or inserted chars in its text view: ask per character
         get_unicode = calls.get_unicode
-        codes = [get_unicode(raw, i) for i in range(count)]
-    rect = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
+        text = "".join([chr(get_unicode(textpage, i)) for i in range(count)])
+    rect = _FloatRect()  # FS_RECTF: left, top, right, bottom
+    rect_ref = ctypes.byref(rect)  # made once: passing `rect` makes a new reference every call
+    read_rect = _READ_FLOAT_RECT
     get_box = calls.loose_box
     chars: list[_Char] = []
     append = chars.append
     bad = 0
     pending_high = 0
-    for i, code in enumerate(codes):
-        if 0x4E00 <= code <= 0x9FFF:
+    for i, char in enumerate(text):
+        if "\u4e00" <= char <= "\u9fff":
             # Fast path for CJK ideographs, nine in ten characters of a circular: none is a
             # space, a surrogate or unusable, so only the box is needed.
-            if get_box(raw, i, rect):
-                left, top, right, bottom = rect[:]
-                append((left, page_height - top, right, page_height - bottom, chr(code)))
+            if get_box(textpage, i, rect_ref):
+                left, top, right, bottom = read_rect(rect)
+                append((left, page_height - top, right, page_height - bottom, char))
             continue
+        code = ord(char)
         if code <= 32 or code in (0xA0, 0x3000, 0xFEFF, 0x200B):
             continue  # spaces and pdfium's generated \r\n: spacing comes from geometry
         if 0xD800 <= code < 0xDC00:
             pending_high = code
             continue
         if 0xDC00 <= code < 0xE000 and pending_high:
-            text = chr(0x10000 + ((pending_high - 0xD800) << 10) + (code - 0xDC00))
+            char = chr(0x10000 + ((pending_high - 0xD800) << 10) + (code - 0xDC00))
             pending_high = 0
-        else:
-            text = chr(code)
         if code == 0xFFFD or 0xE000 <= code <= 0xF8FF or code < 32 or 0x7F <= code < 0xA0 or code == 0xFFFE:
             bad += 1
             continue
-        if not get_box(raw, i, rect):
+        if not get_box(textpage, i, rect_ref):
             continue
-        left, top, right, bottom = rect[:]
-        append((left, page_height - top, right, page_height - bottom, text))
-    if 0x28 in codes:  # `(`: text that itself spells `(cid:N)`, a PDF re-made from a broken extraction
+        left, top, right, bottom = read_rect(rect)
+        append((left, page_height - top, right, page_height - bottom, char))
+    if "(" in text:  # text that itself spells `(cid:N)`, a PDF re-made from a broken extraction
         cid_text = "".join(c[4] for c in chars)
         if "(cid:" in cid_text:
             bad += sum(len(match) for match in _CID.findall(cid_text))
@@ -348,38 +381,41 @@ def chars_to_line(group: list[_Char]) -> _PageLine | None:
     """Join one line's characters left to right, dropping fake bold and spacing by gaps."""
     group.sort()
     first = group[0]
-    kept: list[_Char] = [first]
-    top, bottom, right = first[1], first[3], first[2]
-    heights = [first[3] - first[1]]
-    prev = first
-    for char in group[1:]:
-        if char[4] == prev[4] and char[0] - prev[0] < DEFAULT_FAKE_BOLD_SHIFT * max(prev[2] - prev[0], 0.1):
+    prev_x0, top, right, bottom, prev_text = first
+    prev_x1 = right
+    texts = [prev_text]
+    heights = [bottom - top]
+    # Gaps that may hold a space, as (index in texts, gap): which do depends on the line's
+    # em, known only once every char is seen; em is at least 1, so narrower gaps never do.
+    gaps: list[tuple[int, float]] = []
+    for x0, char_top, x1, char_bottom, text in group[1:]:
+        if text == prev_text and x0 - prev_x0 < DEFAULT_FAKE_BOLD_SHIFT * max(prev_x1 - prev_x0, 0.1):
             continue  # fake bold: the same glyph overprinted a fraction of its width away
-        kept.append(char)
-        heights.append(char[3] - char[1])
-        prev = char
-        if char[1] < top:
-            top = char[1]
-        if char[3] > bottom:
-            bottom = char[3]
+        prev_x0, prev_x1, prev_text = x0, x1, text
+        gap = x0 - right  # right: the right edge of the text so far
+        if gap > _NARROWEST_SPACE_GAP:
+            gaps.append((len(texts), gap))
+        texts.append(text)
+        heights.append(char_bottom - char_top)
+        if char_top < top:
+            top = char_top
+        if char_bottom > bottom:
+            bottom = char_bottom
+        if x1 > right:
+            right = x1
     heights.sort()
     em = max(heights[len(heights) // 2], 1.0)
     column_gap, space_gap = DEFAULT_COLUMN_GAP_EM * em, DEFAULT_SPACE_GAP_EM * em
-    parts: list[str] = [first[4]]
-    for char in kept[1:]:
-        gap = char[0] - right
+    for index, gap in gaps:
         if gap > space_gap:
-            parts.append(COLUMN_SEPARATOR if gap > column_gap else " ")
-        parts.append(char[4])
-        if char[2] > right:
-            right = char[2]
-    text = "".join(parts).strip()
+            texts[index] = (COLUMN_SEPARATOR if gap > column_gap else " ") + texts[index]
+    text = "".join(texts).strip()
     if not text:
         return None
     return _PageLine(text=text, x0=first[0], top=top, x1=right, bottom=bottom, em=em)
 
 
-def page_rules(page, page_height: float) -> tuple[list[tuple[float, float, float]],
+def page_rules(page, page_height: float) -> tuple[list[tuple[float, float, float]],  # page: FPDF_PAGE
                                                   list[tuple[float, float, float]], int, int]:
     """Return the page's horizontal rules (y, x0, x1), vertical rules (x, top, bottom), image and path counts.
 
@@ -393,23 +429,15 @@ def page_rules(page, page_height: float) -> tuple[list[tuple[float, float, float
     calls = _pdfium_calls()
     h_rules: list[tuple[float, float, float]] = []
     v_rules: list[tuple[float, float, float]] = []
-    images = paths = 0
-    raw_page = ctypes.cast(page.raw, ctypes.c_void_p)
-    get_object, object_type, c_void_p = calls.get_object, calls.object_type, ctypes.c_void_p
-    bounds = (ctypes.c_float * 4)()  # left, bottom, right, top
+    count = calls.count_objects(page)
+    # One call per object, looped in C: a page has thirty text objects per path.
+    objects = list(map(calls.get_object, repeat(page, count), range(count)))
+    kinds = list(map(calls.object_type, objects))  # a null object has type 0 (unknown)
+    images, paths = kinds.count(_PAGEOBJ_IMAGE), kinds.count(_PAGEOBJ_PATH)
+    bounds = _FloatRect()  # left, bottom, right, top
     left, bottom, right, top = (ctypes.byref(bounds, 4 * k) for k in range(4))
-    for k in range(calls.count_objects(raw_page)):
-        address = get_object(raw_page, k)
-        if not address:
-            continue
-        obj = c_void_p(address)
-        kind = object_type(obj)
-        if kind == _PAGEOBJ_IMAGE:
-            images += 1
-            continue
-        if kind != _PAGEOBJ_PATH:
-            continue
-        paths += 1
+    for k in [k for k, kind in enumerate(kinds) if kind == _PAGEOBJ_PATH]:
+        obj = objects[k]
         if not calls.object_bounds(obj, left, bottom, right, top):
             continue
         x0, y_bottom, x1, y_top = bounds[:]
@@ -419,7 +447,7 @@ def page_rules(page, page_height: float) -> tuple[list[tuple[float, float, float
         elif x1 - x0 <= _RULE_THICKNESS and y1 - y0 > _RULE_THICKNESS:
             v_rules.append(((x0 + x1) / 2, y0, y1))
         elif x1 - x0 > _RULE_THICKNESS and y1 - y0 > _RULE_THICKNESS:
-            _path_segments(pdfium_c, pdfium_c.FPDFPage_GetObject(page.raw, k), page_height, h_rules, v_rules)
+            _path_segments(pdfium_c, pdfium_c.FPDFPage_GetObject(page, k), page_height, h_rules, v_rules)
     return h_rules, v_rules, images, paths
 
 

@@ -427,6 +427,11 @@ def _locate_urgency(lines: list[Line]) -> tuple[str | None, int | None]:
     pattern = regex.compile(
         rf"^(?:等级|紧急程度[:：]?)?({'|'.join(URGENCIES)})(?:[·★].*)?(?=$|\p{{Han}}*(?:{_OPEN}|\d))"
     )
+    return _first_header_match(lines, layout, pattern)
+
+
+def _first_header_match(lines: list[Line], layout: Layout, pattern: regex.Pattern[str]) -> tuple[str | None, int | None]:
+    """The first header-block line the pattern matches: (its group 1, line number)."""
     for i in range(layout.header_end):
         if lines[i].cells is None and (m := pattern.match(_squash(lines[i].text))):
             return m[1], lines[i].line_no
@@ -441,10 +446,7 @@ def extract_urgency(lines: list[Line]) -> str | None:
 def _locate_marking(lines: list[Line]) -> tuple[str | None, int | None]:
     layout = find_layout(lines)
     pattern = regex.compile(rf"^({'|'.join(MARKINGS)})(?:★.*)?$")
-    for i in range(layout.header_end):
-        if lines[i].cells is None and (m := pattern.match(_squash(lines[i].text))):
-            return m[1], lines[i].line_no
-    return None, None
+    return _first_header_match(lines, layout, pattern)
 
 
 def extract_marking(lines: list[Line]) -> str | None:

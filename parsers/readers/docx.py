@@ -240,24 +240,23 @@ def _table_to_lines(table: Any, block_no: int) -> list[Line]:
     return lines
 
 
-def _iter_rows(table: Any) -> Iterator[Any]:
-    for child in table.iterchildren():
-        if child.tag == f"{W}tr":
+def _iter_children(parent: Any, tag: str) -> Iterator[Any]:
+    """Children with `tag`, looking through content controls (w:sdt) and custom XML wrappers."""
+    for child in parent.iterchildren():
+        if child.tag == tag:
             yield child
         elif child.tag in (f"{W}sdt", f"{W}customXml"):
             content = child.find(f"{W}sdtContent") if child.tag == f"{W}sdt" else child
             if content is not None:
-                yield from _iter_rows(content)
+                yield from _iter_children(content, tag)
+
+
+def _iter_rows(table: Any) -> Iterator[Any]:
+    return _iter_children(table, f"{W}tr")
 
 
 def _iter_cells(row: Any) -> Iterator[Any]:
-    for child in row.iterchildren():
-        if child.tag == f"{W}tc":
-            yield child
-        elif child.tag in (f"{W}sdt", f"{W}customXml"):
-            content = child.find(f"{W}sdtContent") if child.tag == f"{W}sdt" else child
-            if content is not None:
-                yield from _iter_cells(content)
+    return _iter_children(row, f"{W}tc")
 
 
 def _cell_text(cell: Any) -> str:

@@ -30,7 +30,8 @@ def ingest(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the Parquet tables.")] = Path("output"),
     password: Annotated[str | None, typer.Option(help="Password for encrypted PDFs.")] = None,
     ocr: Annotated[str, typer.Option(help="OCR pages without a usable text layer: auto, always or never.")] = "auto",
-    timeout: Annotated[float, typer.Option(help="Seconds one file may take before it is stopped.")] = DEFAULT_TIMEOUT,
+    timeout: Annotated[float, typer.Option(
+        help="Seconds one file may take before it is stopped (plus 60 s for each page it OCRs).")] = DEFAULT_TIMEOUT,
     max_pages: Annotated[int, typer.Option(help="Read at most this many pages of a PDF.")] = DEFAULT_MAX_PAGES,
     workers: Annotated[int, typer.Option(help="Worker processes (0: one per core; 1: no subprocess, no time limit).")] = 0,
     batch_size: Annotated[int, typer.Option(help="Documents per Parquet file.")] = DEFAULT_BATCH_SIZE,

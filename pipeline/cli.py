@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from pipeline.ingest import DEFAULT_BATCH_SIZE, DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT, IngestOptions, UsageError
+from pipeline.ingest import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_MAX_PAGES,
+    DEFAULT_OCR_SECONDS_PER_PAGE,
+    DEFAULT_TIMEOUT,
+    IngestOptions,
+    UsageError,
+)
 
 app = typer.Typer(
     help="Turn assessment circulars (考核/督查通报) into Parquet tables and flag scores that do not add up.",
@@ -31,7 +38,8 @@ def ingest(
     password: Annotated[str | None, typer.Option(help="Password for encrypted PDFs.")] = None,
     ocr: Annotated[str, typer.Option(help="OCR pages without a usable text layer: auto, always or never.")] = "auto",
     timeout: Annotated[float, typer.Option(
-        help="Seconds one file may take before it is stopped (plus 60 s for each page it OCRs).")] = DEFAULT_TIMEOUT,
+        help=f"Seconds one file may take before it is stopped (plus {DEFAULT_OCR_SECONDS_PER_PAGE:g} s for each "
+             "page it OCRs).")] = DEFAULT_TIMEOUT,
     max_pages: Annotated[int, typer.Option(help="Read at most this many pages of a PDF.")] = DEFAULT_MAX_PAGES,
     workers: Annotated[int, typer.Option(help="Worker processes (0: one per core; 1: no subprocess, no time limit).")] = 0,
     batch_size: Annotated[int, typer.Option(help="Documents per Parquet file.")] = DEFAULT_BATCH_SIZE,

@@ -24,8 +24,9 @@ def print_check(result: FileResult, console: Console) -> None:
         ("class", doc.doc_class), ("title", doc.title), ("issuer", doc.issuer), ("number", doc.doc_number),
         ("type", doc.doc_type), ("urgency", doc.urgency), ("marking", doc.marking),
         ("issued", doc.issue_date), ("period", f"{doc.period_start} – {doc.period_end}" if doc.period_start else None),
-        ("base score", doc.base_score), ("format", f"{doc.source_format}, {doc.pages or 1} page(s), "
-                                                  f"{doc.encoding or 'binary'}"),
+        ("base score", doc.base_score),
+        ("format", ", ".join(part for part in (doc.source_format, f"{doc.pages} page(s)" if doc.pages else "",
+                                               doc.encoding or "") if part)),
         ("status", doc.status),
     ):
         meta.add_row(label, "—" if value in (None, "") else str(value))

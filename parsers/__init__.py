@@ -9,10 +9,11 @@ def clear_caches() -> None:
     The caches only ever return what the uncached functions would; clearing them makes a
     repeated run over the same files cost what the first one did.
     """
-    from parsers import entries, headers, metadata
+    from parsers import entries, headers
+    from parsers.metadata import layout
 
     entries._parse_entry_cached.cache_clear()
     headers.cell_role.cache_clear()
     headers.glued_cell_role.cache_clear()
-    metadata._last_layout = None
-    metadata._last_split = None
+    layout._last_layout = None
+    layout._last_split = None

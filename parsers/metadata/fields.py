@@ -1,0 +1,392 @@
+"""One extractor per element: 发文字号, 紧急程度, marking, 标题, 发文机关, 主送机关, 成文日期,
+base score, 附件说明 and the document class."""
+
+from __future__ import annotations
+
+import datetime
+
+import regex
+
+from parsers.metadata.common import (
+    _OPEN,
+    _ORG,
+    _ORG_SUFFIX,
+    _TYPE_END,
+    DEFAULT_BASE_SCORE,
+    MARKINGS,
+    URGENCIES,
+    DocNumber,
+    Layout,
+    _squash,
+    parse_doc_number,
+)
+from parsers.metadata.dates import _CN_YEAR, _date_line, parse_date
+from parsers.metadata.layout import _is_header_element, find_layout, split_header_lines
+from parsers.model import Line
+
+
+def extract_doc_number(lines: list[Line], web_meta: dict[str, str] | None = None) -> DocNumber | None:
+    """Find the circular's own 发文字号: in the header block, or a line of its own before `一、`.
+
+    Never from a sentence (a cited basis document); web metadata (文号) is the last resort.
+    """
+    lines = split_header_lines(lines)
+    layout = find_layout(lines)
+    # Header first (GB/T 9704 §7.2.4: the number sits between the 发文机关标志 and the title),
+    # then any standalone number line in the opening part (web copies print it under the title).
+    candidates = list(range(layout.header_end)) + list(range(layout.header_end, layout.intro_end))
+    for i in candidates:
+        if lines[i].cells is None and (number := parse_doc_number(lines[i].text, lines[i].line_no)):
+            return number
+    for key in ("doc_number", "文号", "发文字号"):
+        if web_meta and web_meta.get(key) and (number := parse_doc_number(web_meta[key], 0)):
+            return number
+    return None
+
+
+def _locate_urgency(lines: list[Line]) -> tuple[str | None, int | None]:
+    layout = find_layout(lines)
+    pattern = regex.compile(
+        rf"^(?:等级|紧急程度[:：]?)?({'|'.join(URGENCIES)})(?:[·★].*)?(?=$|\p{{Han}}*(?:{_OPEN}|\d))"
+    )
+    return _first_header_match(lines, layout, pattern)
+
+
+def _first_header_match(lines: list[Line], layout: Layout, pattern: regex.Pattern[str]) -> tuple[str | None, int | None]:
+    """The first header-block line the pattern matches: (its group 1, line number)."""
+    for i in range(layout.header_end):
+        if lines[i].cells is None and (m := pattern.match(_squash(lines[i].text))):
+            return m[1], lines[i].line_no
+    return None, None
+
+
+def extract_urgency(lines: list[Line]) -> str | None:
+    """紧急程度 (特急/加急/平急) from the header block; None when not printed (§5: web copies)."""
+    return _locate_urgency(split_header_lines(lines))[0]
+
+
+def _locate_marking(lines: list[Line]) -> tuple[str | None, int | None]:
+    layout = find_layout(lines)
+    pattern = regex.compile(rf"^({'|'.join(MARKINGS)})(?:★.*)?$")
+    return _first_header_match(lines, layout, pattern)
+
+
+def extract_marking(lines: list[Line]) -> str | None:
+    """Marking above the header (内部明电, 机密…), from its own line in the header block."""
+    return _locate_marking(split_header_lines(lines))[0]
+
+
+def _locate_title(lines: list[Line], web_meta: dict[str, str] | None = None) -> tuple[str | None, int | None]:
+    layout = find_layout(lines)
+    if layout.title_start is not None and layout.title_end is not None:
+        span = lines[layout.title_start : layout.title_end + 1]
+        text = "".join(_squash(ln.text) for ln in span if ln.cells is None)
+        return text, lines[layout.title_start].line_no
+    for key in ("title", "ArticleTitle", "标题"):
+        if web_meta and web_meta.get(key):
+            return _squash(web_meta[key]), 0
+    return None, None
+
+
+def extract_title(lines: list[Line], web_meta: dict[str, str] | None = None) -> str | None:
+    """标题, whitespace removed, including the issuer's name when printed with it."""
+    return _locate_title(split_header_lines(lines), web_meta)[0]
+
+
+def doc_type_of(title: str | None) -> str | None:
+    """文种: the title's last word (通报, 通知, 决定, 意见…)."""
+    if not title:
+        return None
+    m = _TYPE_END.search(title.rstrip("》”\""))
+    return m.group(0) if m else None
+
+
+def _split_orgs(text: str) -> list[str]:
+    """Split joint issuers printed on one line: by whitespace in the raw text or by 、."""
+    parts = [p for p in regex.split(r"[\s、，,]+", text) if p]
+    return parts if parts and all(_ORG.match(_squash(p)) for p in parts) else [_squash(text)]
+
+
+def _join_orgs(orgs: list[str]) -> str:
+    seen: list[str] = []
+    for org in orgs:
+        if org not in seen:
+            seen.append(org)
+    return "、".join(seen)
+
+
+def _locate_issuer(lines: list[Line], web_meta: dict[str, str] | None = None,
+                   ) -> tuple[str | None, int | None]:
+    layout = find_layout(lines)
+    header = [(i, lines[i]) for i in range(layout.header_end) if lines[i].cells is None]
+    # 1. Telegram: `发电单位 X` (the gold's issuer for every 明电).
+    for _, ln in header:
+        text = _squash(ln.text)
+        if text.startswith("发电单位"):
+            name = regex.sub(r"^发电单位[:：]?|(?:签批|签发|盖章).*$", "", text)
+            if name:
+                return _join_orgs(_split_orgs(regex.sub(r"^发电单位[:：]?", "", ln.raw_text.strip()))
+                                  if " " in ln.raw_text.strip() else [name]), ln.line_no
+    # 2. 发文机关标志 `X文件`; joint issuers print one line each (`A文件` / `B文件`, or `A` / `B` / `文件`).
+    orgs: list[str] = []
+    first_no = None
+    for k, (i, ln) in enumerate(header):
+        text = _squash(ln.text)
+        if text == "文件":
+            above = (_squash(lines[j].text) for j in range(max(0, i - 3), i))
+            orgs.extend(t for t in above if _ORG.match(t))
+        elif text.endswith("文件") and k > 0 and _is_name_tail(text[:-2], _squash(header[k - 1][1].text)):
+            # A long name wrapped by the page: `六安市…领导小组` / `办公室文件` (drawn/Word PDFs).
+            orgs.append(_squash(header[k - 1][1].text) + text[:-2])
+        elif text.endswith("文件") and _ORG.match(text[:-2]):
+            orgs.append(text[:-2])
+        else:
+            continue
+        first_no = first_no or ln.line_no
+    if orgs:
+        return _join_orgs(orgs), first_no
+    # 3. The issuer printed in the title (`X关于…的通报`; joint: `X、Y关于…`).
+    title, title_no = _locate_title(lines)
+    if title and (m := regex.match(r"^(.+?)关于", title)):
+        parts = [p for p in regex.split(r"[、，,]", m[1]) if p]
+        if parts and all(_ORG.match(p) for p in parts):
+            return _join_orgs(parts), title_no
+    # 4. The signature (发文机关署名) on the line(s) just above the 成文日期, or glued before it.
+    if layout.date is not None:
+        sig = _signature(lines, layout)
+        if sig:
+            return _join_orgs(sig), lines[layout.date].line_no
+    # 5. Web metadata (发布机构 / 来源) of a government-website copy.
+    for key in ("issuer", "发布机构", "source", "来源"):
+        if web_meta and web_meta.get(key) and _ORG.match(_squash(web_meta[key])):
+            return _squash(web_meta[key]), 0
+    return None, None
+
+
+def _signature(lines: list[Line], layout: Layout) -> list[str]:
+    """Issuer names signed above the 成文日期 (one per line or side by side for joint issuers)."""
+    assert layout.date is not None
+    date_line = lines[layout.date]
+    found = _date_line(date_line.text)
+    if found and found[1]:
+        # `信阳市安委办 2022年8月9日` on one line: the raw text still has the spaces between names.
+        raw = regex.split(rf"(?:19|20)\d{{2}}\s*年|{_CN_YEAR}年", date_line.raw_text)[0]
+        return [p for p in _split_orgs(raw.strip()) if _ORG.match(p)] or [found[1]]
+    sig: list[str] = []
+    j = layout.date - 1
+    while j >= layout.body_start and len(sig) < 4 and lines[j].cells is None:
+        text = _squash(lines[j].text)
+        has_above = j - 1 >= layout.body_start and lines[j - 1].cells is None
+        above = _squash(lines[j - 1].text) if has_above else ""
+        if above and _is_name_tail(text, above):
+            # A long signature wrapped onto a second line (`…领导小组` / `办公室`).
+            sig = [above + text, *sig]
+            j -= 2
+            continue
+        parts = _split_orgs(lines[j].raw_text.strip())
+        if not all(_ORG.match(p) for p in parts):
+            break
+        sig = parts + sig
+        j -= 1
+    return sig
+
+
+def _is_name_tail(text: str, above: str) -> bool:
+    """Whether `text` is the wrapped end of an issuer name begun on the line `above`.
+
+    True when `text` is only suffix words (`办公室`, `领导小组办公室`) and the two lines together
+    form a name; `above` must be plain Han text, not a header element of its own.
+    """
+    if not text or not regex.fullmatch(rf"{_ORG_SUFFIX}+", text):
+        return False
+    if not regex.fullmatch(r"[\p{Han}（）()·]+", above) or _is_header_element(above) or above in MARKINGS:
+        return False
+    return bool(_ORG.match(above + text))
+
+
+def extract_issuer(lines: list[Line], web_meta: dict[str, str] | None = None) -> str | None:
+    """发文机关: 发电单位, then `X文件`, the title's prefix, the signature, web metadata.
+
+    Joint issuers are joined with 、 in the order printed.
+    """
+    return _locate_issuer(split_header_lines(lines), web_meta)[0]
+
+
+def _split_addressees(text: str) -> list[str]:
+    """Split a 主送机关 line on 、，, outside brackets; keep `各县、区（…）安委会` whole."""
+    text = _squash(text).rstrip("：:")
+    parts: list[str] = []
+    seps: list[str] = []
+    depth, buf = 0, ""
+    for ch in text:
+        if ch in "（([【〔":
+            depth += 1
+        elif ch in "）)]】〕":
+            depth = max(0, depth - 1)
+        if depth == 0 and ch in "、，,；;":
+            parts.append(buf)
+            seps.append(ch)
+            buf = ""
+        else:
+            buf += ch
+    parts.append(buf)
+    out: list[str] = []
+    pending = ""
+    for k, part in enumerate(parts):
+        # `各县、区（…）安委会`: a bare 县/市/乡镇 before 、 qualifies the next piece, not an addressee.
+        if k < len(seps) and seps[k] == "、" and len(part.removeprefix("各")) <= 2:
+            pending += part + "、"
+            continue
+        out.append(pending + part)
+        pending = ""
+    return [p for p in out if p]
+
+
+def _locate_addressees(lines: list[Line]) -> tuple[list[str], int | None]:
+    layout = find_layout(lines)
+    if layout.addressee is None:
+        return [], None
+    return _split_addressees(lines[layout.addressee].text), lines[layout.addressee].line_no
+
+
+def extract_addressees(lines: list[Line]) -> list[str]:
+    """主送机关, the line ending in ： under the title, split into addressees."""
+    return _locate_addressees(split_header_lines(lines))[0]
+
+
+def _locate_issue_date(lines: list[Line], web_meta: dict[str, str] | None = None,
+                       ) -> tuple[datetime.date | None, int | None]:
+    layout = find_layout(lines)
+    if layout.date is not None and (found := _date_line(lines[layout.date].text)):
+        return found[0], lines[layout.date].line_no
+    # A date line in the header (some web copies print the date above the title).
+    for i in range(layout.header_end):
+        if lines[i].cells is None and (found := _date_line(lines[i].text)):
+            return found[0], lines[i].line_no
+    # Last resort: the website's publication date (§5), a few days after the 成文日期 at most.
+    for key in ("issue_date", "成文日期", "publish_date", "PubDate", "发布日期", "发布时间"):
+        if web_meta and web_meta.get(key) and (date := parse_date(web_meta[key])):
+            return date, 0
+    return None, None
+
+
+def extract_issue_date(lines: list[Line], web_meta: dict[str, str] | None = None) -> datetime.date | None:
+    """成文日期: the date line closing the body (after the signature), else web metadata."""
+    return _locate_issue_date(split_header_lines(lines), web_meta)[0]
+
+
+# ---------------------------------------------------------------- base score (§4 Bases)
+_BASE = regex.compile(
+    r"(?<![项条类每])(?:基础分值|基础分|基准分值|基准分|基本分|满分)\s*(?:值)?\s*(?:为|是|按|[:：])?\s*"
+    r"(?P<v>\d+(?:\.\d+)?)\s*分"
+)
+_SCALE = regex.compile(r"(?P<s>百|千)分制")
+
+
+def _locate_base_score(lines: list[Line]) -> tuple[float, int | None]:
+    found: list[tuple[float, int]] = []
+    for ln in lines:
+        if ln.cells is not None:
+            continue
+        text = _squash(ln.text)
+        for m in _BASE.finditer(text):
+            # An item's own maximum (`该项满分5分`, `本项基础分10分`) is not the document's base.
+            if regex.search(r"(?:该项|本项|每项|此项|单项)$", text[max(0, m.start() - 4):m.start()]):
+                continue
+            found.append((float(m["v"]), ln.line_no))
+        if m := _SCALE.search(text):
+            found.append((100.0 if m["s"] == "百" else 1000.0, ln.line_no))
+    if not found:
+        return DEFAULT_BASE_SCORE, None
+    # Section weights (`组织领导（20分）`) never beat the whole-document base: take the largest.
+    return max(found, key=lambda f: f[0])
+
+
+def extract_base_score(lines: list[Line]) -> float:
+    """基础分: 100 unless the document states another base (`基础分100分`, `满分1000分`, `千分制`)."""
+    return _locate_base_score(split_header_lines(lines))[0]
+
+
+# ---------------------------------------------------------------- attachments
+_ATTACH_NUMBERED = regex.compile(r"^(?:\d{1,2}\s*[.、．]|[（(]\d{1,2}[）)])")
+_ATTACH_ITEM = regex.compile(r"^(?:附件[:：]?)?\s*(?:\d{1,2}\s*[.、．:：]|[（(]\d{1,2}[）)])\s*")
+
+
+def _locate_attachments(lines: list[Line]) -> tuple[list[str], int | None]:
+    layout = find_layout(lines)
+    end = layout.date if layout.date is not None else len(lines)
+    found = _locate_attachments_in(lines, layout.body_start, end)
+    if found[0] or layout.date is None:
+        return found
+    # Some copies print the 附件说明 under the date instead of above it.
+    return _locate_attachments_in(lines, layout.date + 1, len(lines))
+
+
+_ATTACH_HEAD = regex.compile(r"^附件[:：]")
+
+
+def _locate_attachments_in(lines: list[Line], begin: int, end: int) -> tuple[list[str], int | None]:
+    for i in range(begin, end):
+        text = _squash(lines[i].text)
+        if lines[i].cells is not None or not _ATTACH_HEAD.match(text):
+            continue
+        items = [_ATTACH_ITEM.sub("", _ATTACH_HEAD.sub("", text))]
+        # Entries after the first are on their own lines, numbered (`2.各县区扣分原因`).
+        for j in range(i + 1, end):
+            nxt = _squash(lines[j].text)
+            if lines[j].cells is not None or not _ATTACH_NUMBERED.match(nxt):
+                break
+            items.append(_ATTACH_ITEM.sub("", nxt))
+        return [it for it in items if it], lines[i].line_no
+    return [], None
+
+
+def extract_attachments(lines: list[Line]) -> list[str]:
+    """附件说明 entries (GB/T 9704 §7.3.4), numbering removed, text as printed."""
+    return _locate_attachments(split_header_lines(lines))[0]
+
+
+# ---------------------------------------------------------------- document class (§1)
+_RUBRIC_WORDS = regex.compile(r"细则|办法|标准|评分表|指标|规则|方案|实施意见|制度")
+_RESULT_WORDS = regex.compile(r"通报|情况|结果|排名|得分")
+_RESULT_EVIDENCE = regex.compile(
+    r"得分(?:为)?\s*\d+(?:\.\d+)?\s*分(?![以及至到]|-)|扣分原因|得分位居|得分相对靠后|位列第|排名第|倒数第[一二三四五六七八九十\d]|"
+    r"第[一二三四五六七八九十]名|评为(?:优秀|良好|合格|不合格)|[共合]计扣\s*\d|"
+    # Grade circulars (§1.4): `优秀等次：甲县、乙县`.
+    r"(?m:^(?:优秀|良好|合格|较好|一般|不合格|达标|基本合格)(?:等次|单位)?[:：]\S)"
+)
+_RUBRIC_EVIDENCE = regex.compile(r"每处扣|扣完为止|该项不得分|视情况扣|最高扣|不得分")
+_SCORE_HEADER = regex.compile(r"得分|分数|总分|成绩|考评分|考核分")
+_NUMBER_CELL = regex.compile(r"\d+(?:\.\d+)?")
+_RANK_HEADER = regex.compile(r"排名|名次|等次|等级")
+
+
+def _has_score_table(lines: list[Line]) -> bool:
+    """A table whose header names scores or ranks and whose rows hold units (§2)."""
+    for i, ln in enumerate(lines):
+        if ln.cells is None or not any(_SCORE_HEADER.search(c) or _RANK_HEADER.search(c) for c in ln.cells):
+            continue
+        rows = [r for r in lines[i + 1 : i + 6] if r.cells is not None]
+        numeric = [r for r in rows if any(_NUMBER_CELL.fullmatch(_squash(c)) for c in r.cells or ())]
+        if len(numeric) >= 2:
+            return True
+    return False
+
+
+def classify_document(lines: list[Line], title: str | None = None) -> str:
+    """`result` (units' results), `rubric` (rules, no results) or `other` (§1 Document shapes)."""
+    lines = split_header_lines(lines)
+    if title is None:
+        title = _locate_title(lines)[0]
+    title = title or ""
+    # `关于印发《…考核细则》的通知` is a rubric; `关于印发《…情况通报》的通知` wraps a result circular.
+    inner = "".join(regex.findall(r"《([^》]*)》", title))
+    if "印发" in title and inner and _RUBRIC_WORDS.search(inner) and not _RESULT_WORDS.search(inner):
+        return "rubric"
+    text = "\n".join(_squash(ln.text) for ln in lines if ln.cells is None)
+    results = len(_RESULT_EVIDENCE.findall(text))
+    if results or _has_score_table(lines):
+        return "result"
+    if len(_RUBRIC_EVIDENCE.findall(text)) >= 2 or (_RUBRIC_WORDS.search(inner or title) and "考" in title):
+        return "rubric"
+    return "other"

@@ -1,0 +1,178 @@
+"""The period assessed (§5 Periods): 7月份, 第二季度, 上半年, 2022年度, 1-10月份, 第一轮(1-2月);
+the year from context, and a December period issued in January belongs to the year before."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+import regex
+
+from parsers.metadata.common import _SENTENCE_END, _TABLE_CAPTION_END, Layout, Period, _squash
+from parsers.metadata.dates import _CN_DIGITS, cn_number
+from parsers.metadata.fields import _locate_issue_date
+from parsers.metadata.layout import find_layout, split_header_lines
+from parsers.model import Line
+
+# ---------------------------------------------------------------- period (§5 Periods)
+_YEAR = r"(?:(?P<y>(?:19|20)\d{2})\s*年|(?P<cy>[二一][〇○Oo0零一二三四五六七八九]{3})年)?"
+_MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_NOT_DAY = r"(?!\s*(?:\d|[一二三四五六七八九十]{1,3}日|[初底中旬]))"
+_PERIODS = [
+    ("range", regex.compile(
+        rf"{_YEAR}(?P<m1>{_MON})\s*(?:月份?)?\s*[-—–~～至到]\s*(?P<m2>{_MON})\s*月份?{_NOT_DAY}")),
+    ("quarter", regex.compile(rf"{_YEAR}第?(?P<q>[一二三四1-4])季度")),
+    ("first_quarters", regex.compile(rf"{_YEAR}前(?P<q>[二两三])季度")),
+    ("half", regex.compile(rf"{_YEAR}(?P<h>上|下)半年")),
+    ("month", regex.compile(rf"{_YEAR}(?P<m>{_MON})\s*(?P<fen>月份|月){_NOT_DAY}")),
+    ("year", regex.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年度|全年)")),
+    # `关于2022年安全生产目标考核结果的通报`: a bare year, trusted in the title only.
+    ("bare_year", regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?=[\p{Han}])(?![第上下前度])")),
+]
+_ROUND = regex.compile(r"(?:(?P<y>(?:19|20)\d{2})年)?第[一二三四五六七八九十\d]{1,3}轮\s*[（(]\s*$")
+
+
+@dataclass(slots=True)
+class _PeriodMatch:
+    kind: str
+    label: str
+    year: int | None
+    first: int
+    last: int
+
+
+def _match_period(text: str, allow_bare_year: bool) -> _PeriodMatch | None:
+    """The first period mentioned in `text` (earliest position; longer forms win ties)."""
+    best: tuple[int, int, _PeriodMatch] | None = None
+    for order, (kind, pattern) in enumerate(_PERIODS):
+        if kind == "bare_year" and not allow_bare_year:
+            continue
+        for m in pattern.finditer(text):
+            got = _period_from_match(kind, m)
+            if got is None:
+                continue
+            key = (m.start(), order)
+            if best is None or key < best[:2]:
+                best = (m.start(), order, got)
+            break
+    if best is None:
+        return None
+    found = best[2]
+    # `第一轮(1-2月)`: keep the round in the label as printed.
+    start = text.find(found.label)
+    if start > 0 and (r := _ROUND.search(text[:start])):
+        close = text[start + len(found.label):start + len(found.label) + 1]
+        found.label = r.group(0) + found.label + (close if close in "）)" else "")
+        if found.year is None and r["y"]:
+            found.year = int(r["y"])
+    return found
+
+
+def _period_from_match(kind: str, m: regex.Match[str]) -> _PeriodMatch | None:
+    year = None
+    if m.groupdict().get("y"):
+        year = int(m["y"])
+    elif m.groupdict().get("cy"):
+        year = int("".join(str(_CN_DIGITS[c]) for c in m["cy"]))
+    label = m.group(0)
+    if kind == "range":
+        first, last = cn_number(m["m1"]), cn_number(m["m2"])
+        if first is None or last is None or not 1 <= first < last <= 12:
+            return None
+        return _PeriodMatch(kind, label, year, first, last)
+    if kind == "quarter":
+        q = cn_number(m["q"]) or 0
+        return _PeriodMatch(kind, label, year, 3 * q - 2, 3 * q)
+    if kind == "first_quarters":
+        q = 2 if m["q"] in "二两" else 3
+        return _PeriodMatch(kind, label, year, 1, 3 * q)
+    if kind == "half":
+        return _PeriodMatch(kind, label, year, 1 if m["h"] == "上" else 7, 6 if m["h"] == "上" else 12)
+    if kind == "month":
+        month = cn_number(m["m"])
+        # `7月` without 份 or a year is too often a narrative date (`截至7月`); require one of them.
+        if month is None or not 1 <= month <= 12 or (m["fen"] == "月" and year is None):
+            return None
+        return _PeriodMatch(kind, label, year, month, month)
+    return _PeriodMatch(kind, label, year, 1, 12)
+
+
+def _period_texts(lines: list[Line], layout: Layout) -> list[tuple[str, int, bool]]:
+    """Where a period is printed, most reliable first: (text, line_no, bare year allowed)."""
+    out: list[tuple[str, int, bool]] = []
+    if layout.title_start is not None and layout.title_end is not None:
+        title = "".join(_squash(ln.text) for ln in lines[layout.title_start : layout.title_end + 1])
+        # Text inside 《》 names another document (`印发《2023年度…细则》`), not this period.
+        out.append((regex.sub(r"《[^》]*》", "", title), lines[layout.title_start].line_no, True))
+    intro = [(lines[i].text, lines[i].line_no) for i in range(layout.body_start, layout.intro_end)]
+    # The sentence that introduces the results (`现将7月份工作开展情况通报如下`) names the period.
+    for text, no in intro:
+        for sentence in _SENTENCE_END.split(text):
+            if "通报如下" in sentence or "现将" in sentence:
+                out.append((sentence, no, False))
+    out.extend((text, no, False) for text, no in intro)
+    # 附件说明 and table captions: `得分表（2022年7月）`.
+    for i in range(layout.body_start, len(lines)):
+        text = lines[i].text
+        if lines[i].cells is None and ("附件" in text or _TABLE_CAPTION_END.search(text)):
+            out.append((text, lines[i].line_no, False))
+    return out
+
+
+def _context_years(texts: list[tuple[str, int, bool]], kind: str, first: int, last: int) -> int | None:
+    """The year printed with the same period elsewhere (title, caption)."""
+    for text, _, _ in texts:
+        for pkind, pattern in _PERIODS:
+            if pkind in ("year", "bare_year"):
+                continue
+            for m in pattern.finditer(text):
+                got = _period_from_match(pkind, m)
+                if got and got.year is not None and (got.first, got.last) == (first, last):
+                    return got.year
+    return None
+
+
+def extract_period(lines: list[Line], issue_date: datetime.date | None = None) -> Period | None:
+    """The assessed period from the title, the opening paragraph or the attachment captions.
+
+    Never from the issue date alone; the issue date only supplies a missing year, and a period
+    that would end after the document was issued belongs to the year before (§5: December
+    assessed, circular issued in January).
+    """
+    lines = split_header_lines(lines)
+    layout = find_layout(lines)
+    if issue_date is None:
+        issue_date = _locate_issue_date(lines)[0]
+    texts = _period_texts(lines, layout)
+    bare: tuple[_PeriodMatch, int] | None = None
+    for text, line_no, allow_year in texts:
+        found = _match_period(text, allow_year)
+        if found is None:
+            continue
+        if found.kind == "bare_year" and bare is None:
+            # A bare year in the title may only be the year of a month or quarter named below.
+            bare = (found, line_no)
+            continue
+        if found.kind == "bare_year":
+            continue
+        year = found.year or _context_years(texts, found.kind, found.first, found.last)
+        if year is None and bare is not None:
+            year = bare[0].year
+        return _period_of(found, year, issue_date, line_no)
+    if bare is not None:
+        return _period_of(bare[0], bare[0].year, issue_date, bare[1])
+    return None
+
+
+def _period_of(found: _PeriodMatch, year: int | None, issue_date: datetime.date | None,
+               line_no: int) -> Period:
+    if year is None and issue_date is not None:
+        year = issue_date.year
+        if datetime.date(year, found.first, 1) > issue_date:
+            year -= 1
+    if year is None:
+        return Period(found.label, None, None, line_no)
+    start = datetime.date(year, found.first, 1)
+    end = datetime.date(year, found.last, calendar.monthrange(year, found.last)[1])
+    return Period(found.label, start, end, line_no)

@@ -15,7 +15,7 @@ from parsers.normalize import normalize_lines
 from parsers.rankings import merge_prose_rows
 from parsers.sections import Section, UnitEntry, entries_from_table, extract_sections
 from parsers.tables import ScoreRow, extract_tables, restore_table_rows
-from parsers.units import match_unit, unit_key
+from parsers.units import unit_key
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 PDF_SUFFIXES = (".pdf",)
@@ -112,4 +112,4 @@ def parse_document(data: bytes, name: str, *, password: str | None = None) -> Ex
     return extract_document(read_document(data, name, password=password))
 
 
-__all__ = ["Extraction", "extract_document", "format_of", "match_unit", "parse_document", "read_document"]
+__all__ = ["Extraction", "extract_document", "format_of", "parse_document", "read_document"]

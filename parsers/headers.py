@@ -54,24 +54,26 @@ def header_roles(cells: tuple[str, ...]) -> list[str | None] | None:
     return None
 
 
+def _role_of(key: str, part_header: regex.Pattern[str]) -> str | None:
+    role = next((name for name, pattern in COLUMN_PATTERNS.items() if pattern.match(key)), None)
+    if role is None and part_header.match(key):
+        role = "part"
+    return role
+
+
 @lru_cache(maxsize=16384)
 def cell_role(cell: str) -> str | None:
     """The column role a header cell names (cached: every table row is asked whether it is a header)."""
     key = squash(cell)
     if not key or key[0].isdigit() or len(key) > MAX_HEADER_CELL:
         return None  # a value (`1`, `85.7`) or a sentence, never a header word
-    role = next((name for name, pattern in COLUMN_PATTERNS.items() if pattern.match(key)), None)
-    if role is None and PART_HEADER.match(key):
-        role = "part"
-    return role
+    return _role_of(key, PART_HEADER)
 
 
 @lru_cache(maxsize=8192)
 def glued_cell_role(cell: str) -> str | None:
+    """The role of a piece of a glued header (`名次镇（街道）得分`): a part needs a Chinese name."""
     key = squash(cell)
     if len(key) > MAX_HEADER_CELL:
         return None  # a sentence, not a header word: skip the patterns
-    role = next((name for name, pattern in COLUMN_PATTERNS.items() if pattern.match(key)), None)
-    if role is None and GLUED_PART_HEADER.match(key):
-        role = "part"
-    return role
+    return _role_of(key, GLUED_PART_HEADER)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import regex
 
 from parsers.model import Line
+from parsers.normalize import squash
 
 # Compiled once: the regex module looks string patterns up in a slow cache on every call.
 _SENTENCE_END = regex.compile(r"(?<=[。；])")
@@ -131,10 +132,6 @@ class Layout:
         return self.title_start if self.title_start is not None else self.header_limit
 
 
-def _squash(text: str) -> str:
-    return "".join(text.split())
-
-
 def _prose(lines: list[Line]) -> list[tuple[int, Line]]:
     return [(i, ln) for i, ln in enumerate(lines) if ln.cells is None]
 
@@ -146,7 +143,7 @@ def parse_doc_number(text: str, line_no: int = 0) -> DocNumber | None:
     A number inside a sentence is a citation (§5: the rules a circular is based on), so the
     match must cover the line apart from those prefixes and tails.
     """
-    text = _squash(text)
+    text = squash(text)
     text = _NUMBER_PREFIX.sub("", text)
     m = _DOC_NUMBER.match(text)
     if m is None or not _NUMBER_TAIL.match(text[m.end():]):

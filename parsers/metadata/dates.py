@@ -6,7 +6,8 @@ import datetime
 
 import regex
 
-from parsers.metadata.common import _ORG, _squash
+from parsers.metadata.common import _ORG
+from parsers.normalize import squash
 
 # ---------------------------------------------------------------- dates
 _CN_DIGITS = {"〇": 0, "○": 0, "O": 0, "o": 0, "0": 0, "零": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4,
@@ -58,7 +59,7 @@ def _date_line(text: str) -> tuple[datetime.date, str] | None:
     Returns (date, signature text before it). `印发` lines are the 版记 printing date, not the
     成文日期, and a date inside a sentence is narrative.
     """
-    text = _squash(text)
+    text = squash(text)
     if "印发" in text:
         return None
     for pattern in (_DATE_ARABIC, _DATE_CHINESE):

@@ -17,12 +17,12 @@ from parsers.metadata.common import (
     URGENCIES,
     DocNumber,
     Layout,
-    _squash,
     parse_doc_number,
 )
 from parsers.metadata.dates import _CN_YEAR, _date_line, parse_date
 from parsers.metadata.layout import _is_header_element, find_layout, split_header_lines
 from parsers.model import Line
+from parsers.normalize import squash
 
 
 def extract_doc_number(lines: list[Line], web_meta: dict[str, str] | None = None) -> DocNumber | None:
@@ -55,7 +55,7 @@ def _locate_urgency(lines: list[Line]) -> tuple[str | None, int | None]:
 def _first_header_match(lines: list[Line], layout: Layout, pattern: regex.Pattern[str]) -> tuple[str | None, int | None]:
     """The first header-block line the pattern matches: (its group 1, line number)."""
     for i in range(layout.header_end):
-        if lines[i].cells is None and (m := pattern.match(_squash(lines[i].text))):
+        if lines[i].cells is None and (m := pattern.match(squash(lines[i].text))):
             return m[1], lines[i].line_no
     return None, None
 
@@ -80,11 +80,11 @@ def _locate_title(lines: list[Line], web_meta: dict[str, str] | None = None) -> 
     layout = find_layout(lines)
     if layout.title_start is not None and layout.title_end is not None:
         span = lines[layout.title_start : layout.title_end + 1]
-        text = "".join(_squash(ln.text) for ln in span if ln.cells is None)
+        text = "".join(squash(ln.text) for ln in span if ln.cells is None)
         return text, lines[layout.title_start].line_no
     for key in ("title", "ArticleTitle", "标题"):
         if web_meta and web_meta.get(key):
-            return _squash(web_meta[key]), 0
+            return squash(web_meta[key]), 0
     return None, None
 
 
@@ -104,7 +104,7 @@ def doc_type_of(title: str | None) -> str | None:
 def _split_orgs(text: str) -> list[str]:
     """Split joint issuers printed on one line: by whitespace in the raw text or by 、."""
     parts = [p for p in regex.split(r"[\s、，,]+", text) if p]
-    return parts if parts and all(_ORG.match(_squash(p)) for p in parts) else [_squash(text)]
+    return parts if parts and all(_ORG.match(squash(p)) for p in parts) else [squash(text)]
 
 
 def _join_orgs(orgs: list[str]) -> str:
@@ -121,7 +121,7 @@ def _locate_issuer(lines: list[Line], web_meta: dict[str, str] | None = None,
     header = [(i, lines[i]) for i in range(layout.header_end) if lines[i].cells is None]
     # 1. Telegram: `发电单位 X` (the gold's issuer for every 明电).
     for _, ln in header:
-        text = _squash(ln.text)
+        text = squash(ln.text)
         if text.startswith("发电单位"):
             name = regex.sub(r"^发电单位[:：]?|(?:签批|签发|盖章).*$", "", text)
             if name:
@@ -131,13 +131,13 @@ def _locate_issuer(lines: list[Line], web_meta: dict[str, str] | None = None,
     orgs: list[str] = []
     first_no = None
     for k, (i, ln) in enumerate(header):
-        text = _squash(ln.text)
+        text = squash(ln.text)
         if text == "文件":
-            above = (_squash(lines[j].text) for j in range(max(0, i - 3), i))
+            above = (squash(lines[j].text) for j in range(max(0, i - 3), i))
             orgs.extend(t for t in above if _ORG.match(t))
-        elif text.endswith("文件") and k > 0 and _is_name_tail(text[:-2], _squash(header[k - 1][1].text)):
+        elif text.endswith("文件") and k > 0 and _is_name_tail(text[:-2], squash(header[k - 1][1].text)):
             # A long name wrapped by the page: `六安市…领导小组` / `办公室文件` (drawn/Word PDFs).
-            orgs.append(_squash(header[k - 1][1].text) + text[:-2])
+            orgs.append(squash(header[k - 1][1].text) + text[:-2])
         elif text.endswith("文件") and _ORG.match(text[:-2]):
             orgs.append(text[:-2])
         else:
@@ -158,8 +158,8 @@ def _locate_issuer(lines: list[Line], web_meta: dict[str, str] | None = None,
             return _join_orgs(sig), lines[layout.date].line_no
     # 5. Web metadata (发布机构 / 来源) of a government-website copy.
     for key in ("issuer", "发布机构", "source", "来源"):
-        if web_meta and web_meta.get(key) and _ORG.match(_squash(web_meta[key])):
-            return _squash(web_meta[key]), 0
+        if web_meta and web_meta.get(key) and _ORG.match(squash(web_meta[key])):
+            return squash(web_meta[key]), 0
     return None, None
 
 
@@ -175,9 +175,9 @@ def _signature(lines: list[Line], layout: Layout) -> list[str]:
     sig: list[str] = []
     j = layout.date - 1
     while j >= layout.body_start and len(sig) < 4 and lines[j].cells is None:
-        text = _squash(lines[j].text)
+        text = squash(lines[j].text)
         has_above = j - 1 >= layout.body_start and lines[j - 1].cells is None
-        above = _squash(lines[j - 1].text) if has_above else ""
+        above = squash(lines[j - 1].text) if has_above else ""
         if above and _is_name_tail(text, above):
             # A long signature wrapped onto a second line (`…领导小组` / `办公室`).
             sig = [above + text, *sig]
@@ -214,7 +214,7 @@ def extract_issuer(lines: list[Line], web_meta: dict[str, str] | None = None) ->
 
 def _split_addressees(text: str) -> list[str]:
     """Split a 主送机关 line on 、，, outside brackets; keep `各县、区（…）安委会` whole."""
-    text = _squash(text).rstrip("：:")
+    text = squash(text).rstrip("：:")
     parts: list[str] = []
     seps: list[str] = []
     depth, buf = 0, ""
@@ -288,7 +288,7 @@ def _locate_base_score(lines: list[Line]) -> tuple[float, int | None]:
     for ln in lines:
         if ln.cells is not None:
             continue
-        text = _squash(ln.text)
+        text = squash(ln.text)
         for m in _BASE.finditer(text):
             # An item's own maximum (`该项满分5分`, `本项基础分10分`) is not the document's base.
             if regex.search(r"(?:该项|本项|每项|此项|单项)$", text[max(0, m.start() - 4):m.start()]):
@@ -327,13 +327,13 @@ _ATTACH_HEAD = regex.compile(r"^附件[:：]")
 
 def _locate_attachments_in(lines: list[Line], begin: int, end: int) -> tuple[list[str], int | None]:
     for i in range(begin, end):
-        text = _squash(lines[i].text)
+        text = squash(lines[i].text)
         if lines[i].cells is not None or not _ATTACH_HEAD.match(text):
             continue
         items = [_ATTACH_ITEM.sub("", _ATTACH_HEAD.sub("", text))]
         # Entries after the first are on their own lines, numbered (`2.各县区扣分原因`).
         for j in range(i + 1, end):
-            nxt = _squash(lines[j].text)
+            nxt = squash(lines[j].text)
             if lines[j].cells is not None or not _ATTACH_NUMBERED.match(nxt):
                 break
             items.append(_ATTACH_ITEM.sub("", nxt))
@@ -367,7 +367,7 @@ def _has_score_table(lines: list[Line]) -> bool:
         if ln.cells is None or not any(_SCORE_HEADER.search(c) or _RANK_HEADER.search(c) for c in ln.cells):
             continue
         rows = [r for r in lines[i + 1 : i + 6] if r.cells is not None]
-        numeric = [r for r in rows if any(_NUMBER_CELL.fullmatch(_squash(c)) for c in r.cells or ())]
+        numeric = [r for r in rows if any(_NUMBER_CELL.fullmatch(squash(c)) for c in r.cells or ())]
         if len(numeric) >= 2:
             return True
     return False
@@ -383,7 +383,7 @@ def classify_document(lines: list[Line], title: str | None = None) -> str:
     inner = "".join(regex.findall(r"《([^》]*)》", title))
     if "印发" in title and inner and _RUBRIC_WORDS.search(inner) and not _RESULT_WORDS.search(inner):
         return "rubric"
-    text = "\n".join(_squash(ln.text) for ln in lines if ln.cells is None)
+    text = "\n".join(squash(ln.text) for ln in lines if ln.cells is None)
     results = len(_RESULT_EVIDENCE.findall(text))
     if results or _has_score_table(lines):
         return "result"

@@ -18,18 +18,17 @@ from parsers.metadata.common import (
     URGENCIES,
     Layout,
     _prose,
-    _squash,
     parse_doc_number,
 )
 from parsers.metadata.dates import _date_line
 from parsers.model import Line
-from parsers.normalize import collapse_spaces
+from parsers.normalize import collapse_spaces, squash
 
 
 # ---------------------------------------------------------------- header repair
 def _is_header_element(text: str) -> bool:
     """A GB/T 9704 header element that always stands on a line of its own."""
-    text = _squash(text)
+    text = squash(text)
     return (text.startswith(("发电单位", "等级", "签发人")) or text in URGENCIES or text in MARKINGS
             or (text.endswith("文件") and bool(_ORG.match(text[:-2])))
             or parse_doc_number(text) is not None)
@@ -87,7 +86,7 @@ def _title_span(lines: list[Line]) -> tuple[int, int] | None:
     """Indexes (first, last) of the title lines in the first lines of the document."""
     prose = _prose(lines)[:DEFAULT_HEADER_SCAN_LINES]
     for pos, (i, ln) in enumerate(prose):
-        text = _squash(ln.text)
+        text = squash(ln.text)
         if _is_addressee(text) or _HEADING.match(text):
             break
         if "关于" not in text or len(text) > DEFAULT_MAX_TITLE_CHARS or text.endswith(("。", "：", ":")):
@@ -97,7 +96,7 @@ def _title_span(lines: list[Line]) -> tuple[int, int] | None:
         for j, nxt in prose[pos + 1 : pos + DEFAULT_MAX_TITLE_LINES]:
             if _TYPE_END.search(joined):
                 break
-            nxt_text = _squash(nxt.text)
+            nxt_text = squash(nxt.text)
             if _is_addressee(nxt_text) or len(joined + nxt_text) > DEFAULT_MAX_TITLE_CHARS:
                 break
             joined += nxt_text
@@ -108,18 +107,18 @@ def _title_span(lines: list[Line]) -> tuple[int, int] | None:
         # The issuer's name printed on a line of its own above `关于…` belongs to the title.
         if text.startswith("关于") and pos > 0:
             j, prev = prose[pos - 1]
-            prev_text = _squash(prev.text)
+            prev_text = squash(prev.text)
             if _ORG.match(prev_text) and not prev_text.endswith("文件") and not _has_header_word(prev_text):
                 start = j
         return start, end
     # Titles without 关于 (`2022年7月份安全生产考核情况通报`): the line before the addressees.
     for pos, (_, ln) in enumerate(prose):
-        text = _squash(ln.text)
+        text = squash(ln.text)
         if _is_addressee(text):
             if pos == 0:
                 return None
             j, prev = prose[pos - 1]
-            prev_text = _squash(prev.text)
+            prev_text = squash(prev.text)
             if _TYPE_END.search(prev_text) and len(prev_text) <= DEFAULT_MAX_TITLE_CHARS:
                 return j, j
             return None
@@ -160,10 +159,10 @@ def _find_layout(lines: list[Line]) -> Layout:
     if title_end is not None:
         # GB/T 9704 §7.3.2: the 主送机关 is the line under the title.
         nxt = [i for i, _ in prose if i > title_end][:2]
-        addressee = next((i for i in nxt if _is_addressee(_squash(lines[i].text))), None)
+        addressee = next((i for i in nxt if _is_addressee(squash(lines[i].text))), None)
     else:
         head = prose[:DEFAULT_HEADER_SCAN_LINES]
-        addressee = next((i for i, ln in head if _is_addressee(_squash(ln.text))), None)
+        addressee = next((i for i, ln in head if _is_addressee(squash(ln.text))), None)
     if addressee is not None:
         body_start = addressee + 1
     elif title_end is not None:
@@ -171,7 +170,7 @@ def _find_layout(lines: list[Line]) -> Layout:
     else:
         # No title and no addressees (a bare body): the header ends at the first paragraph.
         body_start = next((i for i, ln in prose[:DEFAULT_HEADER_SCAN_LINES]
-                           if len(_squash(ln.text)) > 40 or _HEADING.match(ln.text)), 0)
+                           if len(squash(ln.text)) > 40 or _HEADING.match(ln.text)), 0)
     intro_end = body_start
     while intro_end < len(lines) and intro_end - body_start < DEFAULT_INTRO_LINES:
         ln = lines[intro_end]

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 import regex
 
-from parsers.metadata.common import _SENTENCE_END, _TABLE_CAPTION_END, Layout, Period, _squash
+from parsers.metadata.common import _SENTENCE_END, _TABLE_CAPTION_END, Layout, Period
 from parsers.metadata.dates import _CN_DIGITS, cn_number
 from parsers.metadata.fields import _locate_issue_date
 from parsers.metadata.layout import find_layout, split_header_lines
 from parsers.model import Line
+from parsers.normalize import squash
 
 # ---------------------------------------------------------------- period (§5 Periods)
 _YEAR = r"(?:(?P<y>(?:19|20)\d{2})\s*年|(?P<cy>[二一][〇○Oo0零一二三四五六七八九]{3})年)?"
@@ -102,7 +103,7 @@ def _period_texts(lines: list[Line], layout: Layout) -> list[tuple[str, int, boo
     """Where a period is printed, most reliable first: (text, line_no, bare year allowed)."""
     out: list[tuple[str, int, bool]] = []
     if layout.title_start is not None and layout.title_end is not None:
-        title = "".join(_squash(ln.text) for ln in lines[layout.title_start : layout.title_end + 1])
+        title = "".join(squash(ln.text) for ln in lines[layout.title_start : layout.title_end + 1])
         # Text inside 《》 names another document (`印发《2023年度…细则》`), not this period.
         out.append((regex.sub(r"《[^》]*》", "", title), lines[layout.title_start].line_no, True))
     intro = [(lines[i].text, lines[i].line_no) for i in range(layout.body_start, layout.intro_end)]

@@ -71,8 +71,8 @@ def merge_ocr_lines(read: ReadResult, ocr_lines: list[Line], pages: list[int]) -
     """Put OCR'd pages' lines in place of those pages' text-layer lines, in page order."""
     replaced = set(pages)
     kept = [line for line in read.lines if line.page not in replaced]
-    order = {id(line): i for i, line in enumerate(kept + ocr_lines)}
-    lines = sorted(kept + ocr_lines, key=lambda ln: (ln.page or 0, order[id(ln)]))
+    # sorted() is stable: within a page, lines keep the order their reader gave them.
+    lines = sorted(kept + ocr_lines, key=lambda ln: ln.page or 0)
     lines = [replace(line, line_no=i) for i, line in enumerate(lines, start=1)] if ocr_lines else lines
     from parsers.readers.ocr import low_confidence_warnings, mean_confidence
     from pipeline.ocr import DEFAULT_LOW_CONFIDENCE

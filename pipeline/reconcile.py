@@ -14,6 +14,7 @@ from parsers.document import Extraction
 from parsers.model import Line
 from parsers.normalize import squash
 from parsers.tables import ScoreRow
+from pipeline.records import provenance_of
 from schemas import FindingRecord, ReconciliationRecord
 
 # OCR lines read with less confidence than this are not trusted to carry a real mismatch:
@@ -49,10 +50,7 @@ def _finding(doc_id: str, unit: str | None, check: str, severity: str, message: 
     return FindingRecord(
         doc_id=doc_id, unit=unit, check=check, severity=severity, message=message,
         expected=fmt(expected) if isinstance(expected, Decimal) else expected,
-        actual=fmt(actual) if isinstance(actual, Decimal) else actual,
-        page=line.page if line else None, line_start=line.line_no if line else None,
-        line_end=line.last_line if line else None, bbox=list(line.bbox) if line and line.bbox else None,
-        raw_text=line.raw_text if line else "",
+        actual=fmt(actual) if isinstance(actual, Decimal) else actual, **provenance_of(line),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import Any
 
 from parsers import PARSER_VERSION
 from parsers.document import Extraction
@@ -11,7 +12,8 @@ from pipeline.gazetteer import adcode_of
 from schemas import DeductionRecord, DocumentRecord, ItemRecord, ScoreRecord
 
 
-def _where(line: Line | None) -> dict:
+def provenance_of(line: Line | None) -> dict[str, Any]:
+    """The provenance columns (page, line range, bbox, raw text) of a row read from `line`."""
     if line is None:
         return {"page": None, "line_start": None, "line_end": None, "bbox": None, "raw_text": ""}
     return {"page": line.page, "line_start": line.line_no, "line_end": line.last_line,
@@ -51,7 +53,7 @@ def score_records(ex: Extraction, doc_id: str) -> list[ScoreRecord]:
             score=float(row.score) if row.score is not None else None, grade=row.grade,
             parts=[{"name": n, "weight": float(w) if w is not None else None, "score": float(s) if s is not None else None}
                    for n, w, s in row.parts],
-            adcode=adcode_of(unit, ex.metadata.issuer), **_where(row.line)))
+            adcode=adcode_of(unit, ex.metadata.issuer), **provenance_of(row.line)))
     return records
 
 
@@ -63,7 +65,7 @@ def deduction_records(ex: Extraction, doc_id: str) -> list[DeductionRecord]:
             doc_id=doc_id, unit=item.unit, unit_raw=item.unit_raw, items=list(e.items), points=float(e.points),
             kind=e.kind, reason=e.reason, entry_no=item.entry_no, stated_points=float(e.stated_points),
             count=e.count, rate=float(e.rate) if e.rate is not None else None,
-            cap=float(e.cap) if e.cap is not None else None, **_where(item.line)))
+            cap=float(e.cap) if e.cap is not None else None, **provenance_of(item.line)))
     return records
 
 

@@ -124,9 +124,4 @@ def schema_version_of(path: Path) -> str | None:
     return value.decode() if value else None
 
 
-def to_pandas(out: Path, table: str) -> Any:
-    """One table as a pandas DataFrame."""
-    return read_table(out, table).to_pandas()
-
-
-__all__ = ["Store", "batch_name", "existing_documents", "read_table", "schema_version_of", "to_pandas", "write_batch"]
+__all__ = ["Store", "batch_name", "existing_documents", "read_table", "schema_version_of", "write_batch"]

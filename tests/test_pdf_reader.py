@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, UnsupportedInput
+from parsers.readers import pdf as pdf_module
 from parsers.readers.pdf import read_pdf
 from pipeline.render_pdf import circular_to_pdf
 
@@ -238,3 +239,41 @@ def test_line_join_equals_the_char_by_char_reference(group):
     line = chars_to_line(list(group))
     got = None if line is None else (line.text, line.x0, line.top, line.x1, line.bottom, line.em)
     assert got == char_by_char_line(group)
+
+
+# The C helper (parsers/readers/_pdfchars.c, built at install) must give exactly what the Python
+# loops give: installs without a C compiler run the Python ones.
+_needs_c_helper = pytest.mark.skipif(pdf_module._page_chars is None,
+                                     reason="the C helper was not compiled in this install")
+
+_page_chars = st.lists(
+    st.tuples(st.integers(0, 80), st.integers(0, 40), st.integers(0, 30), st.integers(0, 40),
+              st.sampled_from(["一", "二", "1", " ", "\u2002", "\U00020000"]))
+    .map(lambda t: (t[0] / 4, 100 + t[1] / 4, t[0] / 4 + t[2] / 4, 100 + t[1] / 4 + t[3] / 4, t[4])),
+    min_size=0, max_size=40)
+
+
+@_needs_c_helper
+@settings(max_examples=500, deadline=None)
+@given(_page_chars)
+def test_c_line_grouping_equals_the_python_one(chars):
+    assert pdf_module.chars_to_lines(list(chars)) == pdf_module._chars_to_lines_python(list(chars))
+
+
+def _readable_test_pdfs() -> list[Path]:
+    """Every PDF of the corpus, the fixtures and samples/ that opens (the hostile ones raise)."""
+    hostile = {"encrypted", "not_a_pdf", "truncated"}
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    return sorted(path for path in [*CORPUS.glob("*/*.pdf"), *FIXTURES.glob("*.pdf"), *samples.glob("*.pdf")]
+                  if path.stem not in hostile)
+
+
+@_needs_c_helper
+def test_c_helper_reads_every_corpus_and_fixture_pdf_as_the_python_loops_do(monkeypatch):
+    paths = _readable_test_pdfs()
+    assert len(paths) >= 30
+    with_c = [read_pdf(path.read_bytes(), path.name) for path in paths]
+    monkeypatch.setattr(pdf_module, "_page_chars", None)
+    monkeypatch.setattr(pdf_module, "_chars_to_lines_c", None)
+    without_c = [read_pdf(path.read_bytes(), path.name) for path in paths]
+    assert with_c == without_c

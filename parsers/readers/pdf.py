@@ -35,6 +35,12 @@ from types import SimpleNamespace
 
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, Line, ReadResult, UnsupportedInput
 
+try:  # the per-character loops compiled at install (setup.py); optional, same output
+    from parsers.readers._pdfchars import chars_to_lines as _chars_to_lines_c
+    from parsers.readers._pdfchars import page_chars as _page_chars
+except ImportError:  # pragma: no cover - installs without a C compiler
+    _chars_to_lines_c = _page_chars = None
+
 # Circulars run to a few dozen pages; a cap bounds the work a hostile or mislabelled
 # file (a 2,000-page scanned yearbook) can cause. The pipeline can raise it.
 DEFAULT_MAX_PAGES = 300
@@ -280,7 +286,13 @@ def _pdfium_calls() -> SimpleNamespace:
     def untyped(function, restype=ctypes.c_int):
         return ctypes.PYFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
 
+    def address(function) -> int:
+        return ctypes.cast(function, ctypes.c_void_p).value or 0
+
     return SimpleNamespace(
+        # For the C helper, which calls these four itself: (count, text, unicode, loose box).
+        addresses=tuple(address(f) for f in (pdfium_c.FPDFText_CountChars, pdfium_c.FPDFText_GetText,
+                                             pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetLooseCharBox)),
         count_chars=untyped(pdfium_c.FPDFText_CountChars),
         get_text=untyped(pdfium_c.FPDFText_GetText),
         get_unicode=untyped(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint),
@@ -297,7 +309,18 @@ def iter_page_chars(textpage, page_height: float) -> tuple[list[_Char], int]:  #
 
     Loose boxes cover the font's full em, so lines of one font size have equal
     heights and glyphs of a CJK line touch: gaps then mean real spaces or columns.
+    The loop runs in C (`_pdfchars`, built at install) when it was compiled, else in Python.
     """
+    if _page_chars is None:
+        return _iter_page_chars_python(textpage, page_height)
+    calls = _pdfium_calls()
+    chars, bad, has_paren = _page_chars(ctypes.cast(textpage, ctypes.c_void_p).value or 0, *calls.addresses,
+                                        page_height)
+    return chars, bad + (_cid_chars(chars) if has_paren else 0)
+
+
+def _iter_page_chars_python(textpage, page_height: float) -> tuple[list[_Char], int]:
+    """`iter_page_chars` without the C helper: the same rules, one ctypes call per character."""
     calls = _pdfium_calls()
     count = calls.count_chars(textpage)
     if count <= 0:
@@ -347,15 +370,30 @@ def iter_page_chars(textpage, page_height: float) -> tuple[list[_Char], int]:  #
             continue
         left, top, right, bottom = read_rect(rect)
         append((left, page_height - top, right, page_height - bottom, char))
-    if "(" in text:  # text that itself spells `(cid:N)`, a PDF re-made from a broken extraction
-        cid_text = "".join(c[4] for c in chars)
-        if "(cid:" in cid_text:
-            bad += sum(len(match) for match in _CID.findall(cid_text))
+    if "(" in text:
+        bad += _cid_chars(chars)
     return chars, bad
 
 
+def _cid_chars(chars: list[_Char]) -> int:
+    """Count characters spelling `(cid:N)`: text of a PDF re-made from a broken extraction."""
+    cid_text = "".join(c[4] for c in chars)
+    if "(cid:" not in cid_text:
+        return 0
+    return sum(len(match) for match in _CID.findall(cid_text))
+
+
 def chars_to_lines(chars: list[_Char]) -> list[_PageLine]:
-    """Group characters into physical lines by vertical position, each in x order."""
+    """Group characters into physical lines by vertical position, each in x order (in C when compiled)."""
+    if _chars_to_lines_c is None:
+        return _chars_to_lines_python(chars)
+    return [_PageLine(text, x0, top, x1, bottom, em) for text, x0, top, x1, bottom, em in _chars_to_lines_c(
+        chars, DEFAULT_FAKE_BOLD_SHIFT, _NARROWEST_SPACE_GAP, DEFAULT_SPACE_GAP_EM, DEFAULT_COLUMN_GAP_EM,
+        COLUMN_SEPARATOR)]
+
+
+def _chars_to_lines_python(chars: list[_Char]) -> list[_PageLine]:
+    """`chars_to_lines` without the C helper."""
     if not chars:
         return []
     ordered = sorted(chars, key=lambda c: c[1] + c[3])

@@ -1,0 +1,9 @@
+"""Build the optional C helper of the PDF reader; all other metadata is in pyproject.toml.
+
+`optional=True`: without a C compiler the install still succeeds and
+parsers/readers/pdf.py runs the same loop in Python (slower, identical output).
+"""
+
+from setuptools import Extension, setup
+
+setup(ext_modules=[Extension("parsers.readers._pdfchars", ["parsers/readers/_pdfchars.c"], optional=True)])

@@ -275,5 +275,6 @@ def test_c_helper_reads_every_corpus_and_fixture_pdf_as_the_python_loops_do(monk
     with_c = [read_pdf(path.read_bytes(), path.name) for path in paths]
     monkeypatch.setattr(pdf_module, "_page_chars", None)
     monkeypatch.setattr(pdf_module, "_chars_to_lines_c", None)
+    monkeypatch.setattr(pdf_module, "_page_paths", None)
     without_c = [read_pdf(path.read_bytes(), path.name) for path in paths]
     assert with_c == without_c

@@ -499,7 +499,8 @@ def page_path_bounds(page) -> tuple[list[tuple[int, float, float, float, float]]
     found = []
     for k in [k for k, kind in enumerate(kinds) if kind == _PAGEOBJ_PATH]:
         if calls.object_bounds(objects[k], left, bottom, right, top):
-            found.append((k, *bounds[:]))
+            x0, y_bottom, x1, y_top = bounds[:]
+            found.append((k, x0, y_bottom, x1, y_top))
     return found, kinds.count(_PAGEOBJ_IMAGE), kinds.count(_PAGEOBJ_PATH)
 
 

@@ -498,3 +498,34 @@ def test_issuer_name_wrapped_in_header_and_signature() -> None:
     # Two whole names stay two issuers.
     joint = body + "信阳市应急管理局\n\n信阳市公安局\n\n2021年7月17日\n"
     assert extract_issuer(lines_of(joint)) == "信阳市应急管理局、信阳市公安局"
+
+
+@pytest.mark.parametrize(
+    ("title", "intro", "expected"),
+    [
+        # A window that does not follow calendar months, in the title.
+        ("关于2023年6月26日至7月25日安全生产考核情况的通报", "现将有关情况通报如下：",
+         ("2023年6月26日至7月25日", D(2023, 6, 26), D(2023, 7, 25))),
+        # In the sentence that introduces the results; the year from the issue date.
+        ("关于安全生产考核情况的通报", "现将7月1日—7月31日全县安全生产考核情况通报如下：",
+         ("7月1日—7月31日", D(2024, 7, 1), D(2024, 7, 31))),
+        # Named by a cue; a year-end window runs into the next year.
+        ("关于河长制考核情况的通报", "本轮考核时段为2023年12月26日至2024年1月25日。",
+         ("2023年12月26日至2024年1月25日", D(2023, 12, 26), D(2024, 1, 25))),
+        ("关于河长制考核情况的通报", "考核时间：12月26日至1月25日。",
+         ("12月26日至1月25日", D(2023, 12, 26), D(2024, 1, 25))),
+        ("关于二〇二三年七月一日至七月三十一日考评情况的通报", "现将有关情况通报如下：",
+         ("二〇二三年七月一日至七月三十一日", D(2023, 7, 1), D(2023, 7, 31))),
+    ],
+)
+def test_period_as_a_date_range(title: str, intro: str, expected: tuple[str, D, D]) -> None:
+    text = f"{title}\n\n各乡镇：\n\n{intro}\n\n一、基本情况\n\n略。\n\n2024年8月5日\n"
+    if "12月26日" in intro:
+        text = text.replace("2024年8月5日", "2024年2月5日")
+    assert _period(text) == expected
+
+
+def test_date_range_in_narrative_is_not_the_period() -> None:
+    text = ("关于安全生产大检查情况的通报\n\n各乡镇：\n\n7月10日至7月20日，市安委办组织暗访。\n\n"
+            "一、基本情况\n\n略。\n\n2022年10月25日\n")
+    assert extract_period(lines_of(text)) is None

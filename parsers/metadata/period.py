@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import regex
 
 from parsers.metadata.common import _SENTENCE_END, _TABLE_CAPTION_END, Layout, Period
-from parsers.metadata.dates import _CN_DIGITS, cn_number
+from parsers.metadata.dates import _CN_DIGITS, _make_date, cn_number
 from parsers.metadata.fields import _locate_issue_date
 from parsers.metadata.layout import find_layout, split_header_lines
 from parsers.model import Line
@@ -20,7 +20,14 @@ from parsers.normalize import squash
 _YEAR = r"(?:(?P<y>(?:19|20)\d{2})\s*年|(?P<cy>[二一][〇○Oo0零一二三四五六七八九]{3})年)?"
 _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _NOT_DAY = r"(?!\s*(?:\d|[一二三四五六七八九十]{1,3}日|[初底中旬]))"
+_DAY = r"(?:3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 _PERIODS = [
+    # `2023年6月26日至7月25日`: an assessment window that does not follow calendar months. Trusted
+    # only in the title and in the sentence that introduces the results or names the window;
+    # elsewhere a date range is narrative (`市安委办于10月16日至19日组织检查`).
+    ("date_range", regex.compile(
+        rf"{_YEAR}(?P<m1>{_MON})\s*月\s*(?P<d1>{_DAY})\s*[日号]?\s*(?:[-—–~～]|至|到)\s*"
+        rf"(?:(?P<y2>(?:19|20)\d{{2}})\s*年\s*)?(?:(?P<m2>{_MON})\s*月\s*)?(?P<d2>{_DAY})\s*[日号]")),
     ("range", regex.compile(
         rf"{_YEAR}(?P<m1>{_MON})\s*(?:月份?)?\s*[-—–~～至到]\s*(?P<m2>{_MON})\s*月份?{_NOT_DAY}")),
     ("quarter", regex.compile(rf"{_YEAR}第?(?P<q>[一二三四1-4])季度")),
@@ -31,6 +38,8 @@ _PERIODS = [
     # `关于2022年安全生产目标考核结果的通报`: a bare year, trusted in the title only.
     ("bare_year", regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?=[\p{Han}])(?![第上下前度])")),
 ]
+# A sentence that names the assessment window (`考核时段：2023年6月26日至7月25日`).
+_WINDOW_CUE = regex.compile(r"(?:考核|考评|评估|统计|检查|督查|暗访|测评)(?:期间|时段|周期|时间|区间)")
 _ROUND = regex.compile(r"(?:(?P<y>(?:19|20)\d{2})年)?第[一二三四五六七八九十\d]{1,3}轮\s*[（(]\s*$")
 
 
@@ -41,13 +50,18 @@ class _PeriodMatch:
     year: int | None
     first: int
     last: int
+    first_day: int = 1
+    last_day: int | None = None
+    """None: the last day of the month `last`."""
+    end_year: int | None = None
+    """The year printed for the end of a date range, when it is printed."""
 
 
-def _match_period(text: str, allow_bare_year: bool) -> _PeriodMatch | None:
+def _match_period(text: str, allow_bare_year: bool, allow_date_range: bool = False) -> _PeriodMatch | None:
     """The first period mentioned in `text` (earliest position; longer forms win ties)."""
     best: tuple[int, int, _PeriodMatch] | None = None
     for order, (kind, pattern) in enumerate(_PERIODS):
-        if kind == "bare_year" and not allow_bare_year:
+        if (kind == "bare_year" and not allow_bare_year) or (kind == "date_range" and not allow_date_range):
             continue
         for m in pattern.finditer(text):
             got = _period_from_match(kind, m)
@@ -77,6 +91,16 @@ def _period_from_match(kind: str, m: regex.Match[str]) -> _PeriodMatch | None:
     elif m.groupdict().get("cy"):
         year = int("".join(str(_CN_DIGITS[c]) for c in m["cy"]))
     label = m.group(0)
+    if kind == "date_range":
+        first, first_day = cn_number(m["m1"]), cn_number(m["d1"])
+        last = cn_number(m["m2"]) if m["m2"] else first
+        last_day = cn_number(m["d2"])
+        if first is None or first_day is None or last is None or last_day is None:
+            return None
+        end_year = int(m["y2"]) if m["y2"] else None
+        if end_year is None and (last, last_day) <= (first, first_day) and (not m["m2"] or last == first):
+            return None  # `7月20日至3日`: not a window; `12月26日至1月25日` runs into the next year
+        return _PeriodMatch(kind, label, year, first, last, first_day, last_day, end_year)
     if kind == "range":
         first, last = cn_number(m["m1"]), cn_number(m["m2"])
         if first is None or last is None or not 1 <= first < last <= 12:
@@ -99,29 +123,34 @@ def _period_from_match(kind: str, m: regex.Match[str]) -> _PeriodMatch | None:
     return _PeriodMatch(kind, label, year, 1, 12)
 
 
-def _period_texts(lines: list[Line], layout: Layout) -> list[tuple[str, int, bool]]:
-    """Where a period is printed, most reliable first: (text, line_no, bare year allowed)."""
-    out: list[tuple[str, int, bool]] = []
+_TITLE, _NAMING_SENTENCE, _OTHER = "title", "naming sentence", "other"
+
+
+def _period_texts(lines: list[Line], layout: Layout) -> list[tuple[str, int, str]]:
+    """Where a period is printed, most reliable first: (text, line_no, what the text is)."""
+    out: list[tuple[str, int, str]] = []
     if layout.title_start is not None and layout.title_end is not None:
         title = "".join(squash(ln.text) for ln in lines[layout.title_start : layout.title_end + 1])
         # Text inside 《》 names another document (`印发《2023年度…细则》`), not this period.
-        out.append((regex.sub(r"《[^》]*》", "", title), lines[layout.title_start].line_no, True))
+        out.append((regex.sub(r"《[^》]*》", "", title), lines[layout.title_start].line_no, _TITLE))
     intro = [(lines[i].text, lines[i].line_no) for i in range(layout.body_start, layout.intro_end)]
     # The sentence that introduces the results (`现将7月份工作开展情况通报如下`) names the period.
     for text, no in intro:
         for sentence in _SENTENCE_END.split(text):
             if "通报如下" in sentence or "现将" in sentence:
-                out.append((sentence, no, False))
-    out.extend((text, no, False) for text, no in intro)
+                out.append((sentence, no, _NAMING_SENTENCE))
+        if cue := _WINDOW_CUE.search(text):  # `考核时间：12月26日至1月25日` (the colon ends no window)
+            out.append((text[cue.start():], no, _NAMING_SENTENCE))
+    out.extend((text, no, _OTHER) for text, no in intro)
     # 附件说明 and table captions: `得分表（2022年7月）`.
     for i in range(layout.body_start, len(lines)):
         text = lines[i].text
         if lines[i].cells is None and ("附件" in text or _TABLE_CAPTION_END.search(text)):
-            out.append((text, lines[i].line_no, False))
+            out.append((text, lines[i].line_no, _OTHER))
     return out
 
 
-def _context_years(texts: list[tuple[str, int, bool]], kind: str, first: int, last: int) -> int | None:
+def _context_years(texts: list[tuple[str, int, str]], kind: str, first: int, last: int) -> int | None:
     """The year printed with the same period elsewhere (title, caption)."""
     for text, _, _ in texts:
         for pkind, pattern in _PERIODS:
@@ -147,8 +176,8 @@ def extract_period(lines: list[Line], issue_date: datetime.date | None = None) -
         issue_date = _locate_issue_date(lines)[0]
     texts = _period_texts(lines, layout)
     bare: tuple[_PeriodMatch, int] | None = None
-    for text, line_no, allow_year in texts:
-        found = _match_period(text, allow_year)
+    for text, line_no, where in texts:
+        found = _match_period(text, where == _TITLE, where in (_TITLE, _NAMING_SENTENCE))
         if found is None:
             continue
         if found.kind == "bare_year" and bare is None:
@@ -174,6 +203,10 @@ def _period_of(found: _PeriodMatch, year: int | None, issue_date: datetime.date 
             year -= 1
     if year is None:
         return Period(found.label, None, None, line_no)
-    start = datetime.date(year, found.first, 1)
-    end = datetime.date(year, found.last, calendar.monthrange(year, found.last)[1])
+    end_year = found.end_year or (year if (found.last, found.last_day or 31) >= (found.first, found.first_day)
+                                  else year + 1)
+    start = _make_date(year, found.first, found.first_day)
+    end = _make_date(end_year, found.last, found.last_day or calendar.monthrange(end_year, found.last)[1])
+    if start is None or end is None or end < start:
+        return Period(found.label, None, None, line_no)  # `2月30日`: printed, but not a date
     return Period(found.label, start, end, line_no)

@@ -141,6 +141,12 @@ def test_garbage_text_layer_page_needs_ocr_and_emits_nothing():
     assert all(line.page == 1 for line in result.lines)
 
 
+def test_gbk_read_as_latin1_page_needs_ocr_and_emits_nothing():
+    result = read_fixture("mojibake_text_layer.pdf")
+    assert result.pages_needing_ocr == [2]
+    assert [line.text for line in result.lines] == ["Assessment circular, page one."]
+
+
 def test_more_pages_than_max_pages_reads_the_first_and_warns():
     result = read_fixture("table_split_repeated_header.pdf", max_pages=1)
     assert result.pages == 2

@@ -47,7 +47,7 @@ static int append_char(PyObject *chars, loose_box_fn loose_box, void *textpage, 
 }
 
 /* page_chars(textpage, count_chars, get_text, get_unicode, loose_box, page_height)
- *   -> (chars, bad, has_paren)
+ *   -> (chars, bad, has_paren, latin1)
  *
  * The rules are those of pdf.py `_iter_page_chars_python`, which documents them. */
 static PyObject *page_chars(PyObject *self, PyObject *args) {
@@ -70,7 +70,7 @@ static PyObject *page_chars(PyObject *self, PyObject *args) {
     }
     int count = count_chars(textpage);
     if (count <= 0) {
-        return Py_BuildValue("(Nii)", chars, 0, 0);
+        return Py_BuildValue("(Niii)", chars, 0, 0, 0);
     }
     unsigned short *units = PyMem_Malloc(sizeof(unsigned short) * ((size_t)count + 1));
     if (units == NULL) {
@@ -80,7 +80,7 @@ static PyObject *page_chars(PyObject *self, PyObject *args) {
     /* pdfium writes a terminating NUL: written == count + 1 when its text view has one
        code unit per character index. Otherwise it dropped or inserted some: ask per index. */
     int per_index = get_text(textpage, 0, count, units) - 1 != count;
-    int bad = 0, has_paren = 0;
+    int bad = 0, has_paren = 0, latin1 = 0;
     Py_UCS4 pending_high = 0;
     for (int i = 0; i < count; i++) {
         Py_UCS4 code = per_index ? (Py_UCS4)get_unicode(textpage, i) : (Py_UCS4)units[i];
@@ -110,12 +110,15 @@ static PyObject *page_chars(PyObject *self, PyObject *args) {
             bad++;
             continue;
         }
+        if (code >= 0xA1 && code <= 0xFF) {
+            latin1++;
+        }
         if (append_char(chars, loose_box, textpage, i, page_height, out) < 0) {
             goto error;
         }
     }
     PyMem_Free(units);
-    return Py_BuildValue("(Nii)", chars, bad, has_paren);
+    return Py_BuildValue("(Niii)", chars, bad, has_paren, latin1);
 error:
     PyMem_Free(units);
     Py_DECREF(chars);
@@ -377,7 +380,7 @@ error:
 static PyMethodDef methods[] = {
     {"page_chars", page_chars, METH_VARARGS,
      "page_chars(textpage, count_chars, get_text, get_unicode, loose_box, page_height) -> "
-     "(chars, bad, has_paren): a page's visible characters with loose boxes (top-left origin)."},
+     "(chars, bad, has_paren, latin1): a page's visible characters with loose boxes (top-left origin)."},
     {"page_paths", page_paths, METH_VARARGS,
      "page_paths(page, count_objects, get_object, object_type, object_bounds) -> "
      "([(index, left, bottom, right, top)], images, paths): the page's path objects' bounds."},

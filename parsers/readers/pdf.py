@@ -51,6 +51,10 @@ DEFAULT_MAX_PAGES = 300
 # Real pages with a broken font have nearly all chars bad; a good page has none.
 DEFAULT_MAX_BAD_SHARE = 0.3
 
+# Share of a page's characters in Latin-1's upper half (U+00A1-U+00FF) above which its text
+# is GBK bytes read as Latin-1, mojibake: the page needs OCR.
+DEFAULT_MAX_LATIN1_SHARE = 0.5
+
 # A character drawn again within this fraction of its width is fake bold (WPS and
 # drawn PDFs overprint titles 0.2-0.5 pt apart); genuinely repeated characters
 # (`各县县委`, `看看`) sit one full width apart.
@@ -317,9 +321,9 @@ def iter_page_chars(textpage, page_height: float) -> tuple[list[_Char], int]:  #
     if _page_chars is None:
         return _iter_page_chars_python(textpage, page_height)
     calls = _pdfium_calls()
-    chars, bad, has_paren = _page_chars(ctypes.cast(textpage, ctypes.c_void_p).value or 0, *calls.addresses,
-                                        page_height)
-    return chars, bad + (_cid_chars(chars) if has_paren else 0)
+    chars, bad, has_paren, latin1 = _page_chars(ctypes.cast(textpage, ctypes.c_void_p).value or 0,
+                                                *calls.addresses, page_height)
+    return chars, bad + (_cid_chars(chars) if has_paren else 0) + _mojibake_chars(latin1, len(chars))
 
 
 def _iter_page_chars_python(textpage, page_height: float) -> tuple[list[_Char], int]:
@@ -347,7 +351,7 @@ def _iter_page_chars_python(textpage, page_height: float) -> tuple[list[_Char], 
     get_box = calls.loose_box
     chars: list[_Char] = []
     append = chars.append
-    bad = 0
+    bad = latin1 = 0
     pending_high = 0
     for i, char in enumerate(text):
         if "\u4e00" <= char <= "\u9fff":
@@ -369,13 +373,25 @@ def _iter_page_chars_python(textpage, page_height: float) -> tuple[list[_Char], 
         if code == 0xFFFD or 0xE000 <= code <= 0xF8FF or code < 32 or 0x7F <= code < 0xA0 or code == 0xFFFE:
             bad += 1
             continue
+        if 0xA1 <= code <= 0xFF:
+            latin1 += 1
         if not get_box(textpage, i, rect_ref):
             continue
         left, top, right, bottom = read_rect(rect)
         append((left, page_height - top, right, page_height - bottom, char))
     if "(" in text:
         bad += _cid_chars(chars)
-    return chars, bad
+    return chars, bad + _mojibake_chars(latin1, len(chars))
+
+
+def _mojibake_chars(latin1: int, visible: int) -> int:
+    """Count a page's Latin-1 letters as unusable when they are most of it: GBK text read as Latin-1.
+
+    A font without a ToUnicode map whose codes are the GBK bytes of the text shows every
+    Chinese character as two Latin-1 letters (`扣0.5分` → `¿Û0.5·Ö`); no circular is mostly
+    accented Latin. (Decoding them back is a guess at the encoding; OCR reads what is printed.)
+    """
+    return latin1 if latin1 > DEFAULT_MAX_LATIN1_SHARE * visible else 0
 
 
 def _cid_chars(chars: list[_Char]) -> int:

@@ -529,3 +529,8 @@ def test_date_range_in_narrative_is_not_the_period() -> None:
     text = ("关于安全生产大检查情况的通报\n\n各乡镇：\n\n7月10日至7月20日，市安委办组织暗访。\n\n"
             "一、基本情况\n\n略。\n\n2022年10月25日\n")
     assert extract_period(lines_of(text)) is None
+
+
+def test_telegram_issuer_wrapped_in_its_cell_is_rejoined() -> None:
+    text = TELEGRAM.replace("发电单位 信阳市安全生产委员会办公室\n", "发电单位 信阳市安全生产委员会\n\n办公室\n")
+    assert extract_metadata(lines_of(text)).issuer == "信阳市安全生产委员会办公室"

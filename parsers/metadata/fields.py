@@ -120,10 +120,14 @@ def _locate_issuer(lines: list[Line], web_meta: dict[str, str] | None = None,
     layout = find_layout(lines)
     header = [(i, lines[i]) for i in range(layout.header_end) if lines[i].cells is None]
     # 1. Telegram: `发电单位 X` (the gold's issuer for every 明电).
-    for _, ln in header:
+    for k, (_, ln) in enumerate(header):
         text = squash(ln.text)
         if text.startswith("发电单位"):
             name = regex.sub(r"^发电单位[:：]?|(?:签批|签发|盖章).*$", "", text)
+            following = squash(header[k + 1][1].text) if k + 1 < len(header) else ""
+            if name and _is_name_tail(following, name):
+                # A long name wrapped in the 发电单位 cell: `发电单位 信阳市安全生产委员会` / `办公室`.
+                return name + following, ln.line_no
             if name:
                 return _join_orgs(_split_orgs(regex.sub(r"^发电单位[:：]?", "", ln.raw_text.strip()))
                                   if " " in ln.raw_text.strip() else [name]), ln.line_no

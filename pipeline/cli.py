@@ -106,7 +106,7 @@ def report(
     out: Annotated[Path, typer.Argument(help="An output folder written by 'tongbao ingest'.")] = Path("output"),
     limit: Annotated[int, typer.Option(help="Show at most this many findings.")] = 50,
 ) -> None:
-    """Summarise an output folder: documents, units, entries, and the findings flagged."""
+    """Summarise an output folder: documents, circulars found in several files, items deducted most, findings."""
     from pipeline.summary import print_output_report
 
     if not (out / "documents").is_dir():

@@ -13,7 +13,8 @@ def _glob(out: Path, table: str) -> str:
 
 
 def print_output_report(out: Path, console: Console, *, limit: int = 50) -> None:
-    """Print documents by status, rows per table, the items failed most and the findings."""
+    """Print documents by status, rows per table, circulars found in several files, the items failed most
+    (one copy of each circular) and the findings."""
     import duckdb
 
     con = duckdb.connect()
@@ -25,9 +26,33 @@ def print_output_report(out: Path, console: Console, *, limit: int = 50) -> None
         (n,) = con.execute(f"SELECT count(*) FROM read_parquet('{_glob(out, name)}')").fetchone() or (0,)
         console.print(f"{name}: {n} rows")
 
+    # The same circular is often archived twice (the PDF and the web page, a re-download): one
+    # copy per circular — same 发文字号, issuer, title and date — counts in the items summary.
+    con.execute(f"""
+        CREATE TEMP VIEW copies AS
+        SELECT doc_id, regexp_extract(source_path, '[^/]+$') AS file,
+               CASE WHEN title IS NULL THEN doc_id
+                    ELSE concat_ws('|', coalesce(doc_number, ''), coalesce(issuer, ''), title,
+                                   coalesce(CAST(issue_date AS VARCHAR), '')) END AS circular
+        FROM read_parquet('{_glob(out, 'documents')}') WHERE status <> 'failed'""")
+    repeated = con.execute("""
+        SELECT any_value(d.title), any_value(d.doc_number), string_agg(c.file, ', ' ORDER BY c.file)
+        FROM copies c JOIN read_parquet('""" + _glob(out, "documents") + """') d USING (doc_id)
+        GROUP BY c.circular HAVING count(*) > 1 ORDER BY 1""").fetchall()
+    if repeated:
+        table = Table(title="Same circular in several files (counted once in the items below)",
+                      title_justify="left")
+        for column in ("title", "doc number", "files"):
+            table.add_column(column)
+        for title, number, files in repeated[:limit]:
+            table.add_row(title, number or "—", files)
+        console.print(table)
+
     items = con.execute(f"""
         SELECT item, any_value(description) AS description, sum(unit_count) AS units, round(sum(total_points), 2)
-        FROM read_parquet('{_glob(out, 'items')}') GROUP BY item ORDER BY units DESC, item LIMIT 5""").fetchall()
+        FROM read_parquet('{_glob(out, 'items')}')
+        WHERE doc_id IN (SELECT min(doc_id) FROM copies GROUP BY circular)
+        GROUP BY item ORDER BY units DESC, item LIMIT 5""").fetchall()
     if items:
         table = Table(title="Items deducted most often", title_justify="left")
         for column in ("item", "description", "units", "points"):

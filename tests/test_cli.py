@@ -142,3 +142,29 @@ def test_console_script_runs_in_a_subprocess() -> None:
     exe = Path(sys.executable).with_name("tongbao")
     result = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0 and "ingest" in result.stdout
+
+
+def test_report_lists_a_circular_archived_twice_and_counts_its_items_once(tmp_path: Path) -> None:
+    write_samples(tmp_path / "s", pdf=False)
+    original = tmp_path / "s" / "sample-table.txt"
+    # The web copy of the same circular: other bytes (so another document), same 标题 and date.
+    (tmp_path / "s" / "sample-table-web.txt").write_text(original.read_text(encoding="utf-8") + "\n",
+                                                         encoding="utf-8")
+    out = tmp_path / "out"
+    ingest(str(tmp_path / "s"), "--out", str(out))
+    report = runner.invoke(app, ["report", str(out)])
+    assert report.exit_code == 0, report.output
+    assert "Same circular in several files" in report.output
+    repeated = report.output[report.output.index("Same circular"):report.output.index("Items deducted")]
+    assert "sample-table-web.txt" in repeated and "sample-table.txt" in repeated
+    assert "sample-telegram" not in repeated
+    single = tmp_path / "single"
+    ingest(str(tmp_path / "s" / "sample-table.txt"), str(tmp_path / "s" / "sample-telegram.txt"),
+           str(tmp_path / "s" / "sample-paragraphs.txt"), "--out", str(single))
+    alone = runner.invoke(app, ["report", str(single)])
+    assert "Same circular in several files" not in alone.output
+
+    def items_block(text: str) -> str:
+        return text[text.index("Items deducted most often"):text.index("Findings")]
+
+    assert items_block(report.output) == items_block(alone.output)

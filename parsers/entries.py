@@ -39,11 +39,12 @@ _KIND_PREFIX = regex.compile(r"^\s*(?P<kind>加分项|加分|奖励加分|扣分
 _BONUS = regex.compile(rf"(?:加|奖励|加分|奖)\s*(?P<v>{_NUM})\s*分")
 _DEDUCT = regex.compile(rf"(?:扣除|扣减|扣|减去|减)\s*(?P<v>{_NUM})\s*分")
 _TOTAL = regex.compile(rf"(?:共计|合计|累计|总计|共|计)\s*(?:扣除|扣减|扣|减|加)?\s*(?P<v>{_NUM})\s*分")
-_COUNT = regex.compile(r"(?:发现|存在|查出|抽查|有)?\s*(?P<n>\d+|[一二三四五六七八九十两]+)\s*(?:处|个|起|家|次|项|条|件|人|户|份|宗)")
-_UNITS_OF_COUNT = "处|个|起|家|次|项|条|件|人|户|份|宗"
+# Measure words of a counted finding (`发现3处`, `4批次`, `每家扣1分`); two-character words first.
+_UNITS_OF_COUNT = "批次|人次|户次|项次|处|个|起|家|次|项|条|件|人|户|份|宗|批|台|辆|座|所|例|张|本|块|栋|间"
+_COUNT = regex.compile(rf"(?:发现|存在|查出|抽查|有)?\s*(?P<n>\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})")
 # `每处扣0.5分`, `每处0.5分`, `按0.5分/处` (variants §3 count × rate).
 _RATE = regex.compile(
-    rf"每(?:{_UNITS_OF_COUNT})\s*(?:扣除|扣减|扣|减|加)?\s*(?P<v>{_NUM})\s*分"
+    rf"每(?:{_UNITS_OF_COUNT})\s*(?P<word>扣除|扣减|扣|减|加)?\s*(?P<v>{_NUM})\s*分"
     rf"|(?:按|扣)?\s*(?P<v>{_NUM})\s*分\s*/\s*(?:{_UNITS_OF_COUNT})"
 )
 _CAP = regex.compile(
@@ -53,9 +54,9 @@ _CAP = regex.compile(
 # Clauses that belong to the amount, not to the reason (`发现3处，每处扣0.5分，共扣1.5分；`).
 _AMOUNT_CLAUSE = regex.compile(
     rf"^(?:(?:共计|合计|累计|总计|共|计)?\s*(?:扣除|扣减|扣|减去|减|加|奖励|加分)?\s*{_NUM}\s*分"
-    rf"|(?:发现|存在|查出|共)\s*(?:\d+|[一二三四五六七八九十两]+)\s*(?:处|个|起|家|次|项|条|件|人|户|份|宗)"
-    rf"|每(?:处|个|起|家|次|项|条|件|人|户|份|宗)\s*(?:扣除|扣减|扣|减|加)?\s*{_NUM}\s*分"
-    rf"|(?:按|扣)?\s*{_NUM}\s*分\s*/\s*(?:处|个|起|家|次|项|条|件|人|户|份|宗)(?:扣分|扣除)?"
+    rf"|(?:发现|存在|查出|共)\s*(?:\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})"
+    rf"|每(?:{_UNITS_OF_COUNT})\s*(?:扣除|扣减|扣|减|加)?\s*{_NUM}\s*分"
+    rf"|(?:按|扣)?\s*{_NUM}\s*分\s*/\s*(?:{_UNITS_OF_COUNT})(?:扣分|扣除)?"
     rf"|(?:扣完|扣满)\s*{_NUM}\s*分为?止|最高\s*(?:扣|加)\s*{_NUM}\s*分|扣完为止"
     rf"|(?:扣|加)分(?:累计)?不超过\s*{_NUM}\s*分)$"
 )
@@ -97,12 +98,21 @@ def labels_of(text: str) -> tuple[list[int], str]:
     if not match:
         return [], text
     items = []
-    for label in _LABEL_RE.finditer(match.group()):
+    labels = list(_LABEL_RE.finditer(match.group()))
+    if len(labels) > 1 and _is_list_number(labels[0]) and not any(map(_is_list_number, labels[1:])):
+        # `1.第8项：消防车通道…` / `2.（15）…`: the entry's place in the list, then the rubric item.
+        labels = labels[1:]
+    for label in labels:
         if label.group("c"):
             items.append(ord(label.group("c")) - 0x2460 + 1)
         else:
             items.append(int(label.group("n")))
     return items, text[match.end():]
+
+
+def _is_list_number(label: regex.Match[str]) -> bool:
+    """A `6.` / `6、` label: an item number, or the entry's place in a list when another label follows."""
+    return label.group().rstrip()[-1:] in ".、．"
 
 
 def starts_with_label(text: str) -> bool:
@@ -158,6 +168,9 @@ def _parse_entry_cached(text: str, default_kind: str | None, points_text: str | 
     prefix = _KIND_PREFIX.match(body) if "分" in body[:6] else None
     if prefix:
         kind_hint = "bonus" if prefix.group("kind").startswith(("加", "奖")) else "deduction"
+        if len(items) == 1 and text.strip()[: len(text.strip()) - len(body)].rstrip()[-1:] in ".、．":
+            # `4.加分项：成功处置…`: a list number before the kind, not a rubric item.
+            items = []
         body = body[prefix.end():]
         more, body = labels_of(body)
         items += more
@@ -174,9 +187,10 @@ def _parse_entry_cached(text: str, default_kind: str | None, points_text: str | 
             count = chinese_to_int(count_match.group("n"))
     if stated is None and points_text is not None:
         kind, stated = _amount(body, kind_hint)
-    if stated is None and rate is not None and count is not None:
+    if stated is None and rate is not None and count is not None and rate_match is not None:
         stated = rate * count
-        kind = kind or "deduction"
+        # `每个加1.5分，加分累计不超过3分`: the rate's own word says bonus or deduction.
+        kind = kind or ("bonus" if rate_match.group("word") == "加" else kind_hint or "deduction")
     if stated is None:
         return None
     cap_match = _CAP.search(body) if _may_hold_cap(body) else None

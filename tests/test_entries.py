@@ -26,6 +26,14 @@ CASES = [
     # An amount glued to the reason without a comma.
     ("（7）资料不全扣0.5分", [7], "0.5", "deduction", "资料不全"),
     ("（8）隐患未整改，扣除1分，扣完为止", [8], "1", "deduction", "隐患未整改"),
+    # A list number before the rubric item is the entry's place in the list, not an item.
+    ("1.第8项：消防车通道标识标线施划不规范，扣1分。", [8], "1", "deduction", "消防车通道标识标线施划不规范"),
+    ("2、（15）应急预案未备案，扣0.5分；", [15], "0.5", "deduction", "应急预案未备案"),
+    ("4.加分项：成功处置一起初起火灾，加0.5分。", [], "0.5", "bonus", "成功处置一起初起火灾"),
+    # A bonus at a rate per unit of count, capped.
+    ("(31)获评省级文明单位示范点3个，每个加1.5分，加分累计不超过3分。", [31], "3", "bonus", "获评省级文明单位示范点3个"),
+    # Measure words beyond 处/个: 批次.
+    ("23、过期食品清查不彻底，发现4批次，每批次扣2.5分，共扣10分。", [23], "10", "deduction", "过期食品清查不彻底"),
 ]
 
 

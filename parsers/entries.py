@@ -28,7 +28,7 @@ _LABEL = (
     r"(?:[（(【\[〔]\s*(?P<n>\d{1,3})\s*[）)】\]〕]"
     r"|第\s*(?P<n>\d{1,3})\s*[项条]\s*[：:]?"
     r"|(?P<n>\d{1,3})\s*[.、．](?!\d)"
-    r"|(?P<c>[\u2460-\u2473]))"
+    r"|(?P<c>[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]))"
 )
 _LABEL_RE = regex.compile(_LABEL)
 _LABELS_AT_START = regex.compile(rf"^\s*(?:{_LABEL}\s*[、，,]?\s*)+")
@@ -104,10 +104,20 @@ def labels_of(text: str) -> tuple[list[int], str]:
         labels = labels[1:]
     for label in labels:
         if label.group("c"):
-            items.append(ord(label.group("c")) - 0x2460 + 1)
+            items.append(_circled_number(label.group("c")))
         else:
             items.append(int(label.group("n")))
     return items, text[match.end():]
+
+
+def _circled_number(char: str) -> int:
+    """① … ⑳ (U+2460), ㉑ … ㉟ (U+3251), ㊱ … ㊿ (U+32B1): three blocks, one numbering."""
+    code = ord(char)
+    if code >= 0x32B1:
+        return code - 0x32B1 + 36
+    if code >= 0x3251:
+        return code - 0x3251 + 21
+    return code - 0x2460 + 1
 
 
 def _is_list_number(label: regex.Match[str]) -> bool:

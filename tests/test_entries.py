@@ -26,6 +26,9 @@ CASES = [
     # An amount glued to the reason without a comma.
     ("（7）资料不全扣0.5分", [7], "0.5", "deduction", "资料不全"),
     ("（8）隐患未整改，扣除1分，扣完为止", [8], "1", "deduction", "隐患未整改"),
+    # Circled numbers past ⑳ live in two other Unicode blocks.
+    ("㉓仓储物流场所违规住人，减1分", [23], "1", "deduction", "仓储物流场所违规住人"),
+    ("㊿消防通道堵塞，扣2分", [50], "2", "deduction", "消防通道堵塞"),
     # A list number before the rubric item is the entry's place in the list, not an item.
     ("1.第8项：消防车通道标识标线施划不规范，扣1分。", [8], "1", "deduction", "消防车通道标识标线施划不规范"),
     ("2、（15）应急预案未备案，扣0.5分；", [15], "0.5", "deduction", "应急预案未备案"),

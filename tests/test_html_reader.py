@@ -177,3 +177,11 @@ def test_deduction_table_with_long_multi_paragraph_cells_stays_a_table() -> None
     result = read_html(page.encode("utf-8"), "long-cells.html")
     assert [line.cells[0] for line in result.lines if line.cells] == ["单位", "城关镇", "南岗镇", "北山镇"]
     assert all(line.cells is not None and len(line.cells) == 3 for line in result.lines)
+
+
+@pytest.mark.parametrize("label", ["文　　号", "文 号：", "文　号："])
+def test_info_table_labels_spaced_to_width_are_read(label: str) -> None:
+    # Government sites pad two-character labels to the width of four (`文　　号：`).
+    page = read_fixture("gov-info-block.html").decode("utf-8").replace("<th>发文字号</th>", f"<th>{label}</th>")
+    result = read_html(page.encode("utf-8"), "spaced-labels.html")
+    assert result.web_meta["doc_number"] == "某河长办〔2023〕7号"

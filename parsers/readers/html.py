@@ -116,8 +116,11 @@ _NOISE_LABELS = (
     "时效", "体裁分类", "组配分类", "信息分类", "公开方式", "公开范围", "公开形式", "生成日期",
     "废止日期", "主题词", "关键词", "分类",
 )
+# Sites space short labels out to the width of the long ones (`文　　号：`, `来 源：`).
 _LABEL = re.compile(
-    r"(?:^|(?<=[\s\u3000【\[|]))(" + "|".join(sorted([*_META_LABELS, *_NOISE_LABELS], key=len, reverse=True))
+    r"(?:^|(?<=[\s\u3000【\[|]))("
+    + "|".join(r"\s*".join(map(re.escape, label))
+               for label in sorted([*_META_LABELS, *_NOISE_LABELS], key=len, reverse=True))
     + r")\s*[：:]"
 )
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -574,7 +577,7 @@ def meta_from_line(text: str) -> dict[str, str] | None:
     for match, following in zip(matches, [*matches[1:], None], strict=True):
         end = following.start() if following is not None else len(stripped)
         value = stripped[match.end():end].strip().strip("【】[]|").strip()
-        label = match.group(1)
+        label = "".join(match.group(1).split())
         if len(value) > DEFAULT_MAX_META_VALUE:
             return None
         if label in _META_LABELS and value:
@@ -585,7 +588,7 @@ def meta_from_line(text: str) -> dict[str, str] | None:
 def meta_from_cells(cells: Iterable[str]) -> dict[str, str] | None:
     """Parse a row of the 信息公开 table (索引号： | 3249… | 主题分类： | …); None if it is not one."""
     labels = {*_META_LABELS, *_NOISE_LABELS}
-    parts = [cell.strip() + "：" if cell.strip() in labels else cell.strip() for cell in cells]
+    parts = [cell.strip() + "：" if "".join(cell.split()) in labels else cell.strip() for cell in cells]
     if not any(parts):
         return None
     return meta_from_line("\u3000".join(parts))

@@ -534,3 +534,24 @@ def test_date_range_in_narrative_is_not_the_period() -> None:
 def test_telegram_issuer_wrapped_in_its_cell_is_rejoined() -> None:
     text = TELEGRAM.replace("发电单位 信阳市安全生产委员会办公室\n", "发电单位 信阳市安全生产委员会\n\n办公室\n")
     assert extract_metadata(lines_of(text)).issuer == "信阳市安全生产委员会办公室"
+
+
+_JOINT_BODY = ("\n\n通人居办〔2023〕12号\n\n关于2023年7月份全区农村人居环境整治工作考核情况的通报\n\n"
+               "各镇（街道）：\n\n现将有关情况通报如下：\n\n2023年8月5日\n")
+_A, _B = "南通市通州区农村人居环境整治工作领导小组办公室", "南通市通州区农业农村局"
+
+
+@pytest.mark.parametrize("letterhead", [
+    f"{_A}\n                    文件\n{_B}",  # names stacked beside one big 文件, read between them
+    f"{_A}\n{_B}文件",
+    f"{_A} 文件\n{_B}",
+    f"{_A}{_B}文件",  # both names glued on one line by the extraction
+    f"{_A}\n{_B}",  # a letterhead without 文件
+])
+def test_joint_letterhead_names_every_issuer(letterhead: str) -> None:
+    assert extract_metadata(lines_of(letterhead + _JOINT_BODY)).issuer == f"{_A}、{_B}"
+
+
+def test_one_long_issuer_name_is_not_split() -> None:
+    text = "河南省人民政府安全生产委员会文件" + _JOINT_BODY
+    assert extract_metadata(lines_of(text)).issuer == "河南省人民政府安全生产委员会"

@@ -4,6 +4,7 @@ base score, 附件说明 and the document class."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 import regex
 
@@ -138,17 +139,28 @@ def _locate_issuer(lines: list[Line], web_meta: dict[str, str] | None = None,
         text = squash(ln.text)
         if text == "文件":
             above = (squash(lines[j].text) for j in range(max(0, i - 3), i))
-            orgs.extend(t for t in above if _ORG.match(t))
+            orgs.extend(name for t in above if _ORG.match(t) for name in _unglued_orgs(t))
         elif text.endswith("文件") and k > 0 and _is_name_tail(text[:-2], squash(header[k - 1][1].text)):
             # A long name wrapped by the page: `六安市…领导小组` / `办公室文件` (drawn/Word PDFs).
             orgs.append(squash(header[k - 1][1].text) + text[:-2])
         elif text.endswith("文件") and _ORG.match(text[:-2]):
-            orgs.append(text[:-2])
+            # Joint issuers print their names one above the other (`A` / `B文件`).
+            orgs.extend(_whole_org_lines(reversed(header[:k]))[::-1])
+            orgs.extend(_unglued_orgs(text[:-2]))
         else:
             continue
+        # ... and one big 文件 beside the stack, which text extraction puts after the first name
+        # (`A` / `文件` / `B`, `A 文件` / `B`): names right below it are issuers too.
+        orgs.extend(_whole_org_lines(header[k + 1:]))
         first_no = first_no or ln.line_no
     if orgs:
         return _join_orgs(orgs), first_no
+    # 2b. A letterhead without `文件` (函 and 纪要 formats, many web-to-text copies): the header's
+    # first line that is only an organisation name, with any names stacked under it.
+    for k, (_, ln) in enumerate(header):
+        names = _whole_org_lines(header[k:])
+        if names:
+            return _join_orgs([name for text in names for name in _unglued_orgs(text)]), ln.line_no
     # 3. The issuer printed in the title (`X关于…的通报`; joint: `X、Y关于…`).
     title, title_no = _locate_title(lines)
     if title and (m := regex.match(r"^(.+?)关于", title)):
@@ -193,6 +205,37 @@ def _signature(lines: list[Line], layout: Layout) -> list[str]:
         sig = parts + sig
         j -= 1
     return sig
+
+
+# A name that starts a second issuer: a place (`南通市…`, `通州区…`) or the Party (`中共…`).
+_ISSUER_START = regex.compile(r"^(?:中共|[\p{Han}]{1,4}[省市县区州盟旗])")
+
+
+def _unglued_orgs(text: str) -> list[str]:
+    """Split two issuers' names that text extraction put on one line above a joint 文件.
+
+    `南通市通州区农村人居环境整治工作领导小组办公室南通市通州区农业农村局`: the cut falls after
+    an organisation suffix, both parts are names of six or more characters, and the second starts
+    the way a name does; `河南省人民政府安全生产委员会` stays one name (its second part is not one).
+    """
+    for suffix in regex.finditer(_ORG_SUFFIX, text):
+        cut = suffix.end()
+        first, second = text[:cut], text[cut:]
+        if len(first) >= 6 and len(second) >= 6 and _ORG.match(first) and _ORG.match(second) \
+                and _ISSUER_START.match(second):
+            return [first, *_unglued_orgs(second)]
+    return [text]
+
+
+def _whole_org_lines(header: Iterable[tuple[int, Line]]) -> list[str]:
+    """The organisation names of consecutive header lines that are nothing else, from the first on."""
+    names = []
+    for _, ln in header:
+        text = squash(ln.text)
+        if not _ORG.match(text) or _is_header_element(text):
+            break
+        names.append(text)
+    return names
 
 
 def _is_name_tail(text: str, above: str) -> bool:

@@ -27,7 +27,7 @@ _NUM = r"\d+(?:\.\d+)?"
 _LABEL = (
     r"(?:[（(【\[〔]\s*(?P<n>\d{1,3})\s*[）)】\]〕]"
     r"|第\s*(?P<n>\d{1,3})\s*[项条]\s*[：:]?"
-    r"|(?P<n>\d{1,3})\s*[.、．](?!\d)"
+    r"|(?P<n>\d{1,3})\s*(?:[.．](?!\d)|、)"  # `6.5` is a number, `11、12、` two labels
     r"|(?P<c>[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]))"
 )
 _LABEL_RE = regex.compile(_LABEL)
@@ -54,7 +54,8 @@ _CAP = regex.compile(
 # Clauses that belong to the amount, not to the reason (`发现3处，每处扣0.5分，共扣1.5分；`).
 _AMOUNT_CLAUSE = regex.compile(
     rf"^(?:(?:共计|合计|累计|总计|共|计)?\s*(?:扣除|扣减|扣|减去|减|加|奖励|加分)?\s*{_NUM}\s*分"
-    rf"|(?:发现|存在|查出|共)\s*(?:\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})"
+    # `发现4家企业`, `抽查3个点位`: the count, with a short noun for what was counted.
+    rf"|(?:发现|存在|查出|抽查|共)\s*(?:\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})\p{{Han}}{{0,4}}"
     rf"|每(?:{_UNITS_OF_COUNT})\s*(?:扣除|扣减|扣|减|加)?\s*{_NUM}\s*分"
     rf"|(?:按|扣)?\s*{_NUM}\s*分\s*/\s*(?:{_UNITS_OF_COUNT})(?:扣分|扣除)?"
     rf"|(?:扣完|扣满)\s*{_NUM}\s*分为?止|最高\s*(?:扣|加)\s*{_NUM}\s*分|扣完为止"

@@ -29,6 +29,11 @@ CASES = [
     # Circled numbers past ⑳ live in two other Unicode blocks.
     ("㉓仓储物流场所违规住人，减1分", [23], "1", "deduction", "仓储物流场所违规住人"),
     ("㊿消防通道堵塞，扣2分", [50], "2", "deduction", "消防通道堵塞"),
+    # Two list-style labels in a row, and a count of what was found (`4家企业`) in the amount clause.
+    ("11、12、畜禽粪污处理不规范、养殖户周边环境脏乱，共计扣2分；", [11, 12], "2", "deduction",
+     "畜禽粪污处理不规范、养殖户周边环境脏乱"),
+    ("第17条，电气焊作业人员持证情况监督检查不到位，发现4家企业，每家扣0.5分，共计扣2分。", [17], "2", "deduction",
+     "电气焊作业人员持证情况监督检查不到位"),
     # A list number before the rubric item is the entry's place in the list, not an item.
     ("1.第8项：消防车通道标识标线施划不规范，扣1分。", [8], "1", "deduction", "消防车通道标识标线施划不规范"),
     ("2、（15）应急预案未备案，扣0.5分；", [15], "0.5", "deduction", "应急预案未备案"),

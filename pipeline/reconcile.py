@@ -189,15 +189,23 @@ def rank_findings(ex: Extraction, doc_id: str) -> list[FindingRecord]:
     """Ranks against the order of scores, per ranking group (ties share a rank)."""
     findings = []
     groups: dict[str | None, list[tuple[str, int, Decimal, Line | None]]] = {}
+    unranked: dict[str | None, list[Decimal]] = {}
     for row, unit in zip(ex.scores, ex.score_units, strict=True):
         if row.rank is not None and row.score is not None:
             groups.setdefault(row.group, []).append((unit, row.rank, row.score, row.line))
-    for rows in groups.values():
+        elif row.score is not None:
+            unranked.setdefault(row.group, []).append(row.score)
+    for group, rows in groups.items():
         if len(rows) < 2:
             continue
         for unit, rank, score, line in rows:
-            expected = 1 + sum(1 for _, _, other, _ in rows if other > score)
-            if rank != expected:
+            # Units scored but not ranked (ranks printed for the top and bottom three only, or a
+            # unit marked 不参与排名) may or may not count: the printed rank must lie between the
+            # rank among ranked units and the rank among all scored ones.
+            best = 1 + sum(1 for _, _, other, _ in rows if other > score)
+            worst = best + sum(1 for other in unranked.get(group, []) if other > score)
+            if not best <= rank <= worst:
+                expected = best if rank < best else worst
                 findings.append(_finding(
                     doc_id, unit, "rank_order", "warning",
                     f"{unit}: printed rank {rank}, but its score {fmt(score)} ranks {expected} among the listed scores.",

@@ -74,3 +74,11 @@ def test_unit_heading_then_a_score_line() -> None:
     assert {u: (r.section_score, r.total_deducted, r.status) for u, r in records.items()} == {
         "甲县": (98.0, 2.0, "ok"), "乙区": (96.0, 3.5, "mismatch")}
     assert found == {("乙区", "table_mismatch")}
+
+
+def test_ranks_printed_for_some_units_only_are_checked_against_every_score() -> None:
+    # Ranks printed for the top three and the bottom three only; 经开区 scores highest but is
+    # 不参与排名. A printed rank must lie between the rank among ranked units and the rank among
+    # all scored ones: 迎江区 (8th, 92.6) is, 桐城市 (1st with 96.0, below 潜山市's 96.8) is not.
+    _, found = reconciled("ranks-top-and-bottom-only.txt")
+    assert found == {("桐城市", "rank_order")}

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from functools import reduce
+from itertools import combinations
 
 import regex
 
@@ -18,11 +20,12 @@ from parsers.headers import (
     GRADE_WORD,
     NUMERIC_ROLES,
     PART_HEADER,
+    PART_WEIGHT,
     glued_cell_role,
     header_roles,
 )
 from parsers.model import Line
-from parsers.normalize import cells_to_text, collapse_spaces, normalize_chars, squash
+from parsers.normalize import cells_to_text, collapse_spaces, join_lines, normalize_chars, squash
 from parsers.numbers import parse_rank
 
 _SCORE_TOKEN = regex.compile(r"(?P<i>0|[1-9]\d{0,3})(?:\.(?P<f>\d{1,3}))?")
@@ -40,9 +43,13 @@ _GLUED_ROLES = {"rank", "seq", "unit", "score", "part", "grade", "remark"}
 # words is not a glued header, and the segmentation below need not run on it.
 _HEADER_HINT = regex.compile(r"得分|分数|成绩|总分|排名|名次|位次|序号|等次|等级|档次|扣分|合计|评分")
 _PROSE_PUNCT = regex.compile(r"[，。；：:、！？!?,;]")
+_BRACKETED = regex.compile(r"[（(][^（）()]{1,12}[)）]")
 _GLUED_RANK_MARK = regex.compile(r"^第\s*(\d{1,3})\s*名")
 _GLUED_UNIT_MARK = regex.compile(r"(\d)\s*分(?=\s*\d|\s*$)")
 _RUN = regex.compile(r"[\d.]+(?:\s+[\d.]+)*|[^\d.]+")
+# Part weights printed apart from the part names, at the end of a header line or on a line of
+# their own: `（占40%）（占60%）` (fb-02).
+_TRAILING_WEIGHTS = regex.compile(rf"(?:{PART_WEIGHT.pattern})+$")
 _TEXT_RANK = r"(?:并列|倒数)?第?[一二三四五六七八九十]{1,3}名?(?:[（(]?并列[)）]?)?"
 
 
@@ -55,8 +62,9 @@ def split_glued_header(text: str) -> tuple[str, ...] | None:
     the most cells wins (`得分排名` is one header word, but `总分|排名` beside a unit is two).
     """
     key = squash(text)
-    # A header row is words only: a line with sentence punctuation is prose or an entry.
-    if not 4 <= len(key) <= 80 or _PROSE_PUNCT.search(key) or not _HEADER_HINT.search(key):
+    # A header row is words only: a line with sentence punctuation is prose or an entry; the
+    # 、 of a word's brackets (`县（市、区）`) is part of the word.
+    if not 4 <= len(key) <= 80 or _PROSE_PUNCT.search(_BRACKETED.sub("", key)) or not _HEADER_HINT.search(key):
         return None
     best: dict[int, list[str] | None] = {len(key): []}
     for start in range(len(key) - 1, -1, -1):
@@ -67,8 +75,11 @@ def split_glued_header(text: str) -> tuple[str, ...] | None:
                 options.append([key[start:end], *rest])
         best[start] = max(options, key=len) if options else None
     cells = best[0]
-    if cells is None or len(cells) < 2 or header_roles(tuple(cells)) is None:
+    if cells is None or len(cells) < 2:
         return None
+    roles = header_roles(tuple(cells))
+    if roles is None or None in roles:
+        return None  # a word the row as a whole does not take as a column (a bare part without a total)
     return tuple(cells)
 
 
@@ -199,6 +210,56 @@ def _cell_fits(value: str, role: str | None, max_rank: int) -> bool:
     return bool(key)
 
 
+def place_short_row(cells: tuple[str, ...], roles: list[str | None], ranked: list[tuple[int, ...]] | None = None,
+                    *, unit_carried: bool = False) -> tuple[str, ...] | None:
+    """Cells of a row that has fewer cells than its header, blank where its columns are empty.
+
+    A row may leave optional columns blank: 备注 / 等次 / 存在问题 beside a score (fresh-04:
+    `第一名       市民政局            98.5` under `名次 单位 考评成绩 备注`), and the unit of a
+    deduction table below its first row (`unit_carried`; fb-10). Every placement of the cells
+    that leaves only such columns blank and puts each cell in a column it fits is a candidate;
+    `ranked` (the placements by position, `normalize.aligned_columns`) picks among several,
+    else the unit left blank, then the latest columns. None when no placement fits.
+    """
+    if not cells or len(cells) >= len(roles) or len(roles) > _MAX_SHORT_ROW_COLUMNS:
+        return None
+    optional = _OPTIONAL_ROLES | {"unit"} if unit_carried else _OPTIONAL_ROLES | {"reason"}
+    fitting = []
+    for columns in combinations(range(len(roles)), len(cells)):
+        if any(roles[k] not in optional for k in range(len(roles)) if k not in columns):
+            continue
+        if all(_placed_cell_fits(value, roles[k]) for value, k in zip(cells, columns, strict=True)):
+            fitting.append(columns)
+    if not fitting:
+        return None
+    unit_column = roles.index("unit") if "unit" in roles else -1
+    by_position = [columns for columns in ranked or () if columns in fitting]
+    best = by_position[0] if by_position else min(fitting, key=lambda c: (unit_carried and unit_column in c, c))
+    out = [""] * len(roles)
+    for value, k in zip(cells, best, strict=True):
+        out[k] = value
+    return tuple(out)
+
+
+# Columns a row may leave blank (variants §2: 等次, 备注, 存在问题 are not in every row), and
+# columns whose header word no list knows.
+_OPTIONAL_ROLES: frozenset[str | None] = frozenset({None, "remark", "grade"})
+# Wider tables are not searched for placements (their number grows as 2^n).
+_MAX_SHORT_ROW_COLUMNS = 16
+
+
+def _placed_cell_fits(value: str, role: str | None) -> bool:
+    """Whether a cell can stand in a column: `_cell_fits`, with a grade one of the grade words
+    (a 备注 of `并列` is not a grade)."""
+    if role == "grade":
+        return bool(GRADE_WORD.fullmatch(squash(value)))
+    return _cell_fits(value, role, _MAX_PLACED_RANK)
+
+
+# Any rank fits a placed row's rank column: the row's place, not the table's length, is in question.
+_MAX_PLACED_RANK = 9999
+
+
 def _row_line(first: Line, last: Line, cells: tuple[str, ...], raw: str) -> Line:
     return replace(first, text=cells_to_text(cells), cells=cells, line_end=last.last_line, raw=raw)
 
@@ -226,35 +287,46 @@ def restore_table_rows(lines: list[Line]) -> list[Line]:
 
 
 def _unjoin_glued_table(line: Line) -> list[Line]:
-    """Split a line that normalisation joined across a glued table back into its physical lines.
+    """Split a line that normalisation joined across a damaged table back into its physical lines.
 
-    Glued rows have no sentence-final punctuation, so the wrapped-line joiner runs a glued
-    header and its rows into one line (`县区系统考核(占40%)…排名金安区93.73…`). The physical
-    lines survive in `raw`; their line numbers are counted from the first (blank lines
-    between them, if any, are not known any more).
+    Glued rows and cells printed one per line have no sentence-final punctuation, so the
+    wrapped-line joiner can run a table into one line: a glued header and its rows
+    (`县区系统考核(占40%)…排名金安区93.73…`), or a caption and every cell after it (fb-01
+    `各县区安全生产工作考核得分表（12 月份）` / `排名` / `县区` / `得分` / `1` / `新 县` / …). The
+    physical lines survive in `raw`; their line numbers are counted from the first (blank
+    lines between them, if any, are not known any more). What comes before and after the
+    table stays joined, as the joiner left it.
     """
     if line.cells is not None or "\n" not in line.raw_text or not _HEADER_HINT.search(line.raw_text):
         return [line]
-    pieces = [collapse_spaces(normalize_chars(p)) for p in line.raw_text.split("\n")]
-    start = next((k for k, p in enumerate(pieces) if split_glued_header(p)), None)
-    if start is None:
-        return [line]
-    split = [replace(line, text=p, line_no=line.line_no + k, line_end=None, raw=None)
-             for k, p in enumerate(pieces) if p and k >= start]
-    if _try_glued_table(split, 0, []) < 2:
-        return [line]
-    head = "".join(pieces[:start])
-    before = [replace(line, text=head, line_end=line.line_no + start - 1, raw="\n".join(line.raw_text.split("\n")[:start]))] if head else []
-    return before + split
+    pieces = _physical_lines(line)
+    for start, piece in enumerate(pieces):
+        if not (glued_cell_role(piece.text) or _glued_header_at(pieces, start)):
+            continue
+        split = pieces[start:]
+        taken = _try_glued_table(split, 0, []) or _try_cell_per_line_table(split, 0, [])
+        if taken < 2:
+            continue
+        before = [_rejoined(pieces[:start])] if start else []
+        after = _unjoin_glued_table(_rejoined(split[taken:])) if taken < len(split) else []
+        return before + split[:taken] + after
+    return [line]
+
+
+def _rejoined(pieces: list[Line]) -> Line:
+    """Physical lines joined back into one logical line, as the joiner had them."""
+    return reduce(join_lines, pieces)
 
 
 def _rows_ahead(lines: list[Line], start: int) -> int:
     """How many rows a table starting at `start` can have at most (the bound for glued ranks)."""
     count = 0
     for line in lines[start:]:
+        if line.cells is None and not _DIGIT.search(line.text) and split_glued_header(line.text):
+            continue  # the header repeated after a page break: the rows go on below it
         if (line.cells is not None and not _misread_cells(line)) or not _DIGIT.search(_glued_text(line)):
             break
-        count += 1
+        count += line.raw_text.count("\n") + 1  # a line the joiner ran over several rows
     return max(count, 1)
 
 
@@ -270,40 +342,115 @@ def _misread_cells(line: Line, width: int | None = None) -> bool:
 
 
 def _try_glued_table(lines: list[Line], i: int, out: list[Line]) -> int:
+    """Restore a glued table whose header starts at line `i`; the number of lines it took.
+
+    May change `lines` at and after `i + 1`: a line the joiner ran over several glued rows
+    is split back into them (`_split_joined_rows`).
+    """
     head = lines[i]
     if head.cells is not None and not _misread_cells(head):
         return 0
-    header = split_glued_header(_glued_text(head))
-    if header is None:
+    found = _glued_header_at(lines, i)
+    if found is None:
         return 0
+    header, bare, body = found
+    j = body
     roles = [glued_cell_role(c) for c in header]
     rows: list[Line] = []
-    j = i + 1
     max_rank = _rows_ahead(lines, j)
     while j < len(lines):
-        if lines[j].cells is not None and len(lines[j].cells or ()) == len(header):
-            # Rows the spacing already split right, under a header whose words it could not
-            # (`排名 县区    得分` above `1    新 县    96.5`): keep them as they are.
-            rows.append(lines[j])
-            j += 1
-            continue
-        if lines[j].cells is not None and not _misread_cells(lines[j], len(header)):
+        taken = _table_line(lines, j, header, bare, roles, max_rank)
+        if taken is None and _split_joined_rows(lines, j, header, bare, roles, max_rank):
+            taken = _table_line(lines, j, header, bare, roles, max_rank)
+        if taken is None:
             break
-        text = _glued_text(lines[j])
-        if split_glued_header(text) == header:  # header repeated after a page break
-            rows.append(_row_line(lines[j], lines[j], header, lines[j].raw_text))
-            j += 1
-            continue
-        cells = split_glued_row(text, roles, max_rank, header)
-        if cells is None:
-            break
-        rows.append(_row_line(lines[j], lines[j], cells, lines[j].raw_text))
-        j += 1
+        row, j = taken
+        rows.append(row)
     if not any(r.cells != header for r in rows):
         return 0
-    out.append(_row_line(head, head, header, head.raw_text))
+    out.append(_row_line(head, lines[body - 1], header, "\n".join(ln.raw_text for ln in lines[i:body])))
     out.extend(rows)
     return j - i
+
+
+def _glued_header_at(lines: list[Line], i: int) -> tuple[tuple[str, ...], tuple[str, ...], int] | None:
+    """The glued header at line `i`: its cells, its cells before part weights were added, the index after it.
+
+    The parts' weights may be printed under the header words (fb-02 `单位系统考核现场考核总分排名`
+    / `（占40%）（占60%）`), on the next line or joined onto the end of the header line; each
+    goes to the next part named without one.
+    """
+    text = squash(_glued_text(lines[i]))
+    bare = split_glued_header(text)
+    if bare is None:
+        trailing = _TRAILING_WEIGHTS.search(text)
+        bare = split_glued_header(text[:trailing.start()]) if trailing and trailing.start() else None
+        header = _attach_part_weights(bare, PART_WEIGHT.findall(trailing.group())) if trailing and bare else None
+        return (header, bare, i + 1) if header and bare else None
+    if i + 1 < len(lines) and lines[i + 1].cells is None and _TRAILING_WEIGHTS.fullmatch(squash(lines[i + 1].text)):
+        header = _attach_part_weights(bare, PART_WEIGHT.findall(squash(lines[i + 1].text)))
+        if header is not None:
+            return header, bare, i + 2
+    return bare, bare, i + 1
+
+
+def _attach_part_weights(cells: tuple[str, ...], weights: list[str]) -> tuple[str, ...] | None:
+    """`系统考核` + `（占40%）` → `系统考核（占40%）`, in order; None unless every weight has a part without one."""
+    bare = [k for k, cell in enumerate(cells) if glued_cell_role(cell) == "part" and not PART_HEADER.match(cell)]
+    if not weights or len(bare) != len(weights):
+        return None
+    out = list(cells)
+    for k, weight in zip(bare, weights, strict=True):
+        out[k] = cells[k] + weight
+    return tuple(out)
+
+
+def _table_line(lines: list[Line], j: int, header: tuple[str, ...], bare: tuple[str, ...], roles: list[str | None],
+                max_rank: int) -> tuple[Line, int] | None:
+    """Line `j` read as a row of a glued table, or as its header repeated: the row and the index after it."""
+    line = lines[j]
+    if line.cells is not None and len(line.cells) == len(header):
+        # Rows the spacing already split right, under a header whose words it could not
+        # (`排名 县区    得分` above `1    新 县    96.5`): keep them as they are.
+        return line, j + 1
+    if line.cells is not None and not _misread_cells(line, len(header)):
+        return None
+    repeat = _glued_header_at(lines, j)
+    if repeat is not None and repeat[1] == bare:  # header repeated after a page break
+        return _row_line(line, lines[repeat[2] - 1], header, "\n".join(ln.raw_text for ln in lines[j:repeat[2]])), repeat[2]
+    cells = split_glued_row(_glued_text(line), roles, max_rank, header)
+    if cells is None:
+        return None
+    return _row_line(line, line, cells, line.raw_text), j + 1
+
+
+def _split_joined_rows(lines: list[Line], j: int, header: tuple[str, ...], bare: tuple[str, ...],
+                       roles: list[str | None], max_rank: int) -> bool:
+    """Split line `j` back into its physical lines where the joiner ran glued rows together.
+
+    Glued rows end without punctuation and can be long (fb-02 `唐闸镇街道93.7595.8094.981`, 22
+    characters), so the wrapped-line joiner may run the rows under a header into one line.
+    The pieces that read as rows (or the header repeated) replace the line in `lines`; what
+    follows them stays joined, as the joiner left it. False when no piece reads as a row.
+    """
+    pieces = _physical_lines(lines[j])
+    k = 0
+    while k < len(pieces) and (taken := _table_line(pieces, k, header, bare, roles, max_rank)) is not None:
+        k = taken[1]
+    if k == 0 or len(pieces) < 2:
+        return False
+    lines[j:j + 1] = pieces[:k] + ([_rejoined(pieces[k:])] if k < len(pieces) else [])
+    return True
+
+
+def _physical_lines(line: Line) -> list[Line]:
+    """The physical lines a joined line was made of, normalised; numbered on from the first."""
+    if line.cells is not None or "\n" not in line.raw_text:
+        return [line]
+    raws = line.raw_text.split("\n")
+    texts = [collapse_spaces(normalize_chars(raw)) for raw in raws]
+    return [replace(line, text=text, line_no=line.line_no + k, line_end=None, raw=raw if raw != text else None)
+            for k, (raw, text) in enumerate(zip(raws, texts, strict=True)) if text]
 
 
 def _try_cell_per_line_table(lines: list[Line], i: int, out: list[Line]) -> int:

@@ -33,8 +33,26 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
     "reason": regex.compile(r"^(?:扣分事项|存在问题|扣分原因|扣分情况|问题|主要问题|扣分项目|扣分内容|扣分说明|问题描述|扣分依据|扣分明细|具体问题|加扣分事项|加减分事项)$"),
     "remark": regex.compile(r"^(?:备注|说明)$"),
 }
+# The unit column named by administrative levels with alternatives in brackets: `村（社区）`,
+# `乡镇（街道）`, `县（市、区）名称`, `镇（街道、园区）` (variants §2, §6: every level of unit; fresh-07
+# heads its village column `村（社区）`). Only the bracketed form: a bare level word (`市区`) can be a name.
+_UNIT_LEVEL = r"(?:县|区|市|州|盟|旗|乡|镇|街道|街|村|居|社区|场|园区|开发区|功能区|管理区|部门|单位)"
+UNIT_LEVEL_HEADER = regex.compile(
+    rf"^{_UNIT_LEVEL}+[（(]{_UNIT_LEVEL}+(?:[、，,/]{_UNIT_LEVEL}+)*[）)]{_UNIT_LEVEL}*(?:名称)?$"
+)
+# A word that may name the unit column when a table's other header cells say it is the header
+# row (`功能区 | 系统考核(占40%) | … | 总分 | 排名`, fresh-03's second ranking block).
+_UNIT_COLUMN_WORD = regex.compile(r"^[\p{Han}（）()、]{1,16}$")
+# A scale or unit after a score column's name: `得分（满分1000分）`, `总分(100分)`, `考核得分（分）`
+# (variants §4: 1000-point scales; fb-10 prints the scale in the header cell).
+_SCORE_QUALIFIER = regex.compile(r"[（(](?:满分|总分|计)?\s*(?:\d+(?:\.\d+)?)?\s*分制?[)）]$|[（(][百千]分制[)）]$")
 # A weighted part: `系统考核(占40%)`, `现场考核（60%）`, `日常考核 权重30%`.
 PART_HEADER = regex.compile(r"^(?P<name>.+?)[（(]?(?:占|权重)?(?P<w>\d+(?:\.\d+)?)\s*%[)）]?$")
+# A part named without its weight (`系统考核 | 现场考核 | 总分`, the weights maybe on the line
+# below: fb-02 `单位系统考核现场考核总分排名` / `（占40%）（占60%）`): a kind of assessment.
+BARE_PART_HEADER = regex.compile(r"^\p{Han}{2,8}(?:考核|考评|测评|评价|检查|督查|暗访|评估|核查|抽查)$")
+# The weights of a header's parts printed on their own, in order: `（占40%）（占60%）`.
+PART_WEIGHT = regex.compile(r"[（(](?:占|权重)?\s*\d+(?:\.\d+)?\s*%[)）]")
 # A header cell when cells are glued together (`名次镇（街道）得分`): a part's name must be
 # Chinese so that the segmentation cannot swallow a neighbouring cell.
 GLUED_PART_HEADER = regex.compile(r"^\p{Han}{2,10}[（(]?(?:占|权重)?\d+(?:\.\d+)?%[)）]?$")
@@ -49,15 +67,47 @@ def header_roles(cells: tuple[str, ...]) -> list[str | None] | None:
     """Map each header cell to a column role; None if the row is not a header."""
     roles: list[str | None] = [cell_role(cell) for cell in cells]
     known = {r for r in roles if r}
+    if "part" in known and "score" not in known:
+        # A part without its weight is one only beside the total it makes up: a caption such as
+        # `市直部门信访工作考核扣分明细` (fresh-04) also ends in 考核.
+        roles = [None if r == "part" and BARE_PART_HEADER.match(squash(c)) else r for c, r in zip(cells, roles, strict=True)]
+        known = {r for r in roles if r}
+    if "unit" not in known:
+        _name_unit_column(cells, roles)
+        known = {r for r in roles if r}
     if "unit" in known and known & {"score", "rank", "grade", "part", "points", "reason"}:
         return roles
     return None
 
 
+def _name_unit_column(cells: tuple[str, ...], roles: list[str | None]) -> None:
+    """Give the unit role to the one cell a header row names in words no list knows.
+
+    A row whose other cells are all header words (at least two, one of them a value column)
+    holds no value, so it is a header whatever its unit column is called (fresh-03:
+    `功能区 | 系统考核(占40%) | 现场考核(占60%) | 总分 | 排名`). The unknown cell must stand where
+    the unit column does: first, or after the rank/序号 columns only.
+    """
+    unknown = [i for i, role in enumerate(roles) if role is None]
+    if len(unknown) != 1 or len(roles) < 3:
+        return
+    i = unknown[0]
+    if not _UNIT_COLUMN_WORD.match(squash(cells[i])) or any(r not in ("rank", "seq") for r in roles[:i]):
+        return
+    if set(roles) & {"score", "part", "points", "grade"}:
+        roles[i] = "unit"
+
+
 def _role_of(key: str, part_header: regex.Pattern[str]) -> str | None:
     role = next((name for name, pattern in COLUMN_PATTERNS.items() if pattern.match(key)), None)
-    if role is None and part_header.match(key):
+    if role is None and UNIT_LEVEL_HEADER.match(key):
+        role = "unit"
+    if role is None and (part_header.match(key) or BARE_PART_HEADER.match(key)):
         role = "part"
+    if role is None and _SCORE_QUALIFIER.search(key):
+        # `得分（满分1000分）`: the name without its scale says the role.
+        bare = _role_of(_SCORE_QUALIFIER.sub("", key), part_header)
+        role = bare if bare in ("score", "points", "part") else None
     return role
 
 

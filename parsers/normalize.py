@@ -10,13 +10,16 @@ Steps, each for a quirk seen in real circulars:
 - whitespace-aligned table rows (`1      大安区     92.35`) become cells;
 - whitespace next to CJK text is removed (`新 县` → `新县`, `仅 3 人` → `仅3人`);
 - lines broken mid-sentence are joined (the real circular breaks `贯彻落` /
-  `实工作` and `…双向互动，` / `扣 1 分；`, often with blank lines between).
+  `实工作` and `…双向互动，` / `扣 1 分；`, often with blank lines between); structural lines
+  are never joined: headings, entry labels, grade lists, dates, table captions, attachment
+  titles, the signature, and table cells printed one per line.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from itertools import combinations
 
 import regex
 
@@ -70,8 +73,31 @@ _STARTS_ELEMENT = regex.compile(
     r"|附件|附表|抄送|等级|发电单位|签发"
     r"|[12]\d{3}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$"  # 2022 年 8 月 9 日
     r"|[二〇○O零]{1}[〇○O零一二三四五六七八九]{3}年"
+    # A grade list (variants §1.4): `优秀（4个）：A、B` / `良好：C` each start a list, even when
+    # blank lines are all that separate them (fresh-06: one list per line, blank lines between).
+    r"|(?:评为|评定为)?(?:基本合格|不合格|优秀|良好|较好|合格|一般|较差|先进|达标|不达标|基本达标)"
+    r"(?:等次|等级|单位)?\s*(?:[（(]\s*共?\s*[\d一二三四五六七八九十]+\s*个[^（）()]{0,6}[）)])?\s*[:：]"
     r"|\|)"
 )
+# A date line (成文日期, GB/T 9704): `2023年3月20日`, `二〇二三年三月二日`.
+_DATE_LINE = regex.compile(
+    r"^(?:[12]\d{3}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[二〇○O零][〇○O零一二三四五六七八九]{3}年[一二三四五六七八九十]{1,2}月"
+    r"[一二三四五六七八九十]{1,3}日)\s*$"
+)
+# A line that is only an organisation's name: the signature (发文机关署名) above the date, or one of
+# several joint issuers. It never runs on from the line above (fresh-08: an attachment title, then
+# `潜山市全面推行河长制工作领导小组办公室`, then `二〇二三年三月二日`).
+_ORGANISATION_LINE = regex.compile(
+    r"^[\p{Han}（）()·、]{2,40}(?:办公室|委员会|人民政府|政府|领导小组|指挥部|联席会议|局|委|厅|办|中心|党委|公司)$"
+)
+# An attachment's title ends its line when it closes a bracket (`附件：…考核细则（2023年修订）`,
+# `附件：1.…得分表（12月份）`, `附件：《…办法》`): the next line is the next attachment or the signature.
+_ATTACHMENT_TITLE_END = regex.compile(r"^附[件表].*[）)》」〕】]$")
+# A table's caption ends in 表, maybe with its period (`各县区安全生产工作考核得分表（12 月份）`); the
+# header cells follow on lines of their own (fb-01: one cell per line under the caption).
+_TABLE_CAPTION = regex.compile(r"^[^，,。；;：:！？!?《“]{2,60}表(?:[（(][^（）()]{1,16}[）)])?$")
+# A bare number (a rank or a score cell of a table printed one cell per line).
+_BARE_NUMBER = regex.compile(r"^[+-]?\d+(?:\.\d+)?[%％]?$")
 
 _KANGXI = {c: unicodedata.normalize("NFKC", chr(c)) for c in (*range(0x2F00, 0x2FD6), *range(0x2E80, 0x2EF4))}
 _TRANSLATE = {
@@ -148,6 +174,71 @@ def aligned_cells(text: str) -> tuple[str, ...] | None:
     return None
 
 
+def aligned_columns(row: str, header: str) -> list[tuple[int, ...]]:
+    """Ways to place the cells of an aligned row with fewer cells than its header, best first.
+
+    An aligned row leaves a cell blank by leaving its column empty (fb-10 `2               第11项：
+    农贸市场内外环境脏乱  10` under `序号  单位      扣分事项          扣分`; fresh-04's rows without a
+    备注). Each placement gives the header column of each cell, in order; they are ranked by
+    how far the cells stand from their header words in display columns (a CJK character is
+    two wide). Empty when positions say nothing: a tab, a row as wide as the header, or every
+    gap the reader's fixed column separator (a PDF's text gets the same four spaces whatever
+    the gap, see readers/pdf.py COLUMN_SEPARATOR). Positions alone can mislead (a number
+    drifting under the next header word), so the caller checks each placement's cells.
+    """
+    row_spans, head_spans = _column_spans(row), _column_spans(header)
+    if row_spans is None or head_spans is None or not 0 < len(row_spans[0]) < len(head_spans[0]):
+        return []
+    if row_spans[1] | head_spans[1] <= {_PDF_COLUMN_GAP} or len(head_spans[0]) > _MAX_ALIGNED_COLUMNS:
+        return []
+    ranked: list[tuple[int, int, tuple[int, ...]]] = []
+    for columns in combinations(range(len(head_spans[0])), len(row_spans[0])):
+        gap = centre = 0
+        for (start, end), k in zip(row_spans[0], columns, strict=True):
+            head_start, head_end = head_spans[0][k]
+            gap += max(0, head_start - end, start - head_end)
+            centre += abs(start + end - head_start - head_end)
+        ranked.append((gap, centre, columns))
+    ranked.sort()
+    return [columns for _, _, columns in ranked]
+
+
+# Tables wider than this are not placed by position (the placements to rank grow as 2^n).
+_MAX_ALIGNED_COLUMNS = 16
+
+
+# The gap the PDF reader writes between columns (readers/pdf.py COLUMN_SEPARATOR), whatever their distance.
+_PDF_COLUMN_GAP = 4
+
+
+def _column_spans(text: str) -> tuple[list[tuple[int, int]], set[int]] | None:
+    """Display columns [start, end) of each cell of an aligned line, and the widths of the gaps between them."""
+    if "\t" in text:
+        return None  # a tab's width depends on the viewer
+    spans: list[tuple[int, int]] = []
+    gaps: set[int] = set()
+    col = end = spaces = 0
+    start: int | None = None
+    for char in text:
+        width = 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+        mapped = normalize_chars(char)
+        if mapped in (" ", ""):
+            spaces += 1 if mapped else 0  # as aligned_cells counts them, after normalize_chars
+        else:
+            if start is None:
+                start = col
+            elif spaces >= 2:
+                spans.append((start, end))
+                gaps.add(spaces)
+                start = col
+            spaces = 0
+            end = col + width
+        col += width if mapped else 0
+    if start is not None:
+        spans.append((start, end))
+    return spans, gaps
+
+
 def cells_to_text(cells: Iterable[str]) -> str:
     """Render cells as the Markdown row every reader uses for table rows."""
     return "| " + " | ".join(cells) + " |"
@@ -188,8 +279,11 @@ def normalize_line(line: Line) -> Line | None:
     return line.with_text(text)
 
 
-def continues_into(a: Line, b: Line) -> bool:
-    """Whether line `a` was broken mid-sentence and `b` carries on its text."""
+def continues_into(a: Line, b: Line, after: Line | None = None) -> bool:
+    """Whether line `a` was broken mid-sentence and `b` carries on its text.
+
+    `after` is the line below `b`, when known: a signature is told by the date under it.
+    """
     if a.cells is not None or b.cells is not None:
         return False
     if a.wrapped is False:
@@ -200,14 +294,31 @@ def continues_into(a: Line, b: Line) -> bool:
         return False
     if _STARTS_ELEMENT.match(b.text):
         return False
+    if after is not None and _ORGANISATION_LINE.match(b.text) and (
+            _DATE_LINE.match(after.text) or _ORGANISATION_LINE.match(after.text)):
+        return False  # the signature (or one of joint issuers') above the date
     if a.wrapped is True:
         return True
     last = a.text[-1]
     if last in _TERMINAL or _ENDS_WITH_AMOUNT.search(a.text) or _ENDS_TITLE.search(a.text):
         return False
+    if _TABLE_CAPTION.match(a.text) or _ATTACHMENT_TITLE_END.match(a.text):
+        return False
     if last in _CONTINUES:
         return True
-    return len(a.text) >= DEFAULT_MIN_WRAP_CHARS
+    if _BARE_NUMBER.match(b.text):
+        return False  # a rank or a score cell on a line of its own, not the rest of a sentence
+    # The physical line that ends `a` decides, not all of `a`: once a long line has been joined,
+    # the short lines after it (fb-01: `排名` / `县区` / `得分` / `1` / `新 县` / `94.5`, one table
+    # cell per line) must not run on into it one by one.
+    return len(_last_physical_line(a)) >= DEFAULT_MIN_WRAP_CHARS
+
+
+def _last_physical_line(line: Line) -> str:
+    """The text of the last physical line of a (possibly joined) line, whitespace removed."""
+    if "\n" not in line.raw_text:
+        return line.text
+    return squash(normalize_chars(line.raw_text.rsplit("\n", 1)[-1]))
 
 
 def join_lines(a: Line, b: Line) -> Line:
@@ -223,12 +334,11 @@ def join_lines(a: Line, b: Line) -> Line:
 
 def normalize_lines(lines: Iterable[Line]) -> list[Line]:
     """Normalise every line and join lines broken mid-sentence."""
+    normalized = [norm for line in lines if (norm := normalize_line(line)) is not None]
     out: list[Line] = []
-    for line in lines:
-        norm = normalize_line(line)
-        if norm is None:
-            continue
-        if out and continues_into(out[-1], norm):
+    for i, norm in enumerate(normalized):
+        after = normalized[i + 1] if i + 1 < len(normalized) else None
+        if out and continues_into(out[-1], norm, after):
             out[-1] = join_lines(out[-1], norm)
         else:
             out.append(norm)

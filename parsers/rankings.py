@@ -13,6 +13,7 @@ names agrees with the places named. Narrative such as `永嘉县、洞头区、�
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 
 import regex
 
@@ -33,6 +34,14 @@ _GRADE_INLINE = regex.compile(
 )
 # `（一）优秀（3个）` on a line of its own; the lists follow on the next lines (§1.4).
 _GRADE_HEADING = regex.compile(rf"^{_ORDINAL}{_GRADE}(?:等次|等级|单位)?{_COUNT_NOTE}?[:：]?$")
+# A chapter heading that names the units graded under it: `一、县（市、区）`, `（二）市食安委成员单位`
+# (variants §2 several ranking blocks, here as grade lists; fresh-06). Headings of narrative
+# chapters (`三、有关要求`, `一、考核结果`) name no group.
+_GROUP_HEADING = regex.compile(
+    r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．])"
+    r"(?P<g>[\p{Han}（）()、]{2,16}?)(?:考核|考评)?(?:排名|等次|结果|情况)*(?:如下)?[:：]?$"
+)
+_NOT_A_GROUP = regex.compile(r"要求|问题|措施|做法|经验|意见|工作|情况|结果|总体|运用|说明|建议|考核|考评|通报")
 # `A、B等3个单位被评为优秀等次`.
 _GRADE_PROSE = regex.compile(
     rf"(?P<list>[\p{{Han}}（）()·、]+?)(?:等[\d一二三四五六七八九十]+个(?:单位|县区|乡镇|县（市、区）))?"
@@ -54,9 +63,18 @@ _LIST_ORDINALS = regex.compile(
 )
 # `第一名魏都区` / `第一名为魏都区`.
 _ORDINAL_FIRST = regex.compile(rf"^(?P<rev>倒数)?第(?P<k>{_NUM})(?:名|位)(?:{_IS})?(?P<unit>[\p{{Han}}（）()·]{{2,24}})$")
-# `长葛市排名倒数第一` / `魏都区位列全市第一名`.
+_SCORE_WORD = r"(?:以|得分为?|获得?|总分为?)"
+# `长葛市排名倒数第一` / `魏都区位列全市第一名`; with the score that placed it: `郊区以96.8分位列第一名`
+# (fresh-09), `魏都区得分95分排名第一`.
 _UNIT_FIRST = regex.compile(
-    rf"^(?P<unit>[\p{{Han}}（）()·]{{2,24}}?)(?:排名|位列|位居|名列|排在){_SCOPE}(?P<rev>倒数)?第(?P<k>{_NUM})(?:名|位)?$"
+    rf"^(?P<unit>[\p{{Han}}（）()·]{{2,24}}?)(?:{_SCORE_WORD}(?P<score>\d+(?:\.\d+)?)分)?"
+    rf"(?:排名|位列|位居|名列|排在){_SCOPE}(?P<rev>倒数)?第(?P<k>{_NUM})(?:名|位)?$"
+)
+# A tie in words, over a clause break: `义安区、铜官区均为94.1分，并列第三名` (fresh-09),
+# `A、B并列第二名`, `C以90分并列第四` — every unit named takes the same place.
+_TIED = regex.compile(
+    rf"(?:^|[，,：:]){_NAMES}(?:(?:均为|均以|同为|均得|得分均为|均获得?|以|得分为?)(?P<score>\d+(?:\.\d+)?)分[，,]?)?"
+    rf"(?:并列|同列)(?:排名|位列|位居|名列)?{_SCOPE}第(?P<k>{_NUM})(?:名|位)?$"
 )
 # `全市9个县（市、区）`: how many units are ranked, for places counted from the bottom.
 _POPULATION = regex.compile(
@@ -64,6 +82,8 @@ _POPULATION = regex.compile(
     r"(?:县（市、区）|县\(市、区\)|县市区|县区|区县|乡镇（街道）|乡镇|街道|镇街|单位|部门|成员单位|村（居）|村)"
 )
 _SENTENCE = regex.compile(r"[^。；;！!？?\n]+")
+_LEAD_IN = regex.compile(r"^.*[:：]")
+_IS_COLON = regex.compile(r"(?:是|为)[:：]$")
 _CLAUSE = regex.compile(r"[^，,：:]+(?:[：:][^，,]+)?")
 # Names that look like units but point at the issuer or the reader, not a ranked unit.
 _NOT_A_NAME = ("我", "本", "全", "各", "该", "其", "所", "其他", "有关")
@@ -80,20 +100,30 @@ def _names(text: str) -> list[str] | None:
     return items
 
 
-def _row(unit: str, rank: int | None, rank_raw: str | None, grade: str | None, line: Line) -> ScoreRow:
-    return ScoreRow(unit_raw=unit, rank=rank, rank_raw=rank_raw, score=None, grade=grade, group=None, line=line)
+def _row(unit: str, rank: int | None, rank_raw: str | None, grade: str | None, line: Line,
+         score: Decimal | None = None, group: str | None = None) -> ScoreRow:
+    return ScoreRow(unit_raw=unit, rank=rank, rank_raw=rank_raw, score=score, grade=grade, group=group, line=line)
 
 
 def extract_grade_lists(lines: Iterable[Line]) -> list[ScoreRow]:
-    """Rows of units listed under a grade (§1.4); grade set, rank and score None."""
+    """Rows of units listed under a grade (§1.4); grade set, rank and score None.
+
+    The group is the chapter heading the lists sit under (`一、县（市、区）` / `二、市食安委成员单位`),
+    kept only when the lists sit under two or more such headings, as a table's group caption
+    counts only where there are several ranking blocks.
+    """
     rows: list[ScoreRow] = []
     heading: str | None = None
+    group: str | None = None
     for line in lines:
         if line.cells is not None:
             heading = None
             continue
         text = squash(line.text)
         if heading is None and not _ANY_GRADE.search(text):
+            chapter = _GROUP_HEADING.match(text)
+            if chapter:
+                group = None if _NOT_A_GROUP.search(chapter.group("g")) else chapter.group("g")
             continue  # most lines name no grade at all: skip the patterns below
         head = _GRADE_HEADING.match(text)
         if head:
@@ -104,21 +134,28 @@ def extract_grade_lists(lines: Iterable[Line]) -> list[ScoreRow]:
             names = _names(_strip_count(inline.group("list")))
             heading = None
             if names:
-                rows += [_row(n, None, None, inline.group("grade"), line) for n in names]
+                rows += [_row(n, None, None, inline.group("grade"), line, group=group) for n in names]
             continue
         if heading is not None:
             names = _names(text)
             if names:
-                rows += [_row(n, None, None, heading, line) for n in names]
+                rows += [_row(n, None, None, heading, line, group=group) for n in names]
                 continue
             heading = None
+            chapter = _GROUP_HEADING.match(text)
+            if chapter:
+                group = None if _NOT_A_GROUP.search(chapter.group("g")) else chapter.group("g")
+                continue
         for sentence in _SENTENCE.findall(text):
             prose = _GRADE_PROSE.search(sentence)
             if prose:
                 # The names run from the last clause break before the verb.
                 names = _names(regex.split(r"[，,：:]", prose.group("list"))[-1])
                 if names:
-                    rows += [_row(n, None, None, prose.group("grade"), line) for n in names]
+                    rows += [_row(n, None, None, prose.group("grade"), line, group=group) for n in names]
+    if len({row.group for row in rows if row.group}) < 2:
+        for row in rows:
+            row.group = None
     return rows
 
 
@@ -137,7 +174,7 @@ def population_of(lines: Iterable[Line]) -> int | None:
 
 
 def extract_prose_ranks(lines: list[Line], exclude: Iterable[str] = ()) -> list[ScoreRow]:
-    """Rows of units ranked in sentences (§1.3); rank set, score None.
+    """Rows of units ranked in sentences (§1.3); rank set, score where the sentence states it.
 
     `exclude`: names that are not ranked units here (the issuer's own place, `平顶山市` in
     `平顶山市在全省考核中排名第五`). Places counted from the bottom need the number of units
@@ -147,9 +184,9 @@ def extract_prose_ranks(lines: list[Line], exclude: Iterable[str] = ()) -> list[
     blocked = [unit_key(x) for x in exclude if x]
     found: dict[str, ScoreRow] = {}
 
-    def add(unit: str, rank: int | None, raw: str, line: Line) -> None:
+    def add(unit: str, rank: int | None, raw: str, line: Line, score: Decimal | None) -> None:
         if unit not in found and not any(b and (b.startswith(unit) or unit in b) for b in blocked):
-            found[unit] = _row(unit, rank, raw, None, line)
+            found[unit] = _row(unit, rank, raw, None, line, score=score)
 
     def from_bottom(k: int) -> int | None:
         return total + 1 - k if total else None
@@ -158,6 +195,11 @@ def extract_prose_ranks(lines: list[Line], exclude: Iterable[str] = ()) -> list[
         if line.cells is not None:
             continue
         for sentence in _SENTENCE.findall(squash(line.text)):
+            tied = _TIED.search(sentence)
+            if tied and (k := chinese_to_int(tied.group("k"))) is not None:
+                score = Decimal(tied.group("score")) if tied.group("score") else None
+                for unit in _names(tied.group("list")) or []:
+                    add(unit, k, f"并列第{k}", line, score)
             for clause in _clauses(sentence):
                 for pattern, bottom in ((_TOP_LIST, False), (_BOTTOM_LIST, True), (_LIST_TOP, False),
                                         (_LIST_BOTTOM, True)):
@@ -169,7 +211,7 @@ def extract_prose_ranks(lines: list[Line], exclude: Iterable[str] = ()) -> list[
                         # Listed in order of rank; a bottom list runs from place total−n+1 to the last.
                         for i, unit in enumerate(names):
                             rank = from_bottom(n - i) if bottom else i + 1
-                            add(unit, rank, f"{'后' if bottom else '前'}{n}", line)
+                            add(unit, rank, f"{'后' if bottom else '前'}{n}", line, None)
                     break
                 else:
                     _ordinal_clause(clause, line, add, from_bottom)
@@ -181,11 +223,13 @@ def _clauses(sentence: str) -> list[str]:
     parts = [p for p in regex.split(r"[，,]", sentence) if p]
     out = []
     for part in parts:
-        out.append(regex.sub(r"^.*[:：]", "", part))
+        lead = _LEAD_IN.match(part)
+        # `排名前三位的是：A、B、C` (fc-03): a colon after 是/为 introduces the list, it is no lead-in.
+        out.append(part if lead is None or _IS_COLON.search(lead.group()) else part[lead.end():])
     return out
 
 
-def _ordinal_clause(clause: str, line: Line, add: Callable[[str, int | None, str, Line], None],
+def _ordinal_clause(clause: str, line: Line, add: Callable[[str, int | None, str, Line, Decimal | None], None],
                     from_bottom: Callable[[int], int | None]) -> None:
     ordinals = _LIST_ORDINALS.match(clause)
     if ordinals:
@@ -193,7 +237,7 @@ def _ordinal_clause(clause: str, line: Line, add: Callable[[str, int | None, str
         places = [chinese_to_int(k) for k in regex.findall(_NUM, ordinals.group("places"))]
         if names and len(places) == len(names):
             for unit, k in zip(names, places, strict=True):
-                add(unit, k, f"第{k}名", line)
+                add(unit, k, f"第{k}名", line, None)
         return
     for pattern in (_ORDINAL_FIRST, _UNIT_FIRST):
         match = pattern.match(clause)
@@ -202,7 +246,9 @@ def _ordinal_clause(clause: str, line: Line, add: Callable[[str, int | None, str
             if k is None:
                 return
             rank = from_bottom(k) if match.group("rev") else k
-            add(unit_key(match.group("unit")), rank, ("倒数" if match.group("rev") else "") + f"第{k}", line)
+            stated = match.groupdict().get("score")
+            add(unit_key(match.group("unit")), rank, ("倒数" if match.group("rev") else "") + f"第{k}", line,
+                Decimal(stated) if stated else None)
             return
 
 

@@ -13,7 +13,9 @@ from decimal import Decimal
 import regex
 
 from parsers.entries import Entry, parse_entry, split_entries, starts_with_label
+from parsers.headers import COLUMN_PATTERNS
 from parsers.model import Line
+from parsers.normalize import join_lines
 from parsers.tables import DeductionRow
 from parsers.units import UnitMatch, looks_like_unit, match_unit, unit_key
 
@@ -154,6 +156,12 @@ def _plain_heading(text: str, known: list[str]) -> tuple[str, str] | None:
     # (`霍邱县：第2项：…扣除0.5分；…` — the missing_score case).
     if looks_like_unit(unit_raw) and (starts_with_label(rest) or (not known and len(text) <= 30)):
         return unit_raw, rest
+    # ... or when its name and a colon make the whole line, the entries on the lines below
+    # (fresh-07: `河西村：` after the table's units' sections). A column word (`县区：`, `乡镇：`)
+    # names a kind of unit, not one.
+    if not rest and text.rstrip().endswith(("：", ":")) and looks_like_unit(unit_raw) \
+            and not COLUMN_PATTERNS["unit"].match(unit_key(unit_raw)):
+        return unit_raw, rest
     return None
 
 
@@ -168,12 +176,14 @@ def extract_sections(lines: list[Line], known: list[str], skip: set[int]) -> Sec
     sections: list[Section] = []
     unmatched: list[Line] = []
     current: Section | None = None
+    previous: Line | None = None  # the current section's last line read for entries
     for line in lines:
         if line.line_no in skip:
             current = None
             continue
         head = heading_of(line, known)
         if head is not None:
+            previous = None
             unit_raw, score, rest, found = head
             unit = found.unit if found else unit_key(unit_raw)
             current = Section(unit=unit, unit_raw=unit_raw, heading=line, score=score, match=found)
@@ -191,15 +201,28 @@ def extract_sections(lines: list[Line], known: list[str], skip: set[int]) -> Sec
             continue
         stated = _SCORE_LINE.match(line.text)
         if stated and current.score is None and not current.entries:
+            previous = None
             # The unit's name on one line, its score on the next (`甲县` / `得分：95分`).
             current.score = Decimal(stated.group("score"))
             rest = _REST_CUE.sub("", stated.group("rest"), count=1)
             if rest.strip():
                 _add_entries(current, rest, line, unmatched)
             continue
+        if unmatched and unmatched[-1] is previous and _wraps_into(previous, line):
+            # variants §3 "An entry can wrap onto the next line": a labelled line without its
+            # amount, then an unlabelled line that carries it, is one entry (fb-08:
+            # `28、建筑施工领域违法分包转包打击力度` / `不够（扣2分）`).
+            line = join_lines(unmatched.pop(), line)
         _add_entries(current, line.text, line, unmatched)
+        previous = line
     _detach_doubtful(sections)
     return SectionResult(sections=sections, unmatched=unmatched)
+
+
+def _wraps_into(pending: Line, line: Line) -> bool:
+    """Whether an unparsed labelled line without an amount goes on in `line`, which has one."""
+    return (starts_with_label(pending.text) and not _AMOUNT_DIGIT.search(pending.text)
+            and not starts_with_label(line.text) and bool(_AMOUNT_DIGIT.search(line.text)))
 
 
 def _detach_doubtful(sections: list[Section]) -> None:

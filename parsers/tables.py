@@ -15,10 +15,10 @@ from itertools import pairwise
 
 import regex
 
-from parsers.damaged_tables import restore_table_rows, split_glued_row
-from parsers.headers import PART_HEADER, header_roles
+from parsers.damaged_tables import place_short_row, restore_table_rows, split_glued_row
+from parsers.headers import PART_HEADER, cell_role, header_roles
 from parsers.model import Line
-from parsers.normalize import squash
+from parsers.normalize import aligned_columns, squash
 from parsers.numbers import parse_rank, to_decimal
 
 # Compiled once: the regex module looks string patterns up in a slow cache on every call.
@@ -103,6 +103,7 @@ def extract_tables(lines: list[Line]) -> Tables:
     current_roles: list[str | None] | None = None
     current_kind: str | None = None
     current_header: tuple[str, ...] = ()
+    header_line: Line | None = None
     score_blocks = 0
     # Score tables whose only order column is 序号: the rows of each such table.
     seq_tables: list[list[ScoreRow]] = []
@@ -111,30 +112,34 @@ def extract_tables(lines: list[Line]) -> Tables:
         rows = block
         if roles is not None:
             rows = block[1:]
-            current_roles = roles
             current_header = block[0].cells or ()
+            two_rows = _two_row_header(current_header, rows[0].cells or ()) if rows else None
+            if two_rows is not None:
+                current_header, roles = two_rows
+                consumed.add(rows[0].line_no)
+                rows = rows[1:]
+            current_roles = roles
+            header_line = block[0]
             current_kind = "deduction" if ("points" in roles or "reason" in roles) and "score" not in roles else "score"
             group = _group_caption(lines, block[0])
             if current_kind == "score":
                 score_blocks += 1
                 if "seq" in roles and "rank" not in roles:
                     seq_tables.append([])
-        elif current_roles is None or len(block[0].cells or ()) != len(current_roles):
+        elif current_roles is None or header_line is None or _row_cells(
+                block[0], header_line, current_header, current_roles, current_kind == "deduction") is None:
             # A headerless block that does not continue the previous table's columns.
             continue
         else:
             group = None  # a continuation keeps the previous block's group (set below)
-        if current_roles is None:
+        if current_roles is None or header_line is None:
             continue
         carried_unit = ""
         for line in rows:
-            cells = line.cells or ()
-            if len(cells) != len(current_roles):
-                # `| 1 | 唐闸镇94.17 |`: cells glued inside a ruled table (variants §2 "Damage").
-                glued = split_glued_row(" ".join(cells), current_roles, header=current_header)
-                if glued is None:
-                    continue
-                cells = glued
+            fitted = _row_cells(line, header_line, current_header, current_roles, current_kind == "deduction")
+            if fitted is None:
+                continue
+            cells = fitted
             if header_roles(cells) is not None:  # header repeated after a page break
                 consumed.add(line.line_no)
                 continue
@@ -179,6 +184,51 @@ def extract_tables(lines: list[Line]) -> Tables:
         if row.rank is None and row.rank_raw and "倒数" in row.rank_raw:
             row.rank = parse_rank(row.rank_raw, total)
     return Tables(scores=scores, deductions=deductions, table_lines=consumed)
+
+
+def _two_row_header(upper: tuple[str, ...], lower: tuple[str, ...]) -> tuple[tuple[str, ...], list[str | None]] | None:
+    """The cells and roles of a header printed over two rows, or None when `lower` is a data row.
+
+    Merged cells leave blanks (fc-08 `名次 | 乡镇 | 考核结果 |` over ` |  | 得分 | 扣分`): a column
+    under a word spanning several is named by its own word below (`得分`, not `考核结果`), or
+    by both together (`系统考核` over `（占40%）`). The lower row holds words and blanks only.
+    """
+    if len(lower) != len(upper) or all(squash(c) for c in lower) or any(_DIGIT.match(squash(c)) for c in lower):
+        return None
+    if not any(cell_role(c) for c in lower if squash(c)):
+        return None
+    cells = tuple(top if not squash(below) else top + below if squash(top) and cell_role(top + below) else below
+                  for top, below in zip(upper, lower, strict=True))
+    roles = header_roles(cells)
+    return (cells, roles) if roles is not None else None
+
+
+def _row_cells(line: Line, header_line: Line, header: tuple[str, ...], roles: list[str | None],
+               deduction: bool) -> tuple[str, ...] | None:
+    """A table row's cells, one per header column, or None when the row does not fit the header."""
+    cells = line.cells or ()
+    if len(cells) == len(roles):
+        return cells
+    # An aligned row leaves a blank cell out (fresh-04 `第一名       市民政局            98.5` with no
+    # 备注; fb-10 `2               第11项：…  10`, its unit blank below the first row): put the cells
+    # back under their columns, ranked by where they stand when the text keeps positions.
+    ranked = aligned_columns(line.raw_text, header_line.raw_text) if _keeps_positions(line) and _keeps_positions(
+        header_line) else []
+    placed = place_short_row(cells, roles, ranked, unit_carried=deduction)
+    if placed is not None:
+        return placed
+    # `| 1 | 唐闸镇94.17 |`: cells glued inside a ruled table (variants §2 "Damage").
+    return split_glued_row(" ".join(cells), roles, header=header)
+
+
+def _keeps_positions(line: Line) -> bool:
+    """Whether a row's text is one physical line whose spacing shows where its cells stand.
+
+    Not a pipe row or a reader's table row, not a line joined from several, and not from a
+    paged reader: PDF and OCR text separate columns by a fixed gap (readers/pdf.py).
+    """
+    raw = line.raw_text
+    return line.page is None and "|" not in raw and "\n" not in raw
 
 
 def _score_row(cells: tuple[str, ...], header: tuple[str, ...], roles: list[str | None], unit_raw: str,

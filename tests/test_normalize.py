@@ -77,6 +77,60 @@ def test_headings_titles_and_entries_are_not_joined() -> None:
     assert len(out) == 6
 
 
+def test_grade_lists_with_blank_lines_between_stay_apart() -> None:
+    # fresh-06: one grade list per line, blank lines between; a grade word and a colon (with or
+    # without a count) starts a new list.
+    out = normalize_lines(lines_of(
+        "优秀（4个）：汨罗市、临湘市、岳阳县、华容县", "", "良好（3个）：平江县、湘阴县、岳阳楼区", "",
+        "合格（2个）：云溪区、君山区", "二、市食安委成员单位", "优秀：市市场监管局、市农业农村局、市公安局、市教育局",
+        "", "良好：市教育局、市卫健委", "基本合格：市商务局",
+    ))
+    assert [line.text for line in out] == [
+        "优秀（4个）：汨罗市、临湘市、岳阳县、华容县", "良好（3个）：平江县、湘阴县、岳阳楼区", "合格（2个）：云溪区、君山区",
+        "二、市食安委成员单位", "优秀：市市场监管局、市农业农村局、市公安局、市教育局", "良好：市教育局、市卫健委",
+        "基本合格：市商务局",
+    ]
+    # A list wrapped after its separator still runs on.
+    out = normalize_lines(lines_of("优秀（6个）：汨罗市、临湘市、岳阳县、华容县、", "平江县、湘阴县"))
+    assert [line.text for line in out] == ["优秀（6个）：汨罗市、临湘市、岳阳县、华容县、平江县、湘阴县"]
+
+
+def test_caption_and_one_cell_per_line_table_are_not_joined() -> None:
+    # fb-01: a 20-character caption ending in 表 and its period, then one cell per line.
+    cells = ["排名", "县区", "得分", "1", "新 县", "94.5", "2", "光山县", "93.2"]
+    out = normalize_lines(lines_of("各县区安全生产工作考核得分表（12 月份）", *cells))
+    assert [line.text for line in out] == ["各县区安全生产工作考核得分表（12月份）", "排名", "县区", "得分", "1", "新县",
+                                           "94.5", "2", "光山县", "93.2"]
+    # Without a caption that stops it, a long line joined from two still does not swallow the
+    # short lines after it: the last physical line decides, not the joined length.
+    out = normalize_lines(lines_of("经考核，各县区得分从高到低依次排列，具体排名情况见下", "表", "排名", "县区", "1", "新 县"))
+    assert [line.text for line in out] == ["经考核，各县区得分从高到低依次排列，具体排名情况见下表", "排名", "县区", "1", "新县"]
+
+
+def test_bare_number_never_continues_a_long_line() -> None:
+    out = normalize_lines(lines_of("信阳市各县区安全生产工作考核综合得分及排名情况统计", "96.5"))
+    assert len(out) == 2
+
+
+def test_attachment_title_signature_and_date_are_not_joined() -> None:
+    # fresh-08: the attachment title ends with its bracket; the signature sits above the date.
+    out = normalize_lines(lines_of(
+        "附件：潜山市河长制湖长制工作考核细则（2023年修订）", "", "潜山市全面推行河长制工作领导小组办公室", "",
+        "二〇二三年三月二日",
+    ))
+    assert [line.text for line in out] == ["附件：潜山市河长制湖长制工作考核细则（2023年修订）", "潜山市全面推行河长制工作领导小组办公室",
+                                           "二〇二三年三月二日"]
+    # Joint issuers: each name on its own line, the date below the last.
+    out = normalize_lines(lines_of(
+        "请各镇对照问题抓好整改，整改情况于月底前报送区河长办公室并抄送区农业农村局", "南通市通州区农村人居环境整治工作领导小组办公室",
+        "南通市通州区农业农村局", "2023年3月5日",
+    ))
+    assert [line.text for line in out][1:] == ["南通市通州区农村人居环境整治工作领导小组办公室", "南通市通州区农业农村局", "2023年3月5日"]
+    # An organisation's name that does not sit above a date is prose wrapped by the page.
+    out = normalize_lines(lines_of("请各镇对照问题抓好整改，整改情况于月底前书面报送区河长", "办公室", "各镇要举一反三。"))
+    assert out[0].text == "请各镇对照问题抓好整改，整改情况于月底前书面报送区河长办公室"
+
+
 def test_markdown_bullets_and_emphasis_removed() -> None:
     out = normalize_lines(lines_of("- (9) 区党委督查委未对安全生产开展专项督查，扣 1 分；", "浉河区得分 **80.1** 分，扣分原因："))
     assert out[0].text.startswith("(9)区党委")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from parsers.document import Extraction, parse_document
+from parsers.model import Line
 from pipeline.reconcile import reconcile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "variants"
@@ -96,6 +97,44 @@ SCORES: dict[str, tuple[list[ScoreT], set[tuple[str | None, str]]]] = {
     # Only 序号, rows in district order: no rank is printed.
     "score-table-seq-unsorted.txt": ([
         ("北湖区", None, None, 88.5, None), ("苏仙区", None, None, 92.0, None), ("资兴市", None, None, 90.5, None),
+    ], set()),
+    # The second block's header names its unit column `功能区`, a word no list knows: the row
+    # is still its header (fresh-03), not a unit of the first block.
+    "score-table-groups-unknown-unit-word.txt": ([
+        ("宁国市", "县（市、区）组", 1, 94.4, None), ("广德市", "县（市、区）组", 2, 92.0, None),
+        ("郎溪县", "县（市、区）组", 3, 91.0, None), ("宣城经开区", "功能区组", 1, 93.8, None),
+        ("宣城高新区", "功能区组", 2, 90.0, None),
+    ], set()),
+    # Aligned rows without their 备注 are kept (fresh-04); a long name pushes its score under
+    # the 备注 header word, and the cells still say which column is which. (As a PDF, where
+    # every gap is the reader's four spaces, the cells alone place them.)
+    "score-table-aligned-blank-remark.txt": ([
+        ("市司法局", None, 1, 98.5, None), ("市水利局", None, 2, 96.0, None), ("市林业局", None, 2, 96.0, None),
+        ("市文化旅游局", None, 4, 95.5, None), ("市数据资源管理局", None, 5, 92.1, None),
+    ], set()),
+    # One cell per line under a unit column headed `村（社区）` (fresh-07).
+    "score-table-one-cell-per-line-village.txt": ([
+        ("杨柳村", None, 1, 96.5, None), ("新民社区", None, 2, 95.0, None), ("河口村", None, 3, 93.8, None),
+    ], set()),
+    # One cell per line under a caption `…得分表（11 月份）`, split across pages (fb-01).
+    "score-table-one-cell-per-line-caption.txt": ([
+        ("新县", None, 1, 95.5, None), ("光山县", None, 2, 93.0, None), ("息县", None, 3, 91.5, None),
+    ], set()),
+    # A glued header whose weights are printed on the line below (fb-02), repeated after a page
+    # break; the glued rows long enough for the joiner to run them together. 南关镇街道 states
+    # 92.54 for 0.4×94.10+0.6×91.35 = 92.45.
+    "score-table-glued-weighted-two-line-header.txt": ([
+        ("城东街道", None, 1, 94.98, None), ("城西街道", None, 2, 94.08, None), ("北关镇街道", None, 3, 93.79, None),
+        ("南关镇街道", None, 4, 92.54, None),
+    ], {("南关镇街道", "score_mismatch")}),
+    # A header over two rows, merged cells left blank (fc-08): `考核结果` spans `得分 | 扣分`, and
+    # the score is the column named 得分 below it, not a grade.
+    "score-table-two-row-header.txt": ([
+        ("东西溪乡", None, 1, 97.5, None), ("漫水河镇", None, 2, 96.0, None), ("太阳乡", None, 3, 94.5, None),
+    ], set()),
+    # The score column's header carries the scale: `得分（满分1000分）` (fb-10).
+    "score-table-qualified-score-header.txt": ([
+        ("卫东区", None, 1, 968.0, None), ("新华区", None, 2, 961.5, None), ("叶县", None, 3, 932.5, None),
     ], set()),
 }
 
@@ -205,6 +244,18 @@ DEDUCTIONS: dict[str, tuple[list[ScoreT] | None, list[DeductionT], set[tuple[str
         ("市住建局", [11], 2.0, "deduction", "建筑施工领域隐患排查不到位"),
         ("高新区", [14], 1.0, "deduction", "园区企业应急演练记录缺失"),
     ], {("浉河区", "unit_uncertain")}),
+    # §3 a whitespace-aligned deduction table whose unit cell is blank below each unit's first
+    # row (fb-10): cells placed under the header's columns, the unit carried down. (As a PDF,
+    # the blank unit leaves no trace in the spacing: the cells alone place them.)
+    "deductions-table-aligned-blank-unit.txt": ([
+        ("卫东区", None, 1, 96.5, None), ("新华区", None, 2, 95.5, None),
+    ], [
+        ("卫东区", [3], 2.0, "deduction", "公益广告设置数量不足"),
+        ("卫东区", [11], 1.5, "deduction", "农贸市场内外环境脏乱"),
+        ("新华区", [2], 3.0, "deduction", "主次干道存在占道经营"),
+        ("新华区", [9], 1.0, "deduction", "机动车乱停乱放问题突出"),
+        ("新华区", [15], 0.5, "deduction", "小区内存在私搭乱建"),
+    ], set()),
     # §1.5 a rubric whose rules sit under headings that look like units (`二、市应急管理局`)
     # and which speaks of grades and 排名前三: no scores, no deductions, no findings.
     "rubric-unit-like-headings.txt": ([], [], set()),
@@ -234,6 +285,72 @@ def test_glued_row_is_left_alone_when_ambiguous() -> None:
     assert split_glued_row("唐闸镇94.171", ["unit", "score", "rank"], 4) == ("唐闸镇", "94.17", "1")
     assert split_glued_row("唐闸镇94.171", ["unit", "score", "rank"], 80) is None
     assert split_glued_row("1唐闸镇94.17", ["rank", "unit", "score"], 4) == ("1", "唐闸镇", "94.17")
+
+
+def test_header_words_with_qualifiers_and_unknown_unit_words() -> None:
+    from parsers.headers import cell_role, header_roles
+
+    for word in ("得分（满分1000分）", "总分(100分)", "考核得分（分）"):
+        assert cell_role(word) == "score", word
+    assert cell_role("村（社区）") == "unit" and cell_role("乡镇（街道）") == "unit"
+    # Header words around one word no list knows, no values: a header (fresh-03).
+    assert header_roles(("功能区", "系统考核(占40%)", "现场考核(占60%)", "总分", "排名")) == [
+        "unit", "part", "part", "score", "rank"]
+    assert header_roles(("杨柳村", "得分")) is None  # a name beside one header word is no header
+    # A part without its weight only beside a total: `市直部门信访工作考核扣分明细` is a caption.
+    assert header_roles(("市直部门", "信访工作考核", "扣分明细")) == ["unit", None, "reason"]
+    assert header_roles(("单位", "系统考核", "现场考核", "总分")) == ["unit", "part", "part", "score"]
+
+
+def _joined(line_no: int, *physical: str) -> Line:
+    """One logical line as the wrapped-line joiner makes it of several physical lines."""
+    return Line("".join(physical), line_no, line_no + len(physical) - 1, raw="\n".join(physical))
+
+
+def test_tables_restored_from_lines_the_joiner_ran_together() -> None:
+    from parsers.damaged_tables import restore_table_rows
+
+    # fb-01 with a joiner that runs a caption and every cell printed one per line into one line.
+    caption = "各县区安全生产工作考核得分表（12 月份）"
+    out = restore_table_rows([_joined(1, caption, "排名", "县区", "得分", "1", "新 县", "94.5", "2", "光山县", "93.2")])
+    assert [ln.cells for ln in out] == [None, ("排名", "县区", "得分"), ("1", "新县", "94.5"), ("2", "光山县", "93.2")]
+    assert out[0].text == "各县区安全生产工作考核得分表（12月份）"
+    # fb-02 with the weights joined onto the header, and the rows onto both.
+    out = restore_table_rows([_joined(1, "单位系统考核现场考核总分排名（占40%）（占60%）", "唐闸镇街道93.7595.8094.981",
+                                      "秦灶街道95.4093.2094.082")])
+    assert [ln.cells for ln in out] == [("单位", "系统考核（占40%）", "现场考核（占60%）", "总分", "排名"),
+                                        ("唐闸镇街道", "93.75", "95.80", "94.98", "1"),
+                                        ("秦灶街道", "95.40", "93.20", "94.08", "2")]
+    # fb-02 as printed: the weights on the line under the header, the rows joined after them.
+    out = restore_table_rows([Line("单位系统考核现场考核总分排名", 1), Line("（占40%）（占60%）", 2),
+                              _joined(3, "唐闸镇街道93.7595.8094.981", "秦灶街道95.4093.2094.082", "二、存在问题")])
+    assert [ln.cells for ln in out][:3] == [("单位", "系统考核（占40%）", "现场考核（占60%）", "总分", "排名"),
+                                            ("唐闸镇街道", "93.75", "95.80", "94.98", "1"),
+                                            ("秦灶街道", "95.40", "93.20", "94.08", "2")]
+    assert out[3].text == "二、存在问题" and out[3].cells is None
+    # Without the weights the parts are read all the same.
+    out = restore_table_rows([Line("单位系统考核现场考核总分排名", 1), Line("唐闸镇街道93.7595.8094.981", 2)])
+    assert [ln.cells for ln in out] == [("单位", "系统考核", "现场考核", "总分", "排名"),
+                                        ("唐闸镇街道", "93.75", "95.80", "94.98", "1")]
+
+
+def test_short_aligned_rows_placed_under_their_columns() -> None:
+    from parsers.damaged_tables import place_short_row
+    from parsers.normalize import aligned_columns
+
+    header = "序号  单位      扣分事项          扣分"
+    row = "2               第11项：农贸市场  10"
+    assert aligned_columns(row, header)[0] == (0, 2, 3)
+    assert aligned_columns("2    第11项：农贸市场    10", "序号    单位    扣分事项    扣分") == []  # a PDF's gaps
+    roles: list[str | None] = ["seq", "unit", "reason", "points"]
+    assert place_short_row(("2", "第11项：农贸市场", "10"), roles, unit_carried=True) == ("2", "", "第11项：农贸市场", "10")
+    # A score table leaves only optional columns blank; `并列` is a remark, not a grade.
+    roles = ["rank", "unit", "score", "grade", "remark"]
+    assert place_short_row(("1", "市司法局", "98.5", "并列"), roles) == ("1", "市司法局", "98.5", "", "并列")
+    assert place_short_row(("1", "市司法局", "98.5", "优秀"), roles) == ("1", "市司法局", "98.5", "优秀", "")
+    # Where the cells stand decides between two readings the cells allow.
+    assert place_short_row(("1", "市司法局", "98.5", "优秀"), roles, [(0, 1, 2, 4)]) == ("1", "市司法局", "98.5", "", "优秀")
+    assert place_short_row(("1", "市司法局"), roles) is None  # the score is not optional
 
 
 # ---------------------------------------------------------------- §1.3 prose rankings, §1.4 grade lists

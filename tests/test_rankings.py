@@ -1,0 +1,154 @@
+"""Rankings and grades in prose, and the per-unit sections around them.
+
+Each fixture in tests/fixtures/rankings/ is a small invented circular named by the case it
+covers; the records it must yield are written out here. Scores are (unit, group, rank, score,
+grade); deductions (unit, items, points, reason); findings the (unit, check) pairs of CHECKS.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parsers.document import Extraction, parse_document
+from parsers.model import Line
+from parsers.rankings import extract_grade_lists, extract_prose_ranks
+from parsers.sections import extract_sections
+from pipeline.reconcile import reconcile
+
+FIXTURES = Path(__file__).parent / "fixtures" / "rankings"
+CHECKS = {"score_mismatch", "table_mismatch", "rank_order", "missing_section", "missing_score", "duplicate_item",
+          "veto", "unit_uncertain", "unparsed_entry"}
+
+ScoreT = tuple[str, str | None, int | None, float | None, str | None]
+DeductionT = tuple[str, list[int], float, str]
+
+
+def parse(name: str) -> Extraction:
+    path = FIXTURES / name
+    return parse_document(path.read_bytes(), path.name)
+
+
+def scores_of(ex: Extraction) -> list[ScoreT]:
+    return [(unit, row.group, row.rank, float(row.score) if row.score is not None else None, row.grade)
+            for row, unit in zip(ex.scores, ex.score_units, strict=True)]
+
+
+def deductions_of(ex: Extraction) -> list[DeductionT]:
+    return [(e.unit, e.entry.items, float(e.entry.points), e.entry.reason) for e in ex.entries]
+
+
+def findings_of(ex: Extraction) -> set[tuple[str | None, str]]:
+    _, findings = reconcile(ex, "test")
+    return {(f.unit, f.check) for f in findings if f.check in CHECKS}
+
+
+def lines_of(*texts: str) -> list[Line]:
+    return [Line(text=t, line_no=i) for i, t in enumerate(texts, start=1)]
+
+
+CASES: dict[str, tuple[list[ScoreT], list[DeductionT], set[tuple[str | None, str]]]] = {
+    # One grade list per line with blank lines between (read as separate lists, not one run-on
+    # line), under chapter headings that name the group (`一、区县（市）` / `二、市直成员单位`).
+    "grade-lists-blank-lines-under-group-headings.txt": ([
+        ("澧县", "区县（市）", None, None, "优秀"), ("津市市", "区县（市）", None, None, "优秀"),
+        ("汉寿县", "区县（市）", None, None, "优秀"), ("桃源县", "区县（市）", None, None, "良好"),
+        ("石门县", "区县（市）", None, None, "良好"), ("安乡县", "区县（市）", None, None, "合格"),
+        ("市公安局", "市直成员单位", None, None, "优秀"), ("市司法局", "市直成员单位", None, None, "优秀"),
+        ("市民政局", "市直成员单位", None, None, "良好"),
+    ], [], set()),
+    # `X以97.2分位列第一名`, `A、B均为95.6分，并列第二名`, `X以94.8分排名第四`, `X得分93.1分位列第五名`.
+    "prose-ranking-scores-and-ties.txt": ([
+        ("屯溪区", None, 1, 97.2, None), ("歙县", None, 2, 95.6, None), ("休宁县", None, 2, 95.6, None),
+        ("黟县", None, 4, 94.8, None), ("祁门县", None, 5, 93.1, None),
+    ], [], set()),
+    # A caption ending in 表 with its period, then the table one cell per line (`上 蔡 县`).
+    "score-table-caption-one-cell-per-line.txt": ([
+        ("上蔡县", None, 1, 95.5, None), ("西平县", None, 2, 94.0, None), ("遂平县", None, 3, 92.5, None),
+    ], [], set()),
+    # `南坪村：` on a line of its own opens a section although the table does not list it: its
+    # entries are its own (missing_score), not 西湖村's (which would be a false score_mismatch).
+    "deductions-colon-heading-unit-not-in-table.txt": ([
+        ("东岗村", None, 1, 97.0, None), ("西湖村", None, 2, 95.5, None),
+    ], [
+        ("东岗村", [1], 1.0, "村内沟渠存在垃圾漂浮物"), ("东岗村", [2], 2.0, "公厕管护不到位"),
+        ("西湖村", [3], 2.5, "生活垃圾收集点周边脏乱"), ("西湖村", [4], 2.0, "畜禽散养粪污未及时清理"),
+        ("南坪村", [5], 0.5, "村级考核台账资料缺失"), ("南坪村", [6], 1.0, "房前屋后柴草乱堆乱放"),
+    ], {("南坪村", "missing_score")}),
+    # A numbered entry whose amount wraps onto the next line, after a long line (joined by the
+    # line joiner) and after a short one (`5、…打击力度` / `不够（扣3分）`, joined in sections).
+    "deductions-entry-amount-on-next-line.txt": ([
+        ("淇滨区", None, 1, 97.0, None), ("浚县", None, 2, 95.5, None),
+    ], [
+        ("淇滨区", [3], 1.0, "安委办专职人员配备不足"), ("淇滨区", [12], 2.0, "危险化学品企业重大隐患排查治理不彻底"),
+        ("浚县", [5], 3.0, "建筑施工领域违法分包转包打击力度不够"), ("浚县", [9], 1.5, "专业委员会未召开会议"),
+    ], set()),
+}
+
+
+def test_every_fixture_has_a_case() -> None:
+    assert {p.name for p in FIXTURES.glob("*.txt")} == set(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_ranking_and_section_cases(name: str) -> None:
+    scores, deductions, findings = CASES[name]
+    ex = parse(name)
+    assert scores_of(ex) == scores
+    assert deductions_of(ex) == deductions
+    assert findings_of(ex) == findings
+    assert ex.unmatched == []
+
+
+def test_tie_over_a_clause_break_takes_one_place_with_its_score() -> None:
+    rows = extract_prose_ranks(lines_of("经综合考核，郊区以96.8分位列第一名；义安区、铜官区均为94.1分，并列第三名。"))
+    assert [(r.unit_raw, r.rank, str(r.score)) for r in rows] == [("郊区", 1, "96.8"), ("义安区", 3, "94.1"),
+                                                                  ("铜官区", 3, "94.1")]
+
+
+def test_ranking_without_a_score_keeps_score_none() -> None:
+    rows = extract_prose_ranks(lines_of("魏都区位列全市第一名，鄢陵县、襄城县并列第二名。"))
+    assert [(r.unit_raw, r.rank, r.score) for r in rows] == [("鄢陵县", 2, None), ("襄城县", 2, None),
+                                                             ("魏都区", 1, None)]
+
+
+def test_grade_group_needs_two_group_headings() -> None:
+    # One chapter heading above the only lists says nothing about groups (as a single ranked
+    # table has none); narrative headings (`一、考核结果`) are never a group.
+    one = extract_grade_lists(lines_of("一、县（市、区）", "优秀：汨罗市、临湘市", "良好：平江县"))
+    assert {r.group for r in one} == {None}
+    narrative = extract_grade_lists(lines_of("一、考核结果", "优秀：汨罗市", "二、成员单位", "优秀：市公安局"))
+    assert [r.group for r in narrative] == [None, None]
+
+
+def test_unit_colon_heading_not_in_table_opens_a_section() -> None:
+    lines = lines_of("甲村：", "①村内沟渠存在垃圾漂浮物，扣1分；", "河西村：", "③背街小巷卫生死角清理不彻底，扣1分；")
+    result = extract_sections(lines, ["甲村", "乙村"], set())
+    assert [(s.unit, len(s.entries)) for s in result.sections] == [("甲村", 1), ("河西村", 1)]
+    # A column word is a kind of unit, not one: `乡镇：` opens no section.
+    result = extract_sections(lines_of("乡镇：", "①村内沟渠存在垃圾漂浮物，扣1分；"), ["甲村"], set())
+    assert result.sections == []
+
+
+def test_labelled_line_without_amount_joins_the_unlabelled_line_with_it() -> None:
+    lines = lines_of("安阳县（93.5分）", "28、建筑施工领域违法分包转包打击力度", "不够（扣2分）", "29、台账不全（扣1分）")
+    result = extract_sections(lines, ["安阳县"], set())
+    entries = [(e.entry.items, str(e.entry.points), e.entry.reason) for e in result.sections[0].entries]
+    assert entries == [([28], "2", "建筑施工领域违法分包转包打击力度不够"), ([29], "1", "台账不全")]
+    assert result.unmatched == []
+    assert (result.sections[0].entries[0].line.line_no, result.sections[0].entries[0].line.last_line) == (2, 3)
+    # Two labelled lines are two entries, even when the first has no amount.
+    result = extract_sections(lines_of("安阳县（93.5分）", "28、建筑施工领域违法分包", "29、台账不全（扣1分）"),
+                              ["安阳县"], set())
+    assert [e.entry.items for e in result.sections[0].entries] == [[29]]
+    assert [ln.line_no for ln in result.unmatched] == [2]
+
+
+def test_colon_after_is_introduces_the_list() -> None:
+    # fc-03: `排名前三位的是：A、B、C`; the colon after 是 is part of the pattern, not a lead-in to drop.
+    rows = extract_prose_ranks(lines_of(
+        "对全市11个县（市、区）进行了考核。从考核结果看，排名前三位的是：资兴市、永兴县、宜章县；"
+        "排名后三位的是：临武县、汝城县、北湖区，其中北湖区排名倒数第一。"))
+    assert [(r.unit_raw, r.rank) for r in rows] == [("资兴市", 1), ("永兴县", 2), ("宜章县", 3), ("临武县", 9),
+                                                    ("汝城县", 10), ("北湖区", 11)]

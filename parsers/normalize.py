@@ -17,6 +17,7 @@ Steps, each for a quirk seen in real circulars:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from itertools import combinations
@@ -90,6 +91,9 @@ _DATE_LINE = regex.compile(
 _ORGANISATION_LINE = regex.compile(
     r"^[\p{Han}（）()·、]{2,40}(?:办公室|委员会|人民政府|政府|领导小组|指挥部|联席会议|局|委|厅|办|中心|党委|公司)$"
 )
+# Its endings, tested first: the pattern backtracks over the whole line, and this runs on every line.
+_ORGANISATION_ENDINGS = ("办公室", "委员会", "政府", "领导小组", "指挥部", "联席会议", "局", "委", "厅", "办", "中心",
+                         "党委", "公司")
 # An attachment's title ends its line when it closes a bracket (`附件：…考核细则（2023年修订）`,
 # `附件：1.…得分表（12月份）`, `附件：《…办法》`): the next line is the next attachment or the signature.
 _ATTACHMENT_TITLE_END = regex.compile(r"^附[件表].*[）)》」〕】]$")
@@ -121,9 +125,25 @@ _TRANSLATE = {
 }
 
 
+# Whether a text holds any code point to map: str.translate looks every character up in a dict,
+# and most lines of a circular hold none (a search in C is ten times cheaper).
+def _code_point_class(codes: Iterable[int]) -> str:
+    """A character class of code points written as ranges (a class of 762 single characters is slow)."""
+    ranges: list[list[int]] = []
+    for code in sorted(codes):
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]"
+
+
+_TO_TRANSLATE = re.compile(_code_point_class(_TRANSLATE))
+
+
 def normalize_chars(text: str) -> str:
     """Map look-alike code points to the ordinary characters (see module docstring)."""
-    return text.translate(_TRANSLATE)
+    return text.translate(_TRANSLATE) if _TO_TRANSLATE.search(text) else text
 
 
 def collapse_spaces(text: str) -> str:
@@ -294,7 +314,7 @@ def continues_into(a: Line, b: Line, after: Line | None = None) -> bool:
         return False
     if _STARTS_ELEMENT.match(b.text):
         return False
-    if after is not None and _ORGANISATION_LINE.match(b.text) and (
+    if after is not None and b.text.endswith(_ORGANISATION_ENDINGS) and _ORGANISATION_LINE.match(b.text) and (
             _DATE_LINE.match(after.text) or _ORGANISATION_LINE.match(after.text)):
         return False  # the signature (or one of joint issuers') above the date
     if a.wrapped is True:
@@ -302,7 +322,8 @@ def continues_into(a: Line, b: Line, after: Line | None = None) -> bool:
     last = a.text[-1]
     if last in _TERMINAL or _ENDS_WITH_AMOUNT.search(a.text) or _ENDS_TITLE.search(a.text):
         return False
-    if _TABLE_CAPTION.match(a.text) or _ATTACHMENT_TITLE_END.match(a.text):
+    if (a.text.endswith(("表", "）", ")")) and _TABLE_CAPTION.match(a.text)) \
+            or (a.text.startswith("附") and _ATTACHMENT_TITLE_END.match(a.text)):
         return False
     if last in _CONTINUES:
         return True

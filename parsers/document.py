@@ -70,6 +70,8 @@ class Extraction:
     sections: list[Section]
     entries: list[UnitEntry]
     unmatched: list[Line] = field(default_factory=list)
+    vetoed: list[str] = field(default_factory=list)
+    """Units a deduction table vetoes (一票否决 in the amount cell)."""
 
 
 def extract_document(read: ReadResult) -> Extraction:
@@ -88,12 +90,12 @@ def extract_document(read: ReadResult) -> Extraction:
     entries: list[UnitEntry] = []
     for section in result.sections:
         entries.extend(section.entries)
-    table_entries, table_unmatched = entries_from_table(tables.deductions, known)
+    table_entries, table_unmatched, vetoed = entries_from_table(tables.deductions, known)
     entries.extend(table_entries)
     unmatched = result.unmatched + table_unmatched
     if metadata.doc_class == "rubric":
         # variants §1.5: a rubric's rules (`每处扣0.5分，扣完为止`) are never units' deductions.
-        entries, unmatched = [], []
+        entries, unmatched, vetoed = [], [], []
         result.sections = []
     if metadata.doc_class == "other" and (tables.scores or entries):
         # Scores or entries found where the text cues did not say so (a grade list laid out as
@@ -104,7 +106,7 @@ def extract_document(read: ReadResult) -> Extraction:
         counters[item.unit] = counters.get(item.unit, 0) + 1
         item.entry_no = counters[item.unit]
     return Extraction(read=read, lines=lines, metadata=metadata, scores=tables.scores, score_units=score_units,
-                      sections=result.sections, entries=entries, unmatched=unmatched)
+                      sections=result.sections, entries=entries, unmatched=unmatched, vetoed=vetoed)
 
 
 def parse_document(data: bytes, name: str, *, password: str | None = None) -> Extraction:

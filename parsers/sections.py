@@ -257,10 +257,11 @@ def _add_entries(section: Section, text: str, line: Line, unmatched: list[Line])
         unmatched.append(line)
 
 
-def entries_from_table(rows: list[DeductionRow], known: list[str]) -> tuple[list[UnitEntry], list[Line]]:
-    """Entries of a deduction table (`| 序号 | 单位 | 扣分事项 | 扣分 |`)."""
+def entries_from_table(rows: list[DeductionRow], known: list[str]) -> tuple[list[UnitEntry], list[Line], list[str]]:
+    """Entries of a deduction table (`| 序号 | 单位 | 扣分事项 | 扣分 |`), unparsed rows, and vetoed units."""
     entries: list[UnitEntry] = []
     unmatched: list[Line] = []
+    vetoed: list[str] = []
     for row in rows:
         found = match_unit(row.unit_raw, known) if known else None
         unit = found.unit if found else unit_key(row.unit_raw)
@@ -270,7 +271,10 @@ def entries_from_table(rows: list[DeductionRow], known: list[str]) -> tuple[list
             parsed = [e for piece in split_entries(row.text) if (e := parse_entry(piece)) is not None]
         else:
             parsed = [e] if (e := parse_entry(row.text, points_text=row.points_text)) is not None else []
-        if not parsed:
+        if not parsed and "一票否决" in row.text + (row.points_text or ""):
+            # `| 26 |  | （30）发生较大生产安全责任事故 | 一票否决 |`: the amount cell applies a veto.
+            vetoed.append(unit)
+        elif not parsed:
             unmatched.append(row.line)
         entries.extend(UnitEntry(unit, row.unit_raw, entry, row.line, uncertain=uncertain) for entry in parsed)
-    return entries, unmatched
+    return entries, unmatched, vetoed

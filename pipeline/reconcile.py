@@ -70,6 +70,8 @@ def unit_facts(ex: Extraction) -> dict[str, UnitFacts]:
             f.section_score, f.section_line = section.score, section.heading
         if section.veto or "否决" in section.heading.text:
             f.veto = True
+    for unit in ex.vetoed:
+        facts.setdefault(unit, UnitFacts(unit)).veto = True
     for item in ex.entries:
         f = facts.setdefault(item.unit, UnitFacts(item.unit))
         f.has_section = True

@@ -82,3 +82,9 @@ def test_ranks_printed_for_some_units_only_are_checked_against_every_score() -> 
     # all scored ones: 迎江区 (8th, 92.6) is, 桐城市 (1st with 96.0, below 潜山市's 96.8) is not.
     _, found = reconciled("ranks-top-and-bottom-only.txt")
     assert found == {("桐城市", "rank_order")}
+
+
+def test_veto_in_a_deduction_tables_amount_cell_is_a_veto_not_an_unparsed_row() -> None:
+    records, found = reconciled("deduction-table-veto-row.txt")
+    assert {u: r.status for u, r in records.items()} == {"石台县": "ok", "青阳县": "ok", "东至县": "ok"}
+    assert found == {("东至县", "veto")}

@@ -1,7 +1,7 @@
 """Build the optional C helper of the PDF reader; all other metadata is in pyproject.toml.
 
 `optional=True`: without a C compiler the install still succeeds and
-parsers/readers/pdf.py runs the same loop in Python (slower, identical output).
+parsers/readers/pdf_glyphs.py runs the same loops in Python (slower, identical output).
 """
 
 from setuptools import Extension, setup

@@ -127,9 +127,9 @@ def main() -> int:
             run_pdfplumber(files)
             times["pdfplumber"].append(time.perf_counter() - start)
     median = {label: statistics.median(values) for label, values in times.items()}
-    from parsers.readers import pdf as pdf_reader
+    from parsers.readers import pdf_glyphs
 
-    helper = "compiled C helper" if pdf_reader._page_chars is not None else "Python loops (C helper not built)"
+    helper = "compiled C helper" if pdf_glyphs._page_chars is not None else "Python loops (C helper not built)"
     print(f"files={len(files)} pages={pages} repeats={repeat} (pdfplumber 3), interleaved; "
           f"per-character loops: {helper}")
     for label, title in [("raw", "raw pypdfium2 get_text"), ("pdfplumber", "pdfplumber extract_text")]:

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, UnsupportedInput
-from parsers.readers import pdf as pdf_module
+from parsers.readers import pdf_glyphs
 from parsers.readers.pdf import read_pdf
 from pipeline.render_pdf import circular_to_pdf
 
@@ -240,7 +240,7 @@ _line_chars = st.lists(
 @settings(max_examples=500, deadline=None)
 @given(_line_chars)
 def test_line_join_equals_the_char_by_char_reference(group):
-    from parsers.readers.pdf import chars_to_line
+    from parsers.readers.pdf_glyphs import chars_to_line
 
     line = chars_to_line(list(group))
     got = None if line is None else (line.text, line.x0, line.top, line.x1, line.bottom, line.em)
@@ -249,7 +249,7 @@ def test_line_join_equals_the_char_by_char_reference(group):
 
 # The C helper (parsers/readers/_pdfchars.c, built at install) must give exactly what the Python
 # loops give: installs without a C compiler run the Python ones.
-_needs_c_helper = pytest.mark.skipif(pdf_module._page_chars is None,
+_needs_c_helper = pytest.mark.skipif(pdf_glyphs._page_chars is None,
                                      reason="the C helper was not compiled in this install")
 
 _page_chars = st.lists(
@@ -263,7 +263,7 @@ _page_chars = st.lists(
 @settings(max_examples=500, deadline=None)
 @given(_page_chars)
 def test_c_line_grouping_equals_the_python_one(chars):
-    assert pdf_module.chars_to_lines(list(chars)) == pdf_module._chars_to_lines_python(list(chars))
+    assert pdf_glyphs.chars_to_lines(list(chars)) == pdf_glyphs._chars_to_lines_python(list(chars))
 
 
 def _readable_test_pdfs() -> list[Path]:
@@ -279,8 +279,8 @@ def test_c_helper_reads_every_corpus_and_fixture_pdf_as_the_python_loops_do(monk
     paths = _readable_test_pdfs()
     assert len(paths) >= 30
     with_c = [read_pdf(path.read_bytes(), path.name) for path in paths]
-    monkeypatch.setattr(pdf_module, "_page_chars", None)
-    monkeypatch.setattr(pdf_module, "_chars_to_lines_c", None)
-    monkeypatch.setattr(pdf_module, "_page_paths", None)
+    monkeypatch.setattr(pdf_glyphs, "_page_chars", None)
+    monkeypatch.setattr(pdf_glyphs, "_chars_to_lines_c", None)
+    monkeypatch.setattr(pdf_glyphs, "_page_paths", None)
     without_c = [read_pdf(path.read_bytes(), path.name) for path in paths]
     assert with_c == without_c

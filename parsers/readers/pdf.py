@@ -2,7 +2,7 @@
 
 Most archived circulars are PDFs exported from WPS/Word. Their text layer is
 read with pypdfium2 character by character (one `FPDFText_GetText` call per
-page plus one loose char box per character) and physical lines are rebuilt
+page plus one loose char box per character, in pdf_glyphs.py) and physical lines are rebuilt
 from geometry, because the stream order is not reading order: WPS exports put
 the curly quotes of a line in a separate text object that pdfium appends at
 the end of the line (xinyang-2022-07.pdf: `关于国务院安委会 十五条硬措施 “ ”`).
@@ -23,24 +23,20 @@ between CJK characters are left to the normaliser.
 from __future__ import annotations
 
 import ctypes
-import functools
 import re
-import struct
-import sys
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import repeat
-from types import SimpleNamespace
 
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, Line, ReadResult, UnsupportedInput
-
-try:  # the per-character loops compiled at install (setup.py); optional, same output
-    from parsers.readers._pdfchars import chars_to_lines as _chars_to_lines_c
-    from parsers.readers._pdfchars import page_chars as _page_chars
-    from parsers.readers._pdfchars import page_paths as _page_paths
-except ImportError:  # pragma: no cover - installs without a C compiler
-    _chars_to_lines_c = _page_chars = _page_paths = None
+from parsers.readers.pdf_glyphs import (
+    COLUMN_SEPARATOR,
+    _Char,
+    _PageLine,
+    chars_to_lines,
+    iter_page_chars,
+    page_path_bounds,
+)
 
 # Circulars run to a few dozen pages; a cap bounds the work a hostile or mislabelled
 # file (a 2,000-page scanned yearbook) can cause. The pipeline can raise it.
@@ -50,31 +46,6 @@ DEFAULT_MAX_PAGES = 300
 # control codes, `(cid:N)`) above which the text layer is garbage and the page needs OCR.
 # Real pages with a broken font have nearly all chars bad; a good page has none.
 DEFAULT_MAX_BAD_SHARE = 0.3
-
-# Share of a page's characters in Latin-1's upper half (U+00A1-U+00FF) above which its text
-# is GBK bytes read as Latin-1, mojibake: the page needs OCR.
-DEFAULT_MAX_LATIN1_SHARE = 0.5
-
-# A character drawn again within this fraction of its width is fake bold (WPS and
-# drawn PDFs overprint titles 0.2-0.5 pt apart); genuinely repeated characters
-# (`各县县委`, `看看`) sit one full width apart.
-DEFAULT_FAKE_BOLD_SHIFT = 1 / 3
-
-# Horizontal gap, in ems, above which two characters of a line belong to different
-# columns (an unruled table: `1    大安区    92.35`); justified prose never spreads
-# characters this far apart.
-DEFAULT_COLUMN_GAP_EM = 1.0
-
-# Gap, in ems, above which a single space is kept (Latin words, `16 个` in WPS
-# exports); CJK glyph boxes touch, so smaller gaps are kerning noise.
-DEFAULT_SPACE_GAP_EM = 0.15
-
-# The narrowest gap that can hold a space: the space gap of the smallest em a line is given.
-_NARROWEST_SPACE_GAP = DEFAULT_SPACE_GAP_EM * 1.0
-
-# Separator written between columns of an unruled table, so the normaliser can
-# split them back into cells (it splits on two or more spaces).
-COLUMN_SEPARATOR = "    "
 
 # Top and bottom share of the page where running headers, footers and page numbers live.
 DEFAULT_MARGIN_SHARE = 0.12
@@ -89,48 +60,16 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4}"
     r"|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$"
 )
-_CID = re.compile(r"\(cid:\d+\)")
 # Punctuation that ends a sentence or clause: a full line ending in one may end its paragraph.
 _TERMINAL = frozenset("。；：！？.;:!?")
 
-# Path object type and segment codes of the pdfium C API (fpdf_edit.h).
-_PAGEOBJ_TEXT, _PAGEOBJ_PATH, _PAGEOBJ_IMAGE = 1, 2, 3
+# Path segment codes of the pdfium C API (fpdf_edit.h).
 _SEG_LINETO, _SEG_MOVETO = 0, 2
 
 # A path whose bounds are thinner than this (pt) is a rule, whatever its segments.
 _RULE_THICKNESS = 3.0
 # Rules closer than this (pt) are the same grid line (Word draws cell borders twice).
 _SNAP = 2.5
-
-
-# Four floats, the FS_RECTF pdfium fills. One type for the module's lifetime: ctypes keeps
-# array types only while an instance lives, and making one costs ~20 us.
-_FloatRect = ctypes.c_float * 4
-# Read the four floats at once: slicing a ctypes array costs twice as much.
-_READ_FLOAT_RECT = struct.Struct("4f").unpack_from
-# pdfium writes text as UTF-16 code units in the machine's byte order.
-_UTF16_NATIVE = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
-
-
-_Char = tuple[float, float, float, float, str]
-"""A visible character: x0, top, x1, bottom (loose box, top-left origin), text.
-A plain tuple, not a dataclass: a page has ~600 of them and building them is the
-reader's hot loop (bench/bench_pdf.py)."""
-
-
-@dataclass(slots=True)
-class _PageLine:
-    """A physical line of one page before numbering; `cells` for table rows."""
-
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    em: float
-    cells: tuple[str, ...] | None = None
-    table: int | None = None
-    """Index of the table on its page, for table rows."""
 
 
 @dataclass(slots=True)
@@ -270,208 +209,6 @@ def read_page(pdf, index: int) -> _Page:  # pdf: pypdfium2.PdfDocument
         pdfium_c.FPDF_ClosePage(raw_page)
 
 
-@functools.cache
-def _pdfium_calls() -> SimpleNamespace:
-    """Return copies of the pdfium functions called per character or page object, without ctypes argtypes.
-
-    pypdfium2 declares every argument's pointer type, and ctypes then checks each
-    argument on every call: 1.3-1.5 us per `FPDFText_GetLooseCharBox` call against
-    0.5 us without the checks (a circular has ~4,000 characters, the dev corpus 60,000),
-    more than pdfium's own text extraction. Callers must pass handles as ctypes pointer
-    instances (pypdfium2's typed handles), not `c_void_p` (ctypes looks its type code up
-    on every call of a simple type: a tenth of the call) nor bare ints (truncated to a C
-    int), and ints as ints.
-
-    The copies keep the GIL during the call (`PYFUNCTYPE`, as `ctypes.pythonapi` does):
-    these calls take well under a microsecond, and releasing and taking back the GIL was
-    a tenth of each (cachegrind). None of them calls back into Python.
-    """
-    import pypdfium2.raw as pdfium_c
-
-    def untyped(function, restype=ctypes.c_int):
-        return ctypes.PYFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
-
-    def address(function) -> int:
-        return ctypes.cast(function, ctypes.c_void_p).value or 0
-
-    return SimpleNamespace(
-        # For the C helper, which calls these four itself: (count, text, unicode, loose box).
-        addresses=tuple(address(f) for f in (pdfium_c.FPDFText_CountChars, pdfium_c.FPDFText_GetText,
-                                             pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetLooseCharBox)),
-        object_addresses=tuple(address(f) for f in (pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject,
-                                                    pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetBounds)),
-        count_chars=untyped(pdfium_c.FPDFText_CountChars),
-        get_text=untyped(pdfium_c.FPDFText_GetText),
-        get_unicode=untyped(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint),
-        loose_box=untyped(pdfium_c.FPDFText_GetLooseCharBox),
-        count_objects=untyped(pdfium_c.FPDFPage_CountObjects),
-        get_object=untyped(pdfium_c.FPDFPage_GetObject, pdfium_c.FPDF_PAGEOBJECT),
-        object_type=untyped(pdfium_c.FPDFPageObj_GetType),
-        object_bounds=untyped(pdfium_c.FPDFPageObj_GetBounds),
-    )
-
-
-def iter_page_chars(textpage, page_height: float) -> tuple[list[_Char], int]:  # textpage: FPDF_TEXTPAGE
-    """Return the page's visible characters with loose boxes (top-left origin) and the count of unusable ones.
-
-    Loose boxes cover the font's full em, so lines of one font size have equal
-    heights and glyphs of a CJK line touch: gaps then mean real spaces or columns.
-    The loop runs in C (`_pdfchars`, built at install) when it was compiled, else in Python.
-    """
-    if _page_chars is None:
-        return _iter_page_chars_python(textpage, page_height)
-    calls = _pdfium_calls()
-    chars, bad, has_paren, latin1 = _page_chars(ctypes.cast(textpage, ctypes.c_void_p).value or 0,
-                                                *calls.addresses, page_height)
-    return chars, bad + (_cid_chars(chars) if has_paren else 0) + _mojibake_chars(latin1, len(chars))
-
-
-def _iter_page_chars_python(textpage, page_height: float) -> tuple[list[_Char], int]:
-    """`iter_page_chars` without the C helper: the same rules, one ctypes call per character."""
-    calls = _pdfium_calls()
-    count = calls.count_chars(textpage)
-    if count <= 0:
-        return [], 0
-    # A bytearray, not a `c_ushort * (count + 1)` array: ctypes would make (and the garbage
-    # collector later unmake) a new array type for every page length.
-    buffer = bytearray(2 * (count + 1))  # UTF-16 code units and a terminating NUL
-    written = calls.get_text(textpage, 0, count, ctypes.byref(ctypes.c_char.from_buffer(buffer)))
-    # One str character per pdfium character index: surrogates stay separate code units.
-    text: str
-    if written - 1 == count:
-        text = buffer[:2 * count].decode(_UTF16_NATIVE, "surrogatepass")
-        if len(text) != count:  # a surrogate pair was joined
-            text = "".join(map(chr, memoryview(buffer).cast("H")[:count].tolist()))
-    else:  # pdfium dropped or inserted chars in its text view: ask per character
-        get_unicode = calls.get_unicode
-        text = "".join([chr(get_unicode(textpage, i)) for i in range(count)])
-    rect = _FloatRect()  # FS_RECTF: left, top, right, bottom
-    rect_ref = ctypes.byref(rect)  # made once: passing `rect` makes a new reference every call
-    read_rect = _READ_FLOAT_RECT
-    get_box = calls.loose_box
-    chars: list[_Char] = []
-    append = chars.append
-    bad = latin1 = 0
-    pending_high = 0
-    for i, char in enumerate(text):
-        if "\u4e00" <= char <= "\u9fff":
-            # Fast path for CJK ideographs, nine in ten characters of a circular: none is a
-            # space, a surrogate or unusable, so only the box is needed.
-            if get_box(textpage, i, rect_ref):
-                left, top, right, bottom = read_rect(rect)
-                append((left, page_height - top, right, page_height - bottom, char))
-            continue
-        code = ord(char)
-        if code <= 32 or code in (0xA0, 0x3000, 0xFEFF, 0x200B):
-            continue  # spaces and pdfium's generated \r\n: spacing comes from geometry
-        if 0xD800 <= code < 0xDC00:
-            pending_high = code
-            continue
-        if 0xDC00 <= code < 0xE000 and pending_high:
-            char = chr(0x10000 + ((pending_high - 0xD800) << 10) + (code - 0xDC00))
-            pending_high = 0
-        if code == 0xFFFD or 0xE000 <= code <= 0xF8FF or code < 32 or 0x7F <= code < 0xA0 or code == 0xFFFE:
-            bad += 1
-            continue
-        if 0xA1 <= code <= 0xFF:
-            latin1 += 1
-        if not get_box(textpage, i, rect_ref):
-            continue
-        left, top, right, bottom = read_rect(rect)
-        append((left, page_height - top, right, page_height - bottom, char))
-    if "(" in text:
-        bad += _cid_chars(chars)
-    return chars, bad + _mojibake_chars(latin1, len(chars))
-
-
-def _mojibake_chars(latin1: int, visible: int) -> int:
-    """Count a page's Latin-1 letters as unusable when they are most of it: GBK text read as Latin-1.
-
-    A font without a ToUnicode map whose codes are the GBK bytes of the text shows every
-    Chinese character as two Latin-1 letters (`扣0.5分` → `¿Û0.5·Ö`); no circular is mostly
-    accented Latin. (Decoding them back is a guess at the encoding; OCR reads what is printed.)
-    """
-    return latin1 if latin1 > DEFAULT_MAX_LATIN1_SHARE * visible else 0
-
-
-def _cid_chars(chars: list[_Char]) -> int:
-    """Count characters spelling `(cid:N)`: text of a PDF re-made from a broken extraction."""
-    cid_text = "".join(c[4] for c in chars)
-    if "(cid:" not in cid_text:
-        return 0
-    return sum(len(match) for match in _CID.findall(cid_text))
-
-
-def chars_to_lines(chars: list[_Char]) -> list[_PageLine]:
-    """Group characters into physical lines by vertical position, each in x order (in C when compiled)."""
-    if _chars_to_lines_c is None:
-        return _chars_to_lines_python(chars)
-    return [_PageLine(text, x0, top, x1, bottom, em) for text, x0, top, x1, bottom, em in _chars_to_lines_c(
-        chars, DEFAULT_FAKE_BOLD_SHIFT, _NARROWEST_SPACE_GAP, DEFAULT_SPACE_GAP_EM, DEFAULT_COLUMN_GAP_EM,
-        COLUMN_SEPARATOR)]
-
-
-def _chars_to_lines_python(chars: list[_Char]) -> list[_PageLine]:
-    """`chars_to_lines` without the C helper."""
-    if not chars:
-        return []
-    ordered = sorted(chars, key=lambda c: c[1] + c[3])
-    groups: list[list[_Char]] = []
-    centre = -1e9
-    tolerance = 0.0
-    group: list[_Char] = []
-    for char in ordered:
-        mid = (char[1] + char[3]) / 2
-        if mid - centre <= tolerance:
-            group.append(char)
-            continue
-        group = [char]
-        groups.append(group)
-        centre = mid
-        # A char belongs to the line when its centre is within a third of the line's
-        # height: next lines sit a full line height (or more) away even at single spacing.
-        tolerance = max(1.0, 0.35 * (char[3] - char[1]))
-    return [line for group in groups if (line := chars_to_line(group)) is not None]
-
-
-def chars_to_line(group: list[_Char]) -> _PageLine | None:
-    """Join one line's characters left to right, dropping fake bold and spacing by gaps."""
-    group.sort()
-    first = group[0]
-    prev_x0, top, right, bottom, prev_text = first
-    prev_x1 = right
-    texts = [prev_text]
-    heights = [bottom - top]
-    # Gaps that may hold a space, as (index in texts, gap): which do depends on the line's
-    # em, known only once every char is seen; em is at least 1, so narrower gaps never do.
-    gaps: list[tuple[int, float]] = []
-    for x0, char_top, x1, char_bottom, text in group[1:]:
-        if text == prev_text and x0 - prev_x0 < DEFAULT_FAKE_BOLD_SHIFT * max(prev_x1 - prev_x0, 0.1):
-            continue  # fake bold: the same glyph overprinted a fraction of its width away
-        prev_x0, prev_x1, prev_text = x0, x1, text
-        gap = x0 - right  # right: the right edge of the text so far
-        if gap > _NARROWEST_SPACE_GAP:
-            gaps.append((len(texts), gap))
-        texts.append(text)
-        heights.append(char_bottom - char_top)
-        if char_top < top:
-            top = char_top
-        if char_bottom > bottom:
-            bottom = char_bottom
-        if x1 > right:
-            right = x1
-    heights.sort()
-    em = max(heights[len(heights) // 2], 1.0)
-    column_gap, space_gap = DEFAULT_COLUMN_GAP_EM * em, DEFAULT_SPACE_GAP_EM * em
-    for index, gap in gaps:
-        if gap > space_gap:
-            texts[index] = (COLUMN_SEPARATOR if gap > column_gap else " ") + texts[index]
-    text = "".join(texts).strip()
-    if not text:
-        return None
-    return _PageLine(text=text, x0=first[0], top=top, x1=right, bottom=bottom, em=em)
-
-
 def page_rules(page, page_height: float) -> tuple[list[tuple[float, float, float]],  # page: FPDF_PAGE
                                                   list[tuple[float, float, float]], int, int]:
     """Return the page's horizontal rules (y, x0, x1), vertical rules (x, top, bottom), image and path counts.
@@ -495,29 +232,6 @@ def page_rules(page, page_height: float) -> tuple[list[tuple[float, float, float
         elif x1 - x0 > _RULE_THICKNESS and y1 - y0 > _RULE_THICKNESS:
             _path_segments(pdfium_c, pdfium_c.FPDFPage_GetObject(page, k), page_height, h_rules, v_rules)
     return h_rules, v_rules, images, paths
-
-
-def page_path_bounds(page) -> tuple[list[tuple[int, float, float, float, float]], int, int]:  # page: FPDF_PAGE
-    """Return (index, left, bottom, right, top) of the page's path objects, and its image and path counts.
-
-    A page has ~30 text objects for every path (17,560 and 565 over the dev corpus);
-    the C helper walks them in one call when it was compiled.
-    """
-    calls = _pdfium_calls()
-    if _page_paths is not None:
-        return _page_paths(ctypes.cast(page, ctypes.c_void_p).value or 0, *calls.object_addresses)
-    count = calls.count_objects(page)
-    # One call per object, looped in C: a page has thirty text objects per path.
-    objects = list(map(calls.get_object, repeat(page, count), range(count)))
-    kinds = list(map(calls.object_type, objects))  # a null object has type 0 (unknown)
-    bounds = _FloatRect()  # left, bottom, right, top
-    left, bottom, right, top = (ctypes.byref(bounds, 4 * k) for k in range(4))
-    found = []
-    for k in [k for k, kind in enumerate(kinds) if kind == _PAGEOBJ_PATH]:
-        if calls.object_bounds(objects[k], left, bottom, right, top):
-            x0, y_bottom, x1, y_top = bounds[:]
-            found.append((k, x0, y_bottom, x1, y_top))
-    return found, kinds.count(_PAGEOBJ_IMAGE), kinds.count(_PAGEOBJ_PATH)
 
 
 def _path_segments(pdfium_c, obj, page_height: float, h_rules: list, v_rules: list) -> None:

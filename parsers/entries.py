@@ -26,6 +26,8 @@ _NUM = r"\d+(?:\.\d+)?"
 # when not a decimal (6.5) and not a date/number run.
 _LABEL = (
     r"(?:[（(【\[〔]\s*(?P<n>\d{1,3})\s*[）)】\]〕]"
+    # `一是…；二是…`: a list marker of prose entries, which cites no rubric item (fd-02).
+    r"|(?P<m>[一二三四五六七八九十]{1,3}是)(?=\p{Han})"
     r"|第\s*(?P<n>\d{1,3})\s*[项条]\s*[：:]?"
     r"|(?P<n>\d{1,3})\s*(?:[.．](?!\d)|、)"  # `6.5` is a number, `11、12、` two labels
     r"|(?P<c>[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]))"
@@ -34,13 +36,20 @@ _LABEL_RE = regex.compile(_LABEL)
 _LABELS_AT_START = regex.compile(rf"^\s*(?:{_LABEL}\s*[、，,]?\s*)+")
 _LABELS_HERE = regex.compile(rf"\s*(?:{_LABEL}\s*[、，,]?\s*)+")  # the same, anchored by match(pos)
 # `加分项：…` / `扣分项：` prefix a bonus or a deduction entry without an item number (variants §3 bonuses).
-_KIND_PREFIX = regex.compile(r"^\s*(?P<kind>加分项|加分|奖励加分|扣分项|扣分)\s*[：:]\s*")
+_KIND_WORDS = r"加分项|加分|奖励加分|扣分项|(?:主要)?扣分(?:点|原因|情况|事项)?"
+# `加分项：`, `（加分项）`, `主要扣分点：` (fd-02, fd-10): the colon or the brackets make it a prefix,
+# so `扣分0.5分` is not one.
+_KIND_PREFIX = regex.compile(
+    rf"^\s*(?:[（(【\[]\s*(?P<kind>{_KIND_WORDS})\s*[）)】\]]\s*[：:]?|(?P<kind>{_KIND_WORDS})\s*[：:])\s*")
+# Words that take points off: `扣1分`, `扣除1分`, `扣分1分` and `减分1分` (fd-01).
+_MINUS = r"(?:扣除|扣减|扣分|减分|扣|减去|减)"
 
 _BONUS = regex.compile(rf"(?:加|奖励|加分|奖)\s*(?P<v>{_NUM})\s*分")
-_DEDUCT = regex.compile(rf"(?:扣除|扣减|扣|减去|减)\s*(?P<v>{_NUM})\s*分")
+_DEDUCT = regex.compile(rf"{_MINUS}\s*(?P<v>{_NUM})\s*分")
 _TOTAL = regex.compile(rf"(?:共计|合计|累计|总计|共|计)\s*(?:扣除|扣减|扣|减|加)?\s*(?P<v>{_NUM})\s*分")
 # Measure words of a counted finding (`发现3处`, `4批次`, `每家扣1分`); two-character words first.
-_UNITS_OF_COUNT = "批次|人次|户次|项次|处|个|起|家|次|项|条|件|人|户|份|宗|批|台|辆|座|所|例|张|本|块|栋|间"
+_UNITS_OF_COUNT = ("批次|人次|户次|项次|个次|处|个|起|家|次|项|条|件|人|户|份|宗|批|台|辆|座|所|例|张|本|块|栋|间"
+                   "|具|只|把|棵|株|盏")
 _COUNT = regex.compile(rf"(?:发现|存在|查出|抽查|有)?\s*(?P<n>\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})")
 # `每处扣0.5分`, `每处0.5分`, `按0.5分/处` (variants §3 count × rate).
 _RATE = regex.compile(
@@ -53,29 +62,54 @@ _CAP = regex.compile(
 )
 # Clauses that belong to the amount, not to the reason (`发现3处，每处扣0.5分，共扣1.5分；`).
 _AMOUNT_CLAUSE = regex.compile(
-    rf"^(?:(?:共计|合计|累计|总计|共|计)?\s*(?:扣除|扣减|扣|减去|减|加|奖励|加分)?\s*{_NUM}\s*分"
+    rf"^(?:(?:共计|合计|累计|总计|共|计)?\s*(?:{_MINUS}|加|奖励|加分)?\s*{_NUM}\s*分"
     # `发现4家企业`, `抽查3个点位`: the count, with a short noun for what was counted.
-    rf"|(?:发现|存在|查出|抽查|共)\s*(?:\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})\p{{Han}}{{0,4}}"
+    rf"|(?:共|累计|合计)?\s*(?:发现|存在|查出|抽查|共)\s*(?:\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})"
+    rf"\p{{Han}}{{0,4}}"
     rf"|每(?:{_UNITS_OF_COUNT})\s*(?:扣除|扣减|扣|减|加)?\s*{_NUM}\s*分"
     rf"|(?:按|扣)?\s*{_NUM}\s*分\s*/\s*(?:{_UNITS_OF_COUNT})(?:扣分|扣除)?"
     rf"|(?:扣完|扣满)\s*{_NUM}\s*分为?止|最高\s*(?:扣|加)\s*{_NUM}\s*分|扣完为止"
     rf"|(?:扣|加)分(?:累计)?不超过\s*{_NUM}\s*分)$"
 )
 _PAREN_AMOUNT = regex.compile(rf"[（(]\s*(?:扣除|扣减|扣|减|加)\s*{_NUM}\s*分\s*[)）]")
-_LEADING_AMOUNT = regex.compile(rf"^\s*(?:扣除|扣减|扣|减去|减|加)\s*{_NUM}\s*分\s*[：:，,、]\s*")
+_LEADING_AMOUNT = regex.compile(rf"^\s*(?:{_MINUS}|加)\s*{_NUM}\s*分\s*[：:，,、]\s*")
 _INNER_BREAK = regex.compile(r"[；;。：:]")
 # `reason，扣1分；` with `last` the clause before the amount (checked not to be an amount itself).
 _SIMPLE_AMOUNT_END = regex.compile(
-    rf"^(?P<reason>(?:.*[，,])?(?P<last>[^，,]*?))\s*[，,]\s*(?:扣除|扣减|扣|减去|减)\s*{_NUM}\s*分\s*[；;。]?\s*$"
+    rf"^(?P<reason>(?:.*[，,])?(?P<last>[^，,]*?))\s*[，,]\s*{_MINUS}\s*{_NUM}\s*分\s*[；;。]?\s*$"
 )
 _CLAUSE_SPLIT = regex.compile(r"([，,；;。])")
-_PAREN_NOTE_AT_END = regex.compile(rf"[（(][^（）()]*(?:扣|加)[^（）()]*{_NUM}\s*分[^（）()]*[)）]\s*[；;。]?\s*$")
+# `（加分累计不超过3分）`, `（3处×0.5分）` (fd-01): a note on the amount closing the entry.
+_PAREN_NOTE_AT_END = regex.compile(rf"[（(][^（）()]*(?:扣|加|[×xX*])[^（）()]*{_NUM}\s*分[^（）()]*[)）]\s*[；;。]?\s*$")
 _GLUED_AMOUNT = regex.compile(
-    rf"^(?P<reason>.*[^\d\s每共计合累总])\s*(?:(?:共计|合计|累计)\s*)?(?:扣除|扣减|扣|减去)\s*{_NUM}\s*分$"
+    rf"^(?P<reason>.*[^\d\s每共计合累总])\s*(?:(?:共计|合计|累计)\s*)?(?:扣除|扣减|扣分|减分|扣|减去)\s*{_NUM}\s*分$"
 )
 _TRAILING_PUNCT = "，,；;。、 ：:"
 # An amount clause that closes an entry inside a paragraph: entries end at ；/。 after it.
-_ENTRY_END = regex.compile(rf"(?:扣除|扣减|扣|减去|减|加|计|共计)\s*{_NUM}\s*分\s*[)）]?\s*(?:为止)?\s*[；;。]")
+_ENTRY_END = regex.compile(rf"(?:{_MINUS}|加|计|共计)\s*{_NUM}\s*分\s*[)）]?\s*(?:为止)?\s*[；;。]")
+
+
+# Amounts written in Chinese numerals (`扣一分`, `扣零点五分`, `加一点五分`, `扣完三分为止`; fd-03).
+_CN_AMOUNT = regex.compile(
+    r"(?P<word>扣完|最高扣|最多扣|不超过|扣除|扣减|扣分|减分|扣|减去|减|加分|加|奖励|共计|合计|累计|计|共)\s*"
+    r"(?P<int>[零〇两一二三四五六七八九十]{1,3})(?:点(?P<frac>[零〇一二三四五六七八九]{1,3}))?\s*分"
+)
+_CN_DIGIT_VALUES = {c: str(v) for v, c in enumerate("零一二三四五六七八九")} | {"〇": "0"}
+
+
+def arabic_amounts(text: str) -> str:
+    """Write amounts given in Chinese numerals with digits, so one grammar reads both."""
+    if "分" not in text or not _CN_AMOUNT.search(text):
+        return text
+
+    def digits(match: regex.Match[str]) -> str:
+        whole = chinese_to_int(match.group("int"))
+        if whole is None:
+            return match.group()
+        frac = "".join(_CN_DIGIT_VALUES[c] for c in match.group("frac") or "")
+        return f"{match.group('word')}{whole}{'.' + frac if frac else ''}分"
+
+    return _CN_AMOUNT.sub(digits, text)
 
 
 @dataclass(slots=True)
@@ -104,6 +138,8 @@ def labels_of(text: str) -> tuple[list[int], str]:
         # `1.第8项：消防车通道…` / `2.（15）…`: the entry's place in the list, then the rubric item.
         labels = labels[1:]
     for label in labels:
+        if label.group("m"):
+            continue  # 一是/二是: a place in the list, no rubric item
         if label.group("c"):
             items.append(_circled_number(label.group("c")))
         else:
@@ -174,7 +210,7 @@ def parse_entry(text: str, *, default_kind: str | None = None, points_text: str 
 # rubric items failed again): a quarter of the corpus's entries repeat one already parsed.
 @lru_cache(maxsize=8192)
 def _parse_entry_cached(text: str, default_kind: str | None, points_text: str | None) -> Entry | None:
-    items, body = labels_of(text.strip())
+    items, body = labels_of(arabic_amounts(text.strip()))
     kind_hint = default_kind
     prefix = _KIND_PREFIX.match(body) if "分" in body[:6] else None
     if prefix:
@@ -266,6 +302,7 @@ def split_entries(text: str) -> list[str]:
     Boundaries: an item label at the start or after ；。：, and the end of an amount
     clause followed by ；/。 (entries without labels).
     """
+    text = arabic_amounts(text)
     if not _INNER_BREAK.search(text, 0, max(len(text) - 1, 0)):
         # No ；。： before the last character: no later label or entry end can cut the text
         # (the boundaries below all follow one), so it is one entry — most lines are.

@@ -34,6 +34,17 @@ CASES = [
      "畜禽粪污处理不规范、养殖户周边环境脏乱"),
     ("第17条，电气焊作业人员持证情况监督检查不到位，发现4家企业，每家扣0.5分，共计扣2分。", [17], "2", "deduction",
      "电气焊作业人员持证情况监督检查不到位"),
+    # 扣分/减分 before the amount; a count × rate note after it; Chinese numeral amounts.
+    ("【30】应急预案未按规定开展演练，扣分0.5分。", [30], "0.5", "deduction", "应急预案未按规定开展演练"),
+    ("【25】安全警示标志设置不规范，减分1分；", [25], "1", "deduction", "安全警示标志设置不规范"),
+    ("【11】消防通道堆放杂物，扣1.5分（3处×0.5分）；", [11], "1.5", "deduction", "消防通道堆放杂物"),
+    ("第5项：产房医疗废物暂存未按规定分类，扣零点五分；", [5], "0.5", "deduction", "产房医疗废物暂存未按规定分类"),
+    ("（7）隐患整改不到位，扣一点五分", [7], "1.5", "deduction", "隐患整改不到位"),
+    ("（8）违规动火作业，发现五处，每处扣一分，扣完三分为止", [8], "3", "deduction", "违规动火作业"),
+    # Prose list markers cite no item; bracketed kind prefixes; a count before a cap.
+    ("二是消防器材过期未更换，发现4具，每具扣0.5分，共扣2分", [], "2", "deduction", "消防器材过期未更换"),
+    ("（加分项）提前完成沿江涵闸维修加固任务，加1分。", [], "1", "bonus", "提前完成沿江涵闸维修加固任务"),
+    ("（4）巡堤查险存在漏巡现象，每处扣1分，共发现4处，扣完3分为止；", [4], "3", "deduction", "巡堤查险存在漏巡现象"),
     # A list number before the rubric item is the entry's place in the list, not an item.
     ("1.第8项：消防车通道标识标线施划不规范，扣1分。", [8], "1", "deduction", "消防车通道标识标线施划不规范"),
     ("2、（15）应急预案未备案，扣0.5分；", [15], "0.5", "deduction", "应急预案未备案"),
@@ -103,3 +114,10 @@ def test_fast_paths_agree_with_the_general_rules(parts: list[str]) -> None:
     finally:
         entries._SIMPLE_AMOUNT_END, entries._INNER_BREAK = saved
     assert fast == slow
+
+
+def test_prose_list_of_deductions_splits_at_each_marker() -> None:
+    pieces = split_entries("主要扣分点：一是校园周边护学岗家长志愿者到岗不及时，扣1分；二是部分班级晨检记录不全，扣零点五分。")
+    entries = [e for piece in pieces if (e := parse_entry(piece)) is not None]
+    assert [(e.items, e.points, e.reason) for e in entries] == [
+        ([], Decimal("1"), "校园周边护学岗家长志愿者到岗不及时"), ([], Decimal("0.5"), "部分班级晨检记录不全")]

@@ -555,3 +555,17 @@ def test_joint_letterhead_names_every_issuer(letterhead: str) -> None:
 def test_one_long_issuer_name_is_not_split() -> None:
     text = "河南省人民政府安全生产委员会文件" + _JOINT_BODY
     assert extract_metadata(lines_of(text)).issuer == "河南省人民政府安全生产委员会"
+
+
+def test_urgency_after_a_colon() -> None:
+    text = TELEGRAM.replace("等级 加急 信安委办明电〔2022〕1号", "等级：特急　　信安委办明电〔2022〕1号")
+    assert extract_metadata(lines_of(text)).urgency == "特急"
+
+
+def test_notice_that_issues_rules_and_reports_results_is_a_result() -> None:
+    text = ("关于印发《六安市2024年度营商环境评价实施方案》并通报第一季度评价结果的通知\n\n各县区人民政府：\n\n"
+            "现将方案印发给你们，并将第一季度评价结果通报如下：\n\n| 排名 | 县区 | 总得分 |\n|---|---|---|\n"
+            "| 1 | 金安区 | 92.5 |\n| 2 | 裕安区 | 90.1 |\n\n2024年4月18日\n")
+    md = extract_metadata(lines_of(text))
+    assert md.doc_class == "result"
+    assert (md.period_start, md.period_end) == (D(2024, 1, 1), D(2024, 3, 31))

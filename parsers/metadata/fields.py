@@ -45,12 +45,15 @@ def extract_doc_number(lines: list[Line], web_meta: dict[str, str] | None = None
     return None
 
 
+# `特急`, `等级 加急 信安委办明电〔2022〕1号`, `等级：特急` (fd-01), `紧急程度：平急`.
+_URGENCY_LINE = regex.compile(
+    rf"^(?:(?:等级|紧急程度)[:：]?)?({'|'.join(URGENCIES)})(?:[·★].*)?(?=$|\p{{Han}}*(?:{_OPEN}|\d))"
+)
+_MARKING_LINE = regex.compile(rf"^({'|'.join(MARKINGS)})(?:★.*)?$")
+
+
 def _locate_urgency(lines: list[Line]) -> tuple[str | None, int | None]:
-    layout = find_layout(lines)
-    pattern = regex.compile(
-        rf"^(?:等级|紧急程度[:：]?)?({'|'.join(URGENCIES)})(?:[·★].*)?(?=$|\p{{Han}}*(?:{_OPEN}|\d))"
-    )
-    return _first_header_match(lines, layout, pattern)
+    return _first_header_match(lines, find_layout(lines), _URGENCY_LINE)
 
 
 def _first_header_match(lines: list[Line], layout: Layout, pattern: regex.Pattern[str]) -> tuple[str | None, int | None]:
@@ -67,9 +70,7 @@ def extract_urgency(lines: list[Line]) -> str | None:
 
 
 def _locate_marking(lines: list[Line]) -> tuple[str | None, int | None]:
-    layout = find_layout(lines)
-    pattern = regex.compile(rf"^({'|'.join(MARKINGS)})(?:★.*)?$")
-    return _first_header_match(lines, layout, pattern)
+    return _first_header_match(lines, find_layout(lines), _MARKING_LINE)
 
 
 def extract_marking(lines: list[Line]) -> str | None:
@@ -396,6 +397,8 @@ def extract_attachments(lines: list[Line]) -> list[str]:
 # ---------------------------------------------------------------- document class (§1)
 _RUBRIC_WORDS = regex.compile(r"细则|办法|标准|评分表|指标|规则|方案|实施意见|制度")
 _RESULT_WORDS = regex.compile(r"通报|情况|结果|排名|得分")
+# A title that, beside what it issues, reports results: `并通报…结果`, `及…排名情况`.
+_REPORTS_RESULTS = regex.compile(r"(?:并|及|和|同时)\s*(?:通报|公布)?.{0,20}(?:结果|排名|得分|情况)")
 _RESULT_EVIDENCE = regex.compile(
     r"得分(?:为)?\s*\d+(?:\.\d+)?\s*分(?![以及至到]|-)|扣分原因|得分位居|得分相对靠后|位列第|排名第|倒数第[一二三四五六七八九十\d]|"
     r"第[一二三四五六七八九十]名|评为(?:优秀|良好|合格|不合格)|[共合]计扣\s*\d|"
@@ -428,7 +431,10 @@ def classify_document(lines: list[Line], title: str | None = None) -> str:
     title = title or ""
     # `关于印发《…考核细则》的通知` is a rubric; `关于印发《…情况通报》的通知` wraps a result circular.
     inner = "".join(regex.findall(r"《([^》]*)》", title))
-    if "印发" in title and inner and _RUBRIC_WORDS.search(inner) and not _RESULT_WORDS.search(inner):
+    # `关于印发《…实施方案》并通报第一季度评价结果的通知` (fd-06) issues rules and reports results too.
+    reports_too = bool(_REPORTS_RESULTS.search(regex.sub(r"《[^》]*》", "", title)))
+    if "印发" in title and inner and _RUBRIC_WORDS.search(inner) and not _RESULT_WORDS.search(inner) \
+            and not reports_too:
         return "rubric"
     text = "\n".join(squash(ln.text) for ln in lines if ln.cells is None)
     results = len(_RESULT_EVIDENCE.findall(text))

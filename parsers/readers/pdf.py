@@ -432,7 +432,13 @@ def drop_page_furniture(pages: list[_Page]) -> None:
 
 def pages_to_lines(pages: list[_Page]) -> list[Line]:
     """Number the lines of all pages, set wrap hints and drop table headers repeated after a page break."""
-    left, right = text_block_edges(pages)
+    # A landscape page (a wide score table in an attachment) has its own type area: its edges
+    # must not move the portrait pages' margin, or no portrait line reaches it (fresh-E e07).
+    by_shape: dict[bool, list[_Page]] = {}
+    for page in pages:
+        by_shape.setdefault(page.width > page.height, []).append(page)
+    shape_edges = {shape: text_block_edges(group) for shape, group in by_shape.items()}
+    edges = {page.number: shape_edges[page.width > page.height] for page in pages}
     prose = [line for page in pages for line in page.lines if line.cells is None]
     body_em = _median_em(prose) if prose else 0.0
     kept: list[tuple[int, _PageLine]] = []
@@ -463,6 +469,7 @@ def pages_to_lines(pages: list[_Page]) -> list[Line]:
     lines: list[Line] = []
     for index, (page_number, line) in enumerate(kept):
         following = kept[index + 1][1] if index + 1 < len(kept) else None
+        left, right = edges[page_number]
         wrapped = False if line.cells is not None else wrap_hint(line, following, left, right, body_em)
         bbox = (round(line.x0, 2), round(line.top, 2), round(line.x1, 2), round(line.bottom, 2))
         lines.append(Line(text=line.text, line_no=index + 1, page=page_number, bbox=bbox,

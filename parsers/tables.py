@@ -16,6 +16,7 @@ from itertools import pairwise
 import regex
 
 from parsers.damaged_tables import place_short_row, restore_table_rows, split_glued_row
+from parsers.entries import starts_with_label
 from parsers.headers import PART_HEADER, cell_role, header_roles
 from parsers.model import Line
 from parsers.normalize import aligned_columns, squash
@@ -146,10 +147,19 @@ def extract_tables(lines: list[Line]) -> Tables:
             by_role = {role: cells[i] for i, role in enumerate(current_roles) if role}
             unit_raw = by_role.get("unit", "").strip()
             if current_kind == "deduction":
+                text = by_role.get("reason", "")
+                if (not unit_raw and carried_unit and not by_role.get("points", "").strip() and text and deductions
+                        and deductions[-1].line.line_no in consumed and not starts_with_label(text)):
+                    # A row Word broke across a page: the rest of the previous row's text under the
+                    # repeated header, with its unit and amount cells blank (fresh-E e08).
+                    previous = deductions[-1]
+                    deductions[-1] = DeductionRow(previous.unit_raw, previous.text + text, previous.points_text,
+                                                  previous.line)
+                    consumed.add(line.line_no)
+                    continue
                 # variants §3: the unit cell is blank below its first row.
                 unit_raw = unit_raw or carried_unit
                 carried_unit = unit_raw
-                text = by_role.get("reason", "")
                 if unit_raw and (text or by_role.get("points")):
                     deductions.append(DeductionRow(unit_raw, text, by_role.get("points"), line))
                     consumed.add(line.line_no)

@@ -212,6 +212,20 @@ DEDUCTIONS: dict[str, tuple[list[ScoreT] | None, list[DeductionT], set[tuple[str
         ("召陵区", [5], 2.0, "deduction", "河湖管理范围划界成果未公告"),
         ("召陵区", [6], 3.0, "deduction", "已整治黑臭水体返黑返臭"),
     ], set()),
+    # §2/§3 a deduction row Word broke across a page: under the repeated header, the rest of its
+    # text with the unit and amount cells blank.
+    "deductions-table-row-broken-across-page.txt": ([
+        ("源汇区", None, 1, 97.0, None), ("郾城区", None, 2, 96.2, None), ("召陵区", None, 3, 95.0, None),
+    ], [
+        ("源汇区", [2], 1.0, "deduction", "河长巡河次数未达到要求"),
+        ("源汇区", [5], 1.0, "deduction", "河长公示牌信息未更新"),
+        ("源汇区", [8], 1.0, "deduction", "入河排污口标识缺失，排污口位置、名称、编码等信息未按规定公开"),
+        ("郾城区", [3], 0.8, "deduction", "河道“四乱”问题清理不彻底"),
+        ("郾城区", [9], 2.0, "deduction", "水质监测数据报送不及时"),
+        ("郾城区", [11], 1.0, "deduction", "巡河APP使用率偏低"),
+        ("召陵区", [5], 2.0, "deduction", "河湖管理范围划界成果未公告"),
+        ("召陵区", [6], 3.0, "deduction", "已整治黑臭水体返黑返臭"),
+    ], set()),
     # §4 a 1000-point scale (`满分1000分`), deductions in that scale; a `城区` column.
     "base-1000-scale.txt": ([("卧龙区", None, 1, 965.0, None), ("宛城区", None, 2, 948.5, None)], [
         ("卧龙区", [3], 15.0, "deduction", "主次干道占道经营"),

@@ -147,6 +147,13 @@ def test_gbk_read_as_latin1_page_needs_ocr_and_emits_nothing():
     assert [line.text for line in result.lines] == ["Assessment circular, page one."]
 
 
+def test_seal_text_round_an_arc_stays_out_of_the_signature_and_date():
+    texts = [line.text for line in read_fixture("seal_text_over_signature.pdf").lines]
+    assert "桐柏县安全生产委员会办公室" in texts and "2023年10月16日" in texts
+    # The arc's turned glyphs are dropped; its one upright glyph, at the top, stays a line of its own.
+    assert texts == ["各县区：现将考核情况通报如下。", "产", "桐柏县安全生产委员会办公室", "2023年10月16日"]
+
+
 def test_more_pages_than_max_pages_reads_the_first_and_warns():
     result = read_fixture("table_split_repeated_header.pdf", max_pages=1)
     assert result.pages == 2

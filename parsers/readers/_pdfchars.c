@@ -24,13 +24,23 @@ typedef int (*count_chars_fn)(void *textpage);
 typedef int (*get_text_fn)(void *textpage, int start, int count, unsigned short *buffer);
 typedef unsigned int (*get_unicode_fn)(void *textpage, int index);
 typedef int (*loose_box_fn)(void *textpage, int index, rect_f *rect);
+typedef float (*char_angle_fn)(void *textpage, int index);
 
-/* Append (x0, top, x1, bottom, text) with a top-left origin, as pdf_glyphs.py's _Char. */
-static int append_char(PyObject *chars, loose_box_fn loose_box, void *textpage, int index,
-                       double page_height, Py_UCS4 code) {
+/* Radians off upright beyond which a glyph is turned: the text of a seal runs round its arc. */
+#define TURNED_ANGLE 0.1
+#define TWO_PI 6.283185307179586
+
+/* Append (x0, top, x1, bottom, text) with a top-left origin, as pdf_glyphs.py's _Char, to
+   `chars`, or to `turned` when the glyph is drawn at an angle. */
+static int append_char(PyObject *chars, PyObject *turned, loose_box_fn loose_box, char_angle_fn char_angle,
+                       void *textpage, int index, double page_height, Py_UCS4 code) {
     rect_f rect;
     if (!loose_box(textpage, index, &rect)) {
         return 0;
+    }
+    double angle = (double)char_angle(textpage, index); /* -1 when pdfium cannot tell: upright */
+    if (angle > TURNED_ANGLE && angle < TWO_PI - TURNED_ANGLE) {
+        chars = turned;
     }
     PyObject *text = PyUnicode_FromOrdinal((int)code);
     if (text == NULL) {
@@ -46,18 +56,20 @@ static int append_char(PyObject *chars, loose_box_fn loose_box, void *textpage, 
     return failed;
 }
 
-/* page_chars(textpage, count_chars, get_text, get_unicode, loose_box, page_height)
- *   -> (chars, bad, has_paren, latin1)
+/* page_chars(textpage, count_chars, get_text, get_unicode, loose_box, char_angle, page_height)
+ *   -> (chars, bad, has_paren, latin1, turned)
  *
  * The rules are those of pdf_glyphs.py `_iter_page_chars_python`, which documents them. */
 static PyObject *page_chars(PyObject *self, PyObject *args) {
     (void)self;
-    unsigned long long textpage_address, count_address, text_address, unicode_address, box_address;
+    unsigned long long textpage_address, count_address, text_address, unicode_address, box_address,
+        angle_address;
     double page_height;
-    if (!PyArg_ParseTuple(args, "KKKKKd", &textpage_address, &count_address, &text_address,
-                          &unicode_address, &box_address, &page_height)) {
+    if (!PyArg_ParseTuple(args, "KKKKKKd", &textpage_address, &count_address, &text_address,
+                          &unicode_address, &box_address, &angle_address, &page_height)) {
         return NULL;
     }
+    char_angle_fn char_angle = (char_angle_fn)(uintptr_t)angle_address;
     void *textpage = (void *)(uintptr_t)textpage_address;
     count_chars_fn count_chars = (count_chars_fn)(uintptr_t)count_address;
     get_text_fn get_text = (get_text_fn)(uintptr_t)text_address;
@@ -65,16 +77,20 @@ static PyObject *page_chars(PyObject *self, PyObject *args) {
     loose_box_fn loose_box = (loose_box_fn)(uintptr_t)box_address;
 
     PyObject *chars = PyList_New(0);
-    if (chars == NULL) {
+    PyObject *turned = PyList_New(0);
+    if (chars == NULL || turned == NULL) {
+        Py_XDECREF(chars);
+        Py_XDECREF(turned);
         return NULL;
     }
     int count = count_chars(textpage);
     if (count <= 0) {
-        return Py_BuildValue("(Niii)", chars, 0, 0, 0);
+        return Py_BuildValue("(NiiiN)", chars, 0, 0, 0, turned);
     }
     unsigned short *units = PyMem_Malloc(sizeof(unsigned short) * ((size_t)count + 1));
     if (units == NULL) {
         Py_DECREF(chars);
+        Py_DECREF(turned);
         return PyErr_NoMemory();
     }
     /* pdfium writes a terminating NUL: written == count + 1 when its text view has one
@@ -86,7 +102,7 @@ static PyObject *page_chars(PyObject *self, PyObject *args) {
         Py_UCS4 code = per_index ? (Py_UCS4)get_unicode(textpage, i) : (Py_UCS4)units[i];
         Py_UCS4 out = code;
         if (code >= 0x4E00 && code <= 0x9FFF) {
-            if (append_char(chars, loose_box, textpage, i, page_height, code) < 0) {
+            if (append_char(chars, turned, loose_box, char_angle, textpage, i, page_height, code) < 0) {
                 goto error;
             }
             continue;
@@ -113,15 +129,16 @@ static PyObject *page_chars(PyObject *self, PyObject *args) {
         if (code >= 0xA1 && code <= 0xFF) {
             latin1++;
         }
-        if (append_char(chars, loose_box, textpage, i, page_height, out) < 0) {
+        if (append_char(chars, turned, loose_box, char_angle, textpage, i, page_height, out) < 0) {
             goto error;
         }
     }
     PyMem_Free(units);
-    return Py_BuildValue("(Niii)", chars, bad, has_paren, latin1);
+    return Py_BuildValue("(NiiiN)", chars, bad, has_paren, latin1, turned);
 error:
     PyMem_Free(units);
     Py_DECREF(chars);
+    Py_DECREF(turned);
     return NULL;
 }
 
@@ -379,8 +396,9 @@ error:
 
 static PyMethodDef methods[] = {
     {"page_chars", page_chars, METH_VARARGS,
-     "page_chars(textpage, count_chars, get_text, get_unicode, loose_box, page_height) -> "
-     "(chars, bad, has_paren, latin1): a page's visible characters with loose boxes (top-left origin)."},
+     "page_chars(textpage, count_chars, get_text, get_unicode, loose_box, char_angle, page_height) -> "
+     "(chars, bad, has_paren, latin1, turned): a page's visible characters with loose boxes (top-left "
+     "origin), those drawn at an angle apart."},
     {"page_paths", page_paths, METH_VARARGS,
      "page_paths(page, count_objects, get_object, object_type, object_bounds) -> "
      "([(index, left, bottom, right, top)], images, paths): the page's path objects' bounds."},

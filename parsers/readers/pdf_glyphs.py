@@ -43,6 +43,12 @@ DEFAULT_SPACE_GAP_EM = 0.15
 # The narrowest gap that can hold a space: the space gap of the smallest em a line is given.
 _NARROWEST_SPACE_GAP = DEFAULT_SPACE_GAP_EM * 1.0
 
+# Radians off upright beyond which a glyph is turned (the C helper's TURNED_ANGLE), and the share
+# of a page's glyphs up to which turned ones are dropped as a seal's text.
+_TURNED = 0.1
+_TWO_PI = 6.283185307179586
+DEFAULT_MAX_TURNED_SHARE = 0.3
+
 # Separator written between columns of an unruled table, so the normaliser can
 # split them back into cells (it splits on two or more spaces).
 COLUMN_SEPARATOR = "    "
@@ -67,6 +73,12 @@ DEFAULT_SPACE_GAP_EM = 0.15
 
 # The narrowest gap that can hold a space: the space gap of the smallest em a line is given.
 _NARROWEST_SPACE_GAP = DEFAULT_SPACE_GAP_EM * 1.0
+
+# Radians off upright beyond which a glyph is turned (the C helper's TURNED_ANGLE), and the share
+# of a page's glyphs up to which turned ones are dropped as a seal's text.
+_TURNED = 0.1
+_TWO_PI = 6.283185307179586
+DEFAULT_MAX_TURNED_SHARE = 0.3
 
 # Separator written between columns of an unruled table, so the normaliser can
 # split them back into cells (it splits on two or more spaces).
@@ -134,13 +146,15 @@ def _pdfium_calls() -> SimpleNamespace:
     return SimpleNamespace(
         # For the C helper, which calls these four itself: (count, text, unicode, loose box).
         addresses=tuple(address(f) for f in (pdfium_c.FPDFText_CountChars, pdfium_c.FPDFText_GetText,
-                                             pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetLooseCharBox)),
+                                             pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetLooseCharBox,
+                                             pdfium_c.FPDFText_GetCharAngle)),
         object_addresses=tuple(address(f) for f in (pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject,
                                                     pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetBounds)),
         count_chars=untyped(pdfium_c.FPDFText_CountChars),
         get_text=untyped(pdfium_c.FPDFText_GetText),
         get_unicode=untyped(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint),
         loose_box=untyped(pdfium_c.FPDFText_GetLooseCharBox),
+        char_angle=untyped(pdfium_c.FPDFText_GetCharAngle, ctypes.c_float),
         count_objects=untyped(pdfium_c.FPDFPage_CountObjects),
         get_object=untyped(pdfium_c.FPDFPage_GetObject, pdfium_c.FPDF_PAGEOBJECT),
         object_type=untyped(pdfium_c.FPDFPageObj_GetType),
@@ -158,9 +172,22 @@ def iter_page_chars(textpage, page_height: float) -> tuple[list[_Char], int]:  #
     if _page_chars is None:
         return _iter_page_chars_python(textpage, page_height)
     calls = _pdfium_calls()
-    chars, bad, has_paren, latin1 = _page_chars(ctypes.cast(textpage, ctypes.c_void_p).value or 0,
-                                                *calls.addresses, page_height)
+    chars, bad, has_paren, latin1, turned = _page_chars(ctypes.cast(textpage, ctypes.c_void_p).value or 0,
+                                                        *calls.addresses, page_height)
+    chars = _upright(chars, turned)
     return chars, bad + (_cid_chars(chars) if has_paren else 0) + _mojibake_chars(latin1, len(chars))
+
+
+def _upright(chars: list[_Char], turned: list[_Char]) -> list[_Char]:
+    """Drop the few glyphs drawn at an angle: the text running round a seal's arc.
+
+    A vector seal over the signature (`桐柏县安全生产委员会办公室` round a star, fresh-E) would
+    otherwise be read into the signature and date lines. A page where many glyphs are
+    turned (a table with vertical headers, a page set at an angle) keeps them all.
+    """
+    if not turned or len(turned) > DEFAULT_MAX_TURNED_SHARE * (len(chars) + len(turned)):
+        return chars + turned
+    return chars
 
 
 def _iter_page_chars_python(textpage, page_height: float) -> tuple[list[_Char], int]:
@@ -186,8 +213,9 @@ def _iter_page_chars_python(textpage, page_height: float) -> tuple[list[_Char], 
     rect_ref = ctypes.byref(rect)  # made once: passing `rect` makes a new reference every call
     read_rect = _READ_FLOAT_RECT
     get_box = calls.loose_box
+    get_angle = calls.char_angle
     chars: list[_Char] = []
-    append = chars.append
+    turned: list[_Char] = []
     bad = latin1 = 0
     pending_high = 0
     for i, char in enumerate(text):
@@ -196,7 +224,9 @@ def _iter_page_chars_python(textpage, page_height: float) -> tuple[list[_Char], 
             # space, a surrogate or unusable, so only the box is needed.
             if get_box(textpage, i, rect_ref):
                 left, top, right, bottom = read_rect(rect)
-                append((left, page_height - top, right, page_height - bottom, char))
+                angle = get_angle(textpage, i)
+                (turned if _TURNED < angle < _TWO_PI - _TURNED else chars).append(
+                    (left, page_height - top, right, page_height - bottom, char))
             continue
         code = ord(char)
         if code <= 32 or code in (0xA0, 0x3000, 0xFEFF, 0x200B):
@@ -215,7 +245,10 @@ def _iter_page_chars_python(textpage, page_height: float) -> tuple[list[_Char], 
         if not get_box(textpage, i, rect_ref):
             continue
         left, top, right, bottom = read_rect(rect)
-        append((left, page_height - top, right, page_height - bottom, char))
+        angle = get_angle(textpage, i)
+        (turned if _TURNED < angle < _TWO_PI - _TURNED else chars).append(
+            (left, page_height - top, right, page_height - bottom, char))
+    chars = _upright(chars, turned)
     if "(" in text:
         bad += _cid_chars(chars)
     return chars, bad + _mojibake_chars(latin1, len(chars))

@@ -154,6 +154,15 @@ def test_seal_text_round_an_arc_stays_out_of_the_signature_and_date():
     assert texts == ["各县区：现将考核情况通报如下。", "产", "桐柏县安全生产委员会办公室", "2023年10月16日"]
 
 
+def test_unruled_table_row_with_a_blank_cell_keeps_its_columns():
+    rows = [(line.text, line.cells) for line in read_fixture("unruled_table_blank_cell.pdf").lines]
+    # Rows with every cell stay text for the normaliser; a row leaving 扣分 blank gets its cells
+    # placed under the header words (its 100 is a 得分, not a 扣分).
+    assert rows[1][1] == ("1", "西湖镇", "", "100")
+    assert rows[3][1] == ("3", "三合镇", "", "98.5")
+    assert rows[2] == ("2    程集镇    1.5    98.5", None)
+
+
 def test_more_pages_than_max_pages_reads_the_first_and_warns():
     result = read_fixture("table_split_repeated_header.pdf", max_pages=1)
     assert result.pages == 2

@@ -27,10 +27,14 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import combinations
 
+from parsers.headers import header_roles
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, Line, ReadResult, UnsupportedInput
+from parsers.normalize import squash
 from parsers.readers.pdf_glyphs import (
     COLUMN_SEPARATOR,
+    DEFAULT_COLUMN_GAP_EM,
     _Char,
     _PageLine,
     chars_to_lines,
@@ -204,6 +208,7 @@ def read_page(pdf, index: int) -> _Page:  # pdf: pypdfium2.PdfDocument
             result.lines.extend(grid_to_rows(grid, inside, table_index))
         result.lines.extend(chars_to_lines(rest))
         result.lines.sort(key=lambda line: (line.top, line.x0))
+        place_short_unruled_rows(result.lines, rest)
         return result
     finally:
         pdfium_c.FPDF_ClosePage(raw_page)
@@ -407,6 +412,95 @@ def cell_text(chars: list[_Char]) -> str:
             parts.append(" ")  # a Latin word broken across cell lines keeps its space
         parts.append(text)
     return "".join(parts)
+
+
+def place_short_unruled_rows(lines: list[_PageLine], chars: list[_Char]) -> None:
+    """Give rows of an unruled table that leave a cell blank their cells, placed under the header's columns.
+
+    Text placed at fixed x positions (`名次  乡镇  扣分  得分` / `1  西湖镇  [blank]  100`, fresh-E e05)
+    comes out of a line with one column separator per gap, however wide: the blank cell's
+    place is lost, and a row one cell short cannot be read. The glyphs still say where each
+    cell sits: each is put under the header column whose span its centre falls nearest.
+    """
+    k = 0
+    while k < len(lines):
+        end = k
+        while end < len(lines) and lines[end].cells is None and COLUMN_SEPARATOR in lines[end].text:
+            end += 1
+        if end - k >= 2:
+            _place_block(lines[k:end], chars)
+        k = max(end, k + 1)
+
+
+def _place_block(block: list[_PageLine], chars: list[_Char]) -> None:
+    widths = [len(line.text.split(COLUMN_SEPARATOR)) for line in block]
+    columns = widths[0]
+    # The header comes first and names every column; a block whose first line is narrower
+    # than a later one is not a table this can place (a header whose words sit close together).
+    if columns < 3 or max(widths) != columns or all(width == columns for width in widths):
+        return
+    header_cells = tuple(text.strip() for text in block[0].text.split(COLUMN_SEPARATOR))
+    roles = header_roles(header_cells)
+    header_spans = _cell_spans(block[0], chars)
+    if roles is None or len(header_spans) != columns:
+        return
+    for line, width in zip(block, widths, strict=True):
+        if width == columns:
+            continue
+        texts = [text.strip() for text in line.text.split(COLUMN_SEPARATOR)]
+        spans = _cell_spans(line, chars)
+        if len(spans) != len(texts):
+            continue
+        placed = _best_placement(texts, spans, header_spans, roles)
+        if placed is None:
+            continue
+        cells = [""] * columns
+        for column, text in zip(placed, texts, strict=True):
+            cells[column] = text
+        line.cells = tuple(cells)
+        line.text = "| " + " | ".join(cells) + " |"
+
+
+_NUMBER_CELL = re.compile(r"^[+-]?\d+(?:\.\d+)?分?$")
+
+
+def _best_placement(texts: list[str], spans: list[tuple[float, float]], header_spans: list[tuple[float, float]],
+                    roles: list[str | None]) -> tuple[int, ...] | None:
+    """The header columns of a short row's cells: the placement, in order, whose cells stand nearest
+    their header words, among those where numbers sit in number columns and names do not."""
+    best: tuple[float, float, tuple[int, ...]] | None = None
+    for placed in combinations(range(len(header_spans)), len(texts)):
+        fits = all((_NUMBER_CELL.match(squash(text)) is not None) == (roles[c] in _NUMBER_ROLES)
+                   for text, c in zip(texts, placed, strict=True) if roles[c] not in _EITHER_ROLES)
+        if not fits:
+            continue
+        gap = centre = 0.0
+        for (x0, x1), c in zip(spans, placed, strict=True):
+            h0, h1 = header_spans[c]
+            gap += max(0.0, h0 - x1, x0 - h1)
+            centre += abs(x0 + x1 - h0 - h1)
+        if best is None or (gap, centre) < best[:2]:
+            best = (gap, centre, placed)
+    return best[2] if best is not None else None
+
+
+# Columns whose cells are numbers; a rank or a sequence number may be written 第一名, and a column
+# no header word names may hold anything.
+_NUMBER_ROLES = {"score", "part", "points"}
+_EITHER_ROLES = {"rank", "seq", None}
+
+
+def _cell_spans(line: _PageLine, chars: list[_Char]) -> list[tuple[float, float]]:
+    """The x extent of each cell of an unruled row: its glyphs split at gaps wider than a column gap."""
+    mine = sorted((c[0], c[2]) for c in chars
+                  if line.top <= (c[1] + c[3]) / 2 <= line.bottom and line.x0 - 1 <= c[0] and c[2] <= line.x1 + 1)
+    spans: list[tuple[float, float]] = []
+    for x0, x1 in mine:
+        if spans and x0 - spans[-1][1] <= DEFAULT_COLUMN_GAP_EM * line.em:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], x1))
+        else:
+            spans.append((x0, x1))
+    return spans
 
 
 def drop_page_furniture(pages: list[_Page]) -> None:

@@ -27,7 +27,7 @@ _NUM = r"\d+(?:\.\d+)?"
 _LABEL = (
     r"(?:[（(【\[〔]\s*(?P<n>\d{1,3})\s*[）)】\]〕]"
     # `一是…；二是…`: a list marker of prose entries, which cites no rubric item (fd-02).
-    r"|(?P<m>[一二三四五六七八九十]{1,3}是)(?=\p{Han})"
+    r"|(?P<m>[一二三四五六七八九十]{1,3}是)(?=[\p{Han}\d“\"《（(])"
     r"|第\s*(?P<n>\d{1,3})\s*[项条]\s*[：:]?"
     r"|(?P<n>\d{1,3})\s*(?:[.．](?!\d)|、)"  # `6.5` is a number, `11、12、` two labels
     r"|(?P<c>[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]))"

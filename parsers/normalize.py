@@ -63,6 +63,13 @@ _ENDS_TITLE = regex.compile(
     r"(?:的(?:通报|通知|决定|意见|报告|请示|批复|函|公告|通告)|^关于.*(?:通报|通知|决定|意见)|文件"
     r"|[〔\[（(【]\s*\d{4}\s*[〕\]）)】]\s*\d{1,5}\s*号)$"
 )
+# A grade word, maybe a count of the units listed, and a colon: the start of a grade list (variants
+# §1.4). The count names units as 个, or by their kind: schools 所 (fd-11 `优秀等次（8所）：`),
+# firms 家, people 人/名.
+_GRADE_LIST = (
+    r"(?:评为|评定为)?(?:基本合格|不合格|优秀|良好|较好|合格|一般|较差|先进|达标|不达标|基本达标)"
+    r"(?:等次|等级|单位)?\s*(?:[（(]\s*共?\s*[\d一二三四五六七八九十]+\s*[个所家人名][^（）()]{0,6}[）)])?\s*[:：]"
+)
 # The next line starts a new structural element, so the previous one cannot run on into it.
 _STARTS_ELEMENT = regex.compile(
     r"^(?:[（(【\[〔]\s*\d{1,3}\s*[）)】\]〕]"  # (6) （6） 【6】
@@ -76,10 +83,14 @@ _STARTS_ELEMENT = regex.compile(
     r"|[二〇○O零]{1}[〇○O零一二三四五六七八九]{3}年"
     # A grade list (variants §1.4): `优秀（4个）：A、B` / `良好：C` each start a list, even when
     # blank lines are all that separate them (fresh-06: one list per line, blank lines between).
-    r"|(?:评为|评定为)?(?:基本合格|不合格|优秀|良好|较好|合格|一般|较差|先进|达标|不达标|基本达标)"
-    r"(?:等次|等级|单位)?\s*(?:[（(]\s*共?\s*[\d一二三四五六七八九十]+\s*个[^（）()]{0,6}[）)])?\s*[:：]"
+    rf"|{_GRADE_LIST}"
     r"|\|)"
 )
+# A line that is a grade list, maybe under an ordinal (`（一）优秀：A、B`).
+_GRADE_LIST_LINE = regex.compile(rf"^(?:[（(][一二三四五六七八九十]{{1,3}}[）)]|[一二三四五六七八九十]{{1,3}}[、.．])?{_GRADE_LIST}")
+# What may follow a grade list that stops without a separator: more names, up to the end of the
+# line or of the sentence. A clause break (`，`) before that shows a new sentence, not names.
+_LIST_GOES_ON = regex.compile(r"^[^，,：:。；;！？!?]*(?:[。；;！？!?]|$)")
 # A date line (成文日期, GB/T 9704): `2023年3月20日`, `二〇二三年三月二日`.
 _DATE_LINE = regex.compile(
     r"^(?:[12]\d{3}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[二〇○O零][〇○O零一二三四五六七八九]{3}年[一二三四五六七八九十]{1,2}月"
@@ -327,6 +338,11 @@ def continues_into(a: Line, b: Line, after: Line | None = None) -> bool:
         return False
     if last in _CONTINUES:
         return True
+    # A grade list ends its element unless the next line carries on its names: fd-11 prints
+    # `优秀等次（8所）：A、…、H` with no full stop, then a blank line and the paragraph `希望受到表扬的单位
+    # 珍惜荣誉、再接再厉，…`, which the length rule below would run on into the list.
+    if _GRADE_LIST_LINE.match(a.text) and not _LIST_GOES_ON.match(b.text):
+        return False
     if _BARE_NUMBER.match(b.text):
         return False  # a rank or a score cell on a line of its own, not the rest of a sentence
     # The physical line that ends `a` decides, not all of `a`: once a long line has been joined,

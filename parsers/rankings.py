@@ -26,7 +26,10 @@ from parsers.units import looks_like_unit, unit_key
 GRADES = ("基本合格", "不合格", "优秀", "良好", "较好", "合格", "一般", "较差")
 _GRADE = "(?P<grade>" + "|".join(GRADES) + ")"
 _ANY_GRADE = regex.compile("|".join(GRADES))
-_COUNT_NOTE = r"(?:[（(](?:共)?[\d一二三四五六七八九十]+个(?:单位|县区|乡镇)?[）)])"
+# How many units a list names: as 个, or by their kind — schools 所 (fd-11 `优秀等次（8所）：`),
+# firms 家, people 人/名.
+_COUNTED = r"[\d一二三四五六七八九十]+[个所家人名](?:单位|县区|乡镇|学校|企业)?"
+_COUNT_NOTE = rf"(?:[（(](?:共)?{_COUNTED}[）)])"
 _ORDINAL = r"(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.、．])?"
 # `优秀等次（2个）：淇滨区、浚县。` — the list on the same line (§1.4).
 _GRADE_INLINE = regex.compile(
@@ -44,7 +47,7 @@ _GROUP_HEADING = regex.compile(
 _NOT_A_GROUP = regex.compile(r"要求|问题|措施|做法|经验|意见|工作|情况|结果|总体|运用|说明|建议|考核|考评|通报")
 # `A、B等3个单位被评为优秀等次`.
 _GRADE_PROSE = regex.compile(
-    rf"(?P<list>[\p{{Han}}（）()·、]+?)(?:等[\d一二三四五六七八九十]+个(?:单位|县区|乡镇|县（市、区）))?"
+    rf"(?P<list>[\p{{Han}}（）()·、]+?)(?:等[\d一二三四五六七八九十]+[个所家名](?:单位|县区|乡镇|学校|企业|县（市、区）))?"
     rf"(?:被)?(?:评为|评定为|确定为){_GRADE}(?:等次|等级|单位)?"
 )
 _LIST_SPLIT = regex.compile(r"[、，,；;和及与\s]+")
@@ -61,8 +64,12 @@ _LIST_BOTTOM = regex.compile(rf"^{_NAMES}(?:分列|分别位列|分别排名|依
 _LIST_ORDINALS = regex.compile(
     rf"^{_NAMES}(?:分列|分别位列|分别排名|依次位列|分居){_SCOPE}(?P<places>第{_NUM}(?:名|位)?(?:[、和]第?{_NUM}(?:名|位)?)+)$"
 )
-# `第一名魏都区` / `第一名为魏都区`.
-_ORDINAL_FIRST = regex.compile(rf"^(?P<rev>倒数)?第(?P<k>{_NUM})(?:名|位)(?:{_IS})?(?P<unit>[\p{{Han}}（）()·]{{2,24}})$")
+# `第一名魏都区` / `第一名为魏都区`; a colon as the 为: `倒数第一名：阜南县；` (fd-08), `第一名：青阳县教育体育局`
+# on a line of its own (fd-11).
+_ORDINAL_PLACE = rf"(?P<rev>倒数)?第(?P<k>{_NUM})(?:名|位)"
+_ORDINAL_FIRST = regex.compile(rf"^{_ORDINAL_PLACE}(?:{_IS}|[:：])?(?P<unit>[\p{{Han}}（）()·]{{2,24}})$")
+# A place before a colon is what the clause says, not a lead-in to drop (`倒数第一名：阜南县`).
+_PLACE_COLON = regex.compile(rf"{_ORDINAL_PLACE}[:：]$")
 _SCORE_WORD = r"(?:以|得分为?|获得?|总分为?)"
 # `长葛市排名倒数第一` / `魏都区位列全市第一名`; with the score that placed it: `郊区以96.8分位列第一名`
 # (fresh-09), `魏都区得分95分排名第一`.
@@ -76,10 +83,11 @@ _TIED = regex.compile(
     rf"(?:^|[，,：:]){_NAMES}(?:(?:均为|均以|同为|均得|得分均为|均获得?|以|得分为?)(?P<score>\d+(?:\.\d+)?)分[，,]?)?"
     rf"(?:并列|同列)(?:排名|位列|位居|名列)?{_SCOPE}第(?P<k>{_NUM})(?:名|位)?$"
 )
-# `全市9个县（市、区）`: how many units are ranked, for places counted from the bottom.
+# `全市9个县（市、区）`: how many units are ranked, for places counted from the bottom. Cities
+# without county-level cities write `5个县（区）` (addressed `各县、区`).
 _POPULATION = regex.compile(
     r"(?:全市|全县|全区|全省|对)共?(?P<n>[\d一二三四五六七八九十]{1,3})个"
-    r"(?:县（市、区）|县\(市、区\)|县市区|县区|区县|乡镇（街道）|乡镇|街道|镇街|单位|部门|成员单位|村（居）|村)"
+    r"(?:县（市、区）|县\(市、区\)|县（区）|县\(区\)|县市区|县区|区县|乡镇（街道）|乡镇|街道|镇街|单位|部门|成员单位|村（居）|村)"
 )
 _SENTENCE = regex.compile(r"[^。；;！!？?\n]+")
 _LEAD_IN = regex.compile(r"^.*[:：]")
@@ -112,6 +120,27 @@ def extract_grade_lists(lines: Iterable[Line]) -> list[ScoreRow]:
     kept only when the lists sit under two or more such headings, as a table's group caption
     counts only where there are several ranking blocks.
     """
+    return _groups_if_several(_grade_list_rows(lines))
+
+
+def _groups_if_several(rows: list[ScoreRow]) -> list[ScoreRow]:
+    """Clear the rows' groups unless they sit under two or more chapter headings."""
+    if len({row.group for row in rows if row.group}) < 2:
+        for row in rows:
+            row.group = None
+    return rows
+
+
+def _chapter_group(text: str, group: str | None) -> tuple[bool, str | None]:
+    """Whether a line is a chapter heading, and the group in force after it (None for narrative)."""
+    chapter = _GROUP_HEADING.match(text)
+    if chapter is None:
+        return False, group
+    return True, None if _NOT_A_GROUP.search(chapter.group("g")) else chapter.group("g")
+
+
+def _grade_list_rows(lines: Iterable[Line]) -> list[ScoreRow]:
+    """Grade-list rows, each with the chapter heading above it as its group, however many there are."""
     rows: list[ScoreRow] = []
     heading: str | None = None
     group: str | None = None
@@ -121,9 +150,7 @@ def extract_grade_lists(lines: Iterable[Line]) -> list[ScoreRow]:
             continue
         text = squash(line.text)
         if heading is None and not _ANY_GRADE.search(text):
-            chapter = _GROUP_HEADING.match(text)
-            if chapter:
-                group = None if _NOT_A_GROUP.search(chapter.group("g")) else chapter.group("g")
+            group = _chapter_group(text, group)[1]
             continue  # most lines name no grade at all: skip the patterns below
         head = _GRADE_HEADING.match(text)
         if head:
@@ -142,10 +169,10 @@ def extract_grade_lists(lines: Iterable[Line]) -> list[ScoreRow]:
                 rows += [_row(n, None, None, heading, line, group=group) for n in names]
                 continue
             heading = None
-            chapter = _GROUP_HEADING.match(text)
-            if chapter:
-                group = None if _NOT_A_GROUP.search(chapter.group("g")) else chapter.group("g")
-                continue
+        # A chapter heading may hold a grade word: `二、平安校园建设优秀学校` (fd-11) names a group.
+        is_chapter, group = _chapter_group(text, group)
+        if is_chapter:
+            continue
         for sentence in _SENTENCE.findall(text):
             prose = _GRADE_PROSE.search(sentence)
             if prose:
@@ -153,14 +180,11 @@ def extract_grade_lists(lines: Iterable[Line]) -> list[ScoreRow]:
                 names = _names(regex.split(r"[，,：:]", prose.group("list"))[-1])
                 if names:
                     rows += [_row(n, None, None, prose.group("grade"), line, group=group) for n in names]
-    if len({row.group for row in rows if row.group}) < 2:
-        for row in rows:
-            row.group = None
     return rows
 
 
 def _strip_count(text: str) -> str:
-    return regex.sub(rf"{_COUNT_NOTE}|等[\d一二三四五六七八九十]+个(?:单位|县区|乡镇)?", "", text)
+    return regex.sub(rf"{_COUNT_NOTE}|等{_COUNTED}", "", text)
 
 
 def population_of(lines: Iterable[Line]) -> int | None:
@@ -178,15 +202,22 @@ def extract_prose_ranks(lines: list[Line], exclude: Iterable[str] = ()) -> list[
 
     `exclude`: names that are not ranked units here (the issuer's own place, `平顶山市` in
     `平顶山市在全省考核中排名第五`). Places counted from the bottom need the number of units
-    ranked (`全市9个县区`); without it their rank is None but the row is kept.
+    ranked (`全市9个县区`); without it their rank is None but the row is kept. The group is the
+    chapter heading above, as for grade lists.
     """
+    return _groups_if_several(_prose_rank_rows(lines, exclude))
+
+
+def _prose_rank_rows(lines: list[Line], exclude: Iterable[str] = ()) -> list[ScoreRow]:
+    """Prose-ranking rows, each with the chapter heading above it as its group, however many there are."""
     total = population_of(lines)
     blocked = [unit_key(x) for x in exclude if x]
     found: dict[str, ScoreRow] = {}
+    group: str | None = None
 
     def add(unit: str, rank: int | None, raw: str, line: Line, score: Decimal | None) -> None:
         if unit not in found and not any(b and (b.startswith(unit) or unit in b) for b in blocked):
-            found[unit] = _row(unit, rank, raw, None, line, score=score)
+            found[unit] = _row(unit, rank, raw, None, line, score=score, group=group)
 
     def from_bottom(k: int) -> int | None:
         return total + 1 - k if total else None
@@ -194,7 +225,12 @@ def extract_prose_ranks(lines: list[Line], exclude: Iterable[str] = ()) -> list[
     for line in lines:
         if line.cells is not None:
             continue
-        for sentence in _SENTENCE.findall(squash(line.text)):
+        text = squash(line.text)
+        # fd-11: `一、县区教育主管部门` above `第一名：…`, `二、平安校园建设优秀学校` above a grade list.
+        is_chapter, group = _chapter_group(text, group)
+        if is_chapter:
+            continue
+        for sentence in _SENTENCE.findall(text):
             tied = _TIED.search(sentence)
             if tied and (k := chinese_to_int(tied.group("k"))) is not None:
                 score = Decimal(tied.group("score")) if tied.group("score") else None
@@ -225,7 +261,12 @@ def _clauses(sentence: str) -> list[str]:
     for part in parts:
         lead = _LEAD_IN.match(part)
         # `排名前三位的是：A、B、C` (fc-03): a colon after 是/为 introduces the list, it is no lead-in.
-        out.append(part if lead is None or _IS_COLON.search(lead.group()) else part[lead.end():])
+        if lead is None or _IS_COLON.search(lead.group()):
+            out.append(part)
+        elif place := _PLACE_COLON.search(lead.group()):
+            out.append(part[place.start():])  # `考评结果：倒数第一名：阜南县` keeps its place
+        else:
+            out.append(part[lead.end():])
     return out
 
 
@@ -259,12 +300,16 @@ def merge_prose_rows(scores: list[ScoreRow], lines: list[Line], table_lines: set
     A grade list fills the grade of a table row that has none and adds units the tables
     lack. Prose rankings count only in a circular without a score table: where a table
     exists, the prose restates it (or ranks something else, such as the city in the
-    province).
+    province). Groups from chapter headings count over both kinds together: fd-11 ranks
+    three offices under `一、县区教育主管部门` and grades schools under `二、平安校园建设优秀学校`.
     """
     text_lines = [ln for ln in lines if ln.line_no not in table_lines]
+    graded = _grade_list_rows(text_lines)
+    ranked = [] if scores else _prose_rank_rows(text_lines, [issuer or ""])
+    _groups_if_several(graded + ranked)
     out = list(scores)
     by_unit = {unit_key(row.unit_raw): row for row in out}
-    for row in extract_grade_lists(text_lines):
+    for row in graded:
         existing = by_unit.get(row.unit_raw)
         if existing is None:
             by_unit[row.unit_raw] = row
@@ -272,7 +317,7 @@ def merge_prose_rows(scores: list[ScoreRow], lines: list[Line], table_lines: set
         elif existing.grade is None:
             existing.grade = row.grade
     if not scores:
-        for row in extract_prose_ranks(text_lines, [issuer or ""]):
+        for row in ranked:
             if row.unit_raw not in by_unit:
                 by_unit[row.unit_raw] = row
                 out.append(row)

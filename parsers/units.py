@@ -21,6 +21,9 @@ UNIT_SUFFIXES = (
     "自治县", "自治旗", "新区", "管理区", "开发区", "高新区", "示范区", "功能区", "经开区", "度假区", "风景区",
     "街道", "社区", "居委会", "村委会", "办事处", "县", "区", "市", "旗", "镇", "乡", "村", "场", "局", "委",
     "办", "厅", "院", "部", "中心", "公司", "集团", "站", "所", "队", "支队", "大队", "园区",
+    # Schools, graded and ranked like offices (fd-11 `优秀等次（8所）：池州市第一中学、…`); colleges, hospitals
+    # and health centres end in 院, Party branches and committees in 部 / 委 above.
+    "学校", "中学", "小学", "幼儿园",
 )
 _UNIT_LIKE = regex.compile(r"^[\p{Han}（）()·]{1,24}$")
 

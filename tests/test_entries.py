@@ -43,6 +43,7 @@ CASES = [
     ("（8）违规动火作业，发现五处，每处扣一分，扣完三分为止", [8], "3", "deduction", "违规动火作业"),
     # Prose list markers cite no item; bracketed kind prefixes; a count before a cap.
     ("二是消防器材过期未更换，发现4具，每具扣0.5分，共扣2分", [], "2", "deduction", "消防器材过期未更换"),
+    ("三是3月份督查指出的楼道应急照明问题仍未整改，扣1分", [], "1", "deduction", "3月份督查指出的楼道应急照明问题仍未整改"),
     ("（加分项）提前完成沿江涵闸维修加固任务，加1分。", [], "1", "bonus", "提前完成沿江涵闸维修加固任务"),
     ("（4）巡堤查险存在漏巡现象，每处扣1分，共发现4处，扣完3分为止；", [4], "3", "deduction", "巡堤查险存在漏巡现象"),
     # A list number before the rubric item is the entry's place in the list, not an item.

@@ -95,6 +95,20 @@ def test_grade_lists_with_blank_lines_between_stay_apart() -> None:
     assert [line.text for line in out] == ["优秀（6个）：汨罗市、临湘市、岳阳县、华容县、平江县、湘阴县"]
 
 
+def test_grade_list_without_full_stop_does_not_run_into_the_next_paragraph() -> None:
+    # fd-11: a long list of schools (counted in 所) with no final 。, a blank line, then a paragraph.
+    schools = "优秀等次（4所）：池州市第一中学、池州市第六中学、池州市实验小学、石台县仁里中学"
+    paragraph = "希望受到表扬的单位珍惜荣誉、再接再厉，在平安校园建设中继续发挥示范引领作用。"
+    assert [line.text for line in normalize_lines(lines_of(schools, "", paragraph))] == [schools, paragraph]
+    # The next list starts its own line whatever its count word (所 / 家 / 名 as well as 个).
+    out = normalize_lines(lines_of(schools, "良好等次（2所）：东至县第二中学、青阳县第一中学", "合格（1家）：安徽华源建设有限公司"))
+    assert len(out) == 3
+    # A list the page wraps inside a name still runs on: the next line holds names, not a sentence.
+    out = normalize_lines(lines_of("优秀等次（4所）：池州市第一中学、池州市第六中学、池州市实验小学、石台县仁", "里中学", "",
+                                   paragraph))
+    assert [line.text for line in out] == [schools, paragraph]
+
+
 def test_caption_and_one_cell_per_line_table_are_not_joined() -> None:
     # fb-01: a 20-character caption ending in 表 and its period, then one cell per line.
     cells = ["排名", "县区", "得分", "1", "新 县", "94.5", "2", "光山县", "93.2"]

@@ -15,6 +15,7 @@ from parsers.document import Extraction, parse_document
 from parsers.model import Line
 from parsers.rankings import extract_grade_lists, extract_prose_ranks
 from parsers.sections import extract_sections
+from parsers.units import looks_like_unit
 from pipeline.reconcile import reconcile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rankings"
@@ -57,6 +58,21 @@ CASES: dict[str, tuple[list[ScoreT], list[DeductionT], set[tuple[str | None, str
         ("石门县", "区县（市）", None, None, "良好"), ("安乡县", "区县（市）", None, None, "合格"),
         ("市公安局", "市直成员单位", None, None, "优秀"), ("市司法局", "市直成员单位", None, None, "优秀"),
         ("市民政局", "市直成员单位", None, None, "良好"),
+    ], [], set()),
+    # fd-11: `第一名：X` one per line under `一、县区教育主管部门`; under `二、…示范学校` a grade list of
+    # schools counted in 所 with no full stop, then a blank line and a paragraph that must not run
+    # on into it. Two chapter headings over the ranks and the grades together give the groups.
+    "grade-list-of-schools-before-a-paragraph.txt": ([
+        ("六安市第一中学", "校园食品安全示范学校", None, None, "优秀"),
+        ("六安市城南中学", "校园食品安全示范学校", None, None, "优秀"),
+        ("霍山县实验小学", "校园食品安全示范学校", None, None, "优秀"),
+        ("金寨县机关幼儿园", "校园食品安全示范学校", None, None, "优秀"),
+        ("霍山县教育局", "县区教育主管部门", 1, None, None), ("金寨县教育局", "县区教育主管部门", 2, None, None),
+    ], [], set()),
+    # fd-08: `第一名：萧县；` / `倒数第一名：泗县。`, a colon in place of 为, one after a lead-in colon
+    # (`考核结果：第一名：萧县`); the bottom place counts from `全市5个县（区）`.
+    "prose-ranking-places-after-a-colon.txt": ([
+        ("萧县", None, 1, None, None), ("灵璧县", None, 2, None, None), ("泗县", None, 5, None, None),
     ], [], set()),
     # `X以97.2分位列第一名`, `A、B均为95.6分，并列第二名`, `X以94.8分排名第四`, `X得分93.1分位列第五名`.
     "prose-ranking-scores-and-ties.txt": ([
@@ -152,3 +168,30 @@ def test_colon_after_is_introduces_the_list() -> None:
         "排名后三位的是：临武县、汝城县、北湖区，其中北湖区排名倒数第一。"))
     assert [(r.unit_raw, r.rank) for r in rows] == [("资兴市", 1), ("永兴县", 2), ("宜章县", 3), ("临武县", 9),
                                                     ("汝城县", 10), ("北湖区", 11)]
+
+
+def test_place_then_colon_is_a_rank() -> None:
+    # fd-08 `倒数第一名：阜南县；` / `倒数第二名：临泉县。`: the colon stands for 为, and is no lead-in to drop.
+    rows = extract_prose_ranks(lines_of("对全市8个县（市、区）进行了考评。", "倒数第一名：阜南县；", "倒数第二名：临泉县。"))
+    assert [(r.unit_raw, r.rank, r.rank_raw) for r in rows] == [("阜南县", 8, "倒数第1"), ("临泉县", 7, "倒数第2")]
+    rows = extract_prose_ranks(lines_of("第一名：青阳县教育体育局", "考评结果：第二名：贵池区教育体育局"))
+    assert [(r.unit_raw, r.rank) for r in rows] == [("青阳县教育体育局", 1), ("贵池区教育体育局", 2)]
+    # A colon after a place that names no unit yields nothing.
+    assert extract_prose_ranks(lines_of("第一名：要加强线索核查工作力度并按时办结")) == []
+
+
+def test_grade_list_counted_in_schools_firms_or_people() -> None:
+    # fd-11 `优秀等次（8所）：…`: the count note names units by their kind, not only 个.
+    rows = extract_grade_lists(lines_of("优秀等次（2所）：池州市第一中学、石台县仁里中学", "良好（1家）：安徽华源建设有限公司",
+                                        "合格等次（共3个单位）：东至县、石台县、青阳县"))
+    assert [(r.unit_raw, r.grade) for r in rows] == [
+        ("池州市第一中学", "优秀"), ("石台县仁里中学", "优秀"), ("安徽华源建设有限公司", "良好"), ("东至县", "合格"),
+        ("石台县", "合格"), ("青阳县", "合格")]
+
+
+def test_schools_and_institutions_look_like_units_sentences_do_not() -> None:
+    for name in ("池州市第一中学", "石台县仁里中学", "池州市实验小学", "青阳县教育体育局", "贵池区机关幼儿园", "池州职业技术学院",
+                 "东至县人民医院", "梅街镇卫生院", "市疾控中心", "东流村党支部", "池州市特殊教育学校"):
+        assert looks_like_unit(name), name
+    for text in ("希望受到表扬的单位珍惜荣誉", "各学校要以先进为榜样，坚持安全第一", "全市教育系统深入贯彻落实上级关于校园安全工作的决策部署"):
+        assert not looks_like_unit(text), text

@@ -163,6 +163,17 @@ def test_unruled_table_row_with_a_blank_cell_keeps_its_columns():
     assert rows[2] == ("2    程集镇    1.5    98.5", None)
 
 
+def test_seal_on_a_last_page_of_only_the_signature_is_dropped_too():
+    # The arc's glyphs are a third of this page; their angles, all different, say seal.
+    texts = [line.text for line in read_fixture("seal_on_signature_page.pdf").lines]
+    assert texts[-2:] == ["桐柏县安全生产委员会办公室", "2023年10月16日"]
+
+
+def test_text_set_at_one_angle_is_kept():
+    glyphs = sorted("".join(line.text.split()) for line in read_fixture("text_at_one_angle.pdf").lines)
+    assert sorted("".join(glyphs)) == sorted("各县区安全生产考核得分表信阳市安全生产委员会办公室")
+
+
 def test_more_pages_than_max_pages_reads_the_first_and_warns():
     result = read_fixture("table_split_repeated_header.pdf", max_pages=1)
     assert result.pages == 2

@@ -31,15 +31,21 @@ typedef float (*char_angle_fn)(void *textpage, int index);
 #define TWO_PI 6.283185307179586
 
 /* Append (x0, top, x1, bottom, text) with a top-left origin, as pdf_glyphs.py's _Char, to
-   `chars`, or to `turned` when the glyph is drawn at an angle. */
-static int append_char(PyObject *chars, PyObject *turned, loose_box_fn loose_box, char_angle_fn char_angle,
-                       void *textpage, int index, double page_height, Py_UCS4 code) {
+   `chars`, or to `turned` (and its angle to `angles`) when the glyph is drawn at an angle. */
+static int append_char(PyObject *chars, PyObject *turned, PyObject *angles, loose_box_fn loose_box,
+                       char_angle_fn char_angle, void *textpage, int index, double page_height, Py_UCS4 code) {
     rect_f rect;
     if (!loose_box(textpage, index, &rect)) {
         return 0;
     }
     double angle = (double)char_angle(textpage, index); /* -1 when pdfium cannot tell: upright */
     if (angle > TURNED_ANGLE && angle < TWO_PI - TURNED_ANGLE) {
+        PyObject *value = PyFloat_FromDouble(angle);
+        if (value == NULL || PyList_Append(angles, value) < 0) {
+            Py_XDECREF(value);
+            return -1;
+        }
+        Py_DECREF(value);
         chars = turned;
     }
     PyObject *text = PyUnicode_FromOrdinal((int)code);
@@ -57,7 +63,7 @@ static int append_char(PyObject *chars, PyObject *turned, loose_box_fn loose_box
 }
 
 /* page_chars(textpage, count_chars, get_text, get_unicode, loose_box, char_angle, page_height)
- *   -> (chars, bad, has_paren, latin1, turned)
+ *   -> (chars, bad, has_paren, latin1, turned, angles)
  *
  * The rules are those of pdf_glyphs.py `_iter_page_chars_python`, which documents them. */
 static PyObject *page_chars(PyObject *self, PyObject *args) {
@@ -78,19 +84,22 @@ static PyObject *page_chars(PyObject *self, PyObject *args) {
 
     PyObject *chars = PyList_New(0);
     PyObject *turned = PyList_New(0);
-    if (chars == NULL || turned == NULL) {
+    PyObject *angles = PyList_New(0);
+    if (chars == NULL || turned == NULL || angles == NULL) {
         Py_XDECREF(chars);
         Py_XDECREF(turned);
+        Py_XDECREF(angles);
         return NULL;
     }
     int count = count_chars(textpage);
     if (count <= 0) {
-        return Py_BuildValue("(NiiiN)", chars, 0, 0, 0, turned);
+        return Py_BuildValue("(NiiiNN)", chars, 0, 0, 0, turned, angles);
     }
     unsigned short *units = PyMem_Malloc(sizeof(unsigned short) * ((size_t)count + 1));
     if (units == NULL) {
         Py_DECREF(chars);
         Py_DECREF(turned);
+        Py_DECREF(angles);
         return PyErr_NoMemory();
     }
     /* pdfium writes a terminating NUL: written == count + 1 when its text view has one
@@ -102,7 +111,7 @@ static PyObject *page_chars(PyObject *self, PyObject *args) {
         Py_UCS4 code = per_index ? (Py_UCS4)get_unicode(textpage, i) : (Py_UCS4)units[i];
         Py_UCS4 out = code;
         if (code >= 0x4E00 && code <= 0x9FFF) {
-            if (append_char(chars, turned, loose_box, char_angle, textpage, i, page_height, code) < 0) {
+            if (append_char(chars, turned, angles, loose_box, char_angle, textpage, i, page_height, code) < 0) {
                 goto error;
             }
             continue;
@@ -129,16 +138,17 @@ static PyObject *page_chars(PyObject *self, PyObject *args) {
         if (code >= 0xA1 && code <= 0xFF) {
             latin1++;
         }
-        if (append_char(chars, turned, loose_box, char_angle, textpage, i, page_height, out) < 0) {
+        if (append_char(chars, turned, angles, loose_box, char_angle, textpage, i, page_height, out) < 0) {
             goto error;
         }
     }
     PyMem_Free(units);
-    return Py_BuildValue("(NiiiN)", chars, bad, has_paren, latin1, turned);
+    return Py_BuildValue("(NiiiNN)", chars, bad, has_paren, latin1, turned, angles);
 error:
     PyMem_Free(units);
     Py_DECREF(chars);
     Py_DECREF(turned);
+    Py_DECREF(angles);
     return NULL;
 }
 
@@ -397,8 +407,8 @@ error:
 static PyMethodDef methods[] = {
     {"page_chars", page_chars, METH_VARARGS,
      "page_chars(textpage, count_chars, get_text, get_unicode, loose_box, char_angle, page_height) -> "
-     "(chars, bad, has_paren, latin1, turned): a page's visible characters with loose boxes (top-left "
-     "origin), those drawn at an angle apart."},
+     "(chars, bad, has_paren, latin1, turned, angles): a page's visible characters with loose boxes "
+     "(top-left origin), those drawn at an angle apart with their angles."},
     {"page_paths", page_paths, METH_VARARGS,
      "page_paths(page, count_objects, get_object, object_type, object_bounds) -> "
      "([(index, left, bottom, right, top)], images, paths): the page's path objects' bounds."},

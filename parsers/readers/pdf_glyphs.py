@@ -15,6 +15,7 @@ import functools
 import re
 import struct
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from itertools import repeat
 from types import SimpleNamespace
@@ -43,11 +44,13 @@ DEFAULT_SPACE_GAP_EM = 0.15
 # The narrowest gap that can hold a space: the space gap of the smallest em a line is given.
 _NARROWEST_SPACE_GAP = DEFAULT_SPACE_GAP_EM * 1.0
 
-# Radians off upright beyond which a glyph is turned (the C helper's TURNED_ANGLE), and the share
-# of a page's glyphs up to which turned ones are dropped as a seal's text.
+# Radians off upright beyond which a glyph is turned (the C helper's TURNED_ANGLE); glyphs whose
+# angles round to the same multiple of _ONE_ANGLE share an angle, and when this share of the
+# turned glyphs does, they are text set at an angle, not a seal's arc (whose angles all differ).
 _TURNED = 0.1
 _TWO_PI = 6.283185307179586
-DEFAULT_MAX_TURNED_SHARE = 0.3
+_ONE_ANGLE = 0.05
+DEFAULT_MIN_SAME_ANGLE_SHARE = 0.8
 
 # Separator written between columns of an unruled table, so the normaliser can
 # split them back into cells (it splits on two or more spaces).
@@ -74,11 +77,13 @@ DEFAULT_SPACE_GAP_EM = 0.15
 # The narrowest gap that can hold a space: the space gap of the smallest em a line is given.
 _NARROWEST_SPACE_GAP = DEFAULT_SPACE_GAP_EM * 1.0
 
-# Radians off upright beyond which a glyph is turned (the C helper's TURNED_ANGLE), and the share
-# of a page's glyphs up to which turned ones are dropped as a seal's text.
+# Radians off upright beyond which a glyph is turned (the C helper's TURNED_ANGLE); glyphs whose
+# angles round to the same multiple of _ONE_ANGLE share an angle, and when this share of the
+# turned glyphs does, they are text set at an angle, not a seal's arc (whose angles all differ).
 _TURNED = 0.1
 _TWO_PI = 6.283185307179586
-DEFAULT_MAX_TURNED_SHARE = 0.3
+_ONE_ANGLE = 0.05
+DEFAULT_MIN_SAME_ANGLE_SHARE = 0.8
 
 # Separator written between columns of an unruled table, so the normaliser can
 # split them back into cells (it splits on two or more spaces).
@@ -172,20 +177,24 @@ def iter_page_chars(textpage, page_height: float) -> tuple[list[_Char], int]:  #
     if _page_chars is None:
         return _iter_page_chars_python(textpage, page_height)
     calls = _pdfium_calls()
-    chars, bad, has_paren, latin1, turned = _page_chars(ctypes.cast(textpage, ctypes.c_void_p).value or 0,
-                                                        *calls.addresses, page_height)
-    chars = _upright(chars, turned)
+    chars, bad, has_paren, latin1, turned, angles = _page_chars(ctypes.cast(textpage, ctypes.c_void_p).value or 0,
+                                                                *calls.addresses, page_height)
+    chars = _upright(chars, turned, angles)
     return chars, bad + (_cid_chars(chars) if has_paren else 0) + _mojibake_chars(latin1, len(chars))
 
 
-def _upright(chars: list[_Char], turned: list[_Char]) -> list[_Char]:
-    """Drop the few glyphs drawn at an angle: the text running round a seal's arc.
+def _upright(chars: list[_Char], turned: list[_Char], angles: list[float]) -> list[_Char]:
+    """Drop glyphs drawn at angles that vary from glyph to glyph: the text running round a seal's arc.
 
     A vector seal over the signature (`桐柏县安全生产委员会办公室` round a star, fresh-E) would
-    otherwise be read into the signature and date lines. A page where many glyphs are
-    turned (a table with vertical headers, a page set at an angle) keeps them all.
+    otherwise be read into the signature and date lines — on a last page holding only the
+    signature, its glyphs are a good share of the page (fresh-G). Text set at one angle (a
+    page turned a quarter, a vertical table header) keeps its glyphs.
     """
-    if not turned or len(turned) > DEFAULT_MAX_TURNED_SHARE * (len(chars) + len(turned)):
+    if not turned:
+        return chars
+    counts = Counter(round(angle / _ONE_ANGLE) for angle in angles)
+    if counts.most_common(1)[0][1] >= DEFAULT_MIN_SAME_ANGLE_SHARE * len(angles):
         return chars + turned
     return chars
 
@@ -216,6 +225,7 @@ def _iter_page_chars_python(textpage, page_height: float) -> tuple[list[_Char], 
     get_angle = calls.char_angle
     chars: list[_Char] = []
     turned: list[_Char] = []
+    angles: list[float] = []
     bad = latin1 = 0
     pending_high = 0
     for i, char in enumerate(text):
@@ -225,8 +235,11 @@ def _iter_page_chars_python(textpage, page_height: float) -> tuple[list[_Char], 
             if get_box(textpage, i, rect_ref):
                 left, top, right, bottom = read_rect(rect)
                 angle = get_angle(textpage, i)
-                (turned if _TURNED < angle < _TWO_PI - _TURNED else chars).append(
-                    (left, page_height - top, right, page_height - bottom, char))
+                if _TURNED < angle < _TWO_PI - _TURNED:
+                    turned.append((left, page_height - top, right, page_height - bottom, char))
+                    angles.append(angle)
+                else:
+                    chars.append((left, page_height - top, right, page_height - bottom, char))
             continue
         code = ord(char)
         if code <= 32 or code in (0xA0, 0x3000, 0xFEFF, 0x200B):
@@ -246,9 +259,12 @@ def _iter_page_chars_python(textpage, page_height: float) -> tuple[list[_Char], 
             continue
         left, top, right, bottom = read_rect(rect)
         angle = get_angle(textpage, i)
-        (turned if _TURNED < angle < _TWO_PI - _TURNED else chars).append(
-            (left, page_height - top, right, page_height - bottom, char))
-    chars = _upright(chars, turned)
+        if _TURNED < angle < _TWO_PI - _TURNED:
+            turned.append((left, page_height - top, right, page_height - bottom, char))
+            angles.append(angle)
+        else:
+            chars.append((left, page_height - top, right, page_height - bottom, char))
+    chars = _upright(chars, turned, angles)
     if "(" in text:
         bad += _cid_chars(chars)
     return chars, bad + _mojibake_chars(latin1, len(chars))

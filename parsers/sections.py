@@ -13,7 +13,7 @@ from decimal import Decimal
 import regex
 
 from parsers.entries import Entry, parse_entry, split_entries, starts_with_label
-from parsers.headers import COLUMN_PATTERNS
+from parsers.headers import COLUMN_PATTERNS, cell_role
 from parsers.model import Line
 from parsers.normalize import join_lines
 from parsers.tables import DeductionRow
@@ -196,6 +196,8 @@ def extract_sections(lines: list[Line], known: list[str], skip: set[int]) -> Sec
             continue
         if current is None:
             continue
+        if line.cells is not None and _add_row_entry(current, line):
+            continue
         if line.cells is not None or _SECTION_END.match(line.text):
             current = None
             continue
@@ -217,6 +219,36 @@ def extract_sections(lines: list[Line], known: list[str], skip: set[int]) -> Sec
         previous = line
     _detach_doubtful(sections)
     return SectionResult(sections=sections, unmatched=unmatched)
+
+
+# A bare amount cell (`0.5`, `1分`, `-1`) and a sequence-number cell (`3`).
+_AMOUNT_CELL = regex.compile(r"^[+-]?\d+(?:\.\d+)?分?$")
+_SEQ_CELL = regex.compile(r"^\d{1,3}$")
+
+
+def _add_row_entry(section: Section, line: Line) -> bool:
+    """Read a row of a unit's own table (`扣分事项 | 扣分` under `一、亭湖区（98分）`, fresh-G g07).
+
+    The table has no unit column, so the table reader leaves it to the section it sits in:
+    its header row is passed over, and each row is one entry with its amount in the last cell.
+    Returns whether the row belonged to the section.
+    """
+    cells = [cell.strip() for cell in line.cells or () if cell.strip()]
+    if not cells:
+        return True
+    roles = [cell_role(cell) for cell in cells]
+    if all(roles) and set(roles) <= {"reason", "points", "seq"}:
+        return True  # its header row: `扣分事项 | 扣分`
+    if len(cells) < 2 or not _AMOUNT_CELL.match(cells[-1].replace(" ", "")):
+        return False
+    text = cells[:-1]
+    if len(text) > 1 and _SEQ_CELL.match(text[0]):
+        text = text[1:]  # a 序号 column
+    entry = parse_entry("".join(text), points_text=cells[-1])
+    if entry is None:
+        return False
+    section.entries.append(UnitEntry(section.unit, section.unit_raw, entry, line))
+    return True
 
 
 def _wraps_into(pending: Line, line: Line) -> bool:

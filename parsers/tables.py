@@ -127,9 +127,10 @@ def extract_tables(lines: list[Line]) -> Tables:
                 score_blocks += 1
                 if "seq" in roles and "rank" not in roles:
                     seq_tables.append([])
-        elif current_roles is None or header_line is None or _row_cells(
+        elif current_roles is None or header_line is None or _is_other_header(block[0]) or _row_cells(
                 block[0], header_line, current_header, current_roles, current_kind == "deduction") is None:
-            # A headerless block that does not continue the previous table's columns.
+            # A headerless block that does not continue the previous table's columns, or one whose
+            # first row is a header of another kind (a unit's own `扣分事项 | 扣分`, read by sections).
             continue
         else:
             group = None  # a continuation keeps the previous block's group (set below)
@@ -194,6 +195,12 @@ def extract_tables(lines: list[Line]) -> Tables:
         if row.rank is None and row.rank_raw and "倒数" in row.rank_raw:
             row.rank = parse_rank(row.rank_raw, total)
     return Tables(scores=scores, deductions=deductions, table_lines=consumed)
+
+
+def _is_other_header(line: Line) -> bool:
+    """A row of header words only that header_roles cannot make a table of (no unit column)."""
+    cells = [cell for cell in line.cells or () if cell.strip()]
+    return len(cells) >= 2 and all(cell_role(cell) for cell in cells)
 
 
 def _two_row_header(upper: tuple[str, ...], lower: tuple[str, ...]) -> tuple[tuple[str, ...], list[str | None]] | None:

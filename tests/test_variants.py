@@ -226,6 +226,15 @@ DEDUCTIONS: dict[str, tuple[list[ScoreT] | None, list[DeductionT], set[tuple[str
         ("召陵区", [5], 2.0, "deduction", "河湖管理范围划界成果未公告"),
         ("召陵区", [6], 3.0, "deduction", "已整治黑臭水体返黑返臭"),
     ], set()),
+    # §3 a heading per unit, and under it the unit's own table `扣分事项 | 扣分` with no unit column.
+    "deductions-table-per-unit-no-unit-column.txt": ([
+        ("东台市", None, 1, 99.2, None), ("亭湖区", None, 2, 98.0, None),
+    ], [
+        ("东台市", [11], 0.8, "deduction", "校园周边200米范围内存在流动摊点，综合治理不到位"),
+        ("亭湖区", [4], 0.5, "deduction", "1所学校门卫室未配备防暴钢叉"),
+        ("亭湖区", [12], 0.5, "deduction", "校外培训机构消防安全检查记录不全"),
+        ("亭湖区", [19], 1.0, "deduction", "学生防溺水安全教育回执收集率不足90%"),
+    ], set()),
     # §4 a 1000-point scale (`满分1000分`), deductions in that scale; a `城区` column.
     "base-1000-scale.txt": ([("卧龙区", None, 1, 965.0, None), ("宛城区", None, 2, 948.5, None)], [
         ("卧龙区", [3], 15.0, "deduction", "主次干道占道经营"),

@@ -43,11 +43,18 @@ _PAGE_NUMBER = regex.compile(
     r"|\d{1,4}\s*/\s*\d{1,4}|Page\s+\d+(?:\s+of\s+\d+)?)\s*$",
     regex.IGNORECASE,
 )
-_BULLET = regex.compile(r"^\s*(?:[-*+•●▪◆■]\s+|#{1,6}\s+|>\s*)")
+# List marks: Markdown's need a space after them; the symbols copied from web and WeChat pages
+# (`▲津城街道  得分99.5分`, `●（4）…扣0.5分`, fresh-F) often have none.
+_BULLET_SYMBOLS = "•●▪◆■▲△▶►◇◦☆◎※✓✔"
+_BULLET = regex.compile(rf"^\s*(?:[-*+]\s+|[{_BULLET_SYMBOLS}]\s*|#{{1,6}}\s+|>\s*)")
 _EMPHASIS = regex.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 # Longest running page number line (`第 12 页 共 30 页` with spaces); longer lines are text.
 _PAGE_NUMBER_MAX = 24
-_MARKDOWN_HINT = regex.compile(r"[*_]|^\s*(?:[-+•●▪◆■#>])")
+# The buttons under a WeChat or web article copied with it (`分享　收藏　　赞 18　　在看 6`, fresh-F):
+# with their counts they line up like a table row.
+_PAGE_CHROME = regex.compile(r"(?:(?:分享|收藏|点赞|赞|在看|转发|阅读原文|阅读|写留言|留言|打印|关闭窗口|返回顶部)[\d.万+]*)+")
+_PAGE_CHROME_MAX = 40
+_MARKDOWN_HINT = regex.compile(rf"[*_]|^\s*(?:[-+#>{_BULLET_SYMBOLS}])")
 _PIPE_SEPARATOR = regex.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 # Sentence-final punctuation: a line ending in one of these is not wrapped.
@@ -281,6 +288,8 @@ def normalize_line(line: Line) -> Line | None:
     # Each pattern below runs only when the line holds the character it needs: most lines of a
     # circular are plain CJK prose, and this runs on every line of an archive.
     if not text.strip() or (len(text) <= _PAGE_NUMBER_MAX and is_page_number(text)):
+        return None
+    if len(text) <= _PAGE_CHROME_MAX and _PAGE_CHROME.fullmatch(squash(text)):
         return None
     cells = line.cells
     if cells is not None:

@@ -105,7 +105,7 @@ def heading_of(line: Line, known: list[str]) -> tuple[str, Decimal | None, str, 
         # (variants §3 "a heading per unit with numbered entries").
         named = _NUMBERED_NAME.match(text)
         if named is None:
-            return None
+            return _numbered_heading_with_score(text, known)
         found = match_unit(named.group("unit"), known) if known else None
         if (found is None or not found.exact) and (known or not looks_like_unit(named.group("unit"))):
             return None
@@ -133,6 +133,19 @@ def heading_of(line: Line, known: list[str]) -> tuple[str, Decimal | None, str, 
     if found is None and not looks_like_unit(unit_raw):
         return None
     return unit_raw, score, rest, found
+
+
+def _numbered_heading_with_score(text: str, known: list[str]) -> tuple[str, Decimal | None, str, UnitMatch | None] | None:
+    """`1.兰州市（得分98.5分）` / `（1）兰州市（得分98.5分）`: a numbered heading that carries the score
+    (fresh-F); an entry numbered the same way names no unit before a 得分."""
+    match = _HEADING_SCORE.match(text)
+    if match is None:
+        return None
+    unit_raw = _LEADING_ORDINAL.sub("", match.group("unit"))
+    found = match_unit(unit_raw, known) if known else None
+    if (found is None or not found.exact) and not looks_like_unit(unit_raw):
+        return None
+    return unit_raw, Decimal(match.group("score")), match.group("rest"), found
 
 
 _PLAIN_HEADING = regex.compile(

@@ -9,7 +9,7 @@ unit cell is blank below its first row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from itertools import pairwise
 
@@ -19,7 +19,7 @@ from parsers.damaged_tables import place_short_row, restore_table_rows, split_gl
 from parsers.entries import starts_with_label
 from parsers.headers import PART_HEADER, cell_role, header_roles
 from parsers.model import Line
-from parsers.normalize import aligned_columns, squash
+from parsers.normalize import aligned_columns, cells_to_text, squash
 from parsers.numbers import parse_rank, to_decimal
 
 # Compiled once: the regex module looks string patterns up in a slow cache on every call.
@@ -81,12 +81,26 @@ def _blocks(lines: list[Line]) -> list[list[Line]]:
         else:
             blocks[-1].append(line)
         previous = line
-    return blocks
+    return [_unfolded(block) for block in blocks]
+
+
+def _unfolded(block: list[Line]) -> list[Line]:
+    """A ranking printed in two halves side by side (`排名 | 市（州） | 得分 | 排名 | 市（州） | 得分`,
+    fresh-F) as one table: the left half's rows, then the right half's."""
+    header = [squash(cell) for cell in block[0].cells or ()]
+    half = len(header) // 2
+    if half < 2 or len(header) != 2 * half or header[:half] != header[half:] or header_roles(tuple(header[:half])) is None:
+        return block
+    left = [replace(line, cells=(line.cells or ())[:half], text=cells_to_text((line.cells or ())[:half]))
+            for line in block]
+    right = [replace(line, cells=cells[half:], text=cells_to_text(cells[half:]))
+             for line in block[1:] if len(cells := line.cells or ()) == 2 * half and any(c.strip() for c in cells[half:])]
+    return left + right
 
 
 def _group_caption(lines: list[Line], first: Line) -> str | None:
     """A ranking block's caption just above its table: `（一）县区组`, `市直部门组排名`."""
-    index = next(i for i, line in enumerate(lines) if line is first)
+    index = next(i for i, line in enumerate(lines) if line.line_no == first.line_no)
     for line in reversed(lines[max(0, index - 2):index]):
         if line.cells is not None:
             return None

@@ -160,3 +160,15 @@ def test_normalize_chars_is_idempotent(text: str) -> None:
 @given(st.text(alphabet=st.sampled_from(list("新县区扣分 0123456789.，（）"))))
 def test_collapse_spaces_never_changes_non_space_characters(text: str) -> None:
     assert collapse_spaces(text).replace(" ", "") == text.replace(" ", "").replace("\t", "").strip()
+
+
+def test_web_list_marks_without_a_space_are_dropped() -> None:
+    lines = normalize_lines(lines_of("▲津城街道  得分99.5分，扣分原因：", "●（4）道路两侧发现焚烧垃圾痕迹，扣0.5分。",
+                                     "■来龙门街道：得分96.5分。"))
+    assert [line.text for line in lines] == ["津城街道得分99.5分，扣分原因：", "（4）道路两侧发现焚烧垃圾痕迹，扣0.5分。",
+                                             "来龙门街道：得分96.5分。"]
+
+
+def test_article_buttons_copied_with_the_text_are_dropped() -> None:
+    lines = normalize_lines(lines_of("以上情况特此通报。", "分享　收藏　　赞 18　　在看 6", "赞扬先进，鞭策后进。"))
+    assert [line.text for line in lines] == ["以上情况特此通报。", "赞扬先进，鞭策后进。"]

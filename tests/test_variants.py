@@ -235,6 +235,17 @@ DEDUCTIONS: dict[str, tuple[list[ScoreT] | None, list[DeductionT], set[tuple[str
         ("亭湖区", [12], 0.5, "deduction", "校外培训机构消防安全检查记录不全"),
         ("亭湖区", [19], 1.0, "deduction", "学生防溺水安全教育回执收集率不足90%"),
     ], set()),
+    # §2 a ranking printed in two halves side by side; §3 numbered unit headings carrying the score
+    # (`1．兰州市（得分98.5分）`, `（2）白银市（得分97.5分）`).
+    "score-table-two-halves-numbered-headings.txt": ([
+        ("嘉峪关市", None, 1, 100.0, None), ("兰州市", None, 2, 98.5, None), ("白银市", None, 3, 97.5, None),
+        ("天水市", None, 4, 96.0, None),
+    ], [
+        ("兰州市", [3], 1.0, "deduction", "项目开工率未达到90%"),
+        ("兰州市", [7], 0.5, "deduction", "建后管护制度未落实"),
+        ("白银市", [5], 2.5, "deduction", "耕地质量评价报告未按时提交"),
+        ("天水市", [8], 4.0, "deduction", "项目资金拨付进度滞后"),
+    ], set()),
     # §4 a 1000-point scale (`满分1000分`), deductions in that scale; a `城区` column.
     "base-1000-scale.txt": ([("卧龙区", None, 1, 965.0, None), ("宛城区", None, 2, 948.5, None)], [
         ("卧龙区", [3], 15.0, "deduction", "主次干道占道经营"),

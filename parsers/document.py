@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+import regex
+
 from parsers.metadata import Metadata, extract_metadata
 from parsers.model import Line, ReadResult, UnsupportedInput
 from parsers.normalize import normalize_lines
@@ -105,8 +107,33 @@ def extract_document(read: ReadResult) -> Extraction:
     for item in entries:
         counters[item.unit] = counters.get(item.unit, 0) + 1
         item.entry_no = counters[item.unit]
+    drop_list_positions(entries)
     return Extraction(read=read, lines=lines, metadata=metadata, scores=tables.scores, score_units=score_units,
                       sections=result.sections, entries=entries, unmatched=unmatched, vetoed=vetoed)
+
+
+_LIST_NUMBER = regex.compile(r"^\s*\d{1,3}\s*[、.．]")
+
+
+def drop_list_positions(entries: list[UnitEntry]) -> None:
+    """Clear item numbers that only count each unit's problems: `1、` `2、` `3、` again under every unit.
+
+    A 问题清单 numbers each unit's problems from 1 (fresh-F f04); rubric items are cited by the
+    rubric's own numbers, which do not run 1, 2, 3 for every unit. Needs two units or more,
+    each numbered exactly 1…n in order with list-style labels.
+    """
+    by_unit: dict[str, list[UnitEntry]] = {}
+    for item in entries:
+        by_unit.setdefault(item.unit, []).append(item)
+    if len(by_unit) < 2:
+        return
+    for items in by_unit.values():
+        if [item.entry.items for item in items] != [[k] for k in range(1, len(items) + 1)]:
+            return
+        if not all(_LIST_NUMBER.match(item.entry.text) for item in items):
+            return
+    for item in entries:
+        item.entry.items = []
 
 
 def parse_document(data: bytes, name: str, *, password: str | None = None) -> Extraction:

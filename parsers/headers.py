@@ -30,7 +30,7 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
     ),
     "grade": regex.compile(r"^(?:等次|等级|档次|评定等次|考核等次|考评等次|评价等次|评定结果|考核结果|结果)$"),
     "points": regex.compile(r"^(?:扣分|扣分值|扣减分值|扣分分值|分值|扣分（分）|扣分\(分\)|扣除分值|加减分|加扣分)$"),
-    "reason": regex.compile(r"^(?:扣分事项|存在问题|扣分原因|扣分情况|问题|主要问题|扣分项目|扣分内容|扣分说明|问题描述|扣分依据|扣分明细|具体问题|加扣分事项|加减分事项)$"),
+    "reason": regex.compile(r"^(?:扣分事项|存在问题|扣分原因|扣分情况|问题|主要问题|扣分项目|扣分内容|扣分说明|问题描述|扣分依据|扣分明细|具体问题|加扣分事项|加减分事项|问题清单|发现问题|督查发现问题|存在的问题)$"),
     "remark": regex.compile(r"^(?:备注|说明)$"),
 }
 # The unit column named by administrative levels with alternatives in brackets: `村（社区）`,

@@ -246,6 +246,14 @@ DEDUCTIONS: dict[str, tuple[list[ScoreT] | None, list[DeductionT], set[tuple[str
         ("白银市", [5], 2.5, "deduction", "耕地质量评价报告未按时提交"),
         ("天水市", [8], 4.0, "deduction", "项目资金拨付进度滞后"),
     ], set()),
+    # §3 a 问题清单 that numbers each unit's problems from 1: list positions, not rubric items.
+    "deductions-problem-list-numbered-per-unit.txt": ([
+        ("河口镇", None, 1, 98.5, None), ("石塘镇", None, 2, 97.0, None),
+    ], [
+        ("河口镇", [], 1.5, "deduction", "餐饮场所未安装燃气泄漏报警器"),
+        ("石塘镇", [], 1.0, "deduction", "瓶装液化气未实名登记"),
+        ("石塘镇", [], 2.0, "deduction", "燃气管道穿越卧室"),
+    ], set()),
     # §4 a 1000-point scale (`满分1000分`), deductions in that scale; a `城区` column.
     "base-1000-scale.txt": ([("卧龙区", None, 1, 965.0, None), ("宛城区", None, 2, 948.5, None)], [
         ("卧龙区", [3], 15.0, "deduction", "主次干道占道经营"),

@@ -76,12 +76,19 @@ def _blocks(lines: list[Line]) -> list[list[Line]]:
         if line.cells is None:
             previous = None
             continue
-        if previous is None:
+        if previous is None or _starts_other_table(blocks[-1], line):
             blocks.append([line])
         else:
             blocks[-1].append(line)
         previous = line
     return [_unfolded(block) for block in blocks]
+
+
+def _starts_other_table(block: list[Line], line: Line) -> bool:
+    """A header row unlike the block's own: two tables with nothing but a blank line between them."""
+    cells = tuple(squash(cell) for cell in line.cells or ())
+    first = tuple(squash(cell) for cell in block[0].cells or ())
+    return len(block) > 1 and cells != first and header_roles(cells) is not None
 
 
 def _unfolded(block: list[Line]) -> list[Line]:

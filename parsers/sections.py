@@ -315,7 +315,12 @@ def entries_from_table(rows: list[DeductionRow], known: list[str]) -> tuple[list
             # No amount column: the cell itself may hold several entries (`（3）…扣1分；（7）…扣0.5分`).
             parsed = [e for piece in split_entries(row.text) if (e := parse_entry(piece)) is not None]
         else:
-            parsed = [e] if (e := parse_entry(row.text, points_text=row.points_text)) is not None else []
+            parsed = [e for piece in split_entries(row.text) if (e := parse_entry(piece)) is not None]
+            if len(parsed) < 2:
+                # One entry per row, its amount in the amount column. A cell holding several entries
+                # each with its own amount (a Word cell of one paragraph per problem, fresh-F f10)
+                # is read entry by entry instead.
+                parsed = [e] if (e := parse_entry(row.text, points_text=row.points_text)) is not None else []
         if not parsed and "一票否决" in row.text + (row.points_text or ""):
             # `| 26 |  | （30）发生较大生产安全责任事故 | 一票否决 |`: the amount cell applies a veto.
             vetoed.append(unit)

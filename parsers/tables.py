@@ -142,7 +142,10 @@ def extract_tables(lines: list[Line]) -> Tables:
                 rows = rows[1:]
             current_roles = roles
             header_line = block[0]
-            current_kind = "deduction" if ("points" in roles or "reason" in roles) and "score" not in roles else "score"
+            # `街道 | 扣分项目 | 扣分 | 得分` with the score merged down each unit's rows (fresh-F f06)
+            # lists deductions: a table with both a reason and an amount column is a deduction table.
+            current_kind = "deduction" if (("points" in roles or "reason" in roles) and "score" not in roles) \
+                or {"points", "reason"} <= set(roles) else "score"
             group = _group_caption(lines, block[0])
             if current_kind == "score":
                 score_blocks += 1

@@ -254,6 +254,16 @@ DEDUCTIONS: dict[str, tuple[list[ScoreT] | None, list[DeductionT], set[tuple[str
         ("石塘镇", [], 1.0, "deduction", "瓶装液化气未实名登记"),
         ("石塘镇", [], 2.0, "deduction", "燃气管道穿越卧室"),
     ], set()),
+    # §3 a deduction table that also prints each unit's score, and a cell holding two entries
+    # with their own amounts (the amount column gives their sum).
+    "deductions-table-score-column-and-several-entries-a-cell.txt": ([
+        ("梅溪湖街道", None, 1, 98.5, None), ("观沙岭街道", None, 2, 97.0, None),
+    ], [
+        ("梅溪湖街道", [5], 1.5, "deduction", "分类宣传栏信息未更新"),
+        ("观沙岭街道", [3], 1.5, "deduction", "分类投放点桶边散落垃圾"),
+        ("观沙岭街道", [9], 0.5, "deduction", "再生资源回收点台账不全"),
+        ("观沙岭街道", [12], 1.0, "deduction", "厨余垃圾混投率偏高"),
+    ], set()),
     # §4 a 1000-point scale (`满分1000分`), deductions in that scale; a `城区` column.
     "base-1000-scale.txt": ([("卧龙区", None, 1, 965.0, None), ("宛城区", None, 2, 948.5, None)], [
         ("卧龙区", [3], 15.0, "deduction", "主次干道占道经营"),

@@ -207,7 +207,12 @@ def read_page(pdf, index: int) -> _Page:  # pdf: pypdfium2.PdfDocument
             inside, rest = split_chars(rest, grid)
             result.lines.extend(grid_to_rows(grid, inside, table_index))
         result.lines.extend(chars_to_lines(rest))
-        result.lines.sort(key=lambda line: (line.top, line.x0))
+        # Reading order: top to bottom, but a table's rows stay together, so two tables side by
+        # side (a score table beside a deduction table on a landscape page, fresh-G g03) are read
+        # one after the other instead of row by row across both.
+        corners = {k: (grid.ys[0], grid.xs[0]) for k, grid in enumerate(grids)}
+        result.lines.sort(key=lambda line: (*corners.get(line.table, (line.top, line.x0)), line.top, line.x0)
+                          if line.table is not None else (line.top, line.x0, line.top, line.x0))
         place_short_unruled_rows(result.lines, rest)
         return result
     finally:

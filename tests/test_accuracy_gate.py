@@ -62,23 +62,41 @@ def test_accuracy_floor(corpus_out: Path, only: str) -> None:
     assert not below, f"{only}: below the pinned floor: {below} (floors {FLOORS[only]})"
 
 
-# Circulars written for tongbao (tests/fixtures/gold/README): measured 1.0 on every figure when
-# pinned, for the text, Markdown, DOCX and HTML ones alike.
+# Circulars written for tongbao (tests/fixtures/gold/README), by set: the first five measured 1.0
+# on every figure when pinned; the last two (messy web copies, PDFs with frameless, three-line and
+# three-row-header tables) keep known gaps, listed in CHANGELOG.md, pinned at what was measured.
 GOLD = Path(__file__).parent / "fixtures" / "gold"
-GOLD_FLOORS: dict[str, float] = dict.fromkeys(FIGURES, 1.0)
+GOLD_FLOORS: dict[str, dict[str, float]] = {
+    "fresh-*": dict.fromkeys(FIGURES, 1.0),
+    "fb-*": dict.fromkeys(FIGURES, 1.0),
+    "fc-*": dict.fromkeys(FIGURES, 1.0),
+    "fd-*": dict.fromkeys(FIGURES, 1.0),
+    "e0*": dict.fromkeys(FIGURES, 1.0),
+    "f[0-9][0-9]-*": {"deductions_f1": 0.967, "scores_f1": 0.985, "metadata_accuracy": 1.0,
+                      "reconciliation_accuracy": 0.903, "findings_f1": 0.965, "reason_similarity": 0.997},
+    "g0*": {"deductions_f1": 0.968, "scores_f1": 0.944, "metadata_accuracy": 1.0,
+            "reconciliation_accuracy": 0.824, "findings_f1": 0.727, "reason_similarity": 1.0},
+}
+
+
+@pytest.fixture(scope="module")
+def gold_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("gold")
+    files = sorted(p for p in GOLD.iterdir() if not p.name.endswith(".gold.json") and p.name != "README")
+    summary = ingest(files, IngestOptions(out=out, workers=2, ocr="never"))
+    assert summary.failed == 0, summary.failures
+    return out
 
 
 @needs_shared
-def test_accuracy_floor_on_the_project_gold_circulars(tmp_path: Path) -> None:
-    files = sorted(p for p in GOLD.iterdir() if not p.name.endswith(".gold.json") and p.name != "README")
-    summary = ingest(files, IngestOptions(out=tmp_path, workers=2, ocr="never"))
-    assert summary.failed == 0, summary.failures
-    report = tmp_path / "score.json"
-    result = subprocess.run([sys.executable, str(SCORER), "--out", str(tmp_path), "--gold", str(GOLD),
-                             "--quiet", "--json", str(report)],
+@pytest.mark.parametrize("only", list(GOLD_FLOORS))
+def test_accuracy_floor_on_the_project_gold_circulars(gold_out: Path, only: str) -> None:
+    report = gold_out / "score.json"
+    result = subprocess.run([sys.executable, str(SCORER), "--out", str(gold_out), "--gold", str(GOLD),
+                             "--only", only, "--quiet", "--json", str(report)],
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     figures = json.loads(report.read_text(encoding="utf-8"))["summary"]
-    assert figures["documents"] == len(files) and figures["documents_missing"] == 0
-    below = {f: figures[f] for f in FIGURES if figures[f] < GOLD_FLOORS[f]}
-    assert not below, f"tests/fixtures/gold: below the pinned floor: {below}"
+    assert figures["documents"] > 0 and figures["documents_missing"] == 0
+    below = {f: figures[f] for f in FIGURES if figures[f] < GOLD_FLOORS[only][f]}
+    assert not below, f"tests/fixtures/gold {only}: below the pinned floor: {below} (floors {GOLD_FLOORS[only]})"

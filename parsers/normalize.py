@@ -54,6 +54,7 @@ _PAGE_NUMBER_MAX = 24
 # with their counts they line up like a table row.
 _PAGE_CHROME = regex.compile(r"(?:(?:分享|收藏|点赞|赞|在看|转发|阅读原文|阅读|写留言|留言|打印|关闭窗口|返回顶部)[\d.万+]*)+")
 _PAGE_CHROME_MAX = 40
+_PAGE_CHROME_FIRST = frozenset("分收点赞在转阅写留打关返")
 _MARKDOWN_HINT = regex.compile(rf"[*_]|^\s*(?:[-+#>{_BULLET_SYMBOLS}])")
 _PIPE_SEPARATOR = regex.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
@@ -289,7 +290,7 @@ def normalize_line(line: Line) -> Line | None:
     # circular are plain CJK prose, and this runs on every line of an archive.
     if not text.strip() or (len(text) <= _PAGE_NUMBER_MAX and is_page_number(text)):
         return None
-    if len(text) <= _PAGE_CHROME_MAX and _PAGE_CHROME.fullmatch(squash(text)):
+    if len(text) <= _PAGE_CHROME_MAX and text.lstrip()[:1] in _PAGE_CHROME_FIRST and _PAGE_CHROME.fullmatch(squash(text)):
         return None
     cells = line.cells
     if cells is not None:

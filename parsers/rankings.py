@@ -40,6 +40,7 @@ _GRADE_HEADING = regex.compile(rf"^{_ORDINAL}{_GRADE}(?:等次|等级|单位)?{_
 # A chapter heading that names the units graded under it: `一、县（市、区）`, `（二）市食安委成员单位`
 # (variants §2 several ranking blocks, here as grade lists; fresh-06). Headings of narrative
 # chapters (`三、有关要求`, `一、考核结果`) name no group.
+_CHAPTER_FIRST = frozenset("（(一二三四五六七八九十")
 _GROUP_HEADING = regex.compile(
     r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．])"
     r"(?P<g>[\p{Han}（）()、]{2,16}?)(?:考核|考评)?(?:排名|等次|结果|情况)*(?:如下)?[:：]?$"
@@ -133,6 +134,8 @@ def _groups_if_several(rows: list[ScoreRow]) -> list[ScoreRow]:
 
 def _chapter_group(text: str, group: str | None) -> tuple[bool, str | None]:
     """Whether a line is a chapter heading, and the group in force after it (None for narrative)."""
+    if len(text) > 40 or text[:1] not in _CHAPTER_FIRST:
+        return False, group  # headings are short and numbered; this runs on every line
     chapter = _GROUP_HEADING.match(text)
     if chapter is None:
         return False, group

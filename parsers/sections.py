@@ -138,6 +138,9 @@ def heading_of(line: Line, known: list[str]) -> tuple[str, Decimal | None, str, 
 def _numbered_heading_with_score(text: str, known: list[str]) -> tuple[str, Decimal | None, str, UnitMatch | None] | None:
     """`1.兰州市（得分98.5分）` / `（1）兰州市（得分98.5分）`: a numbered heading that carries the score
     (fresh-F); an entry numbered the same way names no unit before a 得分."""
+    head = text[:48]
+    if not ("得分" in head or "成绩" in head or "分数" in head or "分）" in head or "分)" in head):
+        return None  # most numbered lines are entries: skip the pattern, it runs on every one
     match = _HEADING_SCORE.match(text)
     if match is None:
         return None
@@ -315,7 +318,8 @@ def entries_from_table(rows: list[DeductionRow], known: list[str]) -> tuple[list
             # No amount column: the cell itself may hold several entries (`（3）…扣1分；（7）…扣0.5分`).
             parsed = [e for piece in split_entries(row.text) if (e := parse_entry(piece)) is not None]
         else:
-            parsed = [e for piece in split_entries(row.text) if (e := parse_entry(piece)) is not None]
+            parsed = ([e for piece in split_entries(row.text) if (e := parse_entry(piece)) is not None]
+                      if row.text.count("分") >= 2 else [])
             if len(parsed) < 2:
                 # One entry per row, its amount in the amount column. A cell holding several entries
                 # each with its own amount (a Word cell of one paragraph per problem, fresh-F f10)

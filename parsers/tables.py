@@ -86,9 +86,10 @@ def _blocks(lines: list[Line]) -> list[list[Line]]:
 
 def _starts_other_table(block: list[Line], line: Line) -> bool:
     """A header row unlike the block's own: two tables with nothing but a blank line between them."""
+    if len(block) < 2 or line.cells == block[0].cells or any(_DIGIT.search(cell) for cell in line.cells or ()):
+        return False  # data rows hold numbers; this runs on every row
     cells = tuple(squash(cell) for cell in line.cells or ())
-    first = tuple(squash(cell) for cell in block[0].cells or ())
-    return len(block) > 1 and cells != first and header_roles(cells) is not None
+    return cells != tuple(squash(cell) for cell in block[0].cells or ()) and header_roles(cells) is not None
 
 
 def _unfolded(block: list[Line]) -> list[Line]:

@@ -92,6 +92,7 @@ def extract_document(read: ReadResult) -> Extraction:
     entries: list[UnitEntry] = []
     for section in result.sections:
         entries.extend(section.entries)
+    entries.extend(result.by_issue)
     table_entries, table_unmatched, vetoed = entries_from_table(tables.deductions, known)
     entries.extend(table_entries)
     unmatched = result.unmatched + table_unmatched

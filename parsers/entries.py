@@ -62,7 +62,7 @@ _CAP = regex.compile(
 )
 # Clauses that belong to the amount, not to the reason (`发现3处，每处扣0.5分，共扣1.5分；`).
 _AMOUNT_CLAUSE = regex.compile(
-    rf"^(?:(?:共计|合计|累计|总计|共|计)?\s*(?:{_MINUS}|加|奖励|加分)?\s*{_NUM}\s*分"
+    rf"^(?:(?:共计|合计|累计|总计|共|计|各)?\s*(?:{_MINUS}|加|奖励|加分)?\s*{_NUM}\s*分"
     # `发现4家企业`, `抽查3个点位`: the count, with a short noun for what was counted.
     rf"|(?:共|累计|合计)?\s*(?:发现|存在|查出|抽查|共)\s*(?:\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})"
     rf"\p{{Han}}{{0,4}}"

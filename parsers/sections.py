@@ -81,6 +81,8 @@ class Section:
 class SectionResult:
     sections: list[Section]
     unmatched: list[Line]
+    by_issue: list[UnitEntry] = field(default_factory=list)
+    """Entries listed by problem rather than by unit, each naming its units (`都匀市、福泉市均存在…，各扣1分`)."""
 
 
 def _is_unit(name: str, known: list[str]) -> bool:
@@ -191,6 +193,8 @@ def extract_sections(lines: list[Line], known: list[str], skip: set[int]) -> Sec
     """
     sections: list[Section] = []
     unmatched: list[Line] = []
+    by_issue: list[UnitEntry] = []
+    pending: Line | None = None  # a problem listed by item whose amount is on the next line
     current: Section | None = None
     previous: Line | None = None  # the current section's last line read for entries
     for line in lines:
@@ -211,6 +215,15 @@ def extract_sections(lines: list[Line], known: list[str], skip: set[int]) -> Sec
                 _add_entries(current, rest, line, unmatched)
             continue
         if current is None:
+            if known and line.cells is None:
+                if starts_with_label(line.text):
+                    found_entries = _issue_entries(line, known)
+                    by_issue.extend(found_entries)
+                    pending = None if found_entries else line
+                elif pending is not None:
+                    # The problem's line broke before its amount (a PDF line ending `…，发` / `现2处…扣1分。`).
+                    by_issue.extend(_issue_entries(join_lines(pending, line), known))
+                    pending = None
             continue
         if line.cells is not None and _add_row_entry(current, line):
             continue
@@ -234,7 +247,28 @@ def extract_sections(lines: list[Line], known: list[str], skip: set[int]) -> Sec
         _add_entries(current, line.text, line, unmatched)
         previous = line
     _detach_doubtful(sections)
-    return SectionResult(sections=sections, unmatched=unmatched)
+    return SectionResult(sections=sections, unmatched=unmatched, by_issue=by_issue)
+
+
+def _issue_entries(line: Line, known: list[str]) -> list[UnitEntry]:
+    """The entries of a problem listed by rubric item, outside any unit's section, for each unit it names.
+
+    Inspection notices often list problems item by item with the units in the sentence:
+    `▲第2项　都匀市、福泉市均存在…标识标牌缺失问题，各扣1分。` (fresh-F f02) takes 1 point from
+    each; `第6项　罗甸县部分单村供水工程…，共扣1分。` from 罗甸县. Several units without 各 (each)
+    leave it unclear who lost what: nothing is attached.
+    """
+    entry = parse_entry(line.text)
+    if entry is None:
+        return []
+    named = [unit for unit in known if unit in entry.reason]
+    # A name inside another's (`东区` in `城东区`) is that one.
+    named = [unit for unit in named if not any(unit != other and unit in other for other in named)]
+    if not named or (len(named) > 1 and "各" not in line.text):
+        return []
+    named.sort(key=entry.reason.index)
+    return [UnitEntry(unit, unit, Entry(list(entry.items), entry.points, entry.kind, entry.reason, entry.stated_points,
+                                        entry.count, entry.rate, entry.cap, entry.text), line) for unit in named]
 
 
 # A bare amount cell (`0.5`, `1分`, `-1`) and a sequence-number cell (`3`).

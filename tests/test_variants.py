@@ -264,6 +264,19 @@ DEDUCTIONS: dict[str, tuple[list[ScoreT] | None, list[DeductionT], set[tuple[str
         ("观沙岭街道", [9], 0.5, "deduction", "再生资源回收点台账不全"),
         ("观沙岭街道", [12], 1.0, "deduction", "厨余垃圾混投率偏高"),
     ], set()),
+    # §3 problems listed item by item, the units named in the sentence: `各扣1分` takes the amount
+    # from each; two units without 各 leave the split unknown (罗甸县 then misses 2 points and is
+    # flagged), as does 都匀市, which lost 1 + 1.5 of its 2.5.
+    "deductions-listed-by-item-units-named.txt": ([
+        ("荔波县", None, 1, 99.5, None), ("福泉市", None, 2, 99.0, None), ("都匀市", None, 3, 97.5, None),
+        ("罗甸县", None, 4, 97.0, None),
+    ], [
+        ("都匀市", [2], 1.0, "deduction", "都匀市、福泉市均存在千吨万人水源地保护范围标识标牌缺失问题"),
+        ("福泉市", [2], 1.0, "deduction", "都匀市、福泉市均存在千吨万人水源地保护范围标识标牌缺失问题"),
+        ("荔波县", [3], 0.5, "deduction", "荔波县甲良镇水源地上游存在散养畜禽污染隐患"),
+        ("罗甸县", [6], 1.0, "deduction", "罗甸县部分单村供水工程水质检测频次不足"),
+        ("都匀市", [11], 1.5, "deduction", "都匀市农村供水信息系统数据更新滞后"),
+    ], {("罗甸县", "score_mismatch")}),
     # §4 a 1000-point scale (`满分1000分`), deductions in that scale; a `城区` column.
     "base-1000-scale.txt": ([("卧龙区", None, 1, 965.0, None), ("宛城区", None, 2, 948.5, None)], [
         ("卧龙区", [3], 15.0, "deduction", "主次干道占道经营"),

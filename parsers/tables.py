@@ -152,10 +152,13 @@ def extract_tables(lines: list[Line]) -> Tables:
                 score_blocks += 1
                 if "seq" in roles and "rank" not in roles:
                     seq_tables.append([])
-        elif current_roles is None or header_line is None or _is_other_header(block[0]) or _row_cells(
-                block[0], header_line, current_header, current_roles, current_kind == "deduction") is None:
-            # A headerless block that does not continue the previous table's columns, or one whose
-            # first row is a header of another kind (a unit's own `扣分事项 | 扣分`, read by sections).
+        elif current_roles is None or header_line is None or _is_other_header(block[0]) \
+                or (current_kind == "score" and not any(_DIGIT.search(cell) for cell in block[0].cells or ())) \
+                or _row_cells(block[0], header_line, current_header, current_roles, current_kind == "deduction") is None:
+            # A headerless block that does not continue the previous table's columns; one whose
+            # first row is a header of another kind (a unit's own `扣分事项 | 扣分`, read by sections);
+            # or one without a number where a ranking's rows have their scores (an appendix table
+            # `序号 | 责任单位 | 整改事项 | 整改要求` whose header names no score, fresh-F f11).
             continue
         else:
             group = None  # a continuation keeps the previous block's group (set below)

@@ -277,6 +277,11 @@ DEDUCTIONS: dict[str, tuple[list[ScoreT] | None, list[DeductionT], set[tuple[str
         ("罗甸县", [6], 1.0, "deduction", "罗甸县部分单村供水工程水质检测频次不足"),
         ("都匀市", [11], 1.5, "deduction", "都匀市农村供水信息系统数据更新滞后"),
     ], {("罗甸县", "score_mismatch")}),
+    # §2 a table of rectification requirements after the ranking, its header naming no score: not
+    # the ranking going on.
+    "score-table-then-appendix-table.txt": ([
+        ("承德市", None, 1, 100.0, "优秀"), ("唐山市", None, 2, 98.0, "优秀"),
+    ], [], set()),
     # §4 a 1000-point scale (`满分1000分`), deductions in that scale; a `城区` column.
     "base-1000-scale.txt": ([("卧龙区", None, 1, 965.0, None), ("宛城区", None, 2, 948.5, None)], [
         ("卧龙区", [3], 15.0, "deduction", "主次干道占道经营"),

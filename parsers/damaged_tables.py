@@ -64,7 +64,7 @@ def split_glued_header(text: str) -> tuple[str, ...] | None:
     key = squash(text)
     # A header row is words only: a line with sentence punctuation is prose or an entry; the
     # 、 of a word's brackets (`县（市、区）`) is part of the word.
-    if not 4 <= len(key) <= 80 or _PROSE_PUNCT.search(_BRACKETED.sub("", key)) or not _HEADER_HINT.search(key):
+    if not 4 <= len(key) <= 80 or not _HEADER_HINT.search(key) or _PROSE_PUNCT.search(_BRACKETED.sub("", key)):
         return None
     best: dict[int, list[str] | None] = {len(key): []}
     for start in range(len(key) - 1, -1, -1):

@@ -174,6 +174,11 @@ def test_text_set_at_one_angle_is_kept():
     assert sorted("".join(glyphs)) == sorted("各县区安全生产考核得分表信阳市安全生产委员会办公室")
 
 
+def test_table_without_its_outer_frame_keeps_its_edge_rows_and_columns():
+    rows = [line.cells for line in read_fixture("table_inner_rules_only.pdf").lines]
+    assert rows == [("排名", "县区", "得分"), ("1", "龙南市", "99.5"), ("2", "南康区", "98.5"), ("3", "信丰县", "95.9")]
+
+
 def test_more_pages_than_max_pages_reads_the_first_and_warns():
     result = read_fixture("table_split_repeated_header.pdf", max_pages=1)
     assert result.pages == 2

@@ -322,6 +322,13 @@ def rules_to_grids(h_rules: list[tuple[float, float, float]],
         vs = [v_rules[i - n_h] for i in members if i >= n_h]
         ys = _snap([r[0] for r in hs])
         xs = _snap([r[0] for r in vs])
+        if hs and vs:
+            # A table drawn without its outer frame (Word's "inside borders" only, fresh-G g02): the
+            # inner rules run on past the outermost rules across them, to the table's real edges.
+            left, right = min(r[1] for r in hs), max(r[2] for r in hs)
+            top, bottom = min(r[1] for r in vs), max(r[2] for r in vs)
+            xs = ([left] if left < xs[0] - 2 * _SNAP else []) + xs + ([right] if right > xs[-1] + 2 * _SNAP else [])
+            ys = ([top] if top < ys[0] - 2 * _SNAP else []) + ys + ([bottom] if bottom > ys[-1] + 2 * _SNAP else [])
         if len(ys) >= 2 and len(xs) >= 3:
             grids.append(_Grid(xs=xs, ys=ys, h_rules=hs, v_rules=vs))
     grids.sort(key=lambda g: g.ys[0])

@@ -24,6 +24,8 @@ UNIT_SUFFIXES = (
     # Schools, graded and ranked like offices (fd-11 `优秀等次（8所）：池州市第一中学、…`); colleges, hospitals
     # and health centres end in 院, Party branches and committees in 部 / 委 above.
     "学校", "中学", "小学", "幼儿园",
+    # Zones run by an administrative committee (`县经济开发区管委会`, fresh-H).
+    "管委会", "管理委员会",
 )
 _UNIT_LIKE = regex.compile(r"^[\p{Han}（）()·]{1,24}$")
 

@@ -17,7 +17,7 @@ from parsers.normalize import normalize_lines
 from parsers.rankings import merge_prose_rows
 from parsers.sections import Section, UnitEntry, entries_from_table, extract_sections
 from parsers.tables import ScoreRow, extract_tables, restore_table_rows
-from parsers.units import unit_key
+from parsers.units import match_unit, unit_key
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 PDF_SUFFIXES = (".pdf",)
@@ -104,6 +104,7 @@ def extract_document(read: ReadResult) -> Extraction:
         # Scores or entries found where the text cues did not say so (a grade list laid out as
         # headings, a deductions-only circular): the document reports results.
         metadata.doc_class = "result"
+    _apply_short_names(lines, known, result.sections, entries)
     counters: dict[str, int] = {}
     for item in entries:
         counters[item.unit] = counters.get(item.unit, 0) + 1
@@ -111,6 +112,32 @@ def extract_document(read: ReadResult) -> Extraction:
     drop_list_positions(entries)
     return Extraction(read=read, lines=lines, metadata=metadata, scores=tables.scores, score_units=score_units,
                       sections=result.sections, entries=entries, unmatched=unmatched, vetoed=vetoed)
+
+
+# `沅陵经济技术开发区管委会（以下简称“经开区”）` (fresh-H): the short name the rest of the text uses.
+_SHORT_NAME = regex.compile(r"(?P<full>[\p{Han}（）()]{2,30}?)[（(]以下简称[“\"「]?(?P<short>\p{Han}{2,12})[”\"」]?[）)]")
+
+
+def _apply_short_names(lines: list[Line], known: list[str], sections: list[Section], entries: list[UnitEntry]) -> None:
+    """Give sections and entries under a declared short name the table's name for that unit."""
+    if not known:
+        return
+    names: dict[str, str] = {}
+    for line in lines:
+        if "以下简称" not in line.text:
+            continue
+        for m in _SHORT_NAME.finditer(line.text):
+            found = match_unit(m.group("full"), known)
+            if found is not None:
+                names[m.group("short")] = found.unit
+    if not names:
+        return
+    for section in sections:
+        if section.unit in names and section.unit not in known:
+            section.unit = names[section.unit]
+    for item in entries:
+        if item.unit in names and item.unit not in known:
+            item.unit = names[item.unit]
 
 
 _LIST_NUMBER = regex.compile(r"^\s*\d{1,3}\s*[、.．]")

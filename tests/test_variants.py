@@ -282,6 +282,15 @@ DEDUCTIONS: dict[str, tuple[list[ScoreT] | None, list[DeductionT], set[tuple[str
     "score-table-then-appendix-table.txt": ([
         ("承德市", None, 1, 100.0, "优秀"), ("唐山市", None, 2, 98.0, "优秀"),
     ], [], set()),
+    # §3 headings that state the unit's total taken off before its score (`乔庄镇：扣1.5分，得分98.5分。`),
+    # a unit with none (`无扣分`), and a unit named by the short name the text declared (`以下简称“经开区”`).
+    "deductions-heading-total-then-score-short-name.txt": ([
+        ("木鱼镇", None, 1, 100.0, None), ("乔庄镇", None, 2, 98.5, None), ("经济开发区管委会", None, 3, 98.0, None),
+    ], [
+        ("乔庄镇", [3], 1.0, "deduction", "村庄保洁员在岗不到位"),
+        ("乔庄镇", [7], 0.5, "deduction", "垃圾收集点周边脏乱"),
+        ("经济开发区管委会", [5], 2.0, "deduction", "园区道路扬尘管控不力"),
+    ], set()),
     # §4 a 1000-point scale (`满分1000分`), deductions in that scale; a `城区` column.
     "base-1000-scale.txt": ([("卧龙区", None, 1, 965.0, None), ("宛城区", None, 2, 948.5, None)], [
         ("卧龙区", [3], 15.0, "deduction", "主次干道占道经营"),

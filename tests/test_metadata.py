@@ -569,3 +569,12 @@ def test_notice_that_issues_rules_and_reports_results_is_a_result() -> None:
     md = extract_metadata(lines_of(text))
     assert md.doc_class == "result"
     assert (md.period_start, md.period_end) == (D(2024, 1, 1), D(2024, 3, 31))
+
+
+@pytest.mark.parametrize("header", [
+    "睢政办〔2024〕22号\n\n关于2024年1—5月份秸秆禁烧工作考核排名的通报\n\n2024年6月12日\n\n各镇人民政府：",
+    "睢政办〔2024〕22号\n\n（2024年6月12日）\n\n关于2024年1—5月份秸秆禁烧工作考核排名的通报\n\n各镇人民政府：",
+])
+def test_issue_date_printed_in_the_header_area(header: str) -> None:
+    text = header + "\n\n现将考核排名情况通报如下：\n\n| 排名 | 镇 | 得分 |\n|---|---|---|\n| 1 | 沙集镇 | 98 |\n"
+    assert extract_metadata(lines_of(text)).issue_date == D(2024, 6, 12)

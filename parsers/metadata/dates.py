@@ -62,6 +62,8 @@ def _date_line(text: str) -> tuple[datetime.date, str] | None:
     text = squash(text)
     if "印发" in text:
         return None
+    if text[:1] in "（(" and text[-1:] in "）)":
+        text = text[1:-1]  # `（2024年3月1日）` under the document number
     for pattern in (_DATE_ARABIC, _DATE_CHINESE):
         m = pattern.search(text)
         if m is None or m.end() != len(text):

@@ -307,8 +307,9 @@ def _locate_issue_date(lines: list[Line], web_meta: dict[str, str] | None = None
     layout = find_layout(lines)
     if layout.date is not None and (found := _date_line(lines[layout.date].text)):
         return found[0], lines[layout.date].line_no
-    # A date line in the header (some web copies print the date above the title).
-    for i in range(layout.header_end):
+    # A date line in the header (some web copies print the date above the title, some offices
+    # between the title and the addressees: `睢政办〔2024〕22号` / title / `2024年6月12日`, fresh-H).
+    for i in range(max(layout.header_end, min(layout.body_start, len(lines)))):
         if lines[i].cells is None and (found := _date_line(lines[i].text)):
             return found[0], lines[i].line_no
     # Last resort: the website's publication date (§5), a few days after the 成文日期 at most.

@@ -60,6 +60,8 @@ PART_WEIGHT = regex.compile(r"[（(](?:占|权重)?\s*\d+(?:\.\d+)?\s*%[)）]")
 # Chinese so that the segmentation cannot swallow a neighbouring cell.
 GLUED_PART_HEADER = regex.compile(r"^\p{Han}{2,10}[（(]?(?:占|权重)?\d+(?:\.\d+)?%[)）]?$")
 # Cell roles whose values are numbers; in glued rows they share runs of digits.
+# A month's score in a quarter's or a year's table (`1月 | 2月 | 3月 | 季度平均`, fresh-H h03).
+MONTH_PART_HEADER = regex.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})月份?(?:得分)?$")
 NUMERIC_ROLES = {"rank", "seq", "score", "part"}
 GRADE_WORD = regex.compile(r"(?:优秀|良好|较好|合格|基本合格|不合格|一般|较差|好|差)(?:等次)?")
 # The longest header word a cell holds (`县（市、区）名称`, `系统考核（占40%）`, `综合得分（分）`).
@@ -105,7 +107,7 @@ def _role_of(key: str, part_header: regex.Pattern[str]) -> str | None:
     role = next((name for name, pattern in COLUMN_PATTERNS.items() if pattern.match(key)), None)
     if role is None and UNIT_LEVEL_HEADER.match(key):
         role = "unit"
-    if role is None and (part_header.match(key) or BARE_PART_HEADER.match(key)):
+    if role is None and (part_header.match(key) or BARE_PART_HEADER.match(key) or MONTH_PART_HEADER.match(key)):
         role = "part"
     if role is None and _SCORE_QUALIFIER.search(key):
         # `得分（满分1000分）`: the name without its scale says the role.
@@ -118,8 +120,8 @@ def _role_of(key: str, part_header: regex.Pattern[str]) -> str | None:
 def cell_role(cell: str) -> str | None:
     """The column role a header cell names (cached: every table row is asked whether it is a header)."""
     key = squash(cell)
-    if not key or key[0].isdigit() or len(key) > MAX_HEADER_CELL:
-        return None  # a value (`1`, `85.7`) or a sentence, never a header word
+    if not key or (key[0].isdigit() and not MONTH_PART_HEADER.match(key)) or len(key) > MAX_HEADER_CELL:
+        return None  # a value (`1`, `85.7`) or a sentence, never a header word (a month is one)
     return _role_of(key, PART_HEADER)
 
 

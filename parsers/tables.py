@@ -48,6 +48,8 @@ class ScoreRow:
     grade: str | None
     group: str | None
     parts: list[tuple[str, Decimal | None, Decimal | None]] = field(default_factory=list)  # name, weight, score
+    mean_of_parts: bool = False
+    """The score is the mean of the parts (`季度平均` over `1月 | 2月 | 3月`)."""
     line: Line | None = None
 
 
@@ -291,8 +293,10 @@ def _score_row(cells: tuple[str, ...], header: tuple[str, ...], roles: list[str 
             weight = Decimal(match.group("w")) / 100 if match else None
             parts.append((name, weight, to_decimal(cells[i])))
     score = to_decimal(score_text) if score_text is not None else None
+    score_header = next((squash(header[i]) for i, r in enumerate(roles) if r == "score"), "")
+    mean = bool(parts) and "平均" in score_header and all(weight is None for _, weight, _ in parts)
     return ScoreRow(unit_raw=unit_raw, rank=parse_rank(rank_raw), rank_raw=rank_raw, score=score,
-                    grade=grade, group=None, parts=parts, line=line)
+                    grade=grade, group=None, parts=parts, line=line, mean_of_parts=mean)
 
 
 __all__ = ["DeductionRow", "ScoreRow", "Tables", "extract_tables", "header_roles", "restore_table_rows", "split_glued_row"]

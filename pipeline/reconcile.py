@@ -256,6 +256,9 @@ def weighted_total_findings(ex: Extraction, doc_id: str) -> list[FindingRecord]:
     """A weighted total must equal the weighted sum of its parts (to the total's printed precision)."""
     findings = []
     for row, unit in zip(ex.scores, ex.score_units, strict=True):
+        if row.mean_of_parts:
+            findings += _mean_findings(row, unit, doc_id)
+            continue
         weighted = [(w, s) for _, w, s in row.parts if w is not None and s is not None]
         if row.score is None or not weighted or len(weighted) != len(row.parts):
             continue
@@ -270,6 +273,23 @@ def weighted_total_findings(ex: Extraction, doc_id: str) -> list[FindingRecord]:
                 f"{unit}: weighted total {parts} = {fmt(total)}, but the table states {fmt(row.score)}.",
                 row.line, total, row.score))
     return findings
+
+
+def _mean_findings(row: ScoreRow, unit: str, doc_id: str) -> list[FindingRecord]:
+    """A quarter's average must equal the mean of its months, to the average's printed precision."""
+    values = [s for _, _, s in row.parts]
+    if row.score is None or not values or any(v is None for v in values):
+        return []
+    known = [v for v in values if v is not None]
+    mean = sum(known, Decimal(0)) / len(known)
+    exponent = row.score.as_tuple().exponent
+    quantum = Decimal(1).scaleb(-max(-exponent if isinstance(exponent, int) else 2, 0))
+    if abs(mean - row.score) <= quantum / 2 + Decimal("1e-9"):
+        return []
+    shown = mean.quantize(Decimal("0.01")).normalize()
+    return [_finding(doc_id, unit, "score_mismatch", "error",
+                     f"{unit}: the mean of {', '.join(fmt(v) for v in known)} is {fmt(shown)}, "
+                     f"but the table states {fmt(row.score)}.", row.line, shown, row.score)]
 
 
 def attachment_findings(ex: Extraction, doc_id: str) -> list[FindingRecord]:

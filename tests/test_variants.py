@@ -291,6 +291,10 @@ DEDUCTIONS: dict[str, tuple[list[ScoreT] | None, list[DeductionT], set[tuple[str
         ("乔庄镇", [7], 0.5, "deduction", "垃圾收集点周边脏乱"),
         ("经济开发区管委会", [5], 2.0, "deduction", "园区道路扬尘管控不力"),
     ], set()),
+    # §4 a quarter's score as the average of its months: 板桥镇's 95.2 is not the mean of 95, 94, 96.
+    "score-table-monthly-scores-quarter-average.txt": ([
+        ("沙河镇", None, 1, 96.0, None), ("板桥镇", None, 2, 95.2, None), ("新华镇", None, 3, 94.5, None),
+    ], [], {("板桥镇", "score_mismatch")}),
     # §4 a 1000-point scale (`满分1000分`), deductions in that scale; a `城区` column.
     "base-1000-scale.txt": ([("卧龙区", None, 1, 965.0, None), ("宛城区", None, 2, 948.5, None)], [
         ("卧龙区", [3], 15.0, "deduction", "主次干道占道经营"),

@@ -179,6 +179,12 @@ def test_table_without_its_outer_frame_keeps_its_edge_rows_and_columns():
     assert rows == [("排名", "县区", "得分"), ("1", "龙南市", "99.5"), ("2", "南康区", "98.5"), ("3", "信丰县", "95.9")]
 
 
+def test_table_ruled_under_every_row_without_vertical_rules_keeps_wrapped_cells():
+    rows = [line.cells for line in read_fixture("table_row_rules_only.pdf").lines]
+    assert rows == [("县区", "存在问题", "扣分"), ("南康区", "2.家具市场周边道路扬尘污染明显，洒水保洁频次不足", "1.5"),
+                    ("信丰县", "3.嘉定镇主街沿街晾晒、乱堆乱放", "1"), ("大余县", "7.南安镇背街小巷路面破损", "0.5")]
+
+
 def test_more_pages_than_max_pages_reads_the_first_and_warns():
     result = read_fixture("table_split_repeated_header.pdf", max_pages=1)
     assert result.pages == 2

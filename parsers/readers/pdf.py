@@ -27,7 +27,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from parsers.headers import header_roles
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, Line, ReadResult, UnsupportedInput
@@ -202,6 +202,7 @@ def read_page(pdf, index: int) -> _Page:  # pdf: pypdfium2.PdfDocument
             result.needs_ocr = bool(images or paths or bad or chars)
             return result
         grids = rules_to_grids(h_rules, v_rules)
+        grids += row_ruled_grids(h_rules, grids, chars)
         rest = chars
         for table_index, grid in enumerate(grids):
             inside, rest = split_chars(rest, grid)
@@ -333,6 +334,71 @@ def rules_to_grids(h_rules: list[tuple[float, float, float]],
             grids.append(_Grid(xs=xs, ys=ys, h_rules=hs, v_rules=vs))
     grids.sort(key=lambda g: g.ys[0])
     return grids
+
+
+def row_ruled_grids(h_rules: list[tuple[float, float, float]], grids: list[_Grid],
+                    chars: list[_Char]) -> list[_Grid]:
+    """Tables ruled under every row but with no vertical rules (fresh-G g02): columns from the header.
+
+    Four or more rules of one width, one under another, each band between two of them a
+    row; the header band's words, apart by more than an em, give the columns, split
+    midway between them. Without rules between rows (a 三线表) rows cannot be told apart
+    from wrapped cell text, so those tables stay text.
+    """
+    free = [r for r in h_rules if not any(g.xs[0] - _SNAP <= r[1] and r[2] <= g.xs[-1] + _SNAP
+                                          and g.ys[0] - _SNAP <= r[0] <= g.ys[-1] + _SNAP for g in grids)]
+    found: list[_Grid] = []
+    for run in _rule_runs(free):
+        ys = _snap([r[0] for r in run])
+        if len(ys) < 5:
+            continue  # a header and at least three rows, each under its rule
+        x0, x1 = min(r[1] for r in run), max(r[2] for r in run)
+        header = sorted((c[0], c[2], c[3] - c[1]) for c in chars
+                        if ys[0] < (c[1] + c[3]) / 2 < ys[1] and x0 <= (c[0] + c[2]) / 2 <= x1)
+        spans: list[list[float]] = []
+        for left, right, em in header:
+            if spans and left - spans[-1][1] <= DEFAULT_COLUMN_GAP_EM * em:
+                spans[-1][1] = max(spans[-1][1], right)
+            else:
+                spans.append([left, right])
+        if len(spans) < 2:
+            continue
+        # Between two header words, the column border is where no glyph of any row stands: a
+        # header word sits centred over a wide column whose text runs on past it.
+        inside = sorted((c[0], c[2]) for c in chars if ys[0] < (c[1] + c[3]) / 2 < ys[-1] and x0 <= c[0] and c[2] <= x1)
+        borders = [_widest_gap(inside, a[1], b[0]) for a, b in pairwise(spans)]
+        if any(border is None for border in borders):
+            continue  # some row's text crosses from one column into the next: no clear columns
+        xs = [x0] + [border for border in borders if border is not None] + [x1]
+        v_rules = [(x, ys[0], ys[-1]) for x in xs]
+        found.append(_Grid(xs=xs, ys=ys, h_rules=run, v_rules=v_rules))
+    return found
+
+
+def _widest_gap(spans: list[tuple[float, float]], left: float, right: float) -> float | None:
+    """The middle of the widest x interval in [left, right] that no span covers, or None."""
+    best: tuple[float, float] | None = None
+    at = left
+    for x0, x1 in spans:
+        if x1 <= at or x0 >= right:
+            continue
+        if x0 > at and (best is None or x0 - at > best[1] - best[0]):
+            best = (at, x0)
+        at = max(at, x1)
+    if at < right and (best is None or right - at > best[1] - best[0]):
+        best = (at, right)
+    return None if best is None or best[1] - best[0] < 1.0 else (best[0] + best[1]) / 2
+
+
+def _rule_runs(rules: list[tuple[float, float, float]]) -> list[list[tuple[float, float, float]]]:
+    """Horizontal rules of the same extent, grouped (a table's row rules share their ends)."""
+    runs: list[list[tuple[float, float, float]]] = []
+    for rule in sorted(rules, key=lambda r: (round(r[1]), round(r[2]), r[0])):
+        if runs and abs(runs[-1][-1][1] - rule[1]) <= 2 * _SNAP and abs(runs[-1][-1][2] - rule[2]) <= 2 * _SNAP:
+            runs[-1].append(rule)
+        else:
+            runs.append([rule])
+    return runs
 
 
 def split_chars(chars: list[_Char], grid: _Grid) -> tuple[list[_Char], list[_Char]]:

@@ -322,3 +322,26 @@ def test_c_helper_reads_every_corpus_and_fixture_pdf_as_the_python_loops_do(monk
     monkeypatch.setattr(pdf_glyphs, "_page_paths", None)
     without_c = [read_pdf(path.read_bytes(), path.name) for path in paths]
     assert with_c == without_c
+
+
+def test_parsing_pauses_the_cyclic_collector_and_gives_it_back():
+    import gc
+
+    from parsers.document import parse_document, read_document
+
+    assert gc.isenabled()
+    parse_document(REAL_PDF.read_bytes() if REAL_PDF.exists() else read_fixture_bytes("merged_cells.pdf"), "a.pdf")
+    assert gc.isenabled()
+    with pytest.raises(DamagedInput):
+        read_document((FIXTURES / "truncated.pdf").read_bytes(), "truncated.pdf")
+    assert gc.isenabled()  # given back after a failure too
+    gc.disable()
+    try:
+        read_document((FIXTURES / "merged_cells.pdf").read_bytes(), "merged_cells.pdf")
+        assert not gc.isenabled()  # a caller's own choice is left as it was
+    finally:
+        gc.enable()
+
+
+def read_fixture_bytes(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()

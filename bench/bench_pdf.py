@@ -8,7 +8,8 @@ tongbao (parse_document when the lead's parsers.document exists, else
 read_pdf), raw pypdfium2 `get_text_range` of every page, and pdfplumber
 `extract_text` of every page. Each figure is the median of N repeats
 (pdfplumber: fewer, it is slow). Prints the ratios against the targets
-(tongbao <= 3x raw pypdfium2, >= 10x faster than pdfplumber), pages per
+(tongbao <= 3x raw pypdfium2, read on the median of the per-round ratios, >= 10x faster than
+pdfplumber), pages per
 second and tongbao's peak traced memory.
 """
 
@@ -146,10 +147,14 @@ def main() -> int:
         print(f"tongbao {label:<16}{median[label] * 1000:8.1f} ms  {pages / median[label]:7.1f} pages/s  "
               f"runs {' '.join(f'{t * 1000:.0f}' for t in times[label])}")
         paired = sorted(t / r for t, r in zip(times[label], times["raw"], strict=True))
+        # Each round times tongbao and raw back to back, so their ratio cancels the load that
+        # drifts over a run on a shared machine; its median is the figure the target is read on.
+        # The ratio of the two separate medians is printed beside it.
+        paired_ratio = statistics.median(paired)
         print(f"  per-round {label} / raw: {' '.join(f'{ratio:.2f}' for ratio in paired)} "
               "(each round times both back to back)")
-        print(f"  {label} / raw pypdfium2 = {raw_ratio:.2f}x (target <= {TARGET_RAW_RATIO:g}x: "
-              f"{'met' if raw_ratio <= TARGET_RAW_RATIO else 'MISSED'}); "
+        print(f"  {label} / raw pypdfium2 = {paired_ratio:.2f}x median of rounds, {raw_ratio:.2f}x ratio of medians "
+              f"(target <= {TARGET_RAW_RATIO:g}x: {'met' if paired_ratio <= TARGET_RAW_RATIO else 'MISSED'}); "
               f"pdfplumber / {label} = {speedup:.1f}x faster (target >= {TARGET_PLUMBER_SPEEDUP:g}x: "
               f"{'met' if speedup >= TARGET_PLUMBER_SPEEDUP else 'MISSED'}); "
               f"peak traced Python memory {peak / 2**20:.1f} MiB")

@@ -60,35 +60,6 @@ COLUMN_SEPARATOR = "    "
 # is GBK bytes read as Latin-1, mojibake: the page needs OCR.
 DEFAULT_MAX_LATIN1_SHARE = 0.5
 
-# A character drawn again within this fraction of its width is fake bold (WPS and
-# drawn PDFs overprint titles 0.2-0.5 pt apart); genuinely repeated characters
-# (`各县县委`, `看看`) sit one full width apart.
-DEFAULT_FAKE_BOLD_SHIFT = 1 / 3
-
-# Horizontal gap, in ems, above which two characters of a line belong to different
-# columns (an unruled table: `1    大安区    92.35`); justified prose never spreads
-# characters this far apart.
-DEFAULT_COLUMN_GAP_EM = 1.0
-
-# Gap, in ems, above which a single space is kept (Latin words, `16 个` in WPS
-# exports); CJK glyph boxes touch, so smaller gaps are kerning noise.
-DEFAULT_SPACE_GAP_EM = 0.15
-
-# The narrowest gap that can hold a space: the space gap of the smallest em a line is given.
-_NARROWEST_SPACE_GAP = DEFAULT_SPACE_GAP_EM * 1.0
-
-# Radians off upright beyond which a glyph is turned (the C helper's TURNED_ANGLE); glyphs whose
-# angles round to the same multiple of _ONE_ANGLE share an angle, and when this share of the
-# turned glyphs does, they are text set at an angle, not a seal's arc (whose angles all differ).
-_TURNED = 0.1
-_TWO_PI = 6.283185307179586
-_ONE_ANGLE = 0.05
-DEFAULT_MIN_SAME_ANGLE_SHARE = 0.8
-
-# Separator written between columns of an unruled table, so the normaliser can
-# split them back into cells (it splits on two or more spaces).
-COLUMN_SEPARATOR = "    "
-
 _CID = re.compile(r"\(cid:\d+\)")
 # Page object types of the pdfium C API (fpdf_edit.h).
 _PAGEOBJ_PATH, _PAGEOBJ_IMAGE = 2, 3

@@ -230,6 +230,15 @@ static int compare_tuple(const void *a, const void *b) {
     return (p->order > q->order) - (p->order < q->order);
 }
 
+static double glyph_middle(const glyph *g) { return (g->top + g->bottom) / 2; }
+
+/* How far from the first glyph's middle a glyph's may be on the same line: a third of its
+   height, at least 1 pt (pdf_glyphs.py `_chars_to_lines_python`). */
+static double line_tolerance(const glyph *g) {
+    double tolerance = 0.35 * (g->bottom - g->top);
+    return tolerance > 1.0 ? tolerance : 1.0;
+}
+
 static int compare_double(const void *a, const void *b) {
     double p = *(const double *)a, q = *(const double *)b;
     return (p > q) - (p < q);
@@ -365,25 +374,22 @@ static PyObject *chars_to_lines(PyObject *self, PyObject *args) {
     qsort(glyphs, (size_t)n, sizeof(glyph), compare_vertical);
     /* A char belongs to the line when its centre is within a third of the line's height. */
     Py_ssize_t start = 0;
-    double centre = glyphs[0].top + glyphs[0].bottom, tolerance;
-    centre /= 2;
-    tolerance = 0.35 * (glyphs[0].bottom - glyphs[0].top);
-    if (!(tolerance > 1.0)) tolerance = 1.0;
+    double centre = glyph_middle(&glyphs[0]), tolerance = line_tolerance(&glyphs[0]);
     for (Py_ssize_t i = 1; i <= n; i++) {
-        if (i < n) {
-            double mid = (glyphs[i].top + glyphs[i].bottom) / 2;
-            if (mid - centre <= tolerance) continue;
-        }
+        if (i < n && glyph_middle(&glyphs[i]) - centre <= tolerance) continue;
         /* Renumber the line's glyphs so ties sort as the line's list order would. */
         for (Py_ssize_t k = start; k < i; k++) glyphs[k].order = k - start;
         if (append_line(lines, glyphs + start, i - start, &rules) < 0) goto error;
         if (i < n) {
             start = i;
-            centre = (glyphs[i].top + glyphs[i].bottom) / 2;
-            tolerance = 0.35 * (glyphs[i].bottom - glyphs[i].top);
-            if (!(tolerance > 1.0)) tolerance = 1.0;
+            centre = glyph_middle(&glyphs[i]);
+            tolerance = line_tolerance(&glyphs[i]);
         }
     }
+    goto done;
+error:
+    Py_CLEAR(lines);
+done:
     PyMem_Free(glyphs);
     PyMem_Free(rules.separator);
     PyMem_Free(rules.text);
@@ -392,16 +398,6 @@ static PyObject *chars_to_lines(PyObject *self, PyObject *args) {
     PyMem_Free(rules.gaps);
     PyMem_Free(rules.gap_at);
     return lines;
-error:
-    PyMem_Free(glyphs);
-    PyMem_Free(rules.separator);
-    PyMem_Free(rules.text);
-    PyMem_Free(rules.codes);
-    PyMem_Free(rules.heights);
-    PyMem_Free(rules.gaps);
-    PyMem_Free(rules.gap_at);
-    Py_DECREF(lines);
-    return NULL;
 }
 
 static PyMethodDef methods[] = {

@@ -200,32 +200,22 @@ def _iter_page_chars_python(textpage, page_height: float) -> tuple[list[_Char], 
     bad = latin1 = 0
     pending_high = 0
     for i, char in enumerate(text):
-        if "\u4e00" <= char <= "\u9fff":
-            # Fast path for CJK ideographs, nine in ten characters of a circular: none is a
-            # space, a surrogate or unusable, so only the box is needed.
-            if get_box(textpage, i, rect_ref):
-                left, top, right, bottom = read_rect(rect)
-                angle = get_angle(textpage, i)
-                if _TURNED < angle < _TWO_PI - _TURNED:
-                    turned.append((left, page_height - top, right, page_height - bottom, char))
-                    angles.append(angle)
-                else:
-                    chars.append((left, page_height - top, right, page_height - bottom, char))
-            continue
-        code = ord(char)
-        if code <= 32 or code in (0xA0, 0x3000, 0xFEFF, 0x200B):
-            continue  # spaces and pdfium's generated \r\n: spacing comes from geometry
-        if 0xD800 <= code < 0xDC00:
-            pending_high = code
-            continue
-        if 0xDC00 <= code < 0xE000 and pending_high:
-            char = chr(0x10000 + ((pending_high - 0xD800) << 10) + (code - 0xDC00))
-            pending_high = 0
-        if code == 0xFFFD or 0xE000 <= code <= 0xF8FF or code < 32 or 0x7F <= code < 0xA0 or code == 0xFFFE:
-            bad += 1
-            continue
-        if 0xA1 <= code <= 0xFF:
-            latin1 += 1
+        # CJK ideographs, nine in ten characters of a circular, are none of the cases below.
+        if not "\u4e00" <= char <= "\u9fff":
+            code = ord(char)
+            if code <= 32 or code in (0xA0, 0x3000, 0xFEFF, 0x200B):
+                continue  # spaces and pdfium's generated \r\n: spacing comes from geometry
+            if 0xD800 <= code < 0xDC00:
+                pending_high = code
+                continue
+            if 0xDC00 <= code < 0xE000 and pending_high:
+                char = chr(0x10000 + ((pending_high - 0xD800) << 10) + (code - 0xDC00))
+                pending_high = 0
+            if code == 0xFFFD or 0xE000 <= code <= 0xF8FF or code < 32 or 0x7F <= code < 0xA0 or code == 0xFFFE:
+                bad += 1
+                continue
+            if 0xA1 <= code <= 0xFF:
+                latin1 += 1
         if not get_box(textpage, i, rect_ref):
             continue
         left, top, right, bottom = read_rect(rect)

@@ -12,6 +12,8 @@ _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "两": 2
               "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _DECIMAL = regex.compile(r"[+-]?\d+(?:\.\d+)?")
+# A table cell holding one number, perhaps with 分 (`0.5`, `1分`, `-1.5`).
+NUMBER_CELL = regex.compile(r"^[+-]?\d+(?:\.\d+)?分?$")
 
 
 def chinese_to_int(text: str) -> int | None:

@@ -16,6 +16,7 @@ from parsers.entries import Entry, parse_entry, split_entries, starts_with_label
 from parsers.headers import COLUMN_PATTERNS, cell_role
 from parsers.model import Line
 from parsers.normalize import join_lines
+from parsers.numbers import NUMBER_CELL
 from parsers.tables import DeductionRow
 from parsers.units import UnitMatch, looks_like_unit, match_unit, unit_key
 
@@ -275,7 +276,6 @@ def _issue_entries(line: Line, known: list[str]) -> list[UnitEntry]:
 
 
 # A bare amount cell (`0.5`, `1分`, `-1`) and a sequence-number cell (`3`).
-_AMOUNT_CELL = regex.compile(r"^[+-]?\d+(?:\.\d+)?分?$")
 _SEQ_CELL = regex.compile(r"^\d{1,3}$")
 
 
@@ -292,7 +292,7 @@ def _add_row_entry(section: Section, line: Line) -> bool:
     roles = [cell_role(cell) for cell in cells]
     if all(roles) and set(roles) <= {"reason", "points", "seq"}:
         return True  # its header row: `扣分事项 | 扣分`
-    if len(cells) < 2 or not _AMOUNT_CELL.match(cells[-1].replace(" ", "")):
+    if len(cells) < 2 or not NUMBER_CELL.match(cells[-1].replace(" ", "")):
         return False
     text = cells[:-1]
     if len(text) > 1 and _SEQ_CELL.match(text[0]):

@@ -32,6 +32,7 @@ from itertools import combinations, pairwise
 from parsers.headers import header_roles
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, Line, ReadResult, UnsupportedInput
 from parsers.normalize import squash
+from parsers.numbers import NUMBER_CELL
 from parsers.readers.pdf_glyphs import (
     COLUMN_SEPARATOR,
     DEFAULT_COLUMN_GAP_EM,
@@ -539,7 +540,6 @@ def _place_block(block: list[_PageLine], chars: list[_Char]) -> None:
         line.text = "| " + " | ".join(cells) + " |"
 
 
-_NUMBER_CELL = re.compile(r"^[+-]?\d+(?:\.\d+)?分?$")
 
 
 def _best_placement(texts: list[str], spans: list[tuple[float, float]], header_spans: list[tuple[float, float]],
@@ -548,7 +548,7 @@ def _best_placement(texts: list[str], spans: list[tuple[float, float]], header_s
     their header words, among those where numbers sit in number columns and names do not."""
     best: tuple[float, float, tuple[int, ...]] | None = None
     for placed in combinations(range(len(header_spans)), len(texts)):
-        fits = all((_NUMBER_CELL.match(squash(text)) is not None) == (roles[c] in _NUMBER_ROLES)
+        fits = all((NUMBER_CELL.match(squash(text)) is not None) == (roles[c] in _NUMBER_ROLES)
                    for text, c in zip(texts, placed, strict=True) if roles[c] not in _EITHER_ROLES)
         if not fits:
             continue

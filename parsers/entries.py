@@ -127,6 +127,11 @@ class Entry:
     cap: Decimal | None = None
     text: str = ""
 
+    def copy(self) -> Entry:
+        """A copy with its own items list (entries may be shared: parses are memoised)."""
+        return Entry(list(self.items), self.points, self.kind, self.reason, self.stated_points, self.count,
+                     self.rate, self.cap, self.text)
+
 
 def labels_of(text: str) -> tuple[list[int], str]:
     """Split leading item labels off an entry: `（28）（29）未见…` → ([28, 29], `未见…`)."""
@@ -203,8 +208,7 @@ def parse_entry(text: str, *, default_kind: str | None = None, points_text: str 
     if entry is None:
         return None
     # A copy, with its own items list: the cached entry is shared by every equal text.
-    return Entry(list(entry.items), entry.points, entry.kind, entry.reason, entry.stated_points, entry.count,
-                 entry.rate, entry.cap, entry.text)
+    return entry.copy()
 
 
 # The same entry text recurs across units and across an office's monthly circulars (the same

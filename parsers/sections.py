@@ -271,11 +271,10 @@ def _issue_entries(line: Line, known: list[str]) -> list[UnitEntry]:
     if not named or (len(named) > 1 and "各" not in line.text):
         return []
     named.sort(key=entry.reason.index)
-    return [UnitEntry(unit, unit, Entry(list(entry.items), entry.points, entry.kind, entry.reason, entry.stated_points,
-                                        entry.count, entry.rate, entry.cap, entry.text), line) for unit in named]
+    return [UnitEntry(unit, unit, entry.copy(), line) for unit in named]
 
 
-# A bare amount cell (`0.5`, `1分`, `-1`) and a sequence-number cell (`3`).
+# A sequence-number cell (`3`) before a problem.
 _SEQ_CELL = regex.compile(r"^\d{1,3}$")
 
 

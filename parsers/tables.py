@@ -86,9 +86,14 @@ def _blocks(lines: list[Line]) -> list[list[Line]]:
     return [_unfolded(block) for block in blocks]
 
 
+def _has_number(line: Line) -> bool:
+    """Whether a row has a digit in any cell: data rows do, header rows do not."""
+    return any(_DIGIT.search(cell) for cell in line.cells or ())
+
+
 def _starts_other_table(block: list[Line], line: Line) -> bool:
     """A header row unlike the block's own: two tables with nothing but a blank line between them."""
-    if len(block) < 2 or line.cells == block[0].cells or any(_DIGIT.search(cell) for cell in line.cells or ()):
+    if len(block) < 2 or line.cells == block[0].cells or _has_number(line):
         return False  # data rows hold numbers; this runs on every row
     cells = tuple(squash(cell) for cell in line.cells or ())
     return cells != tuple(squash(cell) for cell in block[0].cells or ()) and header_roles(cells) is not None
@@ -155,7 +160,7 @@ def extract_tables(lines: list[Line]) -> Tables:
                 if "seq" in roles and "rank" not in roles:
                     seq_tables.append([])
         elif current_roles is None or header_line is None or _is_other_header(block[0]) \
-                or (current_kind == "score" and not any(_DIGIT.search(cell) for cell in block[0].cells or ())) \
+                or (current_kind == "score" and not _has_number(block[0])) \
                 or _row_cells(block[0], header_line, current_header, current_roles, current_kind == "deduction") is None:
             # A headerless block that does not continue the previous table's columns; one whose
             # first row is a header of another kind (a unit's own `扣分事项 | 扣分`, read by sections);

@@ -26,6 +26,7 @@ import ctypes
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations, pairwise
 
@@ -342,9 +343,10 @@ def row_ruled_grids(h_rules: list[tuple[float, float, float]], grids: list[_Grid
     """Tables ruled under every row but with no vertical rules (fresh-G g02): columns from the header.
 
     Four or more rules of one width, one under another, each band between two of them a
-    row; the header band's words, apart by more than an em, give the columns, split
-    midway between them. Without rules between rows (a 三线表) rows cannot be told apart
-    from wrapped cell text, so those tables stay text.
+    row; the header band's words, apart by more than an em, give the columns, and the
+    border between two columns is the widest gap no row's glyph crosses. Without rules
+    between rows (a 三线表) rows cannot be told apart from wrapped cell text, so those
+    tables stay text.
     """
     free = [r for r in h_rules if not any(g.xs[0] - _SNAP <= r[1] and r[2] <= g.xs[-1] + _SNAP
                                           and g.ys[0] - _SNAP <= r[0] <= g.ys[-1] + _SNAP for g in grids)]
@@ -354,14 +356,8 @@ def row_ruled_grids(h_rules: list[tuple[float, float, float]], grids: list[_Grid
         if len(ys) < 5:
             continue  # a header and at least three rows, each under its rule
         x0, x1 = min(r[1] for r in run), max(r[2] for r in run)
-        header = sorted((c[0], c[2], c[3] - c[1]) for c in chars
+        spans = _x_runs((c[0], c[2], DEFAULT_COLUMN_GAP_EM * (c[3] - c[1])) for c in chars
                         if ys[0] < (c[1] + c[3]) / 2 < ys[1] and x0 <= (c[0] + c[2]) / 2 <= x1)
-        spans: list[list[float]] = []
-        for left, right, em in header:
-            if spans and left - spans[-1][1] <= DEFAULT_COLUMN_GAP_EM * em:
-                spans[-1][1] = max(spans[-1][1], right)
-            else:
-                spans.append([left, right])
         if len(spans) < 2:
             continue
         # Between two header words, the column border is where no glyph of any row stands: a
@@ -570,15 +566,20 @@ _EITHER_ROLES = {"rank", "seq", None}
 
 def _cell_spans(line: _PageLine, chars: list[_Char]) -> list[tuple[float, float]]:
     """The x extent of each cell of an unruled row: its glyphs split at gaps wider than a column gap."""
-    mine = sorted((c[0], c[2]) for c in chars
-                  if line.top <= (c[1] + c[3]) / 2 <= line.bottom and line.x0 - 1 <= c[0] and c[2] <= line.x1 + 1)
-    spans: list[tuple[float, float]] = []
-    for x0, x1 in mine:
-        if spans and x0 - spans[-1][1] <= DEFAULT_COLUMN_GAP_EM * line.em:
-            spans[-1] = (spans[-1][0], max(spans[-1][1], x1))
+    gap = DEFAULT_COLUMN_GAP_EM * line.em
+    return _x_runs((c[0], c[2], gap) for c in chars
+                   if line.top <= (c[1] + c[3]) / 2 <= line.bottom and line.x0 - 1 <= c[0] and c[2] <= line.x1 + 1)
+
+
+def _x_runs(glyphs: Iterable[tuple[float, float, float]]) -> list[tuple[float, float]]:
+    """Glyphs (x0, x1, widest gap inside a cell) joined left to right into the x extents of cells."""
+    runs: list[tuple[float, float]] = []
+    for x0, x1, gap in sorted(glyphs):
+        if runs and x0 - runs[-1][1] <= gap:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], x1))
         else:
-            spans.append((x0, x1))
-    return spans
+            runs.append((x0, x1))
+    return runs
 
 
 def drop_page_furniture(pages: list[_Page]) -> None:

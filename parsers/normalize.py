@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import combinations
 
 import regex
@@ -230,11 +230,22 @@ def aligned_columns(row: str, header: str) -> list[tuple[int, ...]]:
         return []
     if row_spans[1] | head_spans[1] <= {_PDF_COLUMN_GAP} or len(head_spans[0]) > _MAX_ALIGNED_COLUMNS:
         return []
-    ranked: list[tuple[int, int, tuple[int, ...]]] = []
-    for columns in combinations(range(len(head_spans[0])), len(row_spans[0])):
-        gap = centre = 0
-        for (start, end), k in zip(row_spans[0], columns, strict=True):
-            head_start, head_end = head_spans[0][k]
+    return placements_by_position(row_spans[0], head_spans[0])
+
+
+def placements_by_position(spans: Sequence[tuple[float, float]],
+                           header_spans: Sequence[tuple[float, float]]) -> list[tuple[int, ...]]:
+    """Every way to put cells at `spans` under header words at `header_spans`, in order, nearest first.
+
+    Ranked by how far the cells stand outside their header words, then by how far their
+    centres are from the words' centres (the extents in any one unit: display columns of a
+    text line, points of a PDF page).
+    """
+    ranked: list[tuple[float, float, tuple[int, ...]]] = []
+    for columns in combinations(range(len(header_spans)), len(spans)):
+        gap = centre = 0.0
+        for (start, end), k in zip(spans, columns, strict=True):
+            head_start, head_end = header_spans[k]
             gap += max(0, head_start - end, start - head_end)
             centre += abs(start + end - head_start - head_end)
         ranked.append((gap, centre, columns))

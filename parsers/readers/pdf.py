@@ -28,11 +28,11 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import combinations, pairwise
+from itertools import pairwise
 
 from parsers.headers import header_roles
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, Line, ReadResult, UnsupportedInput
-from parsers.normalize import squash
+from parsers.normalize import placements_by_position, squash
 from parsers.numbers import NUMBER_CELL
 from parsers.readers.pdf_glyphs import (
     COLUMN_SEPARATOR,
@@ -542,20 +542,10 @@ def _best_placement(texts: list[str], spans: list[tuple[float, float]], header_s
                     roles: list[str | None]) -> tuple[int, ...] | None:
     """The header columns of a short row's cells: the placement, in order, whose cells stand nearest
     their header words, among those where numbers sit in number columns and names do not."""
-    best: tuple[float, float, tuple[int, ...]] | None = None
-    for placed in combinations(range(len(header_spans)), len(texts)):
-        fits = all((NUMBER_CELL.match(squash(text)) is not None) == (roles[c] in _NUMBER_ROLES)
-                   for text, c in zip(texts, placed, strict=True) if roles[c] not in _EITHER_ROLES)
-        if not fits:
-            continue
-        gap = centre = 0.0
-        for (x0, x1), c in zip(spans, placed, strict=True):
-            h0, h1 = header_spans[c]
-            gap += max(0.0, h0 - x1, x0 - h1)
-            centre += abs(x0 + x1 - h0 - h1)
-        if best is None or (gap, centre) < best[:2]:
-            best = (gap, centre, placed)
-    return best[2] if best is not None else None
+    numbers = [NUMBER_CELL.match(squash(text)) is not None for text in texts]
+    return next((placed for placed in placements_by_position(spans, header_spans)
+                 if all(number == (roles[c] in _NUMBER_ROLES)
+                        for number, c in zip(numbers, placed, strict=True) if roles[c] not in _EITHER_ROLES)), None)
 
 
 # Columns whose cells are numbers; a rank or a sequence number may be written 第一名, and a column

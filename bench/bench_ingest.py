@@ -31,8 +31,12 @@ DEFAULT_COPIES = 20
 
 
 def build_archive(folder: Path, copies: int) -> list[Path]:
-    sources = sorted(p for c in CORPORA for p in c.iterdir()
-                     if p.suffix in (".txt", ".docx", ".html", ".pdf") and not p.name.endswith("-scan.pdf"))
+    sources = sorted(
+        p
+        for c in CORPORA
+        for p in c.iterdir()
+        if p.suffix in (".txt", ".docx", ".html", ".pdf") and not p.name.endswith("-scan.pdf")
+    )
     made = []
     for k in range(copies):
         sub = folder / f"batch{k:03d}"
@@ -41,7 +45,9 @@ def build_archive(folder: Path, copies: int) -> list[Path]:
             dst = sub / src.name
             # A trailing byte after the content changes the hash, not what the readers see
             # (PDF and ZIP readers ignore bytes after the end; text gains a final newline).
-            dst.write_bytes(src.read_bytes() + (b"\n" * (k + 1) if src.suffix in (".txt", ".html") else b" " * (k + 1)))
+            dst.write_bytes(
+                src.read_bytes() + (b"\n" * (k + 1) if src.suffix in (".txt", ".html") else b" " * (k + 1))
+            )
             made.append(dst)
     return made
 
@@ -74,13 +80,21 @@ def main() -> int:
         parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         n = len(files)
-        print(f"archive: {n} files ({args.copies} copies of {len(sample)}), workers={args.workers or 'all cores'}")
-        print(f"reference parse, in process, no writing: {parse_each * 1000:.1f} ms/file  "
-              f"({1 / parse_each:.0f} files/s)")
-        print(f"ingest, fresh folder:   {first_s:.1f} s  {n / first_s:.0f} files/s  "
-              f"ingest/parse = {first_s / (parse_each * n):.2f}x  ({first.failed} failed)")
-        print(f"ingest again, replace:  {second_s:.1f} s  {n / second_s:.0f} files/s  "
-              f"ingest/parse = {second_s / (parse_each * n):.2f}x")
+        print(
+            f"archive: {n} files ({args.copies} copies of {len(sample)}), workers={args.workers or 'all cores'}"
+        )
+        print(
+            f"reference parse, in process, no writing: {parse_each * 1000:.1f} ms/file  "
+            f"({1 / parse_each:.0f} files/s)"
+        )
+        print(
+            f"ingest, fresh folder:   {first_s:.1f} s  {n / first_s:.0f} files/s  "
+            f"ingest/parse = {first_s / (parse_each * n):.2f}x  ({first.failed} failed)"
+        )
+        print(
+            f"ingest again, replace:  {second_s:.1f} s  {n / second_s:.0f} files/s  "
+            f"ingest/parse = {second_s / (parse_each * n):.2f}x"
+        )
         print(f"rows after two runs: {docs.num_rows} documents, {unique} distinct (expected {n})")
         print(f"peak RSS: parent {parent:.0f} MiB, largest worker {child:.0f} MiB")
         return 0 if docs.num_rows == unique == n else 1

@@ -105,9 +105,11 @@ def main() -> int:
 
     runs: dict[str, Callable[[], None]] = {"raw": lambda: run_raw_pdfium(files)}
     for label, parse in entries:
+
         def run_tongbao(parse: Callable[[bytes, str], object] = parse) -> None:
             for name, data in files:
                 parse(data, name)
+
         runs[label] = run_tongbao
     for run in runs.values():
         run()  # warm up: imports and first-call costs are not per-file work
@@ -131,12 +133,18 @@ def main() -> int:
     median = {label: statistics.median(values) for label, values in times.items()}
     from parsers.readers import pdf_glyphs
 
-    helper = "compiled C helper" if pdf_glyphs._page_chars is not None else "Python loops (C helper not built)"
-    print(f"files={len(files)} pages={pages} repeats={repeat} (pdfplumber 3), interleaved; "
-          f"per-character loops: {helper}")
+    helper = (
+        "compiled C helper" if pdf_glyphs._page_chars is not None else "Python loops (C helper not built)"
+    )
+    print(
+        f"files={len(files)} pages={pages} repeats={repeat} (pdfplumber 3), interleaved; "
+        f"per-character loops: {helper}"
+    )
     for label, title in [("raw", "raw pypdfium2 get_text"), ("pdfplumber", "pdfplumber extract_text")]:
-        print(f"{title:<24}{median[label] * 1000:8.1f} ms  {pages / median[label]:7.1f} pages/s  "
-              f"runs {' '.join(f'{t * 1000:.0f}' for t in times[label])}")
+        print(
+            f"{title:<24}{median[label] * 1000:8.1f} ms  {pages / median[label]:7.1f} pages/s  "
+            f"runs {' '.join(f'{t * 1000:.0f}' for t in times[label])}"
+        )
     for label, _parse in entries:
         tracemalloc.start()
         runs[label]()
@@ -144,22 +152,30 @@ def main() -> int:
         tracemalloc.stop()
         raw_ratio = median[label] / median["raw"]
         speedup = median["pdfplumber"] / median[label]
-        print(f"tongbao {label:<16}{median[label] * 1000:8.1f} ms  {pages / median[label]:7.1f} pages/s  "
-              f"runs {' '.join(f'{t * 1000:.0f}' for t in times[label])}")
+        print(
+            f"tongbao {label:<16}{median[label] * 1000:8.1f} ms  {pages / median[label]:7.1f} pages/s  "
+            f"runs {' '.join(f'{t * 1000:.0f}' for t in times[label])}"
+        )
         paired = sorted(t / r for t, r in zip(times[label], times["raw"], strict=True))
         # Each round times tongbao and raw back to back, so their ratio cancels the load that
         # drifts over a run on a shared machine; its median is the figure the target is read on.
         # The ratio of the two separate medians is printed beside it.
         paired_ratio = statistics.median(paired)
-        print(f"  per-round {label} / raw: {' '.join(f'{ratio:.2f}' for ratio in paired)} "
-              "(each round times both back to back)")
-        print(f"  {label} / raw pypdfium2 = {paired_ratio:.2f}x median of rounds, {raw_ratio:.2f}x ratio of medians "
-              f"(target <= {TARGET_RAW_RATIO:g}x: {'met' if paired_ratio <= TARGET_RAW_RATIO else 'MISSED'}); "
-              f"pdfplumber / {label} = {speedup:.1f}x faster (target >= {TARGET_PLUMBER_SPEEDUP:g}x: "
-              f"{'met' if speedup >= TARGET_PLUMBER_SPEEDUP else 'MISSED'}); "
-              f"peak traced Python memory {peak / 2**20:.1f} MiB")
-    print(f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB "
-          "(includes pdfplumber's run)")
+        print(
+            f"  per-round {label} / raw: {' '.join(f'{ratio:.2f}' for ratio in paired)} "
+            "(each round times both back to back)"
+        )
+        print(
+            f"  {label} / raw pypdfium2 = {paired_ratio:.2f}x median of rounds, {raw_ratio:.2f}x ratio of medians "
+            f"(target <= {TARGET_RAW_RATIO:g}x: {'met' if paired_ratio <= TARGET_RAW_RATIO else 'MISSED'}); "
+            f"pdfplumber / {label} = {speedup:.1f}x faster (target >= {TARGET_PLUMBER_SPEEDUP:g}x: "
+            f"{'met' if speedup >= TARGET_PLUMBER_SPEEDUP else 'MISSED'}); "
+            f"peak traced Python memory {peak / 2**20:.1f} MiB"
+        )
+    print(
+        f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB "
+        "(includes pdfplumber's run)"
+    )
     return 0
 
 

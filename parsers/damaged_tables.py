@@ -53,8 +53,6 @@ _TRAILING_WEIGHTS = regex.compile(rf"(?:{PART_WEIGHT.pattern})+$")
 _TEXT_RANK = r"(?:并列|倒数)?第?[一二三四五六七八九十]{1,3}名?(?:[（(]?并列[)）]?)?"
 
 
-
-
 def split_glued_header(text: str) -> tuple[str, ...] | None:
     """Header cells of a header whose cells were glued (`名次镇（街道）得分`), or None.
 
@@ -64,7 +62,11 @@ def split_glued_header(text: str) -> tuple[str, ...] | None:
     key = squash(text)
     # A header row is words only: a line with sentence punctuation is prose or an entry; the
     # 、 of a word's brackets (`县（市、区）`) is part of the word.
-    if not 4 <= len(key) <= 80 or not _HEADER_HINT.search(key) or _PROSE_PUNCT.search(_BRACKETED.sub("", key)):
+    if (
+        not 4 <= len(key) <= 80
+        or not _HEADER_HINT.search(key)
+        or _PROSE_PUNCT.search(_BRACKETED.sub("", key))
+    ):
         return None
     best: dict[int, list[str] | None] = {len(key): []}
     for start in range(len(key) - 1, -1, -1):
@@ -105,7 +107,7 @@ def _split_numbers(run: str, roles: list[str], max_rank: int) -> list[list[str]]
             token = run[pos:end]
             if token[-1].isspace():
                 break
-            if end < len(run) and run[end] == "." :
+            if end < len(run) and run[end] == ".":
                 continue  # never cut just before a decimal point
             if _number_fits(token, roles[index], max_rank):
                 walk(end, index + 1, [*taken, token])
@@ -114,7 +116,9 @@ def _split_numbers(run: str, roles: list[str], max_rank: int) -> list[list[str]]
     # `93.7395.8094.911`: cut only where the glued decimals keep the same number of places.
     consistent = []
     for numbers in results:
-        places = {len(n.partition(".")[2]) for n, r in zip(numbers, roles, strict=True) if r in ("score", "part")}
+        places = {
+            len(n.partition(".")[2]) for n, r in zip(numbers, roles, strict=True) if r in ("score", "part")
+        }
         glued = squash(run) == run
         if not glued or len(places) <= 1:
             consistent.append(numbers)
@@ -122,16 +126,21 @@ def _split_numbers(run: str, roles: list[str], max_rank: int) -> list[list[str]]
 
 
 def _split_text(run: str, roles: list[str]) -> list[list[str]]:
-    patterns = {"rank": _TEXT_RANK, "unit": r"[\p{Han}（）()·]{2,30}?", "grade": GRADE_WORD.pattern,
-                "remark": r".*?"}
+    patterns = {
+        "rank": _TEXT_RANK,
+        "unit": r"[\p{Han}（）()·]{2,30}?",
+        "grade": GRADE_WORD.pattern,
+        "remark": r".*?",
+    }
     if any(r not in patterns for r in roles):
         return []
     match = regex.fullmatch("".join(f"({patterns[r]})" for r in roles), squash(run))
     return [list(match.groups())] if match else []
 
 
-def split_glued_row(text: str, roles: list[str | None], max_rank: int = 999,
-                    header: tuple[str, ...] | None = None) -> tuple[str, ...] | None:
+def split_glued_row(
+    text: str, roles: list[str | None], max_rank: int = 999, header: tuple[str, ...] | None = None
+) -> tuple[str, ...] | None:
     """Cells of a row whose cells were glued (`1唐闸镇94.17`, `金安区93.7395.8094.971`), or None.
 
     Runs of digits and runs of text alternate; each run takes a block of consecutive roles.
@@ -210,8 +219,13 @@ def _cell_fits(value: str, role: str | None, max_rank: int) -> bool:
     return bool(key)
 
 
-def place_short_row(cells: tuple[str, ...], roles: list[str | None], ranked: list[tuple[int, ...]] | None = None,
-                    *, unit_carried: bool = False) -> tuple[str, ...] | None:
+def place_short_row(
+    cells: tuple[str, ...],
+    roles: list[str | None],
+    ranked: list[tuple[int, ...]] | None = None,
+    *,
+    unit_carried: bool = False,
+) -> tuple[str, ...] | None:
     """Cells of a row that has fewer cells than its header, blank where its columns are empty.
 
     A row may leave optional columns blank: 备注 / 等次 / 存在问题 beside a score (fresh-04:
@@ -234,7 +248,9 @@ def place_short_row(cells: tuple[str, ...], roles: list[str | None], ranked: lis
         return None
     unit_column = roles.index("unit") if "unit" in roles else -1
     by_position = [columns for columns in ranked or () if columns in fitting]
-    best = by_position[0] if by_position else min(fitting, key=lambda c: (unit_carried and unit_column in c, c))
+    best = (
+        by_position[0] if by_position else min(fitting, key=lambda c: (unit_carried and unit_column in c, c))
+    )
     out = [""] * len(roles)
     for value, k in zip(cells, best, strict=True):
         out[k] = value
@@ -338,7 +354,11 @@ def _glued_text(line: Line) -> str:
 def _misread_cells(line: Line, width: int | None = None) -> bool:
     """Cells found from spacing that do not make a row of the table (`第2名 平桥区 | 94.2分` under
     a 3-column header, when a PDF set some column gaps narrower than others)."""
-    return line.cells is not None and (width is None or len(line.cells) != width) and header_roles(line.cells) is None
+    return (
+        line.cells is not None
+        and (width is None or len(line.cells) != width)
+        and header_roles(line.cells) is None
+    )
 
 
 def _try_glued_table(lines: list[Line], i: int, out: list[Line]) -> int:
@@ -384,10 +404,16 @@ def _glued_header_at(lines: list[Line], i: int) -> tuple[tuple[str, ...], tuple[
     bare = split_glued_header(text)
     if bare is None:
         trailing = _TRAILING_WEIGHTS.search(text)
-        bare = split_glued_header(text[:trailing.start()]) if trailing and trailing.start() else None
-        header = _attach_part_weights(bare, PART_WEIGHT.findall(trailing.group())) if trailing and bare else None
+        bare = split_glued_header(text[: trailing.start()]) if trailing and trailing.start() else None
+        header = (
+            _attach_part_weights(bare, PART_WEIGHT.findall(trailing.group())) if trailing and bare else None
+        )
         return (header, bare, i + 1) if header and bare else None
-    if i + 1 < len(lines) and lines[i + 1].cells is None and _TRAILING_WEIGHTS.fullmatch(squash(lines[i + 1].text)):
+    if (
+        i + 1 < len(lines)
+        and lines[i + 1].cells is None
+        and _TRAILING_WEIGHTS.fullmatch(squash(lines[i + 1].text))
+    ):
         header = _attach_part_weights(bare, PART_WEIGHT.findall(squash(lines[i + 1].text)))
         if header is not None:
             return header, bare, i + 2
@@ -396,7 +422,9 @@ def _glued_header_at(lines: list[Line], i: int) -> tuple[tuple[str, ...], tuple[
 
 def _attach_part_weights(cells: tuple[str, ...], weights: list[str]) -> tuple[str, ...] | None:
     """`系统考核` + `（占40%）` → `系统考核（占40%）`, in order; None unless every weight has a part without one."""
-    bare = [k for k, cell in enumerate(cells) if glued_cell_role(cell) == "part" and not PART_HEADER.match(cell)]
+    bare = [
+        k for k, cell in enumerate(cells) if glued_cell_role(cell) == "part" and not PART_HEADER.match(cell)
+    ]
     if not weights or len(bare) != len(weights):
         return None
     out = list(cells)
@@ -405,8 +433,14 @@ def _attach_part_weights(cells: tuple[str, ...], weights: list[str]) -> tuple[st
     return tuple(out)
 
 
-def _table_line(lines: list[Line], j: int, header: tuple[str, ...], bare: tuple[str, ...], roles: list[str | None],
-                max_rank: int) -> tuple[Line, int] | None:
+def _table_line(
+    lines: list[Line],
+    j: int,
+    header: tuple[str, ...],
+    bare: tuple[str, ...],
+    roles: list[str | None],
+    max_rank: int,
+) -> tuple[Line, int] | None:
     """Line `j` read as a row of a glued table, or as its header repeated: the row and the index after it."""
     line = lines[j]
     if line.cells is not None and len(line.cells) == len(header):
@@ -417,15 +451,23 @@ def _table_line(lines: list[Line], j: int, header: tuple[str, ...], bare: tuple[
         return None
     repeat = _glued_header_at(lines, j)
     if repeat is not None and repeat[1] == bare:  # header repeated after a page break
-        return _row_line(line, lines[repeat[2] - 1], header, "\n".join(ln.raw_text for ln in lines[j:repeat[2]])), repeat[2]
+        return _row_line(
+            line, lines[repeat[2] - 1], header, "\n".join(ln.raw_text for ln in lines[j : repeat[2]])
+        ), repeat[2]
     cells = split_glued_row(_glued_text(line), roles, max_rank, header)
     if cells is None:
         return None
     return _row_line(line, line, cells, line.raw_text), j + 1
 
 
-def _split_joined_rows(lines: list[Line], j: int, header: tuple[str, ...], bare: tuple[str, ...],
-                       roles: list[str | None], max_rank: int) -> bool:
+def _split_joined_rows(
+    lines: list[Line],
+    j: int,
+    header: tuple[str, ...],
+    bare: tuple[str, ...],
+    roles: list[str | None],
+    max_rank: int,
+) -> bool:
     """Split line `j` back into its physical lines where the joiner ran glued rows together.
 
     Glued rows end without punctuation and can be long (fb-02 `唐闸镇街道93.7595.8094.981`, 22
@@ -439,7 +481,7 @@ def _split_joined_rows(lines: list[Line], j: int, header: tuple[str, ...], bare:
         k = taken[1]
     if k == 0 or len(pieces) < 2:
         return False
-    lines[j:j + 1] = pieces[:k] + ([_rejoined(pieces[k:])] if k < len(pieces) else [])
+    lines[j : j + 1] = pieces[:k] + ([_rejoined(pieces[k:])] if k < len(pieces) else [])
     return True
 
 
@@ -449,8 +491,11 @@ def _physical_lines(line: Line) -> list[Line]:
         return [line]
     raws = line.raw_text.split("\n")
     texts = [collapse_spaces(normalize_chars(raw)) for raw in raws]
-    return [replace(line, text=text, line_no=line.line_no + k, line_end=None, raw=raw if raw != text else None)
-            for k, (raw, text) in enumerate(zip(raws, texts, strict=True)) if text]
+    return [
+        replace(line, text=text, line_no=line.line_no + k, line_end=None, raw=raw if raw != text else None)
+        for k, (raw, text) in enumerate(zip(raws, texts, strict=True))
+        if text
+    ]
 
 
 def _try_cell_per_line_table(lines: list[Line], i: int, out: list[Line]) -> int:
@@ -466,7 +511,7 @@ def _try_cell_per_line_table(lines: list[Line], i: int, out: list[Line]) -> int:
     rows: list[Line] = []
     max_rank = max((len(lines) - j) // width, 1)
     while j + width <= len(lines):
-        group = lines[j:j + width]
+        group = lines[j : j + width]
         values = tuple(squash(g.text) for g in group)
         if any(g.cells is not None for g in group):
             break
@@ -479,6 +524,13 @@ def _try_cell_per_line_table(lines: list[Line], i: int, out: list[Line]) -> int:
         j += width
     if not rows:
         return 0
-    out.append(_row_line(lines[i], lines[i + width - 1], tuple(header), "\n".join(ln.raw_text for ln in lines[i:i + width])))
+    out.append(
+        _row_line(
+            lines[i],
+            lines[i + width - 1],
+            tuple(header),
+            "\n".join(ln.raw_text for ln in lines[i : i + width]),
+        )
+    )
     out.extend(rows)
     return j - i

@@ -16,7 +16,7 @@ from typing import ParamSpec, TypeVar
 import regex
 
 from parsers.metadata import Metadata, extract_metadata
-from parsers.model import Line, ReadResult, UnsupportedInput
+from parsers.model import Line, Problem, ReadResult, UnreadBlock, UnsupportedInput
 from parsers.normalize import normalize_lines
 from parsers.rankings import merge_prose_rows
 from parsers.sections import Section, UnitEntry, entries_from_table, extract_sections
@@ -34,12 +34,19 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES + PDF_SUFFIXES + DOCX_SUFFIXES + HTML_SUFFIXE
 def format_of(name: str) -> str:
     """The input format a file name claims: txt, pdf, docx, html or image."""
     suffix = PurePath(name).suffix.lower()
-    for fmt, suffixes in (("txt", TEXT_SUFFIXES), ("pdf", PDF_SUFFIXES), ("docx", DOCX_SUFFIXES),
-                          ("html", HTML_SUFFIXES), ("image", IMAGE_SUFFIXES)):
+    for fmt, suffixes in (
+        ("txt", TEXT_SUFFIXES),
+        ("pdf", PDF_SUFFIXES),
+        ("docx", DOCX_SUFFIXES),
+        ("html", HTML_SUFFIXES),
+        ("image", IMAGE_SUFFIXES),
+    ):
         if suffix in suffixes:
             return fmt
-    raise UnsupportedInput(f"{name}: tongbao does not read '{suffix or 'no extension'}' files; "
-                           f"supported: {', '.join(SUPPORTED_SUFFIXES)}.")
+    raise UnsupportedInput(
+        f"{name}: tongbao does not read '{suffix or 'no extension'}' files; "
+        f"supported: {', '.join(SUPPORTED_SUFFIXES)}."
+    )
 
 
 _P = ParamSpec("_P")
@@ -54,6 +61,7 @@ def without_cyclic_gc(function: Callable[_P, _R]) -> Callable[_P, _R]:
     scanned them over and over: 7-17% of a PDF's parse time (bench/bench_pdf.py). Any cycle
     made meanwhile is collected once the collector runs again.
     """
+
     @functools.wraps(function)
     def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         if not gc.isenabled():
@@ -68,7 +76,9 @@ def without_cyclic_gc(function: Callable[_P, _R]) -> Callable[_P, _R]:
 
 
 @without_cyclic_gc
-def read_document(data: bytes, name: str, *, password: str | None = None, max_pages: int | None = None) -> ReadResult:
+def read_document(
+    data: bytes, name: str, *, password: str | None = None, max_pages: int | None = None
+) -> ReadResult:
     """Read bytes with the reader for the format the name claims (no OCR here)."""
     fmt = format_of(name)
     if fmt == "txt":
@@ -104,6 +114,10 @@ class Extraction:
     unmatched: list[Line] = field(default_factory=list)
     vetoed: list[str] = field(default_factory=list)
     """Units a deduction table vetoes (一票否决 in the amount cell)."""
+    unread: list[UnreadBlock] = field(default_factory=list)
+    """Blocks that look like results but were not read with confidence: no rows, one finding each."""
+    problems: list[Problem] = field(default_factory=list)
+    """Problems listed per unit without points (the `problems` table)."""
 
 
 @without_cyclic_gc
@@ -127,9 +141,11 @@ def extract_document(read: ReadResult) -> Extraction:
     table_entries, table_unmatched, vetoed = entries_from_table(tables.deductions, known)
     entries.extend(table_entries)
     unmatched = result.unmatched + table_unmatched
+    unread = tables.unread + result.unread
+    problems = result.problems
     if metadata.doc_class == "rubric":
         # variants §1.5: a rubric's rules (`每处扣0.5分，扣完为止`) are never units' deductions.
-        entries, unmatched, vetoed = [], [], []
+        entries, unmatched, vetoed, unread, problems = [], [], [], [], []
         result.sections = []
     if metadata.doc_class == "other" and (tables.scores or entries):
         # Scores or entries found where the text cues did not say so (a grade list laid out as
@@ -141,15 +157,30 @@ def extract_document(read: ReadResult) -> Extraction:
         counters[item.unit] = counters.get(item.unit, 0) + 1
         item.entry_no = counters[item.unit]
     drop_list_positions(entries)
-    return Extraction(read=read, lines=lines, metadata=metadata, scores=tables.scores, score_units=score_units,
-                      sections=result.sections, entries=entries, unmatched=unmatched, vetoed=vetoed)
+    return Extraction(
+        read=read,
+        lines=lines,
+        metadata=metadata,
+        scores=tables.scores,
+        score_units=score_units,
+        sections=result.sections,
+        entries=entries,
+        unmatched=unmatched,
+        vetoed=vetoed,
+        unread=unread,
+        problems=problems,
+    )
 
 
 # `沅陵经济技术开发区管委会（以下简称“经开区”）` (fresh-H): the short name the rest of the text uses.
-_SHORT_NAME = regex.compile(r"(?P<full>[\p{Han}（）()]{2,30}?)[（(]以下简称[“\"「]?(?P<short>\p{Han}{2,12})[”\"」]?[）)]")
+_SHORT_NAME = regex.compile(
+    r"(?P<full>[\p{Han}（）()]{2,30}?)[（(]以下简称[“\"「]?(?P<short>\p{Han}{2,12})[”\"」]?[）)]"
+)
 
 
-def _apply_short_names(lines: list[Line], known: list[str], sections: list[Section], entries: list[UnitEntry]) -> None:
+def _apply_short_names(
+    lines: list[Line], known: list[str], sections: list[Section], entries: list[UnitEntry]
+) -> None:
     """Give sections and entries under a declared short name the table's name for that unit."""
     if not known:
         return

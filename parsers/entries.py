@@ -40,7 +40,8 @@ _KIND_WORDS = r"加分项|加分|奖励加分|扣分项|(?:主要)?扣分(?:点|
 # `加分项：`, `（加分项）`, `主要扣分点：` (fd-02, fd-10): the colon or the brackets make it a prefix,
 # so `扣分0.5分` is not one.
 _KIND_PREFIX = regex.compile(
-    rf"^\s*(?:[（(【\[]\s*(?P<kind>{_KIND_WORDS})\s*[）)】\]]\s*[：:]?|(?P<kind>{_KIND_WORDS})\s*[：:])\s*")
+    rf"^\s*(?:[（(【\[]\s*(?P<kind>{_KIND_WORDS})\s*[）)】\]]\s*[：:]?|(?P<kind>{_KIND_WORDS})\s*[：:])\s*"
+)
 # Words that take points off: `扣1分`, `扣除1分`, `扣分1分` and `减分1分` (fd-01).
 _MINUS = r"(?:扣除|扣减|扣分|减分|扣|减去|减)"
 
@@ -48,9 +49,13 @@ _BONUS = regex.compile(rf"(?:加|奖励|加分|奖)\s*(?P<v>{_NUM})\s*分")
 _DEDUCT = regex.compile(rf"{_MINUS}\s*(?P<v>{_NUM})\s*分")
 _TOTAL = regex.compile(rf"(?:共计|合计|累计|总计|共|计)\s*(?:扣除|扣减|扣|减|加)?\s*(?P<v>{_NUM})\s*分")
 # Measure words of a counted finding (`发现3处`, `4批次`, `每家扣1分`); two-character words first.
-_UNITS_OF_COUNT = ("批次|人次|户次|项次|个次|处|个|起|家|次|项|条|件|人|户|份|宗|批|台|辆|座|所|例|张|本|块|栋|间"
-                   "|具|只|把|棵|株|盏")
-_COUNT = regex.compile(rf"(?:发现|存在|查出|抽查|有)?\s*(?P<n>\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})")
+_UNITS_OF_COUNT = (
+    "批次|人次|户次|项次|个次|处|个|起|家|次|项|条|件|人|户|份|宗|批|台|辆|座|所|例|张|本|块|栋|间"
+    "|具|只|把|棵|株|盏"
+)
+_COUNT = regex.compile(
+    rf"(?:发现|存在|查出|抽查|有)?\s*(?P<n>\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})"
+)
 # `每处扣0.5分`, `每处0.5分`, `按0.5分/处` (variants §3 count × rate).
 _RATE = regex.compile(
     rf"每(?:{_UNITS_OF_COUNT})\s*(?P<word>扣除|扣减|扣|减|加)?\s*(?P<v>{_NUM})\s*分"
@@ -80,7 +85,9 @@ _SIMPLE_AMOUNT_END = regex.compile(
 )
 _CLAUSE_SPLIT = regex.compile(r"([，,；;。])")
 # `（加分累计不超过3分）`, `（3处×0.5分）` (fd-01): a note on the amount closing the entry.
-_PAREN_NOTE_AT_END = regex.compile(rf"[（(][^（）()]*(?:扣|加|[×xX*])[^（）()]*{_NUM}\s*分[^（）()]*[)）]\s*[；;。]?\s*$")
+_PAREN_NOTE_AT_END = regex.compile(
+    rf"[（(][^（）()]*(?:扣|加|[×xX*])[^（）()]*{_NUM}\s*分[^（）()]*[)）]\s*[；;。]?\s*$"
+)
 _GLUED_AMOUNT = regex.compile(
     rf"^(?P<reason>.*[^\d\s每共计合累总])\s*(?:(?:共计|合计|累计)\s*)?(?:扣除|扣减|扣分|减分|扣|减去)\s*{_NUM}\s*分$"
 )
@@ -129,8 +136,17 @@ class Entry:
 
     def copy(self) -> Entry:
         """A copy with its own items list (entries may be shared: parses are memoised)."""
-        return Entry(list(self.items), self.points, self.kind, self.reason, self.stated_points, self.count,
-                     self.rate, self.cap, self.text)
+        return Entry(
+            list(self.items),
+            self.points,
+            self.kind,
+            self.reason,
+            self.stated_points,
+            self.count,
+            self.rate,
+            self.cap,
+            self.text,
+        )
 
 
 def labels_of(text: str) -> tuple[list[int], str]:
@@ -150,7 +166,7 @@ def labels_of(text: str) -> tuple[list[int], str]:
             items.append(_circled_number(label.group("c")))
         else:
             items.append(int(label.group("n")))
-    return items, text[match.end():]
+    return items, text[match.end() :]
 
 
 def _circled_number(char: str) -> int:
@@ -199,7 +215,9 @@ def reason_of(body: str) -> str:
     return reason.rstrip(_TRAILING_PUNCT).strip()
 
 
-def parse_entry(text: str, *, default_kind: str | None = None, points_text: str | None = None) -> Entry | None:
+def parse_entry(
+    text: str, *, default_kind: str | None = None, points_text: str | None = None
+) -> Entry | None:
     """Parse one entry; None when it states no amount.
 
     `points_text` is a separate amount cell (deduction tables: `| 单位 | 扣分事项 | 扣分 |`).
@@ -223,7 +241,7 @@ def _parse_entry_cached(text: str, default_kind: str | None, points_text: str | 
         if len(items) == 1 and text.strip()[: len(text.strip()) - len(body)].rstrip()[-1:] in ".、．":
             # `4.加分项：成功处置…`: a list number before the kind, not a rubric item.
             items = []
-        body = body[prefix.end():]
+        body = body[prefix.end() :]
         more, body = labels_of(body)
         items += more
     amount_source = body if points_text is None else points_text
@@ -248,8 +266,17 @@ def _parse_entry_cached(text: str, default_kind: str | None, points_text: str | 
     cap_match = _CAP.search(body) if _may_hold_cap(body) else None
     cap = Decimal(cap_match.group("v")) if cap_match else None
     applied = min(stated, cap) if cap is not None else stated
-    return Entry(items=items, points=abs(applied), kind=kind or "deduction", reason=reason_of(body),
-                 stated_points=abs(stated), count=count, rate=rate, cap=cap, text=text)
+    return Entry(
+        items=items,
+        points=abs(applied),
+        kind=kind or "deduction",
+        reason=reason_of(body),
+        stated_points=abs(stated),
+        count=count,
+        rate=rate,
+        cap=cap,
+        text=text,
+    )
 
 
 _BARE_AMOUNT = regex.compile(rf"[+＋]?{_NUM}分?")
@@ -264,6 +291,8 @@ def _may_hold_rate(text: str) -> bool:
 
 def _may_hold_cap(text: str) -> bool:
     return "止" in text or "最" in text or "超过" in text or "为限" in text
+
+
 _NEGATIVE_AMOUNT = regex.compile(rf"-{_NUM}分?")
 
 

@@ -31,9 +31,15 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
         # `实得分` after 扣分 and 加分 columns; a quarter's score as the mean of its months (`季度平均`).
         r"|实得分|实际得分|最后得分|季度平均|季度平均分|平均得分|季度得分|年度得分|月度得分)$"
     ),
-    "grade": regex.compile(r"^(?:等次|等级|档次|评定等次|考核等次|考评等次|评价等次|评定结果|考核结果|结果)$"),
-    "points": regex.compile(r"^(?:扣分|扣分值|扣减分值|扣分分值|分值|扣分（分）|扣分\(分\)|扣除分值|加减分|加扣分)$"),
-    "reason": regex.compile(r"^(?:扣分事项|存在问题|扣分原因|扣分情况|问题|主要问题|扣分项目|扣分内容|扣分说明|问题描述|扣分依据|扣分明细|具体问题|加扣分事项|加减分事项|问题清单|发现问题|督查发现问题|存在的问题)$"),
+    "grade": regex.compile(
+        r"^(?:等次|等级|档次|评定等次|考核等次|考评等次|评价等次|评定结果|考核结果|结果)$"
+    ),
+    "points": regex.compile(
+        r"^(?:扣分|扣分值|扣减分值|扣分分值|分值|扣分（分）|扣分\(分\)|扣除分值|加减分|加扣分)$"
+    ),
+    "reason": regex.compile(
+        r"^(?:扣分事项|存在问题|扣分原因|扣分情况|问题|主要问题|扣分项目|扣分内容|扣分说明|问题描述|扣分依据|扣分明细|具体问题|加扣分事项|加减分事项|问题清单|发现问题|督查发现问题|存在的问题)$"
+    ),
     "remark": regex.compile(r"^(?:备注|说明)$"),
 }
 # The unit column named by administrative levels with alternatives in brackets: `村（社区）`,
@@ -48,7 +54,9 @@ UNIT_LEVEL_HEADER = regex.compile(
 _UNIT_COLUMN_WORD = regex.compile(r"^[\p{Han}（）()、]{1,16}$")
 # A scale or unit after a score column's name: `得分（满分1000分）`, `总分(100分)`, `考核得分（分）`
 # (variants §4: 1000-point scales; fb-10 prints the scale in the header cell).
-_SCORE_QUALIFIER = regex.compile(r"[（(](?:满分|总分|计)?\s*(?:\d+(?:\.\d+)?)?\s*分制?[)）]$|[（(][百千]分制[)）]$")
+_SCORE_QUALIFIER = regex.compile(
+    r"[（(](?:满分|总分|计)?\s*(?:\d+(?:\.\d+)?)?\s*分制?[)）]$|[（(][百千]分制[)）]$"
+)
 # A weighted part: `系统考核(占40%)`, `现场考核（60%）`, `日常考核 权重30%`.
 PART_HEADER = regex.compile(r"^(?P<name>.+?)[（(]?(?:占|权重)?(?P<w>\d+(?:\.\d+)?)\s*%[)）]?$")
 # A part named without its weight (`系统考核 | 现场考核 | 总分`, the weights maybe on the line
@@ -75,7 +83,10 @@ def header_roles(cells: tuple[str, ...]) -> list[str | None] | None:
     if "part" in known and "score" not in known:
         # A part without its weight is one only beside the total it makes up: a caption such as
         # `市直部门信访工作考核扣分明细` (fresh-04) also ends in 考核.
-        roles = [None if r == "part" and BARE_PART_HEADER.match(squash(c)) else r for c, r in zip(cells, roles, strict=True)]
+        roles = [
+            None if r == "part" and BARE_PART_HEADER.match(squash(c)) else r
+            for c, r in zip(cells, roles, strict=True)
+        ]
         known = {r for r in roles if r}
     if "unit" not in known:
         _name_unit_column(cells, roles)
@@ -107,7 +118,9 @@ def _role_of(key: str, part_header: regex.Pattern[str]) -> str | None:
     role = next((name for name, pattern in COLUMN_PATTERNS.items() if pattern.match(key)), None)
     if role is None and UNIT_LEVEL_HEADER.match(key):
         role = "unit"
-    if role is None and (part_header.match(key) or BARE_PART_HEADER.match(key) or MONTH_PART_HEADER.match(key)):
+    if role is None and (
+        part_header.match(key) or BARE_PART_HEADER.match(key) or MONTH_PART_HEADER.match(key)
+    ):
         role = "part"
     if role is None and _SCORE_QUALIFIER.search(key):
         # `得分（满分1000分）`: the name without its scale says the role.

@@ -56,8 +56,17 @@ class Line:
         if text == self.text:
             return self
         # The constructor directly: dataclasses.replace costs twice as much, on every line.
-        return Line(text, self.line_no, self.line_end, self.page, self.bbox, self.cells, self.confidence,
-                    self.wrapped, self.raw_text)
+        return Line(
+            text,
+            self.line_no,
+            self.line_end,
+            self.page,
+            self.bbox,
+            self.cells,
+            self.confidence,
+            self.wrapped,
+            self.raw_text,
+        )
 
 
 @dataclass(slots=True)
@@ -79,6 +88,33 @@ class ReadResult:
     web_meta: dict[str, str] = field(default_factory=dict)
     """Metadata a web page states outside the body (发布机构, 发布日期, 标题...)."""
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class UnreadBlock:
+    """Lines that look like results (a table, numbered entries, a ranking) but could not be read
+    with confidence: they yield no rows, and reconciliation reports them as an `unread_block`
+    finding naming the lines, so a person knows what to read by hand (field-survey.md: a wrong
+    number is worse than a missing one)."""
+
+    first: Line
+    last: Line
+    reason: str
+    """Why the block was not read, for a person: "a table whose rows do not fit its 5-column header"."""
+    kind: str = "table"
+    """table | entries | ranking | heading: what the lines looked like."""
+
+
+@dataclass(slots=True)
+class Problem:
+    """A problem a circular lists for a unit without points (`甲镇：垃圾清运不及时2处`): kept as
+    (unit, problem, count), never as a deduction (field-survey.md §5)."""
+
+    unit: str
+    unit_raw: str
+    problem: str
+    count: int | None
+    line: Line
 
 
 class TongbaoError(Exception):

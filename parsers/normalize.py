@@ -52,7 +52,9 @@ _EMPHASIS = regex.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _PAGE_NUMBER_MAX = 24
 # The buttons under a WeChat or web article copied with it (`分享　收藏　　赞 18　　在看 6`, fresh-F):
 # with their counts they line up like a table row.
-_PAGE_CHROME = regex.compile(r"(?:(?:分享|收藏|点赞|赞|在看|转发|阅读原文|阅读|写留言|留言|打印|关闭窗口|返回顶部)[\d.万+]*)+")
+_PAGE_CHROME = regex.compile(
+    r"(?:(?:分享|收藏|点赞|赞|在看|转发|阅读原文|阅读|写留言|留言|打印|关闭窗口|返回顶部)[\d.万+]*)+"
+)
 _PAGE_CHROME_MAX = 40
 _PAGE_CHROME_FIRST = frozenset("分收点赞在转阅写留打关返")
 _MARKDOWN_HINT = regex.compile(rf"[*_]|^\s*(?:[-+#>{_BULLET_SYMBOLS}])")
@@ -95,7 +97,9 @@ _STARTS_ELEMENT = regex.compile(
     r"|\|)"
 )
 # A line that is a grade list, maybe under an ordinal (`（一）优秀：A、B`).
-_GRADE_LIST_LINE = regex.compile(rf"^(?:[（(][一二三四五六七八九十]{{1,3}}[）)]|[一二三四五六七八九十]{{1,3}}[、.．])?{_GRADE_LIST}")
+_GRADE_LIST_LINE = regex.compile(
+    rf"^(?:[（(][一二三四五六七八九十]{{1,3}}[）)]|[一二三四五六七八九十]{{1,3}}[、.．])?{_GRADE_LIST}"
+)
 # What may follow a grade list that stops without a separator: more names, up to the end of the
 # line or of the sentence. A clause break (`，`) before that shows a new sentence, not names.
 _LIST_GOES_ON = regex.compile(r"^[^，,：:。；;！？!?]*(?:[。；;！？!?]|$)")
@@ -111,8 +115,21 @@ _ORGANISATION_LINE = regex.compile(
     r"^[\p{Han}（）()·、]{2,40}(?:办公室|委员会|人民政府|政府|领导小组|指挥部|联席会议|局|委|厅|办|中心|党委|公司)$"
 )
 # Its endings, tested first: the pattern backtracks over the whole line, and this runs on every line.
-_ORGANISATION_ENDINGS = ("办公室", "委员会", "政府", "领导小组", "指挥部", "联席会议", "局", "委", "厅", "办", "中心",
-                         "党委", "公司")
+_ORGANISATION_ENDINGS = (
+    "办公室",
+    "委员会",
+    "政府",
+    "领导小组",
+    "指挥部",
+    "联席会议",
+    "局",
+    "委",
+    "厅",
+    "办",
+    "中心",
+    "党委",
+    "公司",
+)
 # An attachment's title ends its line when it closes a bracket (`附件：…考核细则（2023年修订）`,
 # `附件：1.…得分表（12月份）`, `附件：《…办法》`): the next line is the next attachment or the signature.
 _ATTACHMENT_TITLE_END = regex.compile(r"^附[件表].*[）)》」〕】]$")
@@ -125,7 +142,11 @@ _BARE_NUMBER = regex.compile(r"^[+-]?\d+(?:\.\d+)?[%％]?$")
 _KANGXI = {c: unicodedata.normalize("NFKC", chr(c)) for c in (*range(0x2F00, 0x2FD6), *range(0x2E80, 0x2EF4))}
 _TRANSLATE = {
     **{c: v for c, v in _KANGXI.items() if v != chr(c)},
-    **{c: unicodedata.normalize("NFKC", chr(c)) for c in range(0xF900, 0xFB00) if unicodedata.name(chr(c), "")},
+    **{
+        c: unicodedata.normalize("NFKC", chr(c))
+        for c in range(0xF900, 0xFB00)
+        if unicodedata.name(chr(c), "")
+    },
     **{0xFF10 + i: chr(0x30 + i) for i in range(10)},  # full-width digits
     **{0xFF21 + i: chr(0x41 + i) for i in range(26)},  # full-width A-Z
     **{0xFF41 + i: chr(0x61 + i) for i in range(26)},  # full-width a-z
@@ -233,8 +254,9 @@ def aligned_columns(row: str, header: str) -> list[tuple[int, ...]]:
     return placements_by_position(row_spans[0], head_spans[0])
 
 
-def placements_by_position(spans: Sequence[tuple[float, float]],
-                           header_spans: Sequence[tuple[float, float]]) -> list[tuple[int, ...]]:
+def placements_by_position(
+    spans: Sequence[tuple[float, float]], header_spans: Sequence[tuple[float, float]]
+) -> list[tuple[int, ...]]:
     """Every way to put cells at `spans` under header words at `header_spans`, in order, nearest first.
 
     Ranked by how far the cells stand outside their header words, then by how far their
@@ -301,7 +323,11 @@ def normalize_line(line: Line) -> Line | None:
     # circular are plain CJK prose, and this runs on every line of an archive.
     if not text.strip() or (len(text) <= _PAGE_NUMBER_MAX and is_page_number(text)):
         return None
-    if len(text) <= _PAGE_CHROME_MAX and text.lstrip()[:1] in _PAGE_CHROME_FIRST and _PAGE_CHROME.fullmatch(squash(text)):
+    if (
+        len(text) <= _PAGE_CHROME_MAX
+        and text.lstrip()[:1] in _PAGE_CHROME_FIRST
+        and _PAGE_CHROME.fullmatch(squash(text))
+    ):
         return None
     cells = line.cells
     if cells is not None:
@@ -320,8 +346,17 @@ def normalize_line(line: Line) -> Line | None:
         cells = tuple(_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), c) for c in cells)
         if not any(cells):
             return None
-        return Line(cells_to_text(cells), line.line_no, line.line_end, line.page, line.bbox, cells, line.confidence,
-                    line.wrapped, line.raw_text)
+        return Line(
+            cells_to_text(cells),
+            line.line_no,
+            line.line_end,
+            line.page,
+            line.bbox,
+            cells,
+            line.confidence,
+            line.wrapped,
+            line.raw_text,
+        )
     if " " in text or "\t" in text:
         text = collapse_spaces(text)
     else:
@@ -346,16 +381,21 @@ def continues_into(a: Line, b: Line, after: Line | None = None) -> bool:
         return False
     if _STARTS_ELEMENT.match(b.text):
         return False
-    if after is not None and b.text.endswith(_ORGANISATION_ENDINGS) and _ORGANISATION_LINE.match(b.text) and (
-            _DATE_LINE.match(after.text) or _ORGANISATION_LINE.match(after.text)):
+    if (
+        after is not None
+        and b.text.endswith(_ORGANISATION_ENDINGS)
+        and _ORGANISATION_LINE.match(b.text)
+        and (_DATE_LINE.match(after.text) or _ORGANISATION_LINE.match(after.text))
+    ):
         return False  # the signature (or one of joint issuers') above the date
     if a.wrapped is True:
         return True
     last = a.text[-1]
     if last in _TERMINAL or _ENDS_WITH_AMOUNT.search(a.text) or _ENDS_TITLE.search(a.text):
         return False
-    if (a.text.endswith(("表", "）", ")")) and _TABLE_CAPTION.match(a.text)) \
-            or (a.text.startswith("附") and _ATTACHMENT_TITLE_END.match(a.text)):
+    if (a.text.endswith(("表", "）", ")")) and _TABLE_CAPTION.match(a.text)) or (
+        a.text.startswith("附") and _ATTACHMENT_TITLE_END.match(a.text)
+    ):
         return False
     if last in _CONTINUES:
         return True
@@ -381,13 +421,31 @@ def _last_physical_line(line: Line) -> str:
 
 def join_lines(a: Line, b: Line) -> Line:
     """Join a wrapped line with its continuation, keeping provenance of both."""
-    sep = " " if (a.text[-1].isascii() and a.text[-1].isalnum() and b.text[0].isascii() and b.text[0].isalnum()) else ""
+    sep = (
+        " "
+        if (a.text[-1].isascii() and a.text[-1].isalnum() and b.text[0].isascii() and b.text[0].isalnum())
+        else ""
+    )
     bbox = a.bbox
     if a.bbox and b.bbox and a.page == b.page:
-        bbox = (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]), max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
+        bbox = (
+            min(a.bbox[0], b.bbox[0]),
+            min(a.bbox[1], b.bbox[1]),
+            max(a.bbox[2], b.bbox[2]),
+            max(a.bbox[3], b.bbox[3]),
+        )
     confidence = min((c for c in (a.confidence, b.confidence) if c is not None), default=None)
-    return Line(a.text + sep + b.text, a.line_no, b.last_line, a.page, bbox, a.cells, confidence, b.wrapped,
-                a.raw_text + "\n" + b.raw_text)
+    return Line(
+        a.text + sep + b.text,
+        a.line_no,
+        b.last_line,
+        a.page,
+        bbox,
+        a.cells,
+        confidence,
+        b.wrapped,
+        a.raw_text + "\n" + b.raw_text,
+    )
 
 
 def normalize_lines(lines: Iterable[Line]) -> list[Line]:

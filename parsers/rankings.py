@@ -45,7 +45,9 @@ _GROUP_HEADING = regex.compile(
     r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．])"
     r"(?P<g>[\p{Han}（）()、]{2,16}?)(?:考核|考评)?(?:排名|等次|结果|情况)*(?:如下)?[:：]?$"
 )
-_NOT_A_GROUP = regex.compile(r"要求|问题|措施|做法|经验|意见|工作|情况|结果|总体|运用|说明|建议|考核|考评|通报")
+_NOT_A_GROUP = regex.compile(
+    r"要求|问题|措施|做法|经验|意见|工作|情况|结果|总体|运用|说明|建议|考核|考评|通报"
+)
 # `A、B等3个单位被评为优秀等次`.
 _GRADE_PROSE = regex.compile(
     rf"(?P<list>[\p{{Han}}（）()·、]+?)(?:等[\d一二三四五六七八九十]+[个所家名](?:单位|县区|乡镇|学校|企业|县（市、区）))?"
@@ -58,9 +60,15 @@ _IS = r"(?:的|单位)?(?:是|为|分别是|分别为|依次是|依次为)[:：]
 _SCOPE = r"(?:全市|全省|全县|全区|全州)?"
 # Each pattern: a list of names and the places they take (§1.3).
 _TOP_LIST = regex.compile(rf"(?:排名|位列|位居|得分)?{_SCOPE}前(?P<n>{_NUM})(?:名|位)?{_IS}{_NAMES}$")
-_BOTTOM_LIST = regex.compile(rf"(?:排名|位列|位居|得分)?{_SCOPE}(?:后|末)(?P<n>{_NUM})(?:名|位)?{_IS}{_NAMES}$")
-_LIST_TOP = regex.compile(rf"^{_NAMES}(?:分列|分别位列|分别排名|依次位列|分居|位列){_SCOPE}前(?P<n>{_NUM})(?:名|位)$")
-_LIST_BOTTOM = regex.compile(rf"^{_NAMES}(?:分列|分别位列|分别排名|依次位列|分居|位列){_SCOPE}(?:后|末)(?P<n>{_NUM})(?:名|位)$")
+_BOTTOM_LIST = regex.compile(
+    rf"(?:排名|位列|位居|得分)?{_SCOPE}(?:后|末)(?P<n>{_NUM})(?:名|位)?{_IS}{_NAMES}$"
+)
+_LIST_TOP = regex.compile(
+    rf"^{_NAMES}(?:分列|分别位列|分别排名|依次位列|分居|位列){_SCOPE}前(?P<n>{_NUM})(?:名|位)$"
+)
+_LIST_BOTTOM = regex.compile(
+    rf"^{_NAMES}(?:分列|分别位列|分别排名|依次位列|分居|位列){_SCOPE}(?:后|末)(?P<n>{_NUM})(?:名|位)$"
+)
 # `鄢陵县、襄城县分列第四、第五名`.
 _LIST_ORDINALS = regex.compile(
     rf"^{_NAMES}(?:分列|分别位列|分别排名|依次位列|分居){_SCOPE}(?P<places>第{_NUM}(?:名|位)?(?:[、和]第?{_NUM}(?:名|位)?)+)$"
@@ -103,15 +111,25 @@ _DESCRIPTIVE = regex.compile(r"的|得分|排名|名次|考核|考评|评为|以
 def _names(text: str) -> list[str] | None:
     """The unit names of a list (`A、B和C`), or None unless every one looks like a unit."""
     items = [unit_key(x) for x in _LIST_SPLIT.split(text.strip("。.，,：: ")) if x]
-    if not items or any(not looks_like_unit(x) or x.startswith(_NOT_A_NAME) or _DESCRIPTIVE.search(x)
-                        for x in items):
+    if not items or any(
+        not looks_like_unit(x) or x.startswith(_NOT_A_NAME) or _DESCRIPTIVE.search(x) for x in items
+    ):
         return None
     return items
 
 
-def _row(unit: str, rank: int | None, rank_raw: str | None, grade: str | None, line: Line,
-         score: Decimal | None = None, group: str | None = None) -> ScoreRow:
-    return ScoreRow(unit_raw=unit, rank=rank, rank_raw=rank_raw, score=score, grade=grade, group=group, line=line)
+def _row(
+    unit: str,
+    rank: int | None,
+    rank_raw: str | None,
+    grade: str | None,
+    line: Line,
+    score: Decimal | None = None,
+    group: str | None = None,
+) -> ScoreRow:
+    return ScoreRow(
+        unit_raw=unit, rank=rank, rank_raw=rank_raw, score=score, grade=grade, group=group, line=line
+    )
 
 
 def extract_grade_lists(lines: Iterable[Line]) -> list[ScoreRow]:
@@ -240,8 +258,12 @@ def _prose_rank_rows(lines: list[Line], exclude: Iterable[str] = ()) -> list[Sco
                 for unit in _names(tied.group("list")) or []:
                     add(unit, k, f"并列第{k}", line, score)
             for clause in _clauses(sentence):
-                for pattern, bottom in ((_TOP_LIST, False), (_BOTTOM_LIST, True), (_LIST_TOP, False),
-                                        (_LIST_BOTTOM, True)):
+                for pattern, bottom in (
+                    (_TOP_LIST, False),
+                    (_BOTTOM_LIST, True),
+                    (_LIST_TOP, False),
+                    (_LIST_BOTTOM, True),
+                ):
                     match = pattern.search(clause)
                     if not match:
                         continue
@@ -267,14 +289,18 @@ def _clauses(sentence: str) -> list[str]:
         if lead is None or _IS_COLON.search(lead.group()):
             out.append(part)
         elif place := _PLACE_COLON.search(lead.group()):
-            out.append(part[place.start():])  # `考评结果：倒数第一名：阜南县` keeps its place
+            out.append(part[place.start() :])  # `考评结果：倒数第一名：阜南县` keeps its place
         else:
-            out.append(part[lead.end():])
+            out.append(part[lead.end() :])
     return out
 
 
-def _ordinal_clause(clause: str, line: Line, add: Callable[[str, int | None, str, Line, Decimal | None], None],
-                    from_bottom: Callable[[int], int | None]) -> None:
+def _ordinal_clause(
+    clause: str,
+    line: Line,
+    add: Callable[[str, int | None, str, Line, Decimal | None], None],
+    from_bottom: Callable[[int], int | None],
+) -> None:
     ordinals = _LIST_ORDINALS.match(clause)
     if ordinals:
         names = _names(ordinals.group("list"))
@@ -291,13 +317,19 @@ def _ordinal_clause(clause: str, line: Line, add: Callable[[str, int | None, str
                 return
             rank = from_bottom(k) if match.group("rev") else k
             stated = match.groupdict().get("score")
-            add(unit_key(match.group("unit")), rank, ("倒数" if match.group("rev") else "") + f"第{k}", line,
-                Decimal(stated) if stated else None)
+            add(
+                unit_key(match.group("unit")),
+                rank,
+                ("倒数" if match.group("rev") else "") + f"第{k}",
+                line,
+                Decimal(stated) if stated else None,
+            )
             return
 
 
-def merge_prose_rows(scores: list[ScoreRow], lines: list[Line], table_lines: set[int],
-                     issuer: str | None = None) -> list[ScoreRow]:
+def merge_prose_rows(
+    scores: list[ScoreRow], lines: list[Line], table_lines: set[int], issuer: str | None = None
+) -> list[ScoreRow]:
     """Add grade-list and prose-ranking rows to a document's table rows.
 
     A grade list fills the grade of a table row that has none and adds units the tables

@@ -14,7 +14,7 @@ import regex
 
 from parsers.entries import Entry, parse_entry, split_entries, starts_with_label
 from parsers.headers import COLUMN_PATTERNS, cell_role
-from parsers.model import Line
+from parsers.model import Line, Problem, UnreadBlock
 from parsers.normalize import join_lines
 from parsers.numbers import NUMBER_CELL
 from parsers.tables import DeductionRow
@@ -46,7 +46,9 @@ _HEADING_BARE_SCORE = regex.compile(
 _SCORE_LINE = regex.compile(
     rf"^(?:本月|本期|考核|考评|检查|督查|综合|最终)?(?:得分|成绩)(?:为|是)?\s*[:：]?\s*{_SCORE}\s*分[，,。；;：:]?(?P<rest>.*)$"
 )
-_REST_CUE = regex.compile(r"^\s*[，,；;。]?\s*(?:(?:具体)?(?:扣分原因|扣分情况|扣分项|存在问题|主要问题|问题)(?:如下|为|是)?\s*)?[:：]?\s*")
+_REST_CUE = regex.compile(
+    r"^\s*[，,；;。]?\s*(?:(?:具体)?(?:扣分原因|扣分情况|扣分项|存在问题|主要问题|问题)(?:如下|为|是)?\s*)?[:：]?\s*"
+)
 _NO_DEDUCTION = regex.compile(r"无扣分|未扣分|没有扣分|无问题|满分")
 # A new chapter (`四、工作要求`), the attachment list, a date line: the end of a unit's section.
 _SECTION_END = regex.compile(
@@ -87,6 +89,10 @@ class SectionResult:
     unmatched: list[Line]
     by_issue: list[UnitEntry] = field(default_factory=list)
     """Entries listed by problem rather than by unit, each naming its units (`都匀市、福泉市均存在…，各扣1分`)."""
+    unread: list[UnreadBlock] = field(default_factory=list)
+    """Runs of entries or headings seen but not attributed with confidence (no rows came from them)."""
+    problems: list[Problem] = field(default_factory=list)
+    """Problems listed per unit without points (field-survey.md §5)."""
 
 
 def _is_unit(name: str, known: list[str]) -> bool:
@@ -141,7 +147,9 @@ def heading_of(line: Line, known: list[str]) -> tuple[str, Decimal | None, str, 
     return unit_raw, score, rest, found
 
 
-def _numbered_heading_with_score(text: str, known: list[str]) -> tuple[str, Decimal | None, str, UnitMatch | None] | None:
+def _numbered_heading_with_score(
+    text: str, known: list[str]
+) -> tuple[str, Decimal | None, str, UnitMatch | None] | None:
     """`1.兰州市（得分98.5分）` / `（1）兰州市（得分98.5分）`: a numbered heading that carries the score
     (fresh-F); an entry numbered the same way names no unit before a 得分."""
     head = text[:48]
@@ -158,9 +166,9 @@ def _numbered_heading_with_score(text: str, known: list[str]) -> tuple[str, Deci
 
 
 _PLAIN_HEADING = regex.compile(
-        r"^(?:[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、.．]\s*)?(?P<unit>[\p{Han}（）()·]{2,30}?)\s*"
-        r"(?:(?:扣分情况|扣分原因|存在问题|主要问题|扣分明细)(?:如下)?)?\s*[:：]\s*(?P<rest>.*)$"
-        r"|^(?:[（(]?[一二三四五六七八九十]{1,3}[)）、.．]\s*)?(?P<unit>[\p{Han}·（）()]{2,24}?)$"
+    r"^(?:[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、.．]\s*)?(?P<unit>[\p{Han}（）()·]{2,30}?)\s*"
+    r"(?:(?:扣分情况|扣分原因|存在问题|主要问题|扣分明细)(?:如下)?)?\s*[:：]\s*(?P<rest>.*)$"
+    r"|^(?:[（(]?[一二三四五六七八九十]{1,3}[)）、.．]\s*)?(?P<unit>[\p{Han}·（）()]{2,24}?)$"
 )
 
 
@@ -181,8 +189,12 @@ def _plain_heading(text: str, known: list[str]) -> tuple[str, str] | None:
     # ... or when its name and a colon make the whole line, the entries on the lines below
     # (fresh-07: `河西村：` after the table's units' sections). A column word (`县区：`, `乡镇：`)
     # names a kind of unit, not one.
-    if not rest and text.rstrip().endswith(("：", ":")) and looks_like_unit(unit_raw) \
-            and not COLUMN_PATTERNS["unit"].match(unit_key(unit_raw)):
+    if (
+        not rest
+        and text.rstrip().endswith(("：", ":"))
+        and looks_like_unit(unit_raw)
+        and not COLUMN_PATTERNS["unit"].match(unit_key(unit_raw))
+    ):
         return unit_raw, rest
     return None
 
@@ -305,8 +317,12 @@ def _add_row_entry(section: Section, line: Line) -> bool:
 
 def _wraps_into(pending: Line, line: Line) -> bool:
     """Whether an unparsed labelled line without an amount goes on in `line`, which has one."""
-    return (starts_with_label(pending.text) and not _AMOUNT_DIGIT.search(pending.text)
-            and not starts_with_label(line.text) and bool(_AMOUNT_DIGIT.search(line.text)))
+    return (
+        starts_with_label(pending.text)
+        and not _AMOUNT_DIGIT.search(pending.text)
+        and not starts_with_label(line.text)
+        and bool(_AMOUNT_DIGIT.search(line.text))
+    )
 
 
 def _detach_doubtful(sections: list[Section]) -> None:
@@ -341,7 +357,9 @@ def _add_entries(section: Section, text: str, line: Line, unmatched: list[Line])
         unmatched.append(line)
 
 
-def entries_from_table(rows: list[DeductionRow], known: list[str]) -> tuple[list[UnitEntry], list[Line], list[str]]:
+def entries_from_table(
+    rows: list[DeductionRow], known: list[str]
+) -> tuple[list[UnitEntry], list[Line], list[str]]:
     """Entries of a deduction table (`| 序号 | 单位 | 扣分事项 | 扣分 |`), unparsed rows, and vetoed units."""
     entries: list[UnitEntry] = []
     unmatched: list[Line] = []
@@ -354,8 +372,11 @@ def entries_from_table(rows: list[DeductionRow], known: list[str]) -> tuple[list
             # No amount column: the cell itself may hold several entries (`（3）…扣1分；（7）…扣0.5分`).
             parsed = [e for piece in split_entries(row.text) if (e := parse_entry(piece)) is not None]
         else:
-            parsed = ([e for piece in split_entries(row.text) if (e := parse_entry(piece)) is not None]
-                      if row.text.count("分") >= 2 else [])
+            parsed = (
+                [e for piece in split_entries(row.text) if (e := parse_entry(piece)) is not None]
+                if row.text.count("分") >= 2
+                else []
+            )
             if len(parsed) < 2:
                 # One entry per row, its amount in the amount column. A cell holding several entries
                 # each with its own amount (a Word cell of one paragraph per problem, fresh-F f10)
@@ -366,5 +387,7 @@ def entries_from_table(rows: list[DeductionRow], known: list[str]) -> tuple[list
             vetoed.append(unit)
         elif not parsed:
             unmatched.append(row.line)
-        entries.extend(UnitEntry(unit, row.unit_raw, entry, row.line, uncertain=uncertain) for entry in parsed)
+        entries.extend(
+            UnitEntry(unit, row.unit_raw, entry, row.line, uncertain=uncertain) for entry in parsed
+        )
     return entries, unmatched, vetoed

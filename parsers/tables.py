@@ -18,7 +18,7 @@ import regex
 from parsers.damaged_tables import place_short_row, restore_table_rows, split_glued_row
 from parsers.entries import starts_with_label
 from parsers.headers import PART_HEADER, cell_role, header_roles
-from parsers.model import Line
+from parsers.model import Line, UnreadBlock
 from parsers.normalize import aligned_columns, cells_to_text, squash
 from parsers.numbers import parse_rank, to_decimal
 
@@ -30,7 +30,9 @@ _SHORT_HAN = regex.compile(r"\p{Han}{1,6}")
 _DIGIT = regex.compile(r"\d")
 
 # Rows that are not units: a total or an average line under the table (variants §2).
-_NOT_A_UNIT_ROW = regex.compile(r"^(?:合计|总计|小计|平均|平均分|平均值|均值|(?:全市|全省|全县|全区)(?:平均|合计)?(?:分|得分)?)$")
+_NOT_A_UNIT_ROW = regex.compile(
+    r"^(?:合计|总计|小计|平均|平均分|平均值|均值|(?:全市|全省|全县|全区)(?:平均|合计)?(?:分|得分)?)$"
+)
 _AMOUNT_IN_CELL = regex.compile(r"[扣减加]\s*(?:除|减)?\s*\d")
 # A ranking block's caption: `（一）县区组`, `二、市直部门组排名：` (variants §2 several blocks).
 _GROUP_CAPTION = regex.compile(
@@ -47,7 +49,9 @@ class ScoreRow:
     score: Decimal | None
     grade: str | None
     group: str | None
-    parts: list[tuple[str, Decimal | None, Decimal | None]] = field(default_factory=list)  # name, weight, score
+    parts: list[tuple[str, Decimal | None, Decimal | None]] = field(
+        default_factory=list
+    )  # name, weight, score
     mean_of_parts: bool = False
     """The score is the mean of the parts (`季度平均` over `1月 | 2月 | 3月`)."""
     line: Line | None = None
@@ -66,8 +70,8 @@ class Tables:
     scores: list[ScoreRow]
     deductions: list[DeductionRow]
     table_lines: set[int]  # line_no of every row consumed
-
-
+    unread: list[UnreadBlock] = field(default_factory=list)
+    """Table blocks seen but not read with confidence (no rows came from them)."""
 
 
 def _blocks(lines: list[Line]) -> list[list[Line]]:
@@ -104,19 +108,29 @@ def _unfolded(block: list[Line]) -> list[Line]:
     fresh-F) as one table: the left half's rows, then the right half's."""
     header = [squash(cell) for cell in block[0].cells or ()]
     half = len(header) // 2
-    if half < 2 or len(header) != 2 * half or header[:half] != header[half:] or header_roles(tuple(header[:half])) is None:
+    if (
+        half < 2
+        or len(header) != 2 * half
+        or header[:half] != header[half:]
+        or header_roles(tuple(header[:half])) is None
+    ):
         return block
-    left = [replace(line, cells=(line.cells or ())[:half], text=cells_to_text((line.cells or ())[:half]))
-            for line in block]
-    right = [replace(line, cells=cells[half:], text=cells_to_text(cells[half:]))
-             for line in block[1:] if len(cells := line.cells or ()) == 2 * half and any(c.strip() for c in cells[half:])]
+    left = [
+        replace(line, cells=(line.cells or ())[:half], text=cells_to_text((line.cells or ())[:half]))
+        for line in block
+    ]
+    right = [
+        replace(line, cells=cells[half:], text=cells_to_text(cells[half:]))
+        for line in block[1:]
+        if len(cells := line.cells or ()) == 2 * half and any(c.strip() for c in cells[half:])
+    ]
     return left + right
 
 
 def _group_caption(lines: list[Line], first: Line) -> str | None:
     """A ranking block's caption just above its table: `（一）县区组`, `市直部门组排名`."""
     index = next(i for i, line in enumerate(lines) if line.line_no == first.line_no)
-    for line in reversed(lines[max(0, index - 2):index]):
+    for line in reversed(lines[max(0, index - 2) : index]):
         if line.cells is not None:
             return None
         match = _GROUP_CAPTION.match(squash(line.text))
@@ -152,16 +166,25 @@ def extract_tables(lines: list[Line]) -> Tables:
             header_line = block[0]
             # `街道 | 扣分项目 | 扣分 | 得分` with the score merged down each unit's rows (fresh-F f06)
             # lists deductions: a table with both a reason and an amount column is a deduction table.
-            current_kind = "deduction" if (("points" in roles or "reason" in roles) and "score" not in roles) \
-                or {"points", "reason"} <= set(roles) else "score"
+            current_kind = (
+                "deduction"
+                if (("points" in roles or "reason" in roles) and "score" not in roles)
+                or {"points", "reason"} <= set(roles)
+                else "score"
+            )
             group = _group_caption(lines, block[0])
             if current_kind == "score":
                 score_blocks += 1
                 if "seq" in roles and "rank" not in roles:
                     seq_tables.append([])
-        elif current_roles is None or header_line is None or _is_other_header(block[0]) \
-                or (current_kind == "score" and not _has_number(block[0])) \
-                or _row_cells(block[0], header_line, current_header, current_roles, current_kind == "deduction") is None:
+        elif (
+            current_roles is None
+            or header_line is None
+            or _is_other_header(block[0])
+            or (current_kind == "score" and not _has_number(block[0]))
+            or _row_cells(block[0], header_line, current_header, current_roles, current_kind == "deduction")
+            is None
+        ):
             # A headerless block that does not continue the previous table's columns; one whose
             # first row is a header of another kind (a unit's own `扣分事项 | 扣分`, read by sections);
             # or one without a number where a ranking's rows have their scores (an appendix table
@@ -184,13 +207,21 @@ def extract_tables(lines: list[Line]) -> Tables:
             unit_raw = by_role.get("unit", "").strip()
             if current_kind == "deduction":
                 text = by_role.get("reason", "")
-                if (not unit_raw and carried_unit and not by_role.get("points", "").strip() and text and deductions
-                        and deductions[-1].line.line_no in consumed and not starts_with_label(text)):
+                if (
+                    not unit_raw
+                    and carried_unit
+                    and not by_role.get("points", "").strip()
+                    and text
+                    and deductions
+                    and deductions[-1].line.line_no in consumed
+                    and not starts_with_label(text)
+                ):
                     # A row Word broke across a page: the rest of the previous row's text under the
                     # repeated header, with its unit and amount cells blank (fresh-E e08).
                     previous = deductions[-1]
-                    deductions[-1] = DeductionRow(previous.unit_raw, previous.text + text, previous.points_text,
-                                                  previous.line)
+                    deductions[-1] = DeductionRow(
+                        previous.unit_raw, previous.text + text, previous.points_text, previous.line
+                    )
                     consumed.add(line.line_no)
                     continue
                 # variants §3: the unit cell is blank below its first row.
@@ -203,7 +234,9 @@ def extract_tables(lines: list[Line]) -> Tables:
             if not squash(unit_raw) or _NOT_A_UNIT_ROW.match(squash(unit_raw)):
                 continue
             row = _score_row(cells, current_header, current_roles, unit_raw, line)
-            row.group = group if group is not None else (scores[-1].group if scores and roles is None else None)
+            row.group = (
+                group if group is not None else (scores[-1].group if scores and roles is None else None)
+            )
             scores.append(row)
             # variants §2: a score table may carry a 存在问题 column whose cell lists the unit's
             # deductions (`（3）河道保洁不到位，扣1分；（7）…`): those are its entries.
@@ -238,25 +271,34 @@ def _is_other_header(line: Line) -> bool:
     return len(cells) >= 2 and all(cell_role(cell) for cell in cells)
 
 
-def _two_row_header(upper: tuple[str, ...], lower: tuple[str, ...]) -> tuple[tuple[str, ...], list[str | None]] | None:
+def _two_row_header(
+    upper: tuple[str, ...], lower: tuple[str, ...]
+) -> tuple[tuple[str, ...], list[str | None]] | None:
     """The cells and roles of a header printed over two rows, or None when `lower` is a data row.
 
     Merged cells leave blanks (fc-08 `名次 | 乡镇 | 考核结果 |` over ` |  | 得分 | 扣分`): a column
     under a word spanning several is named by its own word below (`得分`, not `考核结果`), or
     by both together (`系统考核` over `（占40%）`). The lower row holds words and blanks only.
     """
-    if len(lower) != len(upper) or all(squash(c) for c in lower) or any(_DIGIT.match(squash(c)) for c in lower):
+    if (
+        len(lower) != len(upper)
+        or all(squash(c) for c in lower)
+        or any(_DIGIT.match(squash(c)) for c in lower)
+    ):
         return None
     if not any(cell_role(c) for c in lower if squash(c)):
         return None
-    cells = tuple(top if not squash(below) else top + below if squash(top) and cell_role(top + below) else below
-                  for top, below in zip(upper, lower, strict=True))
+    cells = tuple(
+        top if not squash(below) else top + below if squash(top) and cell_role(top + below) else below
+        for top, below in zip(upper, lower, strict=True)
+    )
     roles = header_roles(cells)
     return (cells, roles) if roles is not None else None
 
 
-def _row_cells(line: Line, header_line: Line, header: tuple[str, ...], roles: list[str | None],
-               deduction: bool) -> tuple[str, ...] | None:
+def _row_cells(
+    line: Line, header_line: Line, header: tuple[str, ...], roles: list[str | None], deduction: bool
+) -> tuple[str, ...] | None:
     """A table row's cells, one per header column, or None when the row does not fit the header."""
     cells = line.cells or ()
     if len(cells) == len(roles):
@@ -264,8 +306,11 @@ def _row_cells(line: Line, header_line: Line, header: tuple[str, ...], roles: li
     # An aligned row leaves a blank cell out (fresh-04 `第一名       市民政局            98.5` with no
     # 备注; fb-10 `2               第11项：…  10`, its unit blank below the first row): put the cells
     # back under their columns, ranked by where they stand when the text keeps positions.
-    ranked = aligned_columns(line.raw_text, header_line.raw_text) if _keeps_positions(line) and _keeps_positions(
-        header_line) else []
+    ranked = (
+        aligned_columns(line.raw_text, header_line.raw_text)
+        if _keeps_positions(line) and _keeps_positions(header_line)
+        else []
+    )
     placed = place_short_row(cells, roles, ranked, unit_carried=deduction)
     if placed is not None:
         return placed
@@ -283,8 +328,9 @@ def _keeps_positions(line: Line) -> bool:
     return line.page is None and "|" not in raw and "\n" not in raw
 
 
-def _score_row(cells: tuple[str, ...], header: tuple[str, ...], roles: list[str | None], unit_raw: str,
-               line: Line) -> ScoreRow:
+def _score_row(
+    cells: tuple[str, ...], header: tuple[str, ...], roles: list[str | None], unit_raw: str, line: Line
+) -> ScoreRow:
     rank_raw = next((cells[i] for i, r in enumerate(roles) if r == "rank"), None)
     if rank_raw is None:
         rank_raw = next((cells[i] for i, r in enumerate(roles) if r == "seq"), None)
@@ -300,8 +346,25 @@ def _score_row(cells: tuple[str, ...], header: tuple[str, ...], roles: list[str 
     score = to_decimal(score_text) if score_text is not None else None
     score_header = next((squash(header[i]) for i, r in enumerate(roles) if r == "score"), "")
     mean = bool(parts) and "平均" in score_header and all(weight is None for _, weight, _ in parts)
-    return ScoreRow(unit_raw=unit_raw, rank=parse_rank(rank_raw), rank_raw=rank_raw, score=score,
-                    grade=grade, group=None, parts=parts, line=line, mean_of_parts=mean)
+    return ScoreRow(
+        unit_raw=unit_raw,
+        rank=parse_rank(rank_raw),
+        rank_raw=rank_raw,
+        score=score,
+        grade=grade,
+        group=None,
+        parts=parts,
+        line=line,
+        mean_of_parts=mean,
+    )
 
 
-__all__ = ["DeductionRow", "ScoreRow", "Tables", "extract_tables", "header_roles", "restore_table_rows", "split_glued_row"]
+__all__ = [
+    "DeductionRow",
+    "ScoreRow",
+    "Tables",
+    "extract_tables",
+    "header_roles",
+    "restore_table_rows",
+    "split_glued_row",
+]

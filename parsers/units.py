@@ -18,14 +18,54 @@ _TRAILING_QUALIFIER = regex.compile(r"[（(][^）)]*[）)]$")
 
 # Endings of administrative and organisational unit names (variants §6).
 UNIT_SUFFIXES = (
-    "自治县", "自治旗", "新区", "管理区", "开发区", "高新区", "示范区", "功能区", "经开区", "度假区", "风景区",
-    "街道", "社区", "居委会", "村委会", "办事处", "县", "区", "市", "旗", "镇", "乡", "村", "场", "局", "委",
-    "办", "厅", "院", "部", "中心", "公司", "集团", "站", "所", "队", "支队", "大队", "园区",
+    "自治县",
+    "自治旗",
+    "新区",
+    "管理区",
+    "开发区",
+    "高新区",
+    "示范区",
+    "功能区",
+    "经开区",
+    "度假区",
+    "风景区",
+    "街道",
+    "社区",
+    "居委会",
+    "村委会",
+    "办事处",
+    "县",
+    "区",
+    "市",
+    "旗",
+    "镇",
+    "乡",
+    "村",
+    "场",
+    "局",
+    "委",
+    "办",
+    "厅",
+    "院",
+    "部",
+    "中心",
+    "公司",
+    "集团",
+    "站",
+    "所",
+    "队",
+    "支队",
+    "大队",
+    "园区",
     # Schools, graded and ranked like offices (fd-11 `优秀等次（8所）：池州市第一中学、…`); colleges, hospitals
     # and health centres end in 院, Party branches and committees in 部 / 委 above.
-    "学校", "中学", "小学", "幼儿园",
+    "学校",
+    "中学",
+    "小学",
+    "幼儿园",
     # Zones run by an administrative committee (`县经济开发区管委会`, fresh-H).
-    "管委会", "管理委员会",
+    "管委会",
+    "管理委员会",
 )
 _UNIT_LIKE = regex.compile(r"^[\p{Han}（）()·]{1,24}$")
 
@@ -73,8 +113,11 @@ def match_unit(name: str, known: list[str]) -> UnitMatch | None:
     inside = [k for k in known if len(k) >= 2 and k in key]
     if len(inside) == 1:
         return UnitMatch(inside[0], True, "contained")
-    near = [k for k in known if len(k) == len(key) and sum(a != b for a, b in zip(k, key, strict=True)) == 1
-            and k[-1] == key[-1]]
+    near = [
+        k
+        for k in known
+        if len(k) == len(key) and sum(a != b for a, b in zip(k, key, strict=True)) == 1 and k[-1] == key[-1]
+    ]
     if len(near) == 1:
         return UnitMatch(near[0], False, "one_char")
     return None

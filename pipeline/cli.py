@@ -36,12 +36,22 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders (searched recursively) to ingest.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the Parquet tables.")] = Path("output"),
     password: Annotated[str | None, typer.Option(help="Password for encrypted PDFs.")] = None,
-    ocr: Annotated[str, typer.Option(help="OCR pages without a usable text layer: auto, always or never.")] = "auto",
-    timeout: Annotated[float, typer.Option(
-        help=f"Seconds one file may take before it is stopped (plus {DEFAULT_OCR_SECONDS_PER_PAGE:g} s for each "
-             "page it OCRs).")] = DEFAULT_TIMEOUT,
-    max_pages: Annotated[int, typer.Option(help="Read at most this many pages of a PDF.")] = DEFAULT_MAX_PAGES,
-    workers: Annotated[int, typer.Option(help="Worker processes (0: one per core; 1: no subprocess, no time limit).")] = 0,
+    ocr: Annotated[
+        str, typer.Option(help="OCR pages without a usable text layer: auto, always or never.")
+    ] = "auto",
+    timeout: Annotated[
+        float,
+        typer.Option(
+            help=f"Seconds one file may take before it is stopped (plus {DEFAULT_OCR_SECONDS_PER_PAGE:g} s for each "
+            "page it OCRs)."
+        ),
+    ] = DEFAULT_TIMEOUT,
+    max_pages: Annotated[
+        int, typer.Option(help="Read at most this many pages of a PDF.")
+    ] = DEFAULT_MAX_PAGES,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (0: one per core; 1: no subprocess, no time limit).")
+    ] = 0,
     batch_size: Annotated[int, typer.Option(help="Documents per Parquet file.")] = DEFAULT_BATCH_SIZE,
     strict: Annotated[bool, typer.Option(help="Stop at the first file that fails.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print the summary only.")] = False,
@@ -54,8 +64,16 @@ def ingest(
     from pipeline.report import print_summary
 
     try:
-        options = IngestOptions(out=out, password=password, ocr=ocr, timeout=timeout, max_pages=max_pages,
-                                workers=workers, batch_size=batch_size, strict=strict)
+        options = IngestOptions(
+            out=out,
+            password=password,
+            ocr=ocr,
+            timeout=timeout,
+            max_pages=max_pages,
+            workers=workers,
+            batch_size=batch_size,
+            strict=strict,
+        )
 
         def progress(result):
             if quiet:
@@ -63,9 +81,14 @@ def ingest(
             doc = result.document
             style = {"ok": "green", "partial": "yellow", "failed": "red"}[doc.status]
             extra = f" {doc.mismatch_count} mismatch(es)" if doc.mismatch_count else ""
-            detail = doc.error if doc.status == "failed" else (
-                f"{doc.doc_class}: {len(result.records['scores'])} scores, {doc.deduction_count} entries, "
-                f"{doc.finding_count} findings{extra}")
+            detail = (
+                doc.error
+                if doc.status == "failed"
+                else (
+                    f"{doc.doc_class}: {len(result.records['scores'])} scores, {doc.deduction_count} entries, "
+                    f"{doc.finding_count} findings{extra}"
+                )
+            )
             console.print(f"[{style}]{doc.status:>7}[/] {result.path}  {detail}")
 
         summary = run_ingest(paths, options, progress)
@@ -79,7 +102,9 @@ def ingest(
 def check(
     file: Annotated[Path, typer.Argument(help="One circular to check.")],
     password: Annotated[str | None, typer.Option(help="Password for an encrypted PDF.")] = None,
-    ocr: Annotated[str, typer.Option(help="OCR pages without a usable text layer: auto, always or never.")] = "auto",
+    ocr: Annotated[
+        str, typer.Option(help="OCR pages without a usable text layer: auto, always or never.")
+    ] = "auto",
 ) -> None:
     """Parse one file and print its metadata, each unit's arithmetic and every finding.
 
@@ -103,21 +128,27 @@ def check(
 
 @app.command()
 def report(
-    out: Annotated[Path, typer.Argument(help="An output folder written by 'tongbao ingest'.")] = Path("output"),
+    out: Annotated[Path, typer.Argument(help="An output folder written by 'tongbao ingest'.")] = Path(
+        "output"
+    ),
     limit: Annotated[int, typer.Option(help="Show at most this many findings.")] = 50,
 ) -> None:
     """Summarise an output folder: documents, circulars found in several files, items deducted most, findings."""
     from pipeline.summary import print_output_report
 
     if not (out / "documents").is_dir():
-        errors.print(f"[red]error:[/] {out}: no documents table here; run 'tongbao ingest ... --out {out}' first.")
+        errors.print(
+            f"[red]error:[/] {out}: no documents table here; run 'tongbao ingest ... --out {out}' first."
+        )
         raise typer.Exit(2)
     print_output_report(out, console, limit=limit)
 
 
 @app.command()
 def samples(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the sample circulars to.")] = Path("samples"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the sample circulars to.")] = Path(
+        "samples"
+    ),
     pdf: Annotated[bool, typer.Option(help="Also write text-layer PDF renderings.")] = True,
 ) -> None:
     """Write sample circulars made by tongbao's own code, some with deliberate mismatches."""

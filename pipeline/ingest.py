@@ -54,19 +54,26 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder.")
         if path.is_dir():
-            inside = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            inside = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
             if not inside:
-                raise UsageError(f"{path}: the folder holds no file tongbao reads "
-                                 f"({', '.join(SUPPORTED_SUFFIXES)}).")
+                raise UsageError(
+                    f"{path}: the folder holds no file tongbao reads ({', '.join(SUPPORTED_SUFFIXES)})."
+                )
             found.extend(inside)
         else:
             found.append(path)
     return list(dict.fromkeys(found))
 
 
-def ingest(paths: Iterable[str | Path], options: IngestOptions,
-           progress: Callable[[FileResult], None] | None = None) -> IngestSummary:
+def ingest(
+    paths: Iterable[str | Path], options: IngestOptions, progress: Callable[[FileResult], None] | None = None
+) -> IngestSummary:
     """Ingest files and folders into `options.out`; return what was found and flagged."""
     files = [str(p) for p in discover(paths)]
     summary = IngestSummary(files=len(files))
@@ -95,8 +102,10 @@ def _count(summary: IngestSummary, result: FileResult) -> None:
     setattr(summary, doc.status, getattr(summary, doc.status) + 1)
     if doc.status == "failed":
         summary.failures.append((result.path, doc.error or ""))
-    summary.units += len({r.unit for r in result.records.get("reconciliation", [])} |
-                         {r.unit for r in result.records.get("scores", [])})
+    summary.units += len(
+        {r.unit for r in result.records.get("reconciliation", [])}
+        | {r.unit for r in result.records.get("scores", [])}
+    )
     summary.deductions += len(result.records.get("deductions", []))
     summary.mismatches += doc.mismatch_count
     summary.findings += doc.finding_count
@@ -111,6 +120,17 @@ def _flush(store: Store, batch: list[FileResult]) -> None:
 
 
 __all__ = [
-    "DEFAULT_BATCH_SIZE", "DEFAULT_MAX_PAGES", "DEFAULT_OCR_SECONDS_PER_PAGE", "DEFAULT_TIMEOUT", "OCR_MODES",
-    "FileResult", "IngestOptions", "IngestSummary", "UsageError", "discover", "ingest", "iter_results", "parse_file",
+    "DEFAULT_BATCH_SIZE",
+    "DEFAULT_MAX_PAGES",
+    "DEFAULT_OCR_SECONDS_PER_PAGE",
+    "DEFAULT_TIMEOUT",
+    "OCR_MODES",
+    "FileResult",
+    "IngestOptions",
+    "IngestSummary",
+    "UsageError",
+    "discover",
+    "ingest",
+    "iter_results",
+    "parse_file",
 ]

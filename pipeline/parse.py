@@ -39,8 +39,9 @@ def doc_id_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def read_with_ocr(data: bytes, name: str, options: IngestOptions,
-                  on_ocr: Callable[[int], None] | None = None) -> ReadResult:
+def read_with_ocr(
+    data: bytes, name: str, options: IngestOptions, on_ocr: Callable[[int], None] | None = None
+) -> ReadResult:
     """Read a file; OCR the pages (or images) that have no usable text layer.
 
     `on_ocr(pages)` is told how many pages are about to be OCR'd (the worker's time limit grows).
@@ -77,10 +78,14 @@ def merge_ocr_lines(read: ReadResult, ocr_lines: list[Line], pages: list[int]) -
     from parsers.readers.ocr import low_confidence_warnings, mean_confidence
     from pipeline.ocr import DEFAULT_LOW_CONFIDENCE
 
-    return replace(read, lines=lines, ocr_pages=sorted(replaced),
-                   pages_needing_ocr=[p for p in read.pages_needing_ocr if p not in replaced],
-                   ocr_confidence=mean_confidence(ocr_lines),
-                   warnings=read.warnings + low_confidence_warnings(ocr_lines, DEFAULT_LOW_CONFIDENCE))
+    return replace(
+        read,
+        lines=lines,
+        ocr_pages=sorted(replaced),
+        pages_needing_ocr=[p for p in read.pages_needing_ocr if p not in replaced],
+        ocr_confidence=mean_confidence(ocr_lines),
+        warnings=read.warnings + low_confidence_warnings(ocr_lines, DEFAULT_LOW_CONFIDENCE),
+    )
 
 
 def parse_file(path: str, options: IngestOptions, on_ocr: Callable[[int], None] | None = None) -> FileResult:
@@ -99,8 +104,13 @@ def parse_file(path: str, options: IngestOptions, on_ocr: Callable[[int], None] 
         return failed_result(path, doc_id, len(data), exc.stage, str(exc))
     except Exception as exc:
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        return failed_result(path, doc_id, len(data), "extract",
-                             f"{name}: tongbao failed while extracting ({detail}); please report this file.")
+        return failed_result(
+            path,
+            doc_id,
+            len(data),
+            "extract",
+            f"{name}: tongbao failed while extracting ({detail}); please report this file.",
+        )
     return build_result(extraction, doc_id, path, len(data))
 
 
@@ -116,9 +126,11 @@ def check_circular(ex: Extraction, name: str) -> None:
     if ex.read.pages_needing_ocr:
         # The marks may sit on the pages left unread; the row is `partial` and says which.
         return
-    raise NotACircular(f"{name}: does not look like an assessment circular (no title such as 关于…的通报, no "
-                       "document number, issuer, score table or deductions found); check that this is the file "
-                       "you meant.")
+    raise NotACircular(
+        f"{name}: does not look like an assessment circular (no title such as 关于…的通报, no "
+        "document number, issuer, score table or deductions found); check that this is the file "
+        "you meant."
+    )
 
 
 def build_result(ex: Extraction, doc_id: str, path: str, size: int) -> FileResult:
@@ -128,18 +140,38 @@ def build_result(ex: Extraction, doc_id: str, path: str, size: int) -> FileResul
     document.finding_count = len(findings)
     document.mismatch_count = sum(1 for r in reconciliation if r.status == "mismatch")
     if document.pages_needing_ocr:
-        document.warnings.append(f"pages {', '.join(map(str, document.pages_needing_ocr))} have no usable text "
-                                 "layer and were not OCR'd; run with --ocr auto to read them.")
+        document.warnings.append(
+            f"pages {', '.join(map(str, document.pages_needing_ocr))} have no usable text "
+            "layer and were not OCR'd; run with --ocr auto to read them."
+        )
     if ex.metadata.doc_class == "other" and not ex.scores and not ex.entries:
-        document.warnings.append("no score table, ranking or deductions found: is this an assessment circular?")
-    return FileResult(path=path, extraction=ex, records={
-        "documents": [document], "scores": score_records(ex, doc_id), "deductions": deduction_records(ex, doc_id),
-        "reconciliation": reconciliation, "findings": findings, "items": item_records(ex, doc_id)})
+        document.warnings.append(
+            "no score table, ranking or deductions found: is this an assessment circular?"
+        )
+    return FileResult(
+        path=path,
+        extraction=ex,
+        records={
+            "documents": [document],
+            "scores": score_records(ex, doc_id),
+            "deductions": deduction_records(ex, doc_id),
+            "reconciliation": reconciliation,
+            "findings": findings,
+            "items": item_records(ex, doc_id),
+        },
+    )
 
 
 def failed_result(path: str, doc_id: str, size: int, stage: str, message: str) -> FileResult:
     suffix = Path(path).suffix.lower().lstrip(".")
-    doc = DocumentRecord(doc_id=doc_id or doc_id_of(path.encode()), source_path=path, source_format=suffix or "unknown",
-                         byte_size=size, status="failed", error_stage=stage, error=message,
-                         parser_version=PARSER_VERSION)
+    doc = DocumentRecord(
+        doc_id=doc_id or doc_id_of(path.encode()),
+        source_path=path,
+        source_format=suffix or "unknown",
+        byte_size=size,
+        status="failed",
+        error_stage=stage,
+        error=message,
+        parser_version=PARSER_VERSION,
+    )
     return FileResult(path=path, records={"documents": [doc]})

@@ -45,12 +45,25 @@ def fmt(value: Decimal | None) -> str:
     return text
 
 
-def _finding(doc_id: str, unit: str | None, check: str, severity: str, message: str, line: Line | None,
-             expected: Decimal | str | None = None, actual: Decimal | str | None = None) -> FindingRecord:
+def _finding(
+    doc_id: str,
+    unit: str | None,
+    check: str,
+    severity: str,
+    message: str,
+    line: Line | None,
+    expected: Decimal | str | None = None,
+    actual: Decimal | str | None = None,
+) -> FindingRecord:
     return FindingRecord(
-        doc_id=doc_id, unit=unit, check=check, severity=severity, message=message,
+        doc_id=doc_id,
+        unit=unit,
+        check=check,
+        severity=severity,
+        message=message,
         expected=fmt(expected) if isinstance(expected, Decimal) else expected,
-        actual=fmt(actual) if isinstance(actual, Decimal) else actual, **provenance_of(line),
+        actual=fmt(actual) if isinstance(actual, Decimal) else actual,
+        **provenance_of(line),
     )
 
 
@@ -101,42 +114,81 @@ def reconcile(ex: Extraction, doc_id: str) -> tuple[list[ReconciliationRecord], 
         status, note = "ok", None
         evidence = f.section_line or f.table_line
         if f.veto:
-            findings.append(_finding(doc_id, f.unit, "veto", "info",
-                                     f"{f.unit}: one-vote veto (一票否决) applied; its score is not the arithmetic result.",
-                                     evidence))
+            findings.append(
+                _finding(
+                    doc_id,
+                    f.unit,
+                    "veto",
+                    "info",
+                    f"{f.unit}: one-vote veto (一票否决) applied; its score is not the arithmetic result.",
+                    evidence,
+                )
+            )
         if not lists_deductions:
             continue
         if not f.has_section:
             if f.table_score is not None and f.table_score < base:
                 status, note = "incomplete", "no deductions listed"
-                findings.append(_finding(
-                    doc_id, f.unit, "missing_section", "warning",
-                    f"{f.unit}: scored {fmt(f.table_score)} (below the base {fmt(base)}) but no deductions are listed "
-                    "for it, while other units have theirs.", f.table_line, base - f.table_score, Decimal(0)))
+                findings.append(
+                    _finding(
+                        doc_id,
+                        f.unit,
+                        "missing_section",
+                        "warning",
+                        f"{f.unit}: scored {fmt(f.table_score)} (below the base {fmt(base)}) but no deductions are listed "
+                        "for it, while other units have theirs.",
+                        f.table_line,
+                        base - f.table_score,
+                        Decimal(0),
+                    )
+                )
             records.append(_record(doc_id, f, base, computed, status, note))
             continue
         if stated is None:
             status, note = "incomplete", "no score stated"
-            findings.append(_finding(
-                doc_id, f.unit, "missing_score", "warning",
-                f"{f.unit}: {f.entries} deduction entries (total {fmt(f.deducted)}) but no score in the table or its "
-                "section.", _first(lines_of.get(f.unit)), computed, None))
+            findings.append(
+                _finding(
+                    doc_id,
+                    f.unit,
+                    "missing_score",
+                    "warning",
+                    f"{f.unit}: {f.entries} deduction entries (total {fmt(f.deducted)}) but no score in the table or its "
+                    "section.",
+                    _first(lines_of.get(f.unit)),
+                    computed,
+                    None,
+                )
+            )
             records.append(_record(doc_id, f, base, computed, status, note))
             continue
         if ex.scores and f.table_score is None and f.table_line is None:
-            findings.append(_finding(
-                doc_id, f.unit, "not_in_table", "warning",
-                f"{f.unit}: has a section of deductions but is missing from the score table.",
-                f.section_line or _first(lines_of.get(f.unit))))
+            findings.append(
+                _finding(
+                    doc_id,
+                    f.unit,
+                    "not_in_table",
+                    "warning",
+                    f"{f.unit}: has a section of deductions but is missing from the score table.",
+                    f.section_line or _first(lines_of.get(f.unit)),
+                )
+            )
         uncertain = ocr and _low_confidence([f.section_line, f.table_line, *lines_of.get(f.unit, [])])
         if f.section_score is not None and f.table_score is not None and f.section_score != f.table_score:
             status = "mismatch"
             check = "ocr_uncertain" if uncertain else "table_mismatch"
-            findings.append(_finding(
-                doc_id, f.unit, check, "error" if check == "table_mismatch" else "warning",
-                f"{f.unit}: the score table states {fmt(f.table_score)}, but its own section states "
-                f"{fmt(f.section_score)}." + (_ocr_hint(uncertain) if uncertain else ""),
-                uncertain or f.section_line, f.table_score, f.section_score))
+            findings.append(
+                _finding(
+                    doc_id,
+                    f.unit,
+                    check,
+                    "error" if check == "table_mismatch" else "warning",
+                    f"{f.unit}: the score table states {fmt(f.table_score)}, but its own section states "
+                    f"{fmt(f.section_score)}." + (_ocr_hint(uncertain) if uncertain else ""),
+                    uncertain or f.section_line,
+                    f.table_score,
+                    f.section_score,
+                )
+            )
         # When the table and the section disagree and the entries add up to one of them, the
         # disagreement is the finding (table_mismatch); the arithmetic is not wrong as well.
         agrees_with_one = computed in (f.section_score, f.table_score) and status == "mismatch"
@@ -145,11 +197,19 @@ def reconcile(ex: Extraction, doc_id: str) -> tuple[list[ReconciliationRecord], 
             where = "its section" if f.section_score is not None else "the score table"
             arithmetic = f"{fmt(base)} − {fmt(f.deducted)}" + (f" + {fmt(f.bonus)}" if f.bonus else "")
             check = "ocr_uncertain" if uncertain else "score_mismatch"
-            findings.append(_finding(
-                doc_id, f.unit, check, "error" if check == "score_mismatch" else "warning",
-                f"{f.unit}: {arithmetic} = {fmt(computed)}, but {where} states {fmt(stated)} "
-                f"(off by {fmt(stated - computed)})." + (_ocr_hint(uncertain) if uncertain else ""),
-                uncertain or f.section_line or f.table_line, computed, stated))
+            findings.append(
+                _finding(
+                    doc_id,
+                    f.unit,
+                    check,
+                    "error" if check == "score_mismatch" else "warning",
+                    f"{f.unit}: {arithmetic} = {fmt(computed)}, but {where} states {fmt(stated)} "
+                    f"(off by {fmt(stated - computed)})." + (_ocr_hint(uncertain) if uncertain else ""),
+                    uncertain or f.section_line or f.table_line,
+                    computed,
+                    stated,
+                )
+            )
         if uncertain and status == "mismatch":
             status, note = "incomplete", "OCR uncertain"
         records.append(_record(doc_id, f, base, computed, status, note))
@@ -167,7 +227,11 @@ def _first(lines: list[Line] | None) -> Line | None:
 
 
 def _low_confidence(lines: list[Line | None]) -> Line | None:
-    doubtful = [ln for ln in lines if ln is not None and ln.confidence is not None and ln.confidence < DEFAULT_OCR_TRUST]
+    doubtful = [
+        ln
+        for ln in lines
+        if ln is not None and ln.confidence is not None and ln.confidence < DEFAULT_OCR_TRUST
+    ]
     return min(doubtful, key=lambda ln: ln.confidence or 0) if doubtful else None
 
 
@@ -176,15 +240,25 @@ def _ocr_hint(line: Line) -> str:
     return f" The scan was read with low confidence ({line.confidence:.2f}) at {where}: check that spot."
 
 
-def _record(doc_id: str, f: UnitFacts, base: Decimal, computed: Decimal, status: str,
-            note: str | None) -> ReconciliationRecord:
+def _record(
+    doc_id: str, f: UnitFacts, base: Decimal, computed: Decimal, status: str, note: str | None
+) -> ReconciliationRecord:
     stated = f.section_score if f.section_score is not None else f.table_score
     return ReconciliationRecord(
-        doc_id=doc_id, unit=f.unit, status=status, base=float(base), total_deducted=float(f.deducted),
-        total_bonus=float(f.bonus), computed=float(computed),
+        doc_id=doc_id,
+        unit=f.unit,
+        status=status,
+        base=float(base),
+        total_deducted=float(f.deducted),
+        total_bonus=float(f.bonus),
+        computed=float(computed),
         section_score=float(f.section_score) if f.section_score is not None else None,
         table_score=float(f.table_score) if f.table_score is not None else None,
-        delta=float(stated - computed) if stated is not None else None, entries=f.entries, veto=f.veto, note=note)
+        delta=float(stated - computed) if stated is not None else None,
+        entries=f.entries,
+        veto=f.veto,
+        note=note,
+    )
 
 
 def rank_findings(ex: Extraction, doc_id: str) -> list[FindingRecord]:
@@ -208,10 +282,18 @@ def rank_findings(ex: Extraction, doc_id: str) -> list[FindingRecord]:
             worst = best + sum(1 for other in unranked.get(group, []) if other > score)
             if not best <= rank <= worst:
                 expected = best if rank < best else worst
-                findings.append(_finding(
-                    doc_id, unit, "rank_order", "warning",
-                    f"{unit}: printed rank {rank}, but its score {fmt(score)} ranks {expected} among the listed scores.",
-                    line, str(expected), str(rank)))
+                findings.append(
+                    _finding(
+                        doc_id,
+                        unit,
+                        "rank_order",
+                        "warning",
+                        f"{unit}: printed rank {rank}, but its score {fmt(score)} ranks {expected} among the listed scores.",
+                        line,
+                        str(expected),
+                        str(rank),
+                    )
+                )
     return findings
 
 
@@ -224,11 +306,21 @@ def duplicate_unit_findings(ex: Extraction, doc_id: str) -> list[FindingRecord]:
         first = seen.setdefault(key, row)
         if first is not row:
             same = first.score == row.score and first.rank == row.rank
-            findings.append(_finding(
-                doc_id, unit, "duplicate_unit", "info" if same else "warning",
-                f"{unit}: listed twice in the {'same ' if row.group is None else row.group + ' '}ranking"
-                + ("." if same else f" (scores {fmt(first.score)} and {fmt(row.score)}); the first listing is used."),
-                row.line))
+            findings.append(
+                _finding(
+                    doc_id,
+                    unit,
+                    "duplicate_unit",
+                    "info" if same else "warning",
+                    f"{unit}: listed twice in the {'same ' if row.group is None else row.group + ' '}ranking"
+                    + (
+                        "."
+                        if same
+                        else f" (scores {fmt(first.score)} and {fmt(row.score)}); the first listing is used."
+                    ),
+                    row.line,
+                )
+            )
     return findings
 
 
@@ -244,10 +336,17 @@ def duplicate_item_findings(ex: Extraction, doc_id: str) -> list[FindingRecord]:
         for number in dict.fromkeys(item.entry.items):
             counter[number] += 1
             if counter[number] == 2:
-                findings.append(_finding(
-                    doc_id, item.unit, "duplicate_item", "warning",
-                    f"{item.unit}: item {number} is deducted twice (lines {first_line[(item.unit, number)].line_no} "
-                    f"and {item.line.line_no}).", item.line))
+                findings.append(
+                    _finding(
+                        doc_id,
+                        item.unit,
+                        "duplicate_item",
+                        "warning",
+                        f"{item.unit}: item {number} is deducted twice (lines {first_line[(item.unit, number)].line_no} "
+                        f"and {item.line.line_no}).",
+                        item.line,
+                    )
+                )
             first_line.setdefault((item.unit, number), item.line)
     return findings
 
@@ -268,10 +367,18 @@ def weighted_total_findings(ex: Extraction, doc_id: str) -> list[FindingRecord]:
         quantum = Decimal(1).scaleb(-max(places, 0))
         if abs(total - row.score) > quantum / 2 + Decimal("1e-9"):
             parts = " + ".join(f"{fmt(w)}×{fmt(s)}" for w, s in weighted)
-            findings.append(_finding(
-                doc_id, unit, "score_mismatch", "error",
-                f"{unit}: weighted total {parts} = {fmt(total)}, but the table states {fmt(row.score)}.",
-                row.line, total, row.score))
+            findings.append(
+                _finding(
+                    doc_id,
+                    unit,
+                    "score_mismatch",
+                    "error",
+                    f"{unit}: weighted total {parts} = {fmt(total)}, but the table states {fmt(row.score)}.",
+                    row.line,
+                    total,
+                    row.score,
+                )
+            )
     return findings
 
 
@@ -287,9 +394,19 @@ def _mean_findings(row: ScoreRow, unit: str, doc_id: str) -> list[FindingRecord]
     if abs(mean - row.score) <= quantum / 2 + Decimal("1e-9"):
         return []
     shown = mean.quantize(Decimal("0.01")).normalize()
-    return [_finding(doc_id, unit, "score_mismatch", "error",
-                     f"{unit}: the mean of {', '.join(fmt(v) for v in known)} is {fmt(shown)}, "
-                     f"but the table states {fmt(row.score)}.", row.line, shown, row.score)]
+    return [
+        _finding(
+            doc_id,
+            unit,
+            "score_mismatch",
+            "error",
+            f"{unit}: the mean of {', '.join(fmt(v) for v in known)} is {fmt(shown)}, "
+            f"but the table states {fmt(row.score)}.",
+            row.line,
+            shown,
+            row.score,
+        )
+    ]
 
 
 def attachment_findings(ex: Extraction, doc_id: str) -> list[FindingRecord]:
@@ -297,20 +414,41 @@ def attachment_findings(ex: Extraction, doc_id: str) -> list[FindingRecord]:
     findings = []
     for section in ex.sections:
         if section.match is not None and not section.match.exact:
-            findings.append(_finding(
-                doc_id, section.unit, "unit_uncertain", "warning",
-                f"section heading '{section.unit_raw}' was attached to '{section.unit}' (one character differs); "
-                "check the name.", section.heading))
+            findings.append(
+                _finding(
+                    doc_id,
+                    section.unit,
+                    "unit_uncertain",
+                    "warning",
+                    f"section heading '{section.unit_raw}' was attached to '{section.unit}' (one character differs); "
+                    "check the name.",
+                    section.heading,
+                )
+            )
     seen: set[tuple[str, str]] = set()
     for item in ex.entries:
         if item.uncertain and (item.unit, item.unit_raw) not in seen:
             seen.add((item.unit, item.unit_raw))
-            findings.append(_finding(
-                doc_id, item.unit, "unit_uncertain", "warning",
-                f"deduction table row names '{item.unit_raw}', attached to '{item.unit}' (one character differs); "
-                "check the name.", item.line))
+            findings.append(
+                _finding(
+                    doc_id,
+                    item.unit,
+                    "unit_uncertain",
+                    "warning",
+                    f"deduction table row names '{item.unit_raw}', attached to '{item.unit}' (one character differs); "
+                    "check the name.",
+                    item.line,
+                )
+            )
     for line in ex.unmatched:
-        findings.append(_finding(doc_id, None, "unparsed_entry", "info",
-                                 "a line in a deduction section states an amount but matched no entry rule; "
-                                 "check it by hand.", line))
+        findings.append(
+            _finding(
+                doc_id,
+                None,
+                "unparsed_entry",
+                "info",
+                "a line in a deduction section states an amount but matched no entry rule; check it by hand.",
+                line,
+            )
+        )
     return findings

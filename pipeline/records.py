@@ -16,8 +16,13 @@ def provenance_of(line: Line | None) -> dict[str, Any]:
     """The provenance columns (page, line range, bbox, raw text) of a row read from `line`."""
     if line is None:
         return {"page": None, "line_start": None, "line_end": None, "bbox": None, "raw_text": ""}
-    return {"page": line.page, "line_start": line.line_no, "line_end": line.last_line,
-            "bbox": list(line.bbox) if line.bbox else None, "raw_text": line.raw_text}
+    return {
+        "page": line.page,
+        "line_start": line.line_no,
+        "line_end": line.last_line,
+        "bbox": list(line.bbox) if line.bbox else None,
+        "raw_text": line.raw_text,
+    }
 
 
 def document_record(ex: Extraction, doc_id: str, source_path: str, byte_size: int) -> DocumentRecord:
@@ -27,33 +32,67 @@ def document_record(ex: Extraction, doc_id: str, source_path: str, byte_size: in
     read = ex.read
     status = "partial" if read.pages_needing_ocr else "ok"
     return DocumentRecord(
-        doc_id=doc_id, source_path=source_path, source_format=read.source_format, byte_size=byte_size,
-        status=status, parser_version=PARSER_VERSION, encoding=read.encoding, pages=read.pages,
-        ocr_pages=list(read.ocr_pages), pages_needing_ocr=list(read.pages_needing_ocr),
-        ocr_confidence=read.ocr_confidence, doc_class=meta.doc_class,
+        doc_id=doc_id,
+        source_path=source_path,
+        source_format=read.source_format,
+        byte_size=byte_size,
+        status=status,
+        parser_version=PARSER_VERSION,
+        encoding=read.encoding,
+        pages=read.pages,
+        ocr_pages=list(read.ocr_pages),
+        pages_needing_ocr=list(read.pages_needing_ocr),
+        ocr_confidence=read.ocr_confidence,
+        doc_class=meta.doc_class,
         doc_number=number.text if number else None,
         doc_number_issuer_code=number.issuer_code if number else None,
         doc_number_kind=number.kind if number else None,
         doc_number_year=number.year if number else None,
         doc_number_serial=number.serial if number else None,
-        issuer=meta.issuer, title=meta.title, doc_type=meta.doc_type, urgency=meta.urgency, marking=meta.marking,
-        addressees=list(meta.addressees), issue_date=meta.issue_date, period_start=meta.period_start,
-        period_end=meta.period_end, period_label=meta.period_label,
+        issuer=meta.issuer,
+        title=meta.title,
+        doc_type=meta.doc_type,
+        urgency=meta.urgency,
+        marking=meta.marking,
+        addressees=list(meta.addressees),
+        issue_date=meta.issue_date,
+        period_start=meta.period_start,
+        period_end=meta.period_end,
+        period_label=meta.period_label,
         base_score=float(meta.base_score) if meta.base_score is not None else None,
-        attachments=list(meta.attachments), unit_count=len(set(ex.score_units) | {s.unit for s in ex.sections}),
-        deduction_count=len(ex.entries), unmatched_lines=len(ex.unmatched), warnings=list(read.warnings),
+        attachments=list(meta.attachments),
+        unit_count=len(set(ex.score_units) | {s.unit for s in ex.sections}),
+        deduction_count=len(ex.entries),
+        unmatched_lines=len(ex.unmatched),
+        warnings=list(read.warnings),
     )
 
 
 def score_records(ex: Extraction, doc_id: str) -> list[ScoreRecord]:
     records = []
     for row, unit in zip(ex.scores, ex.score_units, strict=True):
-        records.append(ScoreRecord(
-            doc_id=doc_id, unit=unit, unit_raw=row.unit_raw, group=row.group, rank=row.rank, rank_raw=row.rank_raw,
-            score=float(row.score) if row.score is not None else None, grade=row.grade,
-            parts=[{"name": n, "weight": float(w) if w is not None else None, "score": float(s) if s is not None else None}
-                   for n, w, s in row.parts],
-            adcode=adcode_of(unit, ex.metadata.issuer), **provenance_of(row.line)))
+        records.append(
+            ScoreRecord(
+                doc_id=doc_id,
+                unit=unit,
+                unit_raw=row.unit_raw,
+                group=row.group,
+                rank=row.rank,
+                rank_raw=row.rank_raw,
+                score=float(row.score) if row.score is not None else None,
+                grade=row.grade,
+                parts=[
+                    {
+                        "name": n,
+                        "weight": float(w) if w is not None else None,
+                        "score": float(s) if s is not None else None,
+                    }
+                    for n, w, s in row.parts
+                ],
+                adcode=adcode_of(unit, ex.metadata.issuer),
+                **provenance_of(row.line),
+            )
+        )
     return records
 
 
@@ -61,11 +100,23 @@ def deduction_records(ex: Extraction, doc_id: str) -> list[DeductionRecord]:
     records = []
     for item in ex.entries:
         e = item.entry
-        records.append(DeductionRecord(
-            doc_id=doc_id, unit=item.unit, unit_raw=item.unit_raw, items=list(e.items), points=float(e.points),
-            kind=e.kind, reason=e.reason, entry_no=item.entry_no, stated_points=float(e.stated_points),
-            count=e.count, rate=float(e.rate) if e.rate is not None else None,
-            cap=float(e.cap) if e.cap is not None else None, **provenance_of(item.line)))
+        records.append(
+            DeductionRecord(
+                doc_id=doc_id,
+                unit=item.unit,
+                unit_raw=item.unit_raw,
+                items=list(e.items),
+                points=float(e.points),
+                kind=e.kind,
+                reason=e.reason,
+                entry_no=item.entry_no,
+                stated_points=float(e.stated_points),
+                count=e.count,
+                rate=float(e.rate) if e.rate is not None else None,
+                cap=float(e.cap) if e.cap is not None else None,
+                **provenance_of(item.line),
+            )
+        )
     return records
 
 
@@ -84,6 +135,15 @@ def item_records(ex: Extraction, doc_id: str) -> list[ItemRecord]:
             units[number][item.unit] = None
             entries[number] += 1
             points[number] += share
-    return [ItemRecord(doc_id=doc_id, item=n, description=reasons[n].most_common(1)[0][0], units=list(units[n]),
-                       unit_count=len(units[n]), entries=entries[n], total_points=round(points[n], 4))
-            for n in sorted(reasons)]
+    return [
+        ItemRecord(
+            doc_id=doc_id,
+            item=n,
+            description=reasons[n].most_common(1)[0][0],
+            units=list(units[n]),
+            unit_count=len(units[n]),
+            entries=entries[n],
+            total_points=round(points[n], 4),
+        )
+        for n in sorted(reasons)
+    ]

@@ -197,16 +197,25 @@ def _draw_table(state: _Canvas, rows: list[list[str]], repeat_header: bool) -> N
     n_cols = max(len(row) for row in rows)
     rows = [row + [""] * (n_cols - len(row)) for row in rows]
     width = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-    natural = [max(stringWidth(row[j] if row[j] != MERGED_CELL else "", FONT, TABLE_SIZE) for row in rows)
-               + 2 * TABLE_PAD + 1 for j in range(n_cols)]
+    natural = [
+        max(stringWidth(row[j] if row[j] != MERGED_CELL else "", FONT, TABLE_SIZE) for row in rows)
+        + 2 * TABLE_PAD
+        + 1
+        for j in range(n_cols)
+    ]
     scale = min(1.0, width / sum(natural)) if sum(natural) else 1.0
     widths = [w * scale for w in natural]
     if scale == 1.0:  # spread spare room over the columns, as Word's autofit-to-window does
         spare = (width - sum(widths)) / n_cols
         widths = [w + spare for w in widths]
     lefts = [MARGIN_LEFT + sum(widths[:j]) for j in range(n_cols + 1)]
-    wrapped = [[wrap_text(cell, widths[j] - 2 * TABLE_PAD, TABLE_SIZE) if cell != MERGED_CELL else []
-                for j, cell in enumerate(row)] for row in rows]
+    wrapped = [
+        [
+            wrap_text(cell, widths[j] - 2 * TABLE_PAD, TABLE_SIZE) if cell != MERGED_CELL else []
+            for j, cell in enumerate(row)
+        ]
+        for row in rows
+    ]
     heights = [max(1, *(len(cell) for cell in row)) * TABLE_SIZE * 1.5 + 2 * TABLE_PAD for row in wrapped]
     state.y -= TABLE_PAD
     page_rows: list[int] = []  # rows drawn on the current page, header first when repeated
@@ -230,8 +239,14 @@ def _draw_table(state: _Canvas, rows: list[list[str]], repeat_header: bool) -> N
     flush()
 
 
-def _draw_rows(state: _Canvas, rows: list[list[str]], wrapped: list[list[list[str]]], heights: list[float],
-               lefts: list[float], indices: list[int]) -> None:
+def _draw_rows(
+    state: _Canvas,
+    rows: list[list[str]],
+    wrapped: list[list[list[str]]],
+    heights: list[float],
+    lefts: list[float],
+    indices: list[int],
+) -> None:
     """Draw some rows of a table at the cursor: text, then the rules around each cell."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 

@@ -21,33 +21,71 @@ def print_check(result: FileResult, console: Console) -> None:
     meta.add_column("field", style="bold")
     meta.add_column("value")
     for label, value in (
-        ("class", doc.doc_class), ("title", doc.title), ("issuer", doc.issuer), ("number", doc.doc_number),
-        ("type", doc.doc_type), ("urgency", doc.urgency), ("marking", doc.marking),
-        ("issued", doc.issue_date), ("period", f"{doc.period_start} – {doc.period_end}" if doc.period_start else None),
+        ("class", doc.doc_class),
+        ("title", doc.title),
+        ("issuer", doc.issuer),
+        ("number", doc.doc_number),
+        ("type", doc.doc_type),
+        ("urgency", doc.urgency),
+        ("marking", doc.marking),
+        ("issued", doc.issue_date),
+        ("period", f"{doc.period_start} – {doc.period_end}" if doc.period_start else None),
         ("base score", doc.base_score),
-        ("format", ", ".join(part for part in (doc.source_format, f"{doc.pages} page(s)" if doc.pages else "",
-                                               doc.encoding or "") if part)),
+        (
+            "format",
+            ", ".join(
+                part
+                for part in (
+                    doc.source_format,
+                    f"{doc.pages} page(s)" if doc.pages else "",
+                    doc.encoding or "",
+                )
+                if part
+            ),
+        ),
         ("status", doc.status),
     ):
         meta.add_row(label, "—" if value in (None, "") else str(value))
     if doc.pages_needing_ocr:
         meta.add_row("needs OCR", ", ".join(map(str, doc.pages_needing_ocr)))
     if doc.ocr_pages:
-        meta.add_row("OCR'd pages", f"{', '.join(map(str, doc.ocr_pages))} (mean confidence {doc.ocr_confidence:.2f})")
+        meta.add_row(
+            "OCR'd pages", f"{', '.join(map(str, doc.ocr_pages))} (mean confidence {doc.ocr_confidence:.2f})"
+        )
     console.print(meta)
 
     recon = result.records.get("reconciliation", [])
     if recon:
         table = Table(title="Arithmetic per unit", title_justify="left")
-        for column in ("unit", "base", "deducted", "bonus", "computed", "section", "table", "delta", "status"):
+        for column in (
+            "unit",
+            "base",
+            "deducted",
+            "bonus",
+            "computed",
+            "section",
+            "table",
+            "delta",
+            "status",
+        ):
             table.add_column(column, justify="left" if column in ("unit", "status") else "right")
         for r in recon:
-            table.add_row(r.unit, _num(r.base), _num(r.total_deducted), _num(r.total_bonus), _num(r.computed),
-                          _num(r.section_score), _num(r.table_score), _num(r.delta),
-                          f"[{_STATUS_STYLE.get(r.status, '')}]{r.status}[/]")
+            table.add_row(
+                r.unit,
+                _num(r.base),
+                _num(r.total_deducted),
+                _num(r.total_bonus),
+                _num(r.computed),
+                _num(r.section_score),
+                _num(r.table_score),
+                _num(r.delta),
+                f"[{_STATUS_STYLE.get(r.status, '')}]{r.status}[/]",
+            )
         console.print(table)
     elif result.records.get("scores"):
-        console.print(f"{len(result.records['scores'])} units ranked; the circular lists no deductions to reconcile.")
+        console.print(
+            f"{len(result.records['scores'])} units ranked; the circular lists no deductions to reconcile."
+        )
 
     findings = result.records.get("findings", [])
     if findings:
@@ -56,8 +94,13 @@ def print_check(result: FileResult, console: Console) -> None:
             table.add_column(column)
         for f in findings:
             where = (f"p{f.page} " if f.page else "") + (f"l{f.line_start}" if f.line_start else "")
-            table.add_row(f"[{_SEVERITY_STYLE.get(f.severity, '')}]{f.severity}[/]", f.check, f.unit or "—", where,
-                          f.message)
+            table.add_row(
+                f"[{_SEVERITY_STYLE.get(f.severity, '')}]{f.severity}[/]",
+                f.check,
+                f.unit or "—",
+                where,
+                f.message,
+            )
         console.print(table)
     else:
         console.print("[green]No findings: every stated score adds up.[/]")
@@ -75,6 +118,7 @@ def print_summary(summary: IngestSummary, out: str, console: Console) -> None:
         f"[bold]{summary.files}[/] files ({summary.ok} ok, {summary.partial} partial, {summary.failed} failed) in "
         f"{summary.seconds:.1f} s: {summary.units} units, {summary.deductions} deduction entries, "
         f"[{'bold red' if summary.mismatches else 'green'}]{summary.mismatches} mismatches[/], "
-        f"{summary.findings} findings → {out}/")
+        f"{summary.findings} findings → {out}/"
+    )
     for path, error in summary.failures:
         console.print(f"  [red]failed[/] {path}: {error}")

@@ -17,15 +17,33 @@ from pathlib import Path
 
 # (item number, reason) pairs of an invented work-safety rubric.
 RUBRIC = [
-    (2, "未见党委常委会研究安全生产情况"), (4, "安全生产约束性指标权重未增加"), (6, "未见辖区《安全生产职责清单》"),
-    (9, "党委督查委未对安全生产开展专项督查"), (12, "未建立安委会工作规则和运行推进机制"),
-    (13, "专职负责安委会办公室日常工作的人员不足"), (18, "未制定安全生产规划"), (19, "未制定政府领导干部“两个清单”"),
-    (25, "未明确新业态新风险安全监管牵头职责"), (36, "行业主管部门未下达主体责任“告知书”"),
-    (39, "规上企业未设置安全总监"), (48, "党政领导督导调研无专家参与"), (55, "未建立安全风险评估与论证机制"),
-    (70, "未建立执法司法沟通协作机制"), (73, "年度效能审计未包含执法检查内容"), (84, "未制定举报奖励实施办法"),
+    (2, "未见党委常委会研究安全生产情况"),
+    (4, "安全生产约束性指标权重未增加"),
+    (6, "未见辖区《安全生产职责清单》"),
+    (9, "党委督查委未对安全生产开展专项督查"),
+    (12, "未建立安委会工作规则和运行推进机制"),
+    (13, "专职负责安委会办公室日常工作的人员不足"),
+    (18, "未制定安全生产规划"),
+    (19, "未制定政府领导干部“两个清单”"),
+    (25, "未明确新业态新风险安全监管牵头职责"),
+    (36, "行业主管部门未下达主体责任“告知书”"),
+    (39, "规上企业未设置安全总监"),
+    (48, "党政领导督导调研无专家参与"),
+    (55, "未建立安全风险评估与论证机制"),
+    (70, "未建立执法司法沟通协作机制"),
+    (73, "年度效能审计未包含执法检查内容"),
+    (84, "未制定举报奖励实施办法"),
     (87, "财政局未设立安全生产举报专项资金"),
 ]
-POINTS = [Decimal("0.5"), Decimal("1"), Decimal("0.5"), Decimal("1"), Decimal("2"), Decimal("0.4"), Decimal("0.3")]
+POINTS = [
+    Decimal("0.5"),
+    Decimal("1"),
+    Decimal("0.5"),
+    Decimal("1"),
+    Decimal("2"),
+    Decimal("0.4"),
+    Decimal("0.3"),
+]
 
 # (sample file stem, unit, check) of every mistake planted in the samples.
 MISTAKES = [
@@ -78,8 +96,11 @@ def telegram_sample() -> str:
     offset = {"河西区": Decimal("1")}
     shown = {u.name: u.score + offset.get(u.name, 0) for u in units}
     ordered = sorted(units, key=lambda u: -shown[u.name])
-    table = "\n".join(f"| {1 + sum(1 for o in ordered if shown[o.name] > shown[u.name])} | {u.name} | "
-                      f"{_fmt(shown[u.name])} |" for u in ordered)
+    table = "\n".join(
+        f"| {1 + sum(1 for o in ordered if shown[o.name] > shown[u.name])} | {u.name} | "
+        f"{_fmt(shown[u.name])} |"
+        for u in ordered
+    )
     sections = []
     for u in units:
         stated = u.score + offset.get(u.name, 0)
@@ -221,7 +242,11 @@ def table_sample() -> str:
 """
 
 
-SAMPLES = {"sample-telegram": telegram_sample, "sample-paragraphs": paragraphs_sample, "sample-table": table_sample}
+SAMPLES = {
+    "sample-telegram": telegram_sample,
+    "sample-paragraphs": paragraphs_sample,
+    "sample-table": table_sample,
+}
 
 
 def write_samples(out: Path, *, pdf: bool = True) -> list[Path]:

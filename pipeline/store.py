@@ -57,7 +57,8 @@ class Store:
     def __init__(self, out: Path) -> None:
         self.out = out
         self._files: dict[str, tuple[set[str], set[str]]] = {
-            path.name: (set(ids), set(sources)) for path, ids, sources in existing_documents(out)}
+            path.name: (set(ids), set(sources)) for path, ids, sources in existing_documents(out)
+        }
 
     def write_batch(self, records: Mapping[str, Iterable[Any]]) -> str:
         """Write one batch (table name → records); replace older rows of the same documents."""
@@ -68,8 +69,11 @@ class Store:
         paths = set(tables["documents"].column("source_path").to_pylist())
         name = batch_name(sorted(doc_ids))
         # Older files holding one of these documents (same bytes, or same path with new bytes).
-        rewrite = [file_name for file_name, (ids, sources) in self._files.items()
-                   if file_name != name and (ids & doc_ids or sources & paths)]
+        rewrite = [
+            file_name
+            for file_name, (ids, sources) in self._files.items()
+            if file_name != name and (ids & doc_ids or sources & paths)
+        ]
         for table_name, table in tables.items():
             folder = out / table_name
             folder.mkdir(exist_ok=True)
@@ -77,9 +81,15 @@ class Store:
         self._files[name] = (doc_ids, paths)
         for old in rewrite:
             documents = pq.read_table(out / "documents" / old, columns=["doc_id", "source_path"])
-            gone = {i for i, p in zip(documents.column("doc_id").to_pylist(),
-                                      documents.column("source_path").to_pylist(), strict=True)
-                    if i in doc_ids or p in paths}
+            gone = {
+                i
+                for i, p in zip(
+                    documents.column("doc_id").to_pylist(),
+                    documents.column("source_path").to_pylist(),
+                    strict=True,
+                )
+                if i in doc_ids or p in paths
+            }
             self._rewrite_without(old, gone)
         return name
 
@@ -95,7 +105,10 @@ class Store:
             if path.exists():
                 _atomic_write(_without(pq.read_table(path), gone), path)
         kept = pq.read_table(self.out / "documents" / file_name, columns=["doc_id", "source_path"])
-        self._files[file_name] = (set(kept.column("doc_id").to_pylist()), set(kept.column("source_path").to_pylist()))
+        self._files[file_name] = (
+            set(kept.column("doc_id").to_pylist()),
+            set(kept.column("source_path").to_pylist()),
+        )
 
 
 def write_batch(out: Path, records: Mapping[str, Iterable[Any]]) -> str:

@@ -34,14 +34,19 @@ def print_output_report(out: Path, console: Console, *, limit: int = 50) -> None
                CASE WHEN title IS NULL THEN doc_id
                     ELSE concat_ws('|', coalesce(doc_number, ''), coalesce(issuer, ''), title,
                                    coalesce(CAST(issue_date AS VARCHAR), '')) END AS circular
-        FROM read_parquet('{_glob(out, 'documents')}') WHERE status <> 'failed'""")
-    repeated = con.execute("""
+        FROM read_parquet('{_glob(out, "documents")}') WHERE status <> 'failed'""")
+    repeated = con.execute(
+        """
         SELECT any_value(d.title), any_value(d.doc_number), string_agg(c.file, ', ' ORDER BY c.file)
-        FROM copies c JOIN read_parquet('""" + _glob(out, "documents") + """') d USING (doc_id)
-        GROUP BY c.circular HAVING count(*) > 1 ORDER BY 1""").fetchall()
+        FROM copies c JOIN read_parquet('"""
+        + _glob(out, "documents")
+        + """') d USING (doc_id)
+        GROUP BY c.circular HAVING count(*) > 1 ORDER BY 1"""
+    ).fetchall()
     if repeated:
-        table = Table(title="Same circular in several files (counted once in the items below)",
-                      title_justify="left")
+        table = Table(
+            title="Same circular in several files (counted once in the items below)", title_justify="left"
+        )
         for column in ("title", "doc number", "files"):
             table.add_column(column)
         for title, number, files in repeated[:limit]:
@@ -50,7 +55,7 @@ def print_output_report(out: Path, console: Console, *, limit: int = 50) -> None
 
     items = con.execute(f"""
         SELECT item, any_value(description) AS description, sum(unit_count) AS units, round(sum(total_points), 2)
-        FROM read_parquet('{_glob(out, 'items')}')
+        FROM read_parquet('{_glob(out, "items")}')
         WHERE doc_id IN (SELECT min(doc_id) FROM copies GROUP BY circular)
         GROUP BY item ORDER BY units DESC, item LIMIT 5""").fetchall()
     if items:
@@ -63,8 +68,8 @@ def print_output_report(out: Path, console: Console, *, limit: int = 50) -> None
 
     findings = con.execute(f"""
         SELECT regexp_extract(d.source_path, '[^/]+$') AS file, f.severity, f."check", coalesce(f.unit, '—'), f.message
-        FROM read_parquet('{_glob(out, 'findings')}') f
-        JOIN read_parquet('{_glob(out, 'documents')}') d USING (doc_id)
+        FROM read_parquet('{_glob(out, "findings")}') f
+        JOIN read_parquet('{_glob(out, "documents")}') d USING (doc_id)
         ORDER BY file, f.severity, f."check" LIMIT {int(limit)}""").fetchall()
     if not findings:
         console.print("[green]No findings: every stated score adds up.[/]")

@@ -83,10 +83,18 @@ def iter_results(paths: list[str], options: IngestOptions) -> Iterator[FileResul
                         proc.kill()
                         proc.join()
                         path = paths[index]
-                        stage, why = ("timeout", f"took longer than {limit:g} s and was stopped; raise --timeout "
-                                      "or check the file") if proc.exitcode in (-9, None) or now - started > limit \
+                        stage, why = (
+                            (
+                                "timeout",
+                                f"took longer than {limit:g} s and was stopped; raise --timeout "
+                                "or check the file",
+                            )
+                            if proc.exitcode in (-9, None) or now - started > limit
                             else ("extract", f"the parser crashed (exit code {proc.exitcode})")
-                        yield failed_result(path, _safe_id(path), _safe_size(path), stage, f"{Path(path).name}: {why}.")
+                        )
+                        yield failed_result(
+                            path, _safe_id(path), _safe_size(path), stage, f"{Path(path).name}: {why}."
+                        )
                         done += 1
                         start(slot)
                         feed(slot)

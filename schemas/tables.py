@@ -212,7 +212,10 @@ def arrow_schema(table: str) -> pa.Schema:
     for f in dataclasses.fields(cls):
         arrow_type, nullable = _arrow_type(hints[f.name])
         fields.append(pa.field(f.name, arrow_type, nullable=True if nullable else _nullable_default(f)))
-    return pa.schema(fields, metadata={b"tongbao.schema_version": SCHEMA_VERSION.encode(), b"tongbao.table": table.encode()})
+    return pa.schema(
+        fields,
+        metadata={b"tongbao.schema_version": SCHEMA_VERSION.encode(), b"tongbao.table": table.encode()},
+    )
 
 
 def _nullable_default(f: dataclasses.Field) -> bool:

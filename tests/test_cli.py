@@ -103,8 +103,10 @@ def test_check_prints_arithmetic_and_exits_1_on_mismatch(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert "信安委办明电〔2022〕1号" in result.output and "No findings" in result.output
     broken = tmp_path / "broken.txt"
-    broken.write_text(REAL_TXT.read_text(encoding="utf-8").replace("(48) 区党政领导督导调研无专家参与，扣 1 分；\n", "", 1),
-                      encoding="utf-8")
+    broken.write_text(
+        REAL_TXT.read_text(encoding="utf-8").replace("(48) 区党政领导督导调研无专家参与，扣 1 分；\n", "", 1),
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["check", str(broken)], terminal_width=200)
     assert result.exit_code == 1
     assert "score_mismatch" in result.output and "浉河区" in result.output
@@ -118,7 +120,10 @@ def test_samples_are_flagged_exactly(tmp_path: Path) -> None:
     docs = pd.read_parquet(out / "documents")
     names = dict(zip(docs["doc_id"], docs["source_path"].map(lambda p: Path(p).stem), strict=True))
     findings = pd.read_parquet(out / "findings")
-    found = {(names[d], u, c) for d, u, c in zip(findings["doc_id"], findings["unit"], findings["check"], strict=True)}
+    found = {
+        (names[d], u, c)
+        for d, u, c in zip(findings["doc_id"], findings["unit"], findings["check"], strict=True)
+    }
     assert found == set(MISTAKES)
     report = runner.invoke(app, ["report", str(out)], terminal_width=200)
     assert report.exit_code == 0 and "score_mismatch" in report.output
@@ -148,23 +153,29 @@ def test_report_lists_a_circular_archived_twice_and_counts_its_items_once(tmp_pa
     write_samples(tmp_path / "s", pdf=False)
     original = tmp_path / "s" / "sample-table.txt"
     # The web copy of the same circular: other bytes (so another document), same 标题 and date.
-    (tmp_path / "s" / "sample-table-web.txt").write_text(original.read_text(encoding="utf-8") + "\n",
-                                                         encoding="utf-8")
+    (tmp_path / "s" / "sample-table-web.txt").write_text(
+        original.read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
     out = tmp_path / "out"
     ingest(str(tmp_path / "s"), "--out", str(out))
     report = runner.invoke(app, ["report", str(out)])
     assert report.exit_code == 0, report.output
     assert "Same circular in several files" in report.output
-    repeated = report.output[report.output.index("Same circular"):report.output.index("Items deducted")]
+    repeated = report.output[report.output.index("Same circular") : report.output.index("Items deducted")]
     assert "sample-table-web.txt" in repeated and "sample-table.txt" in repeated
     assert "sample-telegram" not in repeated
     single = tmp_path / "single"
-    ingest(str(tmp_path / "s" / "sample-table.txt"), str(tmp_path / "s" / "sample-telegram.txt"),
-           str(tmp_path / "s" / "sample-paragraphs.txt"), "--out", str(single))
+    ingest(
+        str(tmp_path / "s" / "sample-table.txt"),
+        str(tmp_path / "s" / "sample-telegram.txt"),
+        str(tmp_path / "s" / "sample-paragraphs.txt"),
+        "--out",
+        str(single),
+    )
     alone = runner.invoke(app, ["report", str(single)])
     assert "Same circular in several files" not in alone.output
 
     def items_block(text: str) -> str:
-        return text[text.index("Items deducted most often"):text.index("Findings")]
+        return text[text.index("Items deducted most often") : text.index("Findings")]
 
     assert items_block(report.output) == items_block(alone.output)

@@ -100,10 +100,18 @@ def test_zero_bytes_are_empty() -> None:
 
 @pytest.mark.parametrize(
     ("value", "fmt", "expected"),
-    [(1, "chineseCounting", "一"), (10, "chineseCounting", "十"), (11, "chineseCounting", "十一"),
-     (21, "chineseCountingThousand", "二十一"), (105, "chineseCounting", "一百零五"),
-     (6, "decimalEnclosedCircle", "⑥"), (3, "ideographTraditional", "丙"), (12, "decimal", "12"),
-     (4, "upperRoman", "IV"), (2, "lowerLetter", "b")],
+    [
+        (1, "chineseCounting", "一"),
+        (10, "chineseCounting", "十"),
+        (11, "chineseCounting", "十一"),
+        (21, "chineseCountingThousand", "二十一"),
+        (105, "chineseCounting", "一百零五"),
+        (6, "decimalEnclosedCircle", "⑥"),
+        (3, "ideographTraditional", "丙"),
+        (12, "decimal", "12"),
+        (4, "upperRoman", "IV"),
+        (2, "lowerLetter", "b"),
+    ],
 )
 def test_list_numbers_render_as_word_shows_them(value: int, fmt: str, expected: str) -> None:
     assert format_number(value, fmt) == expected

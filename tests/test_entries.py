@@ -30,30 +30,70 @@ CASES = [
     ("㉓仓储物流场所违规住人，减1分", [23], "1", "deduction", "仓储物流场所违规住人"),
     ("㊿消防通道堵塞，扣2分", [50], "2", "deduction", "消防通道堵塞"),
     # Two list-style labels in a row, and a count of what was found (`4家企业`) in the amount clause.
-    ("11、12、畜禽粪污处理不规范、养殖户周边环境脏乱，共计扣2分；", [11, 12], "2", "deduction",
-     "畜禽粪污处理不规范、养殖户周边环境脏乱"),
-    ("第17条，电气焊作业人员持证情况监督检查不到位，发现4家企业，每家扣0.5分，共计扣2分。", [17], "2", "deduction",
-     "电气焊作业人员持证情况监督检查不到位"),
+    (
+        "11、12、畜禽粪污处理不规范、养殖户周边环境脏乱，共计扣2分；",
+        [11, 12],
+        "2",
+        "deduction",
+        "畜禽粪污处理不规范、养殖户周边环境脏乱",
+    ),
+    (
+        "第17条，电气焊作业人员持证情况监督检查不到位，发现4家企业，每家扣0.5分，共计扣2分。",
+        [17],
+        "2",
+        "deduction",
+        "电气焊作业人员持证情况监督检查不到位",
+    ),
     # 扣分/减分 before the amount; a count × rate note after it; Chinese numeral amounts.
     ("【30】应急预案未按规定开展演练，扣分0.5分。", [30], "0.5", "deduction", "应急预案未按规定开展演练"),
     ("【25】安全警示标志设置不规范，减分1分；", [25], "1", "deduction", "安全警示标志设置不规范"),
     ("【11】消防通道堆放杂物，扣1.5分（3处×0.5分）；", [11], "1.5", "deduction", "消防通道堆放杂物"),
-    ("第5项：产房医疗废物暂存未按规定分类，扣零点五分；", [5], "0.5", "deduction", "产房医疗废物暂存未按规定分类"),
+    (
+        "第5项：产房医疗废物暂存未按规定分类，扣零点五分；",
+        [5],
+        "0.5",
+        "deduction",
+        "产房医疗废物暂存未按规定分类",
+    ),
     ("（7）隐患整改不到位，扣一点五分", [7], "1.5", "deduction", "隐患整改不到位"),
     ("（8）违规动火作业，发现五处，每处扣一分，扣完三分为止", [8], "3", "deduction", "违规动火作业"),
     # Prose list markers cite no item; bracketed kind prefixes; a count before a cap.
     ("二是消防器材过期未更换，发现4具，每具扣0.5分，共扣2分", [], "2", "deduction", "消防器材过期未更换"),
-    ("三是3月份督查指出的楼道应急照明问题仍未整改，扣1分", [], "1", "deduction", "3月份督查指出的楼道应急照明问题仍未整改"),
+    (
+        "三是3月份督查指出的楼道应急照明问题仍未整改，扣1分",
+        [],
+        "1",
+        "deduction",
+        "3月份督查指出的楼道应急照明问题仍未整改",
+    ),
     ("（加分项）提前完成沿江涵闸维修加固任务，加1分。", [], "1", "bonus", "提前完成沿江涵闸维修加固任务"),
-    ("（4）巡堤查险存在漏巡现象，每处扣1分，共发现4处，扣完3分为止；", [4], "3", "deduction", "巡堤查险存在漏巡现象"),
+    (
+        "（4）巡堤查险存在漏巡现象，每处扣1分，共发现4处，扣完3分为止；",
+        [4],
+        "3",
+        "deduction",
+        "巡堤查险存在漏巡现象",
+    ),
     # A list number before the rubric item is the entry's place in the list, not an item.
     ("1.第8项：消防车通道标识标线施划不规范，扣1分。", [8], "1", "deduction", "消防车通道标识标线施划不规范"),
     ("2、（15）应急预案未备案，扣0.5分；", [15], "0.5", "deduction", "应急预案未备案"),
     ("4.加分项：成功处置一起初起火灾，加0.5分。", [], "0.5", "bonus", "成功处置一起初起火灾"),
     # A bonus at a rate per unit of count, capped.
-    ("(31)获评省级文明单位示范点3个，每个加1.5分，加分累计不超过3分。", [31], "3", "bonus", "获评省级文明单位示范点3个"),
+    (
+        "(31)获评省级文明单位示范点3个，每个加1.5分，加分累计不超过3分。",
+        [31],
+        "3",
+        "bonus",
+        "获评省级文明单位示范点3个",
+    ),
     # Measure words beyond 处/个: 批次.
-    ("23、过期食品清查不彻底，发现4批次，每批次扣2.5分，共扣10分。", [23], "10", "deduction", "过期食品清查不彻底"),
+    (
+        "23、过期食品清查不彻底，发现4批次，每批次扣2.5分，共扣10分。",
+        [23],
+        "10",
+        "deduction",
+        "过期食品清查不彻底",
+    ),
 ]
 
 
@@ -69,7 +109,11 @@ def test_rule_without_count_is_no_entry() -> None:
 
 
 def test_split_paragraph_with_bonus() -> None:
-    assert split_entries("（1）a扣1分；（2）b扣0.5分。加分项：c，加1分。") == ["（1）a扣1分；", "（2）b扣0.5分。", "加分项：c，加1分。"]
+    assert split_entries("（1）a扣1分；（2）b扣0.5分。加分项：c，加1分。") == [
+        "（1）a扣1分；",
+        "（2）b扣0.5分。",
+        "加分项：c，加1分。",
+    ]
 
 
 def test_amount_written_before_the_reason() -> None:
@@ -94,8 +138,26 @@ def test_rates_written_per_unit_of_count() -> None:
         assert (str(entry.points.normalize()), entry.count, entry.reason) == (points, count, reason), text
 
 
-_PIECES = ["未建立台账", "发现3处", "每处扣0.5分", "扣1分", "共计扣1.5分", "加0.5分", "（扣1分）", "计1分",
-           "扣完2分为止", "部分单位", "：", "；", "。", "，", "（12）", "(3)", "第4项：", "加分项："]
+_PIECES = [
+    "未建立台账",
+    "发现3处",
+    "每处扣0.5分",
+    "扣1分",
+    "共计扣1.5分",
+    "加0.5分",
+    "（扣1分）",
+    "计1分",
+    "扣完2分为止",
+    "部分单位",
+    "：",
+    "；",
+    "。",
+    "，",
+    "（12）",
+    "(3)",
+    "第4项：",
+    "加分项：",
+]
 
 
 @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=8))
@@ -118,7 +180,11 @@ def test_fast_paths_agree_with_the_general_rules(parts: list[str]) -> None:
 
 
 def test_prose_list_of_deductions_splits_at_each_marker() -> None:
-    pieces = split_entries("主要扣分点：一是校园周边护学岗家长志愿者到岗不及时，扣1分；二是部分班级晨检记录不全，扣零点五分。")
+    pieces = split_entries(
+        "主要扣分点：一是校园周边护学岗家长志愿者到岗不及时，扣1分；二是部分班级晨检记录不全，扣零点五分。"
+    )
     entries = [e for piece in pieces if (e := parse_entry(piece)) is not None]
     assert [(e.items, e.points, e.reason) for e in entries] == [
-        ([], Decimal("1"), "校园周边护学岗家长志愿者到岗不及时"), ([], Decimal("0.5"), "部分班级晨检记录不全")]
+        ([], Decimal("1"), "校园周边护学岗家长志愿者到岗不及时"),
+        ([], Decimal("0.5"), "部分班级晨检记录不全"),
+    ]

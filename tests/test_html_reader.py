@@ -161,7 +161,12 @@ def test_body_of_br_separated_text_in_content_div_skips_side_menu_and_print_bar(
     )
     result = read_html(page.encode("utf-8"), "br-body.html")
     assert [line.text for line in result.lines] == [
-        "各乡镇：", "甲镇得分95分。", "甲镇（1）台账不全，扣 5 分。", "某市考核办", "2023年4月2日"]
+        "各乡镇：",
+        "甲镇得分95分。",
+        "甲镇（1）台账不全，扣 5 分。",
+        "某市考核办",
+        "2023年4月2日",
+    ]
     assert [line.wrapped for line in result.lines] == [None, None, None, None, False]
     assert result.web_meta == {"title": "关于3月份考核的通报"}
 
@@ -182,6 +187,8 @@ def test_deduction_table_with_long_multi_paragraph_cells_stays_a_table() -> None
 @pytest.mark.parametrize("label", ["文　　号", "文 号：", "文　号："])
 def test_info_table_labels_spaced_to_width_are_read(label: str) -> None:
     # Government sites pad two-character labels to the width of four (`文　　号：`).
-    page = read_fixture("gov-info-block.html").decode("utf-8").replace("<th>发文字号</th>", f"<th>{label}</th>")
+    page = (
+        read_fixture("gov-info-block.html").decode("utf-8").replace("<th>发文字号</th>", f"<th>{label}</th>")
+    )
     result = read_html(page.encode("utf-8"), "spaced-labels.html")
     assert result.web_meta["doc_number"] == "某河长办〔2023〕7号"

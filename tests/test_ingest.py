@@ -23,7 +23,9 @@ def documents(out: Path) -> dict[str, dict]:
 
 
 def test_hostile_pdfs_fail_alone_with_clear_messages(tmp_path: Path) -> None:
-    files = [PDF / name for name in ("encrypted.pdf", "truncated.pdf", "not_a_pdf.pdf", "fake_bold_title.pdf")]
+    files = [
+        PDF / name for name in ("encrypted.pdf", "truncated.pdf", "not_a_pdf.pdf", "fake_bold_title.pdf")
+    ]
     summary = ingest(files, IngestOptions(out=tmp_path, workers=2, ocr="never"))
     assert (summary.files, summary.failed) == (4, 3)
     docs = documents(tmp_path)
@@ -54,12 +56,16 @@ def _crashing_extract(read):  # stands in for a parser that kills its process
     os._exit(3)
 
 
-@pytest.mark.parametrize(("replacement", "stage", "words"), [
-    (_slow_extract, "timeout", "took longer than 1 s and was stopped"),
-    (_crashing_extract, "extract", "the parser crashed (exit code 3)"),
-])
-def test_a_file_that_hangs_or_crashes_costs_only_itself(monkeypatch: pytest.MonkeyPatch, replacement, stage: str,
-                                                         words: str) -> None:
+@pytest.mark.parametrize(
+    ("replacement", "stage", "words"),
+    [
+        (_slow_extract, "timeout", "took longer than 1 s and was stopped"),
+        (_crashing_extract, "extract", "the parser crashed (exit code 3)"),
+    ],
+)
+def test_a_file_that_hangs_or_crashes_costs_only_itself(
+    monkeypatch: pytest.MonkeyPatch, replacement, stage: str, words: str
+) -> None:
     good = str(FIXTURES / "text" / "utf8_bom.txt")
     bad = str(FIXTURES / "text" / "gb18030.txt")
     original = parse_module.extract_document
@@ -70,7 +76,9 @@ def test_a_file_that_hangs_or_crashes_costs_only_itself(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(parse_module, "extract_document", pick)
     began = time.monotonic()
-    results = {Path(r.path).name: r.document for r in iter_results([bad, good], IngestOptions(timeout=1, workers=2))}
+    results = {
+        Path(r.path).name: r.document for r in iter_results([bad, good], IngestOptions(timeout=1, workers=2))
+    }
     assert time.monotonic() - began < 20
     assert results["utf8_bom.txt"].status == "ok"
     assert (results["gb18030.txt"].status, results["gb18030.txt"].error_stage) == ("failed", stage)
@@ -87,14 +95,20 @@ def test_ocr_pages_extend_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setattr(parse_module, "read_with_ocr", slow_ocr)
     monkeypatch.setattr(workers_module, "DEFAULT_OCR_SECONDS_PER_PAGE", 5.0)
-    results = list(iter_results([str(FIXTURES / "text" / "utf8_bom.txt")], IngestOptions(timeout=1, workers=2)))
+    results = list(
+        iter_results([str(FIXTURES / "text" / "utf8_bom.txt")], IngestOptions(timeout=1, workers=2))
+    )
     assert results[0].document.status == "ok", results[0].document.error
 
 
 def test_strict_stops_at_the_first_failure_and_leaves_no_worker_behind(tmp_path: Path) -> None:
     import multiprocessing
 
-    files = [FIXTURES / "text" / "empty.txt", FIXTURES / "text" / "utf8_bom.txt", FIXTURES / "text" / "gb18030.txt"]
+    files = [
+        FIXTURES / "text" / "empty.txt",
+        FIXTURES / "text" / "utf8_bom.txt",
+        FIXTURES / "text" / "gb18030.txt",
+    ]
     summary = ingest(files, IngestOptions(out=tmp_path, workers=2, strict=True))
     assert summary.failed == 1  # it stopped there (the others may or may not have finished first)
     assert documents(tmp_path)["empty.txt"]["status"] == "failed"

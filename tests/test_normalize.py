@@ -51,13 +51,15 @@ def test_markdown_rows_and_aligned_rows_become_cells() -> None:
 
 def test_wrapped_entry_joined_across_blank_lines_and_page_number() -> None:
     # The real circular breaks (38) after `双向互动，` and (71) inside a word, with blank lines between.
-    out = normalize_lines(lines_of(
-        "(38) 未落实对企业法定代表人登记和变更实行安全责任“实名制”管理，利用大数据技术定向推送相关信息和双向互动，",
-        "— 7 —",
-        "扣 1 分；",
-        "(71) 行业主管部门曝光典型事故和每月曝光非法违法行",
-        "为，未落实，扣 2 分；",
-    ))
+    out = normalize_lines(
+        lines_of(
+            "(38) 未落实对企业法定代表人登记和变更实行安全责任“实名制”管理，利用大数据技术定向推送相关信息和双向互动，",
+            "— 7 —",
+            "扣 1 分；",
+            "(71) 行业主管部门曝光典型事故和每月曝光非法违法行",
+            "为，未落实，扣 2 分；",
+        )
+    )
     assert [line.text for line in out] == [
         "(38)未落实对企业法定代表人登记和变更实行安全责任“实名制”管理，利用大数据技术定向推送相关信息和双向互动，扣1分；",
         "(71)行业主管部门曝光典型事故和每月曝光非法违法行为，未落实，扣2分；",
@@ -66,28 +68,43 @@ def test_wrapped_entry_joined_across_blank_lines_and_page_number() -> None:
 
 
 def test_headings_titles_and_entries_are_not_joined() -> None:
-    out = normalize_lines(lines_of(
-        "发电单位 自贡市农村人居环境整治工作领导小组办公室",
-        "等级 特急 自人居办明电〔2021〕72号",
-        "关于2021年9月份全市农村人居环境整治 工作观摩评比情况的通报",
-        "各县（市、区）人居环境整治领导小组：",
-        "（87）县财政局未设立安全生产举报专项资金，扣 1 分",
-        "息县得分 81 分，扣分原因：",
-    ))
+    out = normalize_lines(
+        lines_of(
+            "发电单位 自贡市农村人居环境整治工作领导小组办公室",
+            "等级 特急 自人居办明电〔2021〕72号",
+            "关于2021年9月份全市农村人居环境整治 工作观摩评比情况的通报",
+            "各县（市、区）人居环境整治领导小组：",
+            "（87）县财政局未设立安全生产举报专项资金，扣 1 分",
+            "息县得分 81 分，扣分原因：",
+        )
+    )
     assert len(out) == 6
 
 
 def test_grade_lists_with_blank_lines_between_stay_apart() -> None:
     # fresh-06: one grade list per line, blank lines between; a grade word and a colon (with or
     # without a count) starts a new list.
-    out = normalize_lines(lines_of(
-        "优秀（4个）：汨罗市、临湘市、岳阳县、华容县", "", "良好（3个）：平江县、湘阴县、岳阳楼区", "",
-        "合格（2个）：云溪区、君山区", "二、市食安委成员单位", "优秀：市市场监管局、市农业农村局、市公安局、市教育局",
-        "", "良好：市教育局、市卫健委", "基本合格：市商务局",
-    ))
+    out = normalize_lines(
+        lines_of(
+            "优秀（4个）：汨罗市、临湘市、岳阳县、华容县",
+            "",
+            "良好（3个）：平江县、湘阴县、岳阳楼区",
+            "",
+            "合格（2个）：云溪区、君山区",
+            "二、市食安委成员单位",
+            "优秀：市市场监管局、市农业农村局、市公安局、市教育局",
+            "",
+            "良好：市教育局、市卫健委",
+            "基本合格：市商务局",
+        )
+    )
     assert [line.text for line in out] == [
-        "优秀（4个）：汨罗市、临湘市、岳阳县、华容县", "良好（3个）：平江县、湘阴县、岳阳楼区", "合格（2个）：云溪区、君山区",
-        "二、市食安委成员单位", "优秀：市市场监管局、市农业农村局、市公安局、市教育局", "良好：市教育局、市卫健委",
+        "优秀（4个）：汨罗市、临湘市、岳阳县、华容县",
+        "良好（3个）：平江县、湘阴县、岳阳楼区",
+        "合格（2个）：云溪区、君山区",
+        "二、市食安委成员单位",
+        "优秀：市市场监管局、市农业农村局、市公安局、市教育局",
+        "良好：市教育局、市卫健委",
         "基本合格：市商务局",
     ]
     # A list wrapped after its separator still runs on.
@@ -101,11 +118,21 @@ def test_grade_list_without_full_stop_does_not_run_into_the_next_paragraph() -> 
     paragraph = "希望受到表扬的单位珍惜荣誉、再接再厉，在平安校园建设中继续发挥示范引领作用。"
     assert [line.text for line in normalize_lines(lines_of(schools, "", paragraph))] == [schools, paragraph]
     # The next list starts its own line whatever its count word (所 / 家 / 名 as well as 个).
-    out = normalize_lines(lines_of(schools, "良好等次（2所）：东至县第二中学、青阳县第一中学", "合格（1家）：安徽华源建设有限公司"))
+    out = normalize_lines(
+        lines_of(
+            schools, "良好等次（2所）：东至县第二中学、青阳县第一中学", "合格（1家）：安徽华源建设有限公司"
+        )
+    )
     assert len(out) == 3
     # A list the page wraps inside a name still runs on: the next line holds names, not a sentence.
-    out = normalize_lines(lines_of("优秀等次（4所）：池州市第一中学、池州市第六中学、池州市实验小学、石台县仁", "里中学", "",
-                                   paragraph))
+    out = normalize_lines(
+        lines_of(
+            "优秀等次（4所）：池州市第一中学、池州市第六中学、池州市实验小学、石台县仁",
+            "里中学",
+            "",
+            paragraph,
+        )
+    )
     assert [line.text for line in out] == [schools, paragraph]
 
 
@@ -113,12 +140,30 @@ def test_caption_and_one_cell_per_line_table_are_not_joined() -> None:
     # fb-01: a 20-character caption ending in 表 and its period, then one cell per line.
     cells = ["排名", "县区", "得分", "1", "新 县", "94.5", "2", "光山县", "93.2"]
     out = normalize_lines(lines_of("各县区安全生产工作考核得分表（12 月份）", *cells))
-    assert [line.text for line in out] == ["各县区安全生产工作考核得分表（12月份）", "排名", "县区", "得分", "1", "新县",
-                                           "94.5", "2", "光山县", "93.2"]
+    assert [line.text for line in out] == [
+        "各县区安全生产工作考核得分表（12月份）",
+        "排名",
+        "县区",
+        "得分",
+        "1",
+        "新县",
+        "94.5",
+        "2",
+        "光山县",
+        "93.2",
+    ]
     # Without a caption that stops it, a long line joined from two still does not swallow the
     # short lines after it: the last physical line decides, not the joined length.
-    out = normalize_lines(lines_of("经考核，各县区得分从高到低依次排列，具体排名情况见下", "表", "排名", "县区", "1", "新 县"))
-    assert [line.text for line in out] == ["经考核，各县区得分从高到低依次排列，具体排名情况见下表", "排名", "县区", "1", "新县"]
+    out = normalize_lines(
+        lines_of("经考核，各县区得分从高到低依次排列，具体排名情况见下", "表", "排名", "县区", "1", "新 县")
+    )
+    assert [line.text for line in out] == [
+        "经考核，各县区得分从高到低依次排列，具体排名情况见下表",
+        "排名",
+        "县区",
+        "1",
+        "新县",
+    ]
 
 
 def test_bare_number_never_continues_a_long_line() -> None:
@@ -128,25 +173,47 @@ def test_bare_number_never_continues_a_long_line() -> None:
 
 def test_attachment_title_signature_and_date_are_not_joined() -> None:
     # fresh-08: the attachment title ends with its bracket; the signature sits above the date.
-    out = normalize_lines(lines_of(
-        "附件：潜山市河长制湖长制工作考核细则（2023年修订）", "", "潜山市全面推行河长制工作领导小组办公室", "",
+    out = normalize_lines(
+        lines_of(
+            "附件：潜山市河长制湖长制工作考核细则（2023年修订）",
+            "",
+            "潜山市全面推行河长制工作领导小组办公室",
+            "",
+            "二〇二三年三月二日",
+        )
+    )
+    assert [line.text for line in out] == [
+        "附件：潜山市河长制湖长制工作考核细则（2023年修订）",
+        "潜山市全面推行河长制工作领导小组办公室",
         "二〇二三年三月二日",
-    ))
-    assert [line.text for line in out] == ["附件：潜山市河长制湖长制工作考核细则（2023年修订）", "潜山市全面推行河长制工作领导小组办公室",
-                                           "二〇二三年三月二日"]
+    ]
     # Joint issuers: each name on its own line, the date below the last.
-    out = normalize_lines(lines_of(
-        "请各镇对照问题抓好整改，整改情况于月底前报送区河长办公室并抄送区农业农村局", "南通市通州区农村人居环境整治工作领导小组办公室",
-        "南通市通州区农业农村局", "2023年3月5日",
-    ))
-    assert [line.text for line in out][1:] == ["南通市通州区农村人居环境整治工作领导小组办公室", "南通市通州区农业农村局", "2023年3月5日"]
+    out = normalize_lines(
+        lines_of(
+            "请各镇对照问题抓好整改，整改情况于月底前报送区河长办公室并抄送区农业农村局",
+            "南通市通州区农村人居环境整治工作领导小组办公室",
+            "南通市通州区农业农村局",
+            "2023年3月5日",
+        )
+    )
+    assert [line.text for line in out][1:] == [
+        "南通市通州区农村人居环境整治工作领导小组办公室",
+        "南通市通州区农业农村局",
+        "2023年3月5日",
+    ]
     # An organisation's name that does not sit above a date is prose wrapped by the page.
-    out = normalize_lines(lines_of("请各镇对照问题抓好整改，整改情况于月底前书面报送区河长", "办公室", "各镇要举一反三。"))
+    out = normalize_lines(
+        lines_of("请各镇对照问题抓好整改，整改情况于月底前书面报送区河长", "办公室", "各镇要举一反三。")
+    )
     assert out[0].text == "请各镇对照问题抓好整改，整改情况于月底前书面报送区河长办公室"
 
 
 def test_markdown_bullets_and_emphasis_removed() -> None:
-    out = normalize_lines(lines_of("- (9) 区党委督查委未对安全生产开展专项督查，扣 1 分；", "浉河区得分 **80.1** 分，扣分原因："))
+    out = normalize_lines(
+        lines_of(
+            "- (9) 区党委督查委未对安全生产开展专项督查，扣 1 分；", "浉河区得分 **80.1** 分，扣分原因："
+        )
+    )
     assert out[0].text.startswith("(9)区党委")
     assert out[1].text == "浉河区得分80.1分，扣分原因："
 
@@ -163,12 +230,22 @@ def test_collapse_spaces_never_changes_non_space_characters(text: str) -> None:
 
 
 def test_web_list_marks_without_a_space_are_dropped() -> None:
-    lines = normalize_lines(lines_of("▲津城街道  得分99.5分，扣分原因：", "●（4）道路两侧发现焚烧垃圾痕迹，扣0.5分。",
-                                     "■来龙门街道：得分96.5分。"))
-    assert [line.text for line in lines] == ["津城街道得分99.5分，扣分原因：", "（4）道路两侧发现焚烧垃圾痕迹，扣0.5分。",
-                                             "来龙门街道：得分96.5分。"]
+    lines = normalize_lines(
+        lines_of(
+            "▲津城街道  得分99.5分，扣分原因：",
+            "●（4）道路两侧发现焚烧垃圾痕迹，扣0.5分。",
+            "■来龙门街道：得分96.5分。",
+        )
+    )
+    assert [line.text for line in lines] == [
+        "津城街道得分99.5分，扣分原因：",
+        "（4）道路两侧发现焚烧垃圾痕迹，扣0.5分。",
+        "来龙门街道：得分96.5分。",
+    ]
 
 
 def test_article_buttons_copied_with_the_text_are_dropped() -> None:
-    lines = normalize_lines(lines_of("以上情况特此通报。", "分享　收藏　　赞 18　　在看 6", "赞扬先进，鞭策后进。"))
+    lines = normalize_lines(
+        lines_of("以上情况特此通报。", "分享　收藏　　赞 18　　在看 6", "赞扬先进，鞭策后进。")
+    )
     assert [line.text for line in lines] == ["以上情况特此通报。", "赞扬先进，鞭策后进。"]

@@ -103,8 +103,9 @@ def test_lines_carry_running_numbers_pages_and_top_left_boxes():
 
 
 def test_encrypted_without_password_asks_for_it():
-    with pytest.raises(EncryptedInput,
-                       match=r"encrypted\.pdf: the PDF is encrypted; pass its password with --password"):
+    with pytest.raises(
+        EncryptedInput, match=r"encrypted\.pdf: the PDF is encrypted; pass its password with --password"
+    ):
         read_fixture("encrypted.pdf")
 
 
@@ -176,26 +177,38 @@ def test_text_set_at_one_angle_is_kept():
 
 def test_table_without_its_outer_frame_keeps_its_edge_rows_and_columns():
     rows = [line.cells for line in read_fixture("table_inner_rules_only.pdf").lines]
-    assert rows == [("排名", "县区", "得分"), ("1", "龙南市", "99.5"), ("2", "南康区", "98.5"), ("3", "信丰县", "95.9")]
+    assert rows == [
+        ("排名", "县区", "得分"),
+        ("1", "龙南市", "99.5"),
+        ("2", "南康区", "98.5"),
+        ("3", "信丰县", "95.9"),
+    ]
 
 
 def test_table_ruled_under_every_row_without_vertical_rules_keeps_wrapped_cells():
     rows = [line.cells for line in read_fixture("table_row_rules_only.pdf").lines]
-    assert rows == [("县区", "存在问题", "扣分"), ("南康区", "2.家具市场周边道路扬尘污染明显，洒水保洁频次不足", "1.5"),
-                    ("信丰县", "3.嘉定镇主街沿街晾晒、乱堆乱放", "1"), ("大余县", "7.南安镇背街小巷路面破损", "0.5")]
+    assert rows == [
+        ("县区", "存在问题", "扣分"),
+        ("南康区", "2.家具市场周边道路扬尘污染明显，洒水保洁频次不足", "1.5"),
+        ("信丰县", "3.嘉定镇主街沿街晾晒、乱堆乱放", "1"),
+        ("大余县", "7.南安镇背街小巷路面破损", "0.5"),
+    ]
 
 
 def test_more_pages_than_max_pages_reads_the_first_and_warns():
     result = read_fixture("table_split_repeated_header.pdf", max_pages=1)
     assert result.pages == 2
     assert {line.page for line in result.lines} == {1}
-    assert result.warnings == ["table_split_repeated_header.pdf: has 2 pages; read only the first 1 "
-                               "(raise max_pages to read them all)."]
+    assert result.warnings == [
+        "table_split_repeated_header.pdf: has 2 pages; read only the first 1 "
+        "(raise max_pages to read them all)."
+    ]
 
 
 def test_unruled_table_columns_keep_wide_gaps_and_prose_does_not():
-    text = ("得分表\n名次      县区        得分\n1         大安区      92.35\n"
-            "全市各级各部门高度重视，行动迅速。")
+    text = (
+        "得分表\n名次      县区        得分\n1         大安区      92.35\n全市各级各部门高度重视，行动迅速。"
+    )
     lines = [line.text for line in read_pdf(circular_to_pdf(text), "unruled.pdf").lines]
     assert re.split(r"\s{2,}", lines[2]) == ["1", "大安区", "92.35"]
     assert "  " not in lines[3]
@@ -269,10 +282,16 @@ def char_by_char_line(group):
 # Coarse coordinates so that ties, overprints (fake bold), touching glyphs and gaps of every
 # kind (none, kerning, space, column) all come up; a small alphabet so glyphs repeat.
 _line_chars = st.lists(
-    st.tuples(st.integers(0, 80), st.integers(0, 8), st.integers(1, 30), st.integers(2, 40),
-              st.sampled_from(["一", "二", "1", " ", "\u2002"]))
-    .map(lambda t: (t[0] / 4, 100 + t[1] / 4, t[0] / 4 + t[2] / 4, 100 + t[1] / 4 + t[3] / 4, t[4])),
-    min_size=1, max_size=12)
+    st.tuples(
+        st.integers(0, 80),
+        st.integers(0, 8),
+        st.integers(1, 30),
+        st.integers(2, 40),
+        st.sampled_from(["一", "二", "1", " ", "\u2002"]),
+    ).map(lambda t: (t[0] / 4, 100 + t[1] / 4, t[0] / 4 + t[2] / 4, 100 + t[1] / 4 + t[3] / 4, t[4])),
+    min_size=1,
+    max_size=12,
+)
 
 
 @settings(max_examples=500, deadline=None)
@@ -287,14 +306,21 @@ def test_line_join_equals_the_char_by_char_reference(group):
 
 # The C helper (parsers/readers/_pdfchars.c, built at install) must give exactly what the Python
 # loops give: installs without a C compiler run the Python ones.
-_needs_c_helper = pytest.mark.skipif(pdf_glyphs._page_chars is None,
-                                     reason="the C helper was not compiled in this install")
+_needs_c_helper = pytest.mark.skipif(
+    pdf_glyphs._page_chars is None, reason="the C helper was not compiled in this install"
+)
 
 _page_chars = st.lists(
-    st.tuples(st.integers(0, 80), st.integers(0, 40), st.integers(0, 30), st.integers(0, 40),
-              st.sampled_from(["一", "二", "1", " ", "\u2002", "\U00020000"]))
-    .map(lambda t: (t[0] / 4, 100 + t[1] / 4, t[0] / 4 + t[2] / 4, 100 + t[1] / 4 + t[3] / 4, t[4])),
-    min_size=0, max_size=40)
+    st.tuples(
+        st.integers(0, 80),
+        st.integers(0, 40),
+        st.integers(0, 30),
+        st.integers(0, 40),
+        st.sampled_from(["一", "二", "1", " ", "\u2002", "\U00020000"]),
+    ).map(lambda t: (t[0] / 4, 100 + t[1] / 4, t[0] / 4 + t[2] / 4, 100 + t[1] / 4 + t[3] / 4, t[4])),
+    min_size=0,
+    max_size=40,
+)
 
 
 @_needs_c_helper
@@ -308,8 +334,11 @@ def _readable_test_pdfs() -> list[Path]:
     """Every PDF of the corpus, the fixtures and samples/ that opens (the hostile ones raise)."""
     hostile = {"encrypted", "not_a_pdf", "truncated"}
     samples = Path(__file__).resolve().parents[1] / "samples"
-    return sorted(path for path in [*CORPUS.glob("*/*.pdf"), *FIXTURES.glob("*.pdf"), *samples.glob("*.pdf")]
-                  if path.stem not in hostile)
+    return sorted(
+        path
+        for path in [*CORPUS.glob("*/*.pdf"), *FIXTURES.glob("*.pdf"), *samples.glob("*.pdf")]
+        if path.stem not in hostile
+    )
 
 
 @_needs_c_helper
@@ -330,7 +359,9 @@ def test_parsing_pauses_the_cyclic_collector_and_gives_it_back():
     from parsers.document import parse_document, read_document
 
     assert gc.isenabled()
-    parse_document(REAL_PDF.read_bytes() if REAL_PDF.exists() else read_fixture_bytes("merged_cells.pdf"), "a.pdf")
+    parse_document(
+        REAL_PDF.read_bytes() if REAL_PDF.exists() else read_fixture_bytes("merged_cells.pdf"), "a.pdf"
+    )
     assert gc.isenabled()
     with pytest.raises(DamagedInput):
         read_document((FIXTURES / "truncated.pdf").read_bytes(), "truncated.pdf")

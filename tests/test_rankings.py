@@ -19,8 +19,17 @@ from parsers.units import looks_like_unit
 from pipeline.reconcile import reconcile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rankings"
-CHECKS = {"score_mismatch", "table_mismatch", "rank_order", "missing_section", "missing_score", "duplicate_item",
-          "veto", "unit_uncertain", "unparsed_entry"}
+CHECKS = {
+    "score_mismatch",
+    "table_mismatch",
+    "rank_order",
+    "missing_section",
+    "missing_score",
+    "duplicate_item",
+    "veto",
+    "unit_uncertain",
+    "unparsed_entry",
+}
 
 ScoreT = tuple[str, str | None, int | None, float | None, str | None]
 DeductionT = tuple[str, list[int], float, str]
@@ -32,8 +41,10 @@ def parse(name: str) -> Extraction:
 
 
 def scores_of(ex: Extraction) -> list[ScoreT]:
-    return [(unit, row.group, row.rank, float(row.score) if row.score is not None else None, row.grade)
-            for row, unit in zip(ex.scores, ex.score_units, strict=True)]
+    return [
+        (unit, row.group, row.rank, float(row.score) if row.score is not None else None, row.grade)
+        for row, unit in zip(ex.scores, ex.score_units, strict=True)
+    ]
 
 
 def deductions_of(ex: Extraction) -> list[DeductionT]:
@@ -52,54 +63,101 @@ def lines_of(*texts: str) -> list[Line]:
 CASES: dict[str, tuple[list[ScoreT], list[DeductionT], set[tuple[str | None, str]]]] = {
     # One grade list per line with blank lines between (read as separate lists, not one run-on
     # line), under chapter headings that name the group (`一、区县（市）` / `二、市直成员单位`).
-    "grade-lists-blank-lines-under-group-headings.txt": ([
-        ("澧县", "区县（市）", None, None, "优秀"), ("津市市", "区县（市）", None, None, "优秀"),
-        ("汉寿县", "区县（市）", None, None, "优秀"), ("桃源县", "区县（市）", None, None, "良好"),
-        ("石门县", "区县（市）", None, None, "良好"), ("安乡县", "区县（市）", None, None, "合格"),
-        ("市公安局", "市直成员单位", None, None, "优秀"), ("市司法局", "市直成员单位", None, None, "优秀"),
-        ("市民政局", "市直成员单位", None, None, "良好"),
-    ], [], set()),
+    "grade-lists-blank-lines-under-group-headings.txt": (
+        [
+            ("澧县", "区县（市）", None, None, "优秀"),
+            ("津市市", "区县（市）", None, None, "优秀"),
+            ("汉寿县", "区县（市）", None, None, "优秀"),
+            ("桃源县", "区县（市）", None, None, "良好"),
+            ("石门县", "区县（市）", None, None, "良好"),
+            ("安乡县", "区县（市）", None, None, "合格"),
+            ("市公安局", "市直成员单位", None, None, "优秀"),
+            ("市司法局", "市直成员单位", None, None, "优秀"),
+            ("市民政局", "市直成员单位", None, None, "良好"),
+        ],
+        [],
+        set(),
+    ),
     # fd-11: `第一名：X` one per line under `一、县区教育主管部门`; under `二、…示范学校` a grade list of
     # schools counted in 所 with no full stop, then a blank line and a paragraph that must not run
     # on into it. Two chapter headings over the ranks and the grades together give the groups.
-    "grade-list-of-schools-before-a-paragraph.txt": ([
-        ("六安市第一中学", "校园食品安全示范学校", None, None, "优秀"),
-        ("六安市城南中学", "校园食品安全示范学校", None, None, "优秀"),
-        ("霍山县实验小学", "校园食品安全示范学校", None, None, "优秀"),
-        ("金寨县机关幼儿园", "校园食品安全示范学校", None, None, "优秀"),
-        ("霍山县教育局", "县区教育主管部门", 1, None, None), ("金寨县教育局", "县区教育主管部门", 2, None, None),
-    ], [], set()),
+    "grade-list-of-schools-before-a-paragraph.txt": (
+        [
+            ("六安市第一中学", "校园食品安全示范学校", None, None, "优秀"),
+            ("六安市城南中学", "校园食品安全示范学校", None, None, "优秀"),
+            ("霍山县实验小学", "校园食品安全示范学校", None, None, "优秀"),
+            ("金寨县机关幼儿园", "校园食品安全示范学校", None, None, "优秀"),
+            ("霍山县教育局", "县区教育主管部门", 1, None, None),
+            ("金寨县教育局", "县区教育主管部门", 2, None, None),
+        ],
+        [],
+        set(),
+    ),
     # fd-08: `第一名：萧县；` / `倒数第一名：泗县。`, a colon in place of 为, one after a lead-in colon
     # (`考核结果：第一名：萧县`); the bottom place counts from `全市5个县（区）`.
-    "prose-ranking-places-after-a-colon.txt": ([
-        ("萧县", None, 1, None, None), ("灵璧县", None, 2, None, None), ("泗县", None, 5, None, None),
-    ], [], set()),
+    "prose-ranking-places-after-a-colon.txt": (
+        [
+            ("萧县", None, 1, None, None),
+            ("灵璧县", None, 2, None, None),
+            ("泗县", None, 5, None, None),
+        ],
+        [],
+        set(),
+    ),
     # `X以97.2分位列第一名`, `A、B均为95.6分，并列第二名`, `X以94.8分排名第四`, `X得分93.1分位列第五名`.
-    "prose-ranking-scores-and-ties.txt": ([
-        ("屯溪区", None, 1, 97.2, None), ("歙县", None, 2, 95.6, None), ("休宁县", None, 2, 95.6, None),
-        ("黟县", None, 4, 94.8, None), ("祁门县", None, 5, 93.1, None),
-    ], [], set()),
+    "prose-ranking-scores-and-ties.txt": (
+        [
+            ("屯溪区", None, 1, 97.2, None),
+            ("歙县", None, 2, 95.6, None),
+            ("休宁县", None, 2, 95.6, None),
+            ("黟县", None, 4, 94.8, None),
+            ("祁门县", None, 5, 93.1, None),
+        ],
+        [],
+        set(),
+    ),
     # A caption ending in 表 with its period, then the table one cell per line (`上 蔡 县`).
-    "score-table-caption-one-cell-per-line.txt": ([
-        ("上蔡县", None, 1, 95.5, None), ("西平县", None, 2, 94.0, None), ("遂平县", None, 3, 92.5, None),
-    ], [], set()),
+    "score-table-caption-one-cell-per-line.txt": (
+        [
+            ("上蔡县", None, 1, 95.5, None),
+            ("西平县", None, 2, 94.0, None),
+            ("遂平县", None, 3, 92.5, None),
+        ],
+        [],
+        set(),
+    ),
     # `南坪村：` on a line of its own opens a section although the table does not list it: its
     # entries are its own (missing_score), not 西湖村's (which would be a false score_mismatch).
-    "deductions-colon-heading-unit-not-in-table.txt": ([
-        ("东岗村", None, 1, 97.0, None), ("西湖村", None, 2, 95.5, None),
-    ], [
-        ("东岗村", [1], 1.0, "村内沟渠存在垃圾漂浮物"), ("东岗村", [2], 2.0, "公厕管护不到位"),
-        ("西湖村", [3], 2.5, "生活垃圾收集点周边脏乱"), ("西湖村", [4], 2.0, "畜禽散养粪污未及时清理"),
-        ("南坪村", [5], 0.5, "村级考核台账资料缺失"), ("南坪村", [6], 1.0, "房前屋后柴草乱堆乱放"),
-    ], {("南坪村", "missing_score")}),
+    "deductions-colon-heading-unit-not-in-table.txt": (
+        [
+            ("东岗村", None, 1, 97.0, None),
+            ("西湖村", None, 2, 95.5, None),
+        ],
+        [
+            ("东岗村", [1], 1.0, "村内沟渠存在垃圾漂浮物"),
+            ("东岗村", [2], 2.0, "公厕管护不到位"),
+            ("西湖村", [3], 2.5, "生活垃圾收集点周边脏乱"),
+            ("西湖村", [4], 2.0, "畜禽散养粪污未及时清理"),
+            ("南坪村", [5], 0.5, "村级考核台账资料缺失"),
+            ("南坪村", [6], 1.0, "房前屋后柴草乱堆乱放"),
+        ],
+        {("南坪村", "missing_score")},
+    ),
     # A numbered entry whose amount wraps onto the next line, after a long line (joined by the
     # line joiner) and after a short one (`5、…打击力度` / `不够（扣3分）`, joined in sections).
-    "deductions-entry-amount-on-next-line.txt": ([
-        ("淇滨区", None, 1, 97.0, None), ("浚县", None, 2, 95.5, None),
-    ], [
-        ("淇滨区", [3], 1.0, "安委办专职人员配备不足"), ("淇滨区", [12], 2.0, "危险化学品企业重大隐患排查治理不彻底"),
-        ("浚县", [5], 3.0, "建筑施工领域违法分包转包打击力度不够"), ("浚县", [9], 1.5, "专业委员会未召开会议"),
-    ], set()),
+    "deductions-entry-amount-on-next-line.txt": (
+        [
+            ("淇滨区", None, 1, 97.0, None),
+            ("浚县", None, 2, 95.5, None),
+        ],
+        [
+            ("淇滨区", [3], 1.0, "安委办专职人员配备不足"),
+            ("淇滨区", [12], 2.0, "危险化学品企业重大隐患排查治理不彻底"),
+            ("浚县", [5], 3.0, "建筑施工领域违法分包转包打击力度不够"),
+            ("浚县", [9], 1.5, "专业委员会未召开会议"),
+        ],
+        set(),
+    ),
 }
 
 
@@ -118,15 +176,23 @@ def test_ranking_and_section_cases(name: str) -> None:
 
 
 def test_tie_over_a_clause_break_takes_one_place_with_its_score() -> None:
-    rows = extract_prose_ranks(lines_of("经综合考核，郊区以96.8分位列第一名；义安区、铜官区均为94.1分，并列第三名。"))
-    assert [(r.unit_raw, r.rank, str(r.score)) for r in rows] == [("郊区", 1, "96.8"), ("义安区", 3, "94.1"),
-                                                                  ("铜官区", 3, "94.1")]
+    rows = extract_prose_ranks(
+        lines_of("经综合考核，郊区以96.8分位列第一名；义安区、铜官区均为94.1分，并列第三名。")
+    )
+    assert [(r.unit_raw, r.rank, str(r.score)) for r in rows] == [
+        ("郊区", 1, "96.8"),
+        ("义安区", 3, "94.1"),
+        ("铜官区", 3, "94.1"),
+    ]
 
 
 def test_ranking_without_a_score_keeps_score_none() -> None:
     rows = extract_prose_ranks(lines_of("魏都区位列全市第一名，鄢陵县、襄城县并列第二名。"))
-    assert [(r.unit_raw, r.rank, r.score) for r in rows] == [("鄢陵县", 2, None), ("襄城县", 2, None),
-                                                             ("魏都区", 1, None)]
+    assert [(r.unit_raw, r.rank, r.score) for r in rows] == [
+        ("鄢陵县", 2, None),
+        ("襄城县", 2, None),
+        ("魏都区", 1, None),
+    ]
 
 
 def test_grade_group_needs_two_group_headings() -> None:
@@ -134,12 +200,16 @@ def test_grade_group_needs_two_group_headings() -> None:
     # table has none); narrative headings (`一、考核结果`) are never a group.
     one = extract_grade_lists(lines_of("一、县（市、区）", "优秀：汨罗市、临湘市", "良好：平江县"))
     assert {r.group for r in one} == {None}
-    narrative = extract_grade_lists(lines_of("一、考核结果", "优秀：汨罗市", "二、成员单位", "优秀：市公安局"))
+    narrative = extract_grade_lists(
+        lines_of("一、考核结果", "优秀：汨罗市", "二、成员单位", "优秀：市公安局")
+    )
     assert [r.group for r in narrative] == [None, None]
 
 
 def test_unit_colon_heading_not_in_table_opens_a_section() -> None:
-    lines = lines_of("甲村：", "①村内沟渠存在垃圾漂浮物，扣1分；", "河西村：", "③背街小巷卫生死角清理不彻底，扣1分；")
+    lines = lines_of(
+        "甲村：", "①村内沟渠存在垃圾漂浮物，扣1分；", "河西村：", "③背街小巷卫生死角清理不彻底，扣1分；"
+    )
     result = extract_sections(lines, ["甲村", "乙村"], set())
     assert [(s.unit, len(s.entries)) for s in result.sections] == [("甲村", 1), ("河西村", 1)]
     # A column word is a kind of unit, not one: `乡镇：` opens no section.
@@ -148,32 +218,52 @@ def test_unit_colon_heading_not_in_table_opens_a_section() -> None:
 
 
 def test_labelled_line_without_amount_joins_the_unlabelled_line_with_it() -> None:
-    lines = lines_of("安阳县（93.5分）", "28、建筑施工领域违法分包转包打击力度", "不够（扣2分）", "29、台账不全（扣1分）")
+    lines = lines_of(
+        "安阳县（93.5分）", "28、建筑施工领域违法分包转包打击力度", "不够（扣2分）", "29、台账不全（扣1分）"
+    )
     result = extract_sections(lines, ["安阳县"], set())
     entries = [(e.entry.items, str(e.entry.points), e.entry.reason) for e in result.sections[0].entries]
     assert entries == [([28], "2", "建筑施工领域违法分包转包打击力度不够"), ([29], "1", "台账不全")]
     assert result.unmatched == []
-    assert (result.sections[0].entries[0].line.line_no, result.sections[0].entries[0].line.last_line) == (2, 3)
+    assert (result.sections[0].entries[0].line.line_no, result.sections[0].entries[0].line.last_line) == (
+        2,
+        3,
+    )
     # Two labelled lines are two entries, even when the first has no amount.
-    result = extract_sections(lines_of("安阳县（93.5分）", "28、建筑施工领域违法分包", "29、台账不全（扣1分）"),
-                              ["安阳县"], set())
+    result = extract_sections(
+        lines_of("安阳县（93.5分）", "28、建筑施工领域违法分包", "29、台账不全（扣1分）"), ["安阳县"], set()
+    )
     assert [e.entry.items for e in result.sections[0].entries] == [[29]]
     assert [ln.line_no for ln in result.unmatched] == [2]
 
 
 def test_colon_after_is_introduces_the_list() -> None:
     # fc-03: `排名前三位的是：A、B、C`; the colon after 是 is part of the pattern, not a lead-in to drop.
-    rows = extract_prose_ranks(lines_of(
-        "对全市11个县（市、区）进行了考核。从考核结果看，排名前三位的是：资兴市、永兴县、宜章县；"
-        "排名后三位的是：临武县、汝城县、北湖区，其中北湖区排名倒数第一。"))
-    assert [(r.unit_raw, r.rank) for r in rows] == [("资兴市", 1), ("永兴县", 2), ("宜章县", 3), ("临武县", 9),
-                                                    ("汝城县", 10), ("北湖区", 11)]
+    rows = extract_prose_ranks(
+        lines_of(
+            "对全市11个县（市、区）进行了考核。从考核结果看，排名前三位的是：资兴市、永兴县、宜章县；"
+            "排名后三位的是：临武县、汝城县、北湖区，其中北湖区排名倒数第一。"
+        )
+    )
+    assert [(r.unit_raw, r.rank) for r in rows] == [
+        ("资兴市", 1),
+        ("永兴县", 2),
+        ("宜章县", 3),
+        ("临武县", 9),
+        ("汝城县", 10),
+        ("北湖区", 11),
+    ]
 
 
 def test_place_then_colon_is_a_rank() -> None:
     # fd-08 `倒数第一名：阜南县；` / `倒数第二名：临泉县。`: the colon stands for 为, and is no lead-in to drop.
-    rows = extract_prose_ranks(lines_of("对全市8个县（市、区）进行了考评。", "倒数第一名：阜南县；", "倒数第二名：临泉县。"))
-    assert [(r.unit_raw, r.rank, r.rank_raw) for r in rows] == [("阜南县", 8, "倒数第1"), ("临泉县", 7, "倒数第2")]
+    rows = extract_prose_ranks(
+        lines_of("对全市8个县（市、区）进行了考评。", "倒数第一名：阜南县；", "倒数第二名：临泉县。")
+    )
+    assert [(r.unit_raw, r.rank, r.rank_raw) for r in rows] == [
+        ("阜南县", 8, "倒数第1"),
+        ("临泉县", 7, "倒数第2"),
+    ]
     rows = extract_prose_ranks(lines_of("第一名：青阳县教育体育局", "考评结果：第二名：贵池区教育体育局"))
     assert [(r.unit_raw, r.rank) for r in rows] == [("青阳县教育体育局", 1), ("贵池区教育体育局", 2)]
     # A colon after a place that names no unit yields nothing.
@@ -182,16 +272,41 @@ def test_place_then_colon_is_a_rank() -> None:
 
 def test_grade_list_counted_in_schools_firms_or_people() -> None:
     # fd-11 `优秀等次（8所）：…`: the count note names units by their kind, not only 个.
-    rows = extract_grade_lists(lines_of("优秀等次（2所）：池州市第一中学、石台县仁里中学", "良好（1家）：安徽华源建设有限公司",
-                                        "合格等次（共3个单位）：东至县、石台县、青阳县"))
+    rows = extract_grade_lists(
+        lines_of(
+            "优秀等次（2所）：池州市第一中学、石台县仁里中学",
+            "良好（1家）：安徽华源建设有限公司",
+            "合格等次（共3个单位）：东至县、石台县、青阳县",
+        )
+    )
     assert [(r.unit_raw, r.grade) for r in rows] == [
-        ("池州市第一中学", "优秀"), ("石台县仁里中学", "优秀"), ("安徽华源建设有限公司", "良好"), ("东至县", "合格"),
-        ("石台县", "合格"), ("青阳县", "合格")]
+        ("池州市第一中学", "优秀"),
+        ("石台县仁里中学", "优秀"),
+        ("安徽华源建设有限公司", "良好"),
+        ("东至县", "合格"),
+        ("石台县", "合格"),
+        ("青阳县", "合格"),
+    ]
 
 
 def test_schools_and_institutions_look_like_units_sentences_do_not() -> None:
-    for name in ("池州市第一中学", "石台县仁里中学", "池州市实验小学", "青阳县教育体育局", "贵池区机关幼儿园", "池州职业技术学院",
-                 "东至县人民医院", "梅街镇卫生院", "市疾控中心", "东流村党支部", "池州市特殊教育学校"):
+    for name in (
+        "池州市第一中学",
+        "石台县仁里中学",
+        "池州市实验小学",
+        "青阳县教育体育局",
+        "贵池区机关幼儿园",
+        "池州职业技术学院",
+        "东至县人民医院",
+        "梅街镇卫生院",
+        "市疾控中心",
+        "东流村党支部",
+        "池州市特殊教育学校",
+    ):
         assert looks_like_unit(name), name
-    for text in ("希望受到表扬的单位珍惜荣誉", "各学校要以先进为榜样，坚持安全第一", "全市教育系统深入贯彻落实上级关于校园安全工作的决策部署"):
+    for text in (
+        "希望受到表扬的单位珍惜荣誉",
+        "各学校要以先进为榜样，坚持安全第一",
+        "全市教育系统深入贯彻落实上级关于校园安全工作的决策部署",
+    ):
         assert not looks_like_unit(text), text

@@ -18,7 +18,10 @@ def test_real_circular_reads_completely(real_text: str) -> None:
     ex, records, found, _ = run(real_text)
     assert ex.metadata.doc_number is not None and ex.metadata.doc_number.text == "信安委办明电〔2022〕1号"
     assert [(u, r.rank, str(r.score)) for u, r in zip(ex.score_units, ex.scores, strict=True)][:3] == [
-        ("新县", 1, "85.7"), ("淮滨县", 2, "83.5"), ("潢川县", 3, "82.6")]
+        ("新县", 1, "85.7"),
+        ("淮滨县", 2, "83.5"),
+        ("潢川县", 3, "82.6"),
+    ]
     assert len(ex.entries) == 205
     gushi = [e.entry for e in ex.entries if e.unit == "固始县" and e.entry.items == [84, 86, 87]]
     assert len(gushi) == 1 and str(gushi[0].points) == "3"
@@ -72,7 +75,9 @@ def test_unit_dropped_from_table(real_text: str) -> None:
 
 
 def test_item_repeated(real_text: str) -> None:
-    broken = replace_once(real_text, "- (9) 区党委督查委未对安全生产开展专项督查", "- (6) 区党委督查委未对安全生产开展专项督查")
+    broken = replace_once(
+        real_text, "- (9) 区党委督查委未对安全生产开展专项督查", "- (6) 区党委督查委未对安全生产开展专项督查"
+    )
     _, _, found, _ = run(broken)
     assert found == {("平桥区", "duplicate_item")}
 
@@ -94,7 +99,9 @@ def test_section_removed_gives_missing_section(real_text: str) -> None:
 
 @pytest.mark.parametrize("decimal_text", ["0.4", "０．４"])
 def test_fullwidth_amounts_are_exact(real_text: str, decimal_text: str) -> None:
-    broken = real_text.replace("述职报告中未涉及安全生产内容，扣 0.4 分", f"述职报告中未涉及安全生产内容，扣 {decimal_text} 分")
+    broken = real_text.replace(
+        "述职报告中未涉及安全生产内容，扣 0.4 分", f"述职报告中未涉及安全生产内容，扣 {decimal_text} 分"
+    )
     _, _, found, _ = run(broken)
     assert found == set()
 
@@ -104,4 +111,6 @@ def test_unit_listed_twice_in_the_table(real_text: str) -> None:
     _, _, found, findings = run(broken)
     assert ("新县", "duplicate_unit") in found
     message = next(f.message for f in findings if f.check == "duplicate_unit")
-    assert message == "新县: listed twice in the same ranking (scores 85.7 and 75); the first listing is used."
+    assert (
+        message == "新县: listed twice in the same ranking (scores 85.7 and 75); the first listing is used."
+    )

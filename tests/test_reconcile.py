@@ -37,7 +37,11 @@ def test_mixed_heading_styles_each_open_their_unit() -> None:
     # (no 得分 word), `（四）丁市扣分情况（得分93分）：` with 第N条 entries on one line.
     records, found = reconciled("heading-styles-mixed.txt")
     assert {u: (r.total_deducted, r.status) for u, r in records.items()} == {
-        "甲县": (2.5, "ok"), "乙区": (4.0, "ok"), "丙县": (5.5, "ok"), "丁市": (7.0, "ok")}
+        "甲县": (2.5, "ok"),
+        "乙区": (4.0, "ok"),
+        "丙县": (5.5, "ok"),
+        "丁市": (7.0, "ok"),
+    }
     assert found == set()
 
 
@@ -61,7 +65,11 @@ def test_score_table_problems_column_holds_the_entries() -> None:
     # `| 名次 | 县区 | 得分 | 存在问题 |` with `（3）…扣1分；（7）…扣0.5分` in the 存在问题 cell.
     ex = parse_document((FIXTURES / "reconcile" / "score-table-problems-column.txt").read_bytes(), "t.txt")
     assert [(e.unit, e.entry.items, str(e.entry.points)) for e in ex.entries] == [
-        ("甲县", [3], "1"), ("甲县", [7], "0.5"), ("乙区", [2], "2"), ("乙区", [9], "1")]
+        ("甲县", [3], "1"),
+        ("甲县", [7], "0.5"),
+        ("乙区", [2], "2"),
+        ("乙区", [9], "1"),
+    ]
     records, found = reconciled("score-table-problems-column.txt")
     assert {u: r.status for u, r in records.items()} == {"甲县": "ok", "乙区": "ok", "丙县": "ok"}
     assert found == set()
@@ -72,7 +80,9 @@ def test_unit_heading_then_a_score_line() -> None:
     # 乙区: the table says 96.5 (what its entries give), its section 96: a table mismatch.
     records, found = reconciled("unit-then-score-line.txt")
     assert {u: (r.section_score, r.total_deducted, r.status) for u, r in records.items()} == {
-        "甲县": (98.0, 2.0, "ok"), "乙区": (96.0, 3.5, "mismatch")}
+        "甲县": (98.0, 2.0, "ok"),
+        "乙区": (96.0, 3.5, "mismatch"),
+    }
     assert found == {("乙区", "table_mismatch")}
 
 

@@ -19,9 +19,12 @@ CASES = sorted((FIXTURES / "reconcile").glob("*.txt")) + sorted((FIXTURES / "var
 
 
 def records_of(ex: Extraction) -> tuple:
-    scores = sorted((u, r.rank, str(r.score), r.grade, r.group) for u, r in zip(ex.score_units, ex.scores, strict=True))
-    entries = sorted((e.unit, tuple(e.entry.items), str(e.entry.points), e.entry.kind, e.entry.reason)
-                     for e in ex.entries)
+    scores = sorted(
+        (u, r.rank, str(r.score), r.grade, r.group) for u, r in zip(ex.score_units, ex.scores, strict=True)
+    )
+    entries = sorted(
+        (e.unit, tuple(e.entry.items), str(e.entry.points), e.entry.kind, e.entry.reason) for e in ex.entries
+    )
     meta = (ex.metadata.doc_class, ex.metadata.title, ex.metadata.issue_date, ex.metadata.period_start)
     return scores, entries, meta
 

@@ -14,8 +14,15 @@ from schemas import SCHEMA_VERSION, TABLES, DeductionRecord, DocumentRecord, arr
 
 
 def doc(doc_id: str, path: str) -> DocumentRecord:
-    return DocumentRecord(doc_id=doc_id, source_path=path, source_format="txt", byte_size=10, status="ok",
-                          issue_date=dt.date(2022, 8, 9), base_score=100.0)
+    return DocumentRecord(
+        doc_id=doc_id,
+        source_path=path,
+        source_format="txt",
+        byte_size=10,
+        status="ok",
+        issue_date=dt.date(2022, 8, 9),
+        base_score=100.0,
+    )
 
 
 def test_contract_columns_have_contract_types() -> None:
@@ -35,11 +42,17 @@ def test_contract_columns_have_contract_types() -> None:
 
 
 _deduction = st.builds(
-    DeductionRecord, doc_id=st.text(min_size=1, max_size=8), unit=st.text(max_size=6), unit_raw=st.text(max_size=6),
-    items=st.lists(st.integers(0, 500), max_size=4), points=st.floats(0, 1000, allow_nan=False),
-    kind=st.sampled_from(["deduction", "bonus"]), reason=st.text(max_size=30),
-    page=st.none() | st.integers(1, 300), bbox=st.none() | st.lists(st.floats(0, 900, allow_nan=False), min_size=4,
-                                                                      max_size=4))
+    DeductionRecord,
+    doc_id=st.text(min_size=1, max_size=8),
+    unit=st.text(max_size=6),
+    unit_raw=st.text(max_size=6),
+    items=st.lists(st.integers(0, 500), max_size=4),
+    points=st.floats(0, 1000, allow_nan=False),
+    kind=st.sampled_from(["deduction", "bonus"]),
+    reason=st.text(max_size=30),
+    page=st.none() | st.integers(1, 300),
+    bbox=st.none() | st.lists(st.floats(0, 900, allow_nan=False), min_size=4, max_size=4),
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -73,9 +86,15 @@ def test_output_reads_in_pandas_polars_and_duckdb(tmp_path: Path) -> None:
     assert pd.read_parquet(tmp_path / "documents")["doc_id"].tolist() == ["a"]
     assert pl.read_parquet(tmp_path / "documents" / "*.parquet")["doc_id"].to_list() == ["a"]
     glob = str(tmp_path / "documents" / "*.parquet")
-    assert duckdb.connect().execute(f"SELECT issue_date FROM read_parquet('{glob}')").fetchone() == (dt.date(2022, 8, 9),)
+    assert duckdb.connect().execute(f"SELECT issue_date FROM read_parquet('{glob}')").fetchone() == (
+        dt.date(2022, 8, 9),
+    )
     # An empty table still has its schema.
-    assert pq.read_schema(next((tmp_path / "findings").glob("*.parquet"))).names[:3] == ["doc_id", "unit", "check"]
+    assert pq.read_schema(next((tmp_path / "findings").glob("*.parquet"))).names[:3] == [
+        "doc_id",
+        "unit",
+        "check",
+    ]
 
 
 def test_a_store_keeps_its_index_across_batches(tmp_path: Path) -> None:

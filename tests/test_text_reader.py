@@ -16,8 +16,10 @@ def read(name: str):
     return read_text((TEXT / name).read_bytes(), name)
 
 
-@pytest.mark.parametrize(("name", "encoding"), [("utf8_bom.txt", "utf-8-sig"), ("gb18030.txt", "gb18030"),
-                                                ("markdown_circular.md", "utf-8")])
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [("utf8_bom.txt", "utf-8-sig"), ("gb18030.txt", "gb18030"), ("markdown_circular.md", "utf-8")],
+)
 def test_encodings_are_detected_and_recorded(name: str, encoding: str) -> None:
     result = read(name)
     assert result.encoding == encoding
@@ -33,12 +35,15 @@ def test_line_numbers_are_physical_lines() -> None:
     assert [line.line_no for line in result.lines] == [1, 3, 5]
 
 
-@pytest.mark.parametrize(("name", "error", "words"), [
-    ("empty.txt", EmptyInput, "the file is empty"),
-    ("whitespace_only.txt", EmptyInput, "the file is empty"),
-    ("binary_named.txt", UnsupportedInput, "looks like a PNG image"),
-    ("undecodable.txt", DamagedInput, "cannot decode the text as UTF-8 or GB18030"),
-])
+@pytest.mark.parametrize(
+    ("name", "error", "words"),
+    [
+        ("empty.txt", EmptyInput, "the file is empty"),
+        ("whitespace_only.txt", EmptyInput, "the file is empty"),
+        ("binary_named.txt", UnsupportedInput, "looks like a PNG image"),
+        ("undecodable.txt", DamagedInput, "cannot decode the text as UTF-8 or GB18030"),
+    ],
+)
 def test_bad_input_has_a_clear_message(name: str, error: type, words: str) -> None:
     with pytest.raises(error) as caught:
         read(name)

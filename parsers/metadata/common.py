@@ -27,14 +27,35 @@ DEFAULT_BASE_SCORE = 100.0
 # Opening paragraphs read for the period (before the first `一、` heading).
 DEFAULT_INTRO_LINES = 4
 
-DOC_TYPES = ("通报", "通知", "决定", "意见", "报告", "请示", "批复", "函", "公告", "通告", "纪要",
-             "命令", "议案", "公报", "决议", "细则", "办法", "方案", "规定")
+DOC_TYPES = (
+    "通报",
+    "通知",
+    "决定",
+    "意见",
+    "报告",
+    "请示",
+    "批复",
+    "函",
+    "公告",
+    "通告",
+    "纪要",
+    "命令",
+    "议案",
+    "公报",
+    "决议",
+    "细则",
+    "办法",
+    "方案",
+    "规定",
+)
 URGENCIES = ("特急", "加急", "平急")
 MARKINGS = ("内部明电", "明电", "密电", "绝密", "机密", "秘密", "内部")
 
 # Suffixes of an issuing body's name (发文机关); used to tell a signature line from a heading.
-_ORG_SUFFIX = (r"(?:办公室|委员会|委|办|局|厅|部|署|院|政府|支队|大队|总队|指挥部|领导小组|小组|中心"
-               r"|联席会议|会议|公司|集团|党组|工作组|督导组|站|所|处|科|队|组|会|庭)")
+_ORG_SUFFIX = (
+    r"(?:办公室|委员会|委|办|局|厅|部|署|院|政府|支队|大队|总队|指挥部|领导小组|小组|中心"
+    r"|联席会议|会议|公司|集团|党组|工作组|督导组|站|所|处|科|队|组|会|庭)"
+)
 _ORG = regex.compile(rf"^[\p{{Han}}（）()·]{{2,40}}{_ORG_SUFFIX}$")
 
 _TYPE_END = regex.compile(rf"(?:{'|'.join(DOC_TYPES)})$")
@@ -146,12 +167,18 @@ def parse_doc_number(text: str, line_no: int = 0) -> DocNumber | None:
     text = squash(text)
     text = _NUMBER_PREFIX.sub("", text)
     m = _DOC_NUMBER.match(text)
-    if m is None or not _NUMBER_TAIL.match(text[m.end():]):
+    if m is None or not _NUMBER_TAIL.match(text[m.end() :]):
         return None
     code = m["code"]
     year = int(m["year"] or m["year1"] or m["year2"])
     serial = int(m["serial"])
     kind = next((k for k in _KINDS if code.endswith(k) and len(code) > len(k)), None)
     issuer_code = code[: -len(kind)] if kind else code
-    return DocNumber(text=f"{code}〔{year}〕{serial}号", issuer_code=issuer_code, kind=kind, year=year,
-                     serial=serial, line_no=line_no)
+    return DocNumber(
+        text=f"{code}〔{year}〕{serial}号",
+        issuer_code=issuer_code,
+        kind=kind,
+        year=year,
+        serial=serial,
+        line_no=line_no,
+    )

@@ -56,7 +56,9 @@ def _locate_urgency(lines: list[Line]) -> tuple[str | None, int | None]:
     return _first_header_match(lines, find_layout(lines), _URGENCY_LINE)
 
 
-def _first_header_match(lines: list[Line], layout: Layout, pattern: regex.Pattern[str]) -> tuple[str | None, int | None]:
+def _first_header_match(
+    lines: list[Line], layout: Layout, pattern: regex.Pattern[str]
+) -> tuple[str | None, int | None]:
     """The first header-block line the pattern matches: (its group 1, line number)."""
     for i in range(layout.header_end):
         if lines[i].cells is None and (m := pattern.match(squash(lines[i].text))):
@@ -99,7 +101,7 @@ def doc_type_of(title: str | None) -> str | None:
     """文种: the title's last word (通报, 通知, 决定, 意见…)."""
     if not title:
         return None
-    m = _TYPE_END.search(title.rstrip("》”\""))
+    m = _TYPE_END.search(title.rstrip('》”"'))
     return m.group(0) if m else None
 
 
@@ -117,8 +119,10 @@ def _join_orgs(orgs: list[str]) -> str:
     return "、".join(seen)
 
 
-def _locate_issuer(lines: list[Line], web_meta: dict[str, str] | None = None,
-                   ) -> tuple[str | None, int | None]:
+def _locate_issuer(
+    lines: list[Line],
+    web_meta: dict[str, str] | None = None,
+) -> tuple[str | None, int | None]:
     layout = find_layout(lines)
     header = [(i, lines[i]) for i in range(layout.header_end) if lines[i].cells is None]
     # 1. Telegram: `发电单位 X` (the gold's issuer for every 明电).
@@ -131,8 +135,11 @@ def _locate_issuer(lines: list[Line], web_meta: dict[str, str] | None = None,
                 # A long name wrapped in the 发电单位 cell: `发电单位 信阳市安全生产委员会` / `办公室`.
                 return name + following, ln.line_no
             if name:
-                return _join_orgs(_split_orgs(regex.sub(r"^发电单位[:：]?", "", ln.raw_text.strip()))
-                                  if " " in ln.raw_text.strip() else [name]), ln.line_no
+                return _join_orgs(
+                    _split_orgs(regex.sub(r"^发电单位[:：]?", "", ln.raw_text.strip()))
+                    if " " in ln.raw_text.strip()
+                    else [name]
+                ), ln.line_no
     # 2. 发文机关标志 `X文件`; joint issuers print one line each (`A文件` / `B文件`, or `A` / `B` / `文件`).
     orgs: list[str] = []
     first_no = None
@@ -152,7 +159,7 @@ def _locate_issuer(lines: list[Line], web_meta: dict[str, str] | None = None,
             continue
         # ... and one big 文件 beside the stack, which text extraction puts after the first name
         # (`A` / `文件` / `B`, `A 文件` / `B`): names right below it are issuers too.
-        orgs.extend(_whole_org_lines(header[k + 1:]))
+        orgs.extend(_whole_org_lines(header[k + 1 :]))
         first_no = first_no or ln.line_no
     if orgs:
         return _join_orgs(orgs), first_no
@@ -222,8 +229,13 @@ def _unglued_orgs(text: str) -> list[str]:
     for suffix in regex.finditer(_ORG_SUFFIX, text):
         cut = suffix.end()
         first, second = text[:cut], text[cut:]
-        if len(first) >= 6 and len(second) >= 6 and _ORG.match(first) and _ORG.match(second) \
-                and _ISSUER_START.match(second):
+        if (
+            len(first) >= 6
+            and len(second) >= 6
+            and _ORG.match(first)
+            and _ORG.match(second)
+            and _ISSUER_START.match(second)
+        ):
             return [first, *_unglued_orgs(second)]
     return [text]
 
@@ -302,8 +314,10 @@ def extract_addressees(lines: list[Line]) -> list[str]:
     return _locate_addressees(split_header_lines(lines))[0]
 
 
-def _locate_issue_date(lines: list[Line], web_meta: dict[str, str] | None = None,
-                       ) -> tuple[datetime.date | None, int | None]:
+def _locate_issue_date(
+    lines: list[Line],
+    web_meta: dict[str, str] | None = None,
+) -> tuple[datetime.date | None, int | None]:
     layout = find_layout(lines)
     if layout.date is not None and (found := _date_line(lines[layout.date].text)):
         return found[0], lines[layout.date].line_no
@@ -340,7 +354,7 @@ def _locate_base_score(lines: list[Line]) -> tuple[float, int | None]:
         text = squash(ln.text)
         for m in _BASE.finditer(text):
             # An item's own maximum (`该项满分5分`, `本项基础分10分`) is not the document's base.
-            if regex.search(r"(?:该项|本项|每项|此项|单项)$", text[max(0, m.start() - 4):m.start()]):
+            if regex.search(r"(?:该项|本项|每项|此项|单项)$", text[max(0, m.start() - 4) : m.start()]):
                 continue
             found.append((float(m["v"]), ln.line_no))
         if m := _SCALE.search(text):
@@ -434,8 +448,13 @@ def classify_document(lines: list[Line], title: str | None = None) -> str:
     inner = "".join(regex.findall(r"《([^》]*)》", title))
     # `关于印发《…实施方案》并通报第一季度评价结果的通知` (fd-06) issues rules and reports results too.
     reports_too = bool(_REPORTS_RESULTS.search(regex.sub(r"《[^》]*》", "", title)))
-    if "印发" in title and inner and _RUBRIC_WORDS.search(inner) and not _RESULT_WORDS.search(inner) \
-            and not reports_too:
+    if (
+        "印发" in title
+        and inner
+        and _RUBRIC_WORDS.search(inner)
+        and not _RESULT_WORDS.search(inner)
+        and not reports_too
+    ):
         return "rubric"
     text = "\n".join(squash(ln.text) for ln in lines if ln.cells is None)
     results = len(_RESULT_EVIDENCE.findall(text))

@@ -29,9 +29,13 @@ from parsers.normalize import collapse_spaces, squash
 def _is_header_element(text: str) -> bool:
     """A GB/T 9704 header element that always stands on a line of its own."""
     text = squash(text)
-    return (text.startswith(("发电单位", "等级", "签发人")) or text in URGENCIES or text in MARKINGS
-            or (text.endswith("文件") and bool(_ORG.match(text[:-2])))
-            or parse_doc_number(text) is not None)
+    return (
+        text.startswith(("发电单位", "等级", "签发人"))
+        or text in URGENCIES
+        or text in MARKINGS
+        or (text.endswith("文件") and bool(_ORG.match(text[:-2])))
+        or parse_doc_number(text) is not None
+    )
 
 
 _last_split: tuple[list[Line], list[Line]] | None = None
@@ -76,8 +80,11 @@ def _split_header_lines(lines: list[Line]) -> list[Line]:
                 groups[-1] = (groups[-1][0], groups[-1][1] + part)
         for n, text in groups:
             line_no = ln.last_line if n > 0 and n == len(parts) - 1 else ln.line_no
-            out.append(Line(text=text, line_no=line_no, page=ln.page, bbox=ln.bbox, confidence=ln.confidence,
-                            raw=None))
+            out.append(
+                Line(
+                    text=text, line_no=line_no, page=ln.page, bbox=ln.bbox, confidence=ln.confidence, raw=None
+                )
+            )
     return out
 
 
@@ -131,8 +138,13 @@ def _has_header_word(text: str) -> bool:
 
 def _is_addressee(text: str) -> bool:
     """The 主送机关 line: `各县（市、区）人民政府，市直有关单位：`."""
-    return (text.endswith(("：", ":")) and len(text) <= 120 and "如下" not in text
-            and not _HEADING.match(text) and not text.startswith(("附件", "根据")))
+    return (
+        text.endswith(("：", ":"))
+        and len(text) <= 120
+        and "如下" not in text
+        and not _HEADING.match(text)
+        and not text.startswith(("附件", "根据"))
+    )
 
 
 # The last list laid out and its layout: every field's locator asks for the layout of the same
@@ -169,8 +181,14 @@ def _find_layout(lines: list[Line]) -> Layout:
         body_start = title_end + 1
     else:
         # No title and no addressees (a bare body): the header ends at the first paragraph.
-        body_start = next((i for i, ln in prose[:DEFAULT_HEADER_SCAN_LINES]
-                           if len(squash(ln.text)) > 40 or _HEADING.match(ln.text)), 0)
+        body_start = next(
+            (
+                i
+                for i, ln in prose[:DEFAULT_HEADER_SCAN_LINES]
+                if len(squash(ln.text)) > 40 or _HEADING.match(ln.text)
+            ),
+            0,
+        )
     intro_end = body_start
     while intro_end < len(lines) and intro_end - body_start < DEFAULT_INTRO_LINES:
         ln = lines[intro_end]

@@ -25,11 +25,19 @@ _PERIODS = [
     # `2023年6月26日至7月25日`: an assessment window that does not follow calendar months. Trusted
     # only in the title and in the sentence that introduces the results or names the window;
     # elsewhere a date range is narrative (`市安委办于10月16日至19日组织检查`).
-    ("date_range", regex.compile(
-        rf"{_YEAR}(?P<m1>{_MON})\s*月\s*(?P<d1>{_DAY})\s*[日号]?\s*(?:[-—–~～]|至|到)\s*"
-        rf"(?:(?P<y2>(?:19|20)\d{{2}})\s*年\s*)?(?:(?P<m2>{_MON})\s*月\s*)?(?P<d2>{_DAY})\s*[日号]")),
-    ("range", regex.compile(
-        rf"{_YEAR}(?P<m1>{_MON})\s*(?:月份?)?\s*[-—–~～至到]\s*(?P<m2>{_MON})\s*月份?{_NOT_DAY}")),
+    (
+        "date_range",
+        regex.compile(
+            rf"{_YEAR}(?P<m1>{_MON})\s*月\s*(?P<d1>{_DAY})\s*[日号]?\s*(?:[-—–~～]|至|到)\s*"
+            rf"(?:(?P<y2>(?:19|20)\d{{2}})\s*年\s*)?(?:(?P<m2>{_MON})\s*月\s*)?(?P<d2>{_DAY})\s*[日号]"
+        ),
+    ),
+    (
+        "range",
+        regex.compile(
+            rf"{_YEAR}(?P<m1>{_MON})\s*(?:月份?)?\s*[-—–~～至到]\s*(?P<m2>{_MON})\s*月份?{_NOT_DAY}"
+        ),
+    ),
     ("quarter", regex.compile(rf"{_YEAR}第?(?P<q>[一二三四1-4])季度")),
     ("first_quarters", regex.compile(rf"{_YEAR}前(?P<q>[二两三])季度")),
     ("half", regex.compile(rf"{_YEAR}(?P<h>上|下)半年")),
@@ -77,7 +85,7 @@ def _match_period(text: str, allow_bare_year: bool, allow_date_range: bool = Fal
     # `第一轮(1-2月)`: keep the round in the label as printed.
     start = text.find(found.label)
     if start > 0 and (r := _ROUND.search(text[:start])):
-        close = text[start + len(found.label):start + len(found.label) + 1]
+        close = text[start + len(found.label) : start + len(found.label) + 1]
         found.label = r.group(0) + found.label + (close if close in "）)" else "")
         if found.year is None and r["y"]:
             found.year = int(r["y"])
@@ -140,7 +148,7 @@ def _period_texts(lines: list[Line], layout: Layout) -> list[tuple[str, int, str
             if "通报如下" in sentence or "现将" in sentence:
                 out.append((sentence, no, _NAMING_SENTENCE))
         if cue := _WINDOW_CUE.search(text):  # `考核时间：12月26日至1月25日` (the colon ends no window)
-            out.append((text[cue.start():], no, _NAMING_SENTENCE))
+            out.append((text[cue.start() :], no, _NAMING_SENTENCE))
     out.extend((text, no, _OTHER) for text, no in intro)
     # 附件说明 and table captions: `得分表（2022年7月）`.
     for i in range(layout.body_start, len(lines)):
@@ -195,16 +203,18 @@ def extract_period(lines: list[Line], issue_date: datetime.date | None = None) -
     return None
 
 
-def _period_of(found: _PeriodMatch, year: int | None, issue_date: datetime.date | None,
-               line_no: int) -> Period:
+def _period_of(
+    found: _PeriodMatch, year: int | None, issue_date: datetime.date | None, line_no: int
+) -> Period:
     if year is None and issue_date is not None:
         year = issue_date.year
         if datetime.date(year, found.first, 1) > issue_date:
             year -= 1
     if year is None:
         return Period(found.label, None, None, line_no)
-    end_year = found.end_year or (year if (found.last, found.last_day or 31) >= (found.first, found.first_day)
-                                  else year + 1)
+    end_year = found.end_year or (
+        year if (found.last, found.last_day or 31) >= (found.first, found.first_day) else year + 1
+    )
     start = _make_date(year, found.first, found.first_day)
     end = _make_date(end_year, found.last, found.last_day or calendar.monthrange(end_year, found.last)[1])
     if start is None or end is None or end < start:

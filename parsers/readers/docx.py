@@ -65,8 +65,10 @@ def read_docx(data: bytes, name: str) -> ReadResult:
     for block_no, block in enumerate(_iter_blocks(body), start=1):
         lines.extend(_block_to_lines(block, block_no, numbering, styles))
     if not lines:
-        raise EmptyInput(f"{name}: the DOCX has no text in its body (no paragraph or table cell has text); "
-                         "if it holds only scanned images, export it to PDF and read that.")
+        raise EmptyInput(
+            f"{name}: the DOCX has no text in its body (no paragraph or table cell has text); "
+            "if it holds only scanned images, export it to PDF and read that."
+        )
     return ReadResult(lines=lines, source_format="docx")
 
 
@@ -74,41 +76,56 @@ def _open_document(data: bytes, name: str) -> Any:
     """Open the bytes with python-docx, turning every failure into a domain error."""
     if data.startswith(OLE_MAGIC):
         if ENCRYPTED_PACKAGE_NAME in data:
-            raise EncryptedInput(f"{name}: the DOCX is password-protected (an encrypted OLE package); "
-                                 "open it in Word, remove the password, save it and try again.")
-        raise UnsupportedInput(f"{name}: is not a DOCX but a legacy Word 97-2003 .doc (or WPS) file "
-                               "(OLE2 compound file, starts with D0 CF 11 E0); open it in Word, WPS or "
-                               "LibreOffice and save it as .docx or PDF, then read that.")
+            raise EncryptedInput(
+                f"{name}: the DOCX is password-protected (an encrypted OLE package); "
+                "open it in Word, remove the password, save it and try again."
+            )
+        raise UnsupportedInput(
+            f"{name}: is not a DOCX but a legacy Word 97-2003 .doc (or WPS) file "
+            "(OLE2 compound file, starts with D0 CF 11 E0); open it in Word, WPS or "
+            "LibreOffice and save it as .docx or PDF, then read that."
+        )
     if not data.startswith(b"PK"):
         what = sniff_bytes(data)
         looks = f"it looks like {what}" if what else "its bytes match no format tongbao knows"
-        raise UnsupportedInput(f"{name}: is not a DOCX (a DOCX is a ZIP archive; {looks}); "
-                               "give tongbao the file with its real extension, or save it as .docx or PDF.")
+        raise UnsupportedInput(
+            f"{name}: is not a DOCX (a DOCX is a ZIP archive; {looks}); "
+            "give tongbao the file with its real extension, or save it as .docx or PDF."
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
-        raise DamagedInput(f"{name}: the DOCX is damaged — its ZIP structure cannot be read ({exc}); "
-                           "the file is probably truncated: download or copy it again.") from exc
+        raise DamagedInput(
+            f"{name}: the DOCX is damaged — its ZIP structure cannot be read ({exc}); "
+            "the file is probably truncated: download or copy it again."
+        ) from exc
     if "word/document.xml" not in names:
         other = _other_zip_format(names)
         if other:
-            raise UnsupportedInput(f"{name}: is not a DOCX but {other}; give tongbao the circular itself "
-                                   "as .docx, PDF, HTML or text.")
-        raise DamagedInput(f"{name}: the ZIP has no word/document.xml, so it is not a readable DOCX "
-                           "(damaged, or another kind of archive); "
-                           "open it in Word and save it again as .docx.")
+            raise UnsupportedInput(
+                f"{name}: is not a DOCX but {other}; give tongbao the circular itself "
+                "as .docx, PDF, HTML or text."
+            )
+        raise DamagedInput(
+            f"{name}: the ZIP has no word/document.xml, so it is not a readable DOCX "
+            "(damaged, or another kind of archive); "
+            "open it in Word and save it again as .docx."
+        )
     import docx  # python-docx: imported here so that `import parsers` stays light
 
     try:
         return docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError) as exc:
-        raise DamagedInput(f"{name}: the DOCX cannot be opened ({type(exc).__name__}: {exc}); "
-                           "open it in Word and save it again as .docx.") from exc
+        raise DamagedInput(
+            f"{name}: the DOCX cannot be opened ({type(exc).__name__}: {exc}); "
+            "open it in Word and save it again as .docx."
+        ) from exc
     except Exception as exc:  # lxml raises XMLSyntaxError on a corrupt part
         if type(exc).__name__ == "XMLSyntaxError":
-            raise DamagedInput(f"{name}: the DOCX has broken XML ({exc}); "
-                               "open it in Word and save it again as .docx.") from exc
+            raise DamagedInput(
+                f"{name}: the DOCX has broken XML ({exc}); open it in Word and save it again as .docx."
+            ) from exc
         raise
 
 
@@ -334,7 +351,8 @@ class _Numbering:
                 start = override.find(f"{W}startOverride")
                 if start is not None:
                     numbering.overrides.setdefault(num_id, {})[int(override.get(f"{W}ilvl", "0"))] = int(
-                        start.get(f"{W}val", "1"))
+                        start.get(f"{W}val", "1")
+                    )
         return numbering
 
     def label_for(self, paragraph: Any, styles: dict[str, tuple[str, int]]) -> str:
@@ -372,8 +390,10 @@ def _paragraph_numbering(paragraph: Any, styles: dict[str, tuple[str, int]]) -> 
     if numpr is not None:
         num = numpr.find(f"{W}numId")
         lvl = numpr.find(f"{W}ilvl")
-        return (num.get(f"{W}val", "") if num is not None else "",
-                int(lvl.get(f"{W}val", "0")) if lvl is not None else 0)
+        return (
+            num.get(f"{W}val", "") if num is not None else "",
+            int(lvl.get(f"{W}val", "0")) if lvl is not None else 0,
+        )
     style = ppr.find(f"{W}pStyle")
     if style is not None:
         return styles.get(style.get(f"{W}val", ""), ("", 0))
@@ -394,8 +414,10 @@ def _style_numbering(document: Any) -> dict[str, tuple[str, int]]:
         num = numpr.find(f"{W}numId")
         lvl = numpr.find(f"{W}ilvl")
         if num is not None:
-            result[style.get(f"{W}styleId", "")] = (num.get(f"{W}val", ""),
-                                                   int(lvl.get(f"{W}val", "0")) if lvl is not None else 0)
+            result[style.get(f"{W}styleId", "")] = (
+                num.get(f"{W}val", ""),
+                int(lvl.get(f"{W}val", "0")) if lvl is not None else 0,
+            )
     return result
 
 
@@ -443,8 +465,21 @@ def _chinese_number(value: int) -> str:
 
 
 def _roman(value: int) -> str:
-    numerals = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    numerals = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ]
     out = ""
     for number, letters in numerals:
         while value >= number:

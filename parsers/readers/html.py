@@ -37,9 +37,23 @@ DEFAULT_CHARSET_PRESCAN = 8192
 # Containers that gov CMSs (TRS WCM, Hanweb/UCAP, Dayu, generic templates) put the
 # article body in, most specific first.
 DEFAULT_BODY_SELECTORS = (
-    "#zoom", "#Zoom", ".TRS_Editor", ".Custom_UnionStyle", "#UCAP-CONTENT", ".article-content",
-    ".article_content", ".article-con", ".art_con", "#art_content", ".pages_content", ".wzcon",
-    "#fontzoom", "#content", ".content", "article", ".view",
+    "#zoom",
+    "#Zoom",
+    ".TRS_Editor",
+    ".Custom_UnionStyle",
+    "#UCAP-CONTENT",
+    ".article-content",
+    ".article_content",
+    ".article-con",
+    ".art_con",
+    "#art_content",
+    ".pages_content",
+    ".wzcon",
+    "#fontzoom",
+    "#content",
+    ".content",
+    "article",
+    ".view",
 )
 
 # A container that holds less than this share of the densest block's Chinese text
@@ -62,28 +76,111 @@ DEFAULT_MAX_META_VALUE = 200
 # GB2312 and GBK pages regularly contain characters outside those sets (names such as 浉
 # are GBK-only, rarer ones GB18030-only); GB18030 decodes all of them.
 _CHARSET_ALIASES = {
-    "gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030",
-    "cp936": "gb18030", "euc-cn": "gb18030", "csgb2312": "gb18030", "gb18030": "gb18030",
-    "utf8": "utf-8", "utf-8": "utf-8", "big5": "big5hkscs",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb_2312-80": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "euc-cn": "gb18030",
+    "csgb2312": "gb18030",
+    "gb18030": "gb18030",
+    "utf8": "utf-8",
+    "utf-8": "utf-8",
+    "big5": "big5hkscs",
 }
 
-_SKIP_TAGS = frozenset({
-    "script", "style", "noscript", "template", "iframe", "svg", "object", "embed", "canvas",
-    "select", "button", "input", "textarea", "nav", "footer", "head", "title", "meta", "link",
-    "map", "audio", "video",
-})
-_BLOCK_TAGS = frozenset({
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
-    "blockquote", "section", "article", "header", "main", "aside", "address", "center", "pre",
-    "figure", "figcaption", "hr", "form", "fieldset", "details", "summary", "caption", "body",
-    "html", "tr", "td", "th", "tbody", "thead", "tfoot",
-})
+_SKIP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "svg",
+        "object",
+        "embed",
+        "canvas",
+        "select",
+        "button",
+        "input",
+        "textarea",
+        "nav",
+        "footer",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "map",
+        "audio",
+        "video",
+    }
+)
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "section",
+        "article",
+        "header",
+        "main",
+        "aside",
+        "address",
+        "center",
+        "pre",
+        "figure",
+        "figcaption",
+        "hr",
+        "form",
+        "fieldset",
+        "details",
+        "summary",
+        "caption",
+        "body",
+        "html",
+        "tr",
+        "td",
+        "th",
+        "tbody",
+        "thead",
+        "tfoot",
+    }
+)
 # Blocks that hold running text, for the density score (table cells and list items
 # are attributed to the block around their table or list).
-_TEXT_BLOCK_TAGS = frozenset({
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "main", "blockquote",
-    "pre", "center", "body", "td", "th",
-})
+_TEXT_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "main",
+        "blockquote",
+        "pre",
+        "center",
+        "body",
+        "td",
+        "th",
+    }
+)
 # Class or id words of boilerplate inside an article container.
 _BOILERPLATE = re.compile(
     r"(?:^|[\s_-])(share|bdshare|print|close|crumb|breadcrumb|position|location|nav|menu|footer|"
@@ -97,30 +194,71 @@ _CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 _META_NAMES = {
-    "articletitle": "title", "og:title": "title", "dc.title": "title",
-    "pubdate": "publish_date", "publishdate": "publish_date", "firstpublishedtime": "publish_date",
+    "articletitle": "title",
+    "og:title": "title",
+    "dc.title": "title",
+    "pubdate": "publish_date",
+    "publishdate": "publish_date",
+    "firstpublishedtime": "publish_date",
     "dc.date": "publish_date",
-    "contentsource": "source", "source": "source",
+    "contentsource": "source",
+    "source": "source",
 }
 # Visible labels of the 信息公开 table and of the source line under the title.
 _META_LABELS = {
-    "索引号": "index_number", "主题分类": "subject", "发布机构": "issuer", "发文机关": "issuer",
-    "发文单位": "issuer", "发布单位": "issuer", "发文机构": "issuer", "成文日期": "issue_date",
-    "成文时间": "issue_date", "发布日期": "publish_date", "发布时间": "publish_date",
-    "公开日期": "publish_date", "文号": "doc_number", "发文字号": "doc_number", "发文文号": "doc_number",
-    "标题": "title", "信息名称": "title", "来源": "source", "信息来源": "source", "文章来源": "source",
+    "索引号": "index_number",
+    "主题分类": "subject",
+    "发布机构": "issuer",
+    "发文机关": "issuer",
+    "发文单位": "issuer",
+    "发布单位": "issuer",
+    "发文机构": "issuer",
+    "成文日期": "issue_date",
+    "成文时间": "issue_date",
+    "发布日期": "publish_date",
+    "发布时间": "publish_date",
+    "公开日期": "publish_date",
+    "文号": "doc_number",
+    "发文字号": "doc_number",
+    "发文文号": "doc_number",
+    "标题": "title",
+    "信息名称": "title",
+    "来源": "source",
+    "信息来源": "source",
+    "文章来源": "source",
 }
 # Labels that share those lines but carry nothing the pipeline uses.
 _NOISE_LABELS = (
-    "浏览次数", "点击数", "访问次数", "阅读次数", "字体", "字号", "作者", "责任编辑", "编辑", "有效性",
-    "时效", "体裁分类", "组配分类", "信息分类", "公开方式", "公开范围", "公开形式", "生成日期",
-    "废止日期", "主题词", "关键词", "分类",
+    "浏览次数",
+    "点击数",
+    "访问次数",
+    "阅读次数",
+    "字体",
+    "字号",
+    "作者",
+    "责任编辑",
+    "编辑",
+    "有效性",
+    "时效",
+    "体裁分类",
+    "组配分类",
+    "信息分类",
+    "公开方式",
+    "公开范围",
+    "公开形式",
+    "生成日期",
+    "废止日期",
+    "主题词",
+    "关键词",
+    "分类",
 )
 # Sites space short labels out to the width of the long ones (`文　　号：`, `来 源：`).
 _LABEL = re.compile(
     r"(?:^|(?<=[\s\u3000【\[|]))("
-    + "|".join(r"\s*".join(map(re.escape, label))
-               for label in sorted([*_META_LABELS, *_NOISE_LABELS], key=len, reverse=True))
+    + "|".join(
+        r"\s*".join(map(re.escape, label))
+        for label in sorted([*_META_LABELS, *_NOISE_LABELS], key=len, reverse=True)
+    )
     + r")\s*[：:]"
 )
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -153,8 +291,9 @@ class _Builder:
 
     def row(self, cells: tuple[str, ...]) -> None:
         self.flush()
-        self.blocks.append(_Block(text="| " + " | ".join(cells) + " |", cells=cells, in_body=self.in_body,
-                                  wrapped=False))
+        self.blocks.append(
+            _Block(text="| " + " | ".join(cells) + " |", cells=cells, in_body=self.in_body, wrapped=False)
+        )
 
 
 def read_html(data: bytes, name: str) -> ReadResult:
@@ -168,8 +307,11 @@ def read_html(data: bytes, name: str) -> ReadResult:
     text, encoding, warnings = decode_html(data, name)
     if not _TAG.search(text):
         # A text file named .html (some portals serve 纯文本 versions): read it as text.
-        plain = [Line(text=raw.strip(), line_no=n) for n, raw in enumerate(text.splitlines(), start=1)
-                 if raw.strip()]
+        plain = [
+            Line(text=raw.strip(), line_no=n)
+            for n, raw in enumerate(text.splitlines(), start=1)
+            if raw.strip()
+        ]
         warnings.append(f"{name}: no HTML markup found; read as plain text, one line per line.")
         return ReadResult(lines=plain, source_format="html", encoding=encoding, warnings=warnings)
 
@@ -207,14 +349,18 @@ def read_html(data: bytes, name: str) -> ReadResult:
     if body is not None and lines:
         lines = _with_title(lines, builder.blocks, web_meta.get("title"))
     if not lines:
-        raise EmptyInput(f"{name}: the page has no text outside navigation and metadata; "
-                         "if the site loads the article with JavaScript, save the page after it has "
-                         "rendered, or use the PDF.")
+        raise EmptyInput(
+            f"{name}: the page has no text outside navigation and metadata; "
+            "if the site loads the article with JavaScript, save the page after it has "
+            "rendered, or use the PDF."
+        )
     if body is None:
-        warnings.append(f"{name}: no article container found; read the whole page except navigation "
-                        "and footer.")
-    return ReadResult(lines=lines, source_format="html", encoding=encoding, web_meta=web_meta,
-                      warnings=warnings)
+        warnings.append(
+            f"{name}: no article container found; read the whole page except navigation and footer."
+        )
+    return ReadResult(
+        lines=lines, source_format="html", encoding=encoding, web_meta=web_meta, warnings=warnings
+    )
 
 
 def _with_title(lines: list[Line], blocks: list[_Block], title: str | None) -> list[Line]:
@@ -253,20 +399,26 @@ def decode_html(data: bytes, name: str) -> tuple[str, str, list[str]]:
     """
     if not data.strip():
         raise EmptyInput(f"{name}: the file is empty; nothing to read.")
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(encoding), encoding, []
             except UnicodeDecodeError as exc:
-                raise DamagedInput(f"{name}: starts with a {encoding} byte-order mark but does not decode "
-                                   f"as {encoding} ({exc.reason} at byte {exc.start}); "
-                                   "re-save it as UTF-8.") from exc
+                raise DamagedInput(
+                    f"{name}: starts with a {encoding} byte-order mark but does not decode "
+                    f"as {encoding} ({exc.reason} at byte {exc.start}); "
+                    "re-save it as UTF-8."
+                ) from exc
     what = sniff_bytes(data)
     if b"\x00" in data[:4096] or (what is not None and what not in ("an HTML page", "plain text")):
         looks = f"it looks like {what}" if what else "it contains NUL bytes"
-        raise UnsupportedInput(f"{name}: is not a web page ({looks}); "
-                               "give tongbao the file with its real extension.")
+        raise UnsupportedInput(
+            f"{name}: is not a web page ({looks}); give tongbao the file with its real extension."
+        )
     warnings: list[str] = []
     candidates: list[str] = []
     declared = _declared_charset(data[:DEFAULT_CHARSET_PRESCAN])
@@ -276,8 +428,9 @@ def decode_html(data: bytes, name: str) -> tuple[str, str, list[str]]:
             codecs.lookup(encoding)
             candidates.append(encoding)
         except LookupError:
-            warnings.append(f"{name}: the page declares an unknown charset {declared!r}; "
-                            "tried UTF-8 and GB18030.")
+            warnings.append(
+                f"{name}: the page declares an unknown charset {declared!r}; tried UTF-8 and GB18030."
+            )
     candidates += [e for e in ("utf-8", "gb18030") if e not in candidates]
     errors: list[str] = []
     for encoding in candidates:
@@ -287,11 +440,15 @@ def decode_html(data: bytes, name: str) -> tuple[str, str, list[str]]:
             errors.append(f"{encoding}: {exc.reason} at byte {exc.start}")
             continue
         if declared is not None and errors and encoding != candidates[0]:
-            warnings.append(f"{name}: the page declares charset {declared} but is not valid {candidates[0]}; "
-                            f"decoded as {encoding}.")
+            warnings.append(
+                f"{name}: the page declares charset {declared} but is not valid {candidates[0]}; "
+                f"decoded as {encoding}."
+            )
         return text, encoding, warnings
-    raise DamagedInput(f"{name}: cannot decode the page as {', '.join(candidates)} ({'; '.join(errors)}); "
-                       "save it again from the browser as UTF-8.")
+    raise DamagedInput(
+        f"{name}: cannot decode the page as {', '.join(candidates)} ({'; '.join(errors)}); "
+        "save it again from the browser as UTF-8."
+    )
 
 
 def _declared_charset(head: bytes) -> str | None:
@@ -349,7 +506,8 @@ def find_article(root: Any) -> Any | None:
             if candidate.mem_id == best.mem_id or candidate.mem_id in best_ancestors:
                 return candidate
             if best.mem_id in _ancestor_ids(candidate) and _cjk_outside_links(candidate) >= (
-                    DEFAULT_MIN_CONTAINER_SHARE * best_cjk):
+                DEFAULT_MIN_CONTAINER_SHARE * best_cjk
+            ):
                 return candidate
     while best.parent is not None and best.parent.tag not in ("body", "html"):
         if _cjk_outside_links(best.parent) > DEFAULT_EXPAND_SHARE * best_cjk:
@@ -576,7 +734,7 @@ def meta_from_line(text: str) -> dict[str, str] | None:
     found: dict[str, str] = {}
     for match, following in zip(matches, [*matches[1:], None], strict=True):
         end = following.start() if following is not None else len(stripped)
-        value = stripped[match.end():end].strip().strip("【】[]|").strip()
+        value = stripped[match.end() : end].strip().strip("【】[]|").strip()
         label = "".join(match.group(1).split())
         if len(value) > DEFAULT_MAX_META_VALUE:
             return None

@@ -101,8 +101,9 @@ class _Page:
     needs_ocr: bool = False
 
 
-def read_pdf(data: bytes, name: str, *, password: str | None = None,
-             max_pages: int = DEFAULT_MAX_PAGES) -> ReadResult:
+def read_pdf(
+    data: bytes, name: str, *, password: str | None = None, max_pages: int = DEFAULT_MAX_PAGES
+) -> ReadResult:
     """Read a text-layer PDF into physical lines in reading order.
 
     Raises:
@@ -116,16 +117,22 @@ def read_pdf(data: bytes, name: str, *, password: str | None = None,
         page_count = len(pdf)
         warnings: list[str] = []
         if page_count > max_pages:
-            warnings.append(f"{name}: has {page_count} pages; read only the first {max_pages} "
-                            "(raise max_pages to read them all).")
+            warnings.append(
+                f"{name}: has {page_count} pages; read only the first {max_pages} "
+                "(raise max_pages to read them all)."
+            )
         pages = [read_page(pdf, index) for index in range(min(page_count, max_pages))]
     finally:
         pdf.close()
     drop_page_furniture(pages)
     lines = pages_to_lines(pages)
-    return ReadResult(lines=lines, source_format="pdf", pages=page_count,
-                      pages_needing_ocr=[page.number for page in pages if page.needs_ocr],
-                      warnings=warnings)
+    return ReadResult(
+        lines=lines,
+        source_format="pdf",
+        pages=page_count,
+        pages_needing_ocr=[page.number for page in pages if page.needs_ocr],
+        warnings=warnings,
+    )
 
 
 def open_pdf(data: bytes, name: str, *, password: str | None = None):  # -> pypdfium2.PdfDocument
@@ -135,33 +142,47 @@ def open_pdf(data: bytes, name: str, *, password: str | None = None):  # -> pypd
     if not data:
         raise EmptyInput(f"{name}: the file is empty; nothing to read.")
     if b"%PDF-" not in data[:HEADER_WINDOW]:
-        raise UnsupportedInput(f"{name}: is not a PDF (no %PDF- header); it looks like {sniff_format(data)}. "
-                               "Give tongbao the original file with its real extension.")
+        raise UnsupportedInput(
+            f"{name}: is not a PDF (no %PDF- header); it looks like {sniff_format(data)}. "
+            "Give tongbao the original file with its real extension."
+        )
     try:
         return pdfium.PdfDocument(data, password=password)
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code == pdfium.raw.FPDF_ERR_PASSWORD:
             if password:
-                raise EncryptedInput(f"{name}: the password given does not open this encrypted PDF; "
-                                     "check it and pass the right one with --password.") from exc
+                raise EncryptedInput(
+                    f"{name}: the password given does not open this encrypted PDF; "
+                    "check it and pass the right one with --password."
+                ) from exc
             raise EncryptedInput(f"{name}: the PDF is encrypted; pass its password with --password.") from exc
         if code == pdfium.raw.FPDF_ERR_SECURITY:
-            raise EncryptedInput(f"{name}: the PDF uses an unsupported security handler; "
-                                 "remove the protection (print to a new PDF) and try again.") from exc
-        raise DamagedInput(f"{name}: the PDF is damaged or truncated and cannot be opened ({exc}); "
-                           "get a complete copy of the file, or re-save it from a PDF viewer.") from exc
+            raise EncryptedInput(
+                f"{name}: the PDF uses an unsupported security handler; "
+                "remove the protection (print to a new PDF) and try again."
+            ) from exc
+        raise DamagedInput(
+            f"{name}: the PDF is damaged or truncated and cannot be opened ({exc}); "
+            "get a complete copy of the file, or re-save it from a PDF viewer."
+        ) from exc
 
 
 def sniff_format(data: bytes) -> str:
     """Name what non-PDF bytes look like, for the error message."""
     head = data[:512].lstrip().lower()
     signatures = [
-        (b"<!doctype html", "an HTML page"), (b"<html", "an HTML page"), (b"<?xml", "an XML file"),
+        (b"<!doctype html", "an HTML page"),
+        (b"<html", "an HTML page"),
+        (b"<?xml", "an XML file"),
         (b"pk\x03\x04", "a ZIP archive (a .docx or .xlsx?)"),
         (b"\xd0\xcf\x11\xe0", "an old Office file (.doc/.xls)"),
-        (b"\x89png", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"gif8", "a GIF image"),
-        (b"ii*\x00", "a TIFF image"), (b"mm\x00*", "a TIFF image"), (b"{\\rtf", "an RTF document"),
+        (b"\x89png", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"gif8", "a GIF image"),
+        (b"ii*\x00", "a TIFF image"),
+        (b"mm\x00*", "a TIFF image"),
+        (b"{\\rtf", "an RTF document"),
         (b"{", "a JSON file"),
     ]
     for magic, label in signatures:
@@ -197,8 +218,9 @@ def read_page(pdf, index: int) -> _Page:  # pdf: pypdfium2.PdfDocument
         finally:
             pdfium_c.FPDFText_ClosePage(raw_textpage)
         h_rules, v_rules, images, paths = page_rules(raw_page, height)
-        if (bad > DEFAULT_MAX_BAD_SHARE * max(1, len(chars) + bad)
-                or (len(chars) < 3 and (images or paths >= 10 or bad))):
+        if bad > DEFAULT_MAX_BAD_SHARE * max(1, len(chars) + bad) or (
+            len(chars) < 3 and (images or paths >= 10 or bad)
+        ):
             # No usable text while the page shows something: a scan, text drawn as curves,
             # or a font with a broken ToUnicode map. OCR must read it; emit nothing.
             result.needs_ocr = bool(images or paths or bad or chars)
@@ -214,16 +236,27 @@ def read_page(pdf, index: int) -> _Page:  # pdf: pypdfium2.PdfDocument
         # side (a score table beside a deduction table on a landscape page, fresh-G g03) are read
         # one after the other instead of row by row across both.
         corners = {k: (grid.ys[0], grid.xs[0]) for k, grid in enumerate(grids)}
-        result.lines.sort(key=lambda line: (*corners.get(line.table, (line.top, line.x0)), line.top, line.x0)
-                          if line.table is not None else (line.top, line.x0, line.top, line.x0))
+        result.lines.sort(
+            key=lambda line: (
+                (*corners.get(line.table, (line.top, line.x0)), line.top, line.x0)
+                if line.table is not None
+                else (line.top, line.x0, line.top, line.x0)
+            )
+        )
         place_short_unruled_rows(result.lines, rest)
         return result
     finally:
         pdfium_c.FPDF_ClosePage(raw_page)
 
 
-def page_rules(page, page_height: float) -> tuple[list[tuple[float, float, float]],  # page: FPDF_PAGE
-                                                  list[tuple[float, float, float]], int, int]:
+def page_rules(
+    page, page_height: float
+) -> tuple[
+    list[tuple[float, float, float]],  # page: FPDF_PAGE
+    list[tuple[float, float, float]],
+    int,
+    int,
+]:
     """Return the page's horizontal rules (y, x0, x1), vertical rules (x, top, bottom), image and path counts.
 
     Word/WPS draw each table border as its own stroked segment (xinyang-2022-07.pdf
@@ -296,8 +329,9 @@ def _snap(values: list[float]) -> list[float]:
     return [sum(group) / len(group) for group in merged]
 
 
-def rules_to_grids(h_rules: list[tuple[float, float, float]],
-                   v_rules: list[tuple[float, float, float]]) -> list[_Grid]:
+def rules_to_grids(
+    h_rules: list[tuple[float, float, float]], v_rules: list[tuple[float, float, float]]
+) -> list[_Grid]:
     """Group rules that touch into ruled tables (at least 2 rows of cells and 2 columns)."""
     if len(h_rules) < 2 or len(v_rules) < 2:
         return []
@@ -330,16 +364,25 @@ def rules_to_grids(h_rules: list[tuple[float, float, float]],
             # inner rules run on past the outermost rules across them, to the table's real edges.
             left, right = min(r[1] for r in hs), max(r[2] for r in hs)
             top, bottom = min(r[1] for r in vs), max(r[2] for r in vs)
-            xs = ([left] if left < xs[0] - 2 * _SNAP else []) + xs + ([right] if right > xs[-1] + 2 * _SNAP else [])
-            ys = ([top] if top < ys[0] - 2 * _SNAP else []) + ys + ([bottom] if bottom > ys[-1] + 2 * _SNAP else [])
+            xs = (
+                ([left] if left < xs[0] - 2 * _SNAP else [])
+                + xs
+                + ([right] if right > xs[-1] + 2 * _SNAP else [])
+            )
+            ys = (
+                ([top] if top < ys[0] - 2 * _SNAP else [])
+                + ys
+                + ([bottom] if bottom > ys[-1] + 2 * _SNAP else [])
+            )
         if len(ys) >= 2 and len(xs) >= 3:
             grids.append(_Grid(xs=xs, ys=ys, h_rules=hs, v_rules=vs))
     grids.sort(key=lambda g: g.ys[0])
     return grids
 
 
-def row_ruled_grids(h_rules: list[tuple[float, float, float]], grids: list[_Grid],
-                    chars: list[_Char]) -> list[_Grid]:
+def row_ruled_grids(
+    h_rules: list[tuple[float, float, float]], grids: list[_Grid], chars: list[_Char]
+) -> list[_Grid]:
     """Tables ruled under every row but with no vertical rules (fresh-G g02): columns from the header.
 
     Four or more rules of one width, one under another, each band between two of them a
@@ -348,21 +391,34 @@ def row_ruled_grids(h_rules: list[tuple[float, float, float]], grids: list[_Grid
     between rows (a 三线表) rows cannot be told apart from wrapped cell text, so those
     tables stay text.
     """
-    free = [r for r in h_rules if not any(g.xs[0] - _SNAP <= r[1] and r[2] <= g.xs[-1] + _SNAP
-                                          and g.ys[0] - _SNAP <= r[0] <= g.ys[-1] + _SNAP for g in grids)]
+    free = [
+        r
+        for r in h_rules
+        if not any(
+            g.xs[0] - _SNAP <= r[1]
+            and r[2] <= g.xs[-1] + _SNAP
+            and g.ys[0] - _SNAP <= r[0] <= g.ys[-1] + _SNAP
+            for g in grids
+        )
+    ]
     found: list[_Grid] = []
     for run in _rule_runs(free):
         ys = _snap([r[0] for r in run])
         if len(ys) < 5:
             continue  # a header and at least three rows, each under its rule
         x0, x1 = min(r[1] for r in run), max(r[2] for r in run)
-        spans = _x_runs((c[0], c[2], DEFAULT_COLUMN_GAP_EM * (c[3] - c[1])) for c in chars
-                        if ys[0] < (c[1] + c[3]) / 2 < ys[1] and x0 <= (c[0] + c[2]) / 2 <= x1)
+        spans = _x_runs(
+            (c[0], c[2], DEFAULT_COLUMN_GAP_EM * (c[3] - c[1]))
+            for c in chars
+            if ys[0] < (c[1] + c[3]) / 2 < ys[1] and x0 <= (c[0] + c[2]) / 2 <= x1
+        )
         if len(spans) < 2:
             continue
         # Between two header words, the column border is where no glyph of any row stands: a
         # header word sits centred over a wide column whose text runs on past it.
-        inside = sorted((c[0], c[2]) for c in chars if ys[0] < (c[1] + c[3]) / 2 < ys[-1] and x0 <= c[0] and c[2] <= x1)
+        inside = sorted(
+            (c[0], c[2]) for c in chars if ys[0] < (c[1] + c[3]) / 2 < ys[-1] and x0 <= c[0] and c[2] <= x1
+        )
         borders = [_widest_gap(inside, a[1], b[0]) for a, b in pairwise(spans)]
         if any(border is None for border in borders):
             continue  # some row's text crosses from one column into the next: no clear columns
@@ -391,7 +447,11 @@ def _rule_runs(rules: list[tuple[float, float, float]]) -> list[list[tuple[float
     """Horizontal rules of the same extent, grouped (a table's row rules share their ends)."""
     runs: list[list[tuple[float, float, float]]] = []
     for rule in sorted(rules, key=lambda r: (round(r[1]), round(r[2]), r[0])):
-        if runs and abs(runs[-1][-1][1] - rule[1]) <= 2 * _SNAP and abs(runs[-1][-1][2] - rule[2]) <= 2 * _SNAP:
+        if (
+            runs
+            and abs(runs[-1][-1][1] - rule[1]) <= 2 * _SNAP
+            and abs(runs[-1][-1][2] - rule[2]) <= 2 * _SNAP
+        ):
             runs[-1].append(rule)
         else:
             runs.append([rule])
@@ -467,13 +527,24 @@ def grid_to_rows(grid: _Grid, chars: list[_Char], table_index: int) -> list[_Pag
             buckets.setdefault(anchor[r][c], []).append(char)
     rows = []
     for r in range(n_rows):
-        cells = tuple(cell_text(buckets.get((r, c), [])) if anchor[r][c] == (r, c) else ""
-                      for c in range(n_cols))
+        cells = tuple(
+            cell_text(buckets.get((r, c), [])) if anchor[r][c] == (r, c) else "" for c in range(n_cols)
+        )
         if not any(cells):
             continue  # an empty spacer row of the grid
         em = max((ch[3] - ch[1] for c in range(n_cols) for ch in buckets.get((r, c), [])), default=12.0)
-        rows.append(_PageLine(text="| " + " | ".join(cells) + " |", x0=xs[0], top=ys[r], x1=xs[-1],
-                              bottom=ys[r + 1], em=em, cells=cells, table=table_index))
+        rows.append(
+            _PageLine(
+                text="| " + " | ".join(cells) + " |",
+                x0=xs[0],
+                top=ys[r],
+                x1=xs[-1],
+                bottom=ys[r + 1],
+                em=em,
+                cells=cells,
+                table=table_index,
+            )
+        )
     return rows
 
 
@@ -482,8 +553,13 @@ def cell_text(chars: list[_Char]) -> str:
     parts: list[str] = []
     for line in chars_to_lines(chars):
         text = " ".join(line.text.split())
-        if parts and parts[-1][-1:].isascii() and parts[-1][-1:].isalnum() and text[:1].isascii() \
-                and text[:1].isalpha():
+        if (
+            parts
+            and parts[-1][-1:].isascii()
+            and parts[-1][-1:].isalnum()
+            and text[:1].isascii()
+            and text[:1].isalpha()
+        ):
             parts.append(" ")  # a Latin word broken across cell lines keeps its space
         parts.append(text)
     return "".join(parts)
@@ -536,16 +612,27 @@ def _place_block(block: list[_PageLine], chars: list[_Char]) -> None:
         line.text = "| " + " | ".join(cells) + " |"
 
 
-
-
-def _best_placement(texts: list[str], spans: list[tuple[float, float]], header_spans: list[tuple[float, float]],
-                    roles: list[str | None]) -> tuple[int, ...] | None:
+def _best_placement(
+    texts: list[str],
+    spans: list[tuple[float, float]],
+    header_spans: list[tuple[float, float]],
+    roles: list[str | None],
+) -> tuple[int, ...] | None:
     """The header columns of a short row's cells: the placement, in order, whose cells stand nearest
     their header words, among those where numbers sit in number columns and names do not."""
     numbers = [NUMBER_CELL.match(squash(text)) is not None for text in texts]
-    return next((placed for placed in placements_by_position(spans, header_spans)
-                 if all(number == (roles[c] in _NUMBER_ROLES)
-                        for number, c in zip(numbers, placed, strict=True) if roles[c] not in _EITHER_ROLES)), None)
+    return next(
+        (
+            placed
+            for placed in placements_by_position(spans, header_spans)
+            if all(
+                number == (roles[c] in _NUMBER_ROLES)
+                for number, c in zip(numbers, placed, strict=True)
+                if roles[c] not in _EITHER_ROLES
+            )
+        ),
+        None,
+    )
 
 
 # Columns whose cells are numbers; a rank or a sequence number may be written 第一名, and a column
@@ -557,8 +644,11 @@ _EITHER_ROLES = {"rank", "seq", None}
 def _cell_spans(line: _PageLine, chars: list[_Char]) -> list[tuple[float, float]]:
     """The x extent of each cell of an unruled row: its glyphs split at gaps wider than a column gap."""
     gap = DEFAULT_COLUMN_GAP_EM * line.em
-    return _x_runs((c[0], c[2], gap) for c in chars
-                   if line.top <= (c[1] + c[3]) / 2 <= line.bottom and line.x0 - 1 <= c[0] and c[2] <= line.x1 + 1)
+    return _x_runs(
+        (c[0], c[2], gap)
+        for c in chars
+        if line.top <= (c[1] + c[3]) / 2 <= line.bottom and line.x0 - 1 <= c[0] and c[2] <= line.x1 + 1
+    )
 
 
 def _x_runs(glyphs: Iterable[tuple[float, float, float]]) -> list[tuple[float, float]]:
@@ -574,6 +664,7 @@ def _x_runs(glyphs: Iterable[tuple[float, float, float]]) -> list[tuple[float, f
 
 def drop_page_furniture(pages: list[_Page]) -> None:
     """Remove running page numbers and headers/footers repeated on most pages, in place."""
+
     def in_margin(page: _Page, line: _PageLine) -> bool:
         margin = DEFAULT_MARGIN_SHARE * page.height
         return line.bottom <= margin or line.top >= page.height - margin
@@ -588,9 +679,13 @@ def drop_page_furniture(pages: list[_Page]) -> None:
     needed = max(2, (len(text_pages) + 1) // 2)
     furniture = {text for text, count in repeats.items() if count >= needed and len(text_pages) >= 2}
     for page in text_pages:
-        page.lines = [line for line in page.lines
-                      if line.cells is not None or not in_margin(page, line)
-                      or not (_PAGE_NUMBER.match(line.text) or key(line) in furniture)]
+        page.lines = [
+            line
+            for line in page.lines
+            if line.cells is not None
+            or not in_margin(page, line)
+            or not (_PAGE_NUMBER.match(line.text) or key(line) in furniture)
+        ]
 
 
 def pages_to_lines(pages: list[_Page]) -> list[Line]:
@@ -620,8 +715,12 @@ def pages_to_lines(pages: list[_Page]) -> list[Line]:
                 header = tuple("".join(cell.split()) for cell in line.cells)
                 # A table at the top of the page right after a table that ended its page,
                 # with as many columns, is the same table running on.
-                continues = (prev_table is not None and position == 0 and prev_table[2] == page.number - 1
-                             and prev_table[0] == len(line.cells))
+                continues = (
+                    prev_table is not None
+                    and position == 0
+                    and prev_table[2] == page.number - 1
+                    and prev_table[0] == len(line.cells)
+                )
                 if continues and prev_table is not None:
                     prev_table = (prev_table[0], prev_table[1], page.number)
                     if header == prev_table[1]:
@@ -635,8 +734,16 @@ def pages_to_lines(pages: list[_Page]) -> list[Line]:
         left, right = edges[page_number]
         wrapped = False if line.cells is not None else wrap_hint(line, following, left, right, body_em)
         bbox = (round(line.x0, 2), round(line.top, 2), round(line.x1, 2), round(line.bottom, 2))
-        lines.append(Line(text=line.text, line_no=index + 1, page=page_number, bbox=bbox,
-                          cells=line.cells, wrapped=wrapped))
+        lines.append(
+            Line(
+                text=line.text,
+                line_no=index + 1,
+                page=page_number,
+                bbox=bbox,
+                cells=line.cells,
+                wrapped=wrapped,
+            )
+        )
     return lines
 
 
@@ -658,7 +765,9 @@ def text_block_edges(pages: list[_Page]) -> tuple[float, float]:
     # no full line at all: an edge that several short lines happen to share is not the margin.
     # The margin is near the widest line; only edges within a fifth of the text width count.
     widest = max(right_bins)
-    near_margin = [b for b, n in right_bins.items() if n >= need and b * 4 - left >= 0.8 * (widest * 4 - left)]
+    near_margin = [
+        b for b, n in right_bins.items() if n >= need and b * 4 - left >= 0.8 * (widest * 4 - left)
+    ]
     right = max(near_margin, default=widest) * 4
     # Nor is the widest short line: the type area is centred on the page (GB/T 9704 §5.2.2:
     # 156 mm on A4, margins 28 mm and 26 mm; Word's default margins are equal), so the right
@@ -674,8 +783,9 @@ def _median_em(lines: list[_PageLine]) -> float:
     return ems[len(ems) // 2]
 
 
-def wrap_hint(line: _PageLine, following: _PageLine | None, left: float, right: float,
-              body_em: float = 0.0) -> bool | None:
+def wrap_hint(
+    line: _PageLine, following: _PageLine | None, left: float, right: float, body_em: float = 0.0
+) -> bool | None:
     """Say whether a prose line continues on the next one (which may be on the next page).
 
     CJK text is justified to the margin, so a full line ends within about an em of
@@ -689,14 +799,26 @@ def wrap_hint(line: _PageLine, following: _PageLine | None, left: float, right: 
     if right <= left:
         return None
     em = line.em
-    if following is not None and following.cells is None and _is_centred(line, left, right) \
-            and _is_centred(following, left, right) and abs(following.em - em) < 1.0 \
-            and 0 <= following.top - line.bottom < 1.2 * em:
+    if (
+        following is not None
+        and following.cells is None
+        and _is_centred(line, left, right)
+        and _is_centred(following, left, right)
+        and abs(following.em - em) < 1.0
+        and 0 <= following.top - line.bottom < 1.2 * em
+    ):
         return True
-    if following is not None and following.cells is None and body_em and em >= 1.15 * body_em \
-            and abs((following.x0 + following.x1) - (line.x0 + line.x1)) < 3 * em \
-            and following.x0 > line.x0 + 1.5 * em and abs(following.em - em) < 1.0 \
-            and 0 <= following.top - line.bottom < 1.2 * em and line.text[-1] not in _TERMINAL:
+    if (
+        following is not None
+        and following.cells is None
+        and body_em
+        and em >= 1.15 * body_em
+        and abs((following.x0 + following.x1) - (line.x0 + line.x1)) < 3 * em
+        and following.x0 > line.x0 + 1.5 * em
+        and abs(following.em - em) < 1.0
+        and 0 <= following.top - line.bottom < 1.2 * em
+        and line.text[-1] not in _TERMINAL
+    ):
         # A heading set larger than the body, too long for one line, fills the first line and
         # centres the rest under it (`六安市农村人居环境整治工作领导小组办` / `公室`).
         return True

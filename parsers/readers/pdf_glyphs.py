@@ -121,11 +121,25 @@ def _pdfium_calls() -> SimpleNamespace:
 
     return SimpleNamespace(
         # For the C helper, which calls these four itself: (count, text, unicode, loose box).
-        addresses=tuple(address(f) for f in (pdfium_c.FPDFText_CountChars, pdfium_c.FPDFText_GetText,
-                                             pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetLooseCharBox,
-                                             pdfium_c.FPDFText_GetCharAngle)),
-        object_addresses=tuple(address(f) for f in (pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject,
-                                                    pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetBounds)),
+        addresses=tuple(
+            address(f)
+            for f in (
+                pdfium_c.FPDFText_CountChars,
+                pdfium_c.FPDFText_GetText,
+                pdfium_c.FPDFText_GetUnicode,
+                pdfium_c.FPDFText_GetLooseCharBox,
+                pdfium_c.FPDFText_GetCharAngle,
+            )
+        ),
+        object_addresses=tuple(
+            address(f)
+            for f in (
+                pdfium_c.FPDFPage_CountObjects,
+                pdfium_c.FPDFPage_GetObject,
+                pdfium_c.FPDFPageObj_GetType,
+                pdfium_c.FPDFPageObj_GetBounds,
+            )
+        ),
         count_chars=untyped(pdfium_c.FPDFText_CountChars),
         get_text=untyped(pdfium_c.FPDFText_GetText),
         get_unicode=untyped(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint),
@@ -148,8 +162,9 @@ def iter_page_chars(textpage, page_height: float) -> tuple[list[_Char], int]:  #
     if _page_chars is None:
         return _iter_page_chars_python(textpage, page_height)
     calls = _pdfium_calls()
-    chars, bad, has_paren, latin1, turned, angles = _page_chars(ctypes.cast(textpage, ctypes.c_void_p).value or 0,
-                                                                *calls.addresses, page_height)
+    chars, bad, has_paren, latin1, turned, angles = _page_chars(
+        ctypes.cast(textpage, ctypes.c_void_p).value or 0, *calls.addresses, page_height
+    )
     chars = _upright(chars, turned, angles)
     return chars, bad + (_cid_chars(chars) if has_paren else 0) + _mojibake_chars(latin1, len(chars))
 
@@ -183,7 +198,7 @@ def _iter_page_chars_python(textpage, page_height: float) -> tuple[list[_Char], 
     # One str character per pdfium character index: surrogates stay separate code units.
     text: str
     if written - 1 == count:
-        text = buffer[:2 * count].decode(_UTF16_NATIVE, "surrogatepass")
+        text = buffer[: 2 * count].decode(_UTF16_NATIVE, "surrogatepass")
         if len(text) != count:  # a surrogate pair was joined
             text = "".join(map(chr, memoryview(buffer).cast("H")[:count].tolist()))
     else:  # pdfium dropped or inserted chars in its text view: ask per character
@@ -211,7 +226,13 @@ def _iter_page_chars_python(textpage, page_height: float) -> tuple[list[_Char], 
             if 0xDC00 <= code < 0xE000 and pending_high:
                 char = chr(0x10000 + ((pending_high - 0xD800) << 10) + (code - 0xDC00))
                 pending_high = 0
-            if code == 0xFFFD or 0xE000 <= code <= 0xF8FF or code < 32 or 0x7F <= code < 0xA0 or code == 0xFFFE:
+            if (
+                code == 0xFFFD
+                or 0xE000 <= code <= 0xF8FF
+                or code < 32
+                or 0x7F <= code < 0xA0
+                or code == 0xFFFE
+            ):
                 bad += 1
                 continue
             if 0xA1 <= code <= 0xFF:
@@ -253,9 +274,17 @@ def chars_to_lines(chars: list[_Char]) -> list[_PageLine]:
     """Group characters into physical lines by vertical position, each in x order (in C when compiled)."""
     if _chars_to_lines_c is None:
         return _chars_to_lines_python(chars)
-    return [_PageLine(text, x0, top, x1, bottom, em) for text, x0, top, x1, bottom, em in _chars_to_lines_c(
-        chars, DEFAULT_FAKE_BOLD_SHIFT, _NARROWEST_SPACE_GAP, DEFAULT_SPACE_GAP_EM, DEFAULT_COLUMN_GAP_EM,
-        COLUMN_SEPARATOR)]
+    return [
+        _PageLine(text, x0, top, x1, bottom, em)
+        for text, x0, top, x1, bottom, em in _chars_to_lines_c(
+            chars,
+            DEFAULT_FAKE_BOLD_SHIFT,
+            _NARROWEST_SPACE_GAP,
+            DEFAULT_SPACE_GAP_EM,
+            DEFAULT_COLUMN_GAP_EM,
+            COLUMN_SEPARATOR,
+        )
+    ]
 
 
 def _chars_to_lines_python(chars: list[_Char]) -> list[_PageLine]:
@@ -319,7 +348,9 @@ def chars_to_line(group: list[_Char]) -> _PageLine | None:
     return _PageLine(text=text, x0=first[0], top=top, x1=right, bottom=bottom, em=em)
 
 
-def page_path_bounds(page) -> tuple[list[tuple[int, float, float, float, float]], int, int]:  # page: FPDF_PAGE
+def page_path_bounds(
+    page,
+) -> tuple[list[tuple[int, float, float, float, float]], int, int]:  # page: FPDF_PAGE
     """Return (index, left, bottom, right, top) of the page's path objects, and its image and path counts.
 
     A page has ~30 text objects for every path (17,560 and 565 over the dev corpus);

@@ -27,31 +27,43 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     """
     if not data.strip():
         raise EmptyInput(f"{name}: the file is empty; nothing to read.")
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return _checked(data.decode(encoding), name), encoding
             except UnicodeDecodeError as exc:
-                raise DamagedInput(f"{name}: starts with a {encoding} byte-order mark but does not decode as {encoding} "
-                                   f"({exc.reason} at byte {exc.start}); re-save it as UTF-8.") from exc
+                raise DamagedInput(
+                    f"{name}: starts with a {encoding} byte-order mark but does not decode as {encoding} "
+                    f"({exc.reason} at byte {exc.start}); re-save it as UTF-8."
+                ) from exc
     if b"\x00" in data[:4096]:
-        raise UnsupportedInput(f"{name}: looks like a binary file, not text (it contains NUL bytes"
-                               f"{_looks_like(data)}); give tongbao the original file with its real extension.")
+        raise UnsupportedInput(
+            f"{name}: looks like a binary file, not text (it contains NUL bytes"
+            f"{_looks_like(data)}); give tongbao the original file with its real extension."
+        )
     errors = []
     for encoding in ("utf-8", "gb18030"):
         try:
             return _checked(data.decode(encoding), name), encoding
         except UnicodeDecodeError as exc:
             errors.append(f"{encoding}: {exc.reason} at byte {exc.start}")
-    raise DamagedInput(f"{name}: cannot decode the text as UTF-8 or GB18030 ({'; '.join(errors)}); "
-                       "convert it to UTF-8 and try again.")
+    raise DamagedInput(
+        f"{name}: cannot decode the text as UTF-8 or GB18030 ({'; '.join(errors)}); "
+        "convert it to UTF-8 and try again."
+    )
 
 
 def _checked(text: str, name: str) -> str:
     control = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f")
     if control > max(2, DEFAULT_MAX_CONTROL_SHARE * len(text)):
-        raise UnsupportedInput(f"{name}: looks like a binary file, not text ({control} control characters); "
-                               "give tongbao the original file with its real extension.")
+        raise UnsupportedInput(
+            f"{name}: looks like a binary file, not text ({control} control characters); "
+            "give tongbao the original file with its real extension."
+        )
     if not text.strip():
         raise EmptyInput(f"{name}: the file has no text; nothing to read.")
     return text
@@ -66,9 +78,7 @@ def read_text(data: bytes, name: str) -> ReadResult:
     """Read a .txt or .md circular into one Line per non-blank physical line."""
     text, encoding = decode_text(data, name)
     lines = [
-        Line(text=raw, line_no=number)
-        for number, raw in enumerate(text.splitlines(), start=1)
-        if raw.strip()
+        Line(text=raw, line_no=number) for number, raw in enumerate(text.splitlines(), start=1) if raw.strip()
     ]
     fmt = "md" if name.lower().endswith((".md", ".markdown")) else "txt"
     return ReadResult(lines=lines, source_format=fmt, encoding=encoding)

@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 from functools import reduce
-from itertools import combinations
 
 import regex
 
-from parsers.headers import (
+from parsers.model import Line
+from parsers.normalize import cells_to_text, collapse_spaces, join_lines, normalize_chars, squash
+from parsers.tables.placement import cell_fits
+from parsers.tables.roles import (
     GRADE_WORD,
     NUMERIC_ROLES,
     PART_HEADER,
@@ -24,14 +26,8 @@ from parsers.headers import (
     glued_cell_role,
     header_roles,
 )
-from parsers.model import Line
-from parsers.normalize import cells_to_text, collapse_spaces, join_lines, normalize_chars, squash
-from parsers.numbers import parse_rank
 
 _SCORE_TOKEN = regex.compile(r"(?P<i>0|[1-9]\d{0,3})(?:\.(?P<f>\d{1,3}))?")
-_NUMBER_KEY = regex.compile(r"[+-]?\d+(?:\.\d+)?分?")
-_NAME_KEY = regex.compile(r"[\p{Han}（）()·]{2,30}")
-_SHORT_HAN = regex.compile(r"\p{Han}{1,6}")
 _DIGIT = regex.compile(r"\d")
 
 # ---------------------------------------------------------------- damaged tables (variants §2)
@@ -204,76 +200,6 @@ def _weighted_total_possible(cells: list[str], header: tuple[str, ...], roles: l
         return True
     values = [v for _, v in parts]
     return min(values) - Decimal("0.01") <= total <= max(values) + Decimal("0.01")
-
-
-def _cell_fits(value: str, role: str | None, max_rank: int) -> bool:
-    key = squash(value)
-    if role in ("rank", "seq"):
-        return parse_rank(key, max_rank) is not None or (role == "rank" and key.startswith("倒数"))
-    if role in ("score", "part", "points"):
-        return bool(_NUMBER_KEY.fullmatch(key))
-    if role == "unit":
-        return bool(_NAME_KEY.fullmatch(key)) and header_roles((key, "得分")) is None
-    if role == "grade":
-        return bool(_SHORT_HAN.fullmatch(key))
-    return bool(key)
-
-
-def place_short_row(
-    cells: tuple[str, ...],
-    roles: list[str | None],
-    ranked: list[tuple[int, ...]] | None = None,
-    *,
-    unit_carried: bool = False,
-) -> tuple[str, ...] | None:
-    """Cells of a row that has fewer cells than its header, blank where its columns are empty.
-
-    A row may leave optional columns blank: 备注 / 等次 / 存在问题 beside a score (fresh-04:
-    `第一名       市民政局            98.5` under `名次 单位 考评成绩 备注`), and the unit of a
-    deduction table below its first row (`unit_carried`; fb-10). Every placement of the cells
-    that leaves only such columns blank and puts each cell in a column it fits is a candidate;
-    `ranked` (the placements by position, `normalize.aligned_columns`) picks among several,
-    else the unit left blank, then the latest columns. None when no placement fits.
-    """
-    if not cells or len(cells) >= len(roles) or len(roles) > _MAX_SHORT_ROW_COLUMNS:
-        return None
-    optional = _OPTIONAL_ROLES | {"unit"} if unit_carried else _OPTIONAL_ROLES | {"reason"}
-    fitting = []
-    for columns in combinations(range(len(roles)), len(cells)):
-        if any(roles[k] not in optional for k in range(len(roles)) if k not in columns):
-            continue
-        if all(_placed_cell_fits(value, roles[k]) for value, k in zip(cells, columns, strict=True)):
-            fitting.append(columns)
-    if not fitting:
-        return None
-    unit_column = roles.index("unit") if "unit" in roles else -1
-    by_position = [columns for columns in ranked or () if columns in fitting]
-    best = (
-        by_position[0] if by_position else min(fitting, key=lambda c: (unit_carried and unit_column in c, c))
-    )
-    out = [""] * len(roles)
-    for value, k in zip(cells, best, strict=True):
-        out[k] = value
-    return tuple(out)
-
-
-# Columns a row may leave blank (variants §2: 等次, 备注, 存在问题 are not in every row), and
-# columns whose header word no list knows.
-_OPTIONAL_ROLES: frozenset[str | None] = frozenset({None, "remark", "grade"})
-# Wider tables are not searched for placements (their number grows as 2^n).
-_MAX_SHORT_ROW_COLUMNS = 16
-
-
-def _placed_cell_fits(value: str, role: str | None) -> bool:
-    """Whether a cell can stand in a column: `_cell_fits`, with a grade one of the grade words
-    (a 备注 of `并列` is not a grade)."""
-    if role == "grade":
-        return bool(GRADE_WORD.fullmatch(squash(value)))
-    return _cell_fits(value, role, _MAX_PLACED_RANK)
-
-
-# Any rank fits a placed row's rank column: the row's place, not the table's length, is in question.
-_MAX_PLACED_RANK = 9999
 
 
 def _row_line(first: Line, last: Line, cells: tuple[str, ...], raw: str) -> Line:
@@ -518,7 +444,7 @@ def _try_cell_per_line_table(lines: list[Line], i: int, out: list[Line]) -> int:
         if list(values) == header:  # header repeated after a page break
             j += width
             continue
-        if not all(_cell_fits(v, r, max_rank) for v, r in zip(values, roles, strict=True)):
+        if not all(cell_fits(v, r, max_rank) for v, r in zip(values, roles, strict=True)):
             break
         rows.append(_row_line(group[0], group[-1], values, "\n".join(g.raw_text for g in group)))
         j += width

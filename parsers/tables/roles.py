@@ -96,6 +96,18 @@ def header_roles(cells: tuple[str, ...]) -> list[str | None] | None:
     return None
 
 
+def table_kind(roles: list[str | None]) -> str:
+    """`deduction` for a table that lists deductions, else `score`.
+
+    `街道 | 扣分项目 | 扣分 | 得分` with the score merged down each unit's rows (fresh-F f06) lists
+    deductions: a table with both a reason and an amount column is a deduction table.
+    """
+    kinds = set(roles)
+    if (("points" in kinds or "reason" in kinds) and "score" not in kinds) or {"points", "reason"} <= kinds:
+        return "deduction"
+    return "score"
+
+
 def _name_unit_column(cells: tuple[str, ...], roles: list[str | None]) -> None:
     """Give the unit role to the one cell a header row names in words no list knows.
 

@@ -16,8 +16,8 @@ from functools import reduce
 import regex
 
 from parsers.model import Line
-from parsers.normalize import cells_to_text, collapse_spaces, join_lines, normalize_chars, squash
-from parsers.tables.placement import cell_fits
+from parsers.normalize import collapse_spaces, join_lines, normalize_chars, squash
+from parsers.tables.flattened import row_line, try_flattened_table
 from parsers.tables.roles import (
     GRADE_WORD,
     NUMERIC_ROLES,
@@ -202,10 +202,6 @@ def _weighted_total_possible(cells: list[str], header: tuple[str, ...], roles: l
     return min(values) - Decimal("0.01") <= total <= max(values) + Decimal("0.01")
 
 
-def _row_line(first: Line, last: Line, cells: tuple[str, ...], raw: str) -> Line:
-    return replace(first, text=cells_to_text(cells), cells=cells, line_end=last.last_line, raw=raw)
-
-
 def restore_table_rows(lines: list[Line]) -> list[Line]:
     """Give table rows back their cells where the way to text lost them (variants §2 "Damage").
 
@@ -219,7 +215,7 @@ def restore_table_rows(lines: list[Line]) -> list[Line]:
     lines = [piece for line in lines for piece in _unjoin_glued_table(line)]
     i = 0
     while i < len(lines):
-        consumed = _try_glued_table(lines, i, out) or _try_cell_per_line_table(lines, i, out)
+        consumed = _try_glued_table(lines, i, out) or try_flattened_table(lines, i, out)
         if consumed:
             i += consumed
         else:
@@ -246,7 +242,7 @@ def _unjoin_glued_table(line: Line) -> list[Line]:
         if not (glued_cell_role(piece.text) or _glued_header_at(pieces, start)):
             continue
         split = pieces[start:]
-        taken = _try_glued_table(split, 0, []) or _try_cell_per_line_table(split, 0, [])
+        taken = _try_glued_table(split, 0, []) or try_flattened_table(split, 0, [])
         if taken < 2:
             continue
         before = [_rejoined(pieces[:start])] if start else []
@@ -314,7 +310,7 @@ def _try_glued_table(lines: list[Line], i: int, out: list[Line]) -> int:
         rows.append(row)
     if not any(r.cells != header for r in rows):
         return 0
-    out.append(_row_line(head, lines[body - 1], header, "\n".join(ln.raw_text for ln in lines[i:body])))
+    out.append(row_line(head, lines[body - 1], header, "\n".join(ln.raw_text for ln in lines[i:body])))
     out.extend(rows)
     return j - i
 
@@ -377,13 +373,13 @@ def _table_line(
         return None
     repeat = _glued_header_at(lines, j)
     if repeat is not None and repeat[1] == bare:  # header repeated after a page break
-        return _row_line(
+        return row_line(
             line, lines[repeat[2] - 1], header, "\n".join(ln.raw_text for ln in lines[j : repeat[2]])
         ), repeat[2]
     cells = split_glued_row(_glued_text(line), roles, max_rank, header)
     if cells is None:
         return None
-    return _row_line(line, line, cells, line.raw_text), j + 1
+    return row_line(line, line, cells, line.raw_text), j + 1
 
 
 def _split_joined_rows(
@@ -422,41 +418,3 @@ def _physical_lines(line: Line) -> list[Line]:
         for k, (raw, text) in enumerate(zip(raws, texts, strict=True))
         if text
     ]
-
-
-def _try_cell_per_line_table(lines: list[Line], i: int, out: list[Line]) -> int:
-    header: list[str] = []
-    j = i
-    while j < len(lines) and lines[j].cells is None and glued_cell_role(lines[j].text):
-        header.append(squash(lines[j].text))
-        j += 1
-    width = len(header)
-    if width < 2 or header_roles(tuple(header)) is None:
-        return 0
-    roles = [glued_cell_role(c) for c in header]
-    rows: list[Line] = []
-    max_rank = max((len(lines) - j) // width, 1)
-    while j + width <= len(lines):
-        group = lines[j : j + width]
-        values = tuple(squash(g.text) for g in group)
-        if any(g.cells is not None for g in group):
-            break
-        if list(values) == header:  # header repeated after a page break
-            j += width
-            continue
-        if not all(cell_fits(v, r, max_rank) for v, r in zip(values, roles, strict=True)):
-            break
-        rows.append(_row_line(group[0], group[-1], values, "\n".join(g.raw_text for g in group)))
-        j += width
-    if not rows:
-        return 0
-    out.append(
-        _row_line(
-            lines[i],
-            lines[i + width - 1],
-            tuple(header),
-            "\n".join(ln.raw_text for ln in lines[i : i + width]),
-        )
-    )
-    out.extend(rows)
-    return j - i

@@ -25,6 +25,7 @@ from parsers.tables.roles import GRADE_WORD, header_roles, table_kind
 _NUMBER_KEY = regex.compile(r"[+-]?\d+(?:\.\d+)?分?")
 _NAME_KEY = regex.compile(r"[\p{Han}（）()·]{2,30}")
 _SHORT_HAN = regex.compile(r"\p{Han}{1,6}")
+_PLAIN_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
 
 
 def aligned_columns(row: str, header: str) -> list[tuple[int, ...]]:
@@ -108,13 +109,22 @@ def cell_fits(value: str, role: str | None, max_rank: int) -> bool:
     """Whether a cell's text can stand in a column of this role (a rank within `max_rank` rows)."""
     key = squash(value)
     if role in ("rank", "seq"):
-        return parse_rank(key, max_rank) is not None or (role == "rank" and key.startswith("倒数"))
+        rank = parse_rank(key, max_rank)
+        return (rank is not None and rank <= max_rank) or (role == "rank" and key.startswith("倒数"))
     if role in ("score", "part", "points"):
         return bool(_NUMBER_KEY.fullmatch(key))
     if role == "unit":
-        return bool(_NAME_KEY.fullmatch(key)) and header_roles((key, "得分")) is None
+        # Not a header word, and not a rank (`并列第三` stands in the rank column).
+        return (
+            bool(_NAME_KEY.fullmatch(key)) and header_roles((key, "得分")) is None and parse_rank(key) is None
+        )
     if role == "grade":
         return bool(_SHORT_HAN.fullmatch(key))
+    if role in ("money", "count"):
+        return bool(_PLAIN_NUMBER.fullmatch(key))
+    if role in ("remark", "reason"):
+        # Free text (备注, 存在问题, 暗访情况): a bare number there is a cell of another column.
+        return bool(key) and not _PLAIN_NUMBER.fullmatch(key)
     return bool(key)
 
 

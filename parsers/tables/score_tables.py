@@ -21,13 +21,14 @@ from itertools import pairwise
 import regex
 
 from parsers.entries import starts_with_label
-from parsers.model import Line
+from parsers.model import Line, UnreadBlock
 from parsers.normalize import squash
 from parsers.numbers import parse_rank, to_decimal
 from parsers.tables.blocks import group_caption, has_number, table_blocks
 from parsers.tables.damaged import split_glued_row
+from parsers.tables.flattened import unread_flattened_blocks
 from parsers.tables.placement import aligned_columns, place_short_row
-from parsers.tables.roles import PART_HEADER, cell_role, header_roles, table_kind
+from parsers.tables.roles import PART_HEADER, SCORE_SCALE, cell_role, header_roles, table_kind
 from parsers.tables.rows import DeductionRow, ScoreRow, Tables
 
 _DIGIT = regex.compile(r"\d")
@@ -36,6 +37,10 @@ _DIGIT = regex.compile(r"\d")
 _NOT_A_UNIT_ROW = regex.compile(
     r"^(?:合计|总计|小计|平均|平均分|平均值|均值|(?:全市|全省|全县|全区)(?:平均|合计)?(?:分|得分)?)$"
 )
+# A deduction column named by the way the points were found: `暗访扣分`, `明查扣分`.
+_FOUND_BY = regex.compile(r"\p{Han}{2,4}扣分")
+# An amount in a deduction column: `4`, `-4`, `0.5`, `2分`.
+_AMOUNT = regex.compile(r"[+-]?\d+(?:\.\d+)?分?")
 _AMOUNT_IN_CELL = regex.compile(r"[扣减加]\s*(?:除|减)?\s*\d")
 
 
@@ -79,7 +84,21 @@ def extract_tables(lines: list[Line]) -> Tables:
     drop_single_groups(reading)
     seq_ranks_in_score_order(reading.seq_tables)
     ranks_from_bottom(reading.scores)
-    return Tables(scores=reading.scores, deductions=reading.deductions, table_lines=reading.consumed)
+    unread = unread_flat_blocks(lines, reading.consumed)
+    return Tables(
+        scores=reading.scores, deductions=reading.deductions, table_lines=reading.consumed, unread=unread
+    )
+
+
+def unread_flat_blocks(lines: list[Line], consumed: set[int]) -> list[UnreadBlock]:
+    """Name the flattened tables no reading restored, and keep every other pass off their numbers."""
+    blocks = []
+    index = {line.line_no: k for k, line in enumerate(lines)}
+    for first, last, why in unread_flattened_blocks(lines):
+        for line in lines[index[first.line_no] : index[last.line_no] + 1]:
+            consumed.add(line.line_no)
+        blocks.append(UnreadBlock(first, last, why, "table"))
+    return blocks
 
 
 def open_table(
@@ -132,7 +151,14 @@ def read_rows(table: OpenTable, rows: list[Line], group: str | None, reading: _R
             reading.consumed.add(line.line_no)
             continue
         by_role = {role: cells[i] for i, role in enumerate(table.roles) if role}
-        if table.kind == "deduction":
+        if table.kind == "deduction" and "reason" not in table.roles:
+            # `单位 | 暗访扣分 | 明查扣分`: the amounts' headers are the reasons.
+            carried_unit = by_role.get("unit", "").strip() or carried_unit
+            found = column_deductions(table, cells, carried_unit, line) if carried_unit else []
+            reading.deductions.extend(found)
+            if found:
+                reading.consumed.add(line.line_no)
+        elif table.kind == "deduction":
             carried_unit = _read_deduction_row(line, by_role, carried_unit, reading)
         else:
             _read_score_row(table, line, cells, by_role, group, reading)
@@ -188,9 +214,45 @@ def _read_score_row(
     problems = by_role.get("reason", "")
     if problems and _AMOUNT_IN_CELL.search(problems):
         reading.deductions.append(DeductionRow(unit_raw, problems, None, line))
+    reading.deductions.extend(column_deductions(table, cells, unit_raw, line))
     if table.seq_rows is not None:
         table.seq_rows.append(row)
     reading.consumed.add(line.line_no)
+
+
+def column_deductions(
+    table: OpenTable, cells: tuple[str, ...], unit_raw: str, line: Line
+) -> list[DeductionRow]:
+    """A row's deductions printed in columns whose header names them (`暗访扣分 | 明查扣分`, `扣分值`):
+    one per non-zero amount, the header as its reason (field-survey §1: `-4` or `4`).
+
+    Only under a header that names deductions: a bare number in any other column (a rank, a
+    count of villages, prize money) is never a deduction. In a score table, a plain `扣分` column
+    is the sum of deductions the circular itemises elsewhere (gold e05, g01, f07): its amounts are
+    rows only when the column says how they were found (`暗访扣分`), or the score is stated as a
+    base minus them (`扣分值 | 总分（24分）`, field-survey §4).
+    """
+    found = []
+    based = table.kind == "deduction" or score_scale(table) is not None
+    for cell, head, role in zip(cells, table.header, table.roles, strict=True):
+        amount = squash(cell)
+        if (
+            role == "points"
+            and (based or _FOUND_BY.fullmatch(squash(head)))
+            and _AMOUNT.fullmatch(amount)
+            and to_decimal(amount)
+        ):
+            found.append(DeductionRow(unit_raw, squash(head), amount, line))
+    return found
+
+
+def score_scale(table: OpenTable) -> Decimal | None:
+    """The maximum a score table's score column states (`总分（24分）`, `得分（满分100分）`), if any."""
+    for head, role in zip(table.header, table.roles, strict=True):
+        match = SCORE_SCALE.search(squash(head)) if role == "score" else None
+        if match:
+            return Decimal(match.group("max"))
+    return None
 
 
 def drop_single_groups(reading: _Reading) -> None:

@@ -18,6 +18,7 @@ import regex
 from parsers.model import Line
 from parsers.normalize import collapse_spaces, join_lines, normalize_chars, squash
 from parsers.tables.flattened import row_line, try_flattened_table
+from parsers.tables.placement import cell_fits
 from parsers.tables.roles import (
     GRADE_WORD,
     NUMERIC_ROLES,
@@ -26,6 +27,7 @@ from parsers.tables.roles import (
     glued_cell_role,
     header_roles,
 )
+from parsers.tables.transposed import try_transposed_table
 
 _SCORE_TOKEN = regex.compile(r"(?P<i>0|[1-9]\d{0,3})(?:\.(?P<f>\d{1,3}))?")
 _DIGIT = regex.compile(r"\d")
@@ -215,7 +217,12 @@ def restore_table_rows(lines: list[Line]) -> list[Line]:
     lines = [piece for line in lines for piece in _unjoin_glued_table(line)]
     i = 0
     while i < len(lines):
-        consumed = _try_glued_table(lines, i, out) or try_flattened_table(lines, i, out)
+        consumed = (
+            _try_glued_table(lines, i, out)
+            or try_flattened_table(lines, i, out)
+            or try_transposed_table(lines, i, out)
+            or _try_spaced_table(lines, i, out)
+        )
         if consumed:
             i += consumed
         else:
@@ -418,3 +425,59 @@ def _physical_lines(line: Line) -> list[Line]:
         for k, (raw, text) in enumerate(zip(raws, texts, strict=True))
         if text
     ]
+
+
+# The widest table read from rows whose cells are apart by single spaces.
+_MAX_SPACED_COLUMNS = 10
+# Any rank fits a spaced row's rank column that a table of this many rows could hold.
+_MAX_SPACED_RANK = 999
+
+
+def _try_spaced_table(lines: list[Line], i: int, out: list[Line]) -> int:
+    """Restore a table whose cells are apart by single spaces (field-survey §1: `甲街道 95.65 93.73 95.80`).
+
+    The header is header words apart by single spaces (`街道 1月 2月 3月 季度平均`); each row below has
+    as many cells, each of its column's type. Rows end without punctuation, so the joiner may run
+    them into one line: its physical lines are read one by one, and what follows the rows stays
+    joined as it was.
+    """
+    head = lines[i]
+    if head.cells is not None or "\n" in head.raw_text:
+        return 0
+    header = tuple(normalize_chars(token) for token in head.raw_text.split())
+    if not 3 <= len(header) <= _MAX_SPACED_COLUMNS or not all(glued_cell_role(cell) for cell in header):
+        return 0
+    roles = header_roles(header)
+    if roles is None:
+        return 0
+    rows: list[Line] = []
+    j = i + 1
+    while j < len(lines) and lines[j].cells is None:
+        if "\n" in lines[j].raw_text:
+            pieces = _physical_lines(lines[j])
+            k = 0
+            while k < len(pieces) and _spaced_row(pieces[k], roles) is not None:
+                k += 1
+            if k == 0:
+                break
+            lines[j : j + 1] = pieces[:k] + ([_rejoined(pieces[k:])] if k < len(pieces) else [])
+        cells = _spaced_row(lines[j], roles)
+        if cells is None:
+            break
+        rows.append(row_line(lines[j], lines[j], cells, lines[j].raw_text))
+        j += 1
+    if not rows:
+        return 0
+    out.append(row_line(head, head, header, head.raw_text))
+    out.extend(rows)
+    return j - i
+
+
+def _spaced_row(line: Line, roles: list[str | None]) -> tuple[str, ...] | None:
+    """A line's cells apart by single spaces, one of each column's type, or None."""
+    cells = tuple(normalize_chars(token) for token in line.raw_text.split())
+    if len(cells) != len(roles) or not all(
+        cell_fits(cell, role, _MAX_SPACED_RANK) for cell, role in zip(cells, roles, strict=True)
+    ):
+        return None
+    return cells

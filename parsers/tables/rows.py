@@ -22,6 +22,12 @@ class ScoreRow:
     mean_of_parts: bool = False
     """The score is the mean of the parts (`季度平均` over `1月 | 2月 | 3月`)."""
     line: Line | None = None
+    part_maxima: list[Decimal | None] = field(default_factory=list)
+    """Each part's maximum, in the order of `parts`, where its header states one (`物业(40分) | 社区(30分)
+    | 城管(30分) | 总分`, field-survey §4): additive parts, not weights. Empty when no part states one."""
+    score_max: Decimal | None = None
+    """The maximum the score column's header states (`总分（24分）`, `得分（满分100分）`): the base a
+    unit's deductions are taken from (field-survey §4)."""
 
 
 @dataclass(slots=True)

@@ -28,7 +28,14 @@ from parsers.tables.blocks import group_caption, has_number, table_blocks
 from parsers.tables.damaged import split_glued_row
 from parsers.tables.flattened import unread_flattened_blocks
 from parsers.tables.placement import aligned_columns, place_short_row
-from parsers.tables.roles import PART_HEADER, SCORE_SCALE, cell_role, header_roles, table_kind
+from parsers.tables.roles import (
+    PART_HEADER,
+    PART_MAX_HEADER,
+    SCORE_SCALE,
+    cell_role,
+    header_roles,
+    table_kind,
+)
 from parsers.tables.rows import DeductionRow, ScoreRow, Tables
 
 _DIGIT = regex.compile(r"\d")
@@ -355,15 +362,21 @@ def score_row(
     score_text = next((cells[i] for i, r in enumerate(roles) if r == "score"), None)
     grade = next((cells[i].strip() or None for i, r in enumerate(roles) if r == "grade"), None)
     parts = []
+    maxima: list[Decimal | None] = []
     for i, role in enumerate(roles):
         if role == "part":
             match = PART_HEADER.match(squash(header[i]))
             name = match.group("name") if match else squash(header[i])
             weight = Decimal(match.group("w")) / 100 if match else None
+            most = PART_MAX_HEADER.match(squash(header[i])) if match is None else None
+            if most:
+                name = most.group("name")
+            maxima.append(Decimal(most.group("max")) if most else None)
             parts.append((name, weight, to_decimal(cells[i])))
     score = to_decimal(score_text) if score_text is not None else None
     score_header = next((squash(header[i]) for i, r in enumerate(roles) if r == "score"), "")
     mean = bool(parts) and "平均" in score_header and all(weight is None for _, weight, _ in parts)
+    scale = SCORE_SCALE.search(score_header)
     return ScoreRow(
         unit_raw=unit_raw,
         rank=parse_rank(rank_raw),
@@ -374,4 +387,6 @@ def score_row(
         parts=parts,
         line=line,
         mean_of_parts=mean,
+        part_maxima=maxima if any(m is not None for m in maxima) else [],
+        score_max=Decimal(scale.group("max")) if scale else None,
     )

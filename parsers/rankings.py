@@ -442,14 +442,15 @@ def _unit_total_rank(sentence: str, line: Line, found: _Ranked) -> bool:
 
 # A list of units with their scores: after a lead-in that says what it lists (`各镇得分排名如下：甲镇88.31分、
 # 乙镇88.01分`, `…得分：前湾村95分、…`), or with the scores in parentheses heading a sentence
-# (`东山镇红旗村（96分）、南溪乡向阳村（91分）村容整洁`). Ranked by order only where the lead-in says 排名.
+# (`东山镇红旗村（96分）、南溪乡向阳村（91分）村容整洁`; without a lead-in the 分 must be printed: `甲镇（5）`
+# may count anything). Ranked by order only where the lead-in says 排名.
 _SCORED_LEAD = regex.compile(r"得分|成绩|分数|排名|名次|结果")
 # Points taken, added or fined are no scores (`扣分情况：甲镇（2分）…`); prize money (`奖励5000元`)
 # beside a list of scores does not make them other than scores.
 _NOT_SCORES = regex.compile(r"扣|减|加分|罚")
 _TOP_OR_BOTTOM = regex.compile(rf"(?:前|后|末){_NUM}")
 _PAREN_LIST = regex.compile(
-    rf"^(?P<list>[\p{{Han}}·]{{2,24}}?[（(]{_NUMBER}分?[）)](?:、[\p{{Han}}·]{{2,24}}?[（(]{_NUMBER}分?[）)])+)"
+    rf"^(?P<list>[\p{{Han}}·]{{2,24}}?[（(]{_NUMBER}分[）)](?:、[\p{{Han}}·]{{2,24}}?[（(]{_NUMBER}分[）)])+)"
 )
 
 

@@ -123,15 +123,15 @@ CASES: dict[str, list[RowT]] = {
         ("庚林县", None, None, None, "合格"),
     ],
     # Score bands are grades (the band as printed), not scores; the parenthesised numbers after
-    # `得分低于75分的单位：` are the units' scores.
+    # `得分低于75分的单位：` are the units' scores, and the band beside them no grade.
     "web-score-bands-as-grades.txt": [
         ("晨光街道", None, None, None, "190分以上"),
         ("新华镇", None, None, None, "190分以上"),
         ("永安镇", None, None, None, "170分至189分"),
         ("康宁街道", None, None, None, "170分至189分"),
         ("和平镇", None, None, None, "170分至189分"),
-        ("石岗镇", None, None, 74.16, "低于75分"),
-        ("林溪乡", None, None, 73.93, "低于75分"),
+        ("石岗镇", None, None, 74.16, None),
+        ("林溪乡", None, None, 73.93, None),
     ],
     # A whole circular of money, counts, percentages, years and a 全市平均 with no ranking at all.
     "long-narrative-money-counts-percentages-no-ranking.txt": [],
@@ -173,6 +173,13 @@ def test_scores_in_parentheses_after_a_top_list() -> None:
         ("向阳村", None, None, "91"),
     ]
     assert ranks_of("红旗村（5）、向阳村（3）通过验收。") == []
+
+
+def test_place_after_a_dash_or_with_a_comma() -> None:
+    assert ranks_of("前三名依次为——第一名：甲街道，90.99分", "排名靠后的是：倒数第二名，乙街道，79.32分") == [
+        ("甲街道", 1, "第1", "90.99"),
+        ("乙街道", None, "倒数第2", "79.32"),
+    ]
 
 
 def test_place_colon_unit_comma_score() -> None:
@@ -237,6 +244,11 @@ def test_grades_by_ordinal_tier_and_in_prose() -> None:
 
 
 def test_score_bands_are_grades_and_parenthesised_numbers_scores() -> None:
+    # A bare kind of unit before the colon (`的社区：`) is no unit; a band without a colon is narrative.
+    assert grades_of("得分在90分以上的社区：甲社区、乙社区。", "得分在80分以下的社区，请街道督促整改。") == [
+        ("甲社区", "90分以上", None),
+        ("乙社区", "90分以上", None),
+    ]
     assert grades_of(
         "得分在190分以上的单位是：甲街道、乙镇；得分在170分至189分的单位有：丙镇。",
         "得分低于75分的单位：丁镇（74.16）、戊乡（73.93），限期整改。",
@@ -244,8 +256,8 @@ def test_score_bands_are_grades_and_parenthesised_numbers_scores() -> None:
         ("甲街道", "190分以上", None),
         ("乙镇", "190分以上", None),
         ("丙镇", "170分至189分", None),
-        ("丁镇", "低于75分", "74.16"),
-        ("戊乡", "低于75分", "73.93"),
+        ("丁镇", None, "74.16"),
+        ("戊乡", None, "73.93"),
     ]
 
 

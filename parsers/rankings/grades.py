@@ -47,11 +47,12 @@ _GRADE_PROSE = regex.compile(
 )
 # Score bands are grades, not scores (field-survey §3): `得分在190分以上的单位是：A、B`, `得分在170分至
 # 189分的单位有：…`, `得分低于75分的单位：甲镇（74.16）、乙乡（73.93）` — the band as printed is the grade,
-# and a number in parentheses after a name is that unit's score.
+# and a number in parentheses after a name is that unit's score — then the band only restates
+# the scores and is no grade (as the gold sets label it).
 _BAND = regex.compile(
-    r"^(?:.*[，,])?(?:考评|考核)?(?:得分|成绩|分数)(?:在|为)?(?P<band>\d+分?(?:至|到|-|—|~)\d+分(?:之间)?|"
+    r"^(?:.*[，,])?(?:考评|考核)?(?:平均)?(?:得分|成绩|分数|分)(?:在|为)?(?P<band>\d+分?(?:至|到|-|—|~)\d+分(?:之间)?|"
     r"\d+分(?:以上|以下|\(含\)以上|（含）以上)|(?:低于|高于|不足|超过|不到)\d+分)"
-    r"的(?:单位|乡镇|镇|村|县区|县（市、区）)?(?:是|有|为)?[:：]?(?P<list>[^，,：:]+)"
+    r"的[\p{Han}（）()、]{0,8}?(?:是|有|为)?[:：](?P<list>[^，,：:]+)"
 )
 
 
@@ -109,9 +110,8 @@ def _sentence_grades(sentence: str, line: Line, group: str | None) -> list[Score
     band = _BAND.match(sentence)
     if band:
         items = scored_items(band.group("list")) or []
-        return [
-            score_row(u, None, None, band.group("band"), line, score=score, group=group) for u, score in items
-        ]
+        grade = None if any(score is not None for _, score in items) else band.group("band")
+        return [score_row(u, None, None, grade, line, score=score, group=group) for u, score in items]
     prose = _GRADE_PROSE.search(sentence)
     if prose:
         # The names run from the last clause break before the verb.

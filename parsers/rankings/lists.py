@@ -25,6 +25,10 @@ _SCORED_ITEM = regex.compile(
 # A place or a count in digits or Chinese numerals (两 as in `排名后两位`).
 NUM = r"[\d一二三四五六七八九十两]{1,3}"
 SENTENCE = regex.compile(r"[^。；;！!？?\n]+")
+# A kind of unit, not one (`得分在90分以上的社区：`); `高新区`, `开发区` are names as well as kinds.
+_KINDS = frozenset(
+    ("社区", "街道", "乡镇", "镇街", "县区", "区县", "单位", "部门", "学校", "企业", "医院", "村居")
+)
 # Names that look like units but point at the issuer or the reader, not a ranked unit.
 _NOT_A_NAME = ("我", "本", "全", "各", "该", "其", "所", "其他", "有关")
 # Words no unit name contains but a description of units does (`得分排名前三的县区`).
@@ -44,7 +48,12 @@ _NOT_A_GROUP = regex.compile(
 
 def is_unit(name: str) -> bool:
     """A name that looks like a unit and is not the issuer, the reader or a description of units."""
-    return looks_like_unit(name) and not name.startswith(_NOT_A_NAME) and not _DESCRIPTIVE.search(name)
+    return (
+        looks_like_unit(name)
+        and not name.startswith(_NOT_A_NAME)
+        and not _DESCRIPTIVE.search(name)
+        and name not in _KINDS
+    )
 
 
 def list_items(text: str) -> list[str]:

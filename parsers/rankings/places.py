@@ -216,9 +216,10 @@ def _numbered_list(text: str, line: Line, found: _Ranked) -> bool:
     return True
 
 
-# `第一名：青石镇，90.99分` / `第二名为白沙镇（85.10分）` (field-survey §2).
+# `第一名：青石镇，90.99分` / `第二名为白沙镇（85.10分）` (field-survey §2), also after a dash
+# (`前三名依次为——第一名：…`) and with a comma for the colon (`倒数第二名，柏树街道，79.32分`).
 _PLACE_SCORE = regex.compile(
-    rf"^(?:.*[:：])?{_ORDINAL_PLACE}(?:{_IS}|[:：])?(?P<unit>[\p{{Han}}·]{{2,24}}?)"
+    rf"^(?:.*[:：—，,])?{_ORDINAL_PLACE}(?:{_IS}|[:：，,])?(?P<unit>[\p{{Han}}·]{{2,24}}?)"
     rf"(?:[，,]|[（(])(?:综合得分|总得分|得分|总分|成绩)?为?(?P<score>{NUMBER})分[）)]?$"
 )
 

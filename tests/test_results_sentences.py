@@ -227,6 +227,11 @@ def test_composite_score_is_the_total_before_the_rank() -> None:
         "西山区综合得分80.35分，排名全市倒数第一。",
         "东港区考评85.72分，排名全市第三。",
     ) == [("南城区", 1, "第1", "89.12"), ("西山区", 6, "倒数第1", "80.35"), ("东港区", 3, "第3", "85.72")]
+    # A count beside the total, the unit before a colon; without a total the count clause reads nothing.
+    assert ranks_of("北湖区：检查在建工地23个，综合得分88.46分，排名全市第二。") == [
+        ("北湖区", 2, "第2", "88.46")
+    ]
+    assert ranks_of("北湖区：检查在建工地23个，得分88.46分，排名全市第二。") == []
 
 
 def test_grades_by_ordinal_tier_and_in_prose() -> None:

@@ -234,7 +234,8 @@ def _place_then_score(sentence: str, line: Line, found: _Ranked) -> bool:
 
 
 # `南城区建筑工地考评87.00分，加分0.8分，综合得分89.12分，排名全市第一。` (field-survey §2): every clause
-# between the unit and its place is a label and a number of points; the score is the total's.
+# between the unit and its place is a label and a number of points, or a total stands among them;
+# the score is the total's.
 _RANK_CLAUSE = regex.compile(rf"^(?:排名|位列|位居|名列|排在){_SCOPE}(?P<rev>倒数)?第(?P<k>{NUM})(?:名|位)?$")
 _POINTS_CLAUSE = regex.compile(rf"^(?P<label>\p{{Han}}{{0,12}}?)(?P<n>{NUMBER})分$")
 _TOTAL_LABEL = regex.compile(r"(?:综合|最终|考核|考评)?(?:总得分|总分|综合得分|综合成绩|最终得分|最终成绩)$")
@@ -247,12 +248,18 @@ def _unit_total_rank(sentence: str, line: Line, found: _Ranked) -> bool:
     k = chinese_to_int(place.group("k")) if place else None
     if place is None or k is None:
         return False
-    first = clauses[0]
-    unit = next((first[:i] for i in range(2, len(first)) if is_unit(first[:i])), None)
-    points = [_POINTS_CLAUSE.match(c) for c in [first[len(unit or "") :], *clauses[1:-1]]]
-    if unit is None or not all(points):
-        return False
+    head, colon, rest = clauses[0].partition("：")
+    if colon and is_unit(head):  # `南城区：检查在建工地23个，综合得分89.12分，排名全市第一`
+        unit: str | None = head
+    else:
+        unit, rest = next(
+            ((head[:i], head[i:]) for i in range(2, len(head)) if is_unit(head[:i])), (None, "")
+        )
+    points = [_POINTS_CLAUSE.match(c) for c in [rest, *clauses[1:-1]]]
     totals = [m for m in points if m and _TOTAL_LABEL.search(m.group("label"))]
+    # Other clauses (a count of sites inspected) may stand beside a total, never instead of one.
+    if unit is None or not (all(points) or len(totals) == 1):
+        return False
     plain = [m for m in points if m and not _ADJUSTMENT.search(m.group("label"))]
     score = totals[0] if len(totals) == 1 else plain[0] if len(points) == len(plain) == 1 else None
     if score is None:

@@ -30,10 +30,12 @@ def merge_prose_rows(
     exists, the prose restates it (or ranks something else, such as the city in the
     province). Groups from chapter headings count over both kinds together: fd-11 ranks
     three offices under `一、县区教育主管部门` and grades schools under `二、平安校园建设优秀学校`.
+    A line that is only a unit's result sentence (`X综合得分89.12分，排名全市第一`) joins
+    `table_lines`, so that no section reads it again as a heading with a score.
     """
     text_lines = [ln for ln in lines if ln.line_no not in table_lines]
     graded = grade_list_rows(text_lines)
-    ranked = [] if scores else prose_rank_rows(text_lines, [issuer or ""], unread)
+    ranked = [] if scores else prose_rank_rows(text_lines, [issuer or ""], unread, table_lines)
     groups_if_several(graded + ranked)
     out = list(scores)
     by_unit = {unit_key(row.unit_raw): row for row in out}

@@ -120,6 +120,8 @@ class _Ranked:
     unread: list[UnreadBlock] | None
     group: str | None = None
     rows: dict[str, ScoreRow] = field(default_factory=dict)
+    results: set[int] = field(default_factory=set)
+    """Lines that are a unit's result sentence and nothing else: no section may read them again."""
 
     def add(self, unit: str, rank: int | None, raw: str | None, line: Line, score: Decimal | None) -> None:
         if unit not in self.rows and not any(b and (b.startswith(unit) or unit in b) for b in self.blocked):
@@ -139,9 +141,15 @@ class _Ranked:
 
 
 def prose_rank_rows(
-    lines: list[Line], exclude: Iterable[str] = (), unread: list[UnreadBlock] | None = None
+    lines: list[Line],
+    exclude: Iterable[str] = (),
+    unread: list[UnreadBlock] | None = None,
+    results: set[int] | None = None,
 ) -> list[ScoreRow]:
-    """Prose-ranking rows, each with the chapter heading above it as its group, however many there are."""
+    """Prose-ranking rows, each with the chapter heading above it as its group, however many there are.
+
+    `results`, when given, receives the line numbers of lines that are only a unit's result.
+    """
     found = _Ranked(population_of(lines), [unit_key(x) for x in exclude if x], unread)
     for line in lines:
         if line.cells is not None:
@@ -156,6 +164,8 @@ def prose_rank_rows(
                 read(sentence, line, found) for read in (_place_then_score, _unit_total_rank, _scored_list)
             ):
                 _sentence_ranks(sentence, line, found)
+    if results is not None:
+        results |= found.results
     return list(found.rows.values())
 
 
@@ -266,6 +276,9 @@ def _unit_total_rank(sentence: str, line: Line, found: _Ranked) -> bool:
         found.doubt(line, f"{unit}: several points clauses before its rank, none of them its total")
         return True
     found.place(unit, k, place.group("rev"), line, score.group("n"))
+    # Read as a section heading, `南城区建筑工地考评87.00分` would state a section score of 87 and
+    # `加分0.8分` a bonus: false mismatches against the total 89.12.
+    found.results.add(line.line_no)
     return True
 
 

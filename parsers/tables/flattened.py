@@ -25,7 +25,7 @@ import regex
 from parsers.model import Line
 from parsers.normalize import cells_to_text, squash
 from parsers.tables.placement import cell_fits
-from parsers.tables.roles import glued_cell_role, header_roles
+from parsers.tables.roles import glued_cell_role, header_roles, table_kind
 
 # Columns a flattened row may leave blank; the others (rank, 序号, unit, score, part) it may not.
 _OPTIONAL: frozenset[str | None] = frozenset({None, "remark", "reason", "grade", "points", "money", "count"})
@@ -37,6 +37,10 @@ _MAX_CELLS = 3000
 _TRAILING_BAR = regex.compile(r"\s*\|\s*$")
 # A unit column named in words no list knows (`功能区`): a short word, no sentence.
 _UNIT_WORD = regex.compile(r"[\p{Han}（）()、]{1,8}")
+# A heading of the circular's body (`二、测评发现的问题`, `（三）`): the run of a table's cells ends there.
+_HEADING = regex.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十]{1,3}[章节部分])"
+)
 _BARE_NUMBER = regex.compile(r"^[+-]?\d+(?:\.\d+)?[%％]?$")
 # A line that may be a flattened cell: short, or a number. Free text runs longer but ends the run
 # only where it is not read anyway.
@@ -56,12 +60,13 @@ def row_line(first: Line, last: Line, cells: tuple[str, ...], raw: str) -> Line:
 def flat_header_at(lines: list[Line], i: int) -> list[Line] | None:
     """The header printed one cell per line from line `i`, or None.
 
-    Every cell is a header word, but one: the unit column may be named in words no list knows
-    when it stands first or after the rank (header_roles decides), and only when a header word
-    follows it, so that a table's first data cell (`青禾镇`) is never taken for a header cell.
+    Every cell is a header word, but for words no list knows, each followed by a header word so
+    that a table's first data cell (`青禾镇`) is never taken for a header cell: the unit column's
+    name when it stands first or after the rank (header_roles names it), and columns after the
+    unit (`得分率` between 街道 and 得分), read as columns of no known role.
     """
     cells: list[Line] = []
-    unknown: int | None = None
+    naming_unit: int | None = None
     j = i
     while j < len(lines) and lines[j].cells is None and len(cells) < _MAX_COLUMNS:
         text = flat_text(lines[j])
@@ -70,19 +75,21 @@ def flat_header_at(lines: list[Line], i: int) -> list[Line] | None:
         if glued_cell_role(text) is None:
             following = lines[j + 1] if j + 1 < len(lines) else None
             if (
-                unknown is not None
-                or not _UNIT_WORD.fullmatch(text)
+                not _UNIT_WORD.fullmatch(text)
                 or following is None
                 or following.cells is not None
                 or not glued_cell_role(flat_text(following))
-                or any(glued_cell_role(flat_text(c)) not in ("rank", "seq") for c in cells)
             ):
                 break
-            unknown = len(cells)
+            before = {glued_cell_role(flat_text(c)) for c in cells}
+            if "unit" not in before:
+                if naming_unit is not None or before - {"rank", "seq"}:
+                    break
+                naming_unit = len(cells)
         cells.append(lines[j])
         j += 1
     roles = header_roles(tuple(flat_text(c) for c in cells)) if len(cells) >= 2 else None
-    if roles is None or (unknown is not None and roles[unknown] != "unit"):
+    if roles is None or (naming_unit is not None and roles[naming_unit] != "unit"):
         return None
     return cells
 
@@ -126,14 +133,16 @@ def _best_reading(
 ) -> _Reading | None:
     """The reading of the cells that takes the most of them; the printed one first on a tie."""
     texts = [flat_text(line) for line in stream]
-    required = sum(role not in _OPTIONAL for role in roles)
+    # A deduction table prints its unit on the unit's first row only (variants §3).
+    optional = _OPTIONAL | {"unit"} if table_kind(roles) == "deduction" else _OPTIONAL
+    required = sum(role not in optional for role in roles)
     max_rank = max(len(stream) // max(required, 1), 1)
     slots: list[tuple[str, Line | None]] = [(t, line) for t, line in zip(texts, stream, strict=True)]
-    candidates = [_read(slots, header, roles, max_rank, skip=False)]
+    candidates = [_read(slots, header, roles, max_rank, optional, skip=False)]
     gapped = _with_gap_blanks(header_lines, stream)
     if gapped is not None:
-        candidates.append(_read(gapped, header, roles, max_rank, skip=False))
-    candidates.append(_read(slots, header, roles, max_rank, skip=True))
+        candidates.append(_read(gapped, header, roles, max_rank, optional, skip=False))
+    candidates.append(_read(slots, header, roles, max_rank, optional, skip=True))
     # A reading that stops where more cells follow (a number in the run right after it) went
     # out of step with the columns somewhere: it is not read with confidence.
     readings = [
@@ -177,6 +186,7 @@ def _read(
     header: tuple[str, ...],
     roles: list[str | None],
     max_rank: int,
+    optional: frozenset[str | None],
     *,
     skip: bool,
 ) -> _Reading | None:
@@ -198,7 +208,7 @@ def _read(
         if tuple(squash(t) for t in texts[pos : pos + width]) == tuple(squash(h) for h in header):
             ends.append((pos + width, None))  # the header repeated after a page break
         else:
-            ends.extend(_row_parses(texts, pos, roles, max_rank, skip))
+            ends.extend(_row_parses(texts, pos, roles, max_rank, optional, skip))
         for end, cells in ends:
             if end > pos:
                 ways[end] = min(2, ways[end] + ways[pos])
@@ -219,7 +229,12 @@ def _read(
 
 
 def _row_parses(
-    texts: list[str], pos: int, roles: list[str | None], max_rank: int, skip: bool
+    texts: list[str],
+    pos: int,
+    roles: list[str | None],
+    max_rank: int,
+    optional: frozenset[str | None],
+    skip: bool,
 ) -> list[tuple[int, tuple[str, ...]]]:
     """Every way the cells from `pos` make one row: the index after it and its cells."""
     found: list[tuple[int, tuple[str, ...]]] = []
@@ -233,12 +248,12 @@ def _row_parses(
         role = roles[k]
         text = texts[p] if p < len(texts) else None
         if text == "":
-            if role in _OPTIONAL:
+            if role in optional:
                 walk(p + 1, k + 1, [*cells, ""])
             return
         if text is not None and cell_fits(text, role, max_rank):
             walk(p + 1, k + 1, [*cells, text])
-        if skip and role in _OPTIONAL:
+        if skip and role in optional:
             walk(p, k + 1, [*cells, ""])
 
     walk(pos, 0, [])
@@ -299,6 +314,8 @@ def _cell_run_end(lines: list[Line], start: int) -> int:
     number = False
     while end < len(lines) and lines[end].cells is None:
         text = flat_text(lines[end])
+        if _HEADING.match(text) or (end > start and flat_header_at(lines, end) is not None):
+            break  # the next part of the circular, or the next table
         is_number = bool(_BARE_NUMBER.match(squash(text)))
         if not is_number and len(squash(text)) > _MAX_CELL_CHARS:
             break

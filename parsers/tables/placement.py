@@ -37,7 +37,7 @@ def aligned_columns(row: str, header: str) -> list[tuple[int, ...]]:
     how far the cells stand from their header words in display columns (a CJK character is
     two wide). Empty when positions say nothing: a tab, a row as wide as the header, or every
     gap the reader's fixed column separator (a PDF's text gets the same four spaces whatever
-    the gap, see readers/pdf_glyphs.py COLUMN_SEPARATOR). Positions alone can mislead (a number
+    the gap, see parsers/readers/pdf/glyphs.py COLUMN_SEPARATOR). Positions alone can mislead (a number
     drifting under the next header word), so the caller checks each placement's cells.
     """
     row_spans, head_spans = _column_spans(row), _column_spans(header)
@@ -73,7 +73,7 @@ def placements_by_position(
 _MAX_ALIGNED_COLUMNS = 16
 
 
-# The gap the PDF reader writes between columns (readers/pdf_glyphs.py COLUMN_SEPARATOR), whatever their distance.
+# The gap the PDF reader writes between columns (parsers/readers/pdf/glyphs.py COLUMN_SEPARATOR), whatever their distance.
 _PDF_COLUMN_GAP = 4
 
 

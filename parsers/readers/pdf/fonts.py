@@ -15,7 +15,7 @@ Liberation, LibreOffice's fonts), and the substitute leaks into everything the r
 
 Measured on the 12 PDFs whose records changed (14,424 chars present both ways, all in the
 unembedded STSong-Light; the standard-14 Times-Roman never moved): loose tops moved on 10,350
-chars, rights on 1,726, lefts on 1,231 (digits), bottoms on 8, tight boxes on nearly all;
+chars, rights on 1,726 (mostly digits), lefts on 1,231 (ideographs), bottoms on 8, tight boxes on nearly all;
 origins, font sizes, char matrices and the descriptor's ascent and descent on none; 8 of the
 12 lost 7-32 chars to pdfium's overprint check. Origins, sizes and /W advances would give a
 box, but pdfium's public API offers neither a loose box without the union nor the /FontBBox

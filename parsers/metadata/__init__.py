@@ -54,14 +54,19 @@ from parsers.metadata.fields import (
 )
 from parsers.metadata.layout import find_layout, split_header_lines
 from parsers.metadata.period import extract_period, locate_period
+from parsers.metadata.web import split_labelled_lines
 from parsers.model import Line
+from parsers.traditional import fold_values
 
 
 # ---------------------------------------------------------------- assembly
 def extract_metadata(lines: list[Line], web_meta: dict[str, str] | None = None) -> Metadata:
     """Extract every metadata field of one circular from its normalised lines."""
     prov: dict[str, int] = {}
-    lines = split_header_lines(lines)
+    # A text copy of a web page carries the 信息公开 block as lines (field survey §6): read it as
+    # the page's metadata, and lay the circular out without it.
+    lines, labelled = split_labelled_lines(split_header_lines(lines))
+    web_meta = fold_values({**labelled, **(web_meta or {})}, (ln.raw_text for ln in lines))
 
     def keep(name: str, value: object, line_no: int | None) -> None:
         if value not in (None, [], "") and line_no is not None:

@@ -69,6 +69,9 @@ def parse_date(text: str) -> datetime.date | None:
     return None
 
 
+_RUN_ON_SIGNATURE = regex.compile(r"[。！？；!?;]([^。！？；!?;]+)$")
+
+
 def closing_date(text: str) -> tuple[datetime.date, str] | None:
     """The date of a line that is a 成文日期 line: the date alone, or a signature glued before it.
 
@@ -81,12 +84,18 @@ def closing_date(text: str) -> tuple[datetime.date, str] | None:
     if text[:1] in "（(" and text[-1:] in "）)":
         text = text[1:-1]  # `（2024年3月1日）` under the document number
     for pattern in (_DATE_ARABIC, _DATE_CHINESE):
-        m = pattern.search(text)
+        # The last date: a line with the signature run on may cite another date before it.
+        m = next(iter(reversed(list(pattern.finditer(text)))), None)
         if m is None or m.end() != len(text):
             continue
         before = text[: m.start()].strip("（()）")
         if before and not ORG_NAME.match(before):
-            continue
+            # Web copies run the signature onto the last body line (field survey §6:
+            # `…确保整改到位。县农业农村局 2024年5月8日`): the name after the last full stop signs.
+            tail = _RUN_ON_SIGNATURE.search(before)
+            if tail is None or not ORG_NAME.match(tail[1]):
+                continue
+            before = tail[1]
         date = parse_date(m.group(0))
         if date is not None:
             return date, before

@@ -24,6 +24,7 @@ from parsers.metadata.dates import CN_YEAR, closing_date, parse_date
 from parsers.metadata.layout import find_layout, is_header_element, split_header_lines
 from parsers.model import Line
 from parsers.normalize import squash
+from parsers.traditional import physical_text
 
 
 def extract_doc_number(lines: list[Line], web_meta: dict[str, str] | None = None) -> DocNumber | None:
@@ -45,7 +46,8 @@ def locate_doc_number(
     for i in candidates:
         if lines[i].cells is None and (number := parse_doc_number(lines[i].text, lines[i].line_no)):
             return number
-    for key in ("doc_number", "文号", "发文字号"):
+    # Some sites print the 文号 under 备注 (remark) instead of a 文号 label (field survey §6).
+    for key in ("doc_number", "文号", "发文字号", "remark"):
         if web_meta and web_meta.get(key) and (number := parse_doc_number(web_meta[key], 0)):
             return number
     return None
@@ -150,8 +152,8 @@ def locate_issuer(
                 return name + following, ln.line_no
             if name:
                 return _join_orgs(
-                    _split_orgs(regex.sub(r"^发电单位[:：]?", "", ln.raw_text.strip()))
-                    if " " in ln.raw_text.strip()
+                    _split_orgs(regex.sub(r"^发电单位[:：]?", "", physical_text(ln).strip()))
+                    if " " in physical_text(ln).strip()
                     else [name]
                 ), ln.line_no
     # 2. 发文机关标志 `X文件`; joint issuers print one line each (`A文件` / `B文件`, or `A` / `B` / `文件`).
@@ -208,7 +210,8 @@ def _signature(lines: list[Line], layout: Layout) -> list[str]:
     found = closing_date(date_line.text)
     if found and found[1]:
         # `信阳市安委办 2022年8月9日` on one line: the raw text still has the spaces between names.
-        raw = regex.split(rf"(?:19|20)\d{{2}}\s*年|{CN_YEAR}年", date_line.raw_text)[0]
+        raw = regex.split(rf"(?:19|20)\d{{2}}\s*年|{CN_YEAR}年", physical_text(date_line))[0]
+        raw = regex.split(r"[。！？；!?;]", raw)[-1]  # a signature run onto the last body line
         return [p for p in _split_orgs(raw.strip()) if ORG_NAME.match(p)] or [found[1]]
     sig: list[str] = []
     j = layout.date - 1
@@ -221,7 +224,7 @@ def _signature(lines: list[Line], layout: Layout) -> list[str]:
             sig = [above + text, *sig]
             j -= 2
             continue
-        parts = _split_orgs(lines[j].raw_text.strip())
+        parts = _split_orgs(physical_text(lines[j]).strip())
         if not all(ORG_NAME.match(p) for p in parts):
             break
         sig = parts + sig
@@ -344,7 +347,15 @@ def locate_issue_date(
         if lines[i].cells is None and (found := closing_date(lines[i].text)):
             return found[0], lines[i].line_no
     # Last resort: the website's publication date (§5), a few days after the 成文日期 at most.
-    for key in ("issue_date", "成文日期", "publish_date", "PubDate", "发布日期", "发布时间"):
+    for key in (
+        "issue_date",
+        "成文日期",
+        "generated_date",
+        "publish_date",
+        "PubDate",
+        "发布日期",
+        "发布时间",
+    ):
         if web_meta and web_meta.get(key) and (date := parse_date(web_meta[key])):
             return date, 0
     return None, None

@@ -23,6 +23,7 @@ from parsers.metadata.common import (
 from parsers.metadata.dates import closing_date
 from parsers.model import Line
 from parsers.normalize import collapse_spaces, squash
+from parsers.traditional import physical_text
 
 
 # ---------------------------------------------------------------- header repair
@@ -49,7 +50,7 @@ def split_header_lines(lines: list[Line]) -> list[Line]:
     """
     out: list[Line] = []
     for k, ln in enumerate(lines):
-        raw = ln.raw_text
+        raw = physical_text(ln)
         if k >= DEFAULT_HEADER_SCAN_LINES or ln.cells is not None or "\n" not in raw:
             out.append(ln)
             continue

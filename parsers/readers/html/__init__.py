@@ -24,11 +24,18 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from parsers.metadata.web import (
+    DEFAULT_MAX_META_VALUE,
+    clean_value,
+    label_alone,
+    meta_from_cells,
+    meta_from_line,
+)
 from parsers.model import EmptyInput, Line, ReadResult
 from parsers.readers.html.article import drop_boilerplate, find_article
 from parsers.readers.html.blocks import HTML_SPACE, Block, page_blocks
 from parsers.readers.html.decode import HTML_MARKUP, decode_html
-from parsers.readers.html.meta import meta_from_cells, meta_from_line, meta_tags
+from parsers.readers.html.meta import meta_tags
 
 
 def read_html(data: bytes, name: str) -> ReadResult:
@@ -62,23 +69,12 @@ def read_html(data: bytes, name: str) -> ReadResult:
         drop_boilerplate(body)
     blocks = page_blocks(root, body)
 
-    visible: dict[str, str] = {}
-    lines: list[Line] = []
-    for block in blocks:
-        found = meta_from_cells(block.cells) if block.cells is not None else meta_from_line(block.text)
-        if found is not None:
-            for key, value in found.items():
-                visible.setdefault(key, value)
-            continue
-        if body is not None and not block.in_body:
-            continue
-        lines.append(Line(text=block.text, line_no=len(lines) + 1, cells=block.cells, wrapped=block.wrapped))
+    visible, lines = _split_page_meta(blocks, body is not None)
     web_meta.update(visible)
     if "title" not in web_meta:
         title = tree.css_first("title")
         if title is not None and title.text().strip():
-            # <title> is "article_site" or "article - site"; the article title comes first.
-            web_meta["title"] = re.split(r"\s*(?:_|\s-\s|\|)\s*", title.text().strip())[0]
+            web_meta["title"] = title_of_page(title.text())
     if body is not None and lines:
         lines = _with_title(lines, blocks, web_meta.get("title"))
     if not lines:
@@ -94,6 +90,48 @@ def read_html(data: bytes, name: str) -> ReadResult:
     return ReadResult(
         lines=lines, source_format="html", encoding=encoding, web_meta=web_meta, warnings=warnings
     )
+
+
+def _split_page_meta(blocks: list[Block], has_body: bool) -> tuple[dict[str, str], list[Line]]:
+    """(The page's visible metadata, the body's lines): label blocks anywhere go to the metadata.
+
+    A label alone in its block (`<dt>索引号</dt>` / `<dd>…</dd>`) takes the next block as its value.
+    """
+    visible: dict[str, str] = {}
+    lines: list[Line] = []
+    pending: str | None = None
+    for block in blocks:
+        if pending is not None and block.cells is None and label_alone(block.text) is None:
+            if pending and len(block.text) <= DEFAULT_MAX_META_VALUE:
+                visible.setdefault(pending, clean_value(pending, block.text))
+            pending = None
+            continue
+        pending = label_alone(block.text) if block.cells is None else None
+        if pending is not None:
+            continue
+        found = meta_from_cells(block.cells) if block.cells is not None else meta_from_line(block.text)
+        if found is not None:
+            for key, value in found.items():
+                visible.setdefault(key, value)
+            continue
+        if has_body and not block.in_body:
+            continue
+        lines.append(Line(text=block.text, line_no=len(lines) + 1, cells=block.cells, wrapped=block.wrapped))
+    return visible, lines
+
+
+# A circular's title among the parts of a <title>: `关于…的通报`, or a name ending in its 文种.
+_CIRCULAR_TITLE = re.compile(r"关于|關於|(?:通报|通報|通知|决定|決定|意见|意見|报告|報告)$")
+
+
+def title_of_page(text: str) -> str:
+    """The article title in a page's <title>: "article_site", "site - article" or "article | site".
+
+    The part that reads as a circular's title wins (`望川区城市管理局 - 关于12月份…的通报`); else
+    the first part, where most templates put the article.
+    """
+    parts = [p for p in re.split(r"\s*(?:_|\s-\s|\|)\s*", text.strip()) if p]
+    return next((p for p in parts if _CIRCULAR_TITLE.search(p)), parts[0] if parts else text.strip())
 
 
 def _with_title(lines: list[Line], blocks: list[Block], title: str | None) -> list[Line]:

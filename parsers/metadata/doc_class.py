@@ -20,6 +20,11 @@ _RESULT_EVIDENCE = regex.compile(
     # Grade circulars (§1.4): `优秀等次：甲县、乙县`.
     r"(?m:^(?:优秀|良好|合格|较好|一般|不合格|达标|基本合格)(?:等次|单位)?[:：]\S)"
 )
+# A 通报 whose title names an assessment's outcome (`关于…考核结果的通报`, `…暗访情况通报`) reports
+# results even when its rows could not be read (field survey §7: such circulars were refused).
+_RESULTS_TITLE = regex.compile(
+    r"(?:考核|考评|督查|督导|暗访|测评|评比|评估|评价|巡查|检查|排名)(?:工作)?(?:结果|情况|得分|排名)的?通报$"
+)
 _RUBRIC_EVIDENCE = regex.compile(r"每处扣|扣完为止|该项不得分|视情况扣|最高扣|不得分")
 _SCORE_HEADER = regex.compile(r"得分|分数|总分|成绩|考评分|考核分")
 _NUMBER_CELL = regex.compile(r"\d+(?:\.\d+)?")
@@ -61,6 +66,8 @@ def document_class(lines: list[Line], title: str | None) -> str:
         and not reports_too
     ):
         return "rubric"
+    if _RESULTS_TITLE.search(regex.sub(r"《[^》]*》", "", title)):
+        return "result"
     text = "\n".join(squash(ln.text) for ln in lines if ln.cells is None)
     results = len(_RESULT_EVIDENCE.findall(text))
     if results or _has_score_table(lines):

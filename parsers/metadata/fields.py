@@ -190,7 +190,7 @@ def locate_issuer(
     if title and (m := regex.match(r"^(.+?)关于", title)):
         parts = [p for p in regex.split(r"[、，,]", m[1]) if p]
         if parts and all(ORG_NAME.match(p) for p in parts):
-            return _join_orgs(parts), title_no
+            return _join_orgs(_title_issuers(lines, layout) or parts), title_no
     # 4. The signature (发文机关署名) on the line(s) just above the 成文日期, or glued before it.
     if layout.date is not None:
         sig = _signature(lines, layout)
@@ -201,6 +201,19 @@ def locate_issuer(
         if web_meta and web_meta.get(key) and ORG_NAME.match(squash(web_meta[key])):
             return squash(web_meta[key]), 0
     return None, None
+
+
+def _title_issuers(lines: list[Line], layout: Layout) -> list[str]:
+    """Joint issuers stacked one per line above `关于…` in the title (gold r11); [] for one line."""
+    if layout.title_start is None or layout.title_end is None:
+        return []
+    names: list[str] = []
+    for line in lines[layout.title_start : layout.title_end + 1]:
+        text = squash(line.text)
+        if text.startswith("关于") or not ORG_NAME.match(text):
+            break
+        names.append(text)
+    return names if len(names) > 1 else []
 
 
 def _signature(lines: list[Line], layout: Layout) -> list[str]:
@@ -373,12 +386,18 @@ _BASE = regex.compile(
     r"(?P<v>\d+(?:\.\d+)?)\s*分"
 )
 _SCALE = regex.compile(r"(?P<s>百|千)分制")
+_HEADER_BASE = regex.compile(r"^(?:总分|总得分|得分|考核得分|合计)[（(](?:满分)?(?P<v>\d+(?:\.\d+)?)分[）)]$")
 
 
 def locate_base_score(lines: list[Line]) -> tuple[float, int | None]:
     """基础分 and the line stating it (None: the default base, stated nowhere)."""
     found: list[tuple[float, int]] = []
     for ln in lines:
+        # The base stated in a score column's header (`总分（24分）`, field survey §4), as a cell or
+        # as a line of its own where the site flattened the table one cell per line.
+        for cell in ln.cells if ln.cells is not None else (ln.text,):
+            if m := _HEADER_BASE.match(squash(cell)):
+                found.append((float(m["v"]), ln.line_no))
         if ln.cells is not None:
             continue
         text = squash(ln.text)

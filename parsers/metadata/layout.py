@@ -99,16 +99,8 @@ def _title_span(lines: list[Line]) -> tuple[int, int] | None:
         if not DOC_TYPE_END.search(joined):
             continue
         start = i
-        # The issuer's name printed on a line of its own above `关于…` belongs to the title.
-        if text.startswith("关于") and pos > 0:
-            j, prev = prose[pos - 1]
-            prev_text = squash(prev.text)
-            if (
-                ORG_NAME.match(prev_text)
-                and not prev_text.endswith("文件")
-                and not _has_header_word(prev_text)
-            ):
-                start = j
+        if text.startswith("关于"):
+            start = _title_issuer_start(prose, pos, i)
         return start, end
     # Titles without 关于 (`2022年7月份安全生产考核情况通报`): the line before the addressees.
     for pos, (_, ln) in enumerate(prose):
@@ -122,6 +114,20 @@ def _title_span(lines: list[Line]) -> tuple[int, int] | None:
                 return j, j
             return None
     return None
+
+
+def _title_issuer_start(prose: list[tuple[int, Line]], pos: int, start: int) -> int:
+    """The first line of the issuer names printed right above `关于…`, which belong to the title.
+
+    Joint issuers stack their names, one per line (`中共雁北市委办公室` / `雁北市人民政府办公室` /
+    `关于…`, gold r11).
+    """
+    for j, prev in reversed(prose[max(0, pos - DEFAULT_MAX_TITLE_LINES) : pos]):
+        prev_text = squash(prev.text)
+        if not ORG_NAME.match(prev_text) or prev_text.endswith("文件") or _has_header_word(prev_text):
+            break
+        start = j
+    return start
 
 
 def _has_header_word(text: str) -> bool:

@@ -44,7 +44,8 @@ _PERIODS = [
     ("month", regex.compile(rf"{_YEAR}(?P<m>{_MON})\s*(?P<fen>月份|月){_NOT_DAY}")),
     ("year", regex.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年度|全年)")),
     # `关于2022年安全生产目标考核结果的通报`: a bare year, trusted in the title only.
-    ("bare_year", regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?=[\p{Han}])(?![第上下前度])")),
+    # `2024年秋季学期` names a school term, not the year (gold r26).
+    ("bare_year", regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?=[\p{Han}])(?![第上下前度]|[春夏秋冬]季)")),
 ]
 # A sentence that names the assessment window (`考核时段：2023年6月26日至7月25日`).
 _WINDOW_CUE = regex.compile(r"(?:考核|考评|评估|统计|检查|督查|暗访|测评)(?:期间|时段|周期|时间|区间)")

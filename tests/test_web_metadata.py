@@ -267,3 +267,12 @@ def test_folding_is_decided_for_the_whole_document() -> None:
     assert folded[0].raw_text == "優秀等次：白沙鎮、楓林鄉，城北區得分95分。"
     assert printed_form("城北区", folded[0]) == "城北區"
     assert to_simplified("考核結果的通報") == "考核结果的通报"
+
+
+def test_a_remark_in_the_body_stays_in_the_body() -> None:
+    assert meta_from_line("备注：城关镇因数据迟报扣1分。") is None
+    page = (
+        "<html><body><div id='zoom'><p>关于5月份工作考核情况的通报</p><p>甲镇得分95分。</p>"
+        "<p>备注：甲镇因资料迟报扣1分。</p></div></body></html>"
+    )
+    assert read_html(page.encode(), "remark.html").lines[-1].text == "备注：甲镇因资料迟报扣1分。"

@@ -84,6 +84,8 @@ _LABEL = re.compile(r"(?:^|(?<=[\s\u3000【\[|]))(" + "|".join(_SPACED.values())
 _LABEL_ALONE = re.compile(r"(" + "|".join(_SPACED.values()) + r")\s*[：:]?")
 # A list bullet before the label (`- 文号：`, `• 发布机构：`, `· 索引号：`).
 _BULLET = re.compile(r"^\s*(?:[-–—•·●▪◆◇■□*]\s*)+")
+# A 文号 in a 备注 value: a year in brackets and a serial (`柳应急〔2024〕21号`).
+_NUMBER_LIKE = re.compile(r"[〔\[［（(【﹝]\s*(?:19|20)\d{2}\s*[〕\]］）)】﹞]\s*\d{1,5}\s*[号號]")
 _HTML_SPACE = re.compile(r"[ \t\n\r\f\xa0]+")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _DATE_KEYS = ("publish_date", "issue_date", "generated_date")
@@ -110,6 +112,8 @@ def meta_from_line(text: str) -> dict[str, str] | None:
         label = "".join(match.group(1).split())
         if len(value) > DEFAULT_MAX_META_VALUE:
             return None
+        if LABELS.get(label) == "remark" and not _NUMBER_LIKE.search(value):
+            return None  # `备注：…` in the body is a note on the results, not the page's 文号
         if label in LABELS and value:
             found.setdefault(LABELS[label], clean_value(LABELS[label], value))
     return found
@@ -133,7 +137,9 @@ def label_alone(text: str) -> str | None:
     match = _LABEL_ALONE.fullmatch(_matchable(text)[1])
     if match is None:
         return None
-    return LABELS.get("".join(match.group(1).split()), "")
+    key = LABELS.get("".join(match.group(1).split()), "")
+    # A lone `备注` heads a note or a table column far more often than a 文号.
+    return None if key == "remark" else key
 
 
 def clean_value(key: str, value: str) -> str:

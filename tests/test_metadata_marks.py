@@ -60,3 +60,19 @@ def test_base_printed_in_a_score_column_header() -> None:
     assert extract_base_score(lines_of(aligned)) == 1000.0
     # A part's own maximum in prose is not the document's base.
     assert extract_base_score(lines_of("关于考核结果的通报\n\n组织领导（20分）：甲县得18分。\n")) == 100.0
+
+
+def test_issuer_name_wrapped_onto_the_title_line_belongs_to_the_title() -> None:
+    # A drawn PDF breaks the centred title after 领导小组 (gold g02 since CJK fonts are installed).
+    lines = [
+        Line(text="赣州市城乡环境综合整治工作领导小组", line_no=1, wrapped=False),
+        Line(text="办公室关于2023年10月份各县（市、区）", line_no=2, wrapped=True),
+        Line(text="城乡环境综合整治考评情况的通报", line_no=3, wrapped=False),
+        Line(text="各县（市、区）城乡环境综合整治工作领导小组办公室：", line_no=4, wrapped=False),
+    ]
+    meta = extract_metadata(normalize_lines(lines))
+    assert (
+        meta.title
+        == "赣州市城乡环境综合整治工作领导小组办公室关于2023年10月份各县（市、区）城乡环境综合整治考评情况的通报"
+    )
+    assert meta.issuer == "赣州市城乡环境综合整治工作领导小组办公室"

@@ -276,3 +276,19 @@ def test_a_remark_in_the_body_stays_in_the_body() -> None:
         "<p>备注：甲镇因资料迟报扣1分。</p></div></body></html>"
     )
     assert read_html(page.encode(), "remark.html").lines[-1].text == "备注：甲镇因资料迟报扣1分。"
+
+
+def test_text_copy_of_a_flattened_info_table_pairs_each_label_with_the_next_line() -> None:
+    text = "索引号\nSM-0309/2024-00158\n发布机构\n石门县水利局\n成文日期\n2024年6月3日\n\n关于5月份考核情况的通报\n\n各乡镇：\n"
+    kept, found = split_labelled_lines(normalize_lines(read_text(text.encode(), "c.txt").lines))
+    assert found == {
+        "index_number": "SM-0309/2024-00158",
+        "issuer": "石门县水利局",
+        "issue_date": "2024-06-03",
+    }
+    assert [line.text for line in kept] == ["关于5月份考核情况的通报", "各乡镇："]
+    # `标题` alone may head the body: it takes no value.
+    kept, found = split_labelled_lines(
+        normalize_lines(read_text("标题\n关于考核情况的通报\n".encode(), "c.txt").lines)
+    )
+    assert found == {} and len(kept) == 2

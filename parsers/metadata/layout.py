@@ -5,6 +5,8 @@ GB/T 9704 §7; header lines glued by normalisation are split back first.
 
 from __future__ import annotations
 
+import regex
+
 from parsers.metadata.common import (
     DEFAULT_HEADER_SCAN_LINES,
     DEFAULT_INTRO_LINES,
@@ -15,6 +17,7 @@ from parsers.metadata.common import (
     HEADING,
     MARKINGS,
     ORG_NAME,
+    ORG_SUFFIX,
     URGENCIES,
     Layout,
     parse_doc_number,
@@ -99,8 +102,14 @@ def _title_span(lines: list[Line]) -> tuple[int, int] | None:
         if not DOC_TYPE_END.search(joined):
             continue
         start = i
-        if text.startswith("关于"):
+        head = text.partition("关于")[0]
+        if not head:
             start = _title_issuer_start(prose, pos, i)
+        elif pos > 0 and regex.fullmatch(rf"{ORG_SUFFIX}+", head):
+            # A long issuer name wrapped onto the title's line: `赣州市…工作领导小组` / `办公室关于…` (g02).
+            j, prev = prose[pos - 1]
+            if ORG_NAME.match(squash(prev.text) + head) and not _has_header_word(squash(prev.text)):
+                start = j
         return start, end
     # Titles without 关于 (`2022年7月份安全生产考核情况通报`): the line before the addressees.
     for pos, (_, ln) in enumerate(prose):

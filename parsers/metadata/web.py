@@ -153,24 +153,74 @@ def clean_value(key: str, value: str) -> str:
     return value
 
 
+# Labels whose value a text copy may print on the next line (a flattened 信息公开 table):
+# `标题` or `来源` alone on a line is as likely a heading of the body.
+_PAIRED_KEYS = frozenset(
+    {
+        "index_number",
+        "issuer",
+        "issue_date",
+        "generated_date",
+        "publish_date",
+        "doc_number",
+        "subject",
+        "validity",
+    }
+)
+
+
 def split_labelled_lines(lines: list[Line]) -> tuple[list[Line], dict[str, str]]:
     """Take the 信息公开 lines of a text copy out of `lines`: (other lines, their fields).
 
     A line counts when each of its physical lines is a labelled line (normalisation may have
-    joined `- 索引号：…` with `- 发布机构：…`; the joined line keeps them apart in `raw`), or
-    when it is a table row of labels and values.
+    joined `- 索引号：…` with `- 发布机构：…`; the joined line keeps them apart in `raw`), when it
+    is a table row of labels and values, or when it is a label alone (`发布机构`) and the next
+    line its value (a table flattened one cell per line).
     """
     kept: list[Line] = []
     found: dict[str, str] = {}
-    for line in lines:
-        if line.cells is not None:
-            parsed = [meta_from_cells(line.cells)]
-        else:
-            parsed = [meta_from_line(part) for part in line.raw_text.split("\n") if part.strip()]
-        if not parsed or any(fields is None for fields in parsed):
+    skip_next = False
+    for k, line in enumerate(lines):
+        if skip_next:
+            skip_next = False
+            continue
+        parsed = _labelled_fields(line)
+        if parsed is None and k + 1 < len(lines):
+            parsed = _label_and_value(line, lines[k + 1])
+            skip_next = parsed is not None
+        if parsed is None:
             kept.append(line)
             continue
-        for fields in parsed:
-            for key, value in (fields or {}).items():
-                found.setdefault(key, value)
+        for key, value in parsed.items():
+            found.setdefault(key, value)
     return kept, found
+
+
+def _labelled_fields(line: Line) -> dict[str, str] | None:
+    """The fields of a line made only of labelled lines (or a row of label and value cells)."""
+    if line.cells is not None:
+        return meta_from_cells(line.cells)
+    parts = [part for part in line.raw_text.split("\n") if part.strip()]
+    found: dict[str, str] = {}
+    for part in parts:
+        fields = meta_from_line(part)
+        if fields is None:
+            return None
+        found.update((key, value) for key, value in fields.items() if key not in found)
+    return found if parts else None
+
+
+def _label_and_value(line: Line, value: Line) -> dict[str, str] | None:
+    """`发布机构` / `某县农业农村局` on two lines: the field; None when they are not a pair."""
+    if line.cells is not None or value.cells is not None:
+        return None
+    key = label_alone(line.text)
+    if (
+        key not in _PAIRED_KEYS
+        or label_alone(value.text) is not None
+        or meta_from_line(value.text) is not None
+    ):
+        return None
+    if len(value.text) > DEFAULT_MAX_META_VALUE:
+        return None
+    return {key: clean_value(key, value.text)}

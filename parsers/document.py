@@ -21,7 +21,7 @@ from parsers.normalize import normalize_lines
 from parsers.rankings import merge_prose_rows
 from parsers.sections import Section, UnitEntry, entries_from_table, extract_sections
 from parsers.tables import ScoreRow, extract_tables, restore_table_rows
-from parsers.traditional import restore_printed_names
+from parsers.traditional import printed_respeller, respell_as_printed
 from parsers.units import match_unit, unit_key
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -160,12 +160,11 @@ def extract_document(read: ReadResult) -> Extraction:
         counters[item.unit] = counters.get(item.unit, 0) + 1
         item.entry_no = counters[item.unit]
     drop_list_positions(entries)
-    # A mirror's lines were folded to simplified for matching; names keep the printed spelling.
-    restore_printed_names(
-        ((r, r.line) for r in tables.scores),
-        ((s, s.heading) for s in result.sections),
-        ((e, e.line) for e in entries),
-    )
+    # A mirror's lines were folded to simplified for matching; records keep the printed spelling.
+    if (respell := printed_respeller(lines, (read.web_meta or {}).values())) is not None:
+        respell_as_printed(
+            respell, metadata, tables.scores, result.sections, entries, problems, [score_units, vetoed]
+        )
     return Extraction(
         read=read,
         lines=lines,

@@ -3,8 +3,8 @@
 Some county and city sites serve a traditional-character mirror of every page (`優秀`, `縣`,
 `區`, `通報`, `考核結果`). tongbao's patterns are written in simplified characters, so a
 mirror's lines are folded to simplified before anything matches them; each folded line keeps
-the text as printed in `Line.raw`, and `printed_form` finds the printed spelling of a name read
-from the folded text.
+the text as printed in `Line.raw`, and `printed_respeller` spells what was read from the folded text
+back the way the document printed it.
 
 Folding is decided for a whole document, not per line: OpenCC's t2s table also rewrites a few
 characters that simplified text uses in its own right (`乾县`, a county of Shaanxi, becomes
@@ -14,8 +14,8 @@ characters that simplified text uses in its own right (`乾县`, a county of Sha
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import regex
 
@@ -97,22 +97,6 @@ def fold_values(values: dict[str, str], context: Iterable[str] = ()) -> dict[str
     return {key: to_simplified(value) for key, value in values.items()}
 
 
-def printed_form(name: str, line: Line) -> str:
-    """The spelling `line` printed for `name`, a whitespace-free name read from its folded text.
-
-    `城北区` read from a mirror's `城北區得分95分` is printed `城北區`. Returns `name` itself when
-    the line was not folded or the name cannot be placed in the printed text.
-    """
-    if line.raw is None or not name:
-        return name
-    printed = "".join(line.raw.split())
-    folded = to_simplified(printed)
-    if len(folded) != len(printed):
-        return name
-    at = folded.find(name)
-    return printed[at : at + len(name)] if at >= 0 else name
-
-
 def physical_text(line: Line) -> str:
     """The line as read (`raw`: its spaces and joined physical lines), folded as its text was.
 
@@ -127,25 +111,76 @@ def physical_text(line: Line) -> str:
     return folded if "".join(folded.split()) == "".join(line.text.split()) else raw
 
 
-class NamedRecord(Protocol):
-    """A record that carries a unit name as read (a score row, a section, an entry)."""
+def printed_respeller(
+    lines: Iterable[Line], printed_texts: Iterable[str] = ()
+) -> Callable[[str], str] | None:
+    """A function that spells folded text back the way this document printed it; None if unfolded.
 
-    unit_raw: str
-
-
-def restore_printed_names(*groups: Iterable[tuple[NamedRecord, Line | None]]) -> None:
-    """Set each record's `unit_raw` back to the spelling its document printed (a mirror's `城北區`).
-
-    Each group pairs records with the lines their names were read from; a name read on one line
-    (a section heading) is restored on every record that carries it (the heading's entries).
+    Records show what the circular printed (a mirror's unit `青川縣`, grade `優秀`, title `…通報`:
+    gold set w labels them so), while matching ran on the folded text. Built from the document's
+    folded lines and the page's metadata values as printed: each simplified character goes back
+    to the traditional one the document printed for it most often.
     """
-    pairs = [pair for group in groups for pair in group]
-    spelled: dict[str, str] = {}
-    for record, line in pairs:
-        if line is not None and line.raw is not None and record.unit_raw not in spelled:
-            printed = printed_form(record.unit_raw, line)
-            if printed != record.unit_raw:
-                spelled[record.unit_raw] = printed
-    if spelled:
-        for record, _ in pairs:
-            record.unit_raw = spelled.get(record.unit_raw, record.unit_raw)
+    texts = [*(line.raw_text for line in lines if line.raw is not None), *printed_texts]
+    # The same decision fold_lines took: a simplified circular's `乾县` must not turn 干 into 乾.
+    if not is_traditional("".join(texts)):
+        return None
+    counts: dict[str, dict[str, int]] = {}
+    for printed in texts:
+        folded = to_simplified(printed)
+        if len(folded) != len(printed):
+            continue
+        for simple, shown in zip(folded, printed, strict=True):
+            spelled = counts.setdefault(simple, {})
+            spelled[shown] = spelled.get(shown, 0) + 1
+    table = {
+        simple: max(spelled, key=lambda shown: (spelled[shown], shown != simple))
+        for simple, spelled in counts.items()
+    }
+    table = {simple: shown for simple, shown in table.items() if simple != shown}
+    if not table:
+        return None
+    translation = str.maketrans(table)
+    return lambda text: text.translate(translation)
+
+
+def respell_fields(respell: Callable[[str], str], records: Iterable[Any], names: tuple[str, ...]) -> None:
+    """Respell the named text fields (str, or list of str) of each record in place."""
+    for record in records:
+        for name in names:
+            value = getattr(record, name)
+            if isinstance(value, str):
+                setattr(record, name, respell(value))
+            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+                setattr(record, name, [respell(v) for v in value])
+
+
+def respell_as_printed(
+    respell: Callable[[str], str],
+    metadata: Any,
+    scores: list[Any],
+    sections: list[Any],
+    entries: list[Any],
+    problems: list[Any],
+    names: list[list[str]],
+) -> None:
+    """Spell an extraction's text back as printed, in place (`names`: lists of bare unit names).
+
+    Every name goes through the same function, so names that matched when folded still match.
+    """
+    respell_fields(
+        respell,
+        [metadata],
+        ("issuer", "title", "doc_type", "addressees", "period_label", "attachments"),
+    )
+    if metadata.doc_number is not None:
+        respell_fields(respell, [metadata.doc_number], ("text", "issuer_code", "kind"))
+    respell_fields(respell, scores, ("unit_raw", "rank_raw", "grade", "group"))
+    for row in scores:
+        row.parts = [(respell(name), weight, score) for name, weight, score in row.parts]
+    respell_fields(respell, sections, ("unit", "unit_raw"))
+    respell_fields(respell, entries, ("unit", "unit_raw"))
+    respell_fields(respell, [item.entry for item in entries], ("reason",))
+    respell_fields(respell, problems, ("unit", "unit_raw", "problem"))
+    for units in names:
+        units[:] = [respell(unit) for unit in units]

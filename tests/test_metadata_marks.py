@@ -76,3 +76,22 @@ def test_issuer_name_wrapped_onto_the_title_line_belongs_to_the_title() -> None:
         == "赣州市城乡环境综合整治工作领导小组办公室关于2023年10月份各县（市、区）城乡环境综合整治考评情况的通报"
     )
     assert meta.issuer == "赣州市城乡环境综合整治工作领导小组办公室"
+
+
+def test_dates_of_the_work_are_not_the_period_assessed() -> None:
+    text = "关于2024年春季学期食堂等级评定结果的通报\n\n各学校：\n\n县教育局于5月至6月对各校食堂开展了等级评定，现将结果通报如下：\n"
+    assert extract_metadata(lines_of(text)).period_label is None
+    # `关于` is no such 于.
+    meta = extract_metadata(
+        lines_of("关于5月份考核情况的通报\n\n各乡镇：\n\n现将结果通报如下。\n\n县考核办\n2024年6月3日\n")
+    )
+    assert (meta.period_label, meta.period_start) == ("5月份", datetime.date(2024, 5, 1))
+
+
+def test_scoring_results_title_and_a_labelled_issuer_with_digits() -> None:
+    body = "\n\n各街道：\n\n现将情况通报如下：各街道要抓好整改。\n"
+    assert classify_document(lines_of("关于11月份学校食堂检查评分情况的通报" + body)) == "result"
+    meta = extract_metadata(
+        lines_of("关于5月份热线工单办理情况的通报" + body), {"issuer": "山坡区12345热线办公室"}
+    )
+    assert meta.issuer == "山坡区12345热线办公室"

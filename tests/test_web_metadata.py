@@ -22,7 +22,7 @@ from parsers.model import Line
 from parsers.normalize import normalize_lines
 from parsers.readers.html import read_html, title_of_page
 from parsers.readers.text import read_text
-from parsers.traditional import fold_lines, is_traditional, printed_form, to_simplified
+from parsers.traditional import fold_lines, is_traditional, printed_respeller, to_simplified
 from pipeline.options import IngestOptions
 from pipeline.parse import parse_file
 
@@ -83,13 +83,14 @@ EXPECTED = {
             "title": "柳川县应急管理局关于第二季度安全生产督查情况的通报",
         },
     },
+    # A mirror is matched folded to simplified, and its records say what it printed (as gold set w).
     "html/web-meta-traditional.html": {
-        "title": "关于2024年第一季度农村人居环境整治考核结果的通报",
-        "doc_number": "青农〔2024〕15号",
-        "issuer": "青禾县农业农村局",
+        "title": "關於2024年第一季度農村人居環境整治考核結果的通報",
+        "doc_number": "青農〔2024〕15號",
+        "issuer": "青禾縣農業農村局",
+        "doc_type": "通報",
         "issue_date": D(2024, 4, 12),
         "period": ("2024年第一季度", D(2024, 1, 1), D(2024, 3, 31)),
-        # The reader keeps the page as printed; metadata folds it.
         "web_meta": {
             "index_number": "QH-0822/2024-00061",
             "subject": "農業農村",
@@ -117,9 +118,10 @@ EXPECTED = {
         "web_meta": {},
     },
     "text/web-copy-traditional.txt": {
-        "title": "河西县水利局关于12月份河长制工作考核结果的通报",
-        "doc_number": "河水〔2025〕2号",
-        "issuer": "河西县水利局",
+        "title": "河西縣水利局關於12月份河長制工作考核結果的通報",
+        "doc_number": "河水〔2025〕2號",
+        "issuer": "河西縣水利局",
+        "doc_type": "通報",
         "issue_date": D(2025, 1, 6),
         "period": ("12月份", D(2024, 12, 1), D(2024, 12, 31)),
         "web_meta": {},
@@ -139,7 +141,7 @@ def test_web_page_metadata_every_field(name: str) -> None:
     assert meta.issuer == want["issuer"]
     assert meta.issue_date == want["issue_date"]
     assert (meta.period_label, meta.period_start, meta.period_end) == want["period"]
-    assert meta.doc_type == "通报"
+    assert meta.doc_type == want.get("doc_type", "通报")
     assert meta.doc_class == "result"
 
 
@@ -153,18 +155,21 @@ def test_web_page_is_a_circular_not_refused(name: str) -> None:
 def test_mirror_page_keeps_printed_names_in_unit_raw_and_raw_text() -> None:
     result = parse_file(str(FIXTURES / "text/web-copy-traditional.txt"), IngestOptions(workers=1))
     deductions = result.records["deductions"]
-    assert {(d.unit, d.unit_raw) for d in deductions} == {("东坝镇", "東壩鎮"), ("西湾乡", "西灣鄉")}
+    assert {(d.unit, d.unit_raw) for d in deductions} == {("東壩鎮", "東壩鎮"), ("西灣鄉", "西灣鄉")}
+    assert {d.reason for d in deductions} >= {"巡河記錄不完整", "河道保潔不到位"}
+    assert {r.unit for r in result.records["reconciliation"]} == {"東壩鎮", "西灣鄉"}
     assert all(d.raw_text.startswith(d.unit_raw) for d in deductions)
     assert any("（2）巡河記錄不完整，扣2分" in d.raw_text for d in deductions)
     grades = extract_document(
         read_document((FIXTURES / "html/web-meta-traditional.html").read_bytes(), "t.html")
     )
     assert [(row.unit_raw, row.grade) for row in grades.scores] == [
-        ("白沙鎮", "优秀"),
-        ("楓林鄉", "优秀"),
+        ("白沙鎮", "優秀"),
+        ("楓林鄉", "優秀"),
         ("西嶺鎮", "良好"),
         ("南溪鄉", "良好"),
     ]
+    assert grades.score_units == ["白沙鎮", "楓林鄉", "西嶺鎮", "南溪鄉"]
 
 
 def test_definition_list_label_takes_the_next_block_and_stays_out_of_the_body() -> None:
@@ -265,7 +270,9 @@ def test_folding_is_decided_for_the_whole_document() -> None:
     folded = fold_lines([Line(text="優秀等次：白沙鎮、楓林鄉，城北區得分95分。", line_no=1)])
     assert folded[0].text == "优秀等次：白沙镇、枫林乡，城北区得分95分。"
     assert folded[0].raw_text == "優秀等次：白沙鎮、楓林鄉，城北區得分95分。"
-    assert printed_form("城北区", folded[0]) == "城北區"
+    respell = printed_respeller(folded)
+    assert respell is not None and respell("城北区得分95分，优秀") == "城北區得分95分，優秀"
+    assert printed_respeller(simplified) is None
     assert to_simplified("考核結果的通報") == "考核结果的通报"
 
 
@@ -292,3 +299,10 @@ def test_text_copy_of_a_flattened_info_table_pairs_each_label_with_the_next_line
         normalize_lines(read_text("标题\n关于考核情况的通报\n".encode(), "c.txt").lines)
     )
     assert found == {} and len(kept) == 2
+
+
+def test_doc_number_in_a_remark_row_and_unknown_labels_end_a_value() -> None:
+    assert meta_from_cells(["备注", "文号：石教〔2024〕41号", "", ""]) == {"doc_number": "石教〔2024〕41号"}
+    assert meta_from_line("索引号：4209/2024-00285　信息类别：综合政务") == {
+        "index_number": "4209/2024-00285"
+    }

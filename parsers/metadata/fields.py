@@ -198,7 +198,7 @@ def locate_issuer(
             return _join_orgs(sig), lines[layout.date].line_no
     # 5. Web metadata (发布机构 / 来源) of a government-website copy.
     for key in ("issuer", "发布机构", "source", "来源"):
-        if web_meta and web_meta.get(key) and ORG_NAME.match(squash(web_meta[key])):
+        if web_meta and web_meta.get(key) and _LABELLED_ORG.match(squash(web_meta[key])):
             return squash(web_meta[key]), 0
     return None, None
 
@@ -214,6 +214,11 @@ def _title_issuers(lines: list[Line], layout: Layout) -> list[str]:
             break
         names.append(text)
     return names if len(names) > 1 else []
+
+
+# A body the page labels as its 发布机构 may carry digits (`山坡区12345热线办公室`, gold w20); the
+# label vouches for it, where a bare line needs ORG_NAME's all-Han form.
+_LABELLED_ORG = regex.compile(rf"^[\p{{Han}}\dA-Za-z（）()·]{{2,40}}{ORG_SUFFIX}$")
 
 
 def _signature(lines: list[Line], layout: Layout) -> list[str]:

@@ -52,6 +52,10 @@ _WINDOW_CUE = regex.compile(r"(?:考核|考评|评估|统计|检查|督查|暗�
 _ROUND = regex.compile(r"(?:(?P<y>(?:19|20)\d{2})年)?第[一二三四五六七八九十\d]{1,3}轮\s*[（(]\s*$")
 
 
+# `于` right before the period, not in a word (`关于`, `对于`, `由于`): the work's dates.
+_WHEN_DONE = regex.compile(r"(?<![关对由属鉴等])于$")
+
+
 @dataclass(slots=True)
 class _PeriodMatch:
     kind: str
@@ -73,6 +77,9 @@ def _match_period(text: str, allow_bare_year: bool, allow_date_range: bool = Fal
         if (kind == "bare_year" and not allow_bare_year) or (kind == "date_range" and not allow_date_range):
             continue
         for m in pattern.finditer(text):
+            # `于5月至6月对…开展了评定` says when the work was done, not the period assessed (gold w05).
+            if _WHEN_DONE.search(text, 0, m.start()):
+                continue
             got = _period_from_match(kind, m)
             if got is None:
                 continue

@@ -63,6 +63,10 @@ NOISE_LABELS = (
     "责任编辑",
     "编辑",
     "时效",
+    "信息类别",
+    "公开时限",
+    "公开属性",
+    "所属机构",
     "体裁分类",
     "组配分类",
     "信息分类",
@@ -112,7 +116,7 @@ def meta_from_line(text: str) -> dict[str, str] | None:
         label = "".join(match.group(1).split())
         if len(value) > DEFAULT_MAX_META_VALUE:
             return None
-        if LABELS.get(label) == "remark" and not _NUMBER_LIKE.search(value):
+        if LABELS.get(label) == "remark" and value and not _NUMBER_LIKE.search(value):
             return None  # `备注：…` in the body is a note on the results, not the page's 文号
         if label in LABELS and value:
             found.setdefault(LABELS[label], clean_value(LABELS[label], value))
@@ -123,7 +127,7 @@ def meta_from_cells(cells: Iterable[str]) -> dict[str, str] | None:
     """Parse a row of the 信息公开 table (索引号： | 3249… | 主题分类： | …); None if it is not one."""
     parts = [
         cell.strip() + "："
-        if label_alone(cell) is not None and cell.strip()[-1:] not in "：:"
+        if _label_key(cell) is not None and cell.strip()[-1:] not in "：:"
         else cell.strip()
         for cell in cells
     ]
@@ -133,13 +137,19 @@ def meta_from_cells(cells: Iterable[str]) -> dict[str, str] | None:
 
 
 def label_alone(text: str) -> str | None:
-    """The key of a block that is only a label (`索引号`, `发布机构：`); "" for a noise label; else None."""
+    """The key of a block that is only a label (`索引号`, `发布机构：`); "" for a noise label; else None.
+
+    A lone `备注` heads a note or a table column far more often than a 文号: it is no label here.
+    """
+    key = _label_key(text)
+    return None if key == "remark" else key
+
+
+def _label_key(text: str) -> str | None:
     match = _LABEL_ALONE.fullmatch(_matchable(text)[1])
     if match is None:
         return None
-    key = LABELS.get("".join(match.group(1).split()), "")
-    # A lone `备注` heads a note or a table column far more often than a 文号.
-    return None if key == "remark" else key
+    return LABELS.get("".join(match.group(1).split()), "")
 
 
 def clean_value(key: str, value: str) -> str:

@@ -95,3 +95,14 @@ def test_scoring_results_title_and_a_labelled_issuer_with_digits() -> None:
         lines_of("关于5月份热线工单办理情况的通报" + body), {"issuer": "山坡区12345热线办公室"}
     )
     assert meta.issuer == "山坡区12345热线办公室"
+
+
+def test_short_name_in_the_title_gives_way_to_the_full_name_signed() -> None:
+    text = (
+        "清源县文明办关于6月份文明创建测评结果的通报\n\n各镇：\n\n现将测评结果通报如下：甲镇92分。\n\n"
+        "清源县精神文明建设委员会办公室\n2024年7月8日\n"
+    )
+    assert extract_metadata(lines_of(text)).issuer == "清源县精神文明建设委员会办公室"
+    # A different body signing keeps the title's issuer.
+    other = text.replace("清源县精神文明建设委员会办公室", "清源县人民政府办公室")
+    assert extract_metadata(lines_of(other)).issuer == "清源县文明办"

@@ -190,6 +190,11 @@ def locate_issuer(
     if title and (m := regex.match(r"^(.+?)关于", title)):
         parts = [p for p in regex.split(r"[、，,]", m[1]) if p]
         if parts and all(ORG_NAME.match(p) for p in parts):
+            signed = _signature(lines, layout) if layout.date is not None else []
+            if len(parts) == 1 and len(signed) == 1 and _abbreviates(parts[0], signed[0]):
+                # The title uses the short name the signature spells out (`清源县文明办` for
+                # `清源县精神文明建设委员会办公室`, gold w11): the issuer is the full name.
+                return signed[0], lines[layout.date].line_no if layout.date is not None else title_no
             return _join_orgs(_title_issuers(lines, layout) or parts), title_no
     # 4. The signature (发文机关署名) on the line(s) just above the 成文日期, or glued before it.
     if layout.date is not None:
@@ -201,6 +206,14 @@ def locate_issuer(
         if web_meta and web_meta.get(key) and _LABELLED_ORG.match(squash(web_meta[key])):
             return squash(web_meta[key]), 0
     return None, None
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """Whether `short` is an abbreviation of `full`: the same place first, its characters in order."""
+    if len(short) >= len(full) or short[:2] != full[:2]:
+        return False
+    rest = iter(full)
+    return all(char in rest for char in short)
 
 
 def _title_issuers(lines: list[Line], layout: Layout) -> list[str]:

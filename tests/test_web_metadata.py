@@ -196,6 +196,10 @@ def test_definition_list_label_takes_the_next_block_and_stays_out_of_the_body() 
         ("· 成文日期：2024年3月5日", {"issue_date": "2024-03-05"}),
         ("公文生成日期：2024-03-06", {"generated_date": "2024-03-06"}),
         ("备注：柳应急〔2024〕21号", {"remark": "柳应急〔2024〕21号"}),
+        (
+            "【发布时间】2024-03-07　【来源】某县水利局",
+            {"publish_date": "2024-03-07", "source": "某县水利局"},
+        ),
         # Traditional labels match; the value stays as printed.
         ("發布機構：青禾縣農業農村局", {"issuer": "青禾縣農業農村局"}),
         (

@@ -83,7 +83,10 @@ _SPACED = {
     for label in sorted([*LABELS, *NOISE_LABELS], key=len, reverse=True)
 }
 # Sites space short labels out to the width of the long ones (`文　　号：`, `来 源：`).
-_LABEL = re.compile(r"(?:^|(?<=[\s\u3000【\[|]))(" + "|".join(_SPACED.values()) + r")\s*[：:]")
+# A label ends at its colon, or at the bracket some templates print it in (`【发布时间】2024-03-07`).
+_LABEL = re.compile(
+    r"(?:^|(?<=[\s\u3000【\[|]))(" + "|".join(_SPACED.values()) + r")\s*(?:[：:]|[】\]]\s*[：:]?)"
+)
 # A label alone in its block (`<dt>索引号</dt>`, `<dt>发布机构：</dt>`): its value is the next block.
 _LABEL_ALONE = re.compile(r"(" + "|".join(_SPACED.values()) + r")\s*[：:]?")
 # A list bullet before the label (`- 文号：`, `• 发布机构：`, `· 索引号：`).

@@ -310,3 +310,18 @@ def test_doc_number_in_a_remark_row_and_unknown_labels_end_a_value() -> None:
     assert meta_from_line("索引号：4209/2024-00285　信息类别：综合政务") == {
         "index_number": "4209/2024-00285"
     }
+
+
+def test_labels_run_into_their_values_outside_the_article() -> None:
+    page = (
+        "<html><body><ul class='info'><li><span>发文机关</span><em>青禾县农业农村局</em></li>"
+        "<li><span>成文日期</span><em>2024年3月5日</em></li><li><span>标题</span><em>关于考核的通报</em></li></ul>"
+        "<div id='zoom'><p>关于2月份考核结果的通报</p><p>各乡镇：</p>"
+        "<p>现将考核结果通报如下：甲镇得分95分，乙镇得分92分，丙镇得分90分，丁镇得分88分。</p></div></body></html>"
+    )
+    result = read_html(page.encode(), "spans.html")
+    assert result.web_meta["issuer"] == "青禾县农业农村局"
+    assert result.web_meta["issue_date"] == "2024-03-05"
+    assert "title" not in result.web_meta or result.web_meta["title"] != "关于考核的通报"
+    # In the body the same form is text, not metadata.
+    assert meta_from_line("发文机关青禾县农业农村局") is None

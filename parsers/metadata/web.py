@@ -89,6 +89,7 @@ _LABEL = re.compile(
 )
 # A label alone in its block (`<dt>索引号</dt>`, `<dt>发布机构：</dt>`): its value is the next block.
 _LABEL_ALONE = re.compile(r"(" + "|".join(_SPACED.values()) + r")\s*[：:]?")
+_LABEL_UNPUNCTUATED = re.compile(r"(?:^|(?<=[\s\u3000]))(" + "|".join(_SPACED.values()) + r")\s*")
 # A list bullet before the label (`- 文号：`, `• 发布机构：`, `· 索引号：`).
 _BULLET = re.compile(r"^\s*(?:[-–—•·●▪◆◇■□*]\s*)+")
 # A 文号 in a 备注 value: a year in brackets and a serial (`柳应急〔2024〕21号`).
@@ -124,6 +125,28 @@ def meta_from_line(text: str) -> dict[str, str] | None:
         if label in LABELS and value:
             found.setdefault(LABELS[label], clean_value(LABELS[label], value))
     return found
+
+
+def meta_from_unpunctuated(text: str) -> dict[str, str] | None:
+    """Labels run into their values with no colon (`发文机关青禾县农业农村局`); None if not such.
+
+    Only for text outside the article (the HTML reader's page chrome), and only for labels that
+    name nothing else (`标题栏`, `来源于…` are no fields). Several pairs in one block are parted
+    at a label after a space (`索引号 0012/2024-3　主题分类 农业`).
+    """
+    printed, folded = _matchable(text)
+    starts = [m for m in _LABEL_UNPUNCTUATED.finditer(folded)]
+    if not starts or starts[0].start() != 0 or _LABEL.search(folded):
+        return None
+    found: dict[str, str] = {}
+    for match, following in zip(starts, [*starts[1:], None], strict=True):
+        key = LABELS.get("".join(match.group(1).split()), "")
+        value = printed[match.end() : following.start() if following else len(printed)].strip()
+        if (key and key not in _PAIRED_KEYS) or not value or len(value) > DEFAULT_MAX_META_VALUE:
+            return None
+        if key:
+            found.setdefault(key, clean_value(key, value))
+    return found or None
 
 
 def meta_from_cells(cells: Iterable[str]) -> dict[str, str] | None:

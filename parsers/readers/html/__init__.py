@@ -30,6 +30,7 @@ from parsers.metadata.web import (
     label_alone,
     meta_from_cells,
     meta_from_line,
+    meta_from_unpunctuated,
 )
 from parsers.model import EmptyInput, Line, ReadResult
 from parsers.readers.html.article import drop_boilerplate, find_article
@@ -115,6 +116,9 @@ def _split_page_meta(blocks: list[Block], has_body: bool) -> tuple[dict[str, str
                 visible.setdefault(key, value)
             continue
         if has_body and not block.in_body:
+            # Outside the article, a label run into its value (`<span>发文机关</span><em>X</em>`).
+            for key, value in (meta_from_unpunctuated(block.text) or {}).items():
+                visible.setdefault(key, value)
             continue
         lines.append(Line(text=block.text, line_no=len(lines) + 1, cells=block.cells, wrapped=block.wrapped))
     return visible, lines

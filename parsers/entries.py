@@ -45,7 +45,8 @@ _KIND_PREFIX = regex.compile(
 # Words that take points off: `扣1分`, `扣除1分`, `扣分1分` and `减分1分` (fd-01).
 _MINUS = r"(?:扣除|扣减|扣分|减分|扣|减去|减)"
 
-_BONUS = regex.compile(rf"(?:加|奖励|加分|奖)\s*(?P<v>{_NUM})\s*分")
+# Not the 加 of 增加 (`较上月增加2分`: a change) or 参加.
+_BONUS = regex.compile(rf"(?:(?<![增参])加|奖励|加分|奖)\s*(?P<v>{_NUM})\s*分")
 _DEDUCT = regex.compile(rf"{_MINUS}\s*(?P<v>{_NUM})\s*分")
 _TOTAL = regex.compile(rf"(?:共计|合计|累计|总计|共|计)\s*(?:扣除|扣减|扣|减|加)?\s*(?P<v>{_NUM})\s*分")
 # Measure words of a counted finding (`发现3处`, `4批次`, `每家扣1分`); two-character words first.
@@ -245,7 +246,7 @@ def _parse_entry_cached(text: str, default_kind: str | None, points_text: str | 
         more, body = labels_of(body)
         items += more
     amount_source = body if points_text is None else points_text
-    kind, stated = _amount(amount_source, kind_hint)
+    kind, stated = _amount(amount_source, kind_hint, cell=points_text is not None)
     count = rate = None
     rate_match = _RATE.search(body) if _may_hold_rate(body) else None
     if rate_match:
@@ -294,16 +295,36 @@ def _may_hold_cap(text: str) -> bool:
 
 
 _NEGATIVE_AMOUNT = regex.compile(rf"-{_NUM}分?")
+# A clause comparing with an earlier period (`较上月减少扣分1.5分`, `得分较上季度增加2分`, `同比`): its
+# number is a change in the score, not an amount applied (field-survey.md: numbers read as points).
+_COMPARISON = regex.compile(r"(?:较|比|与)(?:上|去|前|同期|往)|同比|环比")
+_CLAUSE_END = regex.compile(r"[，,；;。]")
 
 
-def _amount(text: str, kind_hint: str | None) -> tuple[str | None, Decimal | None]:
-    """(kind, amount) of an entry: the total if stated, else the last 扣/加 amount."""
+def _amount(text: str, kind_hint: str | None, *, cell: bool = False) -> tuple[str | None, Decimal | None]:
+    """(kind, amount) of an entry: the total if stated, else the last 扣/加 amount.
+
+    Only an amount cell (`cell`: the 扣分 column of a deduction table) may hold a bare number
+    (`0.5`, `+1`, `-4`); in running text a number is an amount only with its clause (扣/减/加 … 分),
+    never a bare score, count or sum of money (field-survey.md §1: a village's score and prize
+    money under its name were read as deductions).
+    """
     squashed = squash(text)
-    if _BARE_AMOUNT.fullmatch(squashed):  # a bare amount cell: `0.5`, `+1`
+    if cell and _BARE_AMOUNT.fullmatch(squashed):  # a bare amount cell: `0.5`, `+1`
         value = Decimal(squashed.rstrip("分").lstrip("+＋"))
         return (kind_hint or ("bonus" if squashed.startswith(("+", "＋")) else "deduction")), value
-    if _NEGATIVE_AMOUNT.fullmatch(squashed):
+    if cell and _NEGATIVE_AMOUNT.fullmatch(squashed):
         return "deduction", Decimal(squashed.rstrip("分").lstrip("-"))
+    candidates = [c for c in _amount_candidates(squashed) if not _in_comparison(squashed, c[0])]
+    if not candidates:
+        return None, None
+    totals = [c for c in candidates if c[1]]
+    _, _, kind, value = (totals or candidates)[-1]
+    return kind or kind_hint or "deduction", value
+
+
+def _amount_candidates(squashed: str) -> list[tuple[int, bool, str | None, Decimal]]:
+    """(position, is a total, kind, value) of each amount clause that is not a cap or a rate."""
     candidates = []
     for pattern, kind in ((_TOTAL, None), (_DEDUCT, "deduction"), (_BONUS, "bonus")):
         if pattern is _TOTAL and not _TOTAL_HINT.search(squashed):
@@ -315,19 +336,45 @@ def _amount(text: str, kind_hint: str | None) -> tuple[str | None, Decimal | Non
                 word = match.group()
                 kind = "bonus" if "加" in word else ("deduction" if "扣" in word or "减" in word else None)
             candidates.append((match.start(), pattern is _TOTAL, kind, Decimal(match.group("v"))))
+    rated = _may_hold_rate(squashed) and _RATE.search(squashed) is not None
+    if any(c[1] and c[2] is None for c in candidates) and not rated and all(c[1] for c in candidates):
+        # `合计4分`, `总计81.6分` with no 扣/减/加 anywhere: a sum, often the unit's own score, not
+        # what was taken off. A bare total counts only beside amounts or a rate it adds up.
+        candidates = [c for c in candidates if c[2] is not None]
     if _may_hold_cap(squashed):
         # A cap clause (`扣完2分为止`, `最高扣5分`) is a limit, not an amount applied.
         caps = {m.start() for m in _CAP.finditer(squashed)}
         candidates = [c for c in candidates if not any(abs(c[0] - s) <= 3 for s in caps)]
-    if _may_hold_rate(squashed):
+    if rated:
         # `每处扣0.5分` is a rate; the applied amount is a total or count × rate.
         rates = {m.start() for m in _RATE.finditer(squashed)}
         candidates = [c for c in candidates if not any(0 <= c[0] - s <= 3 for s in rates)]
-    if not candidates:
-        return None, None
-    totals = [c for c in candidates if c[1]]
-    _, _, kind, value = (totals or candidates)[-1]
-    return kind or kind_hint or "deduction", value
+    return candidates
+
+
+def _in_comparison(text: str, position: int) -> bool:
+    """Whether the clause holding `position` compares with an earlier period (`较上月…`)."""
+    if not _COMPARISON.search(text):
+        return False
+    starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, position)]
+    end = _CLAUSE_END.search(text, position)
+    clause = text[starts[-1] if starts else 0 : end.start() if end else len(text)]
+    return _COMPARISON.search(clause) is not None
+
+
+def doubtful_amount(text: str) -> str | None:
+    """Why an amount clause in `text` was set aside, when one was (a comparison); else None.
+
+    The line looks like an entry (it states 扣/加 … 分) but its number is not an amount applied:
+    a person should read it, so the caller reports it as not read rather than dropping it.
+    """
+    squashed = squash(arabic_amounts(text))
+    if not _COMPARISON.search(squashed):
+        return None
+    for position, *_ in _amount_candidates(squashed):
+        if _in_comparison(squashed, position):
+            return "a change against an earlier period (较上月/同比 …), not an amount taken off or added"
+    return None
 
 
 def split_entries(text: str) -> list[str]:

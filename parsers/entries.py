@@ -362,18 +362,23 @@ def _in_comparison(text: str, position: int) -> bool:
     return _COMPARISON.search(clause) is not None
 
 
-def doubtful_amount(text: str) -> str | None:
-    """Why an amount clause in `text` was set aside, when one was (a comparison); else None.
+_POINTS = regex.compile(rf"{_NUM}\s*分")
 
-    The line looks like an entry (it states 扣/加 … 分) but its number is not an amount applied:
-    a person should read it, so the caller reports it as not read rather than dropping it.
+
+def doubtful_amount(text: str) -> str | None:
+    """Why a number of points in `text` was not read as an amount, when it looks like one; else None.
+
+    Called on a line that gave no entry: a person should read it (`较上月减少扣分1.5分`, `合计4分`),
+    so the caller reports it as not read rather than dropping it silently.
     """
     squashed = squash(arabic_amounts(text))
-    if not _COMPARISON.search(squashed):
+    if "分" not in squashed:
         return None
-    for position, *_ in _amount_candidates(squashed):
-        if _in_comparison(squashed, position):
-            return "a change against an earlier period (较上月/同比 …), not an amount taken off or added"
+    points = [m.start() for m in _POINTS.finditer(squashed)]
+    if points and _COMPARISON.search(squashed) and any(_in_comparison(squashed, at) for at in points):
+        return "points compared with an earlier period (较上月/同比 …), not an amount taken off or added"
+    if _TOTAL_HINT.search(squashed) and any(m.group().count("分") for m in _TOTAL.finditer(squashed)):
+        return "a sum of points (合计/总计 …) with no 扣/减/加 amount it adds up"
     return None
 
 

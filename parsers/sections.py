@@ -152,6 +152,11 @@ class _SectionReader:
     def close(self) -> None:
         """End the current section or doubt: its problems, or its unread block."""
         section, self.current = self.current, None
+        if section is not None and _names_only(section) and not self.candidates:
+            # A name alone on its line that nothing followed — most often the issuer's signature
+            # above the date (`县住房和城乡建设局` / `2024年4月2日`) — is no unit's section.
+            self.result.sections.remove(section)
+            section = None
         if section is not None and self.candidates:
             if not section.entries and not section.veto:
                 listed = {id(line) for line, _ in self.candidates}
@@ -272,6 +277,18 @@ class _SectionReader:
         if starts_with_label(text) or _AMOUNT_DIGIT.search(text):
             self.result.unmatched.append(line)
         return False
+
+
+def _names_only(section: Section) -> bool:
+    """A section of a bare name outside the score table, with nothing under it."""
+    return (
+        section.match is None
+        and section.score is None
+        and not section.entries
+        and not section.veto
+        and not section.no_deductions
+        and unit_key(section.heading.text) == unit_key(section.unit_raw)
+    )
 
 
 def _issue_entries(line: Line, known: list[str]) -> list[UnitEntry]:

@@ -234,5 +234,8 @@ def test_a_bare_total_counts_beside_the_amounts_it_adds_up() -> None:
 def test_doubtful_amount_names_a_comparison() -> None:
     from parsers.entries import doubtful_amount
 
-    assert doubtful_amount("3.较上月减少扣分1.5分，整改成效明显。") is not None
-    assert doubtful_amount("（2）垃圾清运不及时，扣1.5分；") is None
+    assert "earlier period" in (doubtful_amount("3.较上月减少扣分1.5分，整改成效明显。") or "")
+    assert "earlier period" in (doubtful_amount("2.得分较上月增加2分，排名上升3位。") or "")
+    assert "合计" in (doubtful_amount("3.合计4分。") or "")
+    assert doubtful_amount("（2）垃圾清运不及时，发现2处；") is None
+    assert doubtful_amount("发生较大事故，一票否决") is None

@@ -67,6 +67,8 @@ PROBLEMS: dict[str, list[tuple[str, str, int | None]]] = {
 }
 # fixture -> (kind, first line, last line, a word of the reason) of each unread block.
 UNREAD: dict[str, list[tuple[str, int, int, str]]] = {
+    # `丁乡总计81.6分，较上季度提高3.2分…`: a score and a change, under 丙镇's line; no row, a doubt.
+    "prose-results-rank-score-count-money.txt": [("entries", 14, 14, "earlier period")],
     "unrecognised-heading-after-unit.txt": [
         ("heading", 27, 30, "滨江片区管理处"),
         ("heading", 32, 35, "新城建设项目部（含二期工地）"),
@@ -75,7 +77,11 @@ UNREAD: dict[str, list[tuple[str, int, int, str]]] = {
         ("heading", 12, 15, "银杏苑物业服务中心（试运行）"),
         ("heading", 17, 19, "城南片区网格组"),
     ],
-    "comparisons-under-unit-headings.txt": [("entries", 11, 11, "earlier period")],
+    "comparisons-under-unit-headings.txt": [
+        ("entries", 11, 11, "earlier period"),
+        ("entries", 16, 16, "earlier period"),
+        ("entries", 17, 17, "合计"),
+    ],
 }
 
 
@@ -155,3 +161,11 @@ def test_a_section_with_deductions_lists_no_problems() -> None:
     )
     assert result.problems == []
     assert [line.line_no for line in result.unmatched] == [4]
+
+
+def test_a_signature_is_no_section() -> None:
+    # `县河长办` above the date named a unit with no score: a false missing_score warning.
+    result = extract_sections(
+        lines_of("（一）甲社区", "1.楼道堆物，扣1分；", "县住房和城乡建设局", "2024年4月2日"), [], set()
+    )
+    assert [s.unit for s in result.sections] == ["甲社区"]

@@ -21,7 +21,7 @@ from parsers.normalize import join_lines
 from parsers.numbers import NUMBER_CELL
 from parsers.problems import may_list_problems, opens_problems, problems_of
 from parsers.tables import DeductionRow
-from parsers.unit_headings import Heading, heading_like, heading_of, is_unit
+from parsers.unit_headings import Heading, body_name, heading_like, heading_of, is_unit
 from parsers.units import UnitMatch, match_unit, unit_key
 
 # Compiled once: the regex module looks string patterns up in a slow cache on every call.
@@ -41,7 +41,7 @@ _SECTION_END = regex.compile(
 )
 # A chapter heading (`二、整改要求`): where a 存在问题 chapter ends.
 _CHAPTER = regex.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*、|第[一二三四五六七八九十]{1,3}部分)")
-# `乙街道：背街小巷乱堆乱放3处…` in a problems chapter: a unit's problems on one line.
+# `乙街道：背街小巷乱堆乱放3处，每处扣0.5分…`: a unit's entries or problems on its own line.
 _UNIT_PREFIX = regex.compile(
     r"^(?:[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、.．]\s*)?(?P<unit>[\p{Han}·]{2,24}?)\s*[:：]\s*(?P<rest>\S.*)$"
 )
@@ -129,18 +129,25 @@ class _SectionReader:
             return
         self._note_context(line)
         head = heading_of(line, self.known)
-        if head is None and self.problem_context and line.cells is None:
-            head = self._prefix_heading(line)
+        prefix = _UNIT_PREFIX.match(line.text) if head is None and line.cells is None else None
+        if prefix is not None and body_name(prefix.group("unit")) is None:
+            prefix = None  # `各县区：现将…`, `存在问题：`: an addressee or a label, not a unit
+        if prefix is not None and is_unit(prefix.group("unit"), self.known):
+            head = self._prefix_heading(prefix)
         if head is not None:
             self.close()
             self._open(line, head)
             return
         name = heading_like(line)
+        if name is None and prefix is not None:
+            name = body_name(prefix.group("unit"))
         if name is not None:
             # field-survey.md: a unit missing from the score table (`（三）滨江片区管理处`) had its
             # deductions hung on the unit above. Its entries are a doubt, not that unit's.
             self.close()
             self.doubt = _Doubt(line, name)
+            if prefix is not None:
+                self._read_doubtful(line)  # `丁社区：…扣1分` holds its entries on its own line
             return
         if self.doubt is not None:
             self._read_doubtful(line)
@@ -182,11 +189,8 @@ class _SectionReader:
         elif _CHAPTER.match(line.text):
             self.problem_context = False
 
-    def _prefix_heading(self, line: Line) -> Heading | None:
-        """`乙街道：背街小巷乱堆乱放3处…` in a problems chapter: the unit's own line, however long."""
-        match = _UNIT_PREFIX.match(line.text)
-        if match is None or not is_unit(match.group("unit"), self.known):
-            return None
+    def _prefix_heading(self, match: regex.Match[str]) -> Heading:
+        """`乙街道：背街小巷乱堆乱放3处…`: the unit's own line, however long (heading_of takes short ones)."""
         found = match_unit(match.group("unit"), self.known) if self.known else None
         return match.group("unit"), None, match.group("rest"), found
 

@@ -170,7 +170,13 @@ def heading_like(line: Line) -> str | None:
     match = _HEADING_LIKE.match(line.text.strip())
     if match is None:
         return None
-    name = match.group("name")
-    if _NOT_A_NAME.search(name) or not name.endswith(_BODY_ENDINGS):
+    name = body_name(match.group("name"))
+    return None if name is None else name + (match.group("qualifier") or "")
+
+
+def body_name(name: str) -> str | None:
+    """`name` when it reads as the name of a place or a body (`滨江片区管理处`), not a heading word."""
+    name = unit_key(name)
+    if _NOT_A_NAME.search(name) or not name.endswith(_BODY_ENDINGS) or name.startswith(_NOT_UNIT_START):
         return None
-    return name + (match.group("qualifier") or "")
+    return name

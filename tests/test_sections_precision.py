@@ -42,6 +42,11 @@ DEDUCTIONS: dict[str, list[DeductionT]] = {
         ("南塘街道", 3, "deduction", "建筑工地未密闭施工"),
         ("南塘街道", 2, "deduction", "户外广告破损"),
     ],
+    "unit-prefix-lines-long.txt": [
+        ("甲镇", 1, "deduction", "垃圾清运不及时"),
+        ("乙街道", 1.5, "deduction", "背街小巷乱堆乱放3处"),
+        ("乙街道", 1, "deduction", "农贸市场周边污水横流"),
+    ],
     "unrecognised-heading-no-table.txt": [
         ("金桂社区", 1, "deduction", "楼道堆放杂物"),
         ("金桂社区", 2, "deduction", "消防通道被占用"),
@@ -77,6 +82,10 @@ UNREAD: dict[str, list[tuple[str, int, int, str]]] = {
         ("heading", 12, 15, "银杏苑物业服务中心（试运行）"),
         ("heading", 17, 19, "城南片区网格组"),
     ],
+    # `1.青石镇：巡河记录完整，较上季度减少扣分2分…`: a change, not a deduction.
+    "prose-summary-figures.txt": [("entries", 14, 14, "earlier period")],
+    # `丁社区：…扣1分。` — a unit's own line, the unit missing from the score table.
+    "unit-prefix-lines-long.txt": [("heading", 16, 16, "丁社区")],
     "comparisons-under-unit-headings.txt": [
         ("entries", 11, 11, "earlier period"),
         ("entries", 16, 16, "earlier period"),

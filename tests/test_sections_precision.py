@@ -178,3 +178,31 @@ def test_a_signature_is_no_section() -> None:
         lines_of("（一）甲社区", "1.楼道堆物，扣1分；", "县住房和城乡建设局", "2024年4月2日"), [], set()
     )
     assert [s.unit for s in result.sections] == ["甲社区"]
+
+
+def as_html(text: str) -> bytes:
+    """The fixture as a web page: a paragraph per line, its Markdown table as an HTML table."""
+    body: list[str] = []
+    rows: list[str] = []
+    for raw in [*text.splitlines(), ""]:
+        line = raw.strip()
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if not all(set(c) <= set("-: ") for c in cells):
+                rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+            continue
+        if rows:
+            body.append("<table border='1'>" + "".join(rows) + "</table>")
+            rows = []
+        body.append(f"<p>{line}</p>" if line else "")
+    page = "<html><head><meta charset='utf-8'></head><body><div id='zoom'>" + "\n".join(body)
+    return (page + "</div></body></html>").encode("utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(DEDUCTIONS))
+def test_the_same_page_as_html(name: str) -> None:
+    ex = parse_document(as_html((FIXTURES / name).read_text(encoding="utf-8")), name.replace(".txt", ".html"))
+    rows = [(e.unit, float(e.entry.points), e.entry.kind, e.entry.reason) for e in ex.entries]
+    assert rows == DEDUCTIONS[name]
+    assert [(p.unit, p.problem, p.count) for p in ex.problems] == PROBLEMS.get(name, [])
+    assert [u.kind for u in ex.unread] == [kind for kind, *_ in UNREAD.get(name, [])]

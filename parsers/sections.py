@@ -121,6 +121,8 @@ class _SectionReader:
         self.doubt: _Doubt | None = None
         self.problem_context = False  # inside a 存在问题 / 督查发现 chapter
         self.candidates: list[tuple[Line, str]] = []  # the current section's lines listing problems
+        self.bare: list[Line] = []  # the current section's lines holding a number and nothing else
+        self.bare_block: UnreadBlock | None = None
 
     def read(self, line: Line) -> None:
         """Read one line."""
@@ -159,6 +161,9 @@ class _SectionReader:
     def close(self) -> None:
         """End the current section or doubt: its problems, or its unread block."""
         section, self.current = self.current, None
+        if section is not None and self.bare and not section.entries:
+            self._report_bare_numbers(section)
+        self.bare = []
         if section is not None and _names_only(section) and not self.candidates:
             # A name alone on its line that nothing followed — most often the issuer's signature
             # above the date (`县住房和城乡建设局` / `2024年4月2日`) — is no unit's section.
@@ -182,6 +187,26 @@ class _SectionReader:
                     kind="heading",
                 )
             )
+
+    def _report_bare_numbers(self, section: Section) -> None:
+        """Numbers alone on their lines under a unit's name: one unread block for the run of units.
+
+        field-survey.md §1: a table flattened one cell per line puts each unit's name, then its
+        count, score or prize money on lines of their own; none is an amount (entries.py reads
+        none), but a person should know the block was there and not read.
+        """
+        unread = self.result.unread
+        if unread and unread[-1] is self.bare_block and self.bare_block is not None:
+            self.bare_block.last = self.bare[-1]  # the next unit of the same flattened table
+            return
+        self.bare_block = UnreadBlock(
+            section.heading,
+            self.bare[-1],
+            "numbers on lines of their own under unit names, with no amount clause (a table flattened "
+            "one cell per line?): not read as deductions",
+            kind="entries",
+        )
+        unread.append(self.bare_block)
 
     def _note_context(self, line: Line) -> None:
         if opens_problems(line.text):
@@ -254,9 +279,12 @@ class _SectionReader:
             # amount, then an unlabelled line that carries it, is one entry (fb-08:
             # `28、建筑施工领域违法分包转包打击力度` / `不够（扣2分）`).
             line = join_lines(unmatched.pop(), line)
-        if not self._add_entries(section, line.text, line) and self.problem_context:
-            if may_list_problems(line.text) and not _AMOUNT_DIGIT.search(line.text):
-                self.candidates.append((line, line.text))
+        if self._add_entries(section, line.text, line):
+            pass
+        elif NUMBER_CELL.match(line.text.replace(" ", "")):
+            self.bare.append(line)
+        elif self.problem_context and may_list_problems(line.text) and not _AMOUNT_DIGIT.search(line.text):
+            self.candidates.append((line, line.text))
         self.previous = line
 
     def _add_entries(self, section: Section, text: str, line: Line) -> bool:

@@ -82,6 +82,8 @@ UNREAD: dict[str, list[tuple[str, int, int, str]]] = {
         ("heading", 12, 15, "银杏苑物业服务中心（试运行）"),
         ("heading", 17, 19, "城南片区网格组"),
     ],
+    # Each village's count, score and prize money on lines of their own: one block, no rows.
+    "flattened-table-money-count.txt": [("entries", 21, 53, "flattened")],
     # `1.青石镇：巡河记录完整，较上季度减少扣分2分…`: a change, not a deduction.
     "prose-summary-figures.txt": [("entries", 14, 14, "earlier period")],
     # `丁社区：…扣1分。` — a unit's own line, the unit missing from the score table.

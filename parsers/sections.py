@@ -131,7 +131,7 @@ class _SectionReader:
             return
         self._note_context(line)
         head = heading_of(line, self.known)
-        prefix = _UNIT_PREFIX.match(line.text) if head is None and line.cells is None else None
+        prefix = _UNIT_PREFIX.match(line.text) if head is None and self._one_line_per_unit(line) else None
         if prefix is not None and body_name(prefix.group("unit")) is None:
             prefix = None  # `各县区：现将…`, `存在问题：`: an addressee or a label, not a unit
         if prefix is not None and is_unit(prefix.group("unit"), self.known):
@@ -213,6 +213,16 @@ class _SectionReader:
             self.problem_context = True
         elif _CHAPTER.match(line.text):
             self.problem_context = False
+
+    def _one_line_per_unit(self, line: Line) -> bool:
+        """Whether a `X：…` line may be a unit's own line: outside any section, or after another one.
+
+        Under a unit's heading (`（一）甲镇`), `1.东关村：垃圾未清理，扣0.5分` names a place inside
+        that unit, not a unit of its own.
+        """
+        if line.cells is not None:
+            return False
+        return self.current is None or _UNIT_PREFIX.match(self.current.heading.text) is not None
 
     def _prefix_heading(self, match: regex.Match[str]) -> Heading:
         """`乙街道：背街小巷乱堆乱放3处…`: the unit's own line, however long (heading_of takes short ones)."""

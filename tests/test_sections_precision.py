@@ -208,3 +208,17 @@ def test_the_same_page_as_html(name: str) -> None:
     assert rows == DEDUCTIONS[name]
     assert [(p.unit, p.problem, p.count) for p in ex.problems] == PROBLEMS.get(name, [])
     assert [u.kind for u in ex.unread] == [kind for kind, *_ in UNREAD.get(name, [])]
+
+
+@pytest.mark.parametrize("known", [["甲镇", "乙镇"], []])
+def test_a_place_named_in_an_entry_stays_in_its_unit(known: list[str]) -> None:
+    # Under a town's heading, `1.东关村：…` names a village of that town, not a unit of its own.
+    result = extract_sections(
+        lines_of(
+            "（一）甲镇", "1.东关村：垃圾未清理，扣0.5分；", "（二）乙镇", "1.南岭村：柴草乱堆，扣1分。"
+        ),
+        known,
+        set(),
+    )
+    assert [(s.unit, len(s.entries)) for s in result.sections] == [("甲镇", 1), ("乙镇", 1)]
+    assert result.unread == []

@@ -57,9 +57,12 @@ _UNITS_OF_COUNT = (
 _COUNT = regex.compile(
     rf"(?:发现|存在|查出|抽查|有)?\s*(?P<n>\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})"
 )
+# What a rate is per: a measure word (`每处`), or a noun when 扣/减/加 follows it (`每村扣1分`,
+# `每个社区扣0.5分`) — read as a plain amount, `每村扣1分` took 1 point where 3 villages cost 3.
+_PER = rf"每(?:{_UNITS_OF_COUNT}|个?\p{{Han}}{{1,4}}?(?=扣|减|加))"
 # `每处扣0.5分`, `每处0.5分`, `按0.5分/处` (variants §3 count × rate).
 _RATE = regex.compile(
-    rf"每(?:{_UNITS_OF_COUNT})\s*(?P<word>扣除|扣减|扣|减|加)?\s*(?P<v>{_NUM})\s*分"
+    rf"{_PER}\s*(?P<word>扣除|扣减|扣|减|加)?\s*(?P<v>{_NUM})\s*分"
     rf"|(?:按|扣)?\s*(?P<v>{_NUM})\s*分\s*/\s*(?:{_UNITS_OF_COUNT})"
 )
 _CAP = regex.compile(
@@ -72,7 +75,7 @@ _AMOUNT_CLAUSE = regex.compile(
     # `发现4家企业`, `抽查3个点位`: the count, with a short noun for what was counted.
     rf"|(?:共|累计|合计)?\s*(?:发现|存在|查出|抽查|共)\s*(?:\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})"
     rf"\p{{Han}}{{0,4}}"
-    rf"|每(?:{_UNITS_OF_COUNT})\s*(?:扣除|扣减|扣|减|加)?\s*{_NUM}\s*分"
+    rf"|{_PER}\s*(?:扣除|扣减|扣|减|加)?\s*{_NUM}\s*分"
     rf"|(?:按|扣)?\s*{_NUM}\s*分\s*/\s*(?:{_UNITS_OF_COUNT})(?:扣分|扣除)?"
     rf"|(?:扣完|扣满)\s*{_NUM}\s*分为?止|最高\s*(?:扣|加)\s*{_NUM}\s*分|扣完为止"
     rf"|(?:扣|加)分(?:累计)?不超过\s*{_NUM}\s*分)$"
@@ -347,8 +350,8 @@ def _amount_candidates(squashed: str) -> list[tuple[int, bool, str | None, Decim
         candidates = [c for c in candidates if not any(abs(c[0] - s) <= 3 for s in caps)]
     if rated:
         # `每处扣0.5分` is a rate; the applied amount is a total or count × rate.
-        rates = {m.start() for m in _RATE.finditer(squashed)}
-        candidates = [c for c in candidates if not any(0 <= c[0] - s <= 3 for s in rates)]
+        rates = [m.span() for m in _RATE.finditer(squashed)]
+        candidates = [c for c in candidates if not any(s <= c[0] < e for s, e in rates)]
     return candidates
 
 
@@ -379,6 +382,8 @@ def doubtful_amount(text: str) -> str | None:
         return "points compared with an earlier period (较上月/同比 …), not an amount taken off or added"
     if _TOTAL_HINT.search(squashed) and any(m.group().count("分") for m in _TOTAL.finditer(squashed)):
         return "a sum of points (合计/总计 …) with no 扣/减/加 amount it adds up"
+    if _may_hold_rate(squashed) and _RATE.search(squashed):
+        return "a rate (每处扣…分) with no count and no total: the points taken off are not printed"
     return None
 
 

@@ -239,3 +239,25 @@ def test_doubtful_amount_names_a_comparison() -> None:
     assert "合计" in (doubtful_amount("3.合计4分。") or "")
     assert doubtful_amount("（2）垃圾清运不及时，发现2处；") is None
     assert doubtful_amount("发生较大事故，一票否决") is None
+
+
+def test_a_rate_per_noun_is_count_times_rate() -> None:
+    # `每村扣1分` was read as a plain 1-point amount: three villages cost 3 points.
+    for text, points, count in (
+        ("（3）发现3个村未落实门前三包，每村扣1分", "3", 3),
+        ("（4）2个社区台账不全，每个社区扣0.5分", "1.0", 2),
+    ):
+        entry = parse_entry(text)
+        assert entry is not None, text
+        assert (entry.points, entry.count, entry.reason) == (
+            Decimal(points),
+            count,
+            text[3:].split("，每")[0],
+        )
+
+
+def test_a_rate_without_count_is_a_doubt() -> None:
+    from parsers.entries import doubtful_amount
+
+    assert parse_entry("（6）村庄保洁不到位，每村扣1分") is None
+    assert "rate" in (doubtful_amount("（6）村庄保洁不到位，每村扣1分") or "")

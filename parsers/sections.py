@@ -39,6 +39,10 @@ _NO_DEDUCTION = regex.compile(r"无扣分|未扣分|没有扣分|无问题|满�
 _SECTION_END = regex.compile(
     r"^(?:[一二三四五六七八九十]{1,3}\s*、|附件|附表|抄送|[12]\d{3}年\d{1,2}月\d{1,2}日$|[二〇○O零][〇○O零一二三四五六七八九]{3}年)"
 )
+# The score closing a unit's paragraph of entries (`…；实得分99分。`).
+_CLOSING_SCORE = regex.compile(
+    rf"(?:^|[；;。，,])\s*(?:实得分|实际得分|最终得分|最后得分|得分)(?:为)?\s*[:：]?\s*{_SCORE}\s*分\s*[。；;]?\s*$"
+)
 # A chapter heading (`二、整改要求`): where a 存在问题 chapter ends.
 _CHAPTER = regex.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*、|第[一二三四五六七八九十]{1,3}部分)")
 # `乙街道：背街小巷乱堆乱放3处，每处扣0.5分…`: a unit's entries or problems on its own line.
@@ -236,6 +240,11 @@ class _SectionReader:
         self.current = section = Section(unit=unit, unit_raw=unit_raw, heading=line, score=score, match=found)
         self.result.sections.append(section)
         rest = _REST_CUE.sub("", rest, count=1)
+        closing = _CLOSING_SCORE.search(rest) if score is None else None
+        if closing is not None:
+            # `…加0.5分；实得分99分。`: the unit's score closes its paragraph.
+            section.score = Decimal(closing.group("score"))
+            rest = rest[: closing.start()]
         if _NO_DEDUCTION.search(rest) and not _DEDUCT_DIGIT.search(rest):
             section.no_deductions = True
         elif rest.strip() and not self._add_entries(section, rest, line) and self.problem_context:

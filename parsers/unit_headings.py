@@ -68,7 +68,7 @@ def heading_of(line: Line, known: list[str]) -> Heading | None:
         # (variants §3 "a heading per unit with numbered entries").
         named = _NUMBERED_NAME.match(text)
         if named is None:
-            return _numbered_heading_with_score(text, known)
+            return _numbered_heading_with_score(text, known) or _numbered_name_sentence(text, known)
         found = match_unit(named.group("unit"), known) if known else None
         if (found is None or not found.exact) and (known or not looks_like_unit(named.group("unit"))):
             return None
@@ -86,7 +86,7 @@ def heading_of(line: Line, known: list[str]) -> Heading | None:
     else:
         plain = _plain_heading(text, known)
         if plain is None:
-            return None
+            return _numbered_name_sentence(text, known)
         unit_raw, rest = plain
         score = None
     unit_raw = _LEADING_ORDINAL.sub("", unit_raw)
@@ -112,6 +112,24 @@ def _numbered_heading_with_score(text: str, known: list[str]) -> Heading | None:
     if (found is None or not found.exact) and not looks_like_unit(unit_raw):
         return None
     return unit_raw, Decimal(match.group("score")), match.group("rest"), found
+
+
+# `（一）红岩镇。发生赴市集体访1批次，扣1分；…实得分99分。`: the unit's paragraph opens with its name
+# as a sentence of its own.
+_NAME_SENTENCE = regex.compile(
+    rf"^(?=[（(]?[一二三四五六七八九十\d]){_ORDINAL}(?P<unit>[\p{{Han}}·]{{2,24}}?)\s*[。．]\s*(?P<rest>\S.*)$"
+)
+
+
+def _numbered_name_sentence(text: str, known: list[str]) -> Heading | None:
+    """`（一）红岩镇。…扣1分；…`: a numbered unit name closed by 。 and its entries after it."""
+    match = _NAME_SENTENCE.match(text)
+    if match is None:
+        return None
+    found = match_unit(match.group("unit"), known) if known else None
+    if (found is None or not found.exact) and (known or not looks_like_unit(match.group("unit"))):
+        return None
+    return match.group("unit"), None, match.group("rest"), found
 
 
 _PLAIN_HEADING = regex.compile(

@@ -222,3 +222,18 @@ def test_a_place_named_in_an_entry_stays_in_its_unit(known: list[str]) -> None:
     )
     assert [(s.unit, len(s.entries)) for s in result.sections] == [("甲镇", 1), ("乙镇", 1)]
     assert result.unread == []
+
+
+def test_a_paragraph_opening_with_the_unit_name_as_a_sentence() -> None:
+    # `（一）甲镇。…扣1分；…加0.5分；实得分99.5分。`: entries after the name, the score closing them.
+    result = extract_sections(
+        lines_of("（一）甲镇。发生赴县集体访1批次，扣1分；化解积案经验获推广，加0.5分；实得分99.5分。"),
+        ["甲镇"],
+        set(),
+    )
+    [section] = result.sections
+    assert (section.unit, str(section.score)) == ("甲镇", "99.5")
+    assert [(e.entry.kind, str(e.entry.points)) for e in section.entries] == [
+        ("deduction", "1"),
+        ("bonus", "0.5"),
+    ]

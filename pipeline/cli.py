@@ -79,11 +79,11 @@ def ingest(
             if quiet:
                 return
             doc = result.document
-            style = {"ok": "green", "partial": "yellow", "failed": "red"}[doc.status]
+            style = {"ok": "green", "partial": "yellow", "failed": "red", "skipped": "yellow"}[doc.status]
             extra = f" {doc.mismatch_count} mismatch(es)" if doc.mismatch_count else ""
             detail = (
                 doc.error
-                if doc.status == "failed"
+                if doc.status in ("failed", "skipped")
                 else (
                     f"{doc.doc_class}: {len(result.records['scores'])} scores, {doc.deduction_count} entries, "
                     f"{doc.finding_count} findings{extra}"
@@ -95,7 +95,7 @@ def ingest(
     except UsageError as exc:
         raise _usage(exc) from exc
     print_summary(summary, str(out), console)
-    raise typer.Exit(1 if summary.failed or summary.mismatches else 0)
+    raise typer.Exit(1 if summary.failed or summary.skipped or summary.mismatches else 0)
 
 
 @app.command()
@@ -122,7 +122,7 @@ def check(
         raise _usage(exc) from exc
     result = parse_file(str(path), options)
     print_check(result, console)
-    failed = result.document.status == "failed"
+    failed = result.document.status in ("failed", "skipped")
     raise typer.Exit(1 if failed or result.document.mismatch_count else 0)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from parsers.document import SUPPORTED_SUFFIXES
+from parsers.formats import READ_SUFFIXES, detect_format
 from pipeline.options import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_PAGES,
@@ -34,19 +34,25 @@ class IngestSummary:
     ok: int = 0
     partial: int = 0
     failed: int = 0
+    skipped: int = 0
     units: int = 0
     deductions: int = 0
     mismatches: int = 0
     findings: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    """(path, error) of every file failed or skipped."""
     seconds: float = 0.0
 
 
 def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """Input files under the given files and folders (recursive), in a stable order.
+    """Every file under the given files and folders (recursive), in a stable order.
+
+    Nothing is filtered by name: a file tongbao does not read still gets its documents row
+    (status skipped, with the reason), so a run never leaves part of an archive out unsaid.
+    Hidden files and folders (names starting with '.': .git, .DS_Store) are not searched.
 
     Raises:
-        UsageError: a path does not exist, or a folder holds no supported file.
+        UsageError: a path does not exist, or a folder holds no file tongbao reads.
     """
     found: list[Path] = []
     for raw in paths:
@@ -57,18 +63,29 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
             inside = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-            if not inside:
+            if not any(_is_read(p) for p in inside):
+                listed = ", ".join(p.name for p in inside[:5]) + (", …" if len(inside) > 5 else "")
+                held = f"{len(inside)} file(s), none of a format it reads: {listed}" if inside else "no files"
                 raise UsageError(
-                    f"{path}: the folder holds no file tongbao reads ({', '.join(SUPPORTED_SUFFIXES)})."
+                    f"{path}: the folder holds no file tongbao reads ({held}); "
+                    f"it reads {' '.join(READ_SUFFIXES)}."
                 )
             found.extend(inside)
         else:
             found.append(path)
     return list(dict.fromkeys(found))
+
+
+def _is_read(path: Path) -> bool:
+    """Whether tongbao reads the file (its name says so, or else its bytes)."""
+    if path.suffix.lower() in READ_SUFFIXES:
+        return True
+    try:
+        return detect_format(path.read_bytes(), path.name).readable
+    except OSError:
+        return False
 
 
 def ingest(
@@ -100,7 +117,7 @@ def ingest(
 def _count(summary: IngestSummary, result: FileResult) -> None:
     doc = result.document
     setattr(summary, doc.status, getattr(summary, doc.status) + 1)
-    if doc.status == "failed":
+    if doc.status in ("failed", "skipped"):
         summary.failures.append((result.path, doc.error or ""))
     summary.units += len(
         {r.unit for r in result.records.get("reconciliation", [])}

@@ -14,8 +14,8 @@ _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 def print_check(result: FileResult, console: Console) -> None:
     """Print one file's metadata, each unit's arithmetic and every finding."""
     doc = result.document
-    if doc.status == "failed":
-        console.print(f"[bold red]failed[/] ({doc.error_stage}): {doc.error}")
+    if doc.status in ("failed", "skipped"):
+        console.print(f"[bold red]{doc.status}[/] ({doc.error_stage}): {doc.error}")
         return
     meta = Table(title=f"{result.path}", show_header=False, title_justify="left")
     meta.add_column("field", style="bold")
@@ -115,10 +115,11 @@ def _num(value: float | None) -> str:
 def print_summary(summary: IngestSummary, out: str, console: Console) -> None:
     """Print the end-of-run summary of an ingest."""
     console.print(
-        f"[bold]{summary.files}[/] files ({summary.ok} ok, {summary.partial} partial, {summary.failed} failed) in "
+        f"[bold]{summary.files}[/] files ({summary.ok} ok, {summary.partial} partial, {summary.failed} failed, "
+        f"{summary.skipped} skipped) in "
         f"{summary.seconds:.1f} s: {summary.units} units, {summary.deductions} deduction entries, "
         f"[{'bold red' if summary.mismatches else 'green'}]{summary.mismatches} mismatches[/], "
         f"{summary.findings} findings → {out}/"
     )
     for path, error in summary.failures:
-        console.print(f"  [red]failed[/] {path}: {error}")
+        console.print(f"  [red]not read[/] {path}: {error}")

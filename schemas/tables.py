@@ -33,8 +33,8 @@ class DocumentRecord:
     source_path: str
     source_format: str  # txt, md, pdf, docx, html, image
     byte_size: int
-    status: str  # ok | partial | failed
-    error_stage: str | None = None  # read | classify | extract | timeout
+    status: str  # ok | partial | failed | skipped (a format tongbao does not read)
+    error_stage: str | None = None  # discover | read | ocr | classify | extract | timeout | usage
     error: str | None = None
     parser_version: str = ""
     encoding: str | None = None

@@ -27,11 +27,14 @@ def test_hostile_pdfs_fail_alone_with_clear_messages(tmp_path: Path) -> None:
         PDF / name for name in ("encrypted.pdf", "truncated.pdf", "not_a_pdf.pdf", "fake_bold_title.pdf")
     ]
     summary = ingest(files, IngestOptions(out=tmp_path, workers=2, ocr="never"))
-    assert (summary.files, summary.failed) == (4, 3)
+    assert (summary.files, summary.failed) == (4, 2)
     docs = documents(tmp_path)
     assert "pass its password with --password" in docs["encrypted.pdf"]["error"]
     assert "damaged or truncated" in docs["truncated.pdf"]["error"]
-    assert "it looks like an HTML page" in docs["not_a_pdf.pdf"]["error"]
+    # A web page saved under a .pdf name is read as the web page it is, and says so.
+    page = docs["not_a_pdf.pdf"]
+    assert (page["status"], page["source_format"]) == ("ok", "html")
+    assert "not_a_pdf.pdf: named .pdf, but the bytes are a web page; read as a web page." in page["warnings"]
     assert docs["fake_bold_title.pdf"]["status"] == "ok"
 
 
@@ -88,10 +91,10 @@ def test_a_file_that_hangs_or_crashes_costs_only_itself(
 def test_ocr_pages_extend_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     original = parse_module.read_with_ocr
 
-    def slow_ocr(data, name, options, on_ocr=None):  # OCR of 2 pages taking 2 s
+    def slow_ocr(data, name, options, on_ocr=None, detection=None):  # OCR of 2 pages taking 2 s
         on_ocr(2)
         time.sleep(2)
-        return original(data, name, options)
+        return original(data, name, options, detection=detection)
 
     monkeypatch.setattr(parse_module, "read_with_ocr", slow_ocr)
     monkeypatch.setattr(workers_module, "DEFAULT_OCR_SECONDS_PER_PAGE", 5.0)

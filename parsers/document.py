@@ -207,9 +207,36 @@ def drop_list_positions(entries: list[UnitEntry]) -> None:
         item.entry.items = []
 
 
+# field-survey.md §7: what makes a text a circular even when none of its results could be read.
+_TITLE_WORD = regex.compile(r"通报|通知|通告")
+_TITLE_MAX_CHARS = 60  # a title line, not a paragraph that mentions a 通知
+_NUMBER_MARK = regex.compile(r"[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号")
+_ASSESSMENT_WORD = regex.compile(r"考核|督查|考评|暗访|评比|测评|巡查|督导|检查")
+_RESULT_WORD = regex.compile(r"得分|名次|排名|扣分|等次|成绩|优秀|\d\s*分")
+
+
+def circular_marks(ex: Extraction) -> list[str]:
+    """The marks of a circular the text carries: results, a title with 通报/通知, a 文号, an
+    issuer, assessment words with result words. None means the text is not a circular."""
+    meta = ex.metadata
+    texts = [line.text for line in ex.lines]
+    marks = []
+    if ex.scores or ex.entries:
+        marks.append("results")
+    if meta.title or any(len(t) <= _TITLE_MAX_CHARS and _TITLE_WORD.search(t) for t in texts):
+        marks.append("a title with 通报/通知")
+    if meta.doc_number or any(_NUMBER_MARK.search(t) for t in texts):
+        marks.append("a document number")
+    if meta.issuer:
+        marks.append("an issuer")
+    if any(_ASSESSMENT_WORD.search(t) for t in texts) and any(_RESULT_WORD.search(t) for t in texts):
+        marks.append("assessment words with results")
+    return marks
+
+
 def parse_document(data: bytes, name: str, *, password: str | None = None) -> Extraction:
     """Read and extract one circular (text layers only; see pipeline.ocr for scans)."""
     return extract_document(read_document(data, name, password=password))
 
 
-__all__ = ["Extraction", "extract_document", "parse_document", "read_document"]
+__all__ = ["Extraction", "circular_marks", "extract_document", "parse_document", "read_document"]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from parsers import PARSER_VERSION
-from parsers.document import Extraction, extract_document, read_document
+from parsers.document import Extraction, circular_marks, extract_document, read_document
 from parsers.formats import Detection, detect_format
 from parsers.model import Line, NotACircular, ReadResult, TongbaoError
 from pipeline.options import IngestOptions, UsageError
@@ -135,21 +135,24 @@ def parse_file(path: str, options: IngestOptions, on_ocr: Callable[[int], None] 
 
 
 def check_circular(ex: Extraction, name: str) -> None:
-    """Refuse text that has none of a circular's marks: no title, number, issuer, scores or entries.
+    """Refuse text that carries none of a circular's marks (parsers.document.circular_marks).
+
+    A text with any mark — a title with 通报/通知, a 文号, an issuer, assessment words with
+    results — is kept even when none of its results were read: its metadata is worth having,
+    and a `no_results` finding says what was not understood (field-survey.md §7).
 
     Raises:
         NotACircular: with what was looked for, so the user can tell a wrong file from a bug.
     """
-    meta = ex.metadata
-    if ex.scores or ex.entries or meta.title or meta.doc_number or meta.issuer:
+    if circular_marks(ex):
         return
     if ex.read.pages_needing_ocr:
         # The marks may sit on the pages left unread; the row is `partial` and says which.
         return
     raise NotACircular(
         f"{name}: does not look like an assessment circular (no title such as 关于…的通报, no "
-        "document number, issuer, score table or deductions found); check that this is the file "
-        "you meant."
+        "document number, issuer, assessment results, score table or deductions found); check that "
+        "this is the file you meant."
     )
 
 
@@ -163,10 +166,6 @@ def build_result(ex: Extraction, doc_id: str, path: str, size: int) -> FileResul
         document.warnings.append(
             f"pages {', '.join(map(str, document.pages_needing_ocr))} have no usable text "
             "layer and were not OCR'd; run with --ocr auto to read them."
-        )
-    if ex.metadata.doc_class == "other" and not ex.scores and not ex.entries:
-        document.warnings.append(
-            "no score table, ranking or deductions found: is this an assessment circular?"
         )
     return FileResult(
         path=path,

@@ -125,7 +125,8 @@ def test_unread_block_names_its_lines() -> None:
     ex = extraction(
         unread=[UnreadBlock(first, last, "a table whose rows do not fit its 5-column header", "table")]
     )
-    (record,) = reconcile(ex, "doc")[1]
+    record, said = reconcile(ex, "doc")[1]
+    assert said.check == "no_results"  # nothing else was read from this circular
     assert (record.check, record.severity, record.unit) == ("unread_block", "warning", None)
     assert (record.page, record.line_start, record.line_end, record.raw_text) == (2, 12, 31, "名次")
     assert record.message == (
@@ -136,7 +137,8 @@ def test_unread_block_names_its_lines() -> None:
 
 def test_one_unread_block_one_finding() -> None:
     blocks = [UnreadBlock(Line("甲镇", n), Line("乙镇", n + 1), "why", "entries") for n in (1, 5)]
-    assert [c for _, c, _ in findings(extraction(unread=blocks))] == ["unread_block", "unread_block"]
+    ex = extraction([("甲镇", 1, "100")], unread=blocks)
+    assert [c for _, c, _ in findings(ex)] == ["unread_block", "unread_block"]
 
 
 @pytest.mark.parametrize(
@@ -184,3 +186,30 @@ def test_rank_order_is_checked_against_the_documents_own_convention(
     scores = ["99", "98", "98", "97", "96"]
     ex = extraction(list(zip(units, ranks, scores, strict=True)))
     assert {u for u, c, _ in findings(ex) if c == "rank_order"} == flagged
+
+
+def test_no_results_names_the_blocks_not_understood() -> None:
+    block = UnreadBlock(
+        Line("名次", 12), Line("5000", 30), "a table whose rows do not fit its 5-column header"
+    )
+    ex = extraction(unread=[block])
+    ex.unmatched = [Line("甲镇扣分若干", 40)]
+    assert [(c, s) for _, c, s in findings(ex)] == [
+        ("unparsed_entry", "info"),
+        ("unread_block", "warning"),
+        ("no_results", "warning"),
+    ]
+    record = reconcile(ex, "doc")[1][-1]
+    assert record.message == (
+        "read as a circular (a title with 通报/通知), but no score, ranking or deduction was read: not "
+        "understood: lines 12–30 (a table whose rows do not fit its 5-column header); line 40 (an amount "
+        "no entry rule matched). Its metadata is kept."
+    )
+    assert record.line_start == 12
+
+
+def test_no_results_is_not_said_of_a_rubric_or_a_circular_with_results() -> None:
+    rubric = extraction()
+    rubric.metadata.doc_class = "rubric"
+    assert findings(rubric) == []
+    assert findings(extraction([("甲县", 1, "100")])) == []

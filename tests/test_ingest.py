@@ -119,3 +119,36 @@ def test_strict_stops_at_the_first_failure_and_leaves_no_worker_behind(tmp_path:
     while multiprocessing.active_children() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert multiprocessing.active_children() == []
+
+
+def test_a_circular_with_no_readable_results_is_kept_with_its_metadata(tmp_path: Path) -> None:
+    # field-survey.md §7: a circular whose results are in a shape tongbao cannot read yet.
+    text = (
+        "某县人民政府办公室\n\n某政办〔2024〕7号\n\n关于2024年第一季度环境整治暗访情况的通报\n\n"
+        "各乡镇人民政府：\n\n现将暗访结果通报如下，请各地认真整改。\n\n某县人民政府办公室\n\n2024年4月8日\n"
+    )
+    path = tmp_path / "unread.txt"
+    path.write_text(text, encoding="utf-8")
+    result = parse_file(str(path), IngestOptions(workers=1))
+    doc = result.document
+    assert (doc.status, doc.doc_number, doc.title) == (
+        "ok",
+        "某政办〔2024〕7号",
+        "关于2024年第一季度环境整治暗访情况的通报",
+    )
+    (finding,) = result.records["findings"]
+    assert (finding.check, finding.severity) == ("no_results", "warning")
+    assert finding.message == (
+        "read as a circular (a title with 通报/通知, a document number, an issuer), but no score, ranking "
+        "or deduction was read: no block of it looked like results. Its metadata is kept."
+    )
+
+
+def test_assessment_words_with_results_are_enough_to_keep_a_text() -> None:
+    from parsers.document import circular_marks, parse_document
+
+    ex = parse_document("本次督查共检查8个乡镇。\n东岭村得分较高。\n".encode(), "note.txt")
+    assert circular_marks(ex) == ["assessment words with results"]
+    assert (
+        circular_marks(parse_document((FIXTURES / "text" / "not_a_circular.txt").read_bytes(), "n.txt")) == []
+    )

@@ -28,6 +28,7 @@ DOCUMENT_CHECKS: tuple[DocumentCheck, ...] = (
     lines.unit_uncertain,
     lines.unparsed_entry,
     lines.unread_block,
+    lines.no_results,
 )
 
 

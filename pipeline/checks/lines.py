@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from parsers.document import circular_marks
 from parsers.model import Line
 from pipeline.checks.registry import Context
 from schemas import FindingRecord
@@ -104,3 +105,35 @@ _KIND_WORDS = {
     "ranking": "a ranking",
     "heading": "a unit's heading and entries",
 }
+
+
+def no_results(ctx: Context) -> list[FindingRecord]:
+    """A circular of which nothing was read says so, with the blocks that were not understood."""
+    ex = ctx.ex
+    if ex.metadata.doc_class == "rubric" or ex.scores or ex.entries or ex.sections:
+        return []
+    marks = circular_marks(ex)
+    if not marks:
+        return []
+    blocks = [f"{_span(block.first, block.last)} ({block.reason})" for block in ex.unread] + [
+        f"{_span(line, line)} (an amount no entry rule matched)" for line in ex.unmatched
+    ]
+    said = f"not understood: {'; '.join(blocks)}" if blocks else "no block of it looked like results"
+    return [
+        ctx.finding(
+            "no_results",
+            None,
+            f"read as a circular ({', '.join(marks)}), but no score, ranking or deduction was read: "
+            f"{said}. Its metadata is kept.",
+            ex.unread[0].first if ex.unread else None,
+        )
+    ]
+
+
+def _span(first: Line, last: Line) -> str:
+    span = (
+        f"lines {first.line_no}–{last.last_line}"
+        if last.last_line != first.line_no
+        else f"line {first.line_no}"
+    )
+    return f"page {first.page}, {span}" if first.page else span

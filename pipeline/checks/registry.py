@@ -33,6 +33,7 @@ CheckCode = Literal[
     "unparsed_entry",
     "unread_block",
     "truncated_total",
+    "no_results",
 ]
 
 
@@ -96,6 +97,13 @@ CHECKS: dict[CheckCode, Check] = {
             "info",
             "a weighted total (or an average) printed as its exact value truncated, not rounded, to "
             "the printed digits: the issuer's convention, not an error",
+        ),
+        Check(
+            "no_results",
+            "warning",
+            "a circular (a title with 通报/通知, a document number, an issuer or assessment results) "
+            "of which no score, ranking or deduction was read: its metadata is kept, and the finding "
+            "names the blocks not understood",
         ),
     )
 }

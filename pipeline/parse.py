@@ -18,7 +18,13 @@ from parsers.formats import Detection, detect_format
 from parsers.model import Line, NotACircular, ReadResult, TongbaoError
 from pipeline.options import IngestOptions, UsageError
 from pipeline.reconcile import reconcile
-from pipeline.records import deduction_records, document_record, item_records, score_records
+from pipeline.records import (
+    deduction_records,
+    document_record,
+    item_records,
+    problem_records,
+    score_records,
+)
 from schemas import DocumentRecord
 
 
@@ -174,6 +180,7 @@ def build_result(ex: Extraction, doc_id: str, path: str, size: int) -> FileResul
             "documents": [document],
             "scores": score_records(ex, doc_id),
             "deductions": deduction_records(ex, doc_id),
+            "problems": problem_records(ex, doc_id),
             "reconciliation": reconciliation,
             "findings": findings,
             "items": item_records(ex, doc_id),

@@ -22,7 +22,9 @@ def print_output_report(out: Path, console: Console, *, limit: int = 50) -> None
         f"SELECT status, count(*) FROM read_parquet('{_glob(out, 'documents')}') GROUP BY status ORDER BY status"
     ).fetchall()
     console.print("documents: " + ", ".join(f"{n} {status}" for status, n in docs))
-    for name in ("scores", "deductions", "reconciliation", "findings"):
+    for name in ("scores", "deductions", "problems", "reconciliation", "findings"):
+        if not (out / name).is_dir():  # written before the table existed
+            continue
         (n,) = con.execute(f"SELECT count(*) FROM read_parquet('{_glob(out, name)}')").fetchone() or (0,)
         console.print(f"{name}: {n} rows")
 

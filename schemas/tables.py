@@ -83,7 +83,8 @@ class ScoreRecord:
     rank_raw: str | None = None  # 第一名, 并列第3, 倒数第1...
     score: float | None = None
     grade: str | None = None  # 等次: 优秀/良好/合格...
-    parts: list[dict[str, Any]] = field(default_factory=list)  # weighted parts: name, weight, score
+    # parts of the score: name, weight (a weighted part), max (a part scored out of its own maximum), score
+    parts: list[dict[str, Any]] = field(default_factory=list)
     adcode: str | None = None  # GB/T 2260 code when the place resolves
     page: int | None = None
     line_start: int | None = None
@@ -108,6 +109,22 @@ class DeductionRecord:
     count: int | None = None  # 发现3处…
     rate: float | None = None  # …每处扣0.5分
     cap: float | None = None  # 扣完2分为止 / 最高扣5分
+    page: int | None = None
+    line_start: int | None = None
+    line_end: int | None = None
+    bbox: list[float] | None = None
+    raw_text: str = ""
+
+
+@dataclass(slots=True)
+class ProblemRecord:
+    """One row per problem a circular lists for a unit without points (`甲镇：垃圾清运不及时2处`)."""
+
+    doc_id: str
+    unit: str
+    unit_raw: str
+    problem: str  # the problem as stated, without its count
+    count: int | None = None  # 2处 → 2; None when no count is printed
     page: int | None = None
     line_start: int | None = None
     line_end: int | None = None
@@ -169,6 +186,7 @@ TABLES: dict[str, type] = {
     "documents": DocumentRecord,
     "scores": ScoreRecord,
     "deductions": DeductionRecord,
+    "problems": ProblemRecord,
     "reconciliation": ReconciliationRecord,
     "findings": FindingRecord,
     "items": ItemRecord,
@@ -176,7 +194,9 @@ TABLES: dict[str, type] = {
 
 # --- arrow schemas from annotations ---------------------------------------------------------
 
-_PART = pa.struct([("name", pa.string()), ("weight", pa.float64()), ("score", pa.float64())])
+_PART = pa.struct(
+    [("name", pa.string()), ("weight", pa.float64()), ("max", pa.float64()), ("score", pa.float64())]
+)
 
 _SCALARS: dict[Any, pa.DataType] = {
     str: pa.string(),

@@ -61,7 +61,7 @@ def ingest(
     Exit status: 0 all parsed and reconciled, 1 some files failed or mismatches were found, 2 usage error.
     """
     from pipeline.ingest import ingest as run_ingest
-    from pipeline.report import print_summary
+    from pipeline.summary import print_summary
 
     try:
         options = IngestOptions(
@@ -111,7 +111,7 @@ def check(
     Exit status: 1 when a mismatch is found or the file cannot be read, 0 otherwise, 2 usage error.
     """
     from pipeline.ingest import discover, parse_file
-    from pipeline.report import print_check
+    from pipeline.summary import print_check
 
     try:
         options = IngestOptions(password=password, ocr=ocr, workers=1)
@@ -134,7 +134,7 @@ def report(
     limit: Annotated[int, typer.Option(help="Show at most this many findings.")] = 50,
 ) -> None:
     """Summarise an output folder: documents, circulars found in several files, items deducted most, findings."""
-    from pipeline.summary import print_output_report
+    from pipeline.report import print_output_report
 
     if not (out / "documents").is_dir():
         errors.print(

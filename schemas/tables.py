@@ -229,19 +229,15 @@ def arrow_schema(table: str) -> pa.Schema:
     cls = TABLES[table]
     hints = typing.get_type_hints(cls)
     fields = []
+    # Every column is nullable, even lists and scalars our records never leave empty: Spark and
+    # DuckDB then union files written by older minor versions without a cast.
     for f in dataclasses.fields(cls):
-        arrow_type, nullable = _arrow_type(hints[f.name])
-        fields.append(pa.field(f.name, arrow_type, nullable=True if nullable else _nullable_default(f)))
+        arrow_type, _ = _arrow_type(hints[f.name])
+        fields.append(pa.field(f.name, arrow_type, nullable=True))
     return pa.schema(
         fields,
         metadata={b"tongbao.schema_version": SCHEMA_VERSION.encode(), b"tongbao.table": table.encode()},
     )
-
-
-def _nullable_default(f: dataclasses.Field) -> bool:
-    # Lists and plain scalars are never null in our records; keeping them nullable anyway lets
-    # Spark and DuckDB union files written by older minor versions without a cast.
-    return True
 
 
 def records_to_table(table: str, records: Sequence[Any] | Iterable[Any]) -> pa.Table:

@@ -112,9 +112,18 @@ FORMATS: tuple[Format, ...] = (
     Format(
         "image",
         "an image",
-        (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"),
+        (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif"),
         ocr="always",
-        magic=(b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"RIFF"),
+        magic=(
+            b"\x89PNG\r\n\x1a\n",
+            b"\xff\xd8\xff",
+            b"II*\x00",
+            b"MM\x00*",
+            b"BM",
+            b"RIFF",
+            b"GIF87a",
+            b"GIF89a",
+        ),
     ),
     # Recognised but not read: named in the documents row with what to do.
     Format(
@@ -167,7 +176,6 @@ FORMATS: tuple[Format, ...] = (
         magic=(b"mime-version:",),
         advice="open it in a browser and save it as a web page (HTML only), then ingest that",
     ),
-    Format("gif", "a GIF image", (".gif",), magic=(b"GIF87a", b"GIF89a"), advice="save it as PNG"),
     Format(
         "archive",
         "an archive",

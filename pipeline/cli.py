@@ -33,7 +33,13 @@ def _usage(exc: UsageError) -> typer.Exit:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files and folders (searched recursively) to ingest.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Files and folders (searched recursively) to ingest. Every file found gets a documents "
+            "row; a format tongbao does not read is 'skipped' with the reason."
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the Parquet tables.")] = Path("output"),
     password: Annotated[str | None, typer.Option(help="Password for encrypted PDFs.")] = None,
     ocr: Annotated[
@@ -58,7 +64,8 @@ def ingest(
 ) -> None:
     """Parse circulars into OUT/<table>/*.parquet; ingesting a file again replaces its rows.
 
-    Exit status: 0 all parsed and reconciled, 1 some files failed or mismatches were found, 2 usage error.
+    Exit status: 0 all parsed and reconciled, 1 some files failed or were skipped or mismatches were
+    found, 2 usage error.
     """
     from pipeline.ingest import ingest as run_ingest
     from pipeline.summary import print_summary
@@ -108,7 +115,8 @@ def check(
 ) -> None:
     """Parse one file and print its metadata, each unit's arithmetic and every finding.
 
-    Exit status: 1 when a mismatch is found or the file cannot be read, 0 otherwise, 2 usage error.
+    Exit status: 1 when a mismatch is found or the file is not read (failed or skipped), 0 otherwise,
+    2 usage error.
     """
     from pipeline.ingest import discover, parse_file
     from pipeline.summary import print_check

@@ -321,7 +321,7 @@ def decode_image_frames(data: bytes, name: str) -> list[np.ndarray]:
 
 
 def read_image(data: bytes, name: str) -> ReadResult:
-    """Read a scanned page image (PNG, JPEG, TIFF incl. multi-page, BMP, WebP) by OCR.
+    """Read a scanned page image (PNG, JPEG, TIFF incl. multi-page, BMP, WebP, GIF) by OCR.
 
     Runs in this process. Each frame is one page; bbox is in image pixels.
     """

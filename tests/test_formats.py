@@ -61,6 +61,7 @@ def test_every_suffix_names_one_format_and_ocr_reads_the_tables_images() -> None
         (image_bytes("PNG"), "scan.txt", "image", "named .txt, but the bytes are an image"),
         (image_bytes("BMP"), "scan.bmp", "image", None),
         (image_bytes("WEBP"), "scan.webp", "image", None),
+        (image_bytes("GIF"), "scan.gif", "image", None),
         (b"BMW 3 series\n", "notes.txt", "txt", None),  # "BM" alone is not a bitmap
         (zip_with("xl/workbook.xml"), "scores.docx", "spreadsheet", "named .docx"),
         (zip_with("OFD.xml", "Doc_0/Document.xml"), "circular.ofd", "ofd", None),
@@ -110,7 +111,7 @@ def test_a_reader_error_says_the_name_and_the_bytes_disagree() -> None:
         (
             b"x",
             "circular.xyz",
-            r"^circular\.xyz: unsupported format \.xyz: tongbao reads text, PDF, Word \.docx, web pages and images \(\.txt .* \.webp\); convert it",
+            r"^circular\.xyz: unsupported format \.xyz: tongbao reads text, PDF, Word \.docx, web pages and images \(\.txt .* \.gif\); convert it",
         ),
         (b"x", "README", r"^README: unsupported format \(no extension\): tongbao reads"),
         (
@@ -160,7 +161,7 @@ def test_an_image_needs_ocr_and_says_so_with_ocr_never(tmp_path: Path) -> None:
         read_document(scan.read_bytes(), "scan.bmp")
 
 
-@pytest.mark.parametrize("kind", ["BMP", "WEBP", "PNG"])
+@pytest.mark.parametrize("kind", ["BMP", "WEBP", "PNG", "GIF"])
 def test_ocr_decodes_every_image_the_table_lists(kind: str) -> None:
     from pipeline.ocr import decode_image_frames
 

@@ -36,7 +36,7 @@ def print_output_report(out: Path, console: Console, *, limit: int = 50) -> None
                CASE WHEN title IS NULL THEN doc_id
                     ELSE concat_ws('|', coalesce(doc_number, ''), coalesce(issuer, ''), title,
                                    coalesce(CAST(issue_date AS VARCHAR), '')) END AS circular
-        FROM read_parquet('{_glob(out, "documents")}') WHERE status <> 'failed'""")
+        FROM read_parquet('{_glob(out, "documents")}') WHERE status NOT IN ('failed', 'skipped')""")
     repeated = con.execute(
         """
         SELECT any_value(d.title), any_value(d.doc_number), string_agg(c.file, ', ' ORDER BY c.file)

@@ -121,5 +121,7 @@ def print_summary(summary: IngestSummary, out: str, console: Console) -> None:
         f"[{'bold red' if summary.mismatches else 'green'}]{summary.mismatches} mismatches[/], "
         f"{summary.findings} findings → {out}/"
     )
+    if summary.hidden:
+        console.print(f"  {summary.hidden} hidden file(s) (names starting with '.') were not searched.")
     for path, error in summary.failures:
         console.print(f"  [red]not read[/] {path}: {error}")

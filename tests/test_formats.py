@@ -187,7 +187,7 @@ def test_a_folder_gives_one_documents_row_per_file_and_hides_nothing(tmp_path: P
     (folder / ".hidden.txt").write_text("left out: hidden files are not searched")
     out = tmp_path / "out"
     summary = ingest([folder], IngestOptions(out=out, workers=1))
-    assert (summary.files, summary.ok, summary.failed, summary.skipped) == (7, 2, 1, 4)
+    assert (summary.files, summary.ok, summary.failed, summary.skipped, summary.hidden) == (7, 2, 1, 4, 1)
     docs = pd.read_parquet(out / "documents")
     by_name = {Path(p).name: row for p, row in zip(docs["source_path"], docs.to_dict("records"), strict=True)}
     assert {n: r["status"] for n, r in by_name.items()} == {
@@ -216,6 +216,7 @@ def test_the_summary_counts_and_names_skipped_files(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "circular.txt").write_bytes(CIRCULAR.read_bytes())
     (folder / "scores.xlsx").write_bytes(zip_with("xl/workbook.xml"))
+    (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
     result = CliRunner().invoke(
         app, ["ingest", str(folder), "--out", str(tmp_path / "out"), "--workers", "1"], terminal_width=300
     )
@@ -223,6 +224,7 @@ def test_the_summary_counts_and_names_skipped_files(tmp_path: Path) -> None:
     flat = " ".join(result.output.split())
     assert "2 files (1 ok, 0 partial, 0 failed, 1 skipped)" in flat
     assert "scores.xlsx: unsupported format .xlsx: a spreadsheet" in flat
+    assert "1 hidden file(s) (names starting with '.') were not searched." in flat
 
 
 def test_a_folder_of_files_tongbao_does_not_read_is_a_usage_error(tmp_path: Path) -> None:

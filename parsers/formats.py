@@ -71,11 +71,13 @@ class Format:
     """The pure reader (bytes → lines); None when only OCR reads it or tongbao does not read it."""
     ocr: Ocr = "never"
     magic: tuple[bytes, ...] = ()
-    """Signatures the bytes start with."""
+    """Binary signatures the bytes start with, exactly."""
+    text_magic: tuple[bytes, ...] = ()
+    """Text signatures the bytes start with, in any case, after a byte-order mark and blanks."""
     zip_marker: str | None = None
     """A member whose presence in a ZIP container names this format (word/document.xml)."""
-    ole_marker: bytes | None = None
-    """A stream name (UTF-16LE) whose presence in an OLE2 compound file names this format."""
+    ole_marker: str | None = None
+    """A stream whose presence in an OLE2 compound file names this format (WordDocument)."""
     containers: tuple[Container, ...] = ()
     """Container families its files come in: a damaged or unmarked container named like this
     format goes to its own reader, which says what is wrong, rather than being renamed."""
@@ -107,7 +109,7 @@ FORMATS: tuple[Format, ...] = (
         "a web page",
         (".html", ".htm", ".shtml", ".xhtml"),
         _read_html,
-        magic=(b"<!doctype html", b"<html"),
+        text_magic=(b"<!doctype html", b"<html"),
     ),
     Format(
         "image",
@@ -130,7 +132,7 @@ FORMATS: tuple[Format, ...] = (
         "doc",
         "a legacy Word 97-2003 or WPS document (.doc/.wps)",
         (".doc", ".dot", ".wps", ".wpt"),
-        ole_marker="WordDocument".encode("utf-16-le"),
+        ole_marker="WordDocument",
         containers=("ole",),
         advice="open it in Word, WPS or LibreOffice and save it as .docx or PDF, then ingest that",
     ),
@@ -139,7 +141,7 @@ FORMATS: tuple[Format, ...] = (
         "a spreadsheet",
         (".xls", ".xlsx", ".xlsm", ".et", ".csv"),
         zip_marker="xl/workbook.xml",
-        ole_marker="Workbook".encode("utf-16-le"),
+        ole_marker="Workbook",
         containers=("zip", "ole"),
         advice="tongbao does not read spreadsheets yet; save the sheet as PDF (or paste the table "
         "into the circular's .docx) and ingest that",
@@ -173,7 +175,7 @@ FORMATS: tuple[Format, ...] = (
         "mht",
         "a web archive (.mht)",
         (".mht", ".mhtml"),
-        magic=(b"mime-version:",),
+        text_magic=(b"mime-version:",),
         advice="open it in a browser and save it as a web page (HTML only), then ingest that",
     ),
     Format(
@@ -254,12 +256,14 @@ def format_of_bytes(data: bytes, claimed: Format | None = None) -> Format | None
         return _container_format(_zip_names(data), "zip", claimed)
     head = data[:TEXT_SNIFF_WINDOW].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     for fmt in FORMATS:
-        if any(head.startswith(magic.lower()) for magic in fmt.magic) and _magic_holds(fmt, data):
+        if any(data.startswith(magic) for magic in fmt.magic) and _magic_holds(data):
+            return fmt
+        if any(head.startswith(magic) for magic in fmt.text_magic):
             return fmt
     return None
 
 
-def _magic_holds(fmt: Format, data: bytes) -> bool:
+def _magic_holds(data: bytes) -> bool:
     # Two-byte and RIFF signatures need the rest of their header: a text file may start "BM".
     if data.startswith(b"BM"):
         return len(data) >= 10 and data[6:10] == b"\x00\x00\x00\x00"
@@ -268,12 +272,10 @@ def _magic_holds(fmt: Format, data: bytes) -> bool:
     return True
 
 
-def _container_format(
-    has: Callable[[bytes], bool] | Callable[[str], bool], container: Container, claimed: Format | None
-) -> Format | None:
+def _container_format(has: Callable[[str], bool], container: Container, claimed: Format | None) -> Format:
     for fmt in FORMATS:
         marker = fmt.zip_marker if container == "zip" else fmt.ole_marker
-        if marker is not None and has(marker):  # type: ignore[arg-type]
+        if marker is not None and has(marker):
             return fmt
     if claimed is not None and container in claimed.containers:
         return claimed
@@ -289,10 +291,10 @@ def _zip_names(data: bytes) -> Callable[[str], bool]:
     return members.__contains__
 
 
-def _ole_names(data: bytes) -> Callable[[bytes], bool]:
+def _ole_names(data: bytes) -> Callable[[str], bool]:
     # Directory entries hold stream names in UTF-16LE; a byte search finds them without
     # parsing the compound file (tongbao reads no OLE format, it only names it).
-    return data.__contains__
+    return lambda stream: stream.encode("utf-16-le") in data
 
 
 def detect_format(data: bytes, name: str) -> Detection:

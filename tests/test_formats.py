@@ -63,6 +63,8 @@ def test_every_suffix_names_one_format_and_ocr_reads_the_tables_images() -> None
         (image_bytes("WEBP"), "scan.webp", "image", None),
         (image_bytes("GIF"), "scan.gif", "image", None),
         (b"BMW 3 series\n", "notes.txt", "txt", None),  # "BM" alone is not a bitmap
+        (b"bm gif87a rar!\n", "notes.txt", "txt", None),  # binary signatures are not matched in any case
+        (b"\xef\xbb\xbf  <HTML><body>x</body></HTML>", "page.txt", "html", "named .txt"),
         (zip_with("xl/workbook.xml"), "scores.docx", "spreadsheet", "named .docx"),
         (zip_with("OFD.xml", "Doc_0/Document.xml"), "circular.ofd", "ofd", None),
         (zip_with("a.txt"), "batch.zip", "archive", None),

@@ -8,9 +8,12 @@ take a few seconds.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import importlib.util
+import io
 import json
-import subprocess
-import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -55,29 +58,27 @@ def corpus_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def score(out: Path, gold: list[Path], only: str) -> dict:
-    """score.py's report (--json): the summary and each document's figures."""
-    report = out / "score.json"
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(SCORER),
-            "--out",
-            str(out),
-            "--gold",
-            *map(str, gold),
-            "--only",
-            only,
-            "--quiet",
-            "--json",
-            str(report),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    """score.py's report (--json): the summary and each document's figures.
+
+    The scorer runs in this process (its `main(argv)`): a subprocess per set cost a Python start
+    and a pandas import each, a third of the gate's time.
+    """
+    report = out / f"score-{abs(hash((only, *map(str, gold))))}.json"
+    argv = ["--out", str(out), "--gold", *map(str, gold), "--only", only, "--quiet", "--json", str(report)]
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = _scorer().main(argv)
+    assert code == 0, printed.getvalue()
     return json.loads(report.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _scorer() -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location("tongbao_shared_score", SCORER)
+    assert spec is not None and spec.loader is not None, SCORER
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def fallen_documents(report: dict, limit: int = 12) -> str:

@@ -18,8 +18,9 @@ from typing import Any
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1"
-"""Stored in every Parquet file's metadata under b"tongbao.schema_version"."""
+SCHEMA_VERSION = "2"
+"""Stored in every Parquet file's metadata under b"tongbao.schema_version". 2: the problems table and
+the parts' max (files of version 1 have neither)."""
 
 
 # --- documents -------------------------------------------------------------------

@@ -48,6 +48,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "未收录考核细则：按通报标题主干归类",
     },
     "copies": {"en": "also in", "zh": "其他文件"},
+    "one_copy": {"en": "one file per circular", "zh": "每份通报只列一个文件"},
     # review site: circular page
     "back": {"en": "← all circulars", "zh": "← 全部通报"},
     "metadata": {"en": "Metadata", "zh": "基本信息"},

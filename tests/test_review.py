@@ -90,7 +90,7 @@ def test_rows_link_to_the_source_lines_they_came_from(site: Path, demo: Path) ->
 def test_pdf_pages_are_drawn_with_their_boxes(site: Path, demo: Path) -> None:
     doc_id = _doc_id(demo, "sample-table.pdf")
     page = (site / f"{doc_id}.html").read_text(encoding="utf-8")
-    assert (site / "pages" / f"{doc_id}-p1.png").exists()
+    assert (site / "pages" / f"{doc_id}-p1.jpg").exists()
     assert re.search(r'<rect class="box scores" data-refs="s1" x="79', page)
 
 
@@ -151,7 +151,9 @@ def test_in_chromium_a_clicked_finding_lights_its_lines_and_no_document_script_r
         )
         assert chromium.evaluate("document.querySelectorAll('li.line.hl').length") == 0
         chromium.click(f"#{ref}")
-        assert chromium.evaluate("Array.from(document.querySelectorAll('li.line.hl')).map(l=>l.id)") == ["L23"]
+        assert chromium.evaluate("Array.from(document.querySelectorAll('li.line.hl')).map(l=>l.id)") == [
+            "L23"
+        ]
         assert chromium.evaluate(f"document.getElementById('{ref}').classList.contains('hl')")
         # And back: clicking a line lights the rows it holds.
         chromium.click("#L14")

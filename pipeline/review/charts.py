@@ -71,7 +71,7 @@ def histogram_svg(values: Sequence[float], label: str, *, bins: int = 20) -> Mar
 
 def line_chart_svg(periods: Sequence[str], lines: Mapping[str, Sequence[float | None]], label: str) -> Markup:
     """One polyline per name over the periods (x) with its values (y); gaps where a value is None."""
-    width, height, pad, legend = 640, 260, 40, 130
+    width, height, pad, legend = 820, 260, 40, 130
     values = [v for seq in lines.values() for v in seq if v is not None]
     if not values or not periods:
         return Markup("")
@@ -92,7 +92,11 @@ def line_chart_svg(periods: Sequence[str], lines: Mapping[str, Sequence[float | 
         f'<text x="{pad - 4}" y="{pad + 4}" text-anchor="end">{escape(_num(high))}</text>',
         f'<text x="{pad - 4}" y="{height - pad}" text-anchor="end">{escape(_num(low))}</text>',
     ]
+    # A label like 2024年12月份 takes ~100 px: label every k-th period; each point's title has its own.
+    every = max(1, math.ceil(len(periods) / max(1, plot_w // 100)))
     for i, period in enumerate(periods):
+        if i % every:
+            continue
         body.append(
             f'<text x="{x_of(i):.1f}" y="{height - pad + 16}" text-anchor="middle" class="tick">'
             f"{escape(period)}</text>"

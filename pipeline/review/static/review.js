@@ -91,6 +91,7 @@ function listing(section) {
           td.textContent = value;
         }
         if (typeof row[key] === "number") td.className = "num";
+        else if (key === link) td.className = "wide";
         tr.appendChild(td);
       });
       fragment.appendChild(tr);

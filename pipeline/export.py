@@ -223,6 +223,18 @@ __all__ = [
     "load",
     "run_sql",
     "table_names",
+    "top_rubric_items",
     "write_csv",
     "write_xlsx",
 ]
+
+
+def top_rubric_items(out: Path, limit: int = 10) -> list[tuple[str, int, str, int, float]]:
+    """The items deducted from most units, keyed within their rubric: (rubric_key, item, description,
+    units, points), one copy of each circular counted."""
+    _, rows = run_sql(
+        out,
+        "SELECT rubric_key, item, description, units, round(total_points, 2) FROM rubric_items "
+        f"ORDER BY units DESC, total_points DESC, rubric_key, item LIMIT {int(limit)}",
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]

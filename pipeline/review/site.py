@@ -329,7 +329,7 @@ def _write_index(
 ) -> None:
     finding_rows = []
     circular_rows = []
-    deltas = []
+    deltas: list[float] = []
     for doc in documents:
         doc_id = doc["doc_id"]
         href = page_name(doc_id)

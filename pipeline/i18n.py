@@ -19,6 +19,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "generated": {"en": "Generated from {out}", "zh": "数据来源：{out}"},
     "circulars": {"en": "Circulars", "zh": "通报"},
     "findings": {"en": "Findings", "zh": "问题"},
+    "finding_count": {"en": "findings", "zh": "问题数"},
     "series": {"en": "Series across periods", "zh": "各期走势"},
     "delta_distribution": {
         "en": "Distribution of deltas (stated − computed), mismatched units",
@@ -93,6 +94,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "page_images": {"en": "Pages with the boxes read", "zh": "页面及识别区域"},
     "page": {"en": "page", "zh": "页"},
+    "pages": {"en": "pages", "zh": "页"},
     "failed_document": {"en": "This file could not be read: {error}", "zh": "该文件无法读取：{error}"},
     # series page
     "score_over_periods": {"en": "Score per period", "zh": "各期得分"},

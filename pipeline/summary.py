@@ -61,8 +61,8 @@ def print_output_report(out: Path, console: Console, *, limit: int = 50) -> None
         table = Table(title="Items deducted most often (numbers are per rubric)", title_justify="left")
         for column in ("rubric", "item", "description", "units", "points"):
             table.add_column(column)
-        for row in items:
-            table.add_row(*(str(v) for v in row))
+        for item in items:
+            table.add_row(*(str(v) for v in item))
         console.print(table)
 
     findings = con.execute(f"""

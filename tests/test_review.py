@@ -25,6 +25,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("review")
     write_samples(root / "samples", pdf=True)
     shutil.copy(HOSTILE, root / "samples" / HOSTILE.name)
+    # Not a circular: refused at classify, it still gets a page saying why.
+    (root / "samples" / "shopping-list.txt").write_text("苹果三个\n牛奶一瓶\n", encoding="utf-8")
     ingest([root / "samples"], IngestOptions(out=root / "out", workers=1, ocr="never"))
     return root / "out"
 
@@ -32,7 +34,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def site(demo: Path) -> Path:
     summary = build_site(demo, lang="en")
-    assert summary.sources == {"reread": 7}
+    assert summary.sources == {"reread": 8}
     return summary.path
 
 
@@ -46,7 +48,7 @@ def _doc_id(out: Path, name: str) -> str:
 def test_site_has_an_index_a_page_per_file_and_a_series_page_per_rubric(site: Path, demo: Path) -> None:
     pages = {p.name for p in site.glob("*.html")}
     assert "index.html" in pages
-    assert len([p for p in pages if re.fullmatch(r"[0-9a-f]{16}\.html", p)]) == 7
+    assert len([p for p in pages if re.fullmatch(r"[0-9a-f]{16}\.html", p)]) == 8
     assert len([p for p in pages if p.startswith("series-")]) == 4  # 安全生产, 消防, 河长制, 督查
     assert (site / "review.js").exists() and (site / "review.css").exists()
     index = (site / "index.html").read_text(encoding="utf-8")
@@ -70,6 +72,12 @@ def test_every_document_text_is_escaped(site: Path, demo: Path) -> None:
     assert re.findall(r"<script[^>]*>", page) == ['<script src="review.js">']
     index = (site / "index.html").read_text(encoding="utf-8")
     assert "</script>" not in index.split('id="findings-data">', 1)[1].split("</script>", 1)[0]
+
+
+def test_a_failed_file_has_a_page_with_its_error(site: Path, demo: Path) -> None:
+    page = (site / f"{_doc_id(demo, 'shopping-list.txt')}.html").read_text(encoding="utf-8")
+    assert "This file could not be read:" in page and 'class="status-failed"' in page
+    assert "苹果三个" in page  # the text is still shown, to see why it was refused
 
 
 def test_script_json_cannot_end_its_script_block() -> None:
@@ -155,6 +163,12 @@ def test_in_chromium_a_clicked_finding_lights_its_lines_and_no_document_script_r
             "L23"
         ]
         assert chromium.evaluate(f"document.getElementById('{ref}').classList.contains('hl')")
+        # The index links a finding as page.html#fN: the page opens with its lines lit.
+        chromium.open("about:blank")
+        chromium.open((site / f"{_doc_id(demo, 'sample-paragraphs.txt')}.html").as_uri() + f"#{ref}")
+        assert chromium.evaluate("Array.from(document.querySelectorAll('li.line.hl')).map(l=>l.id)") == [
+            "L23"
+        ]
         # And back: clicking a line lights the rows it holds.
         chromium.click("#L14")
         lit = chromium.evaluate("Array.from(document.querySelectorAll('tr.hl')).map(r=>r.id)")
@@ -167,3 +181,24 @@ def test_in_chromium_a_clicked_finding_lights_its_lines_and_no_document_script_r
         assert "<script>window.__pwned=1</script>" in shown
         assert '=HYPERLINK("http://example.invalid","点我")' in shown
         assert "<img src=x" in chromium.evaluate("document.getElementById('source').textContent")
+
+
+def test_lines_the_reread_lacks_are_filled_from_the_rows() -> None:
+    from pipeline.review.site import circular_view
+    from pipeline.review.source import SourceLine, SourceText
+
+    # Page 1 has a text layer (re-read); page 2 was OCR'd at ingest and is not OCR'd again.
+    source = SourceText("reread", "scan.pdf", [SourceLine(1, 1, 1, "通报"), SourceLine(2, 2, 1, "东坡县 99")])
+    rows = {
+        "scores": [{"line_start": 2, "line_end": 2, "page": 1, "raw_text": "东坡县 99", "bbox": None}],
+        "deductions": [
+            {"line_start": 7, "line_end": 8, "page": 2, "raw_text": "(3)台账不全，扣1分", "bbox": None}
+        ],
+        "findings": [],
+    }
+    view = circular_view({"doc_id": "x"}, rows, source)
+    assert [(t["line"].start, t["line"].text, t["refs"]) for t in view["lines"]] == [
+        (1, "通报", ""),
+        (2, "东坡县 99", "s1"),
+        (7, "(3)台账不全，扣1分", "d1"),
+    ]

@@ -126,7 +126,9 @@ class Browser:
     def open(self, url: str) -> None:
         """Load a page and wait for its load event (its scripts have run by then)."""
         self.events.clear()
-        self.call("Page.navigate", {"url": url}, session=True)
+        navigation = self.call("Page.navigate", {"url": url}, session=True)
+        if "loaderId" not in navigation:
+            return  # the same page with another #fragment: no new document, no load event
         deadline = time.monotonic() + DEFAULT_TIMEOUT
         while not any(e.get("method") == "Page.loadEventFired" for e in self.events):
             self.events.append(self._receive(deadline))

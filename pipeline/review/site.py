@@ -196,17 +196,18 @@ def circular_view(doc: dict[str, Any], rows: dict[str, list[dict[str, Any]]], so
         end = span["line_end"] if span.get("line_end") is not None else span["line_start"]
         for n in range(span["line_start"], end + 1):
             refs_at[n].append(span)
-    if source.status == "reread":
-        lines = source.lines
-    else:
-        # Without the file, the rows' own text stands in for the lines they came from.
-        seen: dict[tuple[int, int], SourceLine] = {}
-        for span in spans:
-            if span.get("line_start") is None:
-                continue
-            key = (span["line_start"], span["line_end"] or span["line_start"])
-            seen.setdefault(key, SourceLine(key[0], key[1], span.get("page"), span.get("raw_text") or ""))
-        lines = [seen[k] for k in sorted(seen)]
+    # Without the file, the rows' own text stands in for the lines they came from; so it does for
+    # lines the re-read lacks (pages OCR'd at ingest are not OCR'd again here).
+    lines = list(source.lines) if source.status == "reread" else []
+    covered = {n for line in lines for n in range(line.start, line.end + 1)}
+    seen: dict[tuple[int, int], SourceLine] = {}
+    for span in spans:
+        if span.get("line_start") is None or span["line_start"] in covered:
+            continue
+        key = (span["line_start"], span["line_end"] or span["line_start"])
+        seen.setdefault(key, SourceLine(key[0], key[1], span.get("page"), span.get("raw_text") or ""))
+    if seen:
+        lines = sorted([*lines, *seen.values()], key=lambda line: (line.start, line.end))
     tagged = []
     for line in lines:
         held: dict[str, dict[str, Any]] = {}

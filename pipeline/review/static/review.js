@@ -148,9 +148,12 @@ function circularPage() {
     if (li.dataset.refs) li.addEventListener("click", function () { showLine(li); });
   });
   // The index links a finding as page.html#f3: open with that finding's lines shown.
-  if (location.hash && document.getElementById(location.hash.slice(1)) && document.getElementById(location.hash.slice(1)).dataset.ref) {
-    showRow(location.hash.slice(1));
+  function showHash() {
+    var target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+    if (target && target.dataset.ref) showRow(target.dataset.ref);
   }
+  window.addEventListener("hashchange", showHash);
+  showHash();
 }
 
 document.querySelectorAll("section.listing").forEach(listing);

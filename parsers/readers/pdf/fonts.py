@@ -25,18 +25,56 @@ uses only the fonts compiled into it — the same on every machine — for every
 and puts the platform default back afterwards for rendering (OCR needs real glyphs).
 
 The lookup is process-wide pdfium state: pdfium must not be used from another thread while a
-read is under way (it never may: pdfium is not thread-safe). Putting the default back makes
-pdfium scan the font folders again the next time a render needs a substitute.
+read is under way (it never may: pdfium is not thread-safe). What is put back is one lookup for
+the whole process that forwards to the platform default and lists the installed fonts to pdfium
+only the first time it asks: pdfium asks again every time a lookup is set, and the default would
+scan the font folders anew each time (42 ms a read-then-render cycle, the review site's 1,000
+circulars 60 -> 69 s) and pdfium would append the list to the one it already holds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import SimpleNamespace
 
-# The FPDF_SYSFONTINFO this module put back last time; freed once pdfium has let go of it.
-_restored = None
-_depth = 0
+_state = SimpleNamespace(depth=0, lookup=None, listed=False, keep=[])
+
+
+def _forwarding_lookup():  # -> ctypes.pointer(FPDF_SYSFONTINFO) | None
+    """One FPDF_SYSFONTINFO for the process: the platform default's answers, its font list once.
+
+    pdfium calls it when it picks a substitute (a few times a document), never per char.
+    """
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    default = pdfium_c.FPDF_GetDefaultSystemFontInfo()
+    if not default:  # a platform without a default lookup: put none back
+        return None
+    inner = default.contents
+    kinds = dict(pdfium_c.FPDF_SYSFONTINFO._fields_)
+
+    def release(this):  # pdfium drops the lookup at every read; the default lives on
+        return None
+
+    def enum_fonts(this, mapper):
+        if not _state.listed:  # pdfium keeps the list it was given: the first one still holds
+            _state.listed = True
+            inner.EnumFonts(default, mapper)
+
+    def forward(name: str):
+        return kinds[name](lambda this, *args: getattr(inner, name)(default, *args))
+
+    lookup = pdfium_c.FPDF_SYSFONTINFO(version=1)
+    callbacks = {"Release": kinds["Release"](release), "EnumFonts": kinds["EnumFonts"](enum_fonts)}
+    for name in ("MapFont", "GetFont", "GetFontData", "GetFaceName", "GetFontCharset", "DeleteFont"):
+        callbacks[name] = forward(name)
+    for name, callback in callbacks.items():
+        setattr(lookup, name, callback)
+    _state.keep = [default, lookup, callbacks]  # pdfium holds bare pointers to all of them
+    return ctypes.pointer(lookup)
 
 
 @contextmanager
@@ -46,21 +84,17 @@ def builtin_fonts_only() -> Iterator[None]:
     Documents must be opened and their pages loaded inside the block: pdfium picks a
     substitute when it first parses a page that uses the font, and keeps it with the document.
     """
-    global _depth, _restored
     import pypdfium2.raw as pdfium_c
 
-    _depth += 1
-    if _depth == 1:
-        pdfium_c.FPDF_SetSystemFontInfo(None)  # pdfium deletes its lookup (and Releases ours)
-        if _restored is not None:
-            pdfium_c.FPDF_FreeDefaultSystemFontInfo(_restored)
-            _restored = None
+    _state.depth += 1
+    if _state.depth == 1:
+        pdfium_c.FPDF_SetSystemFontInfo(None)  # pdfium deletes its lookup object (ours: Release)
     try:
         yield
     finally:
-        _depth -= 1
-        if _depth == 0:
-            default = pdfium_c.FPDF_GetDefaultSystemFontInfo()
-            if default:  # NULL on a platform without a default lookup: leave none
-                pdfium_c.FPDF_SetSystemFontInfo(default)
-                _restored = default
+        _state.depth -= 1
+        if _state.depth == 0:
+            if _state.lookup is None:
+                _state.lookup = _forwarding_lookup() or False
+            if _state.lookup:
+                pdfium_c.FPDF_SetSystemFontInfo(_state.lookup)

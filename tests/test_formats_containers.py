@@ -184,3 +184,15 @@ def test_seven_zip_with_a_password() -> None:
 
 
 _MIB = 1024 * 1024
+
+
+def test_listing_unpacks_only_nested_archives_and_select_unpacks_one_member() -> None:
+    inner = zip_of({"b.txt": b"2", "c.txt": b"3"})
+    outer = zip_of({"a.txt": b"1", "内.zip": inner})
+    listed = [(m.path, m.data, m.error) for m in archive_members(outer, "外.zip", names_only=True)]
+    assert listed == [("a.txt", None, None), ("内.zip!/b.txt", None, None), ("内.zip!/c.txt", None, None)]
+    (one,) = list(archive_members(outer, "外.zip", select="内.zip!/c.txt"))
+    assert (one.path, one.data) == ("内.zip!/c.txt", b"3")
+    seven = seven_zip_of({"x.txt": b"x", "y.txt": b"y"})
+    assert [m.path for m in archive_members(seven, "s.7z", names_only=True)] == ["x.txt", "y.txt"]
+    assert [(m.path, m.data) for m in archive_members(seven, "s.7z", select="y.txt")] == [("y.txt", b"y")]

@@ -28,7 +28,7 @@ import io
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, TongbaoError, UnsupportedInput
@@ -75,7 +75,16 @@ class _Budget:
     unpacked: int = 0
     declared: int = 0
     members: int = 0
-    nested: list[str] = field(default_factory=list)
+    select: str | None = None
+    """Only this member (a full path, nested parts joined by `!/`) and the archives holding it."""
+    names_only: bool = False
+    """List members without unpacking them (nested archives are still unpacked, to list them)."""
+
+    def wanted(self, full: str) -> bool:
+        return self.select is None or full == self.select or self.select.startswith(full + "!/")
+
+    def unpacks(self, full: str) -> bool:
+        return not self.names_only or _is_archive_name(full)
 
 
 def archive_kind(data: bytes) -> str | None:
@@ -89,8 +98,20 @@ def archive_kind(data: bytes) -> str | None:
     return None
 
 
-def archive_members(data: bytes, name: str, limits: ContainerLimits | None = None) -> Iterator[ArchiveMember]:
+def archive_members(
+    data: bytes,
+    name: str,
+    limits: ContainerLimits | None = None,
+    *,
+    select: str | None = None,
+    names_only: bool = False,
+) -> Iterator[ArchiveMember]:
     """Yield the documents an archive holds, expanding nested archives to `limits.max_depth`.
+
+    `select` yields only the member of that path (`内.zip!/b.txt`), unpacking nothing else but
+    the archives on its way; `names_only` yields members with `data` None, unpacking only nested
+    archives (to list their members): discovery lists an archive's documents that way, and each
+    worker then unpacks its one member with `select`. Every limit holds in both modes.
 
     Raises (before any member is yielded, where the directory tells):
         ArchiveRefused: too many members or too many bytes declared in all.
@@ -101,18 +122,18 @@ def archive_members(data: bytes, name: str, limits: ContainerLimits | None = Non
     """
     if not data:
         raise EmptyInput(f"{name}: the file is empty; nothing to read.")
-    budget = _Budget(limits or ContainerLimits())
+    budget = _Budget(limits or ContainerLimits(), select=select, names_only=names_only)
     yield from _members(data, name, "", budget, depth=1)
 
 
 def _members(data: bytes, name: str, prefix: str, budget: _Budget, depth: int) -> Iterator[ArchiveMember]:
     kind = archive_kind(data)
     if kind == "zip":
-        entries = _zip_members(data, name, budget)
+        entries = _zip_members(data, name, prefix, budget)
     elif kind == "7z":
-        entries = _seven_zip_members(data, name, budget)
+        entries = _seven_zip_members(data, name, prefix, budget)
     elif kind == "rar":
-        entries = _rar_members(data, name, budget)
+        entries = _rar_members(data, name, prefix, budget)
     else:
         raise UnsupportedInput(f"{name}: is not a .zip, .7z or .rar archive (its first bytes match none).")
     for member in entries:
@@ -229,7 +250,7 @@ def _unicode_path_extra(extra: bytes) -> str | None:
     return None
 
 
-def _zip_members(data: bytes, name: str, budget: _Budget) -> Iterator[ArchiveMember]:
+def _zip_members(data: bytes, name: str, prefix: str, budget: _Budget) -> Iterator[ArchiveMember]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = [i for i in archive.infolist() if not i.is_dir()]
@@ -243,6 +264,8 @@ def _zip_members(data: bytes, name: str, budget: _Budget) -> Iterator[ArchiveMem
     _check_directory(name, len(named), sum(i.file_size for _, i in named), budget)
     limits = budget.limits
     for path, info in named:
+        if not budget.wanted(prefix + path):
+            continue
         if info.flag_bits & _ENCRYPTED_FLAG:
             yield ArchiveMember(
                 path,
@@ -258,6 +281,9 @@ def _zip_members(data: bytes, name: str, budget: _Budget) -> Iterator[ArchiveMem
             continue
         if info.file_size > limits.max_member_bytes:
             yield ArchiveMember(path, None, _too_big(name, path, limits))
+            continue
+        if not budget.unpacks(prefix + path):
+            yield ArchiveMember(path, None)
             continue
         yield _read_zip_member(archive, info, name, path, budget)
 
@@ -308,7 +334,7 @@ def _read_zip_member(
 # ---------------------------------------------------------------- 7z
 
 
-def _seven_zip_members(data: bytes, name: str, budget: _Budget) -> Iterator[ArchiveMember]:
+def _seven_zip_members(data: bytes, name: str, prefix: str, budget: _Budget) -> Iterator[ArchiveMember]:
     try:
         import py7zr
         from py7zr.io import Py7zIO, WriterFactory
@@ -332,6 +358,8 @@ def _seven_zip_members(data: bytes, name: str, budget: _Budget) -> Iterator[Arch
             f"({type(exc).__name__}: {exc}); download or copy it again."
         ) from exc
     _check_directory(name, len(infos), sum(i.uncompressed or 0 for i in infos), budget)
+    declared = sum(i.uncompressed or 0 for i in infos)
+    infos = [i for i in infos if budget.wanted(prefix + i.filename)]
     if archive.needs_password():
         for info in infos:
             yield ArchiveMember(
@@ -344,7 +372,6 @@ def _seven_zip_members(data: bytes, name: str, budget: _Budget) -> Iterator[Arch
             )
         return
     # A solid 7z packs members together, so a ratio is known only for the archive as a whole.
-    declared = sum(i.uncompressed or 0 for i in infos)
     if _ratio_exceeded(len(data), declared, limits):
         raise ArchiveRefused(
             f"{name}: declares {_size(declared)} unpacked from {_size(len(data))} (more than "
@@ -390,6 +417,9 @@ def _seven_zip_members(data: bytes, name: str, budget: _Budget) -> Iterator[Arch
         if (info.uncompressed or 0) > limits.max_member_bytes:
             yield ArchiveMember(info.filename, None, _too_big(name, info.filename, limits))
             continue
+        if not budget.unpacks(prefix + info.filename):
+            yield ArchiveMember(info.filename, None)
+            continue
         factory = _Factory()
         try:
             archive.reset()
@@ -422,7 +452,7 @@ class _Overflow(Exception):
 # ---------------------------------------------------------------- rar
 
 
-def _rar_members(data: bytes, name: str, budget: _Budget) -> Iterator[ArchiveMember]:
+def _rar_members(data: bytes, name: str, prefix: str, budget: _Budget) -> Iterator[ArchiveMember]:
     """RAR is a closed format: rarfile reads its directory but needs an unrar tool to unpack."""
     try:
         import rarfile
@@ -451,6 +481,8 @@ def _rar_members(data: bytes, name: str, budget: _Budget) -> Iterator[ArchiveMem
         raise DamagedInput(f"{name}: the rar archive is damaged ({type(exc).__name__}: {exc}).") from exc
     _check_directory(name, len(infos), sum(i.file_size for i in infos), budget)
     for info in infos:
+        if not budget.wanted(prefix + info.filename):
+            continue
         if info.needs_password():
             yield ArchiveMember(
                 info.filename,
@@ -463,6 +495,8 @@ def _rar_members(data: bytes, name: str, budget: _Budget) -> Iterator[ArchiveMem
             )
         elif info.file_size > limits.max_member_bytes:
             yield ArchiveMember(info.filename, None, _too_big(name, info.filename, limits))
+        elif not budget.unpacks(prefix + info.filename):
+            yield ArchiveMember(info.filename, None)
         else:
             try:
                 with archive.open(info) as stream:

@@ -36,7 +36,7 @@ def gbk_named_zip(names: list[str]) -> bytes:
     ASCII placeholder of the GBK name's length and the placeholder's bytes are replaced."""
     out = io.BytesIO()
     raw = [n.encode("gbk") for n in names]
-    holders = [f"{k:0{len(r)}d}".encode()[: len(r)] for k, r in enumerate(raw)]
+    holders = [chr(ord("A") + k).encode() * len(r) for k, r in enumerate(raw)]
     with zipfile.ZipFile(out, "w") as z:
         for holder, name in zip(holders, names, strict=True):
             z.writestr(holder.decode(), f"正文：{name}".encode())

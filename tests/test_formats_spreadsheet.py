@@ -125,3 +125,11 @@ def test_empty_workbook_and_empty_file() -> None:
         read_spreadsheet(xlsx_bytes({"S": [[None]]}), "e.xlsx")
     with pytest.raises(EmptyInput, match="the file is empty"):
         read_spreadsheet(b"", "e.xlsx")
+
+
+def test_csv_in_gbk_or_utf8_gives_the_same_rows() -> None:
+    text = "县区,得分\r\n甲县,91.5\r\n乙县,90\r\n"
+    for data in (text.encode("gbk"), text.encode("utf-8-sig")):
+        read = read_spreadsheet(data, "得分.csv")
+        assert read.source_format == "csv"
+        assert [ln.cells for ln in read.lines] == [("县区", "得分"), ("甲县", "91.5"), ("乙县", "90")]

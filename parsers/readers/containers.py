@@ -30,6 +30,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import NoReturn
 
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, TongbaoError, UnsupportedInput
 
@@ -512,6 +513,22 @@ def _rar_members(data: bytes, name: str, prefix: str, budget: _Budget) -> Iterat
             yield ArchiveMember(info.filename, body)
 
 
+def read_archive(data: bytes, name: str) -> NoReturn:
+    """The reader for an archive that reaches parsing as itself, because discovery could not list
+    its members: raise why (limits, damage, encryption, no unpacker), or that it holds nothing.
+
+    Raises:
+        TongbaoError: always; ArchiveRefused, DamagedInput, EncryptedInput, UnsupportedInput or
+            EmptyInput from the listing, else UnsupportedInput.
+    """
+    if not any(True for _ in archive_members(data, name, names_only=True)):
+        raise EmptyInput(f"{name}: the archive holds no documents (only folders or hidden files).")
+    raise UnsupportedInput(
+        f"{name}: an archive is read member by member: ingest its path, and each member becomes "
+        "a document of its own (archive.zip!/member)."
+    )
+
+
 __all__ = [
     "ARCHIVE_SUFFIXES",
     "ArchiveMember",
@@ -519,5 +536,6 @@ __all__ = [
     "ContainerLimits",
     "archive_kind",
     "archive_members",
+    "read_archive",
     "zip_member_name",
 ]

@@ -15,12 +15,15 @@ reader hands the rows to the same table layer as the DOCX and HTML readers:
   tables do not run together into one.
 - Numbers: see `cell_text`.
 
-python-calamine (Rust calamine) reads all four formats; .et (WPS 表格) is an OLE2 workbook
+A .csv is read with the csv module (UTF-8 or GB18030), cells as written.
+
+python-calamine (Rust calamine) reads the four workbook formats; .et (WPS 表格) is an OLE2 workbook
 with BIFF8 records like .xls, and calamine reads it as one.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import math
@@ -30,7 +33,7 @@ from typing import Any
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, Line, ReadResult, UnsupportedInput
 from parsers.readers.sniff import OLE_MAGIC, sniff_bytes
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv")
 
 # A password-protected .xlsx is an OLE container holding this stream (MS-OFFCRYPTO).
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
@@ -48,6 +51,8 @@ def read_spreadsheet(data: bytes, name: str) -> ReadResult:
     """
     if not data.strip():
         raise EmptyInput(f"{name}: the file is empty; nothing to read.")
+    if name.lower().endswith(".csv") and not data.startswith((OLE_MAGIC, b"PK")):
+        return _lines_of([("", _trimmed(_csv_rows(data, name)))], "csv", name)
     fmt = _workbook_format(data, name)
     workbook = _open_workbook(data, name, fmt)
     sheets: list[tuple[str, list[list[str]]]] = []
@@ -62,6 +67,11 @@ def read_spreadsheet(data: bytes, name: str) -> ReadResult:
         rows = _trimmed([[cell_text(v) for v in row] for row in values])
         if rows:
             sheets.append((sheet_name, rows))
+    return _lines_of(sheets, fmt, name)
+
+
+def _lines_of(sheets: list[tuple[str, list[list[str]]]], fmt: str, name: str) -> ReadResult:
+    sheets = [(sheet_name, rows) for sheet_name, rows in sheets if rows]
     if not sheets:
         raise EmptyInput(f"{name}: no sheet of the workbook holds a value; nothing to read.")
     lines: list[Line] = []
@@ -75,6 +85,21 @@ def read_spreadsheet(data: bytes, name: str) -> ReadResult:
             else:
                 lines.append(Line("| " + " | ".join(row) + " |", len(lines) + 1, cells=tuple(row)))
     return ReadResult(lines=lines, source_format=fmt)
+
+
+def _csv_rows(data: bytes, name: str) -> list[list[str]]:
+    """A CSV's rows; Excel on Chinese Windows saves CSV in GBK, other tools in UTF-8 (with a BOM)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UnsupportedInput(f"{name}: is not a text CSV (neither UTF-8 nor GB18030); save it as .xlsx.")
+    if "\x00" in text:
+        raise UnsupportedInput(f"{name}: holds binary bytes, so it is not a CSV; give it its real extension.")
+    return [[cell_text(c) for c in row] for row in csv.reader(io.StringIO(text))]
 
 
 def cell_text(value: Any) -> str:

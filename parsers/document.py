@@ -130,7 +130,9 @@ def extract_document(read: ReadResult) -> Extraction:
     tables = extract_tables(lines)
     if metadata.doc_class != "rubric":
         # variants §1.3/§1.4: grades and ranks stated in prose, for units no table lists.
-        tables.scores = merge_prose_rows(tables.scores, lines, tables.table_lines, metadata.issuer)
+        tables.scores = merge_prose_rows(
+            tables.scores, lines, tables.table_lines, metadata.issuer, tables.unread
+        )
     score_units = [unit_key(row.unit_raw) for row in tables.scores]
     known = list(dict.fromkeys(score_units))
     result = extract_sections(lines, known, tables.table_lines)

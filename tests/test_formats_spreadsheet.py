@@ -133,3 +133,11 @@ def test_csv_in_gbk_or_utf8_gives_the_same_rows() -> None:
         read = read_spreadsheet(data, "得分.csv")
         assert read.source_format == "csv"
         assert [ln.cells for ln in read.lines] == [("县区", "得分"), ("甲县", "91.5"), ("乙县", "90")]
+
+
+def test_ods_reads_like_xlsx() -> None:
+    from tests.fixtures.formats.make_formats import ods_bytes
+
+    read = read_spreadsheet(ods_bytes({"得分": [["县区", "得分"], ["甲县", 89.69999999999999]]}), "a.ods")
+    assert read.source_format == "ods"
+    assert [ln.cells for ln in read.lines] == [("县区", "得分"), ("甲县", "89.7")]

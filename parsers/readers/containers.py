@@ -30,7 +30,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, TongbaoError, UnsupportedInput
 
@@ -336,30 +336,10 @@ def _read_zip_member(
 
 
 def _seven_zip_members(data: bytes, name: str, prefix: str, budget: _Budget) -> Iterator[ArchiveMember]:
-    try:
-        import py7zr
-        from py7zr.io import Py7zIO, WriterFactory
-    except ImportError:
-        raise UnsupportedInput(
-            f"{name}: a .7z archive, and the py7zr package that unpacks it is not installed "
-            "(pip install py7zr); or extract it with 7-Zip and give tongbao the folder."
-        ) from None
+    archive, infos = _open_seven_zip(data, name)
     limits = budget.limits
-    try:
-        archive = py7zr.SevenZipFile(io.BytesIO(data))
-        infos = [i for i in archive.list() if not i.is_directory and not _bookkeeping(i.filename)]
-    except py7zr.PasswordRequired as exc:
-        raise EncryptedInput(
-            f"{name}: the 7z archive is password-protected (even its member names); extract it "
-            "with its password and give tongbao the folder."
-        ) from exc
-    except Exception as exc:  # py7zr raises Bad7zFile, EOFError, LZMAError... on damaged bytes
-        raise DamagedInput(
-            f"{name}: the 7z archive is damaged — its directory cannot be read "
-            f"({type(exc).__name__}: {exc}); download or copy it again."
-        ) from exc
-    _check_directory(name, len(infos), sum(i.uncompressed or 0 for i in infos), budget)
     declared = sum(i.uncompressed or 0 for i in infos)
+    _check_directory(name, len(infos), declared, budget)
     infos = [i for i in infos if budget.wanted(prefix + i.filename)]
     if archive.needs_password():
         for info in infos:
@@ -378,20 +358,54 @@ def _seven_zip_members(data: bytes, name: str, prefix: str, budget: _Budget) -> 
             f"{name}: declares {_size(declared)} unpacked from {_size(len(data))} (more than "
             f"{limits.max_ratio:g} times; a bomb?); refused without unpacking."
         )
+    for info in infos:
+        if (info.uncompressed or 0) > limits.max_member_bytes:
+            yield ArchiveMember(info.filename, None, _too_big(name, info.filename, limits))
+        elif not budget.unpacks(prefix + info.filename):
+            yield ArchiveMember(info.filename, None)
+        else:
+            yield _unpack_seven_zip_member(archive, info.filename, name, budget)
 
-    class _Counted(Py7zIO):
+
+def _open_seven_zip(data: bytes, name: str) -> tuple[Any, list[Any]]:
+    try:
+        import py7zr
+    except ImportError:
+        raise UnsupportedInput(
+            f"{name}: a .7z archive, and the py7zr package that unpacks it is not installed "
+            "(pip install py7zr); or extract it with 7-Zip and give tongbao the folder."
+        ) from None
+    try:
+        archive = py7zr.SevenZipFile(io.BytesIO(data))
+        return archive, [i for i in archive.list() if not i.is_directory and not _bookkeeping(i.filename)]
+    except py7zr.PasswordRequired as exc:
+        raise EncryptedInput(
+            f"{name}: the 7z archive is password-protected (even its member names); extract it "
+            "with its password and give tongbao the folder."
+        ) from exc
+    except Exception as exc:  # py7zr raises Bad7zFile, EOFError, LZMAError... on damaged bytes
+        raise DamagedInput(
+            f"{name}: the 7z archive is damaged — its directory cannot be read "
+            f"({type(exc).__name__}: {exc}); download or copy it again."
+        ) from exc
+
+
+def _unpack_seven_zip_member(archive: Any, path: str, name: str, budget: _Budget) -> ArchiveMember:
+    """Unpack one member through a writer that counts bytes and stops at the limits."""
+    from py7zr.io import Py7zIO, WriterFactory
+
+    limits = budget.limits
+
+    class Counted(Py7zIO):
         def __init__(self) -> None:
             self.buffer = io.BytesIO()
-            self.over: str | None = None
 
         def write(self, s: bytes | bytearray) -> int:
             budget.unpacked += len(s)
             if self.buffer.tell() + len(s) > limits.max_member_bytes:
-                self.over = "member"
-            elif budget.unpacked > limits.max_total_bytes:
-                self.over = "total"
-            if self.over:
-                raise _Overflow(self.over)
+                raise _Overflow("member")
+            if budget.unpacked > limits.max_total_bytes:
+                raise _Overflow("total")
             return self.buffer.write(s)
 
         def read(self, size: int | None = None) -> bytes:
@@ -406,44 +420,35 @@ def _seven_zip_members(data: bytes, name: str, prefix: str, budget: _Budget) -> 
         def size(self) -> int:
             return self.buffer.getbuffer().nbytes
 
-    class _Factory(WriterFactory):
+    class Factory(WriterFactory):
         def __init__(self) -> None:
-            self.files: dict[str, _Counted] = {}
+            self.files: dict[str, Counted] = {}
 
         def create(self, filename: str) -> Py7zIO:
-            self.files[filename] = _Counted()
+            self.files[filename] = Counted()
             return self.files[filename]
 
-    for info in infos:
-        if (info.uncompressed or 0) > limits.max_member_bytes:
-            yield ArchiveMember(info.filename, None, _too_big(name, info.filename, limits))
-            continue
-        if not budget.unpacks(prefix + info.filename):
-            yield ArchiveMember(info.filename, None)
-            continue
-        factory = _Factory()
-        try:
-            archive.reset()
-            archive.extract(targets=[info.filename], factory=factory)
-        except _Overflow as over:
-            if str(over) == "total":
-                raise ArchiveRefused(
-                    f"{name}: unpacked more than {_size(limits.max_total_bytes)} in all; refused."
-                ) from None
-            yield ArchiveMember(info.filename, None, _too_big(name, info.filename, limits))
-            continue
-        except Exception as exc:
-            yield ArchiveMember(
-                info.filename,
-                None,
-                DamagedInput(
-                    f"{name}!/{info.filename}: the member cannot be unpacked ({type(exc).__name__}: "
-                    f"{exc}); the archive is damaged: download or copy it again."
-                ),
-            )
-            continue
-        written = factory.files.get(info.filename)
-        yield ArchiveMember(info.filename, written.buffer.getvalue() if written else b"")
+    factory = Factory()
+    try:
+        archive.reset()
+        archive.extract(targets=[path], factory=factory)
+    except _Overflow as over:
+        if str(over) == "total":
+            raise ArchiveRefused(
+                f"{name}: unpacked more than {_size(limits.max_total_bytes)} in all; refused."
+            ) from None
+        return ArchiveMember(path, None, _too_big(name, path, limits))
+    except Exception as exc:
+        return ArchiveMember(
+            path,
+            None,
+            DamagedInput(
+                f"{name}!/{path}: the member cannot be unpacked ({type(exc).__name__}: {exc}); the "
+                "archive is damaged: download or copy it again."
+            ),
+        )
+    written = factory.files.get(path)
+    return ArchiveMember(path, written.buffer.getvalue() if written else b"")
 
 
 class _Overflow(Exception):

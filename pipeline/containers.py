@@ -32,14 +32,11 @@ def archive_member_paths(path: Path) -> list[Path]:
     if path.suffix.lower() not in ARCHIVE_SUFFIXES:
         return [path]
     try:
-        data = path.read_bytes()
-    except OSError:
-        return [path]
-    if archive_kind(data) is None:
-        return [path]
-    try:
-        members = [m.path for m in archive_members(data, path.name, names_only=True)]
-    except TongbaoError:
+        with path.open("rb") as stream:
+            if archive_kind(stream.read(8)) is None:
+                return [path]
+        members = [m.path for m in archive_members(path, path.name, names_only=True)]
+    except (OSError, TongbaoError):
         return [path]
     if not members:
         return [path]
@@ -69,7 +66,7 @@ def read_source(path: str) -> bytes:
     if split is None:
         return Path(path).read_bytes()
     archive, member = split
-    for found in archive_members(archive.read_bytes(), archive.name, select=member):
+    for found in archive_members(archive, archive.name, select=member):
         if found.path != member:
             continue
         if found.error is not None:

@@ -29,8 +29,8 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import PurePosixPath
-from typing import Any, NoReturn
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO, NoReturn
 
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, TongbaoError, UnsupportedInput
 
@@ -100,7 +100,7 @@ def archive_kind(data: bytes) -> str | None:
 
 
 def archive_members(
-    data: bytes,
+    data: bytes | Path,
     name: str,
     limits: ContainerLimits | None = None,
     *,
@@ -121,14 +121,24 @@ def archive_members(
         UnsupportedInput: the bytes are no archive tongbao opens (or .rar without a tool).
         EmptyInput: no bytes.
     """
+    budget = _Budget(limits or ContainerLimits(), select=select, names_only=names_only)
+    if isinstance(data, Path):
+        # From the file itself: the archive's directory and the wanted member are read, not the
+        # whole archive (a worker unpacking one member of a large archive reads that member).
+        with data.open("rb") as stream:
+            if not stream.read(1):
+                raise EmptyInput(f"{name}: the file is empty; nothing to read.")
+            yield from _members(stream, name, "", budget, depth=1)
+        return
     if not data:
         raise EmptyInput(f"{name}: the file is empty; nothing to read.")
-    budget = _Budget(limits or ContainerLimits(), select=select, names_only=names_only)
-    yield from _members(data, name, "", budget, depth=1)
+    yield from _members(io.BytesIO(data), name, "", budget, depth=1)
 
 
-def _members(data: bytes, name: str, prefix: str, budget: _Budget, depth: int) -> Iterator[ArchiveMember]:
-    kind = archive_kind(data)
+def _members(data: BinaryIO, name: str, prefix: str, budget: _Budget, depth: int) -> Iterator[ArchiveMember]:
+    data.seek(0)
+    kind = archive_kind(data.read(8))
+    data.seek(0)
     if kind == "zip":
         entries = _zip_members(data, name, prefix, budget)
     elif kind == "7z":
@@ -152,7 +162,9 @@ def _members(data: bytes, name: str, prefix: str, budget: _Budget, depth: int) -
                 )
                 continue
             try:
-                yield from _members(member.data, f"{name}!/{member.path}", path + "!/", budget, depth + 1)
+                yield from _members(
+                    io.BytesIO(member.data), f"{name}!/{member.path}", path + "!/", budget, depth + 1
+                )
             except ArchiveRefused:
                 raise
             except TongbaoError as exc:
@@ -251,9 +263,9 @@ def _unicode_path_extra(extra: bytes) -> str | None:
     return None
 
 
-def _zip_members(data: bytes, name: str, prefix: str, budget: _Budget) -> Iterator[ArchiveMember]:
+def _zip_members(data: BinaryIO, name: str, prefix: str, budget: _Budget) -> Iterator[ArchiveMember]:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(data)
         infos = [i for i in archive.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise DamagedInput(
@@ -335,7 +347,7 @@ def _read_zip_member(
 # ---------------------------------------------------------------- 7z
 
 
-def _seven_zip_members(data: bytes, name: str, prefix: str, budget: _Budget) -> Iterator[ArchiveMember]:
+def _seven_zip_members(data: BinaryIO, name: str, prefix: str, budget: _Budget) -> Iterator[ArchiveMember]:
     archive, infos = _open_seven_zip(data, name)
     limits = budget.limits
     declared = sum(i.uncompressed or 0 for i in infos)
@@ -353,9 +365,11 @@ def _seven_zip_members(data: bytes, name: str, prefix: str, budget: _Budget) -> 
             )
         return
     # A solid 7z packs members together, so a ratio is known only for the archive as a whole.
-    if _ratio_exceeded(len(data), declared, limits):
+    packed = data.seek(0, io.SEEK_END)
+    data.seek(0)
+    if _ratio_exceeded(packed, declared, limits):
         raise ArchiveRefused(
-            f"{name}: declares {_size(declared)} unpacked from {_size(len(data))} (more than "
+            f"{name}: declares {_size(declared)} unpacked from {_size(packed)} (more than "
             f"{limits.max_ratio:g} times; a bomb?); refused without unpacking."
         )
     for info in infos:
@@ -367,7 +381,7 @@ def _seven_zip_members(data: bytes, name: str, prefix: str, budget: _Budget) -> 
             yield _unpack_seven_zip_member(archive, info.filename, name, budget)
 
 
-def _open_seven_zip(data: bytes, name: str) -> tuple[Any, list[Any]]:
+def _open_seven_zip(data: BinaryIO, name: str) -> tuple[Any, list[Any]]:
     try:
         import py7zr
     except ImportError:
@@ -376,7 +390,7 @@ def _open_seven_zip(data: bytes, name: str) -> tuple[Any, list[Any]]:
             "(pip install py7zr); or extract it with 7-Zip and give tongbao the folder."
         ) from None
     try:
-        archive = py7zr.SevenZipFile(io.BytesIO(data))
+        archive = py7zr.SevenZipFile(data)
         return archive, [i for i in archive.list() if not i.is_directory and not _bookkeeping(i.filename)]
     except py7zr.PasswordRequired as exc:
         raise EncryptedInput(
@@ -458,7 +472,7 @@ class _Overflow(Exception):
 # ---------------------------------------------------------------- rar
 
 
-def _rar_members(data: bytes, name: str, prefix: str, budget: _Budget) -> Iterator[ArchiveMember]:
+def _rar_members(data: BinaryIO, name: str, prefix: str, budget: _Budget) -> Iterator[ArchiveMember]:
     """RAR is a closed format: rarfile reads its directory but needs an unrar tool to unpack."""
     try:
         import rarfile
@@ -479,7 +493,7 @@ def _rar_members(data: bytes, name: str, prefix: str, budget: _Budget) -> Iterat
         )
     limits = budget.limits
     try:
-        archive = rarfile.RarFile(io.BytesIO(data))
+        archive = rarfile.RarFile(data)
         infos = [i for i in archive.infolist() if not i.is_dir() and not _bookkeeping(i.filename)]
     except rarfile.PasswordRequired as exc:
         raise EncryptedInput(f"{name}: the rar archive is password-protected; extract it yourself.") from exc

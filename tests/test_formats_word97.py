@@ -47,6 +47,21 @@ def test_real_circular_as_word97_scores_one_on_every_figure(
 
 
 @needs_soffice
+@pytest.mark.parametrize("suffix", [".rtf", ".odt"])
+def test_rtf_and_odt_take_the_same_road(tmp_path: Path, suffix: str) -> None:
+    source = tmp_path / "src" / "xinyang-2022-07.docx"
+    source.parent.mkdir()
+    shutil.copy(real_source(".docx"), source)
+    path = word97_from_docx(source, tmp_path, suffix)
+    data = path.read_bytes()
+    read = read_word97(data, path.name)
+    assert read.source_format == suffix.lstrip(".")
+    result = build_result(extract_document(read), doc_id_of(data), str(path), len(data))
+    Store(tmp_path / "out").write_batch(result.records)
+    assert_perfect(score_figures(tmp_path / "out", gold_beside(tmp_path, path.name)))
+
+
+@needs_soffice
 def test_truncated_doc_fails_with_the_converters_word() -> None:
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000)
     with pytest.raises(DamagedInput, match=r"cut\.doc: LibreOffice could not convert the document"):

@@ -1,5 +1,7 @@
 """Read Word 97-2003 `.doc` and WPS `.wps` files by converting them to .docx with LibreOffice.
 
+RTF and OpenDocument text (.odt) take the same road: LibreOffice reads both natively.
+
 Many archives publish circulars as .doc, and WPS Office saves .wps in the same OLE2 binary
 layout (WPS 2005 and later); no maintained Python package reads that layout's tables, so
 LibreOffice's Word import does the reading (`soffice --headless --convert-to docx`) and the DOCX
@@ -26,7 +28,8 @@ from pathlib import Path, PurePath
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, ReadResult, UnsupportedInput
 from parsers.readers.sniff import OLE_MAGIC, sniff_bytes
 
-WORD97_SUFFIXES = (".doc", ".wps", ".dot", ".rtf")
+WORD97_SUFFIXES = (".doc", ".wps", ".dot", ".wpt", ".rtf", ".odt")
+ODT_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.text"
 DEFAULT_TIMEOUT = 120.0
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 INSTALL_HINT = (
@@ -55,14 +58,15 @@ def read_word97(data: bytes, name: str, *, timeout: float = DEFAULT_TIMEOUT) -> 
     if not data.strip():
         raise EmptyInput(f"{name}: the file is empty; nothing to read.")
     fmt = PurePath(name).suffix.lower().lstrip(".") or "doc"
-    if data.startswith(b"PK"):
+    odt = data.startswith(b"PK") and ODT_MIMETYPE in data[:200]
+    if data.startswith(b"PK") and not odt:
         from parsers.readers.docx import read_docx
 
         read = read_docx(data, name)  # a .doc that is really a .docx
         read.warnings.append(f"{name}: is a .docx under the name .{fmt}; read as .docx.")
         return read
     head = data[:2048].lstrip().lower()
-    if not data.startswith(OLE_MAGIC) and not head.startswith(b"{\\rtf"):
+    if not data.startswith(OLE_MAGIC) and not head.startswith(b"{\\rtf") and not odt:
         what = sniff_bytes(data)
         if what == "an HTML page":
             from parsers.readers.html import read_html
@@ -90,7 +94,7 @@ def read_word97(data: bytes, name: str, *, timeout: float = DEFAULT_TIMEOUT) -> 
 
     converted = _converted_to_docx(data, name, soffice, timeout)
     read = read_docx(converted, name)
-    read.source_format = fmt if fmt in ("doc", "wps", "rtf") else "doc"
+    read.source_format = "odt" if odt else fmt if fmt in ("doc", "wps", "rtf") else "doc"
     return read
 
 

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.tongbao-installed
 
 .PHONY: demo test bench samples lint clean
 
-$(STAMP): pyproject.toml setup.py parsers/readers/_pdfchars.c
+$(STAMP): pyproject.toml setup.py parsers/readers/pdf/_pdfchars.c
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "tongbao needs Python 3.11 or newer")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

@@ -131,7 +131,7 @@ def main() -> int:
             run_pdfplumber(files)
             times["pdfplumber"].append(time.perf_counter() - start)
     median = {label: statistics.median(values) for label, values in times.items()}
-    from parsers.readers import pdf_glyphs
+    from parsers.readers.pdf import glyphs as pdf_glyphs
 
     helper = (
         "compiled C helper" if pdf_glyphs._page_chars is not None else "Python loops (C helper not built)"

@@ -9,8 +9,9 @@ def clear_caches() -> None:
     The caches only ever return what the uncached functions would; clearing them makes a
     repeated run over the same files cost what the first one did.
     """
-    from parsers import entries, headers
+    from parsers import entries
     from parsers.metadata import layout
+    from parsers.tables import roles as headers
 
     entries._parse_entry_cached.cache_clear()
     headers.cell_role.cache_clear()

@@ -20,7 +20,7 @@ from parsers.model import Line, Problem, ReadResult, UnreadBlock, UnsupportedInp
 from parsers.normalize import normalize_lines
 from parsers.rankings import merge_prose_rows
 from parsers.sections import Section, UnitEntry, entries_from_table, extract_sections
-from parsers.tables import ScoreRow, extract_tables, restore_table_rows
+from parsers.tables import ScoreRow, extract_tables, place_unruled_rows, restore_table_rows
 from parsers.units import match_unit, unit_key
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -125,7 +125,7 @@ def extract_document(read: ReadResult) -> Extraction:
     """Extract metadata, scores and entries from what a reader returned."""
     # Restore cells lost on the way to text (one cell per line, glued cells) before anything
     # reads the lines, so metadata's class and the tables see the same rows.
-    lines = restore_table_rows(normalize_lines(read.lines))
+    lines = restore_table_rows(normalize_lines(place_unruled_rows(read.lines)))
     metadata = extract_metadata(lines, read.web_meta)
     tables = extract_tables(lines)
     if metadata.doc_class != "rubric":

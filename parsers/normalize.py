@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from itertools import combinations
+from collections.abc import Iterable
 
 import regex
 
@@ -232,83 +231,6 @@ def aligned_cells(text: str) -> tuple[str, ...] | None:
     if len(parts) >= 3 or (len(parts) == 2 and any(_NUMBER_CELL.fullmatch(squash(p)) for p in parts)):
         return tuple(_WHITESPACE.sub(" ", p) for p in parts)
     return None
-
-
-def aligned_columns(row: str, header: str) -> list[tuple[int, ...]]:
-    """Ways to place the cells of an aligned row with fewer cells than its header, best first.
-
-    An aligned row leaves a cell blank by leaving its column empty (fb-10 `2               第11项：
-    农贸市场内外环境脏乱  10` under `序号  单位      扣分事项          扣分`; fresh-04's rows without a
-    备注). Each placement gives the header column of each cell, in order; they are ranked by
-    how far the cells stand from their header words in display columns (a CJK character is
-    two wide). Empty when positions say nothing: a tab, a row as wide as the header, or every
-    gap the reader's fixed column separator (a PDF's text gets the same four spaces whatever
-    the gap, see readers/pdf_glyphs.py COLUMN_SEPARATOR). Positions alone can mislead (a number
-    drifting under the next header word), so the caller checks each placement's cells.
-    """
-    row_spans, head_spans = _column_spans(row), _column_spans(header)
-    if row_spans is None or head_spans is None or not 0 < len(row_spans[0]) < len(head_spans[0]):
-        return []
-    if row_spans[1] | head_spans[1] <= {_PDF_COLUMN_GAP} or len(head_spans[0]) > _MAX_ALIGNED_COLUMNS:
-        return []
-    return placements_by_position(row_spans[0], head_spans[0])
-
-
-def placements_by_position(
-    spans: Sequence[tuple[float, float]], header_spans: Sequence[tuple[float, float]]
-) -> list[tuple[int, ...]]:
-    """Every way to put cells at `spans` under header words at `header_spans`, in order, nearest first.
-
-    Ranked by how far the cells stand outside their header words, then by how far their
-    centres are from the words' centres (the extents in any one unit: display columns of a
-    text line, points of a PDF page).
-    """
-    ranked: list[tuple[float, float, tuple[int, ...]]] = []
-    for columns in combinations(range(len(header_spans)), len(spans)):
-        gap = centre = 0.0
-        for (start, end), k in zip(spans, columns, strict=True):
-            head_start, head_end = header_spans[k]
-            gap += max(0, head_start - end, start - head_end)
-            centre += abs(start + end - head_start - head_end)
-        ranked.append((gap, centre, columns))
-    ranked.sort()
-    return [columns for _, _, columns in ranked]
-
-
-# Tables wider than this are not placed by position (the placements to rank grow as 2^n).
-_MAX_ALIGNED_COLUMNS = 16
-
-
-# The gap the PDF reader writes between columns (readers/pdf_glyphs.py COLUMN_SEPARATOR), whatever their distance.
-_PDF_COLUMN_GAP = 4
-
-
-def _column_spans(text: str) -> tuple[list[tuple[int, int]], set[int]] | None:
-    """Display columns [start, end) of each cell of an aligned line, and the widths of the gaps between them."""
-    if "\t" in text:
-        return None  # a tab's width depends on the viewer
-    spans: list[tuple[int, int]] = []
-    gaps: set[int] = set()
-    col = end = spaces = 0
-    start: int | None = None
-    for char in text:
-        width = 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-        mapped = normalize_chars(char)
-        if mapped in (" ", ""):
-            spaces += 1 if mapped else 0  # as aligned_cells counts them, after normalize_chars
-        else:
-            if start is None:
-                start = col
-            elif spaces >= 2:
-                spans.append((start, end))
-                gaps.add(spaces)
-                start = col
-            spaces = 0
-            end = col + width
-        col += width if mapped else 0
-    if start is not None:
-        spans.append((start, end))
-    return spans, gaps
 
 
 def cells_to_text(cells: Iterable[str]) -> str:

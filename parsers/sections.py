@@ -13,11 +13,11 @@ from decimal import Decimal
 import regex
 
 from parsers.entries import Entry, parse_entry, split_entries, starts_with_label
-from parsers.headers import COLUMN_PATTERNS, cell_role
 from parsers.model import Line, Problem, UnreadBlock
 from parsers.normalize import join_lines
 from parsers.numbers import NUMBER_CELL
 from parsers.tables import DeductionRow
+from parsers.tables.roles import COLUMN_PATTERNS, cell_role
 from parsers.units import UnitMatch, looks_like_unit, match_unit, unit_key
 
 # Compiled once: the regex module looks string patterns up in a slow cache on every call.

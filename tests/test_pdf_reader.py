@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, UnsupportedInput
-from parsers.readers import pdf_glyphs
+from parsers.readers.pdf import glyphs as pdf_glyphs
 from parsers.readers.pdf import read_pdf
 from pipeline.render_pdf import circular_to_pdf
 
@@ -156,7 +156,13 @@ def test_seal_text_round_an_arc_stays_out_of_the_signature_and_date():
 
 
 def test_unruled_table_row_with_a_blank_cell_keeps_its_columns():
-    rows = [(line.text, line.cells) for line in read_fixture("unruled_table_blank_cell.pdf").lines]
+    from parsers.tables import place_unruled_rows
+
+    lines = read_fixture("unruled_table_blank_cell.pdf").lines
+    # The reader knows geometry, not columns: each row keeps its text and says where its cells stand.
+    assert all(line.cells is None for line in lines[:4])
+    assert [len(line.cell_spans or ()) for line in lines[:4]] == [4, 3, 4, 3]
+    rows = [(line.text, line.cells) for line in place_unruled_rows(lines)]
     # Rows with every cell stay text for the normaliser; a row leaving 扣分 blank gets its cells
     # placed under the header words (its 100 is a 得分, not a 扣分).
     assert rows[1][1] == ("1", "西湖镇", "", "100")
@@ -297,14 +303,14 @@ _line_chars = st.lists(
 @settings(max_examples=500, deadline=None)
 @given(_line_chars)
 def test_line_join_equals_the_char_by_char_reference(group):
-    from parsers.readers.pdf_glyphs import chars_to_line
+    from parsers.readers.pdf.glyphs import chars_to_line
 
     line = chars_to_line(list(group))
     got = None if line is None else (line.text, line.x0, line.top, line.x1, line.bottom, line.em)
     assert got == char_by_char_line(group)
 
 
-# The C helper (parsers/readers/_pdfchars.c, built at install) must give exactly what the Python
+# The C helper (parsers/readers/pdf/_pdfchars.c, built at install) must give exactly what the Python
 # loops give: installs without a C compiler run the Python ones.
 _needs_c_helper = pytest.mark.skipif(
     pdf_glyphs._page_chars is None, reason="the C helper was not compiled in this install"

@@ -553,7 +553,7 @@ def test_deduction_variants(name: str) -> None:
 
 
 def test_glued_row_is_left_alone_when_ambiguous() -> None:
-    from parsers.damaged_tables import split_glued_row
+    from parsers.tables import split_glued_row
 
     roles: list[str | None] = ["unit", "part", "part", "score", "rank"]
     header = ("县区", "系统考核(占40%)", "现场考核(占60%)", "总分", "排名")
@@ -574,7 +574,7 @@ def test_glued_row_is_left_alone_when_ambiguous() -> None:
 
 
 def test_header_words_with_qualifiers_and_unknown_unit_words() -> None:
-    from parsers.headers import cell_role, header_roles
+    from parsers.tables.roles import cell_role, header_roles
 
     for word in ("得分（满分1000分）", "总分(100分)", "考核得分（分）"):
         assert cell_role(word) == "score", word
@@ -599,7 +599,7 @@ def _joined(line_no: int, *physical: str) -> Line:
 
 
 def test_tables_restored_from_lines_the_joiner_ran_together() -> None:
-    from parsers.damaged_tables import restore_table_rows
+    from parsers.tables import restore_table_rows
 
     # fb-01 with a joiner that runs a caption and every cell printed one per line into one line.
     caption = "各县区安全生产工作考核得分表（12 月份）"
@@ -652,8 +652,7 @@ def test_tables_restored_from_lines_the_joiner_ran_together() -> None:
 
 
 def test_short_aligned_rows_placed_under_their_columns() -> None:
-    from parsers.damaged_tables import place_short_row
-    from parsers.normalize import aligned_columns
+    from parsers.tables.placement import aligned_columns, place_short_row
 
     header = "序号  单位      扣分事项          扣分"
     row = "2               第11项：农贸市场  10"

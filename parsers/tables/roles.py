@@ -23,7 +23,9 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
         # More names of the unit column seen across the family (variants §2 "Columns vary").
         r"|城区|市州|市（州）|市\(州\)|地市|设区市|旗县|县市|县（市）|区（县）|区县（市）|县（区、市）|乡（镇）"
         r"|乡镇（街道、场）|开发区|园区|镇（街道、园区）|成员单位|责任部门|牵头单位|被考核对象"
-        r"|镇名|乡镇名称|村名|单位简称)$"
+        r"|镇名|乡镇名称|村名|单位简称"
+        # field-survey §1: 村别, 学校名称, 小区 head the unit column of flattened web tables.
+        r"|村别|镇别|学校|学校名称|小区|小区名称|企业名称|项目名称)$"
     ),
     "score": regex.compile(
         r"^(?:得分|分数|成绩|总分|总得分|考评成绩|考核成绩|考核得分|考评得分|检查得分|督查得分|综合得分|最终得分"
@@ -35,12 +37,27 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
         r"^(?:等次|等级|档次|评定等次|考核等次|考评等次|评价等次|评定结果|考核结果|结果)$"
     ),
     "points": regex.compile(
-        r"^(?:扣分|扣分值|扣减分值|扣分分值|分值|扣分（分）|扣分\(分\)|扣除分值|加减分|加扣分)$"
+        r"^(?:扣分|扣分值|扣减分值|扣分分值|分值|扣分（分）|扣分\(分\)|扣除分值|加减分|加扣分"
+        # A deduction column named by the way it was found (field-survey §1: 暗访扣分, 明查扣分).
+        r"|\p{Han}{2,4}扣分)$"
     ),
     "reason": regex.compile(
         r"^(?:扣分事项|存在问题|扣分原因|扣分情况|问题|主要问题|扣分项目|扣分内容|扣分说明|问题描述|扣分依据|扣分明细|具体问题|加扣分事项|加减分事项|问题清单|发现问题|督查发现问题|存在的问题)$"
     ),
-    "remark": regex.compile(r"^(?:备注|说明)$"),
+    "remark": regex.compile(
+        # Free text beside a score (field-survey §1: sentences with ，and 。), never a figure.
+        r"^(?:备注|说明|暗访情况|明查情况|检查纪实|检查情况|督查情况|情况说明|暗访发现|现场情况|主要做法)$"
+    ),
+    # Money (field-survey §1: 奖励金(元), 奖金: a 5000-yuan prize read as points was a real harm).
+    "money": regex.compile(
+        r"^(?:奖励金|奖金|奖励|奖励资金|奖补资金|奖励金额|奖金额|奖励经费|考核奖金|资金|金额|扣款|罚款|罚金)"
+        r"(?:[（(]\s*万?元\s*[)）])?$"
+    ),
+    # Counts (问题数, 村数, 达标村数): how many of something, never points.
+    "count": regex.compile(
+        r"^(?:\p{Han}{0,4}(?:村|户|处|件|次|个|人|家|起|宗|问题|点位|项)(?:数|数量)|问题个数)"
+        r"(?:[（(]\s*\p{Han}{1,2}\s*[)）])?$"
+    ),
 }
 # The unit column named by administrative levels with alternatives in brackets: `村（社区）`,
 # `乡镇（街道）`, `县（市、区）名称`, `镇（街道、园区）` (variants §2, §6: every level of unit; fresh-07
@@ -62,6 +79,11 @@ PART_HEADER = regex.compile(r"^(?P<name>.+?)[（(]?(?:占|权重)?(?P<w>\d+(?:\.
 # A part named without its weight (`系统考核 | 现场考核 | 总分`, the weights maybe on the line
 # below: fb-02 `单位系统考核现场考核总分排名` / `（占40%）（占60%）`): a kind of assessment.
 BARE_PART_HEADER = regex.compile(r"^\p{Han}{2,8}(?:考核|考评|测评|评价|检查|督查|暗访|评估|核查|抽查)$")
+# An additive part with its own maximum: `物业(40分) | 社区(30分) | 城管(30分) | 总分` (field-survey §4:
+# parts of 40 + 30 + 30, not weights). A score word with a scale (`总分（24分）`) is the score, not a part.
+PART_MAX_HEADER = regex.compile(r"^(?P<name>\p{Han}{1,10})[（(](?:满分)?\s*(?P<max>\d+(?:\.\d+)?)\s*分[)）]$")
+# The scale a score column states: `总分（24分）`, `得分（满分100分）`, `满分30分` (field-survey §4: a base).
+SCORE_SCALE = regex.compile(r"(?:满分|[（(](?:满分|总分)?)\s*(?P<max>\d+(?:\.\d+)?)\s*分")
 # The weights of a header's parts printed on their own, in order: `（占40%）（占60%）`.
 PART_WEIGHT = regex.compile(r"[（(](?:占|权重)?\s*\d+(?:\.\d+)?\s*%[)）]")
 # A header cell when cells are glued together (`名次镇（街道）得分`): a part's name must be
@@ -96,6 +118,18 @@ def header_roles(cells: tuple[str, ...]) -> list[str | None] | None:
     return None
 
 
+def table_kind(roles: list[str | None]) -> str:
+    """`deduction` for a table that lists deductions, else `score`.
+
+    `街道 | 扣分项目 | 扣分 | 得分` with the score merged down each unit's rows (fresh-F f06) lists
+    deductions: a table with both a reason and an amount column is a deduction table.
+    """
+    kinds = set(roles)
+    if (("points" in kinds or "reason" in kinds) and "score" not in kinds) or {"points", "reason"} <= kinds:
+        return "deduction"
+    return "score"
+
+
 def _name_unit_column(cells: tuple[str, ...], roles: list[str | None]) -> None:
     """Give the unit role to the one cell a header row names in words no list knows.
 
@@ -126,6 +160,8 @@ def _role_of(key: str, part_header: regex.Pattern[str]) -> str | None:
         # `得分（满分1000分）`: the name without its scale says the role.
         bare = _role_of(_SCORE_QUALIFIER.sub("", key), part_header)
         role = bare if bare in ("score", "points", "part") else None
+    if role is None and PART_MAX_HEADER.match(key):
+        role = "part"
     return role
 
 

@@ -15,15 +15,17 @@ import functools
 import re
 import struct
 import sys
+from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import repeat
 from types import SimpleNamespace
 
 try:  # the per-character loops compiled at install (setup.py); optional, same output
-    from parsers.readers._pdfchars import chars_to_lines as _chars_to_lines_c
-    from parsers.readers._pdfchars import page_chars as _page_chars
-    from parsers.readers._pdfchars import page_paths as _page_paths
+    from parsers.readers.pdf._pdfchars import chars_to_lines as _chars_to_lines_c
+    from parsers.readers.pdf._pdfchars import page_chars as _page_chars
+    from parsers.readers.pdf._pdfchars import page_paths as _page_paths
 except ImportError:  # pragma: no cover - installs without a C compiler
     _chars_to_lines_c = _page_chars = _page_paths = None
 
@@ -74,14 +76,14 @@ _READ_FLOAT_RECT = struct.Struct("4f").unpack_from
 _UTF16_NATIVE = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
 
 
-_Char = tuple[float, float, float, float, str]
+Char = tuple[float, float, float, float, str]
 """A visible character: x0, top, x1, bottom (loose box, top-left origin), text.
 A plain tuple, not a dataclass: a page has ~600 of them and building them is the
 reader's hot loop (bench/bench_pdf.py)."""
 
 
 @dataclass(slots=True)
-class _PageLine:
+class PageLine:
     """A physical line of one page before numbering; `cells` for table rows."""
 
     text: str
@@ -93,6 +95,8 @@ class _PageLine:
     cells: tuple[str, ...] | None = None
     table: int | None = None
     """Index of the table on its page, for table rows."""
+    cell_spans: tuple[tuple[float, float], ...] | None = None
+    """For a line with column gaps outside any ruled table: the x extent of each of its cells."""
 
 
 @functools.cache
@@ -152,7 +156,7 @@ def _pdfium_calls() -> SimpleNamespace:
     )
 
 
-def iter_page_chars(textpage, page_height: float) -> tuple[list[_Char], int]:  # textpage: FPDF_TEXTPAGE
+def iter_page_chars(textpage, page_height: float) -> tuple[list[Char], int]:  # textpage: FPDF_TEXTPAGE
     """Return the page's visible characters with loose boxes (top-left origin) and the count of unusable ones.
 
     Loose boxes cover the font's full em, so lines of one font size have equal
@@ -169,7 +173,7 @@ def iter_page_chars(textpage, page_height: float) -> tuple[list[_Char], int]:  #
     return chars, bad + (_cid_chars(chars) if has_paren else 0) + _mojibake_chars(latin1, len(chars))
 
 
-def _upright(chars: list[_Char], turned: list[_Char], angles: list[float]) -> list[_Char]:
+def _upright(chars: list[Char], turned: list[Char], angles: list[float]) -> list[Char]:
     """Drop glyphs drawn at angles that vary from glyph to glyph: the text running round a seal's arc.
 
     A vector seal over the signature (`桐柏县安全生产委员会办公室` round a star, fresh-E) would
@@ -185,7 +189,7 @@ def _upright(chars: list[_Char], turned: list[_Char], angles: list[float]) -> li
     return chars
 
 
-def _iter_page_chars_python(textpage, page_height: float) -> tuple[list[_Char], int]:
+def _iter_page_chars_python(textpage, page_height: float) -> tuple[list[Char], int]:
     """`iter_page_chars` without the C helper: the same rules, one ctypes call per character."""
     calls = _pdfium_calls()
     count = calls.count_chars(textpage)
@@ -209,8 +213,8 @@ def _iter_page_chars_python(textpage, page_height: float) -> tuple[list[_Char], 
     read_rect = _READ_FLOAT_RECT
     get_box = calls.loose_box
     get_angle = calls.char_angle
-    chars: list[_Char] = []
-    turned: list[_Char] = []
+    chars: list[Char] = []
+    turned: list[Char] = []
     angles: list[float] = []
     bad = latin1 = 0
     pending_high = 0
@@ -262,7 +266,7 @@ def _mojibake_chars(latin1: int, visible: int) -> int:
     return latin1 if latin1 > DEFAULT_MAX_LATIN1_SHARE * visible else 0
 
 
-def _cid_chars(chars: list[_Char]) -> int:
+def _cid_chars(chars: list[Char]) -> int:
     """Count characters spelling `(cid:N)`: text of a PDF re-made from a broken extraction."""
     cid_text = "".join(c[4] for c in chars)
     if "(cid:" not in cid_text:
@@ -270,12 +274,12 @@ def _cid_chars(chars: list[_Char]) -> int:
     return sum(len(match) for match in _CID.findall(cid_text))
 
 
-def chars_to_lines(chars: list[_Char]) -> list[_PageLine]:
+def chars_to_lines(chars: list[Char]) -> list[PageLine]:
     """Group characters into physical lines by vertical position, each in x order (in C when compiled)."""
     if _chars_to_lines_c is None:
         return _chars_to_lines_python(chars)
     return [
-        _PageLine(text, x0, top, x1, bottom, em)
+        PageLine(text, x0, top, x1, bottom, em)
         for text, x0, top, x1, bottom, em in _chars_to_lines_c(
             chars,
             DEFAULT_FAKE_BOLD_SHIFT,
@@ -287,15 +291,15 @@ def chars_to_lines(chars: list[_Char]) -> list[_PageLine]:
     ]
 
 
-def _chars_to_lines_python(chars: list[_Char]) -> list[_PageLine]:
+def _chars_to_lines_python(chars: list[Char]) -> list[PageLine]:
     """`chars_to_lines` without the C helper."""
     if not chars:
         return []
     ordered = sorted(chars, key=lambda c: c[1] + c[3])
-    groups: list[list[_Char]] = []
+    groups: list[list[Char]] = []
     centre = -1e9
     tolerance = 0.0
-    group: list[_Char] = []
+    group: list[Char] = []
     for char in ordered:
         mid = (char[1] + char[3]) / 2
         if mid - centre <= tolerance:
@@ -310,7 +314,7 @@ def _chars_to_lines_python(chars: list[_Char]) -> list[_PageLine]:
     return [line for group in groups if (line := chars_to_line(group)) is not None]
 
 
-def chars_to_line(group: list[_Char]) -> _PageLine | None:
+def chars_to_line(group: list[Char]) -> PageLine | None:
     """Join one line's characters left to right, dropping fake bold and spacing by gaps."""
     group.sort()
     first = group[0]
@@ -345,7 +349,7 @@ def chars_to_line(group: list[_Char]) -> _PageLine | None:
     text = "".join(texts).strip()
     if not text:
         return None
-    return _PageLine(text=text, x0=first[0], top=top, x1=right, bottom=bottom, em=em)
+    return PageLine(text=text, x0=first[0], top=top, x1=right, bottom=bottom, em=em)
 
 
 def page_path_bounds(
@@ -371,3 +375,42 @@ def page_path_bounds(
             x0, y_bottom, x1, y_top = bounds[:]
             found.append((k, x0, y_bottom, x1, y_top))
     return found, kinds.count(_PAGEOBJ_IMAGE), kinds.count(_PAGEOBJ_PATH)
+
+
+def cell_spans(line: PageLine, chars: list[Char]) -> list[tuple[float, float]]:
+    """The x extent of each cell of an unruled row: its glyphs split at gaps wider than a column gap."""
+    gap = DEFAULT_COLUMN_GAP_EM * line.em
+    return x_runs(
+        (c[0], c[2], gap)
+        for c in chars
+        if line.top <= (c[1] + c[3]) / 2 <= line.bottom and line.x0 - 1 <= c[0] and c[2] <= line.x1 + 1
+    )
+
+
+def x_runs(glyphs: Iterable[tuple[float, float, float]]) -> list[tuple[float, float]]:
+    """Glyphs (x0, x1, widest gap inside a cell) joined left to right into the x extents of cells."""
+    runs: list[tuple[float, float]] = []
+    for x0, x1, gap in sorted(glyphs):
+        if runs and x0 - runs[-1][1] <= gap:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], x1))
+        else:
+            runs.append((x0, x1))
+    return runs
+
+
+def set_cell_spans(lines: list[PageLine], chars: list[Char]) -> None:
+    """Give each line with column gaps outside a ruled table the x extent of each of its cells.
+
+    An unruled table's row is written with one COLUMN_SEPARATOR per gap, however wide, so a
+    blank cell leaves no trace in the text (fresh-E e05 `1  西湖镇  [blank]  100`); the glyphs'
+    extents still say where each cell stands, and the table layer places the cells by them.
+    """
+    gapped = [line for line in lines if line.cells is None and COLUMN_SEPARATOR in line.text]
+    if not gapped:
+        return
+    # Doubled centres: halving and doubling are exact in binary floating point.
+    by_centre = sorted(chars, key=lambda c: c[1] + c[3])
+    centres = [c[1] + c[3] for c in by_centre]
+    for line in gapped:
+        near = by_centre[bisect_left(centres, 2 * line.top) : bisect_right(centres, 2 * line.bottom)]
+        line.cell_spans = tuple(cell_spans(line, near))

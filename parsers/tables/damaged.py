@@ -12,11 +12,14 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 from functools import reduce
-from itertools import combinations
 
 import regex
 
-from parsers.headers import (
+from parsers.model import Line
+from parsers.normalize import collapse_spaces, join_lines, normalize_chars, squash
+from parsers.tables.flattened import row_line, try_flattened_table
+from parsers.tables.placement import cell_fits
+from parsers.tables.roles import (
     GRADE_WORD,
     NUMERIC_ROLES,
     PART_HEADER,
@@ -24,14 +27,9 @@ from parsers.headers import (
     glued_cell_role,
     header_roles,
 )
-from parsers.model import Line
-from parsers.normalize import cells_to_text, collapse_spaces, join_lines, normalize_chars, squash
-from parsers.numbers import parse_rank
+from parsers.tables.transposed import try_transposed_table
 
 _SCORE_TOKEN = regex.compile(r"(?P<i>0|[1-9]\d{0,3})(?:\.(?P<f>\d{1,3}))?")
-_NUMBER_KEY = regex.compile(r"[+-]?\d+(?:\.\d+)?分?")
-_NAME_KEY = regex.compile(r"[\p{Han}（）()·]{2,30}")
-_SHORT_HAN = regex.compile(r"\p{Han}{1,6}")
 _DIGIT = regex.compile(r"\d")
 
 # ---------------------------------------------------------------- damaged tables (variants §2)
@@ -206,80 +204,6 @@ def _weighted_total_possible(cells: list[str], header: tuple[str, ...], roles: l
     return min(values) - Decimal("0.01") <= total <= max(values) + Decimal("0.01")
 
 
-def _cell_fits(value: str, role: str | None, max_rank: int) -> bool:
-    key = squash(value)
-    if role in ("rank", "seq"):
-        return parse_rank(key, max_rank) is not None or (role == "rank" and key.startswith("倒数"))
-    if role in ("score", "part", "points"):
-        return bool(_NUMBER_KEY.fullmatch(key))
-    if role == "unit":
-        return bool(_NAME_KEY.fullmatch(key)) and header_roles((key, "得分")) is None
-    if role == "grade":
-        return bool(_SHORT_HAN.fullmatch(key))
-    return bool(key)
-
-
-def place_short_row(
-    cells: tuple[str, ...],
-    roles: list[str | None],
-    ranked: list[tuple[int, ...]] | None = None,
-    *,
-    unit_carried: bool = False,
-) -> tuple[str, ...] | None:
-    """Cells of a row that has fewer cells than its header, blank where its columns are empty.
-
-    A row may leave optional columns blank: 备注 / 等次 / 存在问题 beside a score (fresh-04:
-    `第一名       市民政局            98.5` under `名次 单位 考评成绩 备注`), and the unit of a
-    deduction table below its first row (`unit_carried`; fb-10). Every placement of the cells
-    that leaves only such columns blank and puts each cell in a column it fits is a candidate;
-    `ranked` (the placements by position, `normalize.aligned_columns`) picks among several,
-    else the unit left blank, then the latest columns. None when no placement fits.
-    """
-    if not cells or len(cells) >= len(roles) or len(roles) > _MAX_SHORT_ROW_COLUMNS:
-        return None
-    optional = _OPTIONAL_ROLES | {"unit"} if unit_carried else _OPTIONAL_ROLES | {"reason"}
-    fitting = []
-    for columns in combinations(range(len(roles)), len(cells)):
-        if any(roles[k] not in optional for k in range(len(roles)) if k not in columns):
-            continue
-        if all(_placed_cell_fits(value, roles[k]) for value, k in zip(cells, columns, strict=True)):
-            fitting.append(columns)
-    if not fitting:
-        return None
-    unit_column = roles.index("unit") if "unit" in roles else -1
-    by_position = [columns for columns in ranked or () if columns in fitting]
-    best = (
-        by_position[0] if by_position else min(fitting, key=lambda c: (unit_carried and unit_column in c, c))
-    )
-    out = [""] * len(roles)
-    for value, k in zip(cells, best, strict=True):
-        out[k] = value
-    return tuple(out)
-
-
-# Columns a row may leave blank (variants §2: 等次, 备注, 存在问题 are not in every row), and
-# columns whose header word no list knows.
-_OPTIONAL_ROLES: frozenset[str | None] = frozenset({None, "remark", "grade"})
-# Wider tables are not searched for placements (their number grows as 2^n).
-_MAX_SHORT_ROW_COLUMNS = 16
-
-
-def _placed_cell_fits(value: str, role: str | None) -> bool:
-    """Whether a cell can stand in a column: `_cell_fits`, with a grade one of the grade words
-    (a 备注 of `并列` is not a grade)."""
-    if role == "grade":
-        return bool(GRADE_WORD.fullmatch(squash(value)))
-    return _cell_fits(value, role, _MAX_PLACED_RANK)
-
-
-# Any rank fits a placed row's rank column: the row's place, not the table's length, is in question.
-_MAX_PLACED_RANK = 9999
-
-
-def _row_line(first: Line, last: Line, cells: tuple[str, ...], raw: str) -> Line:
-    return replace(first, text=cells_to_text(cells), cells=cells, line_end=last.last_line, raw=raw)
-
-
 def restore_table_rows(lines: list[Line]) -> list[Line]:
     """Give table rows back their cells where the way to text lost them (variants §2 "Damage").
 
@@ -293,7 +217,12 @@ def restore_table_rows(lines: list[Line]) -> list[Line]:
     lines = [piece for line in lines for piece in _unjoin_glued_table(line)]
     i = 0
     while i < len(lines):
-        consumed = _try_glued_table(lines, i, out) or _try_cell_per_line_table(lines, i, out)
+        consumed = (
+            _try_glued_table(lines, i, out)
+            or try_flattened_table(lines, i, out)
+            or try_transposed_table(lines, i, out)
+            or _try_spaced_table(lines, i, out)
+        )
         if consumed:
             i += consumed
         else:
@@ -320,7 +249,7 @@ def _unjoin_glued_table(line: Line) -> list[Line]:
         if not (glued_cell_role(piece.text) or _glued_header_at(pieces, start)):
             continue
         split = pieces[start:]
-        taken = _try_glued_table(split, 0, []) or _try_cell_per_line_table(split, 0, [])
+        taken = _try_glued_table(split, 0, []) or try_flattened_table(split, 0, [])
         if taken < 2:
             continue
         before = [_rejoined(pieces[:start])] if start else []
@@ -388,7 +317,7 @@ def _try_glued_table(lines: list[Line], i: int, out: list[Line]) -> int:
         rows.append(row)
     if not any(r.cells != header for r in rows):
         return 0
-    out.append(_row_line(head, lines[body - 1], header, "\n".join(ln.raw_text for ln in lines[i:body])))
+    out.append(row_line(head, lines[body - 1], header, "\n".join(ln.raw_text for ln in lines[i:body])))
     out.extend(rows)
     return j - i
 
@@ -451,13 +380,13 @@ def _table_line(
         return None
     repeat = _glued_header_at(lines, j)
     if repeat is not None and repeat[1] == bare:  # header repeated after a page break
-        return _row_line(
+        return row_line(
             line, lines[repeat[2] - 1], header, "\n".join(ln.raw_text for ln in lines[j : repeat[2]])
         ), repeat[2]
     cells = split_glued_row(_glued_text(line), roles, max_rank, header)
     if cells is None:
         return None
-    return _row_line(line, line, cells, line.raw_text), j + 1
+    return row_line(line, line, cells, line.raw_text), j + 1
 
 
 def _split_joined_rows(
@@ -498,39 +427,57 @@ def _physical_lines(line: Line) -> list[Line]:
     ]
 
 
-def _try_cell_per_line_table(lines: list[Line], i: int, out: list[Line]) -> int:
-    header: list[str] = []
-    j = i
-    while j < len(lines) and lines[j].cells is None and glued_cell_role(lines[j].text):
-        header.append(squash(lines[j].text))
-        j += 1
-    width = len(header)
-    if width < 2 or header_roles(tuple(header)) is None:
+# The widest table read from rows whose cells are apart by single spaces.
+_MAX_SPACED_COLUMNS = 10
+# Any rank fits a spaced row's rank column that a table of this many rows could hold.
+_MAX_SPACED_RANK = 999
+
+
+def _try_spaced_table(lines: list[Line], i: int, out: list[Line]) -> int:
+    """Restore a table whose cells are apart by single spaces (field-survey §1: `甲街道 95.65 93.73 95.80`).
+
+    The header is header words apart by single spaces (`街道 1月 2月 3月 季度平均`); each row below has
+    as many cells, each of its column's type. Rows end without punctuation, so the joiner may run
+    them into one line: its physical lines are read one by one, and what follows the rows stays
+    joined as it was.
+    """
+    head = lines[i]
+    if head.cells is not None or "\n" in head.raw_text:
         return 0
-    roles = [glued_cell_role(c) for c in header]
+    header = tuple(normalize_chars(token) for token in head.raw_text.split())
+    if not 3 <= len(header) <= _MAX_SPACED_COLUMNS or not all(glued_cell_role(cell) for cell in header):
+        return 0
+    roles = header_roles(header)
+    if roles is None:
+        return 0
     rows: list[Line] = []
-    max_rank = max((len(lines) - j) // width, 1)
-    while j + width <= len(lines):
-        group = lines[j : j + width]
-        values = tuple(squash(g.text) for g in group)
-        if any(g.cells is not None for g in group):
+    j = i + 1
+    while j < len(lines) and lines[j].cells is None:
+        if "\n" in lines[j].raw_text:
+            pieces = _physical_lines(lines[j])
+            k = 0
+            while k < len(pieces) and _spaced_row(pieces[k], roles) is not None:
+                k += 1
+            if k == 0:
+                break
+            lines[j : j + 1] = pieces[:k] + ([_rejoined(pieces[k:])] if k < len(pieces) else [])
+        cells = _spaced_row(lines[j], roles)
+        if cells is None:
             break
-        if list(values) == header:  # header repeated after a page break
-            j += width
-            continue
-        if not all(_cell_fits(v, r, max_rank) for v, r in zip(values, roles, strict=True)):
-            break
-        rows.append(_row_line(group[0], group[-1], values, "\n".join(g.raw_text for g in group)))
-        j += width
+        rows.append(row_line(lines[j], lines[j], cells, lines[j].raw_text))
+        j += 1
     if not rows:
         return 0
-    out.append(
-        _row_line(
-            lines[i],
-            lines[i + width - 1],
-            tuple(header),
-            "\n".join(ln.raw_text for ln in lines[i : i + width]),
-        )
-    )
+    out.append(row_line(head, head, header, head.raw_text))
     out.extend(rows)
     return j - i
+
+
+def _spaced_row(line: Line, roles: list[str | None]) -> tuple[str, ...] | None:
+    """A line's cells apart by single spaces, one of each column's type, or None."""
+    cells = tuple(normalize_chars(token) for token in line.raw_text.split())
+    if len(cells) != len(roles) or not all(
+        cell_fits(cell, role, _MAX_SPACED_RANK) for cell, role in zip(cells, roles, strict=True)
+    ):
+        return None
+    return cells

@@ -1,0 +1,83 @@
+"""Runs of table rows that make one table, and the caption above a ranking block."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import regex
+
+from parsers.model import Line
+from parsers.normalize import cells_to_text, squash
+from parsers.tables.roles import header_roles
+
+_DIGIT = regex.compile(r"\d")
+# A ranking block's caption: `（一）县区组`, `二、市直部门组排名：` (variants §2 several blocks).
+_GROUP_CAPTION = regex.compile(
+    r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.、．])?\s*"
+    r"(?P<g>[\p{Han}（）()、]{1,12}组)(?:考核|考评)?(?:排名|得分|成绩|结果|情况|名次)*(?:如下)?[:：]?$"
+)
+
+
+def table_blocks(lines: list[Line]) -> list[list[Line]]:
+    """Consecutive runs of table rows, a new run at a header unlike the run's own."""
+    blocks: list[list[Line]] = []
+    previous: Line | None = None
+    for line in lines:
+        if line.cells is None:
+            previous = None
+            continue
+        if previous is None or _starts_other_table(blocks[-1], line):
+            blocks.append([line])
+        else:
+            blocks[-1].append(line)
+        previous = line
+    return [_unfolded(block) for block in blocks]
+
+
+def has_number(line: Line) -> bool:
+    """Whether a row has a digit in any cell: data rows do, header rows do not."""
+    return any(_DIGIT.search(cell) for cell in line.cells or ())
+
+
+def _starts_other_table(block: list[Line], line: Line) -> bool:
+    """A header row unlike the block's own: two tables with nothing but a blank line between them."""
+    if len(block) < 2 or line.cells == block[0].cells or has_number(line):
+        return False  # data rows hold numbers; this runs on every row
+    cells = tuple(squash(cell) for cell in line.cells or ())
+    return cells != tuple(squash(cell) for cell in block[0].cells or ()) and header_roles(cells) is not None
+
+
+def _unfolded(block: list[Line]) -> list[Line]:
+    """A ranking printed in two halves side by side (`排名 | 市（州） | 得分 | 排名 | 市（州） | 得分`,
+    fresh-F) as one table: the left half's rows, then the right half's."""
+    header = [squash(cell) for cell in block[0].cells or ()]
+    half = len(header) // 2
+    if (
+        half < 2
+        or len(header) != 2 * half
+        or header[:half] != header[half:]
+        or header_roles(tuple(header[:half])) is None
+    ):
+        return block
+    left = [
+        replace(line, cells=(line.cells or ())[:half], text=cells_to_text((line.cells or ())[:half]))
+        for line in block
+    ]
+    right = [
+        replace(line, cells=cells[half:], text=cells_to_text(cells[half:]))
+        for line in block[1:]
+        if len(cells := line.cells or ()) == 2 * half and any(c.strip() for c in cells[half:])
+    ]
+    return left + right
+
+
+def group_caption(lines: list[Line], first: Line) -> str | None:
+    """A ranking block's caption just above its table: `（一）县区组`, `市直部门组排名`."""
+    index = next(i for i, line in enumerate(lines) if line.line_no == first.line_no)
+    for line in reversed(lines[max(0, index - 2) : index]):
+        if line.cells is not None:
+            return None
+        match = _GROUP_CAPTION.match(squash(line.text))
+        if match:
+            return match.group("g")
+    return None

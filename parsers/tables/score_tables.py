@@ -1,0 +1,392 @@
+"""Score tables and deduction tables from table rows (Lines with cells), as named passes.
+
+variants §2: columns vary in set and order (排名/名次/序号, 单位/县区/乡镇, 得分/
+考评成绩/总分, 等次, 备注, 存在问题), rank may come last, weighted parts
+`系统考核(占40%)`, several ranking blocks, tables split across pages with or
+without a repeated header row, deduction tables `单位 | 存在问题 | 扣分` whose
+unit cell is blank below its first row.
+
+The passes: each block of rows either opens a table at its header (`open_table`) or runs on
+the table above it (`continues_table`); its rows are read under that header (`read_rows`);
+after every block, the post-passes settle what needs the whole document (`drop_single_groups`,
+`seq_ranks_in_score_order`, `ranks_from_bottom`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import pairwise
+
+import regex
+
+from parsers.entries import starts_with_label
+from parsers.model import Line, UnreadBlock
+from parsers.normalize import squash
+from parsers.numbers import parse_rank, to_decimal
+from parsers.tables.blocks import group_caption, has_number, table_blocks
+from parsers.tables.damaged import split_glued_row
+from parsers.tables.flattened import unread_flattened_blocks
+from parsers.tables.placement import aligned_columns, place_short_row
+from parsers.tables.roles import (
+    PART_HEADER,
+    PART_MAX_HEADER,
+    SCORE_SCALE,
+    cell_role,
+    header_roles,
+    table_kind,
+)
+from parsers.tables.rows import DeductionRow, ScoreRow, Tables
+
+_DIGIT = regex.compile(r"\d")
+
+# Rows that are not units: a total or an average line under the table (variants §2).
+_NOT_A_UNIT_ROW = regex.compile(
+    r"^(?:合计|总计|小计|平均|平均分|平均值|均值|(?:全市|全省|全县|全区)(?:平均|合计)?(?:分|得分)?)$"
+)
+# A deduction column named by the way the points were found: `暗访扣分`, `明查扣分`.
+_FOUND_BY = regex.compile(r"\p{Han}{2,4}扣分")
+# An amount in a deduction column: `4`, `-4`, `0.5`, `2分`.
+_AMOUNT = regex.compile(r"[+-]?\d+(?:\.\d+)?分?")
+_AMOUNT_IN_CELL = regex.compile(r"[扣减加]\s*(?:除|减)?\s*\d")
+
+
+@dataclass(slots=True)
+class OpenTable:
+    """The table whose header was read last: its header row, cells, column roles and kind."""
+
+    header_line: Line
+    header: tuple[str, ...]
+    roles: list[str | None]
+    kind: str
+    """score | deduction"""
+    seq_rows: list[ScoreRow] | None = None
+    """The rows of a score table whose only order column is 序号 (None for other tables)."""
+
+
+@dataclass(slots=True)
+class _Reading:
+    """What the passes have read so far."""
+
+    scores: list[ScoreRow] = field(default_factory=list)
+    deductions: list[DeductionRow] = field(default_factory=list)
+    consumed: set[int] = field(default_factory=set)
+    score_blocks: int = 0
+    seq_tables: list[list[ScoreRow]] = field(default_factory=list)
+
+
+def extract_tables(lines: list[Line]) -> Tables:
+    """Find score tables and deduction tables among the document's table rows."""
+    reading = _Reading()
+    table: OpenTable | None = None
+    for block in table_blocks(lines):
+        opened = open_table(block, lines, reading)
+        if opened is not None:
+            table, rows, group = opened
+            read_rows(table, rows, group, reading)
+        elif table is not None and continues_table(table, block):
+            # A continuation keeps the previous block's group.
+            group = reading.scores[-1].group if reading.scores else None
+            read_rows(table, block, group, reading)
+    drop_single_groups(reading)
+    seq_ranks_in_score_order(reading.seq_tables)
+    ranks_from_bottom(reading.scores)
+    unread = unread_flat_blocks(lines, reading.consumed)
+    return Tables(
+        scores=reading.scores, deductions=reading.deductions, table_lines=reading.consumed, unread=unread
+    )
+
+
+def unread_flat_blocks(lines: list[Line], consumed: set[int]) -> list[UnreadBlock]:
+    """Name the flattened tables no reading restored, and keep every other pass off their numbers."""
+    blocks = []
+    index = {line.line_no: k for k, line in enumerate(lines)}
+    for first, last, why in unread_flattened_blocks(lines):
+        for line in lines[index[first.line_no] : index[last.line_no] + 1]:
+            consumed.add(line.line_no)
+        blocks.append(UnreadBlock(first, last, why, "table"))
+    return blocks
+
+
+def open_table(
+    block: list[Line], lines: list[Line], reading: _Reading
+) -> tuple[OpenTable, list[Line], str | None] | None:
+    """The table a block's header row opens, the block's data rows and the group caption above it."""
+    roles = header_roles(block[0].cells or ())
+    if roles is None:
+        return None
+    rows = block[1:]
+    header = block[0].cells or ()
+    two_rows = _two_row_header(header, rows[0].cells or ()) if rows else None
+    if two_rows is not None:
+        header, roles = two_rows
+        reading.consumed.add(rows[0].line_no)
+        rows = rows[1:]
+    reading.consumed.add(block[0].line_no)
+    kind = table_kind(roles)
+    table = OpenTable(block[0], header, roles, kind)
+    if kind == "score":
+        reading.score_blocks += 1
+        if "seq" in roles and "rank" not in roles:
+            table.seq_rows = []
+            reading.seq_tables.append(table.seq_rows)
+    return table, rows, group_caption(lines, block[0])
+
+
+def continues_table(table: OpenTable, block: list[Line]) -> bool:
+    """Whether a block without a header runs on the table above (split by a page break).
+
+    Not when its first row is a header of another kind (a unit's own `扣分事项 | 扣分`, read by
+    sections), nor when it has no number where a ranking's rows have their scores (an appendix
+    table `序号 | 责任单位 | 整改事项 | 整改要求` whose header names no score, fresh-F f11), nor when
+    its first row does not fit the table's columns.
+    """
+    first = block[0]
+    if _is_other_header(first) or (table.kind == "score" and not has_number(first)):
+        return False
+    return row_cells(first, table) is not None
+
+
+def read_rows(table: OpenTable, rows: list[Line], group: str | None, reading: _Reading) -> None:
+    """Read a block's data rows under the table's header into score or deduction rows."""
+    carried_unit = ""
+    for line in rows:
+        cells = row_cells(line, table)
+        if cells is None:
+            continue
+        if header_roles(cells) is not None:  # header repeated after a page break
+            reading.consumed.add(line.line_no)
+            continue
+        by_role = {role: cells[i] for i, role in enumerate(table.roles) if role}
+        if table.kind == "deduction" and "reason" not in table.roles:
+            # `单位 | 暗访扣分 | 明查扣分`: the amounts' headers are the reasons.
+            carried_unit = by_role.get("unit", "").strip() or carried_unit
+            found = column_deductions(table, cells, carried_unit, line) if carried_unit else []
+            reading.deductions.extend(found)
+            if found:
+                reading.consumed.add(line.line_no)
+        elif table.kind == "deduction":
+            carried_unit = _read_deduction_row(line, by_role, carried_unit, reading)
+        else:
+            _read_score_row(table, line, cells, by_role, group, reading)
+
+
+def _read_deduction_row(line: Line, by_role: dict[str, str], carried_unit: str, reading: _Reading) -> str:
+    """Add a deduction table's row (or the rest of the row above, broken by a page); the unit carried on."""
+    unit_raw = by_role.get("unit", "").strip()
+    text = by_role.get("reason", "")
+    deductions = reading.deductions
+    if (
+        not unit_raw
+        and carried_unit
+        and not by_role.get("points", "").strip()
+        and text
+        and deductions
+        and deductions[-1].line.line_no in reading.consumed
+        and not starts_with_label(text)
+    ):
+        # A row Word broke across a page: the rest of the previous row's text under the
+        # repeated header, with its unit and amount cells blank (fresh-E e08).
+        previous = deductions[-1]
+        deductions[-1] = DeductionRow(
+            previous.unit_raw, previous.text + text, previous.points_text, previous.line
+        )
+        reading.consumed.add(line.line_no)
+        return carried_unit
+    # variants §3: the unit cell is blank below its first row.
+    unit_raw = unit_raw or carried_unit
+    if unit_raw and (text or by_role.get("points")):
+        deductions.append(DeductionRow(unit_raw, text, by_role.get("points"), line))
+        reading.consumed.add(line.line_no)
+    return unit_raw
+
+
+def _read_score_row(
+    table: OpenTable,
+    line: Line,
+    cells: tuple[str, ...],
+    by_role: dict[str, str],
+    group: str | None,
+    reading: _Reading,
+) -> None:
+    """Add a score table's row, and the deductions its 存在问题 cell lists."""
+    unit_raw = by_role.get("unit", "").strip()
+    if not squash(unit_raw) or _NOT_A_UNIT_ROW.match(squash(unit_raw)):
+        return
+    row = score_row(cells, table.header, table.roles, unit_raw, line)
+    row.group = group
+    reading.scores.append(row)
+    # variants §2: a score table may carry a 存在问题 column whose cell lists the unit's
+    # deductions (`（3）河道保洁不到位，扣1分；（7）…`): those are its entries.
+    problems = by_role.get("reason", "")
+    if problems and _AMOUNT_IN_CELL.search(problems):
+        reading.deductions.append(DeductionRow(unit_raw, problems, None, line))
+    reading.deductions.extend(column_deductions(table, cells, unit_raw, line))
+    if table.seq_rows is not None:
+        table.seq_rows.append(row)
+    reading.consumed.add(line.line_no)
+
+
+def column_deductions(
+    table: OpenTable, cells: tuple[str, ...], unit_raw: str, line: Line
+) -> list[DeductionRow]:
+    """A row's deductions printed in columns whose header names them (`暗访扣分 | 明查扣分`, `扣分值`):
+    one per non-zero amount, the header as its reason (field-survey §1: `-4` or `4`).
+
+    Only under a header that names deductions: a bare number in any other column (a rank, a
+    count of villages, prize money) is never a deduction. In a score table, a plain `扣分` column
+    is the sum of deductions the circular itemises elsewhere (gold e05, g01, f07): its amounts are
+    rows only when the column says how they were found (`暗访扣分`), or the score is stated as a
+    base minus them (`扣分值 | 总分（24分）`, field-survey §4).
+    """
+    found = []
+    based = table.kind == "deduction" or score_scale(table) is not None
+    for cell, head, role in zip(cells, table.header, table.roles, strict=True):
+        amount = squash(cell)
+        if (
+            role == "points"
+            and (based or _FOUND_BY.fullmatch(squash(head)))
+            and _AMOUNT.fullmatch(amount)
+            and to_decimal(amount)
+        ):
+            found.append(DeductionRow(unit_raw, squash(head), amount, line))
+    return found
+
+
+def score_scale(table: OpenTable) -> Decimal | None:
+    """The maximum a score table's score column states (`总分（24分）`, `得分（满分100分）`), if any."""
+    for head, role in zip(table.header, table.roles, strict=True):
+        match = SCORE_SCALE.search(squash(head)) if role == "score" else None
+        if match:
+            return Decimal(match.group("max"))
+    return None
+
+
+def drop_single_groups(reading: _Reading) -> None:
+    """A group caption means something only when there are several ranking blocks."""
+    if reading.score_blocks < 2 and not any(r.group for r in reading.scores[1:]):
+        for row in reading.scores:
+            row.group = None
+
+
+def seq_ranks_in_score_order(seq_tables: list[list[ScoreRow]]) -> None:
+    """Keep 序号 as a rank only when the rows are printed in order of score.
+
+    A ranked list numbered 1..N; under rows in another order (by district code) it is a row number.
+    """
+    for table in seq_tables:
+        values = [row.score for row in table]
+        if any(v is None for v in values) or any(a < b for a, b in pairwise(values)):  # type: ignore[operator]
+            for row in table:
+                row.rank = None
+
+
+def ranks_from_bottom(scores: list[ScoreRow]) -> None:
+    """`倒数第二` counts from the last of all rows read."""
+    total = len(scores)
+    for row in scores:
+        if row.rank is None and row.rank_raw and "倒数" in row.rank_raw:
+            row.rank = parse_rank(row.rank_raw, total)
+
+
+def _is_other_header(line: Line) -> bool:
+    """A row of header words only that header_roles cannot make a table of (no unit column)."""
+    cells = [cell for cell in line.cells or () if cell.strip()]
+    return len(cells) >= 2 and all(cell_role(cell) for cell in cells)
+
+
+def _two_row_header(
+    upper: tuple[str, ...], lower: tuple[str, ...]
+) -> tuple[tuple[str, ...], list[str | None]] | None:
+    """The cells and roles of a header printed over two rows, or None when `lower` is a data row.
+
+    Merged cells leave blanks (fc-08 `名次 | 乡镇 | 考核结果 |` over ` |  | 得分 | 扣分`): a column
+    under a word spanning several is named by its own word below (`得分`, not `考核结果`), or
+    by both together (`系统考核` over `（占40%）`). The lower row holds words and blanks only.
+    """
+    if (
+        len(lower) != len(upper)
+        or all(squash(c) for c in lower)
+        or any(_DIGIT.match(squash(c)) for c in lower)
+    ):
+        return None
+    if not any(cell_role(c) for c in lower if squash(c)):
+        return None
+    cells = tuple(
+        top if not squash(below) else top + below if squash(top) and cell_role(top + below) else below
+        for top, below in zip(upper, lower, strict=True)
+    )
+    roles = header_roles(cells)
+    return (cells, roles) if roles is not None else None
+
+
+def row_cells(line: Line, table: OpenTable) -> tuple[str, ...] | None:
+    """A table row's cells, one per header column, or None when the row does not fit the header."""
+    cells = line.cells or ()
+    roles = table.roles
+    if len(cells) == len(roles):
+        return cells
+    # An aligned row leaves a blank cell out (fresh-04 `第一名       市民政局            98.5` with no
+    # 备注; fb-10 `2               第11项：…  10`, its unit blank below the first row): put the cells
+    # back under their columns, ranked by where they stand when the text keeps positions.
+    header_line = table.header_line
+    ranked = (
+        aligned_columns(line.raw_text, header_line.raw_text)
+        if _keeps_positions(line) and _keeps_positions(header_line)
+        else []
+    )
+    placed = place_short_row(cells, roles, ranked, unit_carried=table.kind == "deduction")
+    if placed is not None:
+        return placed
+    # `| 1 | 唐闸镇94.17 |`: cells glued inside a ruled table (variants §2 "Damage").
+    return split_glued_row(" ".join(cells), roles, header=table.header)
+
+
+def _keeps_positions(line: Line) -> bool:
+    """Whether a row's text is one physical line whose spacing shows where its cells stand.
+
+    Not a pipe row or a reader's table row, not a line joined from several, and not from a
+    paged reader: PDF and OCR text separate columns by a fixed gap (parsers/readers/pdf).
+    """
+    raw = line.raw_text
+    return line.page is None and "|" not in raw and "\n" not in raw
+
+
+def score_row(
+    cells: tuple[str, ...], header: tuple[str, ...], roles: list[str | None], unit_raw: str, line: Line
+) -> ScoreRow:
+    """A score table's row read by its columns' roles (rank, 序号, score, grade, weighted parts)."""
+    rank_raw = next((cells[i] for i, r in enumerate(roles) if r == "rank"), None)
+    if rank_raw is None:
+        rank_raw = next((cells[i] for i, r in enumerate(roles) if r == "seq"), None)
+    score_text = next((cells[i] for i, r in enumerate(roles) if r == "score"), None)
+    grade = next((cells[i].strip() or None for i, r in enumerate(roles) if r == "grade"), None)
+    parts = []
+    maxima: list[Decimal | None] = []
+    for i, role in enumerate(roles):
+        if role == "part":
+            match = PART_HEADER.match(squash(header[i]))
+            name = match.group("name") if match else squash(header[i])
+            weight = Decimal(match.group("w")) / 100 if match else None
+            most = PART_MAX_HEADER.match(squash(header[i])) if match is None else None
+            if most:
+                name = most.group("name")
+            maxima.append(Decimal(most.group("max")) if most else None)
+            parts.append((name, weight, to_decimal(cells[i])))
+    score = to_decimal(score_text) if score_text is not None else None
+    score_header = next((squash(header[i]) for i, r in enumerate(roles) if r == "score"), "")
+    mean = bool(parts) and "平均" in score_header and all(weight is None for _, weight, _ in parts)
+    scale = SCORE_SCALE.search(score_header)
+    return ScoreRow(
+        unit_raw=unit_raw,
+        rank=parse_rank(rank_raw),
+        rank_raw=rank_raw,
+        score=score,
+        grade=grade,
+        group=None,
+        parts=parts,
+        line=line,
+        mean_of_parts=mean,
+        part_maxima=maxima if any(m is not None for m in maxima) else [],
+        score_max=Decimal(scale.group("max")) if scale else None,
+    )

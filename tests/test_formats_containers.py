@@ -29,22 +29,22 @@ def zip_of(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> byt
     return out.getvalue()
 
 
-def gbk_named_zip(names: list[str]) -> bytes:
+def gbk_named_zip(members: dict[str, bytes]) -> bytes:
     """A zip as Chinese Windows makes it: GBK member names, the UTF-8 flag (bit 11) unset.
 
     zipfile always writes non-ASCII names as flagged UTF-8, so each member is written under an
     ASCII placeholder of the GBK name's length and the placeholder's bytes are replaced."""
     out = io.BytesIO()
-    raw = [n.encode("gbk") for n in names]
+    raw = [n.encode("gbk") for n in members]
     holders = [chr(ord("A") + k).encode() * len(r) for k, r in enumerate(raw)]
-    with zipfile.ZipFile(out, "w") as z:
-        for holder, name in zip(holders, names, strict=True):
-            z.writestr(holder.decode(), f"正文：{name}".encode())
-    data = out.getvalue()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for holder, data in zip(holders, members.values(), strict=True):
+            z.writestr(holder.decode(), data)
+    made = out.getvalue()
     for holder, r in zip(holders, raw, strict=True):
-        assert data.count(holder) == 2  # local header and central directory
-        data = data.replace(holder, r)
-    return data
+        assert made.count(holder) == 2  # local header and central directory
+        made = made.replace(holder, r)
+    return made
 
 
 def test_members_come_out_with_their_bytes_and_paths() -> None:
@@ -55,7 +55,9 @@ def test_members_come_out_with_their_bytes_and_paths() -> None:
 
 def test_gbk_member_names_are_decoded_and_utf8_names_kept() -> None:
     names = ["关于2022年7月考核情况的通报.docx", "附件1得分表.xlsx"]
-    got = {m.path: m.data for m in archive_members(gbk_named_zip(names), "通报.zip")}
+    data = gbk_named_zip({n: f"正文：{n}".encode() for n in names})
+    assert b"\xb8\xbd\xbc\xfe1" in data  # 附件1 in GBK
+    got = {m.path: m.data for m in archive_members(data, "通报.zip")}
     assert got == {n: f"正文：{n}".encode() for n in names}
     utf8 = zip_of({"信阳/附件1.xlsx": b"x"})
     assert [m.path for m in archive_members(utf8, "u.zip")] == ["信阳/附件1.xlsx"]

@@ -15,7 +15,9 @@ from tests.test_formats_containers import gbk_named_zip, zip_of
 
 def test_archives_are_replaced_by_their_members_and_other_files_kept(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("x")
-    (tmp_path / "批.zip").write_bytes(gbk_named_zip(["通报.docx", "附件1.xlsx"]))
+    (tmp_path / "批.zip").write_bytes(
+        gbk_named_zip({n: f"正文：{n}".encode() for n in ["通报.docx", "附件1.xlsx"]})
+    )
     (tmp_path / "cut.zip").write_bytes(zip_of({"a.txt": b"x" * 500})[:100])
     got = expand_archives(sorted(tmp_path.iterdir()))
     assert [str(p.relative_to(tmp_path)) for p in got] == [

@@ -133,3 +133,32 @@ def test_pages_without_text_and_broken_xml() -> None:
         read_ofd(_package('<ofd:PathObject ID="1" Boundary="0 0 10 10"/>'), "img.ofd")
     with pytest.raises(DamagedInput, match="has broken XML"):
         read_ofd(_package("<ofd:TextObject"), "b.ofd")
+
+
+def test_template_text_is_read_and_an_unknown_template_ignored() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr(
+            "OFD.xml",
+            f'<ofd:OFD xmlns:ofd="{OFD_NS}"><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>'
+            "</ofd:DocBody></ofd:OFD>",
+        )
+        z.writestr(
+            "Doc_0/Document.xml",
+            f'<ofd:Document xmlns:ofd="{OFD_NS}"><ofd:CommonData><ofd:TemplatePage ID="7" '
+            'BaseLoc="Tpls/Tpl_0/Content.xml"/></ofd:CommonData><ofd:Pages><ofd:Page ID="1" '
+            'BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>',
+        )
+        z.writestr(
+            "Doc_0/Tpls/Tpl_0/Content.xml",
+            f'<ofd:Page xmlns:ofd="{OFD_NS}"><ofd:Content><ofd:Layer><ofd:TextObject ID="1" '
+            'Boundary="20 10 50 6" Size="5"><ofd:TextCode X="0" Y="5">红头文件</ofd:TextCode>'
+            "</ofd:TextObject></ofd:Layer></ofd:Content></ofd:Page>",
+        )
+        z.writestr(
+            "Doc_0/Pages/Page_0/Content.xml",
+            f'<ofd:Page xmlns:ofd="{OFD_NS}"><ofd:Template TemplateID="7"/><ofd:Template TemplateID="9"/>'
+            '<ofd:Content><ofd:Layer><ofd:TextObject ID="2" Boundary="20 30 50 6" Size="5">'
+            '<ofd:TextCode X="0" Y="5">正文</ofd:TextCode></ofd:TextObject></ofd:Layer></ofd:Content></ofd:Page>',
+        )
+    assert [ln.text for ln in read_ofd(out.getvalue(), "t.ofd").lines] == ["红头文件", "正文"]

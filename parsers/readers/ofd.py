@@ -94,7 +94,12 @@ def read_ofd(data: bytes, name: str) -> ReadResult:
             page_no += 1
             content_path = _join(base, page.get("BaseLoc", ""))
             content = _xml(archive, content_path, name)
-            parts = [_xml(archive, templates[t.get("TemplateID")], name) for t in _templates_of(content)]
+            # A page naming a template the document does not declare draws without it.
+            parts = [
+                _xml(archive, templates[t.get("TemplateID")], name)
+                for t in _templates_of(content)
+                if t.get("TemplateID") in templates
+            ]
             fragments: list[_Fragment] = []
             segments: list[_Segment] = []
             for part in [*parts, content]:

@@ -45,7 +45,8 @@ _KIND_PREFIX = regex.compile(
 # Words that take points off: `扣1分`, `扣除1分`, `扣分1分` and `减分1分` (fd-01).
 _MINUS = r"(?:扣除|扣减|扣分|减分|扣|减去|减)"
 
-_BONUS = regex.compile(rf"(?:加|奖励|加分|奖)\s*(?P<v>{_NUM})\s*分")
+# Not the 加 of 增加 (`较上月增加2分`: a change) or 参加.
+_BONUS = regex.compile(rf"(?:(?<![增参])加|奖励|加分|奖)\s*(?P<v>{_NUM})\s*分")
 _DEDUCT = regex.compile(rf"{_MINUS}\s*(?P<v>{_NUM})\s*分")
 _TOTAL = regex.compile(rf"(?:共计|合计|累计|总计|共|计)\s*(?:扣除|扣减|扣|减|加)?\s*(?P<v>{_NUM})\s*分")
 # Measure words of a counted finding (`发现3处`, `4批次`, `每家扣1分`); two-character words first.
@@ -56,9 +57,12 @@ _UNITS_OF_COUNT = (
 _COUNT = regex.compile(
     rf"(?:发现|存在|查出|抽查|有)?\s*(?P<n>\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})"
 )
+# What a rate is per: a measure word (`每处`), or a noun when 扣/减/加 follows it (`每村扣1分`,
+# `每个社区扣0.5分`) — read as a plain amount, `每村扣1分` took 1 point where 3 villages cost 3.
+_PER = rf"每(?:{_UNITS_OF_COUNT}|个?\p{{Han}}{{1,4}}?(?=扣|减|加))"
 # `每处扣0.5分`, `每处0.5分`, `按0.5分/处` (variants §3 count × rate).
 _RATE = regex.compile(
-    rf"每(?:{_UNITS_OF_COUNT})\s*(?P<word>扣除|扣减|扣|减|加)?\s*(?P<v>{_NUM})\s*分"
+    rf"{_PER}\s*(?P<word>扣除|扣减|扣|减|加)?\s*(?P<v>{_NUM})\s*分"
     rf"|(?:按|扣)?\s*(?P<v>{_NUM})\s*分\s*/\s*(?:{_UNITS_OF_COUNT})"
 )
 _CAP = regex.compile(
@@ -71,7 +75,7 @@ _AMOUNT_CLAUSE = regex.compile(
     # `发现4家企业`, `抽查3个点位`: the count, with a short noun for what was counted.
     rf"|(?:共|累计|合计)?\s*(?:发现|存在|查出|抽查|共)\s*(?:\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})"
     rf"\p{{Han}}{{0,4}}"
-    rf"|每(?:{_UNITS_OF_COUNT})\s*(?:扣除|扣减|扣|减|加)?\s*{_NUM}\s*分"
+    rf"|{_PER}\s*(?:扣除|扣减|扣|减|加)?\s*{_NUM}\s*分"
     rf"|(?:按|扣)?\s*{_NUM}\s*分\s*/\s*(?:{_UNITS_OF_COUNT})(?:扣分|扣除)?"
     rf"|(?:扣完|扣满)\s*{_NUM}\s*分为?止|最高\s*(?:扣|加)\s*{_NUM}\s*分|扣完为止"
     rf"|(?:扣|加)分(?:累计)?不超过\s*{_NUM}\s*分)$"
@@ -245,7 +249,7 @@ def _parse_entry_cached(text: str, default_kind: str | None, points_text: str | 
         more, body = labels_of(body)
         items += more
     amount_source = body if points_text is None else points_text
-    kind, stated = _amount(amount_source, kind_hint)
+    kind, stated = _amount(amount_source, kind_hint, cell=points_text is not None)
     count = rate = None
     rate_match = _RATE.search(body) if _may_hold_rate(body) else None
     if rate_match:
@@ -294,16 +298,36 @@ def _may_hold_cap(text: str) -> bool:
 
 
 _NEGATIVE_AMOUNT = regex.compile(rf"-{_NUM}分?")
+# A clause comparing with an earlier period (`较上月减少扣分1.5分`, `得分较上季度增加2分`, `同比`): its
+# number is a change in the score, not an amount applied (field-survey.md: numbers read as points).
+_COMPARISON = regex.compile(r"(?:较|比|与)(?:上|去|前|同期|往)|同比|环比")
+_CLAUSE_END = regex.compile(r"[，,；;。]")
 
 
-def _amount(text: str, kind_hint: str | None) -> tuple[str | None, Decimal | None]:
-    """(kind, amount) of an entry: the total if stated, else the last 扣/加 amount."""
+def _amount(text: str, kind_hint: str | None, *, cell: bool = False) -> tuple[str | None, Decimal | None]:
+    """(kind, amount) of an entry: the total if stated, else the last 扣/加 amount.
+
+    Only an amount cell (`cell`: the 扣分 column of a deduction table) may hold a bare number
+    (`0.5`, `+1`, `-4`); in running text a number is an amount only with its clause (扣/减/加 … 分),
+    never a bare score, count or sum of money (field-survey.md §1: a village's score and prize
+    money under its name were read as deductions).
+    """
     squashed = squash(text)
-    if _BARE_AMOUNT.fullmatch(squashed):  # a bare amount cell: `0.5`, `+1`
+    if cell and _BARE_AMOUNT.fullmatch(squashed):  # a bare amount cell: `0.5`, `+1`
         value = Decimal(squashed.rstrip("分").lstrip("+＋"))
         return (kind_hint or ("bonus" if squashed.startswith(("+", "＋")) else "deduction")), value
-    if _NEGATIVE_AMOUNT.fullmatch(squashed):
+    if cell and _NEGATIVE_AMOUNT.fullmatch(squashed):
         return "deduction", Decimal(squashed.rstrip("分").lstrip("-"))
+    candidates = [c for c in _amount_candidates(squashed) if not _in_comparison(squashed, c[0])]
+    if not candidates:
+        return None, None
+    totals = [c for c in candidates if c[1]]
+    _, _, kind, value = (totals or candidates)[-1]
+    return kind or kind_hint or "deduction", value
+
+
+def _amount_candidates(squashed: str) -> list[tuple[int, bool, str | None, Decimal]]:
+    """(position, is a total, kind, value) of each amount clause that is not a cap or a rate."""
     candidates = []
     for pattern, kind in ((_TOTAL, None), (_DEDUCT, "deduction"), (_BONUS, "bonus")):
         if pattern is _TOTAL and not _TOTAL_HINT.search(squashed):
@@ -315,19 +339,52 @@ def _amount(text: str, kind_hint: str | None) -> tuple[str | None, Decimal | Non
                 word = match.group()
                 kind = "bonus" if "加" in word else ("deduction" if "扣" in word or "减" in word else None)
             candidates.append((match.start(), pattern is _TOTAL, kind, Decimal(match.group("v"))))
+    rated = _may_hold_rate(squashed) and _RATE.search(squashed) is not None
+    if any(c[1] and c[2] is None for c in candidates) and not rated and all(c[1] for c in candidates):
+        # `合计4分`, `总计81.6分` with no 扣/减/加 anywhere: a sum, often the unit's own score, not
+        # what was taken off. A bare total counts only beside amounts or a rate it adds up.
+        candidates = [c for c in candidates if c[2] is not None]
     if _may_hold_cap(squashed):
         # A cap clause (`扣完2分为止`, `最高扣5分`) is a limit, not an amount applied.
         caps = {m.start() for m in _CAP.finditer(squashed)}
         candidates = [c for c in candidates if not any(abs(c[0] - s) <= 3 for s in caps)]
-    if _may_hold_rate(squashed):
+    if rated:
         # `每处扣0.5分` is a rate; the applied amount is a total or count × rate.
-        rates = {m.start() for m in _RATE.finditer(squashed)}
-        candidates = [c for c in candidates if not any(0 <= c[0] - s <= 3 for s in rates)]
-    if not candidates:
-        return None, None
-    totals = [c for c in candidates if c[1]]
-    _, _, kind, value = (totals or candidates)[-1]
-    return kind or kind_hint or "deduction", value
+        rates = [m.span() for m in _RATE.finditer(squashed)]
+        candidates = [c for c in candidates if not any(s <= c[0] < e for s, e in rates)]
+    return candidates
+
+
+def _in_comparison(text: str, position: int) -> bool:
+    """Whether the clause holding `position` compares with an earlier period (`较上月…`)."""
+    if not _COMPARISON.search(text):
+        return False
+    starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, position)]
+    end = _CLAUSE_END.search(text, position)
+    clause = text[starts[-1] if starts else 0 : end.start() if end else len(text)]
+    return _COMPARISON.search(clause) is not None
+
+
+_POINTS = regex.compile(rf"{_NUM}\s*分")
+
+
+def doubtful_amount(text: str) -> str | None:
+    """Why a number of points in `text` was not read as an amount, when it looks like one; else None.
+
+    Called on a line that gave no entry: a person should read it (`较上月减少扣分1.5分`, `合计4分`),
+    so the caller reports it as not read rather than dropping it silently.
+    """
+    squashed = squash(arabic_amounts(text))
+    if "分" not in squashed:
+        return None
+    points = [m.start() for m in _POINTS.finditer(squashed)]
+    if points and _COMPARISON.search(squashed) and any(_in_comparison(squashed, at) for at in points):
+        return "points compared with an earlier period (较上月/同比 …), not an amount taken off or added"
+    if _TOTAL_HINT.search(squashed) and any(m.group().count("分") for m in _TOTAL.finditer(squashed)):
+        return "a sum of points (合计/总计 …) with no 扣/减/加 amount it adds up"
+    if _may_hold_rate(squashed) and _RATE.search(squashed):
+        return "a rate (每处扣…分) with no count and no total: the points taken off are not printed"
+    return None
 
 
 def split_entries(text: str) -> list[str]:

@@ -3,6 +3,8 @@
 variants §3 "Layout": one line per entry under `X得分 N 分，扣分原因：`; a
 heading per unit with numbered entries; a paragraph per unit
 (`武都区（得分93.5分）：（3）…扣1分；（4）…`); a table `单位 | 存在问题 | 扣分`.
+Issue 9: entries under a heading that names no unit of the circular, and lines whose amount
+is not one, are reported as unread blocks; problems listed without points are kept as such.
 """
 
 from __future__ import annotations
@@ -12,37 +14,20 @@ from decimal import Decimal
 
 import regex
 
-from parsers.entries import Entry, parse_entry, split_entries, starts_with_label
+from parsers.entries import Entry, doubtful_amount, parse_entry, split_entries, starts_with_label
 from parsers.model import Line, Problem, UnreadBlock
 from parsers.normalize import join_lines
 from parsers.numbers import NUMBER_CELL
+from parsers.problems import may_list_problems, opens_problems, problems_of
 from parsers.tables import DeductionRow
-from parsers.tables.roles import COLUMN_PATTERNS, cell_role
-from parsers.units import UnitMatch, looks_like_unit, match_unit, unit_key
+from parsers.tables.roles import cell_role
+from parsers.unit_headings import Heading, body_name, heading_like, heading_of, is_unit
+from parsers.units import UnitMatch, match_unit, unit_key
 
 # Compiled once: the regex module looks string patterns up in a slow cache on every call.
-_AMOUNT_WORD = regex.compile(r"扣|减|加|计|共")
-_LEADING_ORDINAL = regex.compile(r"^(?:[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、.．])")
 _DEDUCT_DIGIT = regex.compile(r"扣\s*\d")
 _AMOUNT_DIGIT = regex.compile(r"[扣减加]\s*\d")
-
-_ORDINAL = r"(?:[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、.．]\s*)?"
 _SCORE = r"(?P<score>\d+(?:\.\d+)?)"
-# `浉河区得分 80.1 分，扣分原因：` / `武都区（得分93.5分）：` / `X：得分95分` / `X（95.5分）：`
-_HEADING_SCORE = regex.compile(
-    rf"^{_ORDINAL}(?P<unit>[\p{{Han}}（）()·]{{2,30}}?)\s*[:：，,]?\s*[（(]?\s*"
-    # The unit's total taken off, before its score: `乔庄镇：扣1.5分，得分98.5分。`, `木鱼镇：无扣分，得分100分。`
-    rf"(?:(?:共|合计|累计)?(?:扣|扣除|扣减)\s*\d+(?:\.\d+)?\s*分|无扣分|未扣分)?\s*[，,]?\s*"
-    rf"(?:(?:本月|本期|本季度|季度|综合|考核|考评|检查|督查|最终|总|实际|实)?(?:得分|成绩|分数)|总分)"
-    rf"(?:为|是)?\s*[:：]?\s*{_SCORE}\s*分?"
-    rf"\s*[)）]?(?P<rest>.*)$"
-    rf"|^{_ORDINAL}(?P<unit>[\p{{Han}}·]{{2,30}}?)\s*[（(]\s*{_SCORE}\s*分\s*[)）](?P<rest>.*)$"
-)
-# `（三）丙县 94.5分` / `丙县：94.5分` — a name and a score with no 得分 word; weaker evidence, so
-# the name must be a unit of the score table (or look like one when there is none).
-_HEADING_BARE_SCORE = regex.compile(
-    rf"^{_ORDINAL}(?P<unit>[\p{{Han}}·]{{2,30}}?)\s*[:：，,]?\s*{_SCORE}\s*分\s*[。，,：:；;]?(?P<rest>.*)$"
-)
 _SCORE_LINE = regex.compile(
     rf"^(?:本月|本期|考核|考评|检查|督查|综合|最终)?(?:得分|成绩)(?:为|是)?\s*[:：]?\s*{_SCORE}\s*分[，,。；;：:]?(?P<rest>.*)$"
 )
@@ -54,9 +39,16 @@ _NO_DEDUCTION = regex.compile(r"无扣分|未扣分|没有扣分|无问题|满�
 _SECTION_END = regex.compile(
     r"^(?:[一二三四五六七八九十]{1,3}\s*、|附件|附表|抄送|[12]\d{3}年\d{1,2}月\d{1,2}日$|[二〇○O零][〇○O零一二三四五六七八九]{3}年)"
 )
-# A heading that is only an ordinal and a name: `（一）浉河区`, `一、浉河区`, `1.浉河区`, `浉河区：`.
-_NUMBERED_NAME = regex.compile(rf"^{_ORDINAL}(?P<unit>[\p{{Han}}（）()·]{{2,24}}?)\s*[:：]?$")
-_NOT_UNIT_START = ("全市", "全省", "全县", "各", "本次", "平均", "其中", "共", "总")
+# The score closing a unit's paragraph of entries (`…；实得分99分。`).
+_CLOSING_SCORE = regex.compile(
+    rf"(?:^|[；;。，,])\s*(?:实得分|实际得分|最终得分|最后得分|得分)(?:为)?\s*[:：]?\s*{_SCORE}\s*分\s*[。；;]?\s*$"
+)
+# A chapter heading (`二、整改要求`): where a 存在问题 chapter ends.
+_CHAPTER = regex.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*、|第[一二三四五六七八九十]{1,3}部分)")
+# `乙街道：背街小巷乱堆乱放3处，每处扣0.5分…`: a unit's entries or problems on its own line.
+_UNIT_PREFIX = regex.compile(
+    r"^(?:[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、.．]\s*)?(?P<unit>[\p{Han}·]{2,24}?)\s*[:：]\s*(?P<rest>\S.*)$"
+)
 
 
 @dataclass(slots=True)
@@ -95,110 +87,6 @@ class SectionResult:
     """Problems listed per unit without points (field-survey.md §5)."""
 
 
-def _is_unit(name: str, known: list[str]) -> bool:
-    """A name exactly one of the table's units, or, with no table, shaped like a unit."""
-    if known:
-        found = match_unit(name, known)
-        return found is not None and found.exact
-    return looks_like_unit(name)
-
-
-def heading_of(line: Line, known: list[str]) -> tuple[str, Decimal | None, str, UnitMatch | None] | None:
-    """(unit_raw, score, rest of line, match) when `line` opens a unit's section."""
-    text = line.text
-    if line.cells is not None:
-        return None
-    if len(text) > 32 and "分" not in text[:48] and "：" not in text[:34] and ":" not in text[:34]:
-        # Every heading form names the unit in its first few characters and then its score
-        # (… 分) or a colon; a long line with neither near its start is prose or an entry.
-        return None
-    if starts_with_label(text):
-        # `1.浉河区` / `（1）浉河区` on a line of its own is a unit's heading, not an entry
-        # (variants §3 "a heading per unit with numbered entries").
-        named = _NUMBERED_NAME.match(text)
-        if named is None:
-            return _numbered_heading_with_score(text, known)
-        found = match_unit(named.group("unit"), known) if known else None
-        if (found is None or not found.exact) and (known or not looks_like_unit(named.group("unit"))):
-            return None
-        return named.group("unit"), None, "", found
-    match = _HEADING_SCORE.match(text)
-    if match is None:
-        bare = _HEADING_BARE_SCORE.match(text)
-        # `乙区扣分2分` is an amount, not a score: the name part must not hold an amount word.
-        if bare and not _AMOUNT_WORD.search(bare.group("unit")) and _is_unit(bare.group("unit"), known):
-            match = bare
-    if match:
-        unit_raw = match.group("unit")
-        score = Decimal(match.group("score"))
-        rest = match.group("rest")
-    else:
-        plain = _plain_heading(text, known)
-        if plain is None:
-            return None
-        unit_raw, rest = plain
-        score = None
-    unit_raw = _LEADING_ORDINAL.sub("", unit_raw)
-    if unit_key(unit_raw).startswith(_NOT_UNIT_START):
-        return None
-    found = match_unit(unit_raw, known) if known else None
-    if found is None and not looks_like_unit(unit_raw):
-        return None
-    return unit_raw, score, rest, found
-
-
-def _numbered_heading_with_score(
-    text: str, known: list[str]
-) -> tuple[str, Decimal | None, str, UnitMatch | None] | None:
-    """`1.兰州市（得分98.5分）` / `（1）兰州市（得分98.5分）`: a numbered heading that carries the score
-    (fresh-F); an entry numbered the same way names no unit before a 得分."""
-    head = text[:48]
-    if not ("得分" in head or "成绩" in head or "分数" in head or "分）" in head or "分)" in head):
-        return None  # most numbered lines are entries: skip the pattern, it runs on every one
-    match = _HEADING_SCORE.match(text)
-    if match is None:
-        return None
-    unit_raw = _LEADING_ORDINAL.sub("", match.group("unit"))
-    found = match_unit(unit_raw, known) if known else None
-    if (found is None or not found.exact) and not looks_like_unit(unit_raw):
-        return None
-    return unit_raw, Decimal(match.group("score")), match.group("rest"), found
-
-
-_PLAIN_HEADING = regex.compile(
-    r"^(?:[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、.．]\s*)?(?P<unit>[\p{Han}（）()·]{2,30}?)\s*"
-    r"(?:(?:扣分情况|扣分原因|存在问题|主要问题|扣分明细)(?:如下)?)?\s*[:：]\s*(?P<rest>.*)$"
-    r"|^(?:[（(]?[一二三四五六七八九十]{1,3}[)）、.．]\s*)?(?P<unit>[\p{Han}·（）()]{2,24}?)$"
-)
-
-
-def _plain_heading(text: str, known: list[str]) -> tuple[str, str] | None:
-    """`浉河区：（1）…` or `浉河区扣分情况：` or a line that is just a known unit's name."""
-    match = _PLAIN_HEADING.match(text)
-    if not match:
-        return None
-    unit_raw = match.group("unit")
-    rest = match.group("rest") or ""
-    found = match_unit(unit_raw, known) if known else None
-    if found is not None and found.exact:
-        return unit_raw, rest
-    # A unit missing from the score table still opens a section when entries follow its name
-    # (`霍邱县：第2项：…扣除0.5分；…` — the missing_score case).
-    if looks_like_unit(unit_raw) and (starts_with_label(rest) or (not known and len(text) <= 30)):
-        return unit_raw, rest
-    # ... or when its name and a colon make the whole line, the entries on the lines below
-    # (fresh-07: `河西村：` after the table's units' sections). A column word (`县区：`, `乡镇：`)
-    # names a kind of unit, not one.
-    if (
-        not rest
-        and text.rstrip().endswith(("：", ":"))
-        and looks_like_unit(unit_raw)
-        and not COLUMN_PATTERNS["unit"].match(unit_key(unit_raw))
-    ):
-        return unit_raw, rest
-    return None
-
-
 def extract_sections(lines: list[Line], known: list[str], skip: set[int]) -> SectionResult:
     """Find each unit's section and parse its entries.
 
@@ -207,63 +95,251 @@ def extract_sections(lines: list[Line], known: list[str], skip: set[int]) -> Sec
         known: the units of the document's score tables (may be empty).
         skip: line numbers already consumed as table rows.
     """
-    sections: list[Section] = []
-    unmatched: list[Line] = []
-    by_issue: list[UnitEntry] = []
-    pending: Line | None = None  # a problem listed by item whose amount is on the next line
-    current: Section | None = None
-    previous: Line | None = None  # the current section's last line read for entries
+    reader = _SectionReader(known, skip)
     for line in lines:
-        if line.line_no in skip:
-            current = None
-            continue
-        head = heading_of(line, known)
+        reader.read(line)
+    reader.close()
+    _detach_doubtful(reader.result.sections)
+    return reader.result
+
+
+@dataclass(slots=True)
+class _Doubt:
+    """A heading-like line that names no unit of the circular, and the entry lines under it."""
+
+    heading: Line
+    name: str
+    lines: list[Line] = field(default_factory=list)
+
+
+class _SectionReader:
+    """Reads the lines in order: which unit's section each belongs to, and what it holds."""
+
+    def __init__(self, known: list[str], skip: set[int]) -> None:
+        self.known = known
+        self.skip = skip
+        self.result = SectionResult(sections=[], unmatched=[])
+        self.current: Section | None = None
+        self.previous: Line | None = None  # the current section's last line read for entries
+        self.pending: Line | None = None  # a problem listed by item whose amount is on the next line
+        self.doubt: _Doubt | None = None
+        self.problem_context = False  # inside a 存在问题 / 督查发现 chapter
+        self.candidates: list[tuple[Line, str]] = []  # the current section's lines listing problems
+        self.bare: list[Line] = []  # the current section's lines holding a number and nothing else
+        self.bare_block: UnreadBlock | None = None
+
+    def read(self, line: Line) -> None:
+        """Read one line."""
+        if line.line_no in self.skip:
+            self.close()
+            return
+        self._note_context(line)
+        head = heading_of(line, self.known)
+        prefix = _UNIT_PREFIX.match(line.text) if head is None and self._one_line_per_unit(line) else None
+        if prefix is not None and body_name(prefix.group("unit")) is None:
+            prefix = None  # `各县区：现将…`, `存在问题：`: an addressee or a label, not a unit
+        if prefix is not None and is_unit(prefix.group("unit"), self.known):
+            head = self._prefix_heading(prefix)
         if head is not None:
-            previous = None
-            unit_raw, score, rest, found = head
-            unit = found.unit if found else unit_key(unit_raw)
-            current = Section(unit=unit, unit_raw=unit_raw, heading=line, score=score, match=found)
-            sections.append(current)
-            rest = _REST_CUE.sub("", rest, count=1)
-            if _NO_DEDUCTION.search(rest) and not _DEDUCT_DIGIT.search(rest):
-                current.no_deductions = True
-            elif rest.strip():
-                _add_entries(current, rest, line, unmatched)
-            continue
-        if current is None:
-            if known and line.cells is None:
-                if starts_with_label(line.text):
-                    found_entries = _issue_entries(line, known)
-                    by_issue.extend(found_entries)
-                    pending = None if found_entries else line
-                elif pending is not None:
-                    # The problem's line broke before its amount (a PDF line ending `…，发` / `现2处…扣1分。`).
-                    by_issue.extend(_issue_entries(join_lines(pending, line), known))
-                    pending = None
-            continue
-        if line.cells is not None and _add_row_entry(current, line):
-            continue
+            self.close()
+            self._open(line, head)
+            return
+        name = heading_like(line)
+        if name is None and prefix is not None:
+            name = body_name(prefix.group("unit"))
+        if name is not None:
+            # field-survey.md: a unit missing from the score table (`（三）滨江片区管理处`) had its
+            # deductions hung on the unit above. Its entries are a doubt, not that unit's.
+            self.close()
+            self.doubt = _Doubt(line, name)
+            if prefix is not None:
+                self._read_doubtful(line)  # `丁社区：…扣1分` holds its entries on its own line
+            return
+        if self.doubt is not None:
+            self._read_doubtful(line)
+        elif self.current is None:
+            self._read_outside(line)
+        else:
+            self._read_in_section(self.current, line)
+
+    def close(self) -> None:
+        """End the current section or doubt: its problems, or its unread block."""
+        section, self.current = self.current, None
+        if section is not None and self.bare and not section.entries:
+            self._report_bare_numbers(section)
+        self.bare = []
+        if section is not None and _names_only(section) and not self.candidates:
+            # A name alone on its line that nothing followed — most often the issuer's signature
+            # above the date (`县住房和城乡建设局` / `2024年4月2日`) — is no unit's section.
+            self.result.sections.remove(section)
+            section = None
+        if section is not None and self.candidates:
+            if not section.entries and not section.veto:
+                listed = {id(line) for line, _ in self.candidates}
+                self.result.unmatched[:] = [line for line in self.result.unmatched if id(line) not in listed]
+                for line, text in self.candidates:
+                    self.result.problems.extend(problems_of(section.unit, section.unit_raw, text, line))
+            self.candidates = []
+        doubt, self.doubt = self.doubt, None
+        if doubt is not None and doubt.lines:
+            why = "not a unit of the score table" if self.known else "not shaped like a unit name"
+            self.result.unread.append(
+                UnreadBlock(
+                    doubt.heading,
+                    doubt.lines[-1],
+                    f"entries under the heading '{doubt.name}', {why}: not attributed to any unit",
+                    kind="heading",
+                )
+            )
+
+    def _report_bare_numbers(self, section: Section) -> None:
+        """Numbers alone on their lines under a unit's name: one unread block for the run of units.
+
+        field-survey.md §1: a table flattened one cell per line puts each unit's name, then its
+        count, score or prize money on lines of their own; none is an amount (entries.py reads
+        none), but a person should know the block was there and not read.
+        """
+        unread = self.result.unread
+        if unread and unread[-1] is self.bare_block and self.bare_block is not None:
+            self.bare_block.last = self.bare[-1]  # the next unit of the same flattened table
+            return
+        self.bare_block = UnreadBlock(
+            section.heading,
+            self.bare[-1],
+            "numbers on lines of their own under unit names, with no amount clause (a table flattened "
+            "one cell per line?): not read as deductions",
+            kind="entries",
+        )
+        unread.append(self.bare_block)
+
+    def _note_context(self, line: Line) -> None:
+        if opens_problems(line.text):
+            self.problem_context = True
+        elif _CHAPTER.match(line.text):
+            self.problem_context = False
+
+    def _one_line_per_unit(self, line: Line) -> bool:
+        """Whether a `X：…` line may be a unit's own line: outside any section, or after another one.
+
+        Under a unit's heading (`（一）甲镇`), `1.东关村：垃圾未清理，扣0.5分` names a place inside
+        that unit, not a unit of its own.
+        """
+        if line.cells is not None:
+            return False
+        return self.current is None or _UNIT_PREFIX.match(self.current.heading.text) is not None
+
+    def _prefix_heading(self, match: regex.Match[str]) -> Heading:
+        """`乙街道：背街小巷乱堆乱放3处…`: the unit's own line, however long (heading_of takes short ones)."""
+        found = match_unit(match.group("unit"), self.known) if self.known else None
+        return match.group("unit"), None, match.group("rest"), found
+
+    def _open(self, line: Line, head: Heading) -> None:
+        self.previous = None
+        unit_raw, score, rest, found = head
+        unit = found.unit if found else unit_key(unit_raw)
+        self.current = section = Section(unit=unit, unit_raw=unit_raw, heading=line, score=score, match=found)
+        self.result.sections.append(section)
+        rest = _REST_CUE.sub("", rest, count=1)
+        closing = _CLOSING_SCORE.search(rest) if score is None else None
+        if closing is not None:
+            # `…加0.5分；实得分99分。`: the unit's score closes its paragraph.
+            section.score = Decimal(closing.group("score"))
+            rest = rest[: closing.start()]
+        if _NO_DEDUCTION.search(rest) and not _DEDUCT_DIGIT.search(rest):
+            section.no_deductions = True
+        elif rest.strip() and not self._add_entries(section, rest, line) and self.problem_context:
+            self.candidates.append((line, rest))
+
+    def _read_outside(self, line: Line) -> None:
+        """A line in no unit's section: a problem listed by item may name its units."""
+        if not self.known or line.cells is not None:
+            return
+        if starts_with_label(line.text):
+            found_entries = _issue_entries(line, self.known)
+            self.result.by_issue.extend(found_entries)
+            self.pending = None if found_entries else line
+        elif self.pending is not None:
+            # The problem's line broke before its amount (a PDF line ending `…，发` / `现2处…扣1分。`).
+            self.result.by_issue.extend(_issue_entries(join_lines(self.pending, line), self.known))
+            self.pending = None
+
+    def _read_doubtful(self, line: Line) -> None:
+        """A line under an unrecognised heading: kept for the unread block when it looks like a result."""
         if line.cells is not None or _SECTION_END.match(line.text):
-            current = None
-            continue
+            self.close()
+            return
+        text = line.text
+        if (
+            any(parse_entry(piece) is not None for piece in split_entries(text))
+            or _AMOUNT_DIGIT.search(text)
+            or (self.problem_context and may_list_problems(text))
+        ):
+            assert self.doubt is not None
+            self.doubt.lines.append(line)
+
+    def _read_in_section(self, section: Section, line: Line) -> None:
+        if line.cells is not None and _add_row_entry(section, line):
+            return
+        if line.cells is not None or _SECTION_END.match(line.text):
+            self.close()
+            return
+        unmatched = self.result.unmatched
         stated = _SCORE_LINE.match(line.text)
-        if stated and current.score is None and not current.entries:
-            previous = None
+        if stated and section.score is None and not section.entries:
+            self.previous = None
             # The unit's name on one line, its score on the next (`甲县` / `得分：95分`).
-            current.score = Decimal(stated.group("score"))
+            section.score = Decimal(stated.group("score"))
             rest = _REST_CUE.sub("", stated.group("rest"), count=1)
             if rest.strip():
-                _add_entries(current, rest, line, unmatched)
-            continue
-        if unmatched and unmatched[-1] is previous and _wraps_into(previous, line):
+                self._add_entries(section, rest, line)
+            return
+        if unmatched and unmatched[-1] is self.previous and _wraps_into(self.previous, line):
             # variants §3 "An entry can wrap onto the next line": a labelled line without its
             # amount, then an unlabelled line that carries it, is one entry (fb-08:
             # `28、建筑施工领域违法分包转包打击力度` / `不够（扣2分）`).
             line = join_lines(unmatched.pop(), line)
-        _add_entries(current, line.text, line, unmatched)
-        previous = line
-    _detach_doubtful(sections)
-    return SectionResult(sections=sections, unmatched=unmatched, by_issue=by_issue)
+        if self._add_entries(section, line.text, line):
+            pass
+        elif NUMBER_CELL.match(line.text.replace(" ", "")):
+            self.bare.append(line)
+        elif self.problem_context and may_list_problems(line.text) and not _AMOUNT_DIGIT.search(line.text):
+            self.candidates.append((line, line.text))
+        self.previous = line
+
+    def _add_entries(self, section: Section, text: str, line: Line) -> bool:
+        """Parse the entries of `text` into `section`; whether the line was read as entries or a veto."""
+        parsed_any = False
+        for piece in split_entries(text):
+            entry = parse_entry(piece)
+            if entry is None:
+                continue
+            parsed_any = True
+            section.entries.append(UnitEntry(section.unit, section.unit_raw, entry, line))
+        if parsed_any:
+            return True
+        # variants §4: `（20）发生较大生产安全责任事故，一票否决。` — a veto, not an unparsed amount.
+        # (A deduction whose reason merely mentions 一票否决 has an amount and parsed above.)
+        if "一票否决" in text:
+            section.veto = True
+            return True
+        if (why := doubtful_amount(text)) is not None:
+            self.result.unread.append(UnreadBlock(line, line, why, kind="entries"))
+            return True
+        if starts_with_label(text) or _AMOUNT_DIGIT.search(text):
+            self.result.unmatched.append(line)
+        return False
+
+
+def _names_only(section: Section) -> bool:
+    """A section of a bare name outside the score table, with nothing under it."""
+    return (
+        section.match is None
+        and section.score is None
+        and not section.entries
+        and not section.veto
+        and not section.no_deductions
+        and unit_key(section.heading.text) == unit_key(section.unit_raw)
+    )
 
 
 def _issue_entries(line: Line, known: list[str]) -> list[UnitEntry]:
@@ -338,23 +414,6 @@ def _detach_doubtful(sections: list[Section]) -> None:
             section.match = None
             for item in section.entries:
                 item.unit = section.unit
-
-
-def _add_entries(section: Section, text: str, line: Line, unmatched: list[Line]) -> None:
-    parsed_any = False
-    for piece in split_entries(text):
-        entry = parse_entry(piece)
-        if entry is None:
-            continue
-        parsed_any = True
-        section.entries.append(UnitEntry(section.unit, section.unit_raw, entry, line))
-    # variants §4: `（20）发生较大生产安全责任事故，一票否决。` — a veto, not an unparsed amount.
-    # (A deduction whose reason merely mentions 一票否决 has an amount and parsed above.)
-    if not parsed_any and "一票否决" in text:
-        section.veto = True
-        return
-    if not parsed_any and (starts_with_label(text) or _AMOUNT_DIGIT.search(text)):
-        unmatched.append(line)
 
 
 def entries_from_table(

@@ -84,8 +84,7 @@ def looks_like_unit(name: str) -> bool:
 @dataclass(frozen=True, slots=True)
 class UnitMatch:
     unit: str
-    exact: bool
-    how: str  # exact | prefix | suffix | contained | one_char
+    exact: bool  # False for a one-character slip (`浞河区` for `浉河区`): attached, but uncertain
 
 
 def match_unit(name: str, known: list[str]) -> UnitMatch | None:
@@ -99,25 +98,25 @@ def match_unit(name: str, known: list[str]) -> UnitMatch | None:
     if not key:
         return None
     if key in known:
-        return UnitMatch(key, True, "exact")
+        return UnitMatch(key, True)
     stripped = _TRAILING_QUALIFIER.sub("", key)
     if stripped in known:
-        return UnitMatch(stripped, True, "exact")
+        return UnitMatch(stripped, True)
     ends = [k for k in known if len(k) >= 2 and key.endswith(k)]
     if ends:
-        return UnitMatch(max(ends, key=len), True, "prefix")
+        return UnitMatch(max(ends, key=len), True)
     # The table prints the longer name (`信阳市浉河区`) and the section the short one (`浉河区`).
     longer = [k for k in known if len(key) >= 2 and k.endswith(key)]
     if len(longer) == 1:
-        return UnitMatch(longer[0], True, "suffix")
+        return UnitMatch(longer[0], True)
     inside = [k for k in known if len(k) >= 2 and k in key]
     if len(inside) == 1:
-        return UnitMatch(inside[0], True, "contained")
+        return UnitMatch(inside[0], True)
     near = [
         k
         for k in known
         if len(k) == len(key) and sum(a != b for a, b in zip(k, key, strict=True)) == 1 and k[-1] == key[-1]
     ]
     if len(near) == 1:
-        return UnitMatch(near[0], False, "one_char")
+        return UnitMatch(near[0], False)
     return None

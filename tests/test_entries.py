@@ -188,3 +188,76 @@ def test_prose_list_of_deductions_splits_at_each_marker() -> None:
         ([], Decimal("1"), "校园周边护学岗家长志愿者到岗不及时"),
         ([], Decimal("0.5"), "部分班级晨检记录不全"),
     ]
+
+
+# No number without structure (issue 9): none of these states an amount taken off or added.
+NOT_AMOUNTS = [
+    "96.5",  # a score cell of a flattened table, on a line of its own
+    "3000",  # prize money in yuan
+    "2",  # a count of problems
+    "-4",
+    "90.5分",
+    "3.合计4分。",  # a sum with no 扣/减/加: often the unit's own score
+    "丁乡总计81.6分，较上季度提高3.2分，问题整改率85%。",
+    "南塘街道合计95.5分，共发现问题6处，涉及4个社区。",
+    "3.较上月减少扣分1.5分，整改成效明显。",  # a change against last month
+    "2.得分较上月增加2分，排名上升3位。",
+    "东湖街道同比增加1.5分",
+    "甲镇得分92.5分，排名第3，共发现问题4处，奖励资金5000元。",
+    "乙乡排名第5名，涉及12个村，扣减工作经费3000元。",
+]
+
+
+@pytest.mark.parametrize("text", NOT_AMOUNTS)
+def test_numbers_without_an_amount_clause_are_no_entry(text: str) -> None:
+    assert parse_entry(text) is None
+
+
+def test_bare_numbers_are_amounts_only_in_an_amount_cell() -> None:
+    for cell, points, kind in (("0.5", "0.5", "deduction"), ("+1", "1", "bonus"), ("-4", "4", "deduction")):
+        entry = parse_entry("消防通道堵塞", points_text=cell)
+        assert entry is not None, cell
+        assert (entry.points, entry.kind) == (Decimal(points), kind)
+
+
+def test_a_comparison_clause_leaves_the_entry_amount() -> None:
+    entry = parse_entry("（2）垃圾清运不及时，较上月增加3处，扣1.5分；")
+    assert entry is not None
+    assert (entry.points, entry.kind) == (Decimal("1.5"), "deduction")
+
+
+def test_a_bare_total_counts_beside_the_amounts_it_adds_up() -> None:
+    entry = parse_entry("（5）台账不全，发现3处，每处0.5分，共1.5分")
+    assert entry is not None and entry.points == Decimal("1.5")
+
+
+def test_doubtful_amount_names_a_comparison() -> None:
+    from parsers.entries import doubtful_amount
+
+    assert "earlier period" in (doubtful_amount("3.较上月减少扣分1.5分，整改成效明显。") or "")
+    assert "earlier period" in (doubtful_amount("2.得分较上月增加2分，排名上升3位。") or "")
+    assert "合计" in (doubtful_amount("3.合计4分。") or "")
+    assert doubtful_amount("（2）垃圾清运不及时，发现2处；") is None
+    assert doubtful_amount("发生较大事故，一票否决") is None
+
+
+def test_a_rate_per_noun_is_count_times_rate() -> None:
+    # `每村扣1分` was read as a plain 1-point amount: three villages cost 3 points.
+    for text, points, count in (
+        ("（3）发现3个村未落实门前三包，每村扣1分", "3", 3),
+        ("（4）2个社区台账不全，每个社区扣0.5分", "1.0", 2),
+    ):
+        entry = parse_entry(text)
+        assert entry is not None, text
+        assert (entry.points, entry.count, entry.reason) == (
+            Decimal(points),
+            count,
+            text[3:].split("，每")[0],
+        )
+
+
+def test_a_rate_without_count_is_a_doubt() -> None:
+    from parsers.entries import doubtful_amount
+
+    assert parse_entry("（6）村庄保洁不到位，每村扣1分") is None
+    assert "rate" in (doubtful_amount("（6）村庄保洁不到位，每村扣1分") or "")

@@ -98,3 +98,11 @@ def test_magic_bytes_win_over_the_doc_suffix(tmp_path: Path) -> None:
         UnsupportedInput, match=r"is not a Word 97-2003 or WPS document \(it looks like a PDF"
     ):
         read_word97(b"%PDF-1.5\n", "x.doc")
+
+
+@needs_soffice
+def test_a_doc_named_docx_is_converted_not_read_back_as_itself(real_doc: bytes) -> None:
+    # The converted file once landed on the input's own path (input.docx), so the .doc's bytes
+    # came back as the "converted" .docx.
+    read = read_word97(real_doc, "通报.docx")
+    assert read.source_format == "doc" and any("十五条硬措施" in ln.text for ln in read.lines)

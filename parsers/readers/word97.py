@@ -103,11 +103,22 @@ def _profile_dir() -> Path:
     return Path(tempfile.gettempdir()) / f"tongbao-soffice-{os.getuid()}-{os.getpid()}"
 
 
+def _input_suffix(data: bytes, name: str) -> str:
+    """The suffix the bytes deserve: LibreOffice picks its import filter partly by the suffix, and
+    a .doc named .docx must not be written where the converted .docx will be."""
+    if data.startswith(b"PK"):
+        return ".odt"
+    if data.lstrip()[:5].lower() == b"{\\rtf":
+        return ".rtf"
+    suffix = PurePath(name).suffix.lower()
+    return suffix if suffix in (".doc", ".dot", ".wps", ".wpt") else ".doc"
+
+
 def _converted_to_docx(data: bytes, name: str, soffice: str, timeout: float) -> bytes:
-    suffix = PurePath(name).suffix.lower() or ".doc"
     with tempfile.TemporaryDirectory(prefix="tongbao-convert-") as tmp:
-        source = Path(tmp) / f"input{suffix}"
+        source = Path(tmp) / f"input{_input_suffix(data, name)}"
         source.write_bytes(data)
+        out_dir = Path(tmp) / "out"
         command = [
             soffice,
             f"-env:UserInstallation={_profile_dir().as_uri()}",
@@ -117,7 +128,7 @@ def _converted_to_docx(data: bytes, name: str, soffice: str, timeout: float) -> 
             "--convert-to",
             "docx:MS Word 2007 XML",
             "--outdir",
-            tmp,
+            str(out_dir),
             str(source),
         ]
         process = subprocess.Popen(
@@ -135,7 +146,7 @@ def _converted_to_docx(data: bytes, name: str, soffice: str, timeout: float) -> 
                 f"{name}: LibreOffice did not convert the document within {timeout:g} s; the file "
                 "may be damaged or very large: open it in Word or WPS and save it as .docx or PDF."
             ) from None
-        out = Path(tmp) / "input.docx"
+        out = out_dir / "input.docx"
         if process.returncode != 0 or not out.exists() or out.stat().st_size == 0:
             detail = err.decode("utf-8", "replace").strip().splitlines()
             shown = next((ln for ln in detail if "javaldx" not in ln), "no output")

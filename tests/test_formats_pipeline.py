@@ -52,3 +52,19 @@ def test_member_paths_split_at_the_archive_not_at_a_folder_named_with_a_bang(tmp
     (tmp_path / "z.zip").write_bytes(zip_of({"内.zip": zip_of({"c.txt": b"3"})}))
     assert split_member_path(str(tmp_path / "z.zip!/内.zip!/c.txt")) == (tmp_path / "z.zip", "内.zip!/c.txt")
     assert read_source(str(tmp_path / "z.zip!/内.zip!/c.txt")) == b"3"
+
+
+def test_check_reads_an_archive_of_one_document_and_refuses_one_of_several(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+    from tests.conftest import FIXTURES
+
+    text = (FIXTURES / "text" / "utf8_bom.txt").read_bytes()
+    (tmp_path / "one.zip").write_bytes(zip_of({"通报.txt": text}))
+    result = CliRunner().invoke(app, ["check", str(tmp_path / "one.zip"), "--ocr", "never"])
+    assert result.exit_code in (0, 1) and "one.zip!/通报.txt" in " ".join(result.output.split())
+    (tmp_path / "two.zip").write_bytes(zip_of({"a.txt": text, "b.txt": text + b"\n"}))
+    result = CliRunner().invoke(app, ["check", str(tmp_path / "two.zip")])
+    assert result.exit_code == 2
+    assert "holds 2 documents; check takes one: use 'tongbao ingest'" in " ".join(result.output.split())

@@ -15,21 +15,23 @@ Liberation, LibreOffice's fonts), and the substitute leaks into everything the r
 
 Measured on the 12 PDFs whose records changed (14,424 chars present both ways, all in the
 unembedded STSong-Light; the standard-14 Times-Roman never moved): loose tops moved on 10,350
-chars, rights on 1,726 (mostly digits), lefts on 1,231 (ideographs), bottoms on 8, tight boxes on nearly all;
-origins, font sizes, char matrices and the descriptor's ascent and descent on none; 8 of the
-12 lost 7-32 chars to pdfium's overprint check. Origins, sizes and /W advances would give a
-box, but pdfium's public API offers neither a loose box without the union nor the /FontBBox
-that clamps its ascent and descent, and the lost chars would still differ. So the reader takes
-pdfium's system-font lookup away while it reads (`FPDF_SetSystemFontInfo(NULL)`: pdfium then
-uses only the fonts compiled into it — the same on every machine — for every unembedded font)
-and puts the platform default back afterwards for rendering (OCR needs real glyphs).
+chars, rights on 1,726 (mostly digits), lefts on 1,231 (ideographs), bottoms on 8, tight boxes
+on nearly all; origins, font sizes, char matrices and the descriptor's ascent and descent on
+none; 8 of the 12 lost 7-32 chars to pdfium's overprint check. Origins, sizes and /W advances
+would give a box, but pdfium's public API offers neither a loose box without the union nor the
+/FontBBox that clamps its ascent and descent, and the lost chars would still differ. So the
+reader takes pdfium's system-font lookup away while it reads (`FPDF_SetSystemFontInfo(NULL)`:
+pdfium then uses only the fonts compiled into it — the same on every machine — for every
+unembedded font) and puts a lookup back afterwards for rendering (OCR and the review site's
+page images need real glyphs).
 
 The lookup is process-wide pdfium state: pdfium must not be used from another thread while a
 read is under way (it never may: pdfium is not thread-safe). What is put back is one lookup for
 the whole process that forwards to the platform default and lists the installed fonts to pdfium
 only the first time it asks: pdfium asks again every time a lookup is set, and the default would
-scan the font folders anew each time (42 ms a read-then-render cycle, the review site's 1,000
-circulars 60 -> 69 s) and pdfium would append the list to the one it already holds.
+scan the font folders anew each time (a read then a render took 110 ms against 68 ms; the
+review site's 1,000 circulars took 69 s against its 60 s floor) and pdfium would append the
+list to the one it already holds.
 """
 
 from __future__ import annotations

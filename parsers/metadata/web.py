@@ -14,6 +14,7 @@ source (来源), index_number (索引号), subject (主题分类), validity (有
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -99,6 +100,9 @@ _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _DATE_KEYS = ("publish_date", "issue_date", "generated_date")
 
 
+# Cached: split_labelled_lines asks of most lines several times (as a line, as a label alone, as
+# the value after one), and each ask folds the line through OpenCC.
+@functools.lru_cache(maxsize=8192)
 def _matchable(text: str) -> tuple[str, str]:
     """(text as printed, text to match labels on): bullets and brackets off, traditional folded."""
     printed = _BULLET.sub("", text.strip()).lstrip("【[")
@@ -171,6 +175,7 @@ def label_alone(text: str) -> str | None:
     return None if key == "remark" else key
 
 
+@functools.lru_cache(maxsize=8192)
 def _label_key(text: str) -> str | None:
     match = _LABEL_ALONE.fullmatch(_matchable(text)[1])
     if match is None:
@@ -213,6 +218,9 @@ def split_labelled_lines(lines: list[Line]) -> tuple[list[Line], dict[str, str]]
     is a table row of labels and values, or when it is a label alone (`发布机构`) and the next
     line its value (a table flattened one cell per line).
     """
+    # The memo is per document: a page's lines, not every line ever seen.
+    _matchable.cache_clear()
+    _label_key.cache_clear()
     kept: list[Line] = []
     found: dict[str, str] = {}
     skip_next = False

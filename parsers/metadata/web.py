@@ -104,6 +104,8 @@ _DATE_KEYS = ("publish_date", "issue_date", "generated_date")
 _LABEL_ALONE_MAX_CHARS = max(map(len, _SPACED)) + 1
 # What ends a label in _LABEL; t2s folds Han characters only, so the printed text has it too.
 _LABEL_ENDS = ("：", ":", "】", "]")
+# The first characters _printed may take off (a bullet of _BULLET, or 【 [).
+_BULLET_OR_BRACKET = frozenset("-–—•·●▪◆◇■□*【[")
 
 
 def _printed(text: str) -> str:
@@ -189,7 +191,10 @@ def label_alone(text: str) -> str | None:
 
 @functools.lru_cache(maxsize=8192)
 def _label_key(text: str) -> str | None:
-    if len("".join(_printed(text).split())) > _LABEL_ALONE_MAX_CHARS:
+    squashed = "".join(text.split())
+    if len(squashed) > _LABEL_ALONE_MAX_CHARS and (
+        squashed[0] not in _BULLET_OR_BRACKET or len("".join(_printed(text).split())) > _LABEL_ALONE_MAX_CHARS
+    ):
         return None  # a line of prose: cheaper to count than to fold through OpenCC and match
     match = _LABEL_ALONE.fullmatch(_matchable(text)[1])
     if match is None:

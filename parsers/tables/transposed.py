@@ -79,7 +79,8 @@ def _transposed_flat(
     lines: list[Line], i: int
 ) -> tuple[list[tuple[str, Line]], list[tuple[str, list[str], Line]], int] | None:
     """Units and value rows of a transposed table flattened one cell per line."""
-    if not flat_text(lines[i]) or not _LABEL.match(squash(flat_text(lines[i]))):
+    first = flat_text(lines[i])
+    if not first or not _LABEL.match(squash(first)):
         return None
     units: list[tuple[str, Line]] = []
     j = i + 1

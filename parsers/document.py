@@ -140,7 +140,9 @@ def extract_document(read: ReadResult) -> Extraction:
     for section in result.sections:
         entries.extend(section.entries)
     entries.extend(result.by_issue)
-    table_entries, table_unmatched, vetoed = entries_from_table(tables.deductions, known)
+    table_entries, table_unmatched, vetoed = entries_from_table(
+        tables.deductions, known, itemised=bool(entries)
+    )
     entries.extend(table_entries)
     unmatched = result.unmatched + table_unmatched
     unread = tables.unread + result.unread

@@ -417,13 +417,19 @@ def _detach_doubtful(sections: list[Section]) -> None:
 
 
 def entries_from_table(
-    rows: list[DeductionRow], known: list[str]
+    rows: list[DeductionRow], known: list[str], *, itemised: bool = False
 ) -> tuple[list[UnitEntry], list[Line], list[str]]:
-    """Entries of a deduction table (`| 序号 | 单位 | 扣分事项 | 扣分 |`), unparsed rows, and vetoed units."""
+    """Entries of a deduction table (`| 序号 | 单位 | 扣分事项 | 扣分 |`), unparsed rows, and vetoed units.
+
+    `itemised`: the circular lists deductions entry by entry elsewhere, so the amounts of a score
+    table's plain 扣分 column (`DeductionRow.summary`) are their sums, not entries of their own.
+    """
     entries: list[UnitEntry] = []
     unmatched: list[Line] = []
     vetoed: list[str] = []
     for row in rows:
+        if row.summary and (itemised or any(not r.summary for r in rows)):
+            continue
         found = match_unit(row.unit_raw, known) if known else None
         unit = found.unit if found else unit_key(row.unit_raw)
         uncertain = found is not None and not found.exact

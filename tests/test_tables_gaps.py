@@ -1,0 +1,118 @@
+"""Table shapes the r/w gold sets found unread (issue 9 items 1-2), each on a small circular of its own.
+
+Every circular here is invented; each test states the general shape, not the gold document
+it was found in.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from parsers.document import Extraction, parse_document
+from parsers.model import Line
+from parsers.normalize import cells_to_text
+from parsers.tables import extract_tables, restore_table_rows
+from parsers.tables.placement import cell_fits
+
+D = Decimal
+
+
+def parse_text(body: str, name: str = "circular.txt") -> Extraction:
+    return parse_document(body.encode("utf-8"), name)
+
+
+def scores(ex: Extraction) -> list[tuple[str, int | None, Decimal | None]]:
+    return [(row.unit_raw, row.rank, row.score) for row in ex.scores]
+
+
+def deductions(ex: Extraction) -> list[tuple[str, str, Decimal]]:
+    return [(item.unit, item.entry.reason, item.entry.points) for item in ex.entries]
+
+
+def flat(*cells: str) -> str:
+    """Cells printed one per line with a blank line between them, as a web editor flattens a table."""
+    return "\n\n".join(cells)
+
+
+HEAD = "关于第二季度村庄清洁考评情况的通报\n\n各村：\n\n现将考评情况通报如下：\n\n"
+TAIL = "\n\n请各村抓好整改。\n\n青竹镇人民政府办公室\n2024年7月5日\n"
+
+
+def test_a_bottom_list_ranks_by_ordinal_words_beyond_its_own_rows() -> None:
+    # A 黑榜 prints only the last places of a longer ranking: `第九名` under two rows is a rank, as
+    # an ordinal word can never be a score; a bare `9` there could be, and is not taken for one.
+    body = HEAD + flat("名次", "村别", "成绩", "第九名", "竹溪村", "72.5", "第十名", "梅岭村", "70") + TAIL
+    assert scores(parse_text(body)) == [("竹溪村", 9, D("72.5")), ("梅岭村", 10, D("70"))]
+    assert cell_fits("第十一名", "rank", 2)
+    assert not cell_fits("11", "rank", 2)
+
+
+def test_a_transposed_table_in_single_spaced_text_rows() -> None:
+    # Units across, one row per header word, cells apart by single spaces; the rows carry no
+    # punctuation, so the joiner runs them into one line before the table layer sees them.
+    body = (
+        HEAD + "项目 上坪村 下坪村 石桥村\n日常检查（40分） 36.5 38 35\n集中评比（60分） 55 52.5 57\n"
+        "总分 91.5 90.5 92\n名次 2 3 1" + TAIL
+    )
+    ex = parse_text(body)
+    assert sorted(scores(ex)) == [("上坪村", 2, D("91.5")), ("下坪村", 3, D("90.5")), ("石桥村", 1, D("92"))]
+    assert ex.scores[0].parts == [("日常检查", None, D("36.5")), ("集中评比", None, D("55"))]
+    assert ex.entries == []
+    # The closing sentence after the rows stays a line of its own.
+    assert any(line.text == "请各村抓好整改。" for line in ex.lines)
+
+
+def test_a_transposed_table_whose_corner_names_the_unit_column() -> None:
+    # `乡镇 | 甲镇 | 乙镇`: the corner cell says what the units are, as a label would.
+    lines = [
+        Line(cells_to_text(c), n, cells=c)
+        for n, c in enumerate(
+            [("乡镇", "云台镇", "白马乡", "长岭镇"), ("得分", "94", "91.5", "88"), ("排名", "1", "2", "3")], 1
+        )
+    ]
+    tables = extract_tables(restore_table_rows(lines))
+    assert [(r.unit_raw, r.rank, r.score) for r in tables.scores] == [
+        ("云台镇", 1, D("94")),
+        ("白马乡", 2, D("91.5")),
+        ("长岭镇", 3, D("88")),
+    ]
+
+
+def test_a_unit_named_by_its_kind_is_read_in_a_flattened_row() -> None:
+    # A county lists its 开发区 beside its 街道: in a data row the word is a unit, not a header cell.
+    body = HEAD + flat("序号", "单位", "得分", "1", "东城街道", "96", "2", "开发区", "94.5") + TAIL
+    assert scores(parse_text(body)) == [("东城街道", None, D("96")), ("开发区", None, D("94.5"))]
+
+
+SIGNED = (
+    "关于10月份市容考评情况的通报\n\n各乡镇：\n\n现将10月份市容考评情况通报如下：\n\n"
+    "| 乡镇 | 扣分值 | 得分 |\n|---|---|---|\n| 上河镇 | -3 | 97 |\n| 下河乡 | 0 | 100 |\n| 中洲镇 | -1.5 | 98.5 |\n"
+)
+
+
+def test_a_signed_deduction_column_is_the_units_deductions_when_nothing_is_itemised() -> None:
+    # `扣分值` printed as `-3` beside the score, no deduction listed anywhere else: the column is
+    # each unit's deduction, the header its reason; a 0 is no deduction.
+    ex = parse_text(SIGNED + TAIL)
+    assert deductions(ex) == [("上河镇", "扣分值", D("3")), ("中洲镇", "扣分值", D("1.5"))]
+
+
+def test_a_signed_deduction_column_beside_itemised_deductions_is_their_sum() -> None:
+    # The same column with the deductions itemised below: the column sums them, no rows of its own.
+    itemised = (
+        SIGNED
+        + "\n存在问题：\n\n上河镇：主街店外经营2处，扣2分；垃圾桶满溢未清运，扣1分。\n\n中洲镇：广告牌破损，扣1.5分。"
+    )
+    ex = parse_text(itemised + TAIL)
+    assert sorted(deductions(ex)) == [
+        ("上河镇", "主街店外经营2处", D("2")),
+        ("上河镇", "垃圾桶满溢未清运", D("1")),
+        ("中洲镇", "广告牌破损", D("1.5")),
+    ]
+
+
+def test_an_unsigned_deduction_column_beside_a_score_stays_a_figure() -> None:
+    # `扣分 | 2.5` without a sign, a header that names no way of finding, no base in the header:
+    # the figure may sum deductions printed elsewhere, so it is no row (no number without structure).
+    body = SIGNED.replace("扣分值", "扣分").replace("-3", "3").replace("-1.5", "1.5")
+    assert parse_text(body + TAIL).entries == []

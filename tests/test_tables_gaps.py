@@ -116,3 +116,23 @@ def test_an_unsigned_deduction_column_beside_a_score_stays_a_figure() -> None:
     # the figure may sum deductions printed elsewhere, so it is no row (no number without structure).
     body = SIGNED.replace("扣分值", "扣分").replace("-3", "3").replace("-1.5", "1.5")
     assert parse_text(body + TAIL).entries == []
+
+
+def test_a_caption_without_a_full_stop_does_not_run_into_cells_or_a_units_heading() -> None:
+    # An attachment prints its caption, then a table one cell per line ending in ` |`, then a
+    # caption over the units' lists `甲县：`. Neither caption is wrapped prose: no cell and no
+    # unit heading is joined onto it, so the table is read and the first unit keeps its entries.
+    body = (
+        "关于上半年各县河湖管护考核情况的通报\n\n各县：\n\n考核结果见附件。\n\n附件\n\n"
+        "2024年上半年各县河湖管护工作考核得分情况\n\n"
+        "县 |\n得分 |\n名次 |\n石泉县 |\n98.5 |\n1 |\n松溪县 |\n97 |\n2 |\n\n"
+        "2024年上半年各县河湖管护工作考核扣分情况\n石泉县：\n1.河道保洁不到位，扣1.5分。\n\n"
+        "松溪县：\n1.巡河记录不全，扣1分。\n2.采砂监管台账缺失，扣2分。\n"
+    )
+    ex = parse_text(body)
+    assert scores(ex) == [("石泉县", 1, D("98.5")), ("松溪县", 2, D("97"))]
+    assert deductions(ex) == [
+        ("石泉县", "河道保洁不到位", D("1.5")),
+        ("松溪县", "巡河记录不全", D("1")),
+        ("松溪县", "采砂监管台账缺失", D("2")),
+    ]

@@ -136,3 +136,16 @@ def test_a_caption_without_a_full_stop_does_not_run_into_cells_or_a_units_headin
         ("松溪县", "巡河记录不全", D("1")),
         ("松溪县", "采砂监管台账缺失", D("2")),
     ]
+
+
+def test_letter_grades_stand_in_a_grade_column() -> None:
+    # Food-safety ratings print grades as letters (`A级`, `B级`): a grade cell, so the flattened
+    # table is read under its header, its free-text column blank on the last row.
+    body = HEAD + flat("学校名称", "检查得分", "等级", "主要问题", "一中食堂", "92", "A级", "留样记录不全。")
+    body += "\n\n" + flat("二小食堂", "81", "B级", " ") + TAIL
+    ex = parse_text(body)
+    assert [(r.unit_raw, r.score, r.grade) for r in ex.scores] == [
+        ("一中食堂", D("92"), "A级"),
+        ("二小食堂", D("81"), "B级"),
+    ]
+    assert cell_fits("AAA级", "grade", 1) and not cell_fits("92", "grade", 1)

@@ -25,6 +25,8 @@ from parsers.tables.roles import GRADE_WORD, header_roles, table_kind
 _NUMBER_KEY = regex.compile(r"[+-]?\d+(?:\.\d+)?分?")
 _NAME_KEY = regex.compile(r"[\p{Han}（）()·]{2,30}")
 _SHORT_HAN = regex.compile(r"\p{Han}{1,6}")
+# A grade cell: a short word (`优秀`, `良好`) or a letter grade (`A级`, `B`, `AAA级`; r26 food-safety ratings).
+_GRADE_CELL = regex.compile(r"\p{Han}{1,6}|[A-Ea-e][+＋-]?级?|[A]{2,3}级?")
 _PLAIN_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
 # Words that head a unit column and are also a unit's own name in a county's list (r15: the
 # row `5 | 开发区 | 8 | -3 | 27` beside 街道 rows): a unit, not a header cell, in a data row.
@@ -129,7 +131,7 @@ def cell_fits(value: str, role: str | None, max_rank: int) -> bool:
             and parse_rank(key) is None
         )
     if role == "grade":
-        return bool(_SHORT_HAN.fullmatch(key))
+        return bool(_GRADE_CELL.fullmatch(key))
     if role in ("money", "count"):
         return bool(_PLAIN_NUMBER.fullmatch(key))
     if role in ("remark", "reason"):

@@ -10,44 +10,19 @@ import functools
 import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import ParamSpec, TypeVar
 
 import regex
 
+from parsers.formats import Detection, detect_format
 from parsers.metadata import Metadata, extract_metadata
-from parsers.model import Line, Problem, ReadResult, UnreadBlock, UnsupportedInput
+from parsers.model import Line, Problem, ReadResult, TongbaoError, UnreadBlock, UnsupportedInput
 from parsers.normalize import normalize_lines
 from parsers.rankings import merge_prose_rows
 from parsers.sections import Section, UnitEntry, entries_from_table, extract_sections, scores_from_headings
 from parsers.tables import ScoreRow, extract_tables, place_unruled_rows, restore_table_rows
+from parsers.traditional import printed_respeller, respell_as_printed
 from parsers.units import match_unit, unit_key
-
-TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
-PDF_SUFFIXES = (".pdf",)
-DOCX_SUFFIXES = (".docx",)
-HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES + PDF_SUFFIXES + DOCX_SUFFIXES + HTML_SUFFIXES + IMAGE_SUFFIXES
-
-
-def format_of(name: str) -> str:
-    """The input format a file name claims: txt, pdf, docx, html or image."""
-    suffix = PurePath(name).suffix.lower()
-    for fmt, suffixes in (
-        ("txt", TEXT_SUFFIXES),
-        ("pdf", PDF_SUFFIXES),
-        ("docx", DOCX_SUFFIXES),
-        ("html", HTML_SUFFIXES),
-        ("image", IMAGE_SUFFIXES),
-    ):
-        if suffix in suffixes:
-            return fmt
-    raise UnsupportedInput(
-        f"{name}: tongbao does not read '{suffix or 'no extension'}' files; "
-        f"supported: {', '.join(SUPPORTED_SUFFIXES)}."
-    )
-
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -77,27 +52,34 @@ def without_cyclic_gc(function: Callable[_P, _R]) -> Callable[_P, _R]:
 
 @without_cyclic_gc
 def read_document(
-    data: bytes, name: str, *, password: str | None = None, max_pages: int | None = None
+    data: bytes,
+    name: str,
+    *,
+    password: str | None = None,
+    max_pages: int | None = None,
+    detection: Detection | None = None,
 ) -> ReadResult:
-    """Read bytes with the reader for the format the name claims (no OCR here)."""
-    fmt = format_of(name)
-    if fmt == "txt":
-        from parsers.readers.text import read_text
+    """Read bytes with the reader of the format they are (parsers.formats; no OCR here).
 
-        return read_text(data, name)
-    if fmt == "pdf":
-        from parsers.readers.pdf import DEFAULT_MAX_PAGES, read_pdf
-
-        return read_pdf(data, name, password=password, max_pages=max_pages or DEFAULT_MAX_PAGES)
-    if fmt == "docx":
-        from parsers.readers.docx import read_docx
-
-        return read_docx(data, name)
-    if fmt == "html":
-        from parsers.readers.html import read_html
-
-        return read_html(data, name)
-    raise UnsupportedInput(f"{name}: image files need OCR; pipeline.ocr reads them.")
+    Raises:
+        UnsupportedInput: a format tongbao does not read, or an image (pipeline.ocr reads those).
+        TongbaoError: what the reader raised, with a note when the name and the bytes disagree.
+    """
+    found = detection or detect_format(data, name)
+    if found.format is None or not found.readable:
+        raise UnsupportedInput(found.reason(name))
+    if found.format.reader is None:
+        raise UnsupportedInput(f"{name}: {found.format.label} needs OCR; pipeline.ocr reads it.")
+    try:
+        read = found.format.reader(data, name, password, max_pages)
+    except TongbaoError as exc:
+        if found.note is None:
+            raise
+        raise type(exc)(found.annotated(name, str(exc))) from exc
+    warning = found.warning(name)
+    if warning is not None:
+        read.warnings.append(warning)
+    return read
 
 
 @dataclass(slots=True)
@@ -164,6 +146,11 @@ def extract_document(read: ReadResult) -> Extraction:
         counters[item.unit] = counters.get(item.unit, 0) + 1
         item.entry_no = counters[item.unit]
     drop_list_positions(entries)
+    # A mirror's lines were folded to simplified for matching; records keep the printed spelling.
+    if (respell := printed_respeller(lines, (read.web_meta or {}).values())) is not None:
+        respell_as_printed(
+            respell, metadata, tables.scores, result.sections, entries, problems, [score_units, vetoed]
+        )
     return Extraction(
         read=read,
         lines=lines,
@@ -233,9 +220,36 @@ def drop_list_positions(entries: list[UnitEntry]) -> None:
         item.entry.items = []
 
 
+# field-survey.md §7: what makes a text a circular even when none of its results could be read.
+_TITLE_WORD = regex.compile(r"通报|通知|通告")
+_TITLE_MAX_CHARS = 60  # a title line, not a paragraph that mentions a 通知
+_NUMBER_MARK = regex.compile(r"[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号")
+_ASSESSMENT_WORD = regex.compile(r"考核|督查|考评|暗访|评比|测评|巡查|督导|检查")
+_RESULT_WORD = regex.compile(r"得分|名次|排名|扣分|等次|成绩|优秀|\d\s*分")
+
+
+def circular_marks(ex: Extraction) -> list[str]:
+    """The marks of a circular the text carries: results, a title with 通报/通知, a 文号, an
+    issuer, assessment words with result words. None means the text is not a circular."""
+    meta = ex.metadata
+    texts = [line.text for line in ex.lines]
+    marks = []
+    if ex.scores or ex.entries:
+        marks.append("results")
+    if meta.title or any(len(t) <= _TITLE_MAX_CHARS and _TITLE_WORD.search(t) for t in texts):
+        marks.append("a title with 通报/通知")
+    if meta.doc_number or any(_NUMBER_MARK.search(t) for t in texts):
+        marks.append("a document number")
+    if meta.issuer:
+        marks.append("an issuer")
+    if any(_ASSESSMENT_WORD.search(t) for t in texts) and any(_RESULT_WORD.search(t) for t in texts):
+        marks.append("assessment words with results")
+    return marks
+
+
 def parse_document(data: bytes, name: str, *, password: str | None = None) -> Extraction:
     """Read and extract one circular (text layers only; see pipeline.ocr for scans)."""
     return extract_document(read_document(data, name, password=password))
 
 
-__all__ = ["Extraction", "extract_document", "format_of", "parse_document", "read_document"]
+__all__ = ["Extraction", "circular_marks", "extract_document", "parse_document", "read_document"]

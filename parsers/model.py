@@ -10,6 +10,8 @@ the same records.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
 
 BBox = tuple[float, float, float, float]
 """x0, top, x1, bottom — PDF points (top-left origin, as pdfplumber) or image pixels for OCR."""
@@ -107,6 +109,17 @@ class UnreadBlock:
     """Why the block was not read, for a person: "a table whose rows do not fit its 5-column header"."""
     kind: str = "table"
     """table | entries | ranking | heading: what the lines looked like."""
+
+
+class Part(NamedTuple):
+    """One part of a unit's score: a weighted column (`暗访（60%）`), a month of a quarter, or a
+    part scored out of its own maximum (物业 of 40 + 社区 of 30: field-survey.md §4). Score rows
+    may hold plain (name, weight, score) tuples too; `max` is then unknown."""
+
+    name: str
+    weight: Decimal | None
+    score: Decimal | None
+    max: Decimal | None = None
 
 
 @dataclass(slots=True)

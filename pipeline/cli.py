@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from pipeline.analyst import register as register_analyst_commands
 from pipeline.ingest import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_PAGES,
@@ -33,7 +34,13 @@ def _usage(exc: UsageError) -> typer.Exit:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files and folders (searched recursively) to ingest.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Files and folders (searched recursively) to ingest. Every file found gets a documents "
+            "row; a format tongbao does not read is 'skipped' with the reason."
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the Parquet tables.")] = Path("output"),
     password: Annotated[str | None, typer.Option(help="Password for encrypted PDFs.")] = None,
     ocr: Annotated[
@@ -58,10 +65,11 @@ def ingest(
 ) -> None:
     """Parse circulars into OUT/<table>/*.parquet; ingesting a file again replaces its rows.
 
-    Exit status: 0 all parsed and reconciled, 1 some files failed or mismatches were found, 2 usage error.
+    Exit status: 0 all parsed and reconciled, 1 some files failed or were skipped or mismatches were
+    found, 2 usage error.
     """
     from pipeline.ingest import ingest as run_ingest
-    from pipeline.report import print_summary
+    from pipeline.summary import print_summary
 
     try:
         options = IngestOptions(
@@ -79,11 +87,11 @@ def ingest(
             if quiet:
                 return
             doc = result.document
-            style = {"ok": "green", "partial": "yellow", "failed": "red"}[doc.status]
+            style = {"ok": "green", "partial": "yellow", "failed": "red", "skipped": "yellow"}[doc.status]
             extra = f" {doc.mismatch_count} mismatch(es)" if doc.mismatch_count else ""
             detail = (
                 doc.error
-                if doc.status == "failed"
+                if doc.status in ("failed", "skipped")
                 else (
                     f"{doc.doc_class}: {len(result.records['scores'])} scores, {doc.deduction_count} entries, "
                     f"{doc.finding_count} findings{extra}"
@@ -95,7 +103,7 @@ def ingest(
     except UsageError as exc:
         raise _usage(exc) from exc
     print_summary(summary, str(out), console)
-    raise typer.Exit(1 if summary.failed or summary.mismatches else 0)
+    raise typer.Exit(1 if summary.failed or summary.skipped or summary.mismatches else 0)
 
 
 @app.command()
@@ -108,10 +116,11 @@ def check(
 ) -> None:
     """Parse one file and print its metadata, each unit's arithmetic and every finding.
 
-    Exit status: 1 when a mismatch is found or the file cannot be read, 0 otherwise, 2 usage error.
+    Exit status: 1 when a mismatch is found or the file is not read (failed or skipped), 0 otherwise,
+    2 usage error.
     """
     from pipeline.ingest import discover, parse_file
-    from pipeline.report import print_check
+    from pipeline.summary import print_check
 
     try:
         options = IngestOptions(password=password, ocr=ocr, workers=1)
@@ -122,7 +131,7 @@ def check(
         raise _usage(exc) from exc
     result = parse_file(str(path), options)
     print_check(result, console)
-    failed = result.document.status == "failed"
+    failed = result.document.status in ("failed", "skipped")
     raise typer.Exit(1 if failed or result.document.mismatch_count else 0)
 
 
@@ -134,7 +143,7 @@ def report(
     limit: Annotated[int, typer.Option(help="Show at most this many findings.")] = 50,
 ) -> None:
     """Summarise an output folder: documents, circulars found in several files, items deducted most, findings."""
-    from pipeline.summary import print_output_report
+    from pipeline.report import print_output_report
 
     if not (out / "documents").is_dir():
         errors.print(
@@ -159,6 +168,9 @@ def samples(
         console.print(f"wrote {path}")
     console.print(f"{len(written)} sample files in {out}/")
 
+
+# review, sql, export: the analysts' commands (issue 12) live with their own messages in pipeline/analyst.py.
+register_analyst_commands(app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from parsers.document import SUPPORTED_SUFFIXES
+from parsers.formats import READ_SUFFIXES, detect_format
 from pipeline.options import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_PAGES,
@@ -34,49 +34,94 @@ class IngestSummary:
     ok: int = 0
     partial: int = 0
     failed: int = 0
+    skipped: int = 0
+    hidden: int = 0
+    """Hidden files under the folders given (names starting with '.'), not searched."""
     units: int = 0
     deductions: int = 0
     mismatches: int = 0
     findings: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    """(path, error) of every file failed or skipped."""
     seconds: float = 0.0
 
 
+@dataclass(slots=True)
+class Discovery:
+    """The files an ingest reads, and how many hidden ones it left out."""
+
+    files: list[Path]
+    hidden: int = 0
+    """Files under a hidden name (.git/, .DS_Store): not searched, only counted in the summary."""
+
+
 def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """Input files under the given files and folders (recursive), in a stable order.
+    """Every file under the given files and folders (recursive), in a stable order (see discover_files)."""
+    return discover_files(paths).files
+
+
+def discover_files(paths: Iterable[str | Path]) -> Discovery:
+    """Every file under the given files and folders (recursive), in a stable order.
+
+    Nothing is filtered by name or format: a file tongbao does not read still gets its documents
+    row (status skipped, with the reason), so a run never leaves part of an archive out unsaid.
+    Hidden files and folders (names starting with '.': .git, .DS_Store) are not searched; the
+    summary says how many there were.
 
     Raises:
-        UsageError: a path does not exist, or a folder holds no supported file.
+        UsageError: a path does not exist, or a folder holds no file tongbao reads.
     """
     found: list[Path] = []
+    hidden = 0
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder.")
-        if path.is_dir():
-            inside = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not inside:
-                raise UsageError(
-                    f"{path}: the folder holds no file tongbao reads ({', '.join(SUPPORTED_SUFFIXES)})."
-                )
-            found.extend(inside)
-        else:
+        if not path.is_dir():
             found.append(path)
-    return list(dict.fromkeys(found))
+            continue
+        inside, left_out = _files_under(path)
+        hidden += left_out
+        if not any(_is_read(p) for p in inside):
+            listed = ", ".join(p.name for p in inside[:5]) + (", …" if len(inside) > 5 else "")
+            held = f"{len(inside)} file(s), none of a format it reads: {listed}" if inside else "no files"
+            raise UsageError(
+                f"{path}: the folder holds no file tongbao reads ({held}); it reads {' '.join(READ_SUFFIXES)}."
+            )
+        found.extend(inside)
+    return Discovery(list(dict.fromkeys(found)), hidden)
+
+
+def _files_under(folder: Path) -> tuple[list[Path], int]:
+    """The files under `folder` (sorted) and the number of hidden ones left out."""
+    files, hidden = [], 0
+    for path in folder.rglob("*"):
+        if not path.is_file():
+            continue
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            hidden += 1
+        else:
+            files.append(path)
+    return sorted(files), hidden
+
+
+def _is_read(path: Path) -> bool:
+    """Whether tongbao reads the file (its name says so, or else its bytes)."""
+    if path.suffix.lower() in READ_SUFFIXES:
+        return True
+    try:
+        return detect_format(path.read_bytes(), path.name).readable
+    except OSError:
+        return False
 
 
 def ingest(
     paths: Iterable[str | Path], options: IngestOptions, progress: Callable[[FileResult], None] | None = None
 ) -> IngestSummary:
     """Ingest files and folders into `options.out`; return what was found and flagged."""
-    files = [str(p) for p in discover(paths)]
-    summary = IngestSummary(files=len(files))
+    found = discover_files(paths)
+    files = [str(p) for p in found.files]
+    summary = IngestSummary(files=len(files), hidden=found.hidden)
     began = time.monotonic()
     batch: list[FileResult] = []
     store = Store(options.out)
@@ -100,7 +145,7 @@ def ingest(
 def _count(summary: IngestSummary, result: FileResult) -> None:
     doc = result.document
     setattr(summary, doc.status, getattr(summary, doc.status) + 1)
-    if doc.status == "failed":
+    if doc.status in ("failed", "skipped"):
         summary.failures.append((result.path, doc.error or ""))
     summary.units += len(
         {r.unit for r in result.records.get("reconciliation", [])}
@@ -130,6 +175,7 @@ __all__ = [
     "IngestSummary",
     "UsageError",
     "discover",
+    "discover_files",
     "ingest",
     "iter_results",
     "parse_file",

@@ -8,7 +8,7 @@ spreading pages over worker processes (one engine per process, loaded once).
 Entry points:
     ocr_pdf_pages(data, pages)      OCR chosen pages of a PDF (e.g. garbage text layer)
     ocr_scanned_pdf(data, name)     a PDF with no text layer at all -> ReadResult
-    read_image(data, name)          .png / .jpg / .tif (multi-page) -> ReadResult
+    read_image(data, name)          an image (parsers.formats.IMAGE_SUFFIXES; multi-page TIFF) -> ReadResult
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from parsers.formats import IMAGE_SUFFIXES
 from parsers.model import (
     DamagedInput,
     EmptyInput,
@@ -289,24 +290,23 @@ def _page_notes(results: list[PageOcr]) -> list[str]:
     return notes
 
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
-
-
 def decode_image_frames(data: bytes, name: str) -> list[np.ndarray]:
-    """Decode an image file into RGB (or grey) arrays, one per frame (multi-page TIFF)."""
+    """Decode an image file into RGB (or grey) arrays, one per frame (multi-page TIFF).
+
+    Which files are images is parsers.formats' decision (bytes first, then the name); this only
+    decodes, so a scan is read whatever its suffix.
+    """
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     if not data:
         raise EmptyInput(f"{name}: the file is empty (0 bytes)")
-    if not name.lower().endswith(IMAGE_SUFFIXES):
-        raise UnsupportedInput(
-            f"{name}: not an image file tongbao reads (expected {', '.join(IMAGE_SUFFIXES)})"
-        )
     try:
         img = Image.open(io.BytesIO(data))
     except UnidentifiedImageError as e:
+        kinds = ", ".join(s.lstrip(".") for s in IMAGE_SUFFIXES)
         raise UnsupportedInput(
-            f"{name}: the bytes are not a PNG, JPEG or TIFF image; check the file is what its name says"
+            f"{name}: the bytes are not an image tongbao decodes ({kinds}); "
+            "check the file is what its name says"
         ) from e
     frames = []
     try:
@@ -321,7 +321,7 @@ def decode_image_frames(data: bytes, name: str) -> list[np.ndarray]:
 
 
 def read_image(data: bytes, name: str) -> ReadResult:
-    """Read a scanned page image (.png, .jpg/.jpeg, .tif/.tiff incl. multi-page) by OCR.
+    """Read a scanned page image (PNG, JPEG, TIFF incl. multi-page, BMP, WebP, GIF) by OCR.
 
     Runs in this process. Each frame is one page; bbox is in image pixels.
     """

@@ -13,11 +13,18 @@ from pathlib import Path
 from typing import Any
 
 from parsers import PARSER_VERSION
-from parsers.document import Extraction, extract_document, format_of, read_document
+from parsers.document import Extraction, circular_marks, extract_document, read_document
+from parsers.formats import Detection, detect_format
 from parsers.model import Line, NotACircular, ReadResult, TongbaoError
 from pipeline.options import IngestOptions, UsageError
 from pipeline.reconcile import reconcile
-from pipeline.records import deduction_records, document_record, item_records, score_records
+from pipeline.records import (
+    deduction_records,
+    document_record,
+    item_records,
+    problem_records,
+    score_records,
+)
 from schemas import DocumentRecord
 
 
@@ -40,22 +47,38 @@ def doc_id_of(data: bytes) -> str:
 
 
 def read_with_ocr(
-    data: bytes, name: str, options: IngestOptions, on_ocr: Callable[[int], None] | None = None
+    data: bytes,
+    name: str,
+    options: IngestOptions,
+    on_ocr: Callable[[int], None] | None = None,
+    detection: Detection | None = None,
 ) -> ReadResult:
     """Read a file; OCR the pages (or images) that have no usable text layer.
 
     `on_ocr(pages)` is told how many pages are about to be OCR'd (the worker's time limit grows).
     """
-    if format_of(name) == "image":
+    found = detection or detect_format(data, name)
+    if found.format is not None and found.format.ocr == "always":
         if options.ocr == "never":
-            raise UsageError(f"{name}: an image needs OCR, but --ocr never was given.")
+            raise UsageError(
+                found.annotated(name, f"{name}: {found.format.label} needs OCR, but --ocr never was given.")
+            )
         from pipeline.ocr import read_image
 
         if on_ocr is not None:
             on_ocr(1)
-        return read_image(data, name)
-    read = read_document(data, name, password=options.password, max_pages=options.max_pages)
-    if read.source_format != "pdf" or options.ocr == "never":
+        try:
+            read = read_image(data, name)
+        except TongbaoError as exc:
+            if found.note is None:
+                raise
+            raise type(exc)(found.annotated(name, str(exc))) from exc
+        warning = found.warning(name)
+        if warning is not None:
+            read.warnings.append(warning)
+        return read
+    read = read_document(data, name, password=options.password, max_pages=options.max_pages, detection=found)
+    if found.format is None or found.format.ocr != "pages" or options.ocr == "never":
         return read
     pages = list(range(1, (read.pages or 0) + 1)) if options.ocr == "always" else list(read.pages_needing_ocr)
     if not pages:
@@ -96,8 +119,11 @@ def parse_file(path: str, options: IngestOptions, on_ocr: Callable[[int], None] 
     except OSError as exc:
         return failed_result(path, "", 0, "read", f"{path}: cannot read the file ({exc.strerror}).")
     doc_id = doc_id_of(data)
+    detection = detect_format(data, name)
+    if not detection.readable:
+        return skipped_result(path, doc_id, len(data), detection)
     try:
-        read = read_with_ocr(data, name, options, on_ocr)
+        read = read_with_ocr(data, name, options, on_ocr, detection)
         extraction = extract_document(read)
         check_circular(extraction, name)
     except TongbaoError as exc:
@@ -115,21 +141,24 @@ def parse_file(path: str, options: IngestOptions, on_ocr: Callable[[int], None] 
 
 
 def check_circular(ex: Extraction, name: str) -> None:
-    """Refuse text that has none of a circular's marks: no title, number, issuer, scores or entries.
+    """Refuse text that carries none of a circular's marks (parsers.document.circular_marks).
+
+    A text with any mark — a title with 通报/通知, a 文号, an issuer, assessment words with
+    results — is kept even when none of its results were read: its metadata is worth having,
+    and a `no_results` finding says what was not understood (field-survey.md §7).
 
     Raises:
         NotACircular: with what was looked for, so the user can tell a wrong file from a bug.
     """
-    meta = ex.metadata
-    if ex.scores or ex.entries or meta.title or meta.doc_number or meta.issuer:
+    if circular_marks(ex):
         return
     if ex.read.pages_needing_ocr:
         # The marks may sit on the pages left unread; the row is `partial` and says which.
         return
     raise NotACircular(
         f"{name}: does not look like an assessment circular (no title such as 关于…的通报, no "
-        "document number, issuer, score table or deductions found); check that this is the file "
-        "you meant."
+        "document number, issuer, assessment results, score table or deductions found); check that "
+        "this is the file you meant."
     )
 
 
@@ -144,10 +173,6 @@ def build_result(ex: Extraction, doc_id: str, path: str, size: int) -> FileResul
             f"pages {', '.join(map(str, document.pages_needing_ocr))} have no usable text "
             "layer and were not OCR'd; run with --ocr auto to read them."
         )
-    if ex.metadata.doc_class == "other" and not ex.scores and not ex.entries:
-        document.warnings.append(
-            "no score table, ranking or deductions found: is this an assessment circular?"
-        )
     return FileResult(
         path=path,
         extraction=ex,
@@ -155,11 +180,29 @@ def build_result(ex: Extraction, doc_id: str, path: str, size: int) -> FileResul
             "documents": [document],
             "scores": score_records(ex, doc_id),
             "deductions": deduction_records(ex, doc_id),
+            "problems": problem_records(ex, doc_id),
             "reconciliation": reconciliation,
             "findings": findings,
             "items": item_records(ex, doc_id),
         },
     )
+
+
+def skipped_result(path: str, doc_id: str, size: int, detection: Detection) -> FileResult:
+    """The documents row of a file of a format tongbao does not read: status skipped, and why."""
+    doc = DocumentRecord(
+        doc_id=doc_id,
+        source_path=path,
+        source_format=detection.format.name
+        if detection.format
+        else detection.suffix.lstrip(".") or "unknown",
+        byte_size=size,
+        status="skipped",
+        error_stage="discover",
+        error=detection.reason(Path(path).name),
+        parser_version=PARSER_VERSION,
+    )
+    return FileResult(path=path, records={"documents": [doc]})
 
 
 def failed_result(path: str, doc_id: str, size: int, stage: str, message: str) -> FileResult:

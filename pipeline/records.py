@@ -9,7 +9,7 @@ from parsers import PARSER_VERSION
 from parsers.document import Extraction
 from parsers.model import Line
 from pipeline.gazetteer import adcode_of
-from schemas import DeductionRecord, DocumentRecord, ItemRecord, ScoreRecord
+from schemas import DeductionRecord, DocumentRecord, ItemRecord, ProblemRecord, ScoreRecord
 
 
 def provenance_of(line: Line | None) -> dict[str, Any]:
@@ -81,19 +81,39 @@ def score_records(ex: Extraction, doc_id: str) -> list[ScoreRecord]:
                 rank_raw=row.rank_raw,
                 score=float(row.score) if row.score is not None else None,
                 grade=row.grade,
-                parts=[
-                    {
-                        "name": n,
-                        "weight": float(w) if w is not None else None,
-                        "score": float(s) if s is not None else None,
-                    }
-                    for n, w, s in row.parts
-                ],
+                parts=[part_record(part) for part in row.parts],
                 adcode=adcode_of(unit, ex.metadata.issuer),
                 **provenance_of(row.line),
             )
         )
     return records
+
+
+def part_record(part: tuple[Any, ...]) -> dict[str, Any]:
+    """One part of a score as the `parts` struct stores it (parsers.model.Part or a 3-tuple)."""
+    name, weight, score = part[0], part[1], part[2]
+    maximum = getattr(part, "max", None)
+    return {
+        "name": name,
+        "weight": float(weight) if weight is not None else None,
+        "max": float(maximum) if maximum is not None else None,
+        "score": float(score) if score is not None else None,
+    }
+
+
+def problem_records(ex: Extraction, doc_id: str) -> list[ProblemRecord]:
+    """The problems listed per unit without points (field-survey.md §5), never as deductions."""
+    return [
+        ProblemRecord(
+            doc_id=doc_id,
+            unit=p.unit,
+            unit_raw=p.unit_raw,
+            problem=p.problem,
+            count=p.count,
+            **provenance_of(p.line),
+        )
+        for p in ex.problems
+    ]
 
 
 def deduction_records(ex: Extraction, doc_id: str) -> list[DeductionRecord]:

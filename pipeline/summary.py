@@ -1,82 +1,127 @@
-"""Summarise an output folder with DuckDB, reading the Parquet tables directly."""
+"""What a person sees in the terminal: a file's metadata, arithmetic and findings; a run's summary."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+from pipeline.ingest import FileResult, IngestSummary
 
-def _glob(out: Path, table: str) -> str:
-    return str(out / table / "*.parquet").replace("'", "''")
+_STATUS_STYLE = {"ok": "green", "mismatch": "bold red", "incomplete": "yellow"}
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
 
-def print_output_report(out: Path, console: Console, *, limit: int = 50) -> None:
-    """Print documents by status, rows per table, circulars found in several files, the items failed most
-    (one copy of each circular) and the findings."""
-    import duckdb
-
-    con = duckdb.connect()
-    docs = con.execute(
-        f"SELECT status, count(*) FROM read_parquet('{_glob(out, 'documents')}') GROUP BY status ORDER BY status"
-    ).fetchall()
-    console.print("documents: " + ", ".join(f"{n} {status}" for status, n in docs))
-    for name in ("scores", "deductions", "reconciliation", "findings"):
-        (n,) = con.execute(f"SELECT count(*) FROM read_parquet('{_glob(out, name)}')").fetchone() or (0,)
-        console.print(f"{name}: {n} rows")
-
-    # The same circular is often archived twice (the PDF and the web page, a re-download): one
-    # copy per circular — same 发文字号, issuer, title and date — counts in the items summary.
-    con.execute(f"""
-        CREATE TEMP VIEW copies AS
-        SELECT doc_id, regexp_extract(source_path, '[^/]+$') AS file,
-               CASE WHEN title IS NULL THEN doc_id
-                    ELSE concat_ws('|', coalesce(doc_number, ''), coalesce(issuer, ''), title,
-                                   coalesce(CAST(issue_date AS VARCHAR), '')) END AS circular
-        FROM read_parquet('{_glob(out, "documents")}') WHERE status <> 'failed'""")
-    repeated = con.execute(
-        """
-        SELECT any_value(d.title), any_value(d.doc_number), string_agg(c.file, ', ' ORDER BY c.file)
-        FROM copies c JOIN read_parquet('"""
-        + _glob(out, "documents")
-        + """') d USING (doc_id)
-        GROUP BY c.circular HAVING count(*) > 1 ORDER BY 1"""
-    ).fetchall()
-    if repeated:
-        table = Table(
-            title="Same circular in several files (counted once in the items below)", title_justify="left"
-        )
-        for column in ("title", "doc number", "files"):
-            table.add_column(column)
-        for title, number, files in repeated[:limit]:
-            table.add_row(title, number or "—", files)
-        console.print(table)
-
-    items = con.execute(f"""
-        SELECT item, any_value(description) AS description, sum(unit_count) AS units, round(sum(total_points), 2)
-        FROM read_parquet('{_glob(out, "items")}')
-        WHERE doc_id IN (SELECT min(doc_id) FROM copies GROUP BY circular)
-        GROUP BY item ORDER BY units DESC, item LIMIT 5""").fetchall()
-    if items:
-        table = Table(title="Items deducted most often", title_justify="left")
-        for column in ("item", "description", "units", "points"):
-            table.add_column(column)
-        for row in items:
-            table.add_row(*(str(v) for v in row))
-        console.print(table)
-
-    findings = con.execute(f"""
-        SELECT regexp_extract(d.source_path, '[^/]+$') AS file, f.severity, f."check", coalesce(f.unit, '—'), f.message
-        FROM read_parquet('{_glob(out, "findings")}') f
-        JOIN read_parquet('{_glob(out, "documents")}') d USING (doc_id)
-        ORDER BY file, f.severity, f."check" LIMIT {int(limit)}""").fetchall()
-    if not findings:
-        console.print("[green]No findings: every stated score adds up.[/]")
+def print_check(result: FileResult, console: Console) -> None:
+    """Print one file's metadata, each unit's arithmetic and every finding."""
+    doc = result.document
+    if doc.status in ("failed", "skipped"):
+        console.print(f"[bold red]{doc.status}[/] ({doc.error_stage}): {doc.error}")
         return
-    table = Table(title="Findings", title_justify="left")
-    for column in ("file", "severity", "check", "unit", "message"):
-        table.add_column(column)
-    for row in findings:
-        table.add_row(*row)
-    console.print(table)
+    meta = Table(title=f"{result.path}", show_header=False, title_justify="left")
+    meta.add_column("field", style="bold")
+    meta.add_column("value")
+    for label, value in (
+        ("class", doc.doc_class),
+        ("title", doc.title),
+        ("issuer", doc.issuer),
+        ("number", doc.doc_number),
+        ("type", doc.doc_type),
+        ("urgency", doc.urgency),
+        ("marking", doc.marking),
+        ("issued", doc.issue_date),
+        ("period", f"{doc.period_start} – {doc.period_end}" if doc.period_start else None),
+        ("base score", doc.base_score),
+        (
+            "format",
+            ", ".join(
+                part
+                for part in (
+                    doc.source_format,
+                    f"{doc.pages} page(s)" if doc.pages else "",
+                    doc.encoding or "",
+                )
+                if part
+            ),
+        ),
+        ("status", doc.status),
+    ):
+        meta.add_row(label, "—" if value in (None, "") else str(value))
+    if doc.pages_needing_ocr:
+        meta.add_row("needs OCR", ", ".join(map(str, doc.pages_needing_ocr)))
+    if doc.ocr_pages:
+        meta.add_row(
+            "OCR'd pages", f"{', '.join(map(str, doc.ocr_pages))} (mean confidence {doc.ocr_confidence:.2f})"
+        )
+    console.print(meta)
+
+    recon = result.records.get("reconciliation", [])
+    if recon:
+        table = Table(title="Arithmetic per unit", title_justify="left")
+        for column in (
+            "unit",
+            "base",
+            "deducted",
+            "bonus",
+            "computed",
+            "section",
+            "table",
+            "delta",
+            "status",
+        ):
+            table.add_column(column, justify="left" if column in ("unit", "status") else "right")
+        for r in recon:
+            table.add_row(
+                r.unit,
+                _num(r.base),
+                _num(r.total_deducted),
+                _num(r.total_bonus),
+                _num(r.computed),
+                _num(r.section_score),
+                _num(r.table_score),
+                _num(r.delta),
+                f"[{_STATUS_STYLE.get(r.status, '')}]{r.status}[/]",
+            )
+        console.print(table)
+    elif result.records.get("scores"):
+        console.print(
+            f"{len(result.records['scores'])} units ranked; the circular lists no deductions to reconcile."
+        )
+
+    findings = result.records.get("findings", [])
+    if findings:
+        table = Table(title="Findings", title_justify="left")
+        for column in ("severity", "check", "unit", "where", "message"):
+            table.add_column(column)
+        for f in findings:
+            where = (f"p{f.page} " if f.page else "") + (f"l{f.line_start}" if f.line_start else "")
+            table.add_row(
+                f"[{_SEVERITY_STYLE.get(f.severity, '')}]{f.severity}[/]",
+                f.check,
+                f.unit or "—",
+                where,
+                f.message,
+            )
+        console.print(table)
+    else:
+        console.print("[green]No findings: every stated score adds up.[/]")
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def print_summary(summary: IngestSummary, out: str, console: Console) -> None:
+    """Print the end-of-run summary of an ingest."""
+    console.print(
+        f"[bold]{summary.files}[/] files ({summary.ok} ok, {summary.partial} partial, {summary.failed} failed, "
+        f"{summary.skipped} skipped) in "
+        f"{summary.seconds:.1f} s: {summary.units} units, {summary.deductions} deduction entries, "
+        f"[{'bold red' if summary.mismatches else 'green'}]{summary.mismatches} mismatches[/], "
+        f"{summary.findings} findings → {out}/"
+    )
+    if summary.hidden:
+        console.print(f"  {summary.hidden} hidden file(s) (names starting with '.') were not searched.")
+    for path, error in summary.failures:
+        console.print(f"  [red]not read[/] {path}: {error}")

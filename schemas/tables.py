@@ -18,8 +18,9 @@ from typing import Any
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1"
-"""Stored in every Parquet file's metadata under b"tongbao.schema_version"."""
+SCHEMA_VERSION = "2"
+"""Stored in every Parquet file's metadata under b"tongbao.schema_version". 2: the problems table and
+the parts' max (files of version 1 have neither)."""
 
 
 # --- documents -------------------------------------------------------------------
@@ -33,8 +34,8 @@ class DocumentRecord:
     source_path: str
     source_format: str  # txt, md, pdf, docx, html, image
     byte_size: int
-    status: str  # ok | partial | failed
-    error_stage: str | None = None  # read | classify | extract | timeout
+    status: str  # ok | partial | failed | skipped (a format tongbao does not read)
+    error_stage: str | None = None  # discover | read | ocr | classify | extract | timeout | usage
     error: str | None = None
     parser_version: str = ""
     encoding: str | None = None
@@ -83,7 +84,8 @@ class ScoreRecord:
     rank_raw: str | None = None  # 第一名, 并列第3, 倒数第1...
     score: float | None = None
     grade: str | None = None  # 等次: 优秀/良好/合格...
-    parts: list[dict[str, Any]] = field(default_factory=list)  # weighted parts: name, weight, score
+    # parts of the score: name, weight (a weighted part), max (a part scored out of its own maximum), score
+    parts: list[dict[str, Any]] = field(default_factory=list)
     adcode: str | None = None  # GB/T 2260 code when the place resolves
     page: int | None = None
     line_start: int | None = None
@@ -108,6 +110,22 @@ class DeductionRecord:
     count: int | None = None  # 发现3处…
     rate: float | None = None  # …每处扣0.5分
     cap: float | None = None  # 扣完2分为止 / 最高扣5分
+    page: int | None = None
+    line_start: int | None = None
+    line_end: int | None = None
+    bbox: list[float] | None = None
+    raw_text: str = ""
+
+
+@dataclass(slots=True)
+class ProblemRecord:
+    """One row per problem a circular lists for a unit without points (`甲镇：垃圾清运不及时2处`)."""
+
+    doc_id: str
+    unit: str
+    unit_raw: str
+    problem: str  # the problem as stated, without its count
+    count: int | None = None  # 2处 → 2; None when no count is printed
     page: int | None = None
     line_start: int | None = None
     line_end: int | None = None
@@ -169,6 +187,7 @@ TABLES: dict[str, type] = {
     "documents": DocumentRecord,
     "scores": ScoreRecord,
     "deductions": DeductionRecord,
+    "problems": ProblemRecord,
     "reconciliation": ReconciliationRecord,
     "findings": FindingRecord,
     "items": ItemRecord,
@@ -176,7 +195,9 @@ TABLES: dict[str, type] = {
 
 # --- arrow schemas from annotations ---------------------------------------------------------
 
-_PART = pa.struct([("name", pa.string()), ("weight", pa.float64()), ("score", pa.float64())])
+_PART = pa.struct(
+    [("name", pa.string()), ("weight", pa.float64()), ("max", pa.float64()), ("score", pa.float64())]
+)
 
 _SCALARS: dict[Any, pa.DataType] = {
     str: pa.string(),
@@ -209,19 +230,15 @@ def arrow_schema(table: str) -> pa.Schema:
     cls = TABLES[table]
     hints = typing.get_type_hints(cls)
     fields = []
+    # Every column is nullable, even lists and scalars our records never leave empty: Spark and
+    # DuckDB then union files written by older minor versions without a cast.
     for f in dataclasses.fields(cls):
-        arrow_type, nullable = _arrow_type(hints[f.name])
-        fields.append(pa.field(f.name, arrow_type, nullable=True if nullable else _nullable_default(f)))
+        arrow_type, _ = _arrow_type(hints[f.name])
+        fields.append(pa.field(f.name, arrow_type, nullable=True))
     return pa.schema(
         fields,
         metadata={b"tongbao.schema_version": SCHEMA_VERSION.encode(), b"tongbao.table": table.encode()},
     )
-
-
-def _nullable_default(f: dataclasses.Field) -> bool:
-    # Lists and plain scalars are never null in our records; keeping them nullable anyway lets
-    # Spark and DuckDB union files written by older minor versions without a cast.
-    return True
 
 
 def records_to_table(table: str, records: Sequence[Any] | Iterable[Any]) -> pa.Table:

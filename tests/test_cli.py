@@ -32,7 +32,7 @@ def test_ingest_twice_replaces_rows(tmp_path: Path) -> None:
         assert code == 0, output
     assert len(pd.read_parquet(out / "documents")) == 1
     assert len(pd.read_parquet(out / "deductions")) == 205
-    assert "1 files (1 ok, 0 partial, 0 failed)" in " ".join(output.split())
+    assert "1 files (1 ok, 0 partial, 0 failed, 0 skipped)" in " ".join(output.split())
 
 
 def test_bad_inputs_each_get_a_documents_row_and_the_batch_goes_on(tmp_path: Path) -> None:
@@ -75,16 +75,20 @@ def test_folder_without_supported_files_is_a_usage_error(tmp_path: Path) -> None
     (tmp_path / "notes.xyz").write_text("x")
     code, output = ingest(str(tmp_path), "--out", str(tmp_path / "out"))
     assert code == 2
-    assert "holds no file tongbao reads" in " ".join(output.split())
+    assert "holds no file tongbao reads (1 file(s), none of a format it reads: notes.xyz)" in " ".join(
+        output.split()
+    )
 
 
-def test_unsupported_extension_gets_a_failed_row(tmp_path: Path) -> None:
+def test_unsupported_extension_gets_a_skipped_row(tmp_path: Path) -> None:
     odd = tmp_path / "circular.xyz"
     odd.write_text("x")
     out = tmp_path / "out"
     code, _ = ingest(str(odd), "--out", str(out))
     assert code == 1
-    assert "does not read '.xyz' files" in pd.read_parquet(out / "documents")["error"][0]
+    doc = pd.read_parquet(out / "documents").iloc[0]
+    assert (doc["status"], doc["error_stage"]) == ("skipped", "discover")
+    assert doc["error"].startswith("circular.xyz: unsupported format .xyz: tongbao reads text, PDF")
 
 
 def test_options_are_checked_without_the_cli(tmp_path: Path) -> None:

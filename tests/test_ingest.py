@@ -27,11 +27,14 @@ def test_hostile_pdfs_fail_alone_with_clear_messages(tmp_path: Path) -> None:
         PDF / name for name in ("encrypted.pdf", "truncated.pdf", "not_a_pdf.pdf", "fake_bold_title.pdf")
     ]
     summary = ingest(files, IngestOptions(out=tmp_path, workers=2, ocr="never"))
-    assert (summary.files, summary.failed) == (4, 3)
+    assert (summary.files, summary.failed) == (4, 2)
     docs = documents(tmp_path)
     assert "pass its password with --password" in docs["encrypted.pdf"]["error"]
     assert "damaged or truncated" in docs["truncated.pdf"]["error"]
-    assert "it looks like an HTML page" in docs["not_a_pdf.pdf"]["error"]
+    # A web page saved under a .pdf name is read as the web page it is, and says so.
+    page = docs["not_a_pdf.pdf"]
+    assert (page["status"], page["source_format"]) == ("ok", "html")
+    assert "not_a_pdf.pdf: named .pdf, but the bytes are a web page; read as a web page." in page["warnings"]
     assert docs["fake_bold_title.pdf"]["status"] == "ok"
 
 
@@ -88,10 +91,10 @@ def test_a_file_that_hangs_or_crashes_costs_only_itself(
 def test_ocr_pages_extend_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     original = parse_module.read_with_ocr
 
-    def slow_ocr(data, name, options, on_ocr=None):  # OCR of 2 pages taking 2 s
+    def slow_ocr(data, name, options, on_ocr=None, detection=None):  # OCR of 2 pages taking 2 s
         on_ocr(2)
         time.sleep(2)
-        return original(data, name, options)
+        return original(data, name, options, detection=detection)
 
     monkeypatch.setattr(parse_module, "read_with_ocr", slow_ocr)
     monkeypatch.setattr(workers_module, "DEFAULT_OCR_SECONDS_PER_PAGE", 5.0)
@@ -116,3 +119,36 @@ def test_strict_stops_at_the_first_failure_and_leaves_no_worker_behind(tmp_path:
     while multiprocessing.active_children() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert multiprocessing.active_children() == []
+
+
+def test_a_circular_with_no_readable_results_is_kept_with_its_metadata(tmp_path: Path) -> None:
+    # field-survey.md §7: a circular whose results are in a shape tongbao cannot read yet.
+    text = (
+        "某县人民政府办公室\n\n某政办〔2024〕7号\n\n关于2024年第一季度环境整治暗访情况的通报\n\n"
+        "各乡镇人民政府：\n\n现将暗访结果通报如下，请各地认真整改。\n\n某县人民政府办公室\n\n2024年4月8日\n"
+    )
+    path = tmp_path / "unread.txt"
+    path.write_text(text, encoding="utf-8")
+    result = parse_file(str(path), IngestOptions(workers=1))
+    doc = result.document
+    assert (doc.status, doc.doc_number, doc.title) == (
+        "ok",
+        "某政办〔2024〕7号",
+        "关于2024年第一季度环境整治暗访情况的通报",
+    )
+    (finding,) = result.records["findings"]
+    assert (finding.check, finding.severity) == ("no_results", "warning")
+    assert finding.message == (
+        "read as a circular (a title with 通报/通知, a document number, an issuer), but no score, ranking "
+        "or deduction was read: no block of it looked like results. Its metadata is kept."
+    )
+
+
+def test_assessment_words_with_results_are_enough_to_keep_a_text() -> None:
+    from parsers.document import circular_marks, parse_document
+
+    ex = parse_document("本次督查共检查8个乡镇。\n东岭村得分较高。\n".encode(), "note.txt")
+    assert circular_marks(ex) == ["assessment words with results"]
+    assert (
+        circular_marks(parse_document((FIXTURES / "text" / "not_a_circular.txt").read_bytes(), "n.txt")) == []
+    )

@@ -109,3 +109,42 @@ def test_a_store_keeps_its_index_across_batches(tmp_path: Path) -> None:
     Store(tmp_path).write_batch({"documents": [doc("c", "z.txt")]})
     assert sorted(read_table(tmp_path, "documents").column("doc_id").to_pylist()) == ["a", "b2", "c"]
     assert len(list((tmp_path / "documents").glob("*.parquet"))) == 2
+
+
+def test_problems_and_parts_with_a_maximum_are_written_and_read_back(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from parsers.document import parse_document
+    from parsers.model import Line, Part, Problem
+    from pipeline.parse import build_result
+
+    ex = parse_document((Path(__file__).parent / "fixtures" / "text" / "utf8_bom.txt").read_bytes(), "c.txt")
+    ex.problems = [Problem("甲镇", "甲 镇", "垃圾清运不及时", 2, Line("甲 镇：垃圾清运不及时2处", 9))]
+    from parsers.tables import ScoreRow
+
+    ex.scores = [
+        ScoreRow(
+            "新县", 1, "1", Decimal("99"), None, None, [Part("物业", None, Decimal("38"), Decimal("40"))]
+        )
+    ]
+    ex.score_units = ["新县"]
+    result = build_result(ex, "d1", "c.txt", 10)
+    write_batch(tmp_path, result.records)
+    problems = read_table(tmp_path, "problems").to_pylist()
+    assert problems == [
+        {
+            "doc_id": "d1",
+            "unit": "甲镇",
+            "unit_raw": "甲 镇",
+            "problem": "垃圾清运不及时",
+            "count": 2,
+            "page": None,
+            "line_start": 9,
+            "line_end": 9,
+            "bbox": None,
+            "raw_text": "甲 镇：垃圾清运不及时2处",
+        }
+    ]
+    assert read_table(tmp_path, "deductions").column("reason").to_pylist() == ["未见辖区《安全生产职责清单》"]
+    (parts,) = read_table(tmp_path, "scores").column("parts").to_pylist()
+    assert parts == [{"name": "物业", "weight": None, "max": 40.0, "score": 38.0}]

@@ -307,7 +307,7 @@ def continues_into(a: Line, b: Line, after: Line | None = None) -> bool:
         # A physical line with a column gap is a table row, whatever its length: rows do not
         # wrap into the next line (a PDF's `第1名    信阳市浉河区    95.5分` reaches the margin).
         return False
-    if _STARTS_ELEMENT.match(b.text) or (b.text.endswith(("：", ":")) and _UNIT_COLON_HEADING.match(b.text)):
+    if _STARTS_ELEMENT.match(b.text):
         return False
     if b.text.endswith("|") or _last_physical_line(a).endswith("|"):
         # A table cell printed one per line ending in ` |` (field-survey §1): never part of a
@@ -338,6 +338,8 @@ def continues_into(a: Line, b: Line, after: Line | None = None) -> bool:
         return False
     if _BARE_NUMBER.match(b.text):
         return False  # a rank or a score cell on a line of its own, not the rest of a sentence
+    if b.text.endswith(("：", ":")) and _UNIT_COLON_HEADING.match(b.text):
+        return False  # a unit's heading after a line that did not stop mid-clause (r24)
     # The physical line that ends `a` decides, not all of `a`: once a long line has been joined,
     # the short lines after it (fb-01: `排名` / `县区` / `得分` / `1` / `新 县` / `94.5`, one table
     # cell per line) must not run on into it one by one.

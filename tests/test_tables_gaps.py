@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from parsers.document import Extraction, parse_document
 from parsers.model import Line
-from parsers.normalize import cells_to_text
+from parsers.normalize import cells_to_text, normalize_lines
 from parsers.tables import extract_tables, restore_table_rows
 from parsers.tables.placement import cell_fits
 
@@ -149,3 +149,10 @@ def test_letter_grades_stand_in_a_grade_column() -> None:
         ("二小食堂", D("81"), "B级"),
     ]
     assert cell_fits("AAA级", "grade", 1) and not cell_fits("92", "grade", 1)
+
+
+def test_a_units_heading_still_ends_a_line_that_stops_mid_clause() -> None:
+    # Addressees wrapped after a comma run on into the next line even when it ends in an office
+    # and a colon; the unit-heading rule applies only after a line that ended its clause.
+    lines = [Line("各乡镇人民政府，县直各单位，", 1), Line("县开发区管委会：", 2)]
+    assert [line.text for line in normalize_lines(lines)] == ["各乡镇人民政府，县直各单位，县开发区管委会："]

@@ -156,3 +156,22 @@ def test_a_units_heading_still_ends_a_line_that_stops_mid_clause() -> None:
     # and a colon; the unit-heading rule applies only after a line that ended its clause.
     lines = [Line("各乡镇人民政府，县直各单位，", 1), Line("县开发区管委会：", 2)]
     assert [line.text for line in normalize_lines(lines)] == ["各乡镇人民政府，县直各单位，县开发区管委会："]
+
+
+def test_a_word_spanning_parts_does_not_prefix_their_own_names() -> None:
+    # `考核得分` merged over `日常督查（占40%）| 季度考核（占60%）`: each part keeps its own name; a
+    # weight alone below a word (`系统考核` over `（占40%）`) still completes the word above.
+    def rows(upper: tuple[str, ...], lower: tuple[str, ...]) -> list[Line]:
+        return [
+            Line(cells_to_text(upper), 1, cells=upper),
+            Line(cells_to_text(lower), 2, cells=lower),
+            Line(cells_to_text(data := ("甲镇", "95", "96", "95.6")), 3, cells=data),
+        ]
+
+    spanned = rows(("单位", "考核得分", "", "总分"), ("", "日常督查（占40%）", "季度考核（占60%）", ""))
+    assert [name for name, _, _ in extract_tables(spanned).scores[0].parts] == ["日常督查", "季度考核"]
+    weights = rows(("单位", "日常督查", "季度考核", "总分"), ("", "（占40%）", "（占60%）", ""))
+    assert [(n, w) for n, w, _ in extract_tables(weights).scores[0].parts] == [
+        ("日常督查", D("0.4")),
+        ("季度考核", D("0.6")),
+    ]

@@ -39,6 +39,7 @@ from parsers.tables.roles import (
 from parsers.tables.rows import DeductionRow, ScoreRow, Tables
 
 _DIGIT = regex.compile(r"\d")
+_HAN_START = regex.compile(r"^\p{Han}")
 
 # Rows that are not units: a total or an average line under the table (variants §2).
 _NOT_A_UNIT_ROW = regex.compile(
@@ -341,11 +342,22 @@ def _two_row_header(
     if not any(cell_role(c) for c in lower if squash(c)):
         return None
     cells = tuple(
-        top if not squash(below) else top + below if squash(top) and cell_role(top + below) else below
+        top
+        if not squash(below)
+        else top + below
+        if squash(top) and cell_role(top + below) and not _own_word(below)
+        else below
         for top, below in zip(upper, lower, strict=True)
     )
     roles = header_roles(cells)
     return (cells, roles) if roles is not None else None
+
+
+def _own_word(cell: str) -> bool:
+    """A lower header cell that names its column by itself (`基础工作（满分30分）` under `考核得分`,
+    w02), not a weight or scale completing the word above (`（占40%）` under `系统考核`)."""
+    key = squash(cell)
+    return bool(_HAN_START.match(key)) and cell_role(key) is not None
 
 
 def row_cells(line: Line, table: OpenTable) -> tuple[str, ...] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from parsers.metadata.web import meta_from_line
 from parsers.readers.html.blocks import HTML_SPACE, SKIP_TAGS, count_cjk
 
 # Containers that gov CMSs (TRS WCM, Hanweb/UCAP, Dayu, generic templates) put the
@@ -85,6 +86,7 @@ def find_article(root: Any) -> Any | None:
     """Return the element holding the article body, or None when the page has no Chinese text."""
     scores: dict[int, int] = {}
     nodes: dict[int, Any] = {}
+    is_meta: dict[int, bool] = {}
     for node in root.traverse(include_text=True):
         if node.tag != "-text":
             continue
@@ -93,6 +95,14 @@ def find_article(root: Any) -> Any | None:
             continue
         block, skipped = _text_block_of(node)
         if skipped or block is None:
+            continue
+        # A short notice's 信息公开 bullets (• 索引号：… • 发布机构：…) can hold more Chinese
+        # than its article (w17): a metadata line is not article text, whatever its length. The
+        # line is the text's own element (an <li>, <dd>, <span>), which need not be a text block.
+        holder = node.parent
+        if holder is not None and holder.mem_id not in is_meta:
+            is_meta[holder.mem_id] = bool(meta_from_line(holder.text(deep=True)))
+        if holder is not None and is_meta[holder.mem_id]:
             continue
         # Credit the block and its parent, so a container of many <p>s outscores any one <p>.
         for credited in (block, block.parent):

@@ -175,3 +175,48 @@ def test_a_word_spanning_parts_does_not_prefix_their_own_names() -> None:
         ("日常督查", D("0.4")),
         ("季度考核", D("0.6")),
     ]
+
+
+def page(cells: list[str]) -> bytes:
+    """A web page whose table was flattened one <p> per cell, blank cells as given."""
+    paragraphs = "".join(f"<p>{cell}</p>\n" for cell in cells)
+    return (
+        "<html><head><meta charset='utf-8'><title>通报</title></head><body><div class='article'>"
+        "<h1>关于8月份安全生产明查暗访情况的通报</h1><p>各乡镇：</p><p>现将明查暗访情况通报如下：</p>\n"
+        f"{paragraphs}<p>请各乡镇抓好整改。</p><p>石城县安全生产委员会办公室</p><p>2024年9月2日</p>"
+        "</div></body></html>"
+    ).encode()
+
+
+CELLS = [
+    "乡镇",
+    "明查扣分",
+    "暗访扣分",
+    "得分",
+    "上坪镇",
+    "{blank}",
+    "-2",
+    "98",
+    "下坪乡",
+    "-1",
+    "-1.5",
+    "97.5",
+]
+
+
+def test_a_blank_cell_printed_as_nbsp_keeps_its_place_in_a_page() -> None:
+    # `<p>&nbsp;</p>` is the editor's empty cell: its place tells `-2` under 暗访扣分 from 明查扣分.
+    ex = parse_document(page([c.replace("{blank}", "&nbsp;") for c in CELLS]), "page.html")
+    assert deductions(ex) == [
+        ("上坪镇", "暗访扣分", D("2")),
+        ("下坪乡", "明查扣分", D("1")),
+        ("下坪乡", "暗访扣分", D("1.5")),
+    ]
+
+
+def test_a_blank_cell_dropped_by_the_page_leaves_the_table_unread() -> None:
+    # With the empty paragraph gone (`<p></p>`, nothing in it), `-2` may stand under either column:
+    # no rows, one unread block (no number without structure).
+    ex = parse_document(page([c.replace("{blank}", "") for c in CELLS]), "page.html")
+    assert ex.entries == [] and ex.scores == []
+    assert [block.kind for block in ex.unread] == ["table"]

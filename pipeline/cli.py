@@ -12,6 +12,7 @@ from pipeline.ingest import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_PAGES,
     DEFAULT_OCR_SECONDS_PER_PAGE,
+    DEFAULT_RECYCLE_AFTER,
     DEFAULT_TIMEOUT,
     IngestOptions,
     UsageError,
@@ -26,7 +27,7 @@ console = Console()
 errors = Console(stderr=True)
 
 
-def _usage(exc: UsageError) -> typer.Exit:
+def _usage(exc: Exception) -> typer.Exit:
     errors.print(f"[red]error:[/] {exc}")
     return typer.Exit(2)
 
@@ -61,13 +62,36 @@ def ingest(
     batch_size: Annotated[int, typer.Option(help="Documents per Parquet file.")] = DEFAULT_BATCH_SIZE,
     strict: Annotated[bool, typer.Option(help="Stop at the first file that fails.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print the summary only.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            help="Parse every file again, even those already in the output with the same bytes and "
+            "parser version (skipped otherwise)."
+        ),
+    ] = False,
+    remove_missing: Annotated[
+        bool,
+        typer.Option(
+            help="Remove the rows of stored files under the given folders that no longer exist "
+            "(otherwise they are only reported)."
+        ),
+    ] = False,
+    recycle_after: Annotated[
+        int, typer.Option(help="Replace a worker process by a fresh one after this many files.")
+    ] = DEFAULT_RECYCLE_AFTER,
 ) -> None:
     """Parse circulars into OUT/<table>/*.parquet; ingesting a file again replaces its rows.
 
+    A run can be stopped at any moment (Ctrl-C, SIGTERM, kill): what was written stays, and the
+    same command goes on where it stopped — files already in the output with the same bytes and
+    parser version are skipped. One run at a time writes to a folder.
+
     Exit status: 0 all parsed and reconciled, 1 some files failed or were skipped or mismatches were
-    found, 2 usage error.
+    found, 2 usage error (or the output could not be written), 130 stopped by Ctrl-C or SIGTERM.
     """
     from pipeline.ingest import ingest as run_ingest
+    from pipeline.progress import IngestProgress
+    from pipeline.store import StoreError
     from pipeline.summary import print_summary
 
     try:
@@ -80,7 +104,11 @@ def ingest(
             workers=workers,
             batch_size=batch_size,
             strict=strict,
+            incremental=not force,
+            remove_missing=remove_missing,
+            recycle_after=recycle_after,
         )
+        bar = IngestProgress(console, enabled=not quiet)
 
         def progress(result):
             if quiet:
@@ -97,11 +125,15 @@ def ingest(
                 )
             )
             console.print(f"[{style}]{doc.status:>7}[/] {result.path}  {detail}")
+            bar.advance(result)
 
-        summary = run_ingest(paths, options, progress)
-    except UsageError as exc:
+        with bar:
+            summary = run_ingest(paths, options, progress, on_plan=bar.start)
+    except (UsageError, StoreError) as exc:
         raise _usage(exc) from exc
     print_summary(summary, str(out), console)
+    if summary.interrupted:
+        raise typer.Exit(130)
     raise typer.Exit(1 if summary.failed or summary.skipped or summary.mismatches else 0)
 
 

@@ -165,13 +165,13 @@ def check_writable(out: Path) -> None:
 
 
 def _is_current(store: Store, doc_id: str) -> bool:
-    """Whether a stored document needs no new parse: same parser, and not a failure that may not
-    happen again (a timeout under load, a file that could not be read)."""
+    """Whether a stored document needs no new parse: same parser, and not a timeout (which a less
+    busy machine or a higher --timeout may not repeat)."""
     status = store.status_of(doc_id)
     if status is None:
         return False
     state, stage, version = status
-    return version == PARSER_VERSION and not (state == "failed" and stage in ("timeout", "read"))
+    return version == PARSER_VERSION and not (state == "failed" and stage == "timeout")
 
 
 def plan_files(files: list[Path], roots: list[Path], store: Store, options: IngestOptions) -> Plan:

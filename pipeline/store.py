@@ -92,6 +92,10 @@ def _atomic_write(table: pa.Table, path: Path) -> None:
         raise
 
 
+def _remove(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
 def _write_error(exc: OSError, path: Path, what: str) -> StoreError:
     reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
     return StoreError(
@@ -146,13 +150,13 @@ class Store:
             if not folder.is_dir():
                 continue
             for tmp in folder.glob(".*.tmp"):
-                tmp.unlink(missing_ok=True)
+                _remove(tmp)
                 self.repaired += 1
             names_by_table[table] = {p.name for p in folder.glob("part-*.parquet") if _BATCH.match(p.name)}
         committed = names_by_table.get("documents", set())
         for table, names in names_by_table.items():
             for name in names - committed:  # written before a crash, never committed
-                (self.out / table / name).unlink(missing_ok=True)
+                _remove(self.out / table / name)
                 self.repaired += 1
         ordered = sorted(committed, key=lambda n: (batch_seq(n), n))
         self._seq = max((batch_seq(n) for n in ordered), default=0)
@@ -311,7 +315,7 @@ class Store:
             if not keep_docs:
                 # Uncommit first: the remaining files are then leftovers the next open deletes.
                 for table in ["documents", *_BODY_TABLES]:
-                    (self.out / table / name).unlink(missing_ok=True)
+                    _remove(self.out / table / name)
                 self._batch_docs.pop(name, None)
                 self._batch_paths.pop(name, None)
                 return

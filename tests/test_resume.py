@@ -128,7 +128,7 @@ def test_a_crash_after_any_write_step_leaves_consistent_tables_and_a_rerun_equal
         ingest([probe_in], options(probe_out))
     total = steps[0]
     assert total > 10
-    seeds = random.Random(13 + reingest).sample(range(total), min(total, 12)) + [0, total - 1]
+    seeds = [*random.Random(13 + reingest).sample(range(total), min(total, 12)), 0, total - 1]
     for i, n in enumerate(sorted(set(seeds))):
         folder, out = make_archive(tmp_path / f"r{i}" / "in"), tmp_path / f"r{i}" / "out"
         if reingest:
@@ -211,7 +211,7 @@ def test_a_full_disk_is_a_clear_message_and_leaves_nothing_half_written(
         write(table, path)
 
     monkeypatch.setattr(store_module, "_atomic_write", full)
-    with pytest.raises(StoreError, match="the disk is full.*run the same command again"):
+    with pytest.raises(StoreError, match=r"the disk is full.*run the same command again"):
         ingest([folder], options(out))
     assert_consistent(out)
     monkeypatch.undo()

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from pipeline.analyst import register as register_analyst_commands
 from pipeline.ingest import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_PAGES,
@@ -199,6 +200,9 @@ def samples(
         console.print(f"wrote {path}")
     console.print(f"{len(written)} sample files in {out}/")
 
+
+# review, sql, export: the analysts' commands (issue 12) live with their own messages in pipeline/analyst.py.
+register_analyst_commands(app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

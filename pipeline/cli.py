@@ -186,6 +186,29 @@ def report(
 
 
 @app.command()
+def compact(
+    out: Annotated[Path, typer.Argument(help="An output folder written by 'tongbao ingest'.")] = Path(
+        "output"
+    ),
+    target: Annotated[int, typer.Option(help="Documents per merged Parquet file.")] = 2000,
+) -> None:
+    """Merge an output folder's small Parquet files into few large ones, atomically (a crash loses
+    nothing). Ingest does this by itself when more than 32 files per table are small.
+
+    Exit status: 0 done, 2 not an output folder or another run is writing to it.
+    """
+    from pipeline.compact import compact as run_compact
+
+    try:
+        done = run_compact(out, target)
+    except UsageError as exc:
+        raise _usage(exc) from exc
+    console.print(
+        f"{done.documents} documents: {done.files_before} → {done.files_after} file(s) per table in {out}/"
+    )
+
+
+@app.command()
 def samples(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the sample circulars to.")] = Path(
         "samples"

@@ -19,6 +19,7 @@ from typing import Any
 
 from parsers import PARSER_VERSION
 from parsers.formats import READ_SUFFIXES, detect_format
+from pipeline.compact import AUTO_COMPACT_FILES, compact_store, small_batches
 from pipeline.lock import OutputLock
 from pipeline.options import (
     DEFAULT_BATCH_SIZE,
@@ -60,6 +61,8 @@ class IngestSummary:
     """Documents removed because every path they were seen at is gone (--remove-missing)."""
     written: int = 0
     """Files whose rows were written by this run."""
+    compacted: int = 0
+    """Merged files written by the automatic compaction at the end of the run."""
     interrupted: bool = False
     """Stopped by SIGINT or SIGTERM: what finished was written, the rest is for the next run."""
 
@@ -297,6 +300,9 @@ def ingest(
             stop.writing = True  # a second Ctrl-C waits for this write
             _flush(store, batch, plan.stats)
             summary.written += len(batch)
+        if not summary.interrupted and len(small_batches(store, options.compact_target)) > AUTO_COMPACT_FILES:
+            stop.writing = True
+            summary.compacted = compact_store(store, options.compact_target, only_small=True)
     summary.seconds = time.monotonic() - began
     return summary
 

@@ -47,6 +47,7 @@ class IngestOptions:
     recycle_after: int = DEFAULT_RECYCLE_AFTER
     flush_seconds: float = DEFAULT_FLUSH_SECONDS
     incremental: bool = True  # skip files whose path, size and mtime (or bytes) are already stored
+    compact_target: int = 2000  # documents per file when small batch files are merged
     remove_missing: bool = False  # forget stored paths under the inputs that no longer exist
 
     def __post_init__(self) -> None:

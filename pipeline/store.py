@@ -138,6 +138,9 @@ class Store:
         """(status, error stage, parser version) of a stored document."""
         return self._status.get(doc_id)
 
+    def documents_in(self, batch: str) -> set[str]:
+        return self._batch_docs.get(batch, set())
+
     def batch_files(self) -> list[str]:
         return sorted(self._batch_docs, key=lambda n: (batch_seq(n), n))
 
@@ -281,6 +284,42 @@ class Store:
         for name in sorted(touched, key=lambda n: (batch_seq(n), n)):
             self._restore(name)
         return before - len(self._docs)
+
+    def merge(self, names: Sequence[str]) -> str | None:
+        """Merge batches into one new batch (compaction): written and committed like any batch,
+        then the merged ones are deleted (documents first), so a crash leaves either the old files
+        or the new one after the recovery pass — never both, never neither."""
+        names = [n for n in names if n in self._batch_docs]
+        if len(names) < 2:
+            return None
+        tables: dict[str, pa.Table] = {}
+        for table in TABLES:
+            parts = [pq.read_table(self.out / table / n) for n in names if (self.out / table / n).exists()]
+            schema = arrow_schema(table)
+            tables[table] = (
+                pa.concat_tables([t.select(schema.names).cast(schema) for t in parts])
+                if parts and table != "sources"
+                else schema.empty_table()
+            )
+        docs = set().union(*(self._batch_docs[n] for n in names))
+        paths = set().union(*(self._batch_paths[n] for n in names))
+        sources = sorted(
+            (SourceRecord(e.doc_id, p, e.byte_size, e.mtime_ns) for p in paths if (e := self._paths.get(p))),
+            key=lambda s: (s.doc_id, s.source_path),
+        )
+        tables["sources"] = records_to_table("sources", sources)
+        self._seq += 1
+        name = batch_name(self._seq, sorted(docs))
+        self._write_new(name, {t: tables[t] for t in [*_BODY_TABLES, "documents"]})
+        self._batch_docs[name], self._batch_paths[name] = docs, paths
+        for doc_id in docs:
+            self._docs[doc_id] = name
+        for path in paths:
+            if path in self._paths:
+                self._paths[path].batch = name
+        for old in names:
+            self._restore(old)  # holds nothing any more: deleted, documents first
+        return name
 
     def _write_new(self, name: str, tables: Mapping[str, pa.Table]) -> None:
         written: list[Path] = []

@@ -77,6 +77,7 @@ def iter_results(paths: list[str], options: IngestOptions) -> Iterator[FileResul
             yield parse.parse_file(path, options)
         return
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    _preload_readers(ctx)
     results = ctx.Queue()
     pending = list(enumerate(paths))[::-1]
     running: dict[int, tuple[Any, Any, int | None, float]] = {}  # slot -> (process, task queue, index, start)
@@ -161,6 +162,28 @@ def iter_results(paths: list[str], options: IngestOptions) -> Iterator[FileResul
                 if proc.is_alive():
                     proc.kill()
                     proc.join()
+
+
+def _preload_readers(ctx: Any) -> None:
+    """Import the text-layer readers once in the parent, so every forked (and recycled) worker
+    starts warm instead of paying the imports on its first file (OCR stays lazy: it is heavy and
+    only scans need it)."""
+    import importlib
+
+    if ctx.get_start_method() != "fork":
+        return
+    for name in (
+        "parsers.readers.text",
+        "parsers.readers.html",
+        "parsers.readers.docx",
+        "parsers.readers.pdf",
+    ):
+        importlib.import_module(name)
+    for name in ("docx", "selectolax.lexbor", "pypdfium2"):
+        try:
+            importlib.import_module(name)
+        except ImportError:  # an optional reader not installed: its files say so when met
+            pass
 
 
 def _retire(proc: Any, tasks: Any) -> None:

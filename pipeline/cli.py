@@ -77,6 +77,17 @@ def ingest(
             "(otherwise they are only reported)."
         ),
     ] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="Where files are parsed: local (worker processes here) or dask (a dask.distributed "
+            "cluster; the files must be at the same paths on its workers)."
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="With --engine dask: the scheduler (tcp://HOST:PORT); without, a local cluster."),
+    ] = None,
     recycle_after: Annotated[
         int, typer.Option(help="Replace a worker process by a fresh one after this many files.")
     ] = DEFAULT_RECYCLE_AFTER,
@@ -108,6 +119,8 @@ def ingest(
             incremental=not force,
             remove_missing=remove_missing,
             recycle_after=recycle_after,
+            engine=engine,
+            scheduler=scheduler,
         )
         bar = IngestProgress(console, enabled=not quiet)
 

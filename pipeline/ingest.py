@@ -282,7 +282,7 @@ def ingest(
         batch: list[FileResult] = []
         last_write = time.monotonic()
         try:
-            for result in iter_results(plan.parse, options):
+            for result in _engine(options)(plan.parse, options):
                 _count(summary, result)
                 if progress is not None:
                     progress(result)
@@ -305,6 +305,14 @@ def ingest(
             summary.compacted = compact_store(store, options.compact_target, only_small=True)
     summary.seconds = time.monotonic() - began
     return summary
+
+
+def _engine(options: IngestOptions) -> Callable[[list[str], IngestOptions], Iterable[FileResult]]:
+    if options.engine == "dask":
+        from pipeline.dask_engine import iter_results_dask
+
+        return iter_results_dask
+    return iter_results
 
 
 def _count(summary: IngestSummary, result: FileResult) -> None:

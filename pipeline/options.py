@@ -47,6 +47,8 @@ class IngestOptions:
     recycle_after: int = DEFAULT_RECYCLE_AFTER
     flush_seconds: float = DEFAULT_FLUSH_SECONDS
     incremental: bool = True  # skip files whose path, size and mtime (or bytes) are already stored
+    engine: str = "local"  # local: worker processes here; dask: a dask.distributed cluster
+    scheduler: str | None = None  # the dask scheduler's address; None: a LocalCluster
     compact_target: int = 2000  # documents per file when small batch files are merged
     remove_missing: bool = False  # forget stored paths under the inputs that no longer exist
 
@@ -59,6 +61,10 @@ class IngestOptions:
             raise UsageError("--max-pages must be at least 1.")
         if self.batch_size < 1:
             raise UsageError("--batch-size must be at least 1.")
+        if self.engine not in ("local", "dask"):
+            raise UsageError(f"--engine must be local or dask, not '{self.engine}'.")
+        if self.scheduler and self.engine != "dask":
+            raise UsageError("--scheduler is for --engine dask.")
         if self.recycle_after < 1:
             raise UsageError("--recycle-after must be at least 1.")
         if self.workers < 0:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parsers import PARSER_VERSION
 from parsers.formats import READ_SUFFIXES, detect_format
@@ -31,10 +31,29 @@ from pipeline.options import (
     IngestOptions,
     UsageError,
 )
-from pipeline.parse import FileResult, doc_id_of, parse_file
 from pipeline.store import Store
-from pipeline.workers import iter_results
 from schemas import SourceRecord
+
+if TYPE_CHECKING:
+    from pipeline.parse import FileResult, parse_file
+    from pipeline.workers import iter_results
+
+# The parsers are imported when a file is to be parsed, not before: a re-run that finds
+# everything unchanged then costs the store's lookup, not the parsers' import (~2 s).
+_LAZY = {
+    "FileResult": "pipeline.parse",
+    "parse_file": "pipeline.parse",
+    "doc_id_of": "pipeline.parse",
+    "iter_results": "pipeline.workers",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'pipeline.ingest' has no attribute {name!r}")
 
 
 @dataclass(slots=True)
@@ -211,6 +230,8 @@ def plan_files(files: list[Path], roots: list[Path], store: Store, options: Inge
 
 
 def _doc_id_of_file(path: str) -> str | None:
+    from pipeline.parse import doc_id_of
+
     try:
         return doc_id_of(Path(path).read_bytes())
     except OSError:
@@ -312,6 +333,8 @@ def _engine(options: IngestOptions) -> Callable[[list[str], IngestOptions], Iter
         from pipeline.dask_engine import iter_results_dask
 
         return iter_results_dask
+    from pipeline.workers import iter_results
+
     return iter_results
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import (
@@ -22,7 +23,9 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from pipeline.ingest import FileResult, Plan
+if TYPE_CHECKING:
+    from pipeline.ingest import Plan
+    from pipeline.parse import FileResult
 
 
 class IngestProgress:

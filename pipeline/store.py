@@ -365,9 +365,12 @@ class Store:
             sources.sort(key=lambda s: (s.doc_id, s.source_path))
             _atomic_write(records_to_table("sources", sources), self.out / "sources" / name)
             for table in _BODY_TABLES:
-                path = self.out / table / name
-                if table != "sources" and path.exists():
-                    _atomic_write(_only(pq.read_table(path), keep_docs), path)
+                body = self.out / table / name
+                if table != "sources" and body.exists():
+                    rows = pq.read_table(body)
+                    kept = _only(rows, keep_docs)
+                    if kept.num_rows != rows.num_rows:  # a table without rows of the dropped: as it is
+                        _atomic_write(kept, body)
             docs_path = self.out / "documents" / name
             documents = _only(pq.read_table(docs_path), keep_docs)
             first: dict[str, str] = {}

@@ -293,39 +293,56 @@ def ingest(
     summary = IngestSummary(files=len(found.files), hidden=found.hidden)
     began = time.monotonic()
     with OutputLock(options.out), _Stop() as stop:
+        stop.writing = True  # the recovery pass and --remove-missing write: a Ctrl-C waits for them
         store = Store(options.out)
         plan = plan_files(found.files, roots, store, options)
         summary.unchanged, summary.missing = plan.unchanged, list(plan.missing)
         if options.remove_missing and plan.missing:
             summary.removed = store.forget(plan.missing)
+        stop.writing = False
         if on_plan is not None:
             on_plan(plan)
-        batch: list[FileResult] = []
-        last_write = time.monotonic()
-        try:
-            for result in _engine(options)(plan.parse, options):
-                _count(summary, result)
-                if progress is not None:
-                    progress(result)
-                result.extraction = None  # the records are what is kept; let the lines go
-                batch.append(result)
-                if len(batch) >= options.batch_size or time.monotonic() - last_write >= options.flush_seconds:
-                    stop.write(store, batch, plan.stats)
-                    summary.written += len(batch)
-                    batch, last_write = [], time.monotonic()
-                if options.strict and result.document.status == "failed":
-                    break
-        except KeyboardInterrupt:
-            summary.interrupted = True
-        if batch:
-            stop.writing = True  # a second Ctrl-C waits for this write
-            _flush(store, batch, plan.stats)
-            summary.written += len(batch)
+        _parse_and_write(plan, store, options, summary, stop, progress)
         if not summary.interrupted and len(small_batches(store, options.compact_target)) > AUTO_COMPACT_FILES:
             stop.writing = True
             summary.compacted = compact_store(store, options.compact_target, only_small=True)
     summary.seconds = time.monotonic() - began
     return summary
+
+
+def _parse_and_write(
+    plan: Plan,
+    store: Store,
+    options: IngestOptions,
+    summary: IngestSummary,
+    stop: _Stop,
+    progress: Callable[[FileResult], None] | None,
+) -> None:
+    """Parse the plan's files and write them in batches of `batch_size` files or `flush_seconds`."""
+    batch: list[FileResult] = []
+    last_write = time.monotonic()
+    try:
+        if stop.pending:
+            raise KeyboardInterrupt
+        for result in _engine(options)(plan.parse, options):
+            _count(summary, result)
+            if progress is not None:
+                progress(result)
+            result.extraction = None  # the records are what is kept; let the lines go
+            batch.append(result)
+            if len(batch) >= options.batch_size or time.monotonic() - last_write >= options.flush_seconds:
+                stop.write(store, batch, plan.stats)
+                summary.written += len(batch)
+                batch, last_write = [], time.monotonic()
+            if options.strict and result.document.status == "failed":
+                break
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    if batch:
+        stop.writing = True  # a second Ctrl-C waits for this write
+        _flush(store, batch, plan.stats)
+        summary.written += len(batch)
+        stop.writing = False
 
 
 def _engine(options: IngestOptions) -> Callable[[list[str], IngestOptions], Iterable[FileResult]]:

@@ -16,7 +16,7 @@ hangs) is left to dask here: a task that hangs holds its worker until the run is
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import Any
 
@@ -53,8 +53,11 @@ def _client(options: IngestOptions) -> tuple[Any, Any]:
     return Client(cluster), cluster
 
 
-def iter_results_dask(paths: list[str], options: IngestOptions) -> Iterator[FileResult]:
-    """Parse `paths` on a dask cluster; yield results as they finish (in any order)."""
+def iter_results_dask(
+    paths: list[str], options: IngestOptions, stopping: Callable[[], bool] = lambda: False
+) -> Iterator[FileResult]:
+    """Parse `paths` on a dask cluster; yield results as they finish (in any order), until
+    `stopping()` says to stop (asked after each result)."""
     if not paths:
         return
     from dask.distributed import as_completed
@@ -68,10 +71,12 @@ def iter_results_dask(paths: list[str], options: IngestOptions) -> Iterator[File
         for future in running:
             result = future.result()
             future.release()
-            following = next(todo, None)
+            following = None if stopping() else next(todo, None)
             if following is not None:
                 running.add(client.submit(parse_on_worker, following, options, pure=False))
             yield result
+            if stopping():
+                return
     finally:
         client.close()
         if cluster is not None:

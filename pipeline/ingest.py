@@ -239,9 +239,12 @@ def _doc_id_of_file(path: str) -> str | None:
 
 
 class _Stop:
-    """SIGINT and SIGTERM become KeyboardInterrupt, but never in the middle of a batch write."""
+    """SIGINT and SIGTERM ask the run to stop: a flag the parsing loop reads (every half second
+    with worker processes). Only a run parsing in this process (--workers 1, nothing else
+    to leave hung) is interrupted at once, and never in the middle of a write."""
 
-    def __init__(self) -> None:
+    def __init__(self, interruptible: bool) -> None:
+        self.interruptible = interruptible
         self.writing = False
         self.pending = False
         self._old: dict[int, Any] = {}
@@ -257,10 +260,12 @@ class _Stop:
             signal.signal(sig, handler)
 
     def _handle(self, signum: int, frame: object) -> None:
-        if self.writing:
-            self.pending = True
-            return
-        raise KeyboardInterrupt
+        self.pending = True
+        if self.interruptible and not self.writing:
+            raise KeyboardInterrupt
+
+    def stopping(self) -> bool:
+        return self.pending
 
     def write(self, store: Store, batch: list[FileResult], stats: dict[str, tuple[int, int]]) -> None:
         self.writing = True
@@ -268,8 +273,6 @@ class _Stop:
             _flush(store, batch, stats)
         finally:
             self.writing = False
-        if self.pending:
-            raise KeyboardInterrupt
 
 
 def ingest(
@@ -292,7 +295,8 @@ def ingest(
     check_writable(options.out)
     summary = IngestSummary(files=len(found.files), hidden=found.hidden)
     began = time.monotonic()
-    with OutputLock(options.out), _Stop() as stop:
+    in_process = options.engine == "local" and options.workers == 1
+    with OutputLock(options.out), _Stop(in_process) as stop:
         stop.writing = True  # the recovery pass and --remove-missing write: a Ctrl-C waits for them
         store = Store(options.out)
         plan = plan_files(found.files, roots, store, options)
@@ -322,9 +326,7 @@ def _parse_and_write(
     batch: list[FileResult] = []
     last_write = time.monotonic()
     try:
-        if stop.pending:
-            raise KeyboardInterrupt
-        for result in _engine(options)(plan.parse, options):
+        for result in [] if stop.pending else _engine(options)(plan.parse, options, stop.stopping):
             _count(summary, result)
             if progress is not None:
                 progress(result)
@@ -337,7 +339,8 @@ def _parse_and_write(
             if options.strict and result.document.status == "failed":
                 break
     except KeyboardInterrupt:
-        summary.interrupted = True
+        stop.pending = True
+    summary.interrupted = stop.pending
     if batch:
         stop.writing = True  # a second Ctrl-C waits for this write
         _flush(store, batch, plan.stats)
@@ -345,7 +348,9 @@ def _parse_and_write(
         stop.writing = False
 
 
-def _engine(options: IngestOptions) -> Callable[[list[str], IngestOptions], Iterable[FileResult]]:
+def _engine(
+    options: IngestOptions,
+) -> Callable[[list[str], IngestOptions, Callable[[], bool]], Iterable[FileResult]]:
     if options.engine == "dask":
         from pipeline.dask_engine import iter_results_dask
 

@@ -21,7 +21,7 @@ import queue
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,13 +68,19 @@ def _worker(tasks: Any, results: Any, options: IngestOptions, ocr_threads: int) 
         results.put((index, result))
 
 
-def iter_results(paths: list[str], options: IngestOptions) -> Iterator[FileResult]:
-    """Parse files in worker processes, each with a time limit; yield results as they finish."""
+def iter_results(
+    paths: list[str], options: IngestOptions, stopping: Callable[[], bool] = lambda: False
+) -> Iterator[FileResult]:
+    """Parse files in worker processes, each with a time limit; yield results as they finish.
+
+    `stopping()` is asked every half second: when it says so the workers are stopped and no
+    more results come. (A signal handler that raised inside the queues' code could leave their
+    locks and feeder threads hung, so a stop is a flag this loop reads, never an exception.)
+    """
     workers = options.workers or os.cpu_count() or 1
     workers = min(workers, len(paths))
     if workers <= 1 and options.workers == 1:
-        for path in paths:
-            yield parse.parse_file(path, options)
+        yield from _in_process(paths, options, stopping)
         return
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     _preload_readers(ctx)
@@ -113,7 +119,7 @@ def iter_results(paths: list[str], options: IngestOptions) -> Iterator[FileResul
         feed(slot)
     try:
         done = 0
-        while done < len(paths):
+        while done < len(paths) and not stopping():
             try:
                 index, result = results.get(timeout=0.5)
             except queue.Empty:
@@ -162,6 +168,15 @@ def iter_results(paths: list[str], options: IngestOptions) -> Iterator[FileResul
                 if proc.is_alive():
                     proc.kill()
                     proc.join()
+
+
+def _in_process(
+    paths: list[str], options: IngestOptions, stopping: Callable[[], bool]
+) -> Iterator[FileResult]:
+    for path in paths:
+        if stopping():
+            return
+        yield parse.parse_file(path, options)
 
 
 def _preload_readers(ctx: Any) -> None:

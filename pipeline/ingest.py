@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from parsers import PARSER_VERSION
 from parsers.formats import READ_SUFFIXES, detect_format
 from pipeline.compact import AUTO_COMPACT_FILES, compact_store, small_batches
+from pipeline.containers import expand_archives, read_source, split_member_path
 from pipeline.lock import OutputLock
 from pipeline.options import (
     DEFAULT_BATCH_SIZE,
@@ -129,7 +130,7 @@ def discover_files(paths: Iterable[str | Path]) -> Discovery:
                 f"{path}: the folder holds no file tongbao reads ({held}); it reads {' '.join(READ_SUFFIXES)}."
             )
         found.extend(inside)
-    return Discovery(list(dict.fromkeys(found)), hidden)
+    return Discovery(expand_archives(list(dict.fromkeys(found))), hidden)
 
 
 def _files_under(folder: Path) -> tuple[list[Path], int]:
@@ -206,18 +207,22 @@ def plan_files(files: list[Path], roots: list[Path], store: Store, options: Inge
         if path in seen:  # the same file given twice (a relative and an absolute path)
             continue
         seen.add(path)
+        member = split_member_path(path)
         try:
-            st = os.stat(path)
+            st = os.stat(member[0] if member else path)
         except OSError:
             plan.parse.append(path)  # parse_file gives it its failed row
             continue
-        plan.stats[path] = (st.st_size, st.st_mtime_ns)
+        # An archive member is unchanged while its archive is: the archive's mtime stands for it,
+        # and its size (-1: not the member's) is not compared.
+        size = -1 if member else st.st_size
+        plan.stats[path] = (size, st.st_mtime_ns)
         entry = store.source(path) if options.incremental else None
         if entry is not None and _is_current(store, entry.doc_id):
-            if (entry.byte_size, entry.mtime_ns) == (st.st_size, st.st_mtime_ns):
+            if entry.mtime_ns == st.st_mtime_ns and size in (-1, entry.byte_size):
                 plan.unchanged += 1
                 continue
-            if entry.byte_size == st.st_size and _doc_id_of_file(path) == entry.doc_id:
+            if size in (-1, entry.byte_size) and _doc_id_of_file(path) == entry.doc_id:
                 plan.unchanged += 1
                 continue
         plan.parse.append(path)
@@ -230,11 +235,12 @@ def plan_files(files: list[Path], roots: list[Path], store: Store, options: Inge
 
 
 def _doc_id_of_file(path: str) -> str | None:
+    from parsers.model import TongbaoError
     from pipeline.parse import doc_id_of
 
     try:
-        return doc_id_of(Path(path).read_bytes())
-    except OSError:
+        return doc_id_of(read_source(path))
+    except (OSError, TongbaoError):
         return None
 
 
@@ -384,7 +390,9 @@ def _flush(store: Store, batch: list[FileResult], stats: dict[str, tuple[int, in
         doc = result.document
         size, mtime = stats.get(result.path, (doc.byte_size, None))
         sources.append(
-            SourceRecord(doc.doc_id, result.path, doc.byte_size, mtime if size == doc.byte_size else None)
+            SourceRecord(
+                doc.doc_id, result.path, doc.byte_size, mtime if size in (-1, doc.byte_size) else None
+            )
         )
         if doc.doc_id in seen:
             continue

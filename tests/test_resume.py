@@ -217,3 +217,19 @@ def test_a_full_disk_is_a_clear_message_and_leaves_nothing_half_written(
     monkeypatch.undo()
     ingest([folder], options(out))
     assert_consistent(out)
+
+
+def test_archive_members_are_skipped_while_their_archive_is_unchanged(tmp_path: Path) -> None:
+    import zipfile
+
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "month.zip", "w") as archive:
+        archive.write(TEXT / "utf8_bom.txt", "a.txt")
+        archive.write(TEXT / "gb18030.txt", "b.txt")
+    first = ingest([folder], options(out))
+    assert first.written == 2, first.failures
+    assert ingest([folder], options(out)).unchanged == 2
+    os.utime(folder / "month.zip", ns=(10**18, 10**18))  # touched: members hashed, not parsed
+    assert ingest([folder], options(out)).unchanged == 2
+    assert_consistent(out)

@@ -82,10 +82,20 @@ def batch_seq(name: str) -> int:
     return int(match.group(1) or 0) if match else -1
 
 
-def _atomic_write(table: pa.Table, path: Path) -> None:
+def _atomic_write(table: pa.Table | list[Path], path: Path) -> None:
+    """Write a table, or the concatenation of Parquet files read one at a time (a merge's memory
+    stays that of its largest part), to a temporary name, then move it into place."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        pq.write_table(table, tmp, compression="zstd")
+        if isinstance(table, pa.Table):
+            pq.write_table(table, tmp, compression="zstd")
+        else:
+            schema = arrow_schema(path.parent.name)
+            with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+                for part in table:
+                    rows = pq.read_table(part)
+                    writer.write_table(rows.select(schema.names).cast(schema))
+                    del rows
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
@@ -292,15 +302,10 @@ class Store:
         names = [n for n in names if n in self._batch_docs]
         if len(names) < 2:
             return None
-        tables: dict[str, pa.Table] = {}
-        for table in TABLES:
-            parts = [pq.read_table(self.out / table / n) for n in names if (self.out / table / n).exists()]
-            schema = arrow_schema(table)
-            tables[table] = (
-                pa.concat_tables([t.select(schema.names).cast(schema) for t in parts])
-                if parts and table != "sources"
-                else schema.empty_table()
-            )
+        tables: dict[str, pa.Table | list[Path]] = {
+            table: [self.out / table / n for n in names if (self.out / table / n).exists()]
+            for table in TABLES
+        }
         docs = set().union(*(self._batch_docs[n] for n in names))
         paths = set().union(*(self._batch_paths[n] for n in names))
         sources = sorted(
@@ -319,9 +324,10 @@ class Store:
                 self._paths[path].batch = name
         for old in names:
             self._restore(old)  # holds nothing any more: deleted, documents first
+        pa.default_memory_pool().release_unused()  # what the reads took goes back to the system
         return name
 
-    def _write_new(self, name: str, tables: Mapping[str, pa.Table]) -> None:
+    def _write_new(self, name: str, tables: Mapping[str, pa.Table | list[Path]]) -> None:
         written: list[Path] = []
         order = [t for t in tables if t != "documents"] + ["documents"]
         for table in order:
@@ -332,9 +338,7 @@ class Store:
             except OSError as exc:
                 for done in written:
                     done.unlink(missing_ok=True)
-                raise _write_error(
-                    exc, path, f"The batch of {tables['documents'].num_rows} document(s) was not saved."
-                ) from exc
+                raise _write_error(exc, path, "The batch was not saved.") from exc
             written.append(path)
 
     def _restore(self, name: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,10 +18,55 @@ from typing import Any
 
 from pipeline import parse  # looked up at call time, so a test can stand in for the parser
 from pipeline.options import DEFAULT_OCR_SECONDS_PER_PAGE, IngestOptions
-from pipeline.parse import FileResult, doc_id_of, failed_result
+from pipeline.parse import FileResult, doc_id_of, failed_result, shown_path
+
+
+def cap_memory(megabytes: int) -> None:
+    """Cap this process's address space: an allocation past it raises MemoryError inside the
+    parser (parse_file turns that into the file's row) instead of the machine swapping or the
+    kernel's out-of-memory killer choosing a process."""
+    if megabytes <= 0:
+        return
+    try:
+        import resource
+    except ImportError:  # not on POSIX: the time limit still holds
+        return
+    ceiling = megabytes * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        ceiling = min(ceiling, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+
+
+def death_of(exitcode: int | None, timed_out: bool, limit: float, memory_mb: int) -> tuple[str, str]:
+    """(stage, message) of a worker stopped by the time limit or found dead: say what it was."""
+    if timed_out:
+        return "timeout", f"took longer than {limit:g} s and was stopped; raise --timeout or check the file"
+    if exitcode is not None and exitcode < 0:
+        signum = -exitcode
+        try:
+            name = signal.Signals(signum).name
+        except ValueError:
+            name = f"signal {signum}"
+        if signum == signal.SIGKILL:
+            return (
+                "memory",
+                f"the worker was killed ({name}) while parsing it, most often by the system's "
+                f"out-of-memory killer; lower --max-memory-mb (now {memory_mb}) so a file that needs "
+                "too much fails on its own, or give the machine more memory",
+            )
+        return "crash", f"the worker died of {name} while parsing it; please report this file"
+    if exitcode == 1 and memory_mb:
+        return (
+            "memory",
+            f"the worker stopped (exit code 1), most likely out of memory under --max-memory-mb {memory_mb}; "
+            "raise it if the file is genuine",
+        )
+    return "crash", f"the worker stopped with exit code {exitcode} while parsing it; please report this file"
 
 
 def _worker(tasks: Any, results: Any, options: IngestOptions) -> None:
+    cap_memory(options.max_memory_mb)
     while True:
         task = tasks.get()
         if task is None:
@@ -80,20 +126,17 @@ def iter_results(paths: list[str], options: IngestOptions) -> Iterator[FileResul
                         continue
                     limit = options.timeout + extra.get(index, 0.0)
                     if now - started > limit or not proc.is_alive():
+                        timed_out = proc.is_alive()
                         proc.kill()
                         proc.join()
                         path = paths[index]
-                        stage, why = (
-                            (
-                                "timeout",
-                                f"took longer than {limit:g} s and was stopped; raise --timeout "
-                                "or check the file",
-                            )
-                            if proc.exitcode in (-9, None) or now - started > limit
-                            else ("extract", f"the parser crashed (exit code {proc.exitcode})")
-                        )
+                        stage, why = death_of(proc.exitcode, timed_out, limit, options.max_memory_mb)
                         yield failed_result(
-                            path, _safe_id(path), _safe_size(path), stage, f"{Path(path).name}: {why}."
+                            path,
+                            _safe_id(path),
+                            _safe_size(path),
+                            stage,
+                            f"{shown_path(Path(path).name)}: {why}.",
                         )
                         done += 1
                         start(slot)

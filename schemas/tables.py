@@ -245,5 +245,17 @@ def records_to_table(table: str, records: Sequence[Any] | Iterable[Any]) -> pa.T
     """Build a pyarrow table of `table`'s schema from record dataclasses."""
     schema = arrow_schema(table)
     rows = [dataclasses.asdict(r) for r in records]
-    columns = {name: [row[name] for row in rows] for name in schema.names}
-    return pa.Table.from_pydict(columns, schema=schema)
+    columns = []
+    for column in schema:
+        values = [row[column.name] for row in rows]
+        try:
+            columns.append(pa.array(values, type=column.type))
+        except (OverflowError, pa.ArrowException, UnicodeError, TypeError, ValueError) as exc:
+            # A value Arrow cannot hold (a count of 2^63, a lone surrogate) names its column,
+            # so the caller can tell the file's `failed` row which value it was.
+            raise UnstorableValue(f"{table}.{column.name}: a value cannot be stored ({exc})") from exc
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+class UnstorableValue(ValueError):
+    """A record holds a value its column's Arrow type cannot hold."""

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from parsers.limits import check_table_cells
 from parsers.model import DamagedInput, EmptyInput, Line, ReadResult, UnsupportedInput
 from parsers.readers.sniff import sniff_bytes
 
@@ -667,6 +668,7 @@ def _table(table: Any, out: _Builder, body: Any | None) -> None:
     grid: list[list[str]] = []
     lone_spans: list[int] = []
     carried: dict[tuple[int, int], bool] = {}
+    grid_cells = 0  # cells the spans fill: a colspan × rowspan bomb stops here (parsers/limits.py)
     for r, row in enumerate(rows):
         cells: list[str] = []
         column = 0
@@ -676,6 +678,8 @@ def _table(table: Any, out: _Builder, body: Any | None) -> None:
                 cells.append("")  # under a rowspan: "" so the table parser carries the value down
                 column += 1
             colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
+            grid_cells += colspan * min(rowspan, len(rows) - r)
+            check_table_cells(grid_cells)
             cells.append(cell_text(cell))
             cells.extend([""] * (colspan - 1))
             spans.append(colspan)

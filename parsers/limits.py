@@ -46,6 +46,8 @@ class Limits:
     max_table_cells: int = DEFAULT_MAX_TABLE_CELLS
     max_line_chars: int = DEFAULT_MAX_LINE_CHARS
     max_entries: int = DEFAULT_MAX_ENTRIES
+    name: str = "the file"
+    """The file's name, for the message of a limit a reader finds exceeded."""
 
 
 _CURRENT: ContextVar[Limits] = ContextVar("tongbao_limits", default=Limits())  # noqa: B039 (frozen)
@@ -65,10 +67,14 @@ def limits_in_force(limits: Limits) -> Iterator[None]:
         _CURRENT.reset(token)
 
 
-def check_table_cells(cells: int, name: str = "the file") -> None:
+def check_table_cells(cells: int) -> None:
     """Raise when a table's grid (cells after colspan × rowspan or gridSpan) is over the limit."""
-    limit = _CURRENT.get().max_table_cells
-    if cells > limit:
+    limits = _CURRENT.get()
+    if cells > limits.max_table_cells:
         raise LimitExceeded(
-            name, "a table's cells after merged-cell spans", cells, limit, "--max-table-cells"
+            limits.name,
+            "a table's cells after merged-cell spans",
+            cells,
+            limits.max_table_cells,
+            "--max-table-cells",
         )

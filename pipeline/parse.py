@@ -132,7 +132,7 @@ def parse_file(path: str, options: IngestOptions, on_ocr: Callable[[int], None] 
         return skipped_result(path, doc_id, len(data), detection)
     stage = "extract"
     try:
-        with limits_in_force(options.limits):
+        with limits_in_force(replace(options.limits, name=name)):
             read = read_with_ocr(data, name, options, on_ocr, detection)
             check_line_lengths(read, name, options.max_line_chars)
             extraction = extract_document(read)
@@ -193,8 +193,8 @@ def _file_bytes(path: str, name: str, max_bytes: int) -> tuple[bytes | None, Fil
         )
     try:
         with open(path, "rb") as handle:
-            # One byte past the limit tells a file that grew since stat() from one that did not.
-            data = handle.read(max_bytes + 1)
+            # read() sizes its buffer from the file (read(n) would allocate all n bytes up front).
+            data = handle.read()
     except FileNotFoundError:
         return None, failed_result(
             path,

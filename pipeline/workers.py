@@ -22,20 +22,33 @@ from pipeline.parse import FileResult, doc_id_of, failed_result, shown_path
 
 
 def cap_memory(megabytes: int) -> None:
-    """Cap this process's address space: an allocation past it raises MemoryError inside the
-    parser (parse_file turns that into the file's row) instead of the machine swapping or the
-    kernel's out-of-memory killer choosing a process."""
+    """Let this process's address space grow by at most `megabytes` from here.
+
+    An allocation past it raises MemoryError inside the parser (parse_file turns that into the
+    file's row) instead of the machine swapping or the kernel's out-of-memory killer choosing a
+    process. The ceiling counts from the worker's size when it starts: a forked worker already
+    maps the parent's libraries (pyarrow, the OCR engine), which differ from machine to machine.
+    """
     if megabytes <= 0:
         return
     try:
         import resource
     except ImportError:  # not on POSIX: the time limit still holds
         return
-    ceiling = megabytes * 1024 * 1024
+    ceiling = _address_space() + megabytes * 1024 * 1024
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         ceiling = min(ceiling, hard)
     resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+
+
+def _address_space() -> int:
+    """This process's virtual size in bytes (0 where /proc is not there)."""
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def death_of(exitcode: int | None, timed_out: bool, limit: float, memory_mb: int) -> tuple[str, str]:

@@ -18,9 +18,10 @@ from typing import Any
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 """Stored in every Parquet file's metadata under b"tongbao.schema_version". 2: the problems table and
-the parts' max (files of version 1 have neither)."""
+the parts' max (files of version 1 have neither). 3: deductions' raw_start/raw_end, raw_text the
+entry's own span of its line (version 2 held the whole line in every entry's raw_text)."""
 
 
 # --- documents -------------------------------------------------------------------
@@ -115,6 +116,11 @@ class DeductionRecord:
     line_end: int | None = None
     bbox: list[float] | None = None
     raw_text: str = ""
+    # raw_text is the entry's own span of its line: raw_text == line[raw_start:raw_end] (0-based
+    # characters into the line as read); both None when the span was not found and raw_text is
+    # the whole line.
+    raw_start: int | None = None
+    raw_end: int | None = None
 
 
 @dataclass(slots=True)

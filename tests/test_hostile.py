@@ -375,3 +375,28 @@ def test_a_file_that_vanishes_after_discovery_gets_a_row(tmp_path: Path) -> None
 
 def test_no_row_prints_a_raw_control_character() -> None:
     assert not re.search(r"[\x00-\x08\x0b-\x1f]", printable("\x1b[0m\x00"))
+
+
+def test_a_symlink_out_of_the_folder_is_not_followed_and_gets_a_skipped_row(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.txt"
+    outside.write_text(CIRCULAR, encoding="utf-8")
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text(CIRCULAR, encoding="utf-8")
+    (folder / "out.txt").symlink_to(outside)
+    (folder / "sub" / "up").symlink_to(tmp_path, target_is_directory=True)
+    (folder / "same.txt").symlink_to(folder / "a.txt")  # inside: read like any file
+    os.mkfifo(folder / "pipe.txt")
+    out = tmp_path / "out"
+    summary = ingest([folder], IngestOptions(out=out, workers=1))
+    docs = {Path(d["source_path"]).name: d for d in read_table(out, "documents").to_pylist()}
+    assert sorted(docs) == ["a.txt", "out.txt", "pipe.txt", "same.txt", "up"]
+    assert (docs["out.txt"]["status"], docs["out.txt"]["error"]) == (
+        "skipped",
+        f"out.txt: a symlink leading out of the folders given (to {outside}); not followed. Give the "
+        "target itself if it should be read.",
+    )
+    assert docs["up"]["status"] == "skipped" and "leading out of the folders given" in docs["up"]["error"]
+    assert docs["pipe.txt"]["status"] == "skipped" and "named pipe (FIFO)" in docs["pipe.txt"]["error"]
+    assert (docs["a.txt"]["status"], docs["same.txt"]["status"]) == ("ok", "ok")
+    assert (summary.files, summary.skipped) == (5, 3)

@@ -400,3 +400,17 @@ def test_a_symlink_out_of_the_folder_is_not_followed_and_gets_a_skipped_row(tmp_
     assert docs["pipe.txt"]["status"] == "skipped" and "named pipe (FIFO)" in docs["pipe.txt"]["error"]
     assert (docs["a.txt"]["status"], docs["same.txt"]["status"]) == ("ok", "ok")
     assert (summary.files, summary.skipped) == (5, 3)
+
+
+def test_a_wide_cell_over_a_rowspan_ends_its_row(tmp_path: Path) -> None:
+    # Row 2's colspan covers the column row 1's rowspan carries down: the carried column used to
+    # be looked for for ever (the reader hung); now the row ends and the table is read.
+    table = (
+        "<table><tr><td>单位</td><td rowspan='2'>得分</td></tr><tr><td colspan='3'>甲镇</td></tr>"
+        "<tr><td>乙镇</td><td>98</td></tr></table>"
+    )
+    path = tmp_path / "overlap.html"
+    path.write_text(f"<html><body><h1>关于考核情况的通报</h1>{table}</body></html>", encoding="utf-8")
+    began = time.monotonic()
+    parse_file(str(path), IngestOptions(workers=1))
+    assert time.monotonic() - began < 10

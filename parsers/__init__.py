@@ -10,11 +10,8 @@ def clear_caches() -> None:
     repeated run over the same files cost what the first one did.
     """
     from parsers import entries
-    from parsers.metadata import layout
     from parsers.tables import roles as headers
 
     entries._parse_entry_cached.cache_clear()
     headers.cell_role.cache_clear()
     headers.glued_cell_role.cache_clear()
-    layout._last_layout = None
-    layout._last_split = None

@@ -21,6 +21,7 @@ from parsers.normalize import normalize_lines
 from parsers.rankings import merge_prose_rows
 from parsers.sections import Section, UnitEntry, entries_from_table, extract_sections
 from parsers.tables import ScoreRow, extract_tables, place_unruled_rows, restore_table_rows
+from parsers.traditional import printed_respeller, respell_as_printed
 from parsers.units import match_unit, unit_key
 
 _P = ParamSpec("_P")
@@ -140,6 +141,11 @@ def extract_document(read: ReadResult) -> Extraction:
         counters[item.unit] = counters.get(item.unit, 0) + 1
         item.entry_no = counters[item.unit]
     drop_list_positions(entries)
+    # A mirror's lines were folded to simplified for matching; records keep the printed spelling.
+    if (respell := printed_respeller(lines, (read.web_meta or {}).values())) is not None:
+        respell_as_printed(
+            respell, metadata, tables.scores, result.sections, entries, problems, [score_units, vetoed]
+        )
     return Extraction(
         read=read,
         lines=lines,

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 import regex
 
 from parsers.model import Line
+from parsers.traditional import fold_lines
 
 # Compiled once: the regex module looks string patterns up in a slow cache on every call.
 # A number cell: `92.35`, `95.5分`, `第1名`, `3（并列）`.
@@ -373,6 +374,8 @@ def join_lines(a: Line, b: Line) -> Line:
 def normalize_lines(lines: Iterable[Line]) -> list[Line]:
     """Normalise every line and join lines broken mid-sentence."""
     normalized = [norm for line in lines if (norm := normalize_line(line)) is not None]
+    # A mirror site's traditional characters (field survey §6), before the joins read the text.
+    normalized = fold_lines(normalized)
     out: list[Line] = []
     for i, norm in enumerate(normalized):
         after = normalized[i + 1] if i + 1 < len(normalized) else None

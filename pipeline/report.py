@@ -7,6 +7,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from pipeline.export import top_rubric_items
 from pipeline.terminal import plain
 
 
@@ -57,17 +58,14 @@ def print_output_report(out: Path, console: Console, *, limit: int = 50) -> None
             table.add_row(plain(title), plain(number or "—"), plain(files))
         console.print(table)
 
-    items = con.execute(f"""
-        SELECT item, any_value(description) AS description, sum(unit_count) AS units, round(sum(total_points), 2)
-        FROM read_parquet('{_glob(out, "items")}')
-        WHERE doc_id IN (SELECT min(doc_id) FROM copies GROUP BY circular)
-        GROUP BY item ORDER BY units DESC, item LIMIT 5""").fetchall()
+    # Item numbers mean something only within their rubric (issue 12): keyed by rubric_key.
+    items = top_rubric_items(out, limit=10)
     if items:
-        table = Table(title="Items deducted most often", title_justify="left")
-        for column in ("item", "description", "units", "points"):
+        table = Table(title="Items deducted most often (numbers are per rubric)", title_justify="left")
+        for column in ("rubric", "item", "description", "units", "points"):
             table.add_column(column)
-        for row in items:
-            table.add_row(*(plain(v) for v in row))
+        for item in items:
+            table.add_row(*(plain(v) for v in item))
         console.print(table)
 
     findings = con.execute(f"""

@@ -192,3 +192,34 @@ def test_info_table_labels_spaced_to_width_are_read(label: str) -> None:
     )
     result = read_html(page.encode("utf-8"), "spaced-labels.html")
     assert result.web_meta["doc_number"] == "某河长办〔2023〕7号"
+
+
+def test_metadata_bullets_longer_than_a_short_article_are_not_the_article() -> None:
+    # A short notice (a table and two sentences) under a 信息公开 list whose six bullets hold more
+    # Chinese than the article: the bullets are metadata, the article is still found (gold w17).
+    bullets = "".join(
+        f"<li>• {label}：{value}</li>"
+        for label, value in (
+            ("索引号", "11330000/2024-00815"),
+            ("发布机构", "青石县城市管理综合行政执法局办公室"),
+            ("公文生成日期", "2024-05-08"),
+            ("主题分类", "城乡建设、环境保护/市容环境卫生"),
+            ("文号", "青城管〔2024〕9号"),
+            ("发布日期", "2024-05-09"),
+        )
+    )
+    rows = "".join(
+        f"<tr><td>{n}</td><td>{u}</td><td>{s}</td></tr>"
+        for n, u, s in ((1, "东街社区", 96), (2, "西河社区", 93))
+    )
+    page = (
+        f"<html><body><ul class='gk'>{bullets}</ul><div class='article'><div id='zoom'>"
+        "<p>各社区：</p><p>现将4月份市容考评结果通报如下。</p>"
+        f"<table><tr><th>名次</th><th>社区</th><th>得分</th></tr>{rows}</table></div></div></body></html>"
+    )
+    result = read_html(page.encode("utf-8"), "short-notice.html")
+    assert result.web_meta["doc_number"] == "青城管〔2024〕9号"
+    assert [line.cells for line in result.lines if line.cells][1:] == [
+        ("1", "东街社区", "96"),
+        ("2", "西河社区", "93"),
+    ]

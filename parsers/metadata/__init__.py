@@ -30,16 +30,8 @@ from parsers.metadata.common import (
     parse_doc_number,
 )
 from parsers.metadata.dates import cn_number, parse_date
+from parsers.metadata.doc_class import classify_document, document_class
 from parsers.metadata.fields import (
-    _locate_addressees,
-    _locate_attachments,
-    _locate_base_score,
-    _locate_issue_date,
-    _locate_issuer,
-    _locate_marking,
-    _locate_title,
-    _locate_urgency,
-    classify_document,
     doc_type_of,
     extract_addressees,
     extract_attachments,
@@ -50,43 +42,58 @@ from parsers.metadata.fields import (
     extract_marking,
     extract_title,
     extract_urgency,
+    locate_addressees,
+    locate_attachments,
+    locate_base_score,
+    locate_doc_number,
+    locate_issue_date,
+    locate_issuer,
+    locate_marking,
+    locate_title,
+    locate_urgency,
 )
 from parsers.metadata.layout import find_layout, split_header_lines
-from parsers.metadata.period import extract_period
+from parsers.metadata.period import extract_period, locate_period
+from parsers.metadata.web import split_labelled_lines
 from parsers.model import Line
+from parsers.traditional import fold_values
 
 
 # ---------------------------------------------------------------- assembly
 def extract_metadata(lines: list[Line], web_meta: dict[str, str] | None = None) -> Metadata:
     """Extract every metadata field of one circular from its normalised lines."""
     prov: dict[str, int] = {}
-    lines = split_header_lines(lines)
+    # A text copy of a web page carries the 信息公开 block as lines (field survey §6): read it as
+    # the page's metadata, and lay the circular out without it.
+    lines, labelled = split_labelled_lines(split_header_lines(lines))
+    web_meta = fold_values({**labelled, **(web_meta or {})}, (ln.raw_text for ln in lines))
 
     def keep(name: str, value: object, line_no: int | None) -> None:
         if value not in (None, [], "") and line_no is not None:
             prov[name] = line_no
 
-    doc_number = extract_doc_number(lines, web_meta)
+    layout = find_layout(lines)
+    doc_number = locate_doc_number(lines, layout, web_meta)
     keep("doc_number", doc_number, doc_number.line_no if doc_number else None)
-    title, no = _locate_title(lines, web_meta)
+    title, no = locate_title(lines, layout, web_meta)
     keep("title", title, no)
-    issuer, no = _locate_issuer(lines, web_meta)
+    issuer, no = locate_issuer(lines, layout, web_meta)
     keep("issuer", issuer, no)
-    urgency, no = _locate_urgency(lines)
+    urgency, no = locate_urgency(lines, layout)
     keep("urgency", urgency, no)
-    marking, no = _locate_marking(lines)
+    marking, no = locate_marking(lines, layout)
     keep("marking", marking, no)
-    addressees, no = _locate_addressees(lines)
+    addressees, no = locate_addressees(lines, layout)
     keep("addressees", addressees, no)
-    issue_date, no = _locate_issue_date(lines, web_meta)
+    issue_date, no = locate_issue_date(lines, layout, web_meta)
     keep("issue_date", issue_date, no)
-    attachments, no = _locate_attachments(lines)
+    attachments, no = locate_attachments(lines, layout)
     keep("attachments", attachments, no)
-    base_score, no = _locate_base_score(lines)
+    base_score, no = locate_base_score(lines)
     keep("base_score", base_score, no)
-    doc_class = classify_document(lines, title)
+    doc_class = document_class(lines, title)
     # A rubric assesses no period: `按月（季）通报` in its rules is not one.
-    period = extract_period(lines, issue_date) if doc_class != "rubric" else None
+    period = locate_period(lines, layout, issue_date) if doc_class != "rubric" else None
     if period is not None:
         prov["period"] = period.line_no
     return Metadata(
@@ -120,6 +127,7 @@ __all__ = [
     "classify_document",
     "cn_number",
     "doc_type_of",
+    "document_class",
     "extract_addressees",
     "extract_attachments",
     "extract_base_score",

@@ -11,8 +11,8 @@ from parsers.model import Line
 from parsers.normalize import squash
 
 # Compiled once: the regex module looks string patterns up in a slow cache on every call.
-_SENTENCE_END = regex.compile(r"(?<=[。；])")
-_TABLE_CAPTION_END = regex.compile(r"[表单][（(][^）)]*[）)]$")
+SENTENCE_END = regex.compile(r"(?<=[。；])")
+TABLE_CAPTION_END = regex.compile(r"[表单][（(][^）)]*[）)]$")
 
 # The header block, title and addressees of a circular sit in its first lines; a title
 # further down than this is a heading inside an attachment, not the document's title.
@@ -52,23 +52,23 @@ URGENCIES = ("特急", "加急", "平急")
 MARKINGS = ("内部明电", "明电", "密电", "绝密", "机密", "秘密", "内部")
 
 # Suffixes of an issuing body's name (发文机关); used to tell a signature line from a heading.
-_ORG_SUFFIX = (
+ORG_SUFFIX = (
     r"(?:办公室|委员会|委|办|局|厅|部|署|院|政府|支队|大队|总队|指挥部|领导小组|小组|中心"
     r"|联席会议|会议|公司|集团|党组|工作组|督导组|站|所|处|科|队|组|会|庭)"
 )
-_ORG = regex.compile(rf"^[\p{{Han}}（）()·]{{2,40}}{_ORG_SUFFIX}$")
+ORG_NAME = regex.compile(rf"^[\p{{Han}}（）()·]{{2,40}}{ORG_SUFFIX}$")
 
-_TYPE_END = regex.compile(rf"(?:{'|'.join(DOC_TYPES)})$")
-_HEADING = regex.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])")
+DOC_TYPE_END = regex.compile(rf"(?:{'|'.join(DOC_TYPES)})$")
+HEADING = regex.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])")
 
 # ---------------------------------------------------------------- doc number (发文字号)
 # Brackets seen around the year (§5 `〔2022〕`, `[2023]`, `（2023）`; §7 OCR reads 〔 as [ and
 # web copies use the small ﹝﹞); either one may be lost or replaced by a different kind.
-_OPEN = r"[〔\[［（(【﹝〖〘{]"
+OPEN_BRACKET = r"[〔\[［（(【﹝〖〘{]"
 _CLOSE = r"[〕\]］）)】﹞〗〙}]"
-_DOC_NUMBER = regex.compile(
+DOC_NUMBER = regex.compile(
     rf"(?P<code>[\p{{Han}}A-Za-z]{{1,20}}?)\s*"
-    rf"(?:(?P<open>{_OPEN})\s*(?P<year>(?:19|20)\d{{2}})\s*(?P<close>{_CLOSE})?"
+    rf"(?:(?P<open>{OPEN_BRACKET})\s*(?P<year>(?:19|20)\d{{2}})\s*(?P<close>{_CLOSE})?"
     rf"|(?P<open1>[1lI|])(?P<year1>(?:19|20)\d{{2}})\s*{_CLOSE}"  # §7: 〔 OCR'd as 1 or l
     rf"|(?P<year2>(?:19|20)\d{{2}})\s*(?P<close2>{_CLOSE})?)"
     r"\s*第?\s*(?P<serial>\d{1,5})\s*号"
@@ -153,7 +153,7 @@ class Layout:
         return self.title_start if self.title_start is not None else self.header_limit
 
 
-def _prose(lines: list[Line]) -> list[tuple[int, Line]]:
+def prose_lines(lines: list[Line]) -> list[tuple[int, Line]]:
     return [(i, ln) for i, ln in enumerate(lines) if ln.cells is None]
 
 
@@ -166,7 +166,7 @@ def parse_doc_number(text: str, line_no: int = 0) -> DocNumber | None:
     """
     text = squash(text)
     text = _NUMBER_PREFIX.sub("", text)
-    m = _DOC_NUMBER.match(text)
+    m = DOC_NUMBER.match(text)
     if m is None or not _NUMBER_TAIL.match(text[m.end() :]):
         return None
     code = m["code"]

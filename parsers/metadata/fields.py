@@ -9,21 +9,22 @@ from collections.abc import Iterable
 import regex
 
 from parsers.metadata.common import (
-    _OPEN,
-    _ORG,
-    _ORG_SUFFIX,
-    _TYPE_END,
     DEFAULT_BASE_SCORE,
+    DOC_TYPE_END,
     MARKINGS,
+    OPEN_BRACKET,
+    ORG_NAME,
+    ORG_SUFFIX,
     URGENCIES,
     DocNumber,
     Layout,
     parse_doc_number,
 )
-from parsers.metadata.dates import _CN_YEAR, _date_line, parse_date
-from parsers.metadata.layout import _is_header_element, find_layout, split_header_lines
+from parsers.metadata.dates import CN_YEAR, closing_date, parse_date
+from parsers.metadata.layout import find_layout, is_header_element, split_header_lines
 from parsers.model import Line
 from parsers.normalize import squash
+from parsers.traditional import physical_text
 
 
 def extract_doc_number(lines: list[Line], web_meta: dict[str, str] | None = None) -> DocNumber | None:
@@ -32,14 +33,21 @@ def extract_doc_number(lines: list[Line], web_meta: dict[str, str] | None = None
     Never from a sentence (a cited basis document); web metadata (文号) is the last resort.
     """
     lines = split_header_lines(lines)
-    layout = find_layout(lines)
+    return locate_doc_number(lines, find_layout(lines), web_meta)
+
+
+def locate_doc_number(
+    lines: list[Line], layout: Layout, web_meta: dict[str, str] | None = None
+) -> DocNumber | None:
+    """The 发文字号 of lines whose header lines are split, in their layout (see extract_doc_number)."""
     # Header first (GB/T 9704 §7.2.4: the number sits between the 发文机关标志 and the title),
     # then any standalone number line in the opening part (web copies print it under the title).
     candidates = list(range(layout.header_end)) + list(range(layout.header_end, layout.intro_end))
     for i in candidates:
         if lines[i].cells is None and (number := parse_doc_number(lines[i].text, lines[i].line_no)):
             return number
-    for key in ("doc_number", "文号", "发文字号"):
+    # Some sites print the 文号 under 备注 (remark) instead of a 文号 label (field survey §6).
+    for key in ("doc_number", "文号", "发文字号", "remark"):
         if web_meta and web_meta.get(key) and (number := parse_doc_number(web_meta[key], 0)):
             return number
     return None
@@ -47,13 +55,14 @@ def extract_doc_number(lines: list[Line], web_meta: dict[str, str] | None = None
 
 # `特急`, `等级 加急 信安委办明电〔2022〕1号`, `等级：特急` (fd-01), `紧急程度：平急`.
 _URGENCY_LINE = regex.compile(
-    rf"^(?:(?:等级|紧急程度)[:：]?)?({'|'.join(URGENCIES)})(?:[·★].*)?(?=$|\p{{Han}}*(?:{_OPEN}|\d))"
+    rf"^(?:(?:等级|紧急程度)[:：]?)?({'|'.join(URGENCIES)})(?:[·★].*)?(?=$|\p{{Han}}*(?:{OPEN_BRACKET}|\d))"
 )
 _MARKING_LINE = regex.compile(rf"^({'|'.join(MARKINGS)})(?:★.*)?$")
 
 
-def _locate_urgency(lines: list[Line]) -> tuple[str | None, int | None]:
-    return _first_header_match(lines, find_layout(lines), _URGENCY_LINE)
+def locate_urgency(lines: list[Line], layout: Layout) -> tuple[str | None, int | None]:
+    """紧急程度 and its line number, from the header block of `layout`."""
+    return _first_header_match(lines, layout, _URGENCY_LINE)
 
 
 def _first_header_match(
@@ -68,20 +77,25 @@ def _first_header_match(
 
 def extract_urgency(lines: list[Line]) -> str | None:
     """紧急程度 (特急/加急/平急) from the header block; None when not printed (§5: web copies)."""
-    return _locate_urgency(split_header_lines(lines))[0]
+    lines = split_header_lines(lines)
+    return locate_urgency(lines, find_layout(lines))[0]
 
 
-def _locate_marking(lines: list[Line]) -> tuple[str | None, int | None]:
-    return _first_header_match(lines, find_layout(lines), _MARKING_LINE)
+def locate_marking(lines: list[Line], layout: Layout) -> tuple[str | None, int | None]:
+    """The marking and its line number, from the header block of `layout`."""
+    return _first_header_match(lines, layout, _MARKING_LINE)
 
 
 def extract_marking(lines: list[Line]) -> str | None:
     """Marking above the header (内部明电, 机密…), from its own line in the header block."""
-    return _locate_marking(split_header_lines(lines))[0]
+    lines = split_header_lines(lines)
+    return locate_marking(lines, find_layout(lines))[0]
 
 
-def _locate_title(lines: list[Line], web_meta: dict[str, str] | None = None) -> tuple[str | None, int | None]:
-    layout = find_layout(lines)
+def locate_title(
+    lines: list[Line], layout: Layout, web_meta: dict[str, str] | None = None
+) -> tuple[str | None, int | None]:
+    """标题 and its first line number: the title lines of `layout`, else the page's title."""
     if layout.title_start is not None and layout.title_end is not None:
         span = lines[layout.title_start : layout.title_end + 1]
         text = "".join(squash(ln.text) for ln in span if ln.cells is None)
@@ -94,21 +108,22 @@ def _locate_title(lines: list[Line], web_meta: dict[str, str] | None = None) -> 
 
 def extract_title(lines: list[Line], web_meta: dict[str, str] | None = None) -> str | None:
     """标题, whitespace removed, including the issuer's name when printed with it."""
-    return _locate_title(split_header_lines(lines), web_meta)[0]
+    lines = split_header_lines(lines)
+    return locate_title(lines, find_layout(lines), web_meta)[0]
 
 
 def doc_type_of(title: str | None) -> str | None:
     """文种: the title's last word (通报, 通知, 决定, 意见…)."""
     if not title:
         return None
-    m = _TYPE_END.search(title.rstrip('》”"'))
+    m = DOC_TYPE_END.search(title.rstrip('》”"'))
     return m.group(0) if m else None
 
 
 def _split_orgs(text: str) -> list[str]:
     """Split joint issuers printed on one line: by whitespace in the raw text or by 、."""
     parts = [p for p in regex.split(r"[\s、，,]+", text) if p]
-    return parts if parts and all(_ORG.match(squash(p)) for p in parts) else [squash(text)]
+    return parts if parts and all(ORG_NAME.match(squash(p)) for p in parts) else [squash(text)]
 
 
 def _join_orgs(orgs: list[str]) -> str:
@@ -119,11 +134,12 @@ def _join_orgs(orgs: list[str]) -> str:
     return "、".join(seen)
 
 
-def _locate_issuer(
+def locate_issuer(
     lines: list[Line],
+    layout: Layout,
     web_meta: dict[str, str] | None = None,
 ) -> tuple[str | None, int | None]:
-    layout = find_layout(lines)
+    """发文机关 and the line it was read from (see extract_issuer for the order of places)."""
     header = [(i, lines[i]) for i in range(layout.header_end) if lines[i].cells is None]
     # 1. Telegram: `发电单位 X` (the gold's issuer for every 明电).
     for k, (_, ln) in enumerate(header):
@@ -136,8 +152,8 @@ def _locate_issuer(
                 return name + following, ln.line_no
             if name:
                 return _join_orgs(
-                    _split_orgs(regex.sub(r"^发电单位[:：]?", "", ln.raw_text.strip()))
-                    if " " in ln.raw_text.strip()
+                    _split_orgs(regex.sub(r"^发电单位[:：]?", "", physical_text(ln).strip()))
+                    if " " in physical_text(ln).strip()
                     else [name]
                 ), ln.line_no
     # 2. 发文机关标志 `X文件`; joint issuers print one line each (`A文件` / `B文件`, or `A` / `B` / `文件`).
@@ -147,11 +163,11 @@ def _locate_issuer(
         text = squash(ln.text)
         if text == "文件":
             above = (squash(lines[j].text) for j in range(max(0, i - 3), i))
-            orgs.extend(name for t in above if _ORG.match(t) for name in _unglued_orgs(t))
+            orgs.extend(name for t in above if ORG_NAME.match(t) for name in _unglued_orgs(t))
         elif text.endswith("文件") and k > 0 and _is_name_tail(text[:-2], squash(header[k - 1][1].text)):
             # A long name wrapped by the page: `六安市…领导小组` / `办公室文件` (drawn/Word PDFs).
             orgs.append(squash(header[k - 1][1].text) + text[:-2])
-        elif text.endswith("文件") and _ORG.match(text[:-2]):
+        elif text.endswith("文件") and ORG_NAME.match(text[:-2]):
             # Joint issuers print their names one above the other (`A` / `B文件`).
             orgs.extend(_whole_org_lines(reversed(header[:k]))[::-1])
             orgs.extend(_unglued_orgs(text[:-2]))
@@ -170,11 +186,16 @@ def _locate_issuer(
         if names:
             return _join_orgs([name for text in names for name in _unglued_orgs(text)]), ln.line_no
     # 3. The issuer printed in the title (`X关于…的通报`; joint: `X、Y关于…`).
-    title, title_no = _locate_title(lines)
+    title, title_no = locate_title(lines, layout)
     if title and (m := regex.match(r"^(.+?)关于", title)):
         parts = [p for p in regex.split(r"[、，,]", m[1]) if p]
-        if parts and all(_ORG.match(p) for p in parts):
-            return _join_orgs(parts), title_no
+        if parts and all(ORG_NAME.match(p) for p in parts):
+            signed = _signature(lines, layout) if layout.date is not None else []
+            if len(parts) == 1 and len(signed) == 1 and _abbreviates(parts[0], signed[0]):
+                # The title uses the short name the signature spells out (`清源县文明办` for
+                # `清源县精神文明建设委员会办公室`, gold w11): the issuer is the full name.
+                return signed[0], lines[layout.date].line_no if layout.date is not None else title_no
+            return _join_orgs(_title_issuers(lines, layout) or parts), title_no
     # 4. The signature (发文机关署名) on the line(s) just above the 成文日期, or glued before it.
     if layout.date is not None:
         sig = _signature(lines, layout)
@@ -182,20 +203,47 @@ def _locate_issuer(
             return _join_orgs(sig), lines[layout.date].line_no
     # 5. Web metadata (发布机构 / 来源) of a government-website copy.
     for key in ("issuer", "发布机构", "source", "来源"):
-        if web_meta and web_meta.get(key) and _ORG.match(squash(web_meta[key])):
+        if web_meta and web_meta.get(key) and _LABELLED_ORG.match(squash(web_meta[key])):
             return squash(web_meta[key]), 0
     return None, None
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """Whether `short` is an abbreviation of `full`: the same place first, its characters in order."""
+    if len(short) >= len(full) or short[:2] != full[:2]:
+        return False
+    rest = iter(full)
+    return all(char in rest for char in short)
+
+
+def _title_issuers(lines: list[Line], layout: Layout) -> list[str]:
+    """Joint issuers stacked one per line above `关于…` in the title (gold r11); [] for one line."""
+    if layout.title_start is None or layout.title_end is None:
+        return []
+    names: list[str] = []
+    for line in lines[layout.title_start : layout.title_end + 1]:
+        text = squash(line.text)
+        if text.startswith("关于") or not ORG_NAME.match(text):
+            break
+        names.append(text)
+    return names if len(names) > 1 else []
+
+
+# A body the page labels as its 发布机构 may carry digits (`山坡区12345热线办公室`, gold w20); the
+# label vouches for it, where a bare line needs ORG_NAME's all-Han form.
+_LABELLED_ORG = regex.compile(rf"^[\p{{Han}}\dA-Za-z（）()·]{{2,40}}{ORG_SUFFIX}$")
 
 
 def _signature(lines: list[Line], layout: Layout) -> list[str]:
     """Issuer names signed above the 成文日期 (one per line or side by side for joint issuers)."""
     assert layout.date is not None
     date_line = lines[layout.date]
-    found = _date_line(date_line.text)
+    found = closing_date(date_line.text)
     if found and found[1]:
         # `信阳市安委办 2022年8月9日` on one line: the raw text still has the spaces between names.
-        raw = regex.split(rf"(?:19|20)\d{{2}}\s*年|{_CN_YEAR}年", date_line.raw_text)[0]
-        return [p for p in _split_orgs(raw.strip()) if _ORG.match(p)] or [found[1]]
+        raw = regex.split(rf"(?:19|20)\d{{2}}\s*年|{CN_YEAR}年", physical_text(date_line))[0]
+        raw = regex.split(r"[。！？；!?;]", raw)[-1]  # a signature run onto the last body line
+        return [p for p in _split_orgs(raw.strip()) if ORG_NAME.match(p)] or [found[1]]
     sig: list[str] = []
     j = layout.date - 1
     while j >= layout.body_start and len(sig) < 4 and lines[j].cells is None:
@@ -207,8 +255,8 @@ def _signature(lines: list[Line], layout: Layout) -> list[str]:
             sig = [above + text, *sig]
             j -= 2
             continue
-        parts = _split_orgs(lines[j].raw_text.strip())
-        if not all(_ORG.match(p) for p in parts):
+        parts = _split_orgs(physical_text(lines[j]).strip())
+        if not all(ORG_NAME.match(p) for p in parts):
             break
         sig = parts + sig
         j -= 1
@@ -226,14 +274,14 @@ def _unglued_orgs(text: str) -> list[str]:
     an organisation suffix, both parts are names of six or more characters, and the second starts
     the way a name does; `河南省人民政府安全生产委员会` stays one name (its second part is not one).
     """
-    for suffix in regex.finditer(_ORG_SUFFIX, text):
+    for suffix in regex.finditer(ORG_SUFFIX, text):
         cut = suffix.end()
         first, second = text[:cut], text[cut:]
         if (
             len(first) >= 6
             and len(second) >= 6
-            and _ORG.match(first)
-            and _ORG.match(second)
+            and ORG_NAME.match(first)
+            and ORG_NAME.match(second)
             and _ISSUER_START.match(second)
         ):
             return [first, *_unglued_orgs(second)]
@@ -245,7 +293,7 @@ def _whole_org_lines(header: Iterable[tuple[int, Line]]) -> list[str]:
     names = []
     for _, ln in header:
         text = squash(ln.text)
-        if not _ORG.match(text) or _is_header_element(text):
+        if not ORG_NAME.match(text) or is_header_element(text):
             break
         names.append(text)
     return names
@@ -257,11 +305,11 @@ def _is_name_tail(text: str, above: str) -> bool:
     True when `text` is only suffix words (`办公室`, `领导小组办公室`) and the two lines together
     form a name; `above` must be plain Han text, not a header element of its own.
     """
-    if not text or not regex.fullmatch(rf"{_ORG_SUFFIX}+", text):
+    if not text or not regex.fullmatch(rf"{ORG_SUFFIX}+", text):
         return False
-    if not regex.fullmatch(r"[\p{Han}（）()·]+", above) or _is_header_element(above) or above in MARKINGS:
+    if not regex.fullmatch(r"[\p{Han}（）()·]+", above) or is_header_element(above) or above in MARKINGS:
         return False
-    return bool(_ORG.match(above + text))
+    return bool(ORG_NAME.match(above + text))
 
 
 def extract_issuer(lines: list[Line], web_meta: dict[str, str] | None = None) -> str | None:
@@ -269,7 +317,8 @@ def extract_issuer(lines: list[Line], web_meta: dict[str, str] | None = None) ->
 
     Joint issuers are joined with 、 in the order printed.
     """
-    return _locate_issuer(split_header_lines(lines), web_meta)[0]
+    lines = split_header_lines(lines)
+    return locate_issuer(lines, find_layout(lines), web_meta)[0]
 
 
 def _split_addressees(text: str) -> list[str]:
@@ -302,8 +351,8 @@ def _split_addressees(text: str) -> list[str]:
     return [p for p in out if p]
 
 
-def _locate_addressees(lines: list[Line]) -> tuple[list[str], int | None]:
-    layout = find_layout(lines)
+def locate_addressees(lines: list[Line], layout: Layout) -> tuple[list[str], int | None]:
+    """主送机关 and its line number: the addressee line of `layout`, split."""
     if layout.addressee is None:
         return [], None
     return _split_addressees(lines[layout.addressee].text), lines[layout.addressee].line_no
@@ -311,23 +360,33 @@ def _locate_addressees(lines: list[Line]) -> tuple[list[str], int | None]:
 
 def extract_addressees(lines: list[Line]) -> list[str]:
     """主送机关, the line ending in ： under the title, split into addressees."""
-    return _locate_addressees(split_header_lines(lines))[0]
+    lines = split_header_lines(lines)
+    return locate_addressees(lines, find_layout(lines))[0]
 
 
-def _locate_issue_date(
+def locate_issue_date(
     lines: list[Line],
+    layout: Layout,
     web_meta: dict[str, str] | None = None,
 ) -> tuple[datetime.date | None, int | None]:
-    layout = find_layout(lines)
-    if layout.date is not None and (found := _date_line(lines[layout.date].text)):
+    """成文日期 and its line number (0 when it comes from web metadata)."""
+    if layout.date is not None and (found := closing_date(lines[layout.date].text)):
         return found[0], lines[layout.date].line_no
     # A date line in the header (some web copies print the date above the title, some offices
     # between the title and the addressees: `睢政办〔2024〕22号` / title / `2024年6月12日`, fresh-H).
     for i in range(max(layout.header_end, min(layout.body_start, len(lines)))):
-        if lines[i].cells is None and (found := _date_line(lines[i].text)):
+        if lines[i].cells is None and (found := closing_date(lines[i].text)):
             return found[0], lines[i].line_no
     # Last resort: the website's publication date (§5), a few days after the 成文日期 at most.
-    for key in ("issue_date", "成文日期", "publish_date", "PubDate", "发布日期", "发布时间"):
+    for key in (
+        "issue_date",
+        "成文日期",
+        "generated_date",
+        "publish_date",
+        "PubDate",
+        "发布日期",
+        "发布时间",
+    ):
         if web_meta and web_meta.get(key) and (date := parse_date(web_meta[key])):
             return date, 0
     return None, None
@@ -335,7 +394,8 @@ def _locate_issue_date(
 
 def extract_issue_date(lines: list[Line], web_meta: dict[str, str] | None = None) -> datetime.date | None:
     """成文日期: the date line closing the body (after the signature), else web metadata."""
-    return _locate_issue_date(split_header_lines(lines), web_meta)[0]
+    lines = split_header_lines(lines)
+    return locate_issue_date(lines, find_layout(lines), web_meta)[0]
 
 
 # ---------------------------------------------------------------- base score (§4 Bases)
@@ -344,11 +404,18 @@ _BASE = regex.compile(
     r"(?P<v>\d+(?:\.\d+)?)\s*分"
 )
 _SCALE = regex.compile(r"(?P<s>百|千)分制")
+_HEADER_BASE = regex.compile(r"^(?:总分|总得分|得分|考核得分|合计)[（(](?:满分)?(?P<v>\d+(?:\.\d+)?)分[）)]$")
 
 
-def _locate_base_score(lines: list[Line]) -> tuple[float, int | None]:
+def locate_base_score(lines: list[Line]) -> tuple[float, int | None]:
+    """基础分 and the line stating it (None: the default base, stated nowhere)."""
     found: list[tuple[float, int]] = []
     for ln in lines:
+        # The base stated in a score column's header (`总分（24分）`, field survey §4), as a cell or
+        # as a line of its own where the site flattened the table one cell per line.
+        for cell in ln.cells if ln.cells is not None else (ln.text,):
+            if m := _HEADER_BASE.match(squash(cell)):
+                found.append((float(m["v"]), ln.line_no))
         if ln.cells is not None:
             continue
         text = squash(ln.text)
@@ -367,7 +434,7 @@ def _locate_base_score(lines: list[Line]) -> tuple[float, int | None]:
 
 def extract_base_score(lines: list[Line]) -> float:
     """基础分: 100 unless the document states another base (`基础分100分`, `满分1000分`, `千分制`)."""
-    return _locate_base_score(split_header_lines(lines))[0]
+    return locate_base_score(split_header_lines(lines))[0]
 
 
 # ---------------------------------------------------------------- attachments
@@ -375,8 +442,8 @@ _ATTACH_NUMBERED = regex.compile(r"^(?:\d{1,2}\s*[.、．]|[（(]\d{1,2}[）)])"
 _ATTACH_ITEM = regex.compile(r"^(?:附件[:：]?)?\s*(?:\d{1,2}\s*[.、．:：]|[（(]\d{1,2}[）)])\s*")
 
 
-def _locate_attachments(lines: list[Line]) -> tuple[list[str], int | None]:
-    layout = find_layout(lines)
+def locate_attachments(lines: list[Line], layout: Layout) -> tuple[list[str], int | None]:
+    """附件说明 entries and the line they start on, between the body start and the date (or under it)."""
     end = layout.date if layout.date is not None else len(lines)
     found = _locate_attachments_in(lines, layout.body_start, end)
     if found[0] or layout.date is None:
@@ -406,60 +473,5 @@ def _locate_attachments_in(lines: list[Line], begin: int, end: int) -> tuple[lis
 
 def extract_attachments(lines: list[Line]) -> list[str]:
     """附件说明 entries (GB/T 9704 §7.3.4), numbering removed, text as printed."""
-    return _locate_attachments(split_header_lines(lines))[0]
-
-
-# ---------------------------------------------------------------- document class (§1)
-_RUBRIC_WORDS = regex.compile(r"细则|办法|标准|评分表|指标|规则|方案|实施意见|制度")
-_RESULT_WORDS = regex.compile(r"通报|情况|结果|排名|得分")
-# A title that, beside what it issues, reports results: `并通报…结果`, `及…排名情况`.
-_REPORTS_RESULTS = regex.compile(r"(?:并|及|和|同时)\s*(?:通报|公布)?.{0,20}(?:结果|排名|得分|情况)")
-_RESULT_EVIDENCE = regex.compile(
-    r"得分(?:为)?\s*\d+(?:\.\d+)?\s*分(?![以及至到]|-)|扣分原因|得分位居|得分相对靠后|位列第|排名第|倒数第[一二三四五六七八九十\d]|"
-    r"第[一二三四五六七八九十]名|评为(?:优秀|良好|合格|不合格)|[共合]计扣\s*\d|"
-    # Grade circulars (§1.4): `优秀等次：甲县、乙县`.
-    r"(?m:^(?:优秀|良好|合格|较好|一般|不合格|达标|基本合格)(?:等次|单位)?[:：]\S)"
-)
-_RUBRIC_EVIDENCE = regex.compile(r"每处扣|扣完为止|该项不得分|视情况扣|最高扣|不得分")
-_SCORE_HEADER = regex.compile(r"得分|分数|总分|成绩|考评分|考核分")
-_NUMBER_CELL = regex.compile(r"\d+(?:\.\d+)?")
-_RANK_HEADER = regex.compile(r"排名|名次|等次|等级")
-
-
-def _has_score_table(lines: list[Line]) -> bool:
-    """A table whose header names scores or ranks and whose rows hold units (§2)."""
-    for i, ln in enumerate(lines):
-        if ln.cells is None or not any(_SCORE_HEADER.search(c) or _RANK_HEADER.search(c) for c in ln.cells):
-            continue
-        rows = [r for r in lines[i + 1 : i + 6] if r.cells is not None]
-        numeric = [r for r in rows if any(_NUMBER_CELL.fullmatch(squash(c)) for c in r.cells or ())]
-        if len(numeric) >= 2:
-            return True
-    return False
-
-
-def classify_document(lines: list[Line], title: str | None = None) -> str:
-    """`result` (units' results), `rubric` (rules, no results) or `other` (§1 Document shapes)."""
     lines = split_header_lines(lines)
-    if title is None:
-        title = _locate_title(lines)[0]
-    title = title or ""
-    # `关于印发《…考核细则》的通知` is a rubric; `关于印发《…情况通报》的通知` wraps a result circular.
-    inner = "".join(regex.findall(r"《([^》]*)》", title))
-    # `关于印发《…实施方案》并通报第一季度评价结果的通知` (fd-06) issues rules and reports results too.
-    reports_too = bool(_REPORTS_RESULTS.search(regex.sub(r"《[^》]*》", "", title)))
-    if (
-        "印发" in title
-        and inner
-        and _RUBRIC_WORDS.search(inner)
-        and not _RESULT_WORDS.search(inner)
-        and not reports_too
-    ):
-        return "rubric"
-    text = "\n".join(squash(ln.text) for ln in lines if ln.cells is None)
-    results = len(_RESULT_EVIDENCE.findall(text))
-    if results or _has_score_table(lines):
-        return "result"
-    if len(_RUBRIC_EVIDENCE.findall(text)) >= 2 or (_RUBRIC_WORDS.search(inner or title) and "考" in title):
-        return "rubric"
-    return "other"
+    return locate_attachments(lines, find_layout(lines))[0]

@@ -5,53 +5,44 @@ GB/T 9704 §7; header lines glued by normalisation are split back first.
 
 from __future__ import annotations
 
+import regex
+
 from parsers.metadata.common import (
-    _DOC_NUMBER,
-    _HEADING,
-    _ORG,
-    _TYPE_END,
     DEFAULT_HEADER_SCAN_LINES,
     DEFAULT_INTRO_LINES,
     DEFAULT_MAX_TITLE_CHARS,
     DEFAULT_MAX_TITLE_LINES,
+    DOC_NUMBER,
+    DOC_TYPE_END,
+    HEADING,
     MARKINGS,
+    ORG_NAME,
+    ORG_SUFFIX,
     URGENCIES,
     Layout,
-    _prose,
     parse_doc_number,
+    prose_lines,
 )
-from parsers.metadata.dates import _date_line
+from parsers.metadata.dates import closing_date
 from parsers.model import Line
 from parsers.normalize import collapse_spaces, squash
+from parsers.traditional import physical_text
 
 
 # ---------------------------------------------------------------- header repair
-def _is_header_element(text: str) -> bool:
+def is_header_element(text: str) -> bool:
     """A GB/T 9704 header element that always stands on a line of its own."""
     text = squash(text)
     return (
         text.startswith(("发电单位", "等级", "签发人"))
         or text in URGENCIES
         or text in MARKINGS
-        or (text.endswith("文件") and bool(_ORG.match(text[:-2])))
+        or (text.endswith("文件") and bool(ORG_NAME.match(text[:-2])))
         or parse_doc_number(text) is not None
     )
 
 
-_last_split: tuple[list[Line], list[Line]] | None = None
-
-
 def split_header_lines(lines: list[Line]) -> list[Line]:
-    """Split header lines that normalisation glued together (cached for the last list, see find_layout)."""
-    global _last_split
-    if _last_split is not None and (lines is _last_split[0] or lines is _last_split[1]):
-        return _last_split[1]
-    out = _split_header_lines(lines)
-    _last_split = (lines, out)
-    return out
-
-
-def _split_header_lines(lines: list[Line]) -> list[Line]:
     """Undo line joins in the header block that glued header elements to each other or to the title.
 
     `normalize_lines` joins a line of 20+ characters that lacks final punctuation with the next
@@ -62,19 +53,19 @@ def _split_header_lines(lines: list[Line]) -> list[Line]:
     """
     out: list[Line] = []
     for k, ln in enumerate(lines):
-        raw = ln.raw_text
+        raw = physical_text(ln)
         if k >= DEFAULT_HEADER_SCAN_LINES or ln.cells is not None or "\n" not in raw:
             out.append(ln)
             continue
         parts = [collapse_spaces(p) for p in raw.split("\n") if p.strip()]
-        flags = [_is_header_element(p) for p in parts]
-        if not any(flags) and not any(_TYPE_END.search(p) for p in parts[:-1]):
+        flags = [is_header_element(p) for p in parts]
+        if not any(flags) and not any(DOC_TYPE_END.search(p) for p in parts[:-1]):
             out.append(ln)
             continue
         groups: list[tuple[int, str]] = []
         for n, (part, flag) in enumerate(zip(parts, flags, strict=True)):
             # A part after a title's 文种 starts a new element (the addressee line).
-            if flag or not groups or flags[n - 1] or _TYPE_END.search(groups[-1][1]):
+            if flag or not groups or flags[n - 1] or DOC_TYPE_END.search(groups[-1][1]):
                 groups.append((n, part))
             else:
                 groups[-1] = (groups[-1][0], groups[-1][1] + part)
@@ -91,31 +82,33 @@ def _split_header_lines(lines: list[Line]) -> list[Line]:
 # ---------------------------------------------------------------- layout
 def _title_span(lines: list[Line]) -> tuple[int, int] | None:
     """Indexes (first, last) of the title lines in the first lines of the document."""
-    prose = _prose(lines)[:DEFAULT_HEADER_SCAN_LINES]
+    prose = prose_lines(lines)[:DEFAULT_HEADER_SCAN_LINES]
     for pos, (i, ln) in enumerate(prose):
         text = squash(ln.text)
-        if _is_addressee(text) or _HEADING.match(text):
+        if _is_addressee(text) or HEADING.match(text):
             break
         if "关于" not in text or len(text) > DEFAULT_MAX_TITLE_CHARS or text.endswith(("。", "：", ":")):
             continue
         # The title may run on over the next physical lines (drawn PDF, scan): join until the 文种.
         end, joined = i, text
         for j, nxt in prose[pos + 1 : pos + DEFAULT_MAX_TITLE_LINES]:
-            if _TYPE_END.search(joined):
+            if DOC_TYPE_END.search(joined):
                 break
             nxt_text = squash(nxt.text)
             if _is_addressee(nxt_text) or len(joined + nxt_text) > DEFAULT_MAX_TITLE_CHARS:
                 break
             joined += nxt_text
             end = j
-        if not _TYPE_END.search(joined):
+        if not DOC_TYPE_END.search(joined):
             continue
         start = i
-        # The issuer's name printed on a line of its own above `关于…` belongs to the title.
-        if text.startswith("关于") and pos > 0:
+        head = text.partition("关于")[0]
+        if not head:
+            start = _title_issuer_start(prose, pos, i)
+        elif pos > 0 and regex.fullmatch(rf"{ORG_SUFFIX}+", head):
+            # A long issuer name wrapped onto the title's line: `赣州市…工作领导小组` / `办公室关于…` (g02).
             j, prev = prose[pos - 1]
-            prev_text = squash(prev.text)
-            if _ORG.match(prev_text) and not prev_text.endswith("文件") and not _has_header_word(prev_text):
+            if ORG_NAME.match(squash(prev.text) + head) and not _has_header_word(squash(prev.text)):
                 start = j
         return start, end
     # Titles without 关于 (`2022年7月份安全生产考核情况通报`): the line before the addressees.
@@ -126,14 +119,28 @@ def _title_span(lines: list[Line]) -> tuple[int, int] | None:
                 return None
             j, prev = prose[pos - 1]
             prev_text = squash(prev.text)
-            if _TYPE_END.search(prev_text) and len(prev_text) <= DEFAULT_MAX_TITLE_CHARS:
+            if DOC_TYPE_END.search(prev_text) and len(prev_text) <= DEFAULT_MAX_TITLE_CHARS:
                 return j, j
             return None
     return None
 
 
+def _title_issuer_start(prose: list[tuple[int, Line]], pos: int, start: int) -> int:
+    """The first line of the issuer names printed right above `关于…`, which belong to the title.
+
+    Joint issuers stack their names, one per line (`中共雁北市委办公室` / `雁北市人民政府办公室` /
+    `关于…`, gold r11).
+    """
+    for j, prev in reversed(prose[max(0, pos - DEFAULT_MAX_TITLE_LINES) : pos]):
+        prev_text = squash(prev.text)
+        if not ORG_NAME.match(prev_text) or prev_text.endswith("文件") or _has_header_word(prev_text):
+            break
+        start = j
+    return start
+
+
 def _has_header_word(text: str) -> bool:
-    return text.startswith(("发电单位", "等级", "签发人")) or bool(_DOC_NUMBER.search(text))
+    return text.startswith(("发电单位", "等级", "签发人")) or bool(DOC_NUMBER.search(text))
 
 
 def _is_addressee(text: str) -> bool:
@@ -142,31 +149,16 @@ def _is_addressee(text: str) -> bool:
         text.endswith(("：", ":"))
         and len(text) <= 120
         and "如下" not in text
-        and not _HEADING.match(text)
+        and not HEADING.match(text)
         and not text.startswith(("附件", "根据"))
     )
 
 
-# The last list laid out and its layout: every field's locator asks for the layout of the same
-# list, and computing it is most of metadata's cost. Holding the list keeps its id from being
-# reused; lists are never changed after normalisation.
-_last_layout: tuple[list[Line], Layout] | None = None
-
-
 def find_layout(lines: list[Line]) -> Layout:
-    """Locate the title, addressees, opening paragraphs and 成文日期 line."""
-    global _last_layout
-    if _last_layout is not None and _last_layout[0] is lines:
-        return _last_layout[1]
-    layout = _find_layout(lines)
-    _last_layout = (lines, layout)
-    return layout
-
-
-def _find_layout(lines: list[Line]) -> Layout:
+    """Locate the title, addressees, opening paragraphs and 成文日期 line (computed once per document)."""
     span = _title_span(lines)
     title_start, title_end = span if span else (None, None)
-    prose = _prose(lines)
+    prose = prose_lines(lines)
     addressee = None
     if title_end is not None:
         # GB/T 9704 §7.3.2: the 主送机关 is the line under the title.
@@ -185,17 +177,17 @@ def _find_layout(lines: list[Line]) -> Layout:
             (
                 i
                 for i, ln in prose[:DEFAULT_HEADER_SCAN_LINES]
-                if len(squash(ln.text)) > 40 or _HEADING.match(ln.text)
+                if len(squash(ln.text)) > 40 or HEADING.match(ln.text)
             ),
             0,
         )
     intro_end = body_start
     while intro_end < len(lines) and intro_end - body_start < DEFAULT_INTRO_LINES:
         ln = lines[intro_end]
-        if ln.cells is not None or _HEADING.match(ln.text):
+        if ln.cells is not None or HEADING.match(ln.text):
             break
         intro_end += 1
-    date = next((i for i, ln in prose if i >= body_start and _date_line(ln.text)), None)
+    date = next((i for i, ln in prose if i >= body_start and closing_date(ln.text)), None)
     layout = Layout(title_start, title_end, addressee, body_start, intro_end, date)
     if title_start is None:
         layout.header_limit = addressee if addressee is not None else body_start

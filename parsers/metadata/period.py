@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import regex
 
-from parsers.metadata.common import _SENTENCE_END, _TABLE_CAPTION_END, Layout, Period
-from parsers.metadata.dates import _CN_DIGITS, _make_date, cn_number
-from parsers.metadata.fields import _locate_issue_date
+from parsers.metadata.common import SENTENCE_END, TABLE_CAPTION_END, Layout, Period
+from parsers.metadata.dates import CN_DIGITS, cn_number, make_date
+from parsers.metadata.fields import locate_issue_date
 from parsers.metadata.layout import find_layout, split_header_lines
 from parsers.model import Line
 from parsers.normalize import squash
@@ -44,11 +44,16 @@ _PERIODS = [
     ("month", regex.compile(rf"{_YEAR}(?P<m>{_MON})\s*(?P<fen>月份|月){_NOT_DAY}")),
     ("year", regex.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年度|全年)")),
     # `关于2022年安全生产目标考核结果的通报`: a bare year, trusted in the title only.
-    ("bare_year", regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?=[\p{Han}])(?![第上下前度])")),
+    # `2024年秋季学期` names a school term, not the year (gold r26).
+    ("bare_year", regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?=[\p{Han}])(?![第上下前度]|[春夏秋冬]季)")),
 ]
 # A sentence that names the assessment window (`考核时段：2023年6月26日至7月25日`).
 _WINDOW_CUE = regex.compile(r"(?:考核|考评|评估|统计|检查|督查|暗访|测评)(?:期间|时段|周期|时间|区间)")
 _ROUND = regex.compile(r"(?:(?P<y>(?:19|20)\d{2})年)?第[一二三四五六七八九十\d]{1,3}轮\s*[（(]\s*$")
+
+
+# `于` right before the period, not in a word (`关于`, `对于`, `由于`): the work's dates.
+_WHEN_DONE = regex.compile(r"(?<![关对由属鉴等])于$")
 
 
 @dataclass(slots=True)
@@ -72,6 +77,9 @@ def _match_period(text: str, allow_bare_year: bool, allow_date_range: bool = Fal
         if (kind == "bare_year" and not allow_bare_year) or (kind == "date_range" and not allow_date_range):
             continue
         for m in pattern.finditer(text):
+            # `于5月至6月对…开展了评定` says when the work was done, not the period assessed (gold w05).
+            if _WHEN_DONE.search(text, 0, m.start()):
+                continue
             got = _period_from_match(kind, m)
             if got is None:
                 continue
@@ -97,7 +105,7 @@ def _period_from_match(kind: str, m: regex.Match[str]) -> _PeriodMatch | None:
     if m.groupdict().get("y"):
         year = int(m["y"])
     elif m.groupdict().get("cy"):
-        year = int("".join(str(_CN_DIGITS[c]) for c in m["cy"]))
+        year = int("".join(str(CN_DIGITS[c]) for c in m["cy"]))
     label = m.group(0)
     if kind == "date_range":
         first, first_day = cn_number(m["m1"]), cn_number(m["d1"])
@@ -144,7 +152,7 @@ def _period_texts(lines: list[Line], layout: Layout) -> list[tuple[str, int, str
     intro = [(lines[i].text, lines[i].line_no) for i in range(layout.body_start, layout.intro_end)]
     # The sentence that introduces the results (`现将7月份工作开展情况通报如下`) names the period.
     for text, no in intro:
-        for sentence in _SENTENCE_END.split(text):
+        for sentence in SENTENCE_END.split(text):
             if "通报如下" in sentence or "现将" in sentence:
                 out.append((sentence, no, _NAMING_SENTENCE))
         if cue := _WINDOW_CUE.search(text):  # `考核时间：12月26日至1月25日` (the colon ends no window)
@@ -153,7 +161,7 @@ def _period_texts(lines: list[Line], layout: Layout) -> list[tuple[str, int, str
     # 附件说明 and table captions: `得分表（2022年7月）`.
     for i in range(layout.body_start, len(lines)):
         text = lines[i].text
-        if lines[i].cells is None and ("附件" in text or _TABLE_CAPTION_END.search(text)):
+        if lines[i].cells is None and ("附件" in text or TABLE_CAPTION_END.search(text)):
             out.append((text, lines[i].line_no, _OTHER))
     return out
 
@@ -179,9 +187,15 @@ def extract_period(lines: list[Line], issue_date: datetime.date | None = None) -
     assessed, circular issued in January).
     """
     lines = split_header_lines(lines)
-    layout = find_layout(lines)
+    return locate_period(lines, find_layout(lines), issue_date)
+
+
+def locate_period(
+    lines: list[Line], layout: Layout, issue_date: datetime.date | None = None
+) -> Period | None:
+    """The period of lines whose header lines are split, in their layout (see extract_period)."""
     if issue_date is None:
-        issue_date = _locate_issue_date(lines)[0]
+        issue_date = locate_issue_date(lines, layout)[0]
     texts = _period_texts(lines, layout)
     bare: tuple[_PeriodMatch, int] | None = None
     for text, line_no, where in texts:
@@ -215,8 +229,8 @@ def _period_of(
     end_year = found.end_year or (
         year if (found.last, found.last_day or 31) >= (found.first, found.first_day) else year + 1
     )
-    start = _make_date(year, found.first, found.first_day)
-    end = _make_date(end_year, found.last, found.last_day or calendar.monthrange(end_year, found.last)[1])
+    start = make_date(year, found.first, found.first_day)
+    end = make_date(end_year, found.last, found.last_day or calendar.monthrange(end_year, found.last)[1])
     if start is None or end is None or end < start:
         return Period(found.label, None, None, line_no)  # `2月30日`: printed, but not a date
     return Period(found.label, start, end, line_no)

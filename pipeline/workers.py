@@ -11,6 +11,7 @@ import multiprocessing as mp
 import os
 import queue
 import signal
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -146,7 +147,7 @@ def iter_results(paths: list[str], options: IngestOptions) -> Iterator[FileResul
                         stage, why = death_of(proc.exitcode, timed_out, limit, options.max_memory_mb)
                         yield failed_result(
                             path,
-                            _safe_id(path),
+                            _safe_id(path, options.max_bytes),
                             _safe_size(path),
                             stage,
                             f"{shown_path(Path(path).name)}: {why}.",
@@ -177,11 +178,16 @@ def iter_results(paths: list[str], options: IngestOptions) -> Iterator[FileResul
                     proc.join()
 
 
-def _safe_id(path: str) -> str:
+def _safe_id(path: str, max_bytes: int) -> str:
+    """The doc_id of a file whose worker died: from its bytes when it is a regular file within
+    --max-bytes (the parent must not load a huge file or block on a FIFO), else from its path."""
     try:
-        return doc_id_of(Path(path).read_bytes())
+        info = os.stat(path)
+        if stat.S_ISREG(info.st_mode) and info.st_size <= max_bytes:
+            return doc_id_of(Path(path).read_bytes())
     except OSError:
-        return doc_id_of(path.encode())
+        pass
+    return doc_id_of(os.fsencode(path))
 
 
 def _safe_size(path: str) -> int:

@@ -328,7 +328,8 @@ def _segfault(read):
 def test_a_dead_worker_is_reported_as_what_it_was_not_a_timeout(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, replacement, stage: str, words: str
 ) -> None:
-    bad, good = tmp_path / "bad.txt", tmp_path / "good.txt"
+    # The file that kills its worker has a GBK name: the parent's row for it must still be written.
+    bad, good = tmp_path / os.fsdecode(b"bad\xb2\xe2.txt"), tmp_path / "good.txt"
     bad.write_text(CIRCULAR.replace("各镇", "各乡镇"), encoding="utf-8")
     good.write_text(CIRCULAR, encoding="utf-8")
     original = parse_module.extract_document
@@ -340,9 +341,11 @@ def test_a_dead_worker_is_reported_as_what_it_was_not_a_timeout(
     options = IngestOptions(timeout=60, workers=2, max_memory_mb=1024)
     results = {Path(r.path).name: r.document for r in iter_results([str(bad), str(good)], options)}
     assert results["good.txt"].status == "ok"
-    assert (results["bad.txt"].status, results["bad.txt"].error_stage) == ("failed", stage)
-    assert words in results["bad.txt"].error
-    assert "longer than" not in results["bad.txt"].error
+    doc = results[bad.name]
+    assert (doc.status, doc.error_stage) == ("failed", stage)
+    assert words in doc.error and "longer than" not in doc.error
+    assert doc.error.startswith("bad\\xb2\\xe2.txt: ")
+    records_to_table("documents", [doc])
 
 
 def test_death_of_says_timeout_only_for_a_timeout() -> None:

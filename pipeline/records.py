@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import unicodedata
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -119,11 +121,12 @@ def problem_records(ex: Extraction, doc_id: str) -> list[ProblemRecord]:
 def deduction_records(ex: Extraction, doc_id: str) -> list[DeductionRecord]:
     records = []
     cursors: dict[int, int] = {}  # id(line) -> where the next entry's span is looked for
+    folded: dict[int, Folded] = {}  # id(line) -> its raw text folded, once per line
     for item in ex.entries:
         e = item.entry
         provenance = provenance_of(item.line)
         if item.line is not None:
-            span = entry_span(item.line, e.text, cursors.get(id(item.line), 0))
+            span = entry_span(item.line, e.text, cursors.get(id(item.line), 0), folded)
             if span is not None:
                 cursors[id(item.line)] = span[1]
                 provenance.update(
@@ -149,25 +152,53 @@ def deduction_records(ex: Extraction, doc_id: str) -> list[DeductionRecord]:
     return records
 
 
-def entry_span(line: Line, text: str, start: int) -> tuple[int, int] | None:
+def entry_span(
+    line: Line, text: str, start: int, folded: dict[int, Folded] | None = None
+) -> tuple[int, int] | None:
     """Where an entry's own text sits in its line's raw text: (start, end), from `start` on.
 
     A paragraph of entries on one line (`乙街道：…扣0.5分；…扣1分。`) gave every entry the whole
     line as raw_text — 4,000 entries on a 190 KB line were 760 MB of one table. Each entry keeps
-    its own span and its offsets instead. The entry's text is the normalised text; when
-    normalisation kept the line's length (full-width forms, one character for one), the same
-    offsets hold in the raw text. None (the whole line is kept) when the span cannot be found.
+    its own span and its offsets instead. The entry's text is the normalised text (`扣 1 分` read
+    as `扣1分`, full-width forms folded), so it is looked for in the raw line folded the same
+    way, each folded character remembering its raw offset. None (the whole line is kept) when
+    the span cannot be found.
     """
     entry = text.strip()
     if not entry:
         return None
     raw = line.raw_text
     at = raw.find(entry, start)
-    if at < 0 and len(raw) == len(line.text):
-        at = line.text.find(entry, start)
-    if at < 0:
+    if at >= 0:
+        return at, at + len(entry)
+    cache = folded if folded is not None else {}
+    key = id(line)
+    if key not in cache:
+        cache[key] = fold_with_offsets(raw)
+    chars, offsets = cache[key]
+    wanted = fold_with_offsets(entry)[0]
+    if not wanted:
         return None
-    return at, at + len(entry)
+    from_index = bisect.bisect_left(offsets, start)
+    found = chars.find(wanted, from_index)
+    if found < 0:
+        return None
+    return offsets[found], offsets[found + len(wanted) - 1] + 1
+
+
+Folded = tuple[str, list[int]]
+
+
+def fold_with_offsets(text: str) -> Folded:
+    """`text` without whitespace and NFKC-folded, with the offset in `text` of each folded character."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, char in enumerate(text):
+        for folded in unicodedata.normalize("NFKC", char):
+            if not folded.isspace():
+                chars.append(folded)
+                offsets.append(i)
+    return "".join(chars), offsets
 
 
 def item_records(ex: Extraction, doc_id: str) -> list[ItemRecord]:

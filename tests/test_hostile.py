@@ -417,3 +417,16 @@ def test_a_wide_cell_over_a_rowspan_ends_its_row(tmp_path: Path) -> None:
     began = time.monotonic()
     parse_file(str(path), IngestOptions(workers=1))
     assert time.monotonic() - began < 10
+
+
+def test_an_entry_span_is_found_in_the_raw_line_through_normalisation() -> None:
+    from parsers.model import Line
+    from pipeline.records import entry_span
+
+    raw = "（5）甲未落实，扣 1 分；（6）乙未落实，扣 2 分；"
+    line = Line("（5）甲未落实，扣1分；（6）乙未落实，扣2分；", 3, raw=raw)
+    first = entry_span(line, "（5）甲未落实，扣1分；", 0)
+    assert first is not None and raw[first[0] : first[1]] == "（5）甲未落实，扣 1 分；"
+    second = entry_span(line, "(6)乙未落实，扣2分;", first[1])  # NFKC-folded forms too
+    assert second is not None and raw[second[0] : second[1]] == "（6）乙未落实，扣 2 分；"
+    assert entry_span(line, "丙未落实", 0) is None

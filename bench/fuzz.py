@@ -293,7 +293,10 @@ def run_fuzz(
             part.mkdir(exist_ok=True)
             for name in names[start : start + chunk]:
                 os.replace(inputs / name, part / name)
-            options = IngestOptions(out=out, workers=workers, ocr="never", timeout=timeout, batch_size=200)
+            # 1 GB per worker: two workers and the parent stay within the run's 2 GiB promise.
+            options = IngestOptions(
+                out=out, workers=workers, ocr="never", timeout=timeout, batch_size=200, max_memory_mb=1024
+            )
             last = [time.monotonic()]
 
             def progress(result, last=last) -> None:

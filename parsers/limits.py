@@ -26,17 +26,21 @@ DEFAULT_MAX_ENTRIES = 20_000
 
 
 class LimitExceeded(TongbaoError):
-    """A file is over one of the per-file limits; the message names it and the option that raises it."""
+    """A file is over one of the per-file limits; the message names it and the option that raises it.
+
+    One message argument, like every TongbaoError: a reader's caller may re-raise it as
+    `type(exc)(annotated message)` (parsers/document.py).
+    """
 
     stage = "limit"
 
-    def __init__(self, name: str, what: str, value: int, limit: int, option: str) -> None:
-        super().__init__(
-            f"{name}: {what} ({value:,}) is over the limit of {limit:,}; the file was not read. "
-            f"Raise {option} if the file is genuine."
-        )
-        self.what = what
-        self.option = option
+
+def limit_exceeded(name: str, what: str, value: int, limit: int, option: str) -> LimitExceeded:
+    """The error of a file over a limit: which limit, the file's figure, and the option to raise it."""
+    return LimitExceeded(
+        f"{name}: {what} ({value:,}) is over the limit of {limit:,}; the file was not read. "
+        f"Raise {option} if the file is genuine."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +75,7 @@ def check_table_cells(cells: int) -> None:
     """Raise when a table's grid (cells after colspan × rowspan or gridSpan) is over the limit."""
     limits = _CURRENT.get()
     if cells > limits.max_table_cells:
-        raise LimitExceeded(
+        raise limit_exceeded(
             limits.name,
             "a table's cells after merged-cell spans",
             cells,

@@ -5,6 +5,7 @@ A bad file gives a failed documents row with its stage and a message, never an e
 
 from __future__ import annotations
 
+import decimal
 import hashlib
 import os
 import stat
@@ -17,7 +18,7 @@ from typing import Any
 from parsers import PARSER_VERSION
 from parsers.document import Extraction, circular_marks, extract_document, read_document
 from parsers.formats import Detection, detect_format
-from parsers.limits import LimitExceeded, limits_in_force
+from parsers.limits import limit_exceeded, limits_in_force
 from parsers.model import Line, NotACircular, ReadResult, TongbaoError
 from pipeline.bounds import refuse_out_of_range
 from pipeline.options import IngestOptions, UsageError
@@ -127,11 +128,12 @@ def parse_file(path: str, options: IngestOptions, on_ocr: Callable[[int], None] 
         return refused
     assert data is not None
     doc_id = doc_id_of(data)
-    detection = detect_format(data, name)
-    if not detection.readable:
-        return skipped_result(path, doc_id, len(data), detection)
-    stage = "extract"
+    stage = "discover"
     try:
+        detection = detect_format(data, name)
+        if not detection.readable:
+            return skipped_result(path, doc_id, len(data), detection)
+        stage = "extract"
         with limits_in_force(replace(options.limits, name=name)):
             read = read_with_ocr(data, name, options, on_ocr, detection)
             check_line_lengths(read, name, options.max_line_chars)
@@ -143,6 +145,18 @@ def parse_file(path: str, options: IngestOptions, on_ocr: Callable[[int], None] 
         check_storable(result)
     except TongbaoError as exc:
         return failed_result(path, doc_id, len(data), exc.stage, str(exc))
+    except (decimal.InvalidOperation, decimal.Overflow) as exc:
+        # A number of more digits than exact arithmetic carries (28): a count of 2^63 fits and is
+        # refused as a value (pipeline/bounds.py); 10^40 in a score cannot be reconciled at all.
+        return failed_result(
+            path,
+            doc_id,
+            len(data),
+            stage,
+            f"{name}: a number in the file has more digits than tongbao's exact arithmetic carries "
+            f"({type(exc).__name__} while {'extracting' if stage == 'extract' else 'reconciling'}); "
+            "check the file's figures.",
+        )
     except MemoryError:
         return failed_result(
             path,
@@ -154,7 +168,11 @@ def parse_file(path: str, options: IngestOptions, on_ocr: Callable[[int], None] 
         )
     except Exception as exc:
         detail = shown_path(traceback.format_exception_only(type(exc), exc)[-1].strip())
-        verb = "extracting" if stage == "extract" else "turning its records into table rows"
+        verb = {
+            "discover": "telling its format",
+            "extract": "extracting",
+            "records": "turning its records into table rows",
+        }[stage]
         return failed_result(
             path,
             doc_id,
@@ -221,13 +239,13 @@ def check_line_lengths(read: ReadResult, name: str, limit: int) -> None:
     """Refuse a file with a line over `limit` characters: every pass over lines is at least linear in it."""
     longest = max((len(line.text) for line in read.lines), default=0)
     if longest > limit:
-        raise LimitExceeded(name, "its longest line in characters", longest, limit, "--max-line-chars")
+        raise limit_exceeded(name, "its longest line in characters", longest, limit, "--max-line-chars")
 
 
 def check_entries(ex: Extraction, name: str, limit: int) -> None:
     """Refuse a document with more deduction entries than `limit` (each becomes a row and a finding)."""
     if len(ex.entries) > limit:
-        raise LimitExceeded(name, "its number of deduction entries", len(ex.entries), limit, "--max-entries")
+        raise limit_exceeded(name, "its number of deduction entries", len(ex.entries), limit, "--max-entries")
 
 
 def check_storable(result: FileResult) -> None:

@@ -118,10 +118,15 @@ def problem_records(ex: Extraction, doc_id: str) -> list[ProblemRecord]:
     ]
 
 
+# A line longer than this whose entry's span is not found keeps the entry's own text as raw_text,
+# not the whole line (bounded memory whatever the line: issue 15).
+LONG_LINE = 2000
+
+
 def deduction_records(ex: Extraction, doc_id: str) -> list[DeductionRecord]:
     records = []
     cursors: dict[int, int] = {}  # id(line) -> where the next entry's span is looked for
-    folded: dict[int, Folded] = {}  # id(line) -> its raw text folded, once per line
+    folded: dict[tuple[int, int], Folded] = {}  # (id(line), raw or text) -> folded, once per line
     for item in ex.entries:
         e = item.entry
         provenance = provenance_of(item.line)
@@ -132,6 +137,9 @@ def deduction_records(ex: Extraction, doc_id: str) -> list[DeductionRecord]:
                 provenance.update(
                     raw_text=item.line.raw_text[span[0] : span[1]], raw_start=span[0], raw_end=span[1]
                 )
+            elif len(item.line.raw_text) > LONG_LINE and e.text:
+                # Not found in a long line: the entry's text as read, never the whole line per entry.
+                provenance.update(raw_text=e.text)
         records.append(
             DeductionRecord(
                 doc_id=doc_id,
@@ -153,7 +161,7 @@ def deduction_records(ex: Extraction, doc_id: str) -> list[DeductionRecord]:
 
 
 def entry_span(
-    line: Line, text: str, start: int, folded: dict[int, Folded] | None = None
+    line: Line, text: str, start: int, folded: dict[tuple[int, int], Folded] | None = None
 ) -> tuple[int, int] | None:
     """Where an entry's own text sits in its line's raw text: (start, end), from `start` on.
 
@@ -168,22 +176,23 @@ def entry_span(
     if not entry:
         return None
     raw = line.raw_text
-    at = raw.find(entry, start)
-    if at >= 0:
-        return at, at + len(entry)
+    # The normalised text keeps the raw offsets when it kept the length (traditional characters
+    # read as simplified, 記 → 记, one for one): it is searched too.
+    sources = [(0, raw)] + ([(1, line.text)] if line.text != raw and len(line.text) == len(raw) else [])
     cache = folded if folded is not None else {}
-    key = id(line)
-    if key not in cache:
-        cache[key] = fold_with_offsets(raw)
-    chars, offsets = cache[key]
-    wanted = fold_with_offsets(entry)[0]
-    if not wanted:
-        return None
-    from_index = bisect.bisect_left(offsets, start)
-    found = chars.find(wanted, from_index)
-    if found < 0:
-        return None
-    return offsets[found], offsets[found + len(wanted) - 1] + 1
+    for kind, source in sources:
+        at = source.find(entry, start)
+        if at >= 0:
+            return at, at + len(entry)
+        key = (id(line), kind)
+        if key not in cache:
+            cache[key] = fold_with_offsets(source)
+        chars, offsets = cache[key]
+        wanted = fold_with_offsets(entry)[0]
+        found = chars.find(wanted, bisect.bisect_left(offsets, start)) if wanted else -1
+        if found >= 0:
+            return offsets[found], offsets[found + len(wanted) - 1] + 1
+    return None
 
 
 Folded = tuple[str, list[int]]

@@ -70,13 +70,13 @@ def death_of(exitcode: int | None, timed_out: bool, limit: float, memory_mb: int
                 "too much fails on its own, or give the machine more memory",
             )
         return "crash", f"the worker died of {name} while parsing it; please report this file"
-    if exitcode == 1 and memory_mb:
-        return (
-            "memory",
-            f"the worker stopped (exit code 1), most likely out of memory under --max-memory-mb {memory_mb}; "
-            "raise it if the file is genuine",
-        )
-    return "crash", f"the worker stopped with exit code {exitcode} while parsing it; please report this file"
+    # A MemoryError inside the parser is the file's own row (parse_file); one outside it (while a
+    # result is sent back) ends the worker with exit code 1 like any other error there.
+    return (
+        "crash",
+        f"the worker stopped with exit code {exitcode} while parsing it (an error outside the parser, "
+        f"or memory past --max-memory-mb {memory_mb}); please report this file",
+    )
 
 
 def _worker(tasks: Any, results: Any, options: IngestOptions) -> None:

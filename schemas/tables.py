@@ -117,8 +117,8 @@ class DeductionRecord:
     bbox: list[float] | None = None
     raw_text: str = ""
     # raw_text is the entry's own span of its line: raw_text == line[raw_start:raw_end] (0-based
-    # characters into the line as read); both None when the span was not found and raw_text is
-    # the whole line.
+    # characters into the line as read); both None when the span was not found, and raw_text is
+    # then the whole line (or, on a line over 2,000 characters, the entry's text as read).
     raw_start: int | None = None
     raw_end: int | None = None
 

@@ -430,3 +430,16 @@ def test_an_entry_span_is_found_in_the_raw_line_through_normalisation() -> None:
     second = entry_span(line, "(6)乙未落实，扣2分;", first[1])  # NFKC-folded forms too
     assert second is not None and raw[second[0] : second[1]] == "（6）乙未落实，扣 2 分；"
     assert entry_span(line, "丙未落实", 0) is None
+
+
+def test_a_zip_of_an_unknown_version_is_its_files_row_not_a_dead_worker(tmp_path: Path) -> None:
+    # Found by bench/fuzz.py: zipfile raises NotImplementedError ("zip file version 20.3") while
+    # the format is being told, which was outside the file's try and killed its worker.
+    data = bytearray((FIXTURES / "docx" / "merged-cells.docx").read_bytes())
+    central = data.find(b"PK\x01\x02")
+    data[central + 6 : central + 8] = (203).to_bytes(2, "little")
+    path = tmp_path / "version.docx"
+    path.write_bytes(bytes(data))
+    doc = parse_file(str(path), IngestOptions(workers=1)).document
+    assert (doc.status, doc.error_stage) == ("failed", "discover")
+    assert "NotImplementedError: zip file version 20.3" in doc.error

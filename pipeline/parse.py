@@ -21,6 +21,7 @@ from parsers.formats import Detection, detect_format
 from parsers.limits import limit_exceeded, limits_in_force
 from parsers.model import Line, NotACircular, ReadResult, TongbaoError
 from pipeline.bounds import refuse_out_of_range
+from pipeline.containers import read_source, split_member_path
 from pipeline.options import IngestOptions, UsageError
 from pipeline.reconcile import reconcile
 from pipeline.records import (
@@ -185,6 +186,23 @@ def parse_file(path: str, options: IngestOptions, on_ocr: Callable[[int], None] 
 
 def _file_bytes(path: str, name: str, max_bytes: int) -> tuple[bytes | None, FileResult | None]:
     """The file's bytes, or the row of a file that is not a regular file, is gone, or is too big."""
+    if split_member_path(path) is not None:  # one member of an archive (archive.zip!/member)
+        try:
+            data = read_source(path)
+        except OSError as exc:
+            return None, failed_result(path, "", 0, "read", f"{name}: cannot read the member ({exc}).")
+        except TongbaoError as exc:  # a member refused: a bomb, encrypted, nested too deep
+            return None, failed_result(path, "", 0, exc.stage, str(exc))
+        if len(data) > max_bytes:
+            return None, failed_result(
+                path,
+                "",
+                len(data),
+                "limit",
+                f"{name}: the member's size ({len(data):,} bytes) is over the limit of {max_bytes:,}; it "
+                "was not read. Raise --max-bytes if the file is genuine.",
+            )
+        return data, None
     try:
         info = os.stat(path)
     except FileNotFoundError:

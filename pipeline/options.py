@@ -24,6 +24,12 @@ DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 # Address space per worker process: a text circular parses in well under 200 MB, a scanned page
 # OCR'd at 150 dpi in about 0.5 GB; 4 GB stops a runaway file before the machine swaps.
 DEFAULT_MAX_MEMORY_MB = 4096
+# Files a worker process parses before it is replaced by a fresh one (memory flat over a long
+# run); a fork costs a few milliseconds, the OCR engine's reload about a second.
+DEFAULT_RECYCLE_AFTER = 500
+# Seconds between writes of what has been parsed, whatever the batch size: a kill -9 loses at
+# most this long of finished work (plus the files in flight); a Ctrl-C or SIGTERM loses none.
+DEFAULT_FLUSH_SECONDS = 5.0
 OCR_MODES = ("auto", "always", "never")
 
 
@@ -56,6 +62,14 @@ class IngestOptions:
         """The per-file limits the readers and the extractor check (parsers/limits.py)."""
         return Limits(self.max_table_cells, self.max_line_chars, self.max_entries)
 
+    recycle_after: int = DEFAULT_RECYCLE_AFTER
+    flush_seconds: float = DEFAULT_FLUSH_SECONDS
+    incremental: bool = True  # skip files whose path, size and mtime (or bytes) are already stored
+    engine: str = "local"  # local: worker processes here; dask: a dask.distributed cluster
+    scheduler: str | None = None  # the dask scheduler's address; None: a LocalCluster
+    compact_target: int = 2000  # documents per file when small batch files are merged
+    remove_missing: bool = False  # forget stored paths under the inputs that no longer exist
+
     def __post_init__(self) -> None:
         if self.ocr not in OCR_MODES:
             raise UsageError(f"--ocr must be one of {', '.join(OCR_MODES)}, not '{self.ocr}'.")
@@ -75,6 +89,12 @@ class IngestOptions:
                 raise UsageError(f"{flag} must be at least 1.")
         if self.max_memory_mb < 0:
             raise UsageError("--max-memory-mb must be 0 (no ceiling) or a number of MB.")
+        if self.engine not in ("local", "dask"):
+            raise UsageError(f"--engine must be local or dask, not '{self.engine}'.")
+        if self.scheduler and self.engine != "dask":
+            raise UsageError("--scheduler is for --engine dask.")
+        if self.recycle_after < 1:
+            raise UsageError("--recycle-after must be at least 1.")
         if self.workers < 0:
             raise UsageError("--workers must be 0 (one per core) or more.")
         self.out = Path(self.out)

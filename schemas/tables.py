@@ -20,8 +20,10 @@ import pyarrow as pa
 
 SCHEMA_VERSION = "3"
 """Stored in every Parquet file's metadata under b"tongbao.schema_version". 2: the problems table and
-the parts' max (files of version 1 have neither). 3: deductions' raw_start/raw_end, raw_text the
-entry's own span of its line (version 2 held the whole line in every entry's raw_text)."""
+the parts' max (files of version 1 have neither). 3: the sources table (every path a document was
+seen at; folders of version 2 have none, and their documents.source_path is the only path), and
+deductions' raw_start/raw_end with raw_text the entry's own span of its line (version 2 held the
+whole line in every entry's raw_text)."""
 
 
 # --- documents -------------------------------------------------------------------
@@ -68,6 +70,18 @@ class DocumentRecord:
     mismatch_count: int = 0
     unmatched_lines: int = 0  # lines in deduction sections that matched no rule
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SourceRecord:
+    """One row per path a document's bytes were found at: the same content at two paths is one
+    documents row and two sources rows. Size and modification time let a later run skip a file
+    whose path, size and mtime are unchanged without reading it."""
+
+    doc_id: str
+    source_path: str  # resolved (absolute, symlinks followed)
+    byte_size: int
+    mtime_ns: int | None = None
 
 
 # --- rows with provenance -------------------------------------------------------------
@@ -197,6 +211,7 @@ TABLES: dict[str, type] = {
     "reconciliation": ReconciliationRecord,
     "findings": FindingRecord,
     "items": ItemRecord,
+    "sources": SourceRecord,
 }
 
 # --- arrow schemas from annotations ---------------------------------------------------------

@@ -229,6 +229,9 @@ def parse_entry(
 
     `points_text` is a separate amount cell (deduction tables: `| 单位 | 扣分事项 | 扣分 |`).
     """
+    if points_text is None and "分" not in text:
+        # Every amount pattern (扣/加/合计 … 分, a rate … 分) ends in 分, and arabic_amounts keeps it.
+        return None
     entry = _parse_entry_cached(text, default_kind, points_text)
     if entry is None:
         return None

@@ -271,7 +271,11 @@ def normalize_line(line: Line) -> Line | None:
                     return None
             cells = aligned_cells(text) if ("  " in text or "\t" in text) else None
     if cells is not None:
-        cells = tuple(_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), c) for c in cells)
+        # Emphasis needs `**` or `__`: most cells have neither, and the pattern scans each one.
+        cells = tuple(
+            _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), c) if ("**" in c or "__" in c) else c
+            for c in cells
+        )
         if not any(cells):
             return None
         return Line(

@@ -51,16 +51,27 @@ def folded_count(text: str) -> tuple[int, int]:
     han = len(_HAN.findall(text))
     if not han:
         return 0, 0
-    folded = to_simplified(text)
+    return han, _changed_count(text, to_simplified(text))
+
+
+def _changed_count(text: str, folded: str) -> int:
     if len(folded) != len(text):
         # t2s maps characters one to one in practice; a phrase of another length still counts.
-        return han, max(1, sum(1 for a, b in zip(text, folded, strict=False) if a != b))
-    return han, sum(1 for a, b in zip(text, folded, strict=True) if a != b)
+        return max(1, sum(map(str.__ne__, text, folded)))
+    return sum(map(str.__ne__, text, folded))
 
 
 def is_traditional(text: str) -> bool:
     """Whether `text` is written in traditional characters (see DEFAULT_MIN_FOLDED_SHARE)."""
-    han, changed = folded_count(text)
+    folded = to_simplified(text)
+    if folded == text:
+        # A simplified document (nearly all of them) folds to itself: nothing to count, and the
+        # whole-document Han count is the costly part of the test.
+        return False
+    han = len(_HAN.findall(text))
+    if not han:
+        return False
+    changed = _changed_count(text, folded)
     return changed >= DEFAULT_MIN_FOLDED_CHARS and changed >= DEFAULT_MIN_FOLDED_SHARE * han
 
 

@@ -73,8 +73,10 @@ def heading_of(line: Line, known: list[str]) -> Heading | None:
         if (found is None or not found.exact) and (known or not looks_like_unit(named.group("unit"))):
             return None
         return named.group("unit"), None, "", found
-    match = _HEADING_SCORE.match(text)
-    if match is None:
+    # Both score forms print 分 (得分, 分数, 总分, `N分`) or 成绩: skip them on lines with neither.
+    scored = "分" in text or "成绩" in text
+    match = _HEADING_SCORE.match(text) if scored else None
+    if match is None and scored:
         bare = _HEADING_BARE_SCORE.match(text)
         # `乙区扣分2分` is an amount, not a score: the name part must not hold an amount word.
         if bare and not _AMOUNT_WORD.search(bare.group("unit")) and is_unit(bare.group("unit"), known):
@@ -123,7 +125,8 @@ _NAME_SENTENCE = regex.compile(
 
 def _numbered_name_sentence(text: str, known: list[str]) -> Heading | None:
     """`（一）红岩镇。…扣1分；…`: a numbered unit name closed by 。 and its entries after it."""
-    match = _NAME_SENTENCE.match(text)
+    # The name closes with 。 or ．: most lines have neither, and the pattern runs on each.
+    match = _NAME_SENTENCE.match(text) if ("。" in text or "．" in text) else None
     if match is None:
         return None
     found = match_unit(match.group("unit"), known) if known else None

@@ -404,6 +404,7 @@ _BASE = regex.compile(
     r"(?P<v>\d+(?:\.\d+)?)\s*分"
 )
 _SCALE = regex.compile(r"(?P<s>百|千)分制")
+_ITEM_OWN = regex.compile(r"(?:该项|本项|每项|此项|单项)$")
 _HEADER_BASE = regex.compile(r"^(?:总分|总得分|得分|考核得分|合计)[（(](?:满分)?(?P<v>\d+(?:\.\d+)?)分[）)]$")
 
 
@@ -413,15 +414,16 @@ def locate_base_score(lines: list[Line]) -> tuple[float, int | None]:
     for ln in lines:
         # The base stated in a score column's header (`总分（24分）`, field survey §4), as a cell or
         # as a line of its own where the site flattened the table one cell per line.
+        # Every pattern here ends in 分 (`…分）`, `基础分…N分`, `百分制`): a line without one is skipped.
         for cell in ln.cells if ln.cells is not None else (ln.text,):
-            if m := _HEADER_BASE.match(squash(cell)):
+            if "分" in cell and (m := _HEADER_BASE.match(squash(cell))):
                 found.append((float(m["v"]), ln.line_no))
-        if ln.cells is not None:
+        if ln.cells is not None or "分" not in ln.text:
             continue
         text = squash(ln.text)
         for m in _BASE.finditer(text):
             # An item's own maximum (`该项满分5分`, `本项基础分10分`) is not the document's base.
-            if regex.search(r"(?:该项|本项|每项|此项|单项)$", text[max(0, m.start() - 4) : m.start()]):
+            if _ITEM_OWN.search(text[max(0, m.start() - 4) : m.start()]):
                 continue
             found.append((float(m["v"]), ln.line_no))
         if m := _SCALE.search(text):

@@ -53,8 +53,11 @@ def split_header_lines(lines: list[Line]) -> list[Line]:
     """
     out: list[Line] = []
     for k, ln in enumerate(lines):
+        if k >= DEFAULT_HEADER_SCAN_LINES or ln.cells is not None:
+            out.append(ln)
+            continue
         raw = physical_text(ln)
-        if k >= DEFAULT_HEADER_SCAN_LINES or ln.cells is not None or "\n" not in raw:
+        if "\n" not in raw:
             out.append(ln)
             continue
         parts = [collapse_spaces(p) for p in raw.split("\n") if p.strip()]

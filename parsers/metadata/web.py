@@ -14,6 +14,7 @@ source (来源), index_number (索引号), subject (主题分类), validity (有
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -99,9 +100,24 @@ _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _DATE_KEYS = ("publish_date", "issue_date", "generated_date")
 
 
+# A label alone: its characters and a colon (t2s folds one Han character to one, spaces kept).
+_LABEL_ALONE_MAX_CHARS = max(map(len, _SPACED)) + 1
+# What ends a label in _LABEL; t2s folds Han characters only, so the printed text has it too.
+_LABEL_ENDS = ("：", ":", "】", "]")
+# The first characters _printed may take off (a bullet of _BULLET, or 【 [).
+_BULLET_OR_BRACKET = frozenset("-–—•·●▪◆◇■□*【[")
+
+
+def _printed(text: str) -> str:
+    return _BULLET.sub("", text.strip()).lstrip("【[")
+
+
+# Cached: split_labelled_lines asks of most lines several times (as a line, as a label alone, as
+# the value after one), and each ask folds the line through OpenCC.
+@functools.lru_cache(maxsize=8192)
 def _matchable(text: str) -> tuple[str, str]:
     """(text as printed, text to match labels on): bullets and brackets off, traditional folded."""
-    printed = _BULLET.sub("", text.strip()).lstrip("【[")
+    printed = _printed(text)
     folded = to_simplified(printed)
     # t2s maps one character to one: the value keeps the printed spelling at the same offsets.
     return (printed, folded) if len(folded) == len(printed) else (folded, folded)
@@ -109,6 +125,8 @@ def _matchable(text: str) -> tuple[str, str]:
 
 def meta_from_line(text: str) -> dict[str, str] | None:
     """Parse a visible metadata line (来源：X　发布时间：Y　浏览次数：N); None if it is not one."""
+    if not any(mark in text for mark in _LABEL_ENDS):
+        return None  # no label ends in the line
     printed, folded = _matchable(text)
     matches = list(_LABEL.finditer(folded))
     if not matches or matches[0].start() != 0:
@@ -171,7 +189,13 @@ def label_alone(text: str) -> str | None:
     return None if key == "remark" else key
 
 
+@functools.lru_cache(maxsize=8192)
 def _label_key(text: str) -> str | None:
+    squashed = "".join(text.split())
+    if len(squashed) > _LABEL_ALONE_MAX_CHARS and (
+        squashed[0] not in _BULLET_OR_BRACKET or len("".join(_printed(text).split())) > _LABEL_ALONE_MAX_CHARS
+    ):
+        return None  # a line of prose: cheaper to count than to fold through OpenCC and match
     match = _LABEL_ALONE.fullmatch(_matchable(text)[1])
     if match is None:
         return None
@@ -213,6 +237,9 @@ def split_labelled_lines(lines: list[Line]) -> tuple[list[Line], dict[str, str]]
     is a table row of labels and values, or when it is a label alone (`发布机构`) and the next
     line its value (a table flattened one cell per line).
     """
+    # The memo is per document: a page's lines, not every line ever seen.
+    _matchable.cache_clear()
+    _label_key.cache_clear()
     kept: list[Line] = []
     found: dict[str, str] = {}
     skip_next = False

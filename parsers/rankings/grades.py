@@ -107,12 +107,13 @@ def grade_list_rows(lines: Iterable[Line]) -> list[ScoreRow]:
 
 def _sentence_grades(sentence: str, line: Line, group: str | None) -> list[ScoreRow]:
     """Rows of a sentence that grades units in words (`A、B考核为优秀等次`) or by a score band."""
-    band = _BAND.match(sentence)
+    # A band prints 分 and a grade in prose a 为 (评为, 考核为): the patterns search slowly elsewhere.
+    band = _BAND.match(sentence) if "分" in sentence else None
     if band:
         items = scored_items(band.group("list")) or []
         grade = None if any(score is not None for _, score in items) else band.group("band")
         return [score_row(u, None, None, grade, line, score=score, group=group) for u, score in items]
-    prose = _GRADE_PROSE.search(sentence)
+    prose = _GRADE_PROSE.search(sentence) if "为" in sentence else None
     if prose:
         # The names run from the last clause break before the verb.
         names = names_of(regex.split(r"[，,：:]", prose.group("list"))[-1]) or []

@@ -326,7 +326,8 @@ def _glued_header_at(lines: list[Line], i: int) -> tuple[tuple[str, ...], tuple[
     text = squash(_glued_text(lines[i]))
     bare = split_glued_header(text)
     if bare is None:
-        trailing = _TRAILING_WEIGHTS.search(text)
+        # Weights print a %: the pattern need not scan the other lines.
+        trailing = _TRAILING_WEIGHTS.search(text) if "%" in text else None
         bare = split_glued_header(text[: trailing.start()]) if trailing and trailing.start() else None
         header = (
             _attach_part_weights(bare, PART_WEIGHT.findall(trailing.group())) if trailing and bare else None
@@ -425,8 +426,11 @@ def _try_spaced_table(lines: list[Line], i: int, out: list[Line]) -> int:
     head = lines[i]
     if head.cells is not None or "\n" in head.raw_text:
         return 0
-    header = tuple(normalize_chars(token) for token in head.raw_text.split())
-    if not 3 <= len(header) <= _MAX_SPACED_COLUMNS or not all(glued_cell_role(cell) for cell in header):
+    tokens = head.raw_text.split()
+    if not 3 <= len(tokens) <= _MAX_SPACED_COLUMNS:
+        return 0  # counted before normalising: most lines are one token of prose
+    header = tuple(normalize_chars(token) for token in tokens)
+    if not all(glued_cell_role(cell) for cell in header):
         return 0
     roles = header_roles(header)
     if roles is None:

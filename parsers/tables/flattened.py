@@ -49,7 +49,9 @@ _MAX_CELL_CHARS = 40
 
 def flat_text(line: Line) -> str:
     """A flattened cell's text: the line without a trailing ` |`."""
-    return _TRAILING_BAR.sub("", line.text).strip()
+    text = line.text
+    # Only a line holding a bar can end in one; the pattern is slow to fail on every other line.
+    return (_TRAILING_BAR.sub("", text) if "|" in text else text).strip()
 
 
 def row_line(first: Line, last: Line, cells: tuple[str, ...], raw: str) -> Line:

@@ -95,7 +95,8 @@ def _transposed_flat(
     lines: list[Line], i: int
 ) -> tuple[list[tuple[str, Line]], list[tuple[str, list[str], Line]], int] | None:
     """Units and value rows of a transposed table flattened one cell per line."""
-    if not flat_text(lines[i]) or not _is_label(flat_text(lines[i])):
+    first = flat_text(lines[i])
+    if not first or not _is_label(first):
         return None
     units: list[tuple[str, Line]] = []
     j = i + 1
@@ -136,6 +137,8 @@ def _try_spaced(lines: list[Line], i: int, out: list[Line]) -> int:
     lines taken are replaced in `lines` by the physical lines they were made of. Returns the
     number of lines now standing for the table (0 if none).
     """
+    if not any(_units_row_text(raw) for raw in lines[i].raw_text.split("\n")):
+        return 0  # no physical line is a units' row: skip splitting and normalising every line
     pieces = physical_lines(lines[i])
     start = next((k for k, piece in enumerate(pieces) if _units_row(piece)), None)
     if start is None:
@@ -165,5 +168,9 @@ def _try_spaced(lines: list[Line], i: int, out: list[Line]) -> int:
 
 def _units_row(piece: Line) -> bool:
     """A text row `项目 东湖社区 西岭社区 …`: a label, then two units or more, apart by single spaces."""
-    tokens = piece.raw_text.split()
+    return _units_row_text(piece.raw_text)
+
+
+def _units_row_text(raw: str) -> bool:
+    tokens = raw.split()
     return len(tokens) >= 3 and _is_label(tokens[0]) and bool(squash(tokens[0]))

@@ -58,6 +58,46 @@ def _read_html(data: bytes, name: str, password: str | None, max_pages: int | No
     return read_html(data, name)
 
 
+def _read_word97(data: bytes, name: str, password: str | None, max_pages: int | None) -> ReadResult:
+    from parsers.readers.word97 import read_word97
+
+    return read_word97(data, name)
+
+
+def _read_spreadsheet(data: bytes, name: str, password: str | None, max_pages: int | None) -> ReadResult:
+    from parsers.readers.spreadsheet import read_spreadsheet
+
+    return read_spreadsheet(data, name)
+
+
+def _read_opendocument(data: bytes, name: str, password: str | None, max_pages: int | None) -> ReadResult:
+    """ODF files share their container and member names; the `mimetype` member says which it is."""
+    from parsers.model import UnsupportedInput
+
+    if b"opendocument.spreadsheet" in data[:200]:
+        return _read_spreadsheet(data, name, password, max_pages)
+    if b"opendocument.text" in data[:200]:
+        return _read_word97(data, name, password, max_pages)
+    raise UnsupportedInput(
+        f"{name}: an OpenDocument file that is neither text nor a spreadsheet (slides?); save it as "
+        "PDF and ingest that."
+    )
+
+
+def _read_ofd(data: bytes, name: str, password: str | None, max_pages: int | None) -> ReadResult:
+    from parsers.readers.ofd import read_ofd
+
+    return read_ofd(data, name)
+
+
+def _read_archive(data: bytes, name: str, password: str | None, max_pages: int | None) -> ReadResult:
+    # Discovery lists an archive's members (pipeline/containers.py); an archive reaches a reader
+    # only when it could not be listed, and read_archive raises why.
+    from parsers.readers.containers import read_archive
+
+    read_archive(data, name)
+
+
 @dataclass(frozen=True, slots=True)
 class Format:
     """One kind of input file: how to recognise it and who reads it."""
@@ -127,24 +167,24 @@ FORMATS: tuple[Format, ...] = (
             b"GIF89a",
         ),
     ),
-    # Recognised but not read: named in the documents row with what to do.
+    # Read by the formats helper's readers (parsers/readers/word97.py, spreadsheet.py, ofd.py,
+    # containers.py); the entries left with `advice` are recognised but not read.
     Format(
         "doc",
         "a legacy Word 97-2003 or WPS document (.doc/.wps)",
         (".doc", ".dot", ".wps", ".wpt"),
+        _read_word97,
         ole_marker="WordDocument",
         containers=("ole",),
-        advice="open it in Word, WPS or LibreOffice and save it as .docx or PDF, then ingest that",
     ),
     Format(
         "spreadsheet",
         "a spreadsheet",
         (".xls", ".xlsx", ".xlsm", ".et", ".csv"),
+        _read_spreadsheet,
         zip_marker="xl/workbook.xml",
         ole_marker="Workbook",
         containers=("zip", "ole"),
-        advice="tongbao does not read spreadsheets yet; save the sheet as PDF (or paste the table "
-        "into the circular's .docx) and ingest that",
     ),
     Format(
         "presentation",
@@ -158,19 +198,19 @@ FORMATS: tuple[Format, ...] = (
         "opendocument",
         "an OpenDocument file (.odt/.ods/.odp)",
         (".odt", ".ods", ".odp"),
+        _read_opendocument,
         zip_marker="content.xml",
         containers=("zip",),
-        advice="open it in LibreOffice or WPS and save it as .docx or PDF, then ingest that",
     ),
     Format(
         "ofd",
         "an OFD document (GB/T 33190)",
         (".ofd",),
+        _read_ofd,
         zip_marker="OFD.xml",
         containers=("zip",),
-        advice="tongbao does not read OFD yet; print it to PDF from an OFD reader and ingest that",
     ),
-    Format("rtf", "an RTF document", (".rtf",), magic=(b"{\\rtf",), advice=_CONVERT),
+    Format("rtf", "an RTF document", (".rtf",), _read_word97, magic=(b"{\\rtf",)),
     Format(
         "mht",
         "a web archive (.mht)",
@@ -181,10 +221,17 @@ FORMATS: tuple[Format, ...] = (
     Format(
         "archive",
         "an archive",
-        (".zip", ".rar", ".7z", ".gz", ".tgz", ".tar", ".bz2", ".xz"),
-        magic=(b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00"),
+        (".zip", ".rar", ".7z"),
+        _read_archive,
+        magic=(b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c"),
         containers=("zip",),
-        advice="tongbao does not open archives yet; unpack it and ingest the folder",
+    ),
+    Format(
+        "compressed",
+        "a compressed file or tar archive",
+        (".gz", ".tgz", ".tar", ".bz2", ".xz"),
+        magic=(b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00"),
+        advice="tongbao opens .zip, .7z and .rar archives; unpack it and ingest the folder",
     ),
 )
 
@@ -224,8 +271,9 @@ class Detection:
         shown = self.suffix or "(no extension)"
         if self.format is None:
             return (
-                f"{name}: unsupported format {shown}: tongbao reads text, PDF, Word .docx, web pages "
-                f"and images ({' '.join(READ_SUFFIXES)}); {_CONVERT}, or leave it out."
+                f"{name}: unsupported format {shown}: tongbao reads text, PDF, Word, WPS, web pages, "
+                f"spreadsheets, OFD, images and archives ({' '.join(READ_SUFFIXES)}); {_CONVERT}, "
+                "or leave it out."
             )
         if self.note is not None:
             return f"{name}: unsupported format: the bytes are {self.format.label}, though it is named {shown}; {self.format.advice}."

@@ -126,7 +126,10 @@ def check(
         options = IngestOptions(password=password, ocr=ocr, workers=1)
         if file.is_dir():
             raise UsageError(f"{file}: check takes one file; use 'tongbao ingest' for folders.")
-        (path,) = discover([file])
+        paths = discover([file])  # an archive gives its members (pipeline/containers.py)
+        if len(paths) != 1:
+            raise UsageError(f"{file}: holds {len(paths)} documents; check takes one: use 'tongbao ingest'.")
+        (path,) = paths
     except UsageError as exc:
         raise _usage(exc) from exc
     result = parse_file(str(path), options)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from parsers.formats import READ_SUFFIXES, detect_format
+from pipeline.containers import expand_archives
 from pipeline.options import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_PAGES,
@@ -89,7 +90,7 @@ def discover_files(paths: Iterable[str | Path]) -> Discovery:
                 f"{path}: the folder holds no file tongbao reads ({held}); it reads {' '.join(READ_SUFFIXES)}."
             )
         found.extend(inside)
-    return Discovery(list(dict.fromkeys(found)), hidden)
+    return Discovery(expand_archives(list(dict.fromkeys(found))), hidden)
 
 
 def _files_under(folder: Path) -> tuple[list[Path], int]:

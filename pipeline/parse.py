@@ -16,6 +16,7 @@ from parsers import PARSER_VERSION
 from parsers.document import Extraction, circular_marks, extract_document, read_document
 from parsers.formats import Detection, detect_format
 from parsers.model import Line, NotACircular, ReadResult, TongbaoError
+from pipeline.containers import read_source
 from pipeline.options import IngestOptions, UsageError
 from pipeline.reconcile import reconcile
 from pipeline.records import (
@@ -115,9 +116,11 @@ def parse_file(path: str, options: IngestOptions, on_ocr: Callable[[int], None] 
     """Parse one file into its records; a bad file gives a failed documents row, never an exception."""
     name = Path(path).name
     try:
-        data = Path(path).read_bytes()
+        data = read_source(path)  # a file, or one member of an archive (archive.zip!/member)
     except OSError as exc:
         return failed_result(path, "", 0, "read", f"{path}: cannot read the file ({exc.strerror}).")
+    except TongbaoError as exc:  # an archive member refused (a bomb, encrypted, nested too deep)
+        return failed_result(path, "", 0, exc.stage, str(exc))
     doc_id = doc_id_of(data)
     detection = detect_format(data, name)
     if not detection.readable:

@@ -113,38 +113,39 @@ def test_a_reader_error_says_the_name_and_the_bytes_disagree() -> None:
         (
             b"x",
             "circular.xyz",
-            r"^circular\.xyz: unsupported format \.xyz: tongbao reads text, PDF, Word \.docx, web pages and images \(\.txt .* \.gif\); convert it",
+            r"^circular\.xyz: unsupported format \.xyz: tongbao reads text, PDF, Word, WPS, web pages, spreadsheets, OFD, images and archives \(\.txt .* \.7z\); convert it",
         ),
         (b"x", "README", r"^README: unsupported format \(no extension\): tongbao reads"),
+        # .doc, .xlsx, .ofd, .zip and .rtf are read since issue 11 (tests/test_formats_*.py).
         (
-            ole_with("WordDocument"),
-            "old.doc",
-            r"^old\.doc: unsupported format \.doc: a legacy Word 97-2003 or WPS document \(\.doc/\.wps\); open it in Word, WPS or LibreOffice and save it as \.docx or PDF",
+            zip_with("ppt/presentation.xml"),
+            "slides.pptx",
+            r"^slides\.pptx: unsupported format \.pptx: a presentation; save it as PDF and ingest that\.$",
         ),
         (
-            ole_with("WordDocument"),
-            "old.docx",
-            r"^old\.docx: unsupported format: the bytes are a legacy Word 97-2003 or WPS document \(\.doc/\.wps\), though it is named \.docx; open it in Word",
+            zip_with("ppt/presentation.xml"),
+            "slides.docx",
+            r"^slides\.docx: unsupported format: the bytes are a presentation, though it is named \.docx; save it as PDF",
         ),
         (
-            zip_with("xl/workbook.xml"),
-            "scores.xlsx",
-            r"^scores\.xlsx: unsupported format \.xlsx: a spreadsheet; tongbao does not read spreadsheets yet; save the sheet as PDF",
+            b"\x1f\x8b\x08\x00" + bytes(16),
+            "batch.tar.gz",
+            r"^batch\.tar\.gz: unsupported format \.gz: a compressed file or tar archive; tongbao opens \.zip, \.7z and \.rar archives; unpack it",
         ),
         (
-            zip_with("OFD.xml"),
-            "c.ofd",
-            r"^c\.ofd: unsupported format \.ofd: an OFD document \(GB/T 33190\); tongbao does not read OFD yet; print it to PDF",
+            zip_with("content.xml"),
+            "c.odp",
+            r"^c\.odp: an OpenDocument file that is neither text nor a spreadsheet \(slides\?\); save it as PDF",
         ),
         (
             zip_with("a.txt"),
             "batch.zip",
-            r"^batch\.zip: unsupported format \.zip: an archive; tongbao does not open archives yet; unpack it and ingest the folder\.$",
+            r"^batch\.zip: an archive is read member by member: ingest its path",
         ),
         (
-            b"{\\rtf1 x}",
-            "c.rtf",
-            r"^c\.rtf: unsupported format \.rtf: an RTF document; convert it to \.docx, PDF, HTML or text",
+            b"MIME-Version: 1.0\r\n",
+            "page.mht",
+            r"^page\.mht: unsupported format \.mht: a web archive \(\.mht\); open it in a browser",
         ),
     ],
 )
@@ -181,33 +182,36 @@ def test_a_folder_gives_one_documents_row_per_file_and_hides_nothing(tmp_path: P
     (folder / "sub").mkdir(parents=True)
     (folder / "circular.txt").write_bytes(CIRCULAR.read_bytes())
     (folder / "really-docx.doc").write_bytes(DOCX.read_bytes())
-    (folder / "old.doc").write_bytes(ole_with("WordDocument"))
-    (folder / "sub" / "scores.xlsx").write_bytes(zip_with("xl/workbook.xml"))
-    (folder / "sub" / "batch.zip").write_bytes(zip_with("a.txt"))
+    (folder / "slides.pptx").write_bytes(zip_with("ppt/presentation.xml"))
+    (folder / "sub" / "scores.xlsx").write_bytes(zip_with("xl/workbook.xml"))  # a broken workbook
+    batch = io.BytesIO()
+    with zipfile.ZipFile(batch, "w") as archive:  # its member is a document of its own
+        archive.writestr("归档/copy.txt", CIRCULAR.read_bytes() + b"\n")
+    (folder / "sub" / "batch.zip").write_bytes(batch.getvalue())
     (folder / "notes.xyz").write_text("x")
     (folder / "cut.docx").write_bytes(DOCX.read_bytes()[:200])
     (folder / ".hidden.txt").write_text("left out: hidden files are not searched")
     out = tmp_path / "out"
     summary = ingest([folder], IngestOptions(out=out, workers=1))
-    assert (summary.files, summary.ok, summary.failed, summary.skipped, summary.hidden) == (7, 2, 1, 4, 1)
+    assert (summary.files, summary.ok, summary.failed, summary.skipped, summary.hidden) == (7, 3, 2, 2, 1)
     docs = pd.read_parquet(out / "documents")
     by_name = {Path(p).name: row for p, row in zip(docs["source_path"], docs.to_dict("records"), strict=True)}
     assert {n: r["status"] for n, r in by_name.items()} == {
         "circular.txt": "ok",
         "really-docx.doc": "ok",
-        "old.doc": "skipped",
-        "scores.xlsx": "skipped",
-        "batch.zip": "skipped",
+        "slides.pptx": "skipped",
+        "scores.xlsx": "failed",
+        "copy.txt": "ok",
         "notes.xyz": "skipped",
         "cut.docx": "failed",
     }
-    assert by_name["scores.xlsx"]["source_format"] == "spreadsheet"
+    assert by_name["copy.txt"]["source_path"].endswith("sub/batch.zip!/归档/copy.txt")
+    assert by_name["slides.pptx"]["source_format"] == "presentation"
     assert by_name["notes.xyz"]["error"].startswith("notes.xyz: unsupported format .xyz")
     assert "damaged" in by_name["cut.docx"]["error"]
     assert {Path(p).name for p, _ in summary.failures} == {
-        "old.doc",
+        "slides.pptx",
         "scores.xlsx",
-        "batch.zip",
         "notes.xyz",
         "cut.docx",
     }
@@ -217,7 +221,7 @@ def test_the_summary_counts_and_names_skipped_files(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "circular.txt").write_bytes(CIRCULAR.read_bytes())
-    (folder / "scores.xlsx").write_bytes(zip_with("xl/workbook.xml"))
+    (folder / "slides.pptx").write_bytes(zip_with("ppt/presentation.xml"))
     (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
     result = CliRunner().invoke(
         app, ["ingest", str(folder), "--out", str(tmp_path / "out"), "--workers", "1"], terminal_width=300
@@ -225,17 +229,17 @@ def test_the_summary_counts_and_names_skipped_files(tmp_path: Path) -> None:
     assert result.exit_code == 1  # a file was not read
     flat = " ".join(result.output.split())
     assert "2 files (1 ok, 0 partial, 0 failed, 1 skipped)" in flat
-    assert "scores.xlsx: unsupported format .xlsx: a spreadsheet" in flat
+    assert "slides.pptx: unsupported format .pptx: a presentation" in flat
     assert "1 hidden file(s) (names starting with '.') were not searched." in flat
 
 
 def test_a_folder_of_files_tongbao_does_not_read_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "a.xyz").write_text("x")
-    (tmp_path / "b.doc").write_bytes(ole_with("WordDocument"))
+    (tmp_path / "b.pptx").write_bytes(zip_with("ppt/presentation.xml"))
     with pytest.raises(
         UsageError,
-        match=r"holds no file tongbao reads \(2 file\(s\), none of a format it reads: a\.xyz, b\.doc\); it reads \.txt",
+        match=r"holds no file tongbao reads \(2 file\(s\), none of a format it reads: a\.xyz, b\.pptx\); it reads \.txt",
     ):
         discover([tmp_path])
     (tmp_path / "c.bin").write_bytes(DOCX.read_bytes())  # read by its bytes
-    assert [p.name for p in discover([tmp_path])] == ["a.xyz", "b.doc", "c.bin"]
+    assert [p.name for p in discover([tmp_path])] == ["a.xyz", "b.pptx", "c.bin"]

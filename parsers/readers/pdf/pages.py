@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, ReadResult, UnsupportedInput
+from parsers.readers.pdf.fonts import builtin_fonts_only
 from parsers.readers.pdf.glyphs import chars_to_lines, iter_page_chars, set_cell_spans
 from parsers.readers.pdf.lines import Page, drop_page_furniture, pages_to_lines
 from parsers.readers.pdf.rules import grid_to_rows, page_rules, row_ruled_grids, rules_to_grids, split_chars
@@ -32,18 +33,21 @@ def read_pdf(
         DamagedInput: the file is truncated or corrupt.
         EmptyInput: no bytes at all.
     """
-    pdf = open_pdf(data, name, password=password)
-    try:
-        page_count = len(pdf)
-        warnings: list[str] = []
-        if page_count > max_pages:
-            warnings.append(
-                f"{name}: has {page_count} pages; read only the first {max_pages} "
-                "(raise max_pages to read them all)."
-            )
-        pages = [read_page(pdf, index) for index in range(min(page_count, max_pages))]
-    finally:
-        pdf.close()
+    # Unembedded fonts get pdfium's built-in substitutes, never the machine's: boxes and which
+    # overprinted copy pdfium keeps must not depend on the fonts installed (fonts.py).
+    with builtin_fonts_only():
+        pdf = open_pdf(data, name, password=password)
+        try:
+            page_count = len(pdf)
+            warnings: list[str] = []
+            if page_count > max_pages:
+                warnings.append(
+                    f"{name}: has {page_count} pages; read only the first {max_pages} "
+                    "(raise max_pages to read them all)."
+                )
+            pages = [read_page(pdf, index) for index in range(min(page_count, max_pages))]
+        finally:
+            pdf.close()
     drop_page_furniture(pages)
     lines = pages_to_lines(pages)
     return ReadResult(

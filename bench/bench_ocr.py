@@ -56,7 +56,7 @@ from pipeline.ocr import (
     shutdown_ocr_pool,
 )
 
-STAGES = ("render", "prep", "load", "det", "rec", "seal", "engine")
+STAGES = ("render", "prep", "load", "det", "rec", "second", "seal", "engine")
 
 CORPUS = Path("/work/shared/corpus")
 DEFAULT_FILES = [

@@ -122,3 +122,44 @@ def test_each_backend_reads_the_same_records(backend: str, monkeypatch: pytest.M
     res = ocr.read_image((FIXTURES / "hard_photocopied_twice.jpg").read_bytes(), "x.jpg")
     assert [ln.cells for ln in res.lines] == TABLE
     assert ocr._ENGINE_KEY is not None and ocr._ENGINE_KEY[1] == backend
+
+
+def test_unsure_numbers_are_read_again_at_full_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.ocr as ocr
+    from parsers.readers.ocr import OcrBox
+
+    def box(text: str, score: float) -> OcrBox:
+        return OcrBox(quad=((100, 100), (300, 100), (300, 130), (100, 130)), text=text, score=score)
+
+    calls: list[bool] = []
+
+    def read(_engine: object, _grey: object, _clock: object, *, full: bool = False) -> list[OcrBox]:
+        calls.append(full)
+        return [box("扣0.5分", 0.97 if full else 0.62), box("— 3 —", 0.70)]
+
+    monkeypatch.setattr(ocr, "_read_boxes", read)
+    monkeypatch.setattr(ocr, "load_engine", lambda *_a, **_k: None)
+    page = np.full((1754, 1241), 236, np.uint8)
+    page[100:130, 100:300] = 30
+    result = ocr.ocr_page_image(page, page=4)
+    assert calls == [False, True]
+    assert result.passes == 2 and [b.text for b in result.boxes] == ["扣0.5分", "— 3 —"]
+    assert any("page 4: read by the second pass" in n for n in ocr._page_notes([result]))
+
+
+def test_sure_page_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.ocr as ocr
+    from parsers.readers.ocr import OcrBox
+
+    calls: list[bool] = []
+
+    def read(_engine: object, _grey: object, _clock: object, *, full: bool = False) -> list[OcrBox]:
+        calls.append(full)
+        # The running page number is read unsurely on every page; it never costs a second pass.
+        return [OcrBox(quad=((0, 0), (90, 0), (90, 30), (0, 30)), text="— 3 —", score=0.66)]
+
+    monkeypatch.setattr(ocr, "_read_boxes", read)
+    monkeypatch.setattr(ocr, "load_engine", lambda *_a, **_k: None)
+    page = np.full((1754, 1241), 236, np.uint8)
+    page[100:130, 100:300] = 30
+    assert ocr.ocr_page_image(page, page=1).passes == 1 and calls == [False]

@@ -229,6 +229,8 @@ def stage_bench(files: list[Path], workers: list[int], dpi: int) -> None:
     ]
     if text:
         print(f"\ntext layer of the same circulars: {statistics.median(text):.4f} s/page (median)")
+    else:
+        print("\ntext layer: none of these scans has a text-layer twin (NAME.pdf) beside it")
     print(f"load average after: {load_average()}")
 
 

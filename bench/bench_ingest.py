@@ -1,36 +1,46 @@
-"""Benchmark ingest at archive scale: throughput and memory, against parsing alone.
+"""Archive bench: ingest throughput, memory, output files, and what re-runs cost.
 
-Run: .venv/bin/python bench/bench_ingest.py [--copies N] [--workers W]
+Run: .venv/bin/python bench/bench_ingest.py [--sizes 1000 4000] [--changed 0.01]
 
-Builds an archive of N copies of every .txt, .docx, .html and text-layer .pdf of
-../shared/corpus (each copy made distinct by a trailing byte, so each is its own
-document), then measures in one run:
-- the reference: parsing every file in this process, no writing (parse_file, workers=1);
-- tongbao ingest of the archive into a fresh folder (worker processes, batches, Parquet);
-- the same ingest again into the same folder (every file replaces its own rows).
-Prints files per second, the ingest/parse ratio, the peak RSS of the parent and of the
-largest worker, and checks that the second run left exactly one row per document.
+For each size N it builds an archive of N distinct files — the .txt, .docx, .html and text-layer
+.pdf files of ../shared/corpus in turn, each copy made distinct by trailing bytes the readers
+ignore (so each is its own document) — and runs `ingest` in a fresh interpreter each time:
+- fresh folder with 1 worker and with 2 workers (files/s, and the 2-worker speed-up);
+- the same ingest again, nothing changed (as a fraction of the first 2-worker run);
+- again after changing the bytes of N × --changed files (as a fraction of the first run).
+Peak RSS is sampled every 0.1 s over the ingest's process tree: the parent, the largest worker,
+and the sum. Output size and Parquet file count are of the folder after the first run.
+Targets (issue 13): unchanged ≤ 2 %, 1 % changed ≤ 5 %, 2 workers ≥ 1.8× one, peak RSS of the
+largest run within 10 % of the smallest. The machine's other load is part of every figure.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import json
+import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import psutil
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
 CORPORA = [ROOT.parent / "shared" / "corpus" / "real", ROOT.parent / "shared" / "corpus" / "dev"]
-# 20 copies of the ~80 non-scan corpus files: ~1,600 documents, a month of a province's circulars.
-DEFAULT_COPIES = 20
+RUN = """
+import json, sys
+from pathlib import Path
+from pipeline.ingest import IngestOptions, ingest
+s = ingest([Path(sys.argv[1])], IngestOptions(out=Path(sys.argv[2]), workers=int(sys.argv[3]), ocr="never"))
+print(json.dumps({"parsed": s.written, "unchanged": s.unchanged, "failed": s.failed}))
+"""
 
 
-def build_archive(folder: Path, copies: int) -> list[Path]:
+def build_archive(folder: Path, n: int) -> list[Path]:
+    """`n` distinct files from the corpus's non-scan files, in sub-folders of 200."""
     sources = sorted(
         p
         for c in CORPORA
@@ -38,66 +48,121 @@ def build_archive(folder: Path, copies: int) -> list[Path]:
         if p.suffix in (".txt", ".docx", ".html", ".pdf") and not p.name.endswith("-scan.pdf")
     )
     made = []
-    for k in range(copies):
-        sub = folder / f"batch{k:03d}"
-        sub.mkdir(parents=True)
-        for src in sources:
-            dst = sub / src.name
-            # A trailing byte after the content changes the hash, not what the readers see
-            # (PDF and ZIP readers ignore bytes after the end; text gains a final newline).
-            dst.write_bytes(
-                src.read_bytes() + (b"\n" * (k + 1) if src.suffix in (".txt", ".html") else b" " * (k + 1))
-            )
-            made.append(dst)
+    for i in range(n):
+        src = sources[i % len(sources)]
+        k = i // len(sources) + 1
+        dst = folder / f"b{i // 200:03d}" / f"{i:05d}-{src.name}"
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        dst.write_bytes(_distinct(src.read_bytes(), src.suffix, k))
+        made.append(dst)
     return made
 
 
-def main() -> int:
-    from pipeline.ingest import IngestOptions, ingest, parse_file
-    from pipeline.store import read_table
+def _distinct(data: bytes, suffix: str, k: int) -> bytes:
+    # A trailing byte run after the content changes the hash, not what the readers see (PDF and
+    # ZIP readers ignore bytes after the end; text gains final newlines).
+    return data + (b"\n" * k if suffix in (".txt", ".html") else b" " * k)
 
+
+def run_ingest(archive: Path, out: Path, workers: int) -> dict[str, float]:
+    """One ingest in a fresh interpreter: seconds, its JSON summary, peak RSS of its process tree."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    began = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", RUN, str(archive), str(out), str(workers)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    parent = psutil.Process(proc.pid)
+    peak_parent = peak_worker = peak_total = 0
+    while proc.poll() is None:
+        try:
+            rss_parent = parent.memory_info().rss
+            workers_rss = [c.memory_info().rss for c in parent.children(recursive=True)]
+        except psutil.Error:
+            break
+        peak_parent = max(peak_parent, rss_parent)
+        peak_worker = max([peak_worker, *workers_rss])
+        peak_total = max(peak_total, rss_parent + sum(workers_rss))
+        time.sleep(0.1)
+    output, _ = proc.communicate()
+    seconds = time.perf_counter() - began
+    if proc.returncode != 0:
+        raise SystemExit(f"ingest failed ({proc.returncode}): {output}")
+    found = json.loads(output.strip().splitlines()[-1])
+    mib = 1024 * 1024
+    return {
+        **found,
+        "seconds": seconds,
+        "rss_parent": peak_parent / mib,
+        "rss_worker": peak_worker / mib,
+        "rss_total": peak_total / mib,
+    }
+
+
+def output_size(out: Path) -> tuple[float, int]:
+    files = [p for p in out.rglob("*.parquet")]
+    return sum(p.stat().st_size for p in files) / (1024 * 1024), len(files)
+
+
+def bench_size(tmp: Path, n: int, changed: float) -> dict[str, float]:
+    archive = tmp / f"archive{n}"
+    files = build_archive(archive, n)
+    one = run_ingest(archive, tmp / f"out{n}-w1", 1)
+    two = run_ingest(archive, tmp / f"out{n}-w2", 2)
+    size, count = output_size(tmp / f"out{n}-w2")
+    same = run_ingest(archive, tmp / f"out{n}-w2", 2)
+    step = max(1, round(1 / changed))
+    for i, path in enumerate(files[::step]):
+        path.write_bytes(
+            path.read_bytes() + (b"\n" if path.suffix in (".txt", ".html") else b" ") * (i + 1000)
+        )
+    touched = len(files[::step])
+    edit = run_ingest(archive, tmp / f"out{n}-w2", 2)
+    print(f"\nN = {n} files (ocr never)")
+    print(
+        f"  1 worker : {one['seconds']:6.1f} s  {n / one['seconds']:6.1f} files/s  ({one['failed']} failed)"
+    )
+    print(
+        f"  2 workers: {two['seconds']:6.1f} s  {n / two['seconds']:6.1f} files/s  "
+        f"speed-up {one['seconds'] / two['seconds']:.2f}x (target ≥ 1.8x)"
+    )
+    print(
+        f"  peak RSS (2 workers): parent {two['rss_parent']:.0f} MiB, largest worker "
+        f"{two['rss_worker']:.0f} MiB, tree {two['rss_total']:.0f} MiB; 1 worker: parent "
+        f"{one['rss_parent']:.0f} MiB"
+    )
+    print(f"  output: {size:.1f} MiB in {count} Parquet files")
+    print(
+        f"  unchanged re-run: {same['seconds']:.2f} s = {same['seconds'] / two['seconds']:.1%} of the first "
+        f"(target ≤ 2 %; {same['parsed']} parsed, {same['unchanged']} skipped)"
+    )
+    print(
+        f"  {touched} changed ({touched / n:.1%}): {edit['seconds']:.2f} s = "
+        f"{edit['seconds'] / two['seconds']:.1%} of the first (target ≤ 5 %; {edit['parsed']} parsed)"
+    )
+    return {"n": n, **{f"two_{k}": v for k, v in two.items()}}
+
+
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--copies", type=int, default=DEFAULT_COPIES)
-    ap.add_argument("--workers", type=int, default=0)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 4000])
+    ap.add_argument("--changed", type=float, default=0.01)
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="tongbao-bench-"))
     try:
-        files = build_archive(tmp / "archive", args.copies)
-        sample = files[: len(files) // args.copies]  # one copy: the in-process reference
-        t = time.perf_counter()
-        for f in sample:
-            parse_file(str(f), IngestOptions(workers=1, ocr="never"))
-        parse_each = (time.perf_counter() - t) / len(sample)
-        out = tmp / "out"
-        t = time.perf_counter()
-        first = ingest([tmp / "archive"], IngestOptions(out=out, workers=args.workers, ocr="never"))
-        first_s = time.perf_counter() - t
-        t = time.perf_counter()
-        ingest([tmp / "archive"], IngestOptions(out=out, workers=args.workers, ocr="never"))
-        second_s = time.perf_counter() - t
-        docs = read_table(out, "documents")
-        unique = len(set(docs.column("doc_id").to_pylist()))
-        parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        n = len(files)
-        print(
-            f"archive: {n} files ({args.copies} copies of {len(sample)}), workers={args.workers or 'all cores'}"
-        )
-        print(
-            f"reference parse, in process, no writing: {parse_each * 1000:.1f} ms/file  "
-            f"({1 / parse_each:.0f} files/s)"
-        )
-        print(
-            f"ingest, fresh folder:   {first_s:.1f} s  {n / first_s:.0f} files/s  "
-            f"ingest/parse = {first_s / (parse_each * n):.2f}x  ({first.failed} failed)"
-        )
-        print(
-            f"ingest again, replace:  {second_s:.1f} s  {n / second_s:.0f} files/s  "
-            f"ingest/parse = {second_s / (parse_each * n):.2f}x"
-        )
-        print(f"rows after two runs: {docs.num_rows} documents, {unique} distinct (expected {n})")
-        print(f"peak RSS: parent {parent:.0f} MiB, largest worker {child:.0f} MiB")
-        return 0 if docs.num_rows == unique == n else 1
+        results = [bench_size(tmp, n, args.changed) for n in args.sizes]
+        if len(results) > 1:
+            small, large = results[0], results[-1]
+            for key in ("rss_parent", "rss_worker"):
+                ratio = large[f"two_{key}"] / small[f"two_{key}"]
+                print(
+                    f"peak RSS {key.split('_')[1]}: {large['n']} files / {small['n']} files = {ratio:.2f} "
+                    "(target ≤ 1.10)"
+                )
+        return 0
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -19,7 +19,7 @@ from parsers.metadata import Metadata, extract_metadata
 from parsers.model import Line, Problem, ReadResult, TongbaoError, UnreadBlock, UnsupportedInput
 from parsers.normalize import normalize_lines
 from parsers.rankings import merge_prose_rows
-from parsers.sections import Section, UnitEntry, entries_from_table, extract_sections
+from parsers.sections import Section, UnitEntry, entries_from_table, extract_sections, scores_from_headings
 from parsers.tables import ScoreRow, extract_tables, place_unruled_rows, restore_table_rows
 from parsers.traditional import printed_respeller, respell_as_printed
 from parsers.units import match_unit, unit_key
@@ -118,11 +118,16 @@ def extract_document(read: ReadResult) -> Extraction:
     score_units = [unit_key(row.unit_raw) for row in tables.scores]
     known = list(dict.fromkeys(score_units))
     result = extract_sections(lines, known, tables.table_lines)
+    if not tables.scores:  # no score table: the units' headings may print their scores (h01, r20)
+        tables.scores = scores_from_headings(result.sections)
+        score_units = [unit_key(row.unit_raw) for row in tables.scores]
     entries: list[UnitEntry] = []
     for section in result.sections:
         entries.extend(section.entries)
     entries.extend(result.by_issue)
-    table_entries, table_unmatched, vetoed = entries_from_table(tables.deductions, known)
+    table_entries, table_unmatched, vetoed = entries_from_table(
+        tables.deductions, known, itemised=bool(entries)
+    )
     entries.extend(table_entries)
     unmatched = result.unmatched + table_unmatched
     unread = tables.unread + result.unread

@@ -76,6 +76,9 @@ _AMOUNT_CLAUSE = regex.compile(
     rf"|(?:共|累计|合计)?\s*(?:发现|存在|查出|抽查|共)\s*(?:\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})"
     rf"\p{{Han}}{{0,4}}"
     rf"|{_PER}\s*(?:扣除|扣减|扣|减|加)?\s*{_NUM}\s*分"
+    # A rate per shortfall and the shortfall counted (`每少1次扣0.2分，共少4次`, r30).
+    rf"|每[少缺超差欠漏]\s*(?:\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})\s*(?:扣除|扣减|扣|减)\s*{_NUM}\s*分"
+    rf"|(?:共|累计|合计)[少缺超差欠漏]\s*(?:\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})"
     rf"|(?:按|扣)?\s*{_NUM}\s*分\s*/\s*(?:{_UNITS_OF_COUNT})(?:扣分|扣除)?"
     rf"|(?:扣完|扣满)\s*{_NUM}\s*分为?止|最高\s*(?:扣|加)\s*{_NUM}\s*分|扣完为止"
     rf"|(?:扣|加)分(?:累计)?不超过\s*{_NUM}\s*分)$"

@@ -138,6 +138,11 @@ _ATTACHMENT_TITLE_END = regex.compile(r"^附[件表].*[）)》」〕】]$")
 _TABLE_CAPTION = regex.compile(r"^[^，,。；;：:！？!?《“]{2,60}表(?:[（(][^（）()]{1,16}[）)])?$")
 # A bare number (a rank or a score cell of a table printed one cell per line).
 _BARE_NUMBER = regex.compile(r"^[+-]?\d+(?:\.\d+)?[%％]?$")
+# A unit's name alone with a colon (`鹤垣县：`): the heading of that unit's list, never the rest of
+# a sentence (r24: an attachment's caption without a full stop ran on into it, the unit lost).
+_UNIT_COLON_HEADING = regex.compile(
+    r"^\p{Han}{1,20}(?:县|区|市|旗|州|盟|镇|乡|街道|社区|村|场|园区|开发区|管委会|局|委|办)[：:]$"
+)
 
 _KANGXI = {c: unicodedata.normalize("NFKC", chr(c)) for c in (*range(0x2F00, 0x2FD6), *range(0x2E80, 0x2EF4))}
 _TRANSLATE = {
@@ -304,6 +309,10 @@ def continues_into(a: Line, b: Line, after: Line | None = None) -> bool:
         return False
     if _STARTS_ELEMENT.match(b.text):
         return False
+    if b.text.endswith("|") or _last_physical_line(a).endswith("|"):
+        # A table cell printed one per line ending in ` |` (field-survey §1): never part of a
+        # sentence, nor is a caption above it (r24 `…考核得分` over `序号 |`).
+        return False
     if (
         after is not None
         and b.text.endswith(_ORGANISATION_ENDINGS)
@@ -329,6 +338,8 @@ def continues_into(a: Line, b: Line, after: Line | None = None) -> bool:
         return False
     if _BARE_NUMBER.match(b.text):
         return False  # a rank or a score cell on a line of its own, not the rest of a sentence
+    if b.text.endswith(("：", ":")) and _UNIT_COLON_HEADING.match(b.text):
+        return False  # a unit's heading after a line that did not stop mid-clause (r24)
     # The physical line that ends `a` decides, not all of `a`: once a long line has been joined,
     # the short lines after it (fb-01: `排名` / `县区` / `得分` / `1` / `新 县` / `94.5`, one table
     # cell per line) must not run on into it one by one.

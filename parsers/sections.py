@@ -19,7 +19,7 @@ from parsers.model import Line, Problem, UnreadBlock
 from parsers.normalize import join_lines
 from parsers.numbers import NUMBER_CELL
 from parsers.problems import may_list_problems, opens_problems, problems_of
-from parsers.tables import DeductionRow
+from parsers.tables import DeductionRow, ScoreRow
 from parsers.tables.roles import cell_role
 from parsers.unit_headings import Heading, body_name, heading_like, heading_of, is_unit
 from parsers.units import UnitMatch, match_unit, unit_key
@@ -416,14 +416,37 @@ def _detach_doubtful(sections: list[Section]) -> None:
                 item.unit = section.unit
 
 
+def scores_from_headings(sections: list[Section]) -> list[ScoreRow]:
+    """Score rows for a circular with no score table whose units' headings state their scores.
+
+    `黄柏镇（得分97分）` / `乔庄镇：扣1.5分，得分98.5分。` over each unit's entries (gold h01, r20): the
+    heading is where the circular prints the score, one row per unit. Only when every section
+    states one (a unit without it would otherwise read as missing from a score table), and the
+    circular lists deductions under them: a line of scores (`金桥镇88.31分、银杏镇88.01分…`, w14)
+    is a list for the results reader, not a row of headings.
+    """
+    if not any(section.entries for section in sections) or any(section.score is None for section in sections):
+        return []
+    return [
+        ScoreRow(section.unit_raw, None, None, section.score, None, None, line=section.heading)
+        for section in sections
+    ]
+
+
 def entries_from_table(
-    rows: list[DeductionRow], known: list[str]
+    rows: list[DeductionRow], known: list[str], *, itemised: bool = False
 ) -> tuple[list[UnitEntry], list[Line], list[str]]:
-    """Entries of a deduction table (`| 序号 | 单位 | 扣分事项 | 扣分 |`), unparsed rows, and vetoed units."""
+    """Entries of a deduction table (`| 序号 | 单位 | 扣分事项 | 扣分 |`), unparsed rows, and vetoed units.
+
+    `itemised`: the circular lists deductions entry by entry elsewhere, so the amounts of a score
+    table's plain 扣分 column (`DeductionRow.summary`) are their sums, not entries of their own.
+    """
     entries: list[UnitEntry] = []
     unmatched: list[Line] = []
     vetoed: list[str] = []
     for row in rows:
+        if row.summary and (itemised or any(not r.summary for r in rows)):
+            continue
         found = match_unit(row.unit_raw, known) if known else None
         unit = found.unit if found else unit_key(row.unit_raw)
         uncertain = found is not None and not found.exact

@@ -13,6 +13,7 @@ from pipeline.ingest import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_PAGES,
     DEFAULT_OCR_SECONDS_PER_PAGE,
+    DEFAULT_RECYCLE_AFTER,
     DEFAULT_TIMEOUT,
     IngestOptions,
     UsageError,
@@ -27,7 +28,7 @@ console = Console()
 errors = Console(stderr=True)
 
 
-def _usage(exc: UsageError) -> typer.Exit:
+def _usage(exc: Exception) -> typer.Exit:
     errors.print(f"[red]error:[/] {exc}")
     return typer.Exit(2)
 
@@ -62,13 +63,47 @@ def ingest(
     batch_size: Annotated[int, typer.Option(help="Documents per Parquet file.")] = DEFAULT_BATCH_SIZE,
     strict: Annotated[bool, typer.Option(help="Stop at the first file that fails.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print the summary only.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            help="Parse every file again, even those already in the output with the same bytes and "
+            "parser version (skipped otherwise)."
+        ),
+    ] = False,
+    remove_missing: Annotated[
+        bool,
+        typer.Option(
+            help="Remove the rows of stored files under the given folders that no longer exist "
+            "(otherwise they are only reported)."
+        ),
+    ] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="Where files are parsed: local (worker processes here) or dask (a dask.distributed "
+            "cluster; the files must be at the same paths on its workers)."
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="With --engine dask: the scheduler (tcp://HOST:PORT); without, a local cluster."),
+    ] = None,
+    recycle_after: Annotated[
+        int, typer.Option(help="Replace a worker process by a fresh one after this many files.")
+    ] = DEFAULT_RECYCLE_AFTER,
 ) -> None:
     """Parse circulars into OUT/<table>/*.parquet; ingesting a file again replaces its rows.
 
+    A run can be stopped at any moment (Ctrl-C, SIGTERM, kill): what was written stays, and the
+    same command goes on where it stopped — files already in the output with the same bytes and
+    parser version are skipped. One run at a time writes to a folder.
+
     Exit status: 0 all parsed and reconciled, 1 some files failed or were skipped or mismatches were
-    found, 2 usage error.
+    found, 2 usage error (or the output could not be written), 130 stopped by Ctrl-C or SIGTERM.
     """
     from pipeline.ingest import ingest as run_ingest
+    from pipeline.progress import IngestProgress
+    from pipeline.store import StoreError
     from pipeline.summary import print_summary
 
     try:
@@ -81,7 +116,13 @@ def ingest(
             workers=workers,
             batch_size=batch_size,
             strict=strict,
+            incremental=not force,
+            remove_missing=remove_missing,
+            recycle_after=recycle_after,
+            engine=engine,
+            scheduler=scheduler,
         )
+        bar = IngestProgress(console, enabled=not quiet)
 
         def progress(result):
             if quiet:
@@ -98,11 +139,15 @@ def ingest(
                 )
             )
             console.print(f"[{style}]{doc.status:>7}[/] {result.path}  {detail}")
+            bar.advance(result)
 
-        summary = run_ingest(paths, options, progress)
-    except UsageError as exc:
+        with bar:
+            summary = run_ingest(paths, options, progress, on_plan=bar.start)
+    except (UsageError, StoreError) as exc:
         raise _usage(exc) from exc
     print_summary(summary, str(out), console)
+    if summary.interrupted:
+        raise typer.Exit(130)
     raise typer.Exit(1 if summary.failed or summary.skipped or summary.mismatches else 0)
 
 
@@ -154,6 +199,29 @@ def report(
         )
         raise typer.Exit(2)
     print_output_report(out, console, limit=limit)
+
+
+@app.command()
+def compact(
+    out: Annotated[Path, typer.Argument(help="An output folder written by 'tongbao ingest'.")] = Path(
+        "output"
+    ),
+    target: Annotated[int, typer.Option(help="Documents per merged Parquet file.")] = 2000,
+) -> None:
+    """Merge an output folder's small Parquet files into few large ones, atomically (a crash loses
+    nothing). Ingest does this by itself when more than 32 files per table are small.
+
+    Exit status: 0 done, 2 not an output folder or another run is writing to it.
+    """
+    from pipeline.compact import compact as run_compact
+
+    try:
+        done = run_compact(out, target)
+    except UsageError as exc:
+        raise _usage(exc) from exc
+    console.print(
+        f"{done.documents} documents: {done.files_before} → {done.files_after} file(s) per table in {out}/"
+    )
 
 
 @app.command()

@@ -1,32 +1,60 @@
 """Ingest files and folders into Parquet tables: discover, parse in workers, write in batches.
 
-Every input yields exactly one documents row (ok, partial or failed); results are written
-in batches, each batch atomically, so a failure later in a run never costs what was
-already written. This module is the library entry point; the CLI is a thin skin over it.
+Every distinct content yields exactly one documents row (ok, partial, failed or skipped) and
+every path one sources row; results are written in small batches (by count and by time), each
+batch committed by its documents file (pipeline/store.py), so a stop or a failure later in a
+run never costs what was already written, and the next run skips it. This module is the library entry point; the CLI is a thin skin over it.
 """
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from parsers import PARSER_VERSION
 from parsers.formats import READ_SUFFIXES, detect_format
-from pipeline.containers import expand_archives
+from pipeline.compact import AUTO_COMPACT_FILES, compact_store, small_batches
+from pipeline.containers import expand_archives, read_source, split_member_path
+from pipeline.lock import OutputLock
 from pipeline.options import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_PAGES,
     DEFAULT_OCR_SECONDS_PER_PAGE,
+    DEFAULT_RECYCLE_AFTER,
     DEFAULT_TIMEOUT,
     OCR_MODES,
     IngestOptions,
     UsageError,
 )
-from pipeline.parse import FileResult, parse_file
 from pipeline.store import Store
-from pipeline.workers import iter_results
+from schemas import SourceRecord
+
+if TYPE_CHECKING:
+    from pipeline.parse import FileResult, parse_file
+    from pipeline.workers import iter_results
+
+# The parsers are imported when a file is to be parsed, not before: a re-run that finds
+# everything unchanged then costs the store's lookup, not the parsers' import (~2 s).
+_LAZY = {
+    "FileResult": "pipeline.parse",
+    "parse_file": "pipeline.parse",
+    "doc_id_of": "pipeline.parse",
+    "iter_results": "pipeline.workers",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'pipeline.ingest' has no attribute {name!r}")
 
 
 @dataclass(slots=True)
@@ -45,6 +73,18 @@ class IngestSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)
     """(path, error) of every file failed or skipped."""
     seconds: float = 0.0
+    unchanged: int = 0
+    """Files already stored with the same bytes and parser version: skipped."""
+    missing: list[str] = field(default_factory=list)
+    """Stored paths under the inputs that no longer exist."""
+    removed: int = 0
+    """Documents removed because every path they were seen at is gone (--remove-missing)."""
+    written: int = 0
+    """Files whose rows were written by this run."""
+    compacted: int = 0
+    """Merged files written by the automatic compaction at the end of the run."""
+    interrupted: bool = False
+    """Stopped by SIGINT or SIGTERM: what finished was written, the rest is for the next run."""
 
 
 @dataclass(slots=True)
@@ -116,31 +156,214 @@ def _is_read(path: Path) -> bool:
         return False
 
 
+@dataclass(slots=True)
+class Plan:
+    """What an ingest will do with the files it found (after the store's lookup)."""
+
+    parse: list[str]
+    """Resolved paths to parse: new files, changed ones, and ones parsed by another parser version."""
+    unchanged: int = 0
+    """Files already in the output with the same bytes and parser version: not read again."""
+    missing: list[str] = field(default_factory=list)
+    """Paths stored from under the inputs that no longer exist."""
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Resolved path → (size, mtime_ns) when it was looked at."""
+
+
+def check_writable(out: Path) -> None:
+    """Refuse an output folder that cannot be written, before any parsing.
+
+    Raises:
+        UsageError: with the folder and the reason.
+    """
+    probe = out / f".tongbao-probe-{os.getpid()}"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(
+            f"--out {out}: cannot write there ({exc.strerror or exc}); give a folder you can write to."
+        ) from None
+
+
+def _is_current(store: Store, doc_id: str) -> bool:
+    """Whether a stored document needs no new parse: same parser, and not a timeout (which a less
+    busy machine or a higher --timeout may not repeat)."""
+    status = store.status_of(doc_id)
+    if status is None:
+        return False
+    state, stage, version = status
+    return version == PARSER_VERSION and not (state == "failed" and stage == "timeout")
+
+
+def plan_files(files: list[Path], roots: list[Path], store: Store, options: IngestOptions) -> Plan:
+    """Which files to parse: a path whose size and mtime are as stored is skipped without reading
+    it; one whose size or mtime changed is hashed and skipped when its bytes are the same."""
+    plan = Plan(parse=[])
+    seen: set[str] = set()
+    for file in files:
+        path = str(file.resolve())
+        if path in seen:  # the same file given twice (a relative and an absolute path)
+            continue
+        seen.add(path)
+        member = split_member_path(path)
+        try:
+            st = os.stat(member[0] if member else path)
+        except OSError:
+            plan.parse.append(path)  # parse_file gives it its failed row
+            continue
+        # An archive member is unchanged while its archive is: the archive's mtime stands for it,
+        # and its size (-1: not the member's) is not compared.
+        size = -1 if member else st.st_size
+        plan.stats[path] = (size, st.st_mtime_ns)
+        entry = store.source(path) if options.incremental else None
+        if entry is not None and _is_current(store, entry.doc_id):
+            if entry.mtime_ns == st.st_mtime_ns and size in (-1, entry.byte_size):
+                plan.unchanged += 1
+                continue
+            if size in (-1, entry.byte_size) and _doc_id_of_file(path) == entry.doc_id:
+                plan.unchanged += 1
+                continue
+        plan.parse.append(path)
+    folders = [str(r.resolve()) + os.sep for r in roots if r.is_dir()]
+    given = {str(r.resolve()) for r in roots if not r.is_dir()}
+    plan.missing = sorted(
+        p for p in store.paths() if p not in seen and (p in given or p.startswith(tuple(folders)))
+    )
+    return plan
+
+
+def _doc_id_of_file(path: str) -> str | None:
+    from parsers.model import TongbaoError
+    from pipeline.parse import doc_id_of
+
+    try:
+        return doc_id_of(read_source(path))
+    except (OSError, TongbaoError):
+        return None
+
+
+class _Stop:
+    """SIGINT and SIGTERM ask the run to stop: a flag the parsing loop reads (every half second
+    with worker processes). Only a run parsing in this process (--workers 1, nothing else
+    to leave hung) is interrupted at once, and never in the middle of a write."""
+
+    def __init__(self, interruptible: bool) -> None:
+        self.interruptible = interruptible
+        self.writing = False
+        self.pending = False
+        self._old: dict[int, Any] = {}
+
+    def __enter__(self) -> _Stop:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._old[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self._old.items():
+            signal.signal(sig, handler)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        self.pending = True
+        if self.interruptible and not self.writing:
+            raise KeyboardInterrupt
+
+    def stopping(self) -> bool:
+        return self.pending
+
+    def write(self, store: Store, batch: list[FileResult], stats: dict[str, tuple[int, int]]) -> None:
+        self.writing = True
+        try:
+            _flush(store, batch, stats)
+        finally:
+            self.writing = False
+
+
 def ingest(
-    paths: Iterable[str | Path], options: IngestOptions, progress: Callable[[FileResult], None] | None = None
+    paths: Iterable[str | Path],
+    options: IngestOptions,
+    progress: Callable[[FileResult], None] | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
 ) -> IngestSummary:
-    """Ingest files and folders into `options.out`; return what was found and flagged."""
-    found = discover_files(paths)
-    files = [str(p) for p in found.files]
-    summary = IngestSummary(files=len(files), hidden=found.hidden)
+    """Ingest files and folders into `options.out`; return what was found and flagged.
+
+    Files already stored with the same bytes and parser version are skipped (options.incremental).
+    A SIGINT or SIGTERM stops the run after writing what finished: the summary says `interrupted`.
+
+    Raises:
+        UsageError: bad input paths, an output folder that cannot be written or is in use.
+        StoreError: the output could not be written mid-run (disk full); what was written is kept.
+    """
+    roots = [Path(p) for p in paths]
+    found = discover_files(roots)
+    check_writable(options.out)
+    summary = IngestSummary(files=len(found.files), hidden=found.hidden)
     began = time.monotonic()
-    batch: list[FileResult] = []
-    store = Store(options.out)
-    for result in iter_results(files, options):
-        _count(summary, result)
-        if progress is not None:
-            progress(result)
-        result.extraction = None  # the records are what is kept; let the lines go
-        batch.append(result)
-        if len(batch) >= options.batch_size:
-            _flush(store, batch)
-            batch = []
-        if options.strict and result.document.status == "failed":
-            break
-    if batch:
-        _flush(store, batch)
+    in_process = options.engine == "local" and options.workers == 1
+    with OutputLock(options.out), _Stop(in_process) as stop:
+        stop.writing = True  # the recovery pass and --remove-missing write: a Ctrl-C waits for them
+        store = Store(options.out)
+        plan = plan_files(found.files, roots, store, options)
+        summary.unchanged, summary.missing = plan.unchanged, list(plan.missing)
+        if options.remove_missing and plan.missing:
+            summary.removed = store.forget(plan.missing)
+        stop.writing = False
+        if on_plan is not None:
+            on_plan(plan)
+        _parse_and_write(plan, store, options, summary, stop, progress)
+        if not summary.interrupted and len(small_batches(store, options.compact_target)) > AUTO_COMPACT_FILES:
+            stop.writing = True
+            summary.compacted = compact_store(store, options.compact_target, only_small=True)
     summary.seconds = time.monotonic() - began
     return summary
+
+
+def _parse_and_write(
+    plan: Plan,
+    store: Store,
+    options: IngestOptions,
+    summary: IngestSummary,
+    stop: _Stop,
+    progress: Callable[[FileResult], None] | None,
+) -> None:
+    """Parse the plan's files and write them in batches of `batch_size` files or `flush_seconds`."""
+    batch: list[FileResult] = []
+    last_write = time.monotonic()
+    try:
+        for result in [] if stop.pending else _engine(options)(plan.parse, options, stop.stopping):
+            _count(summary, result)
+            if progress is not None:
+                progress(result)
+            result.extraction = None  # the records are what is kept; let the lines go
+            batch.append(result)
+            if len(batch) >= options.batch_size or time.monotonic() - last_write >= options.flush_seconds:
+                stop.write(store, batch, plan.stats)
+                summary.written += len(batch)
+                batch, last_write = [], time.monotonic()
+            if options.strict and result.document.status == "failed":
+                break
+    except KeyboardInterrupt:
+        stop.pending = True
+    summary.interrupted = stop.pending
+    if batch:
+        stop.writing = True  # a second Ctrl-C waits for this write
+        _flush(store, batch, plan.stats)
+        summary.written += len(batch)
+        stop.writing = False
+
+
+def _engine(
+    options: IngestOptions,
+) -> Callable[[list[str], IngestOptions, Callable[[], bool]], Iterable[FileResult]]:
+    if options.engine == "dask":
+        from pipeline.dask_engine import iter_results_dask
+
+        return iter_results_dask
+    from pipeline.workers import iter_results
+
+    return iter_results
 
 
 def _count(summary: IngestSummary, result: FileResult) -> None:
@@ -157,27 +380,45 @@ def _count(summary: IngestSummary, result: FileResult) -> None:
     summary.findings += doc.finding_count
 
 
-def _flush(store: Store, batch: list[FileResult]) -> None:
+def _flush(store: Store, batch: list[FileResult], stats: dict[str, tuple[int, int]]) -> None:
+    """One batch: each document's records once (the same bytes at two paths are one document), and
+    a sources row for every path."""
     merged: dict[str, list[Any]] = {}
+    sources: list[SourceRecord] = []
+    seen: set[str] = set()
     for result in batch:
+        doc = result.document
+        size, mtime = stats.get(result.path, (doc.byte_size, None))
+        sources.append(
+            SourceRecord(
+                doc.doc_id, result.path, doc.byte_size, mtime if size in (-1, doc.byte_size) else None
+            )
+        )
+        if doc.doc_id in seen:
+            continue
+        seen.add(doc.doc_id)
         for table, records in result.records.items():
             merged.setdefault(table, []).extend(records)
-    store.write_batch(merged)
+    store.write_batch(merged, sources)
 
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
     "DEFAULT_MAX_PAGES",
     "DEFAULT_OCR_SECONDS_PER_PAGE",
+    "DEFAULT_RECYCLE_AFTER",
     "DEFAULT_TIMEOUT",
     "OCR_MODES",
     "FileResult",
     "IngestOptions",
     "IngestSummary",
+    "Plan",
     "UsageError",
+    "check_writable",
     "discover",
     "discover_files",
     "ingest",
     "iter_results",
     "parse_file",
+    "plan_files",
 ]

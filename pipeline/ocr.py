@@ -591,7 +591,7 @@ def read_image(data: bytes, name: str) -> ReadResult:
     Runs in this process. Each frame is one page; bbox is in image pixels.
     """
     frames = decode_image_frames(data, name)
-    results = [ocr_page_image(f, page=i + 1) for i, f in enumerate(frames)]
+    results = [ocr_page_image(f, page=i + 1, threads=_BUDGET_THREADS) for i, f in enumerate(frames)]
     lines = page_ocr_to_lines(results)
     return ReadResult(
         lines=lines,

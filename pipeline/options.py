@@ -17,6 +17,12 @@ DEFAULT_OCR_SECONDS_PER_PAGE = 60.0
 # loses little work and memory stays flat on archives of any size.
 DEFAULT_BATCH_SIZE = 200
 DEFAULT_MAX_PAGES = 300
+# Files a worker process parses before it is replaced by a fresh one (memory flat over a long
+# run); a fork costs a few milliseconds, the OCR engine's reload about a second.
+DEFAULT_RECYCLE_AFTER = 500
+# Seconds between writes of what has been parsed, whatever the batch size: a kill -9 loses at
+# most this long of finished work (plus the files in flight); a Ctrl-C or SIGTERM loses none.
+DEFAULT_FLUSH_SECONDS = 5.0
 OCR_MODES = ("auto", "always", "never")
 
 
@@ -38,6 +44,13 @@ class IngestOptions:
     workers: int = 0  # 0: one per core; 1: parse in this process (no time limit)
     batch_size: int = DEFAULT_BATCH_SIZE
     strict: bool = False
+    recycle_after: int = DEFAULT_RECYCLE_AFTER
+    flush_seconds: float = DEFAULT_FLUSH_SECONDS
+    incremental: bool = True  # skip files whose path, size and mtime (or bytes) are already stored
+    engine: str = "local"  # local: worker processes here; dask: a dask.distributed cluster
+    scheduler: str | None = None  # the dask scheduler's address; None: a LocalCluster
+    compact_target: int = 2000  # documents per file when small batch files are merged
+    remove_missing: bool = False  # forget stored paths under the inputs that no longer exist
 
     def __post_init__(self) -> None:
         if self.ocr not in OCR_MODES:
@@ -48,6 +61,12 @@ class IngestOptions:
             raise UsageError("--max-pages must be at least 1.")
         if self.batch_size < 1:
             raise UsageError("--batch-size must be at least 1.")
+        if self.engine not in ("local", "dask"):
+            raise UsageError(f"--engine must be local or dask, not '{self.engine}'.")
+        if self.scheduler and self.engine != "dask":
+            raise UsageError("--scheduler is for --engine dask.")
+        if self.recycle_after < 1:
+            raise UsageError("--recycle-after must be at least 1.")
         if self.workers < 0:
             raise UsageError("--workers must be 0 (one per core) or more.")
         self.out = Path(self.out)

@@ -1,20 +1,44 @@
-"""Parquet output: one folder per table, one file per batch, replaced atomically.
+"""Parquet output: one folder per table, one file per batch, a write protocol that survives any crash.
 
-Layout: `OUT/<table>/part-<batch>.parquet`. Every batch writes one file to
-each table (an empty one when it has no rows, so each folder always reads
-with its schema). Ingesting a file again replaces its rows: after the new
-batch is in place, older batch files that hold the same doc_id or
-source_path are rewritten without those documents. Each write goes to a
-hidden temporary file first and is moved into place with `os.replace`, so a
-crash never leaves a half-written file, and readers (pandas, polars, DuckDB,
-Spark) skip the hidden `.tmp` names.
+Layout: `OUT/<table>/part-<seq>-<digest>.parquet`, `seq` a number that grows with every batch
+written (older folders have `part-<digest>.parquet`, read as seq 0). Every batch writes one file
+to each table (an empty one when it has no rows, so each folder always reads with its schema).
+
+Identity: a document is its bytes (`doc_id`); it is one `documents` row however many paths hold
+it, and the `sources` table has one row per path (resolved) with its size and mtime.
+`documents.source_path` is the smallest of its paths. A path belongs to one document: when a
+path's bytes change, the new document takes the path, and a document left with no path is
+removed (its rows in every table). Ingesting a document again replaces all its rows.
+
+Write protocol (what makes the tables consistent after a crash at any point):
+1. Every file is written to a hidden `.<name>.tmp` and moved into place with `os.replace`, so
+   no file is ever half-written, and readers (pandas, polars, DuckDB, Spark) skip the `.tmp`.
+2. A new batch writes every other table first and `documents` last: the `documents` file is the
+   batch's commit record. A batch file in any table without its `documents` file never
+   committed.
+3. Only then are older batches changed: a batch holding a document or a path that the new batch
+   took is rewritten without them (every other table first, `documents` last), and a batch left
+   with no document is deleted (`documents` first, so it is uncommitted before the rest goes).
+4. When a store is opened (and before every ingest) a recovery pass restores these rules: it
+   deletes `.tmp` files and batch files that never committed, and where a document or a path
+   is in more than one committed batch the newest batch (highest seq) keeps it and the older
+   ones are rewritten as in step 3. The pass reads only the `documents` and `sources` columns
+   it needs, so on a consistent folder it costs one narrow read and writes nothing.
+A crash therefore leaves, right after it, either the state before the batch or the state after
+it (step 3 finished by the recovery pass) — never an orphan row or a duplicate.
+
+A write that fails (disk full, permissions) removes what the batch had written and raises
+StoreError with the reason; nothing of that batch is committed.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,93 +46,351 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from schemas import TABLES, arrow_schema, records_to_table
+from parsers.model import TongbaoError
+from schemas import TABLES, SourceRecord, arrow_schema, records_to_table
+
+_BATCH = re.compile(r"^part-(?:(\d+)-)?([0-9a-f]{16})\.parquet$")
+# Tables written before the documents commit record, in this order.
+_BODY_TABLES = [name for name in TABLES if name != "documents"]
 
 
-def _atomic_write(table: pa.Table, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, path)
+class StoreError(TongbaoError):
+    """The output folder could not be written (disk full, no permission): nothing was half-written."""
+
+    stage = "write"
 
 
-def batch_name(doc_ids: Sequence[str]) -> str:
-    """A batch file name from its documents: the same batch written twice lands in the same file."""
+@dataclass(slots=True)
+class PathEntry:
+    """Where a path's bytes are in the store."""
+
+    doc_id: str
+    batch: str
+    byte_size: int
+    mtime_ns: int | None
+
+
+def batch_name(seq: int, doc_ids: Sequence[str]) -> str:
+    """A batch file name: its sequence number (newer batches win) and a digest of its documents."""
     digest = hashlib.sha256("\n".join(sorted(doc_ids)).encode()).hexdigest()[:16]
-    return f"part-{digest}.parquet"
+    return f"part-{seq:08d}-{digest}.parquet"
 
 
-def existing_documents(out: Path) -> list[tuple[Path, list[str], list[str]]]:
-    """(file name, doc_ids, source_paths) of every documents file already written."""
-    folder = out / "documents"
-    found = []
-    for path in sorted(folder.glob("part-*.parquet")) if folder.exists() else []:
-        cols = pq.read_table(path, columns=["doc_id", "source_path"])
-        found.append((path, cols.column("doc_id").to_pylist(), cols.column("source_path").to_pylist()))
-    return found
+def batch_seq(name: str) -> int:
+    """The sequence number of a batch file name (0 for the names written before there was one)."""
+    match = _BATCH.match(name)
+    return int(match.group(1) or 0) if match else -1
+
+
+def _atomic_write(table: pa.Table | list[Path], path: Path) -> None:
+    """Write a table, or the concatenation of Parquet files read one at a time (a merge's memory
+    stays that of its largest part), to a temporary name, then move it into place."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        if isinstance(table, pa.Table):
+            pq.write_table(table, tmp, compression="zstd")
+        else:
+            schema = arrow_schema(path.parent.name)
+            with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+                for part in table:
+                    rows = pq.read_table(part)
+                    writer.write_table(rows.select(schema.names).cast(schema))
+                    del rows
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _remove(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+def _write_error(exc: OSError, path: Path, what: str) -> StoreError:
+    reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+    return StoreError(
+        f"cannot write {path}: {reason}. {what} Nothing half-written is left; free space (or fix the "
+        "folder's permissions) and run the same command again — what was written is kept and skipped."
+    )
 
 
 class Store:
-    """An output folder being written: knows which batch file holds which document.
-
-    The index is read once when the store opens and kept up to date as batches are written,
-    so a run over a large archive does not re-read every earlier file for every batch.
-    """
+    """An output folder being written: an in-memory index of which batch holds which document and
+    which document holds which path (dict lookups, built once when the store opens)."""
 
     def __init__(self, out: Path) -> None:
-        self.out = out
-        self._files: dict[str, tuple[set[str], set[str]]] = {
-            path.name: (set(ids), set(sources)) for path, ids, sources in existing_documents(out)
-        }
+        self.out = Path(out)
+        self._docs: dict[str, str] = {}  # doc_id -> batch file name holding it
+        self._doc_paths: dict[str, set[str]] = {}  # doc_id -> its paths
+        self._paths: dict[str, PathEntry] = {}  # path -> where its bytes are
+        self._batch_docs: dict[str, set[str]] = {}  # batch -> doc_ids in its documents file
+        self._batch_paths: dict[str, set[str]] = {}  # batch -> paths in its sources rows
+        self._status: dict[str, tuple[str, str | None, str]] = {}  # doc -> (status, stage, parser)
+        self._seq = 0
+        self.repaired = 0
+        """Batch files removed or rewritten by the recovery pass when the store opened."""
+        if self.out.exists():
+            self._recover()
 
-    def write_batch(self, records: Mapping[str, Iterable[Any]]) -> str:
-        """Write one batch (table name → records); replace older rows of the same documents."""
-        out = self.out
-        out.mkdir(parents=True, exist_ok=True)
-        tables = {name: records_to_table(name, list(records.get(name, []))) for name in TABLES}
-        doc_ids = set(tables["documents"].column("doc_id").to_pylist())
-        paths = set(tables["documents"].column("source_path").to_pylist())
-        name = batch_name(sorted(doc_ids))
-        # Older files holding one of these documents (same bytes, or same path with new bytes).
-        rewrite = [
-            file_name
-            for file_name, (ids, sources) in self._files.items()
-            if file_name != name and (ids & doc_ids or sources & paths)
-        ]
-        for table_name, table in tables.items():
-            folder = out / table_name
-            folder.mkdir(exist_ok=True)
-            _atomic_write(table, folder / name)
-        self._files[name] = (doc_ids, paths)
-        for old in rewrite:
-            documents = pq.read_table(out / "documents" / old, columns=["doc_id", "source_path"])
-            gone = {
-                i
-                for i, p in zip(
-                    documents.column("doc_id").to_pylist(),
-                    documents.column("source_path").to_pylist(),
-                    strict=True,
-                )
-                if i in doc_ids or p in paths
-            }
-            self._rewrite_without(old, gone)
+    # --- lookups -------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def source(self, path: str) -> PathEntry | None:
+        """Where `path` (resolved) was last seen, with its size and mtime then."""
+        return self._paths.get(path)
+
+    def paths(self) -> set[str]:
+        return set(self._paths)
+
+    def status_of(self, doc_id: str) -> tuple[str, str | None, str] | None:
+        """(status, error stage, parser version) of a stored document."""
+        return self._status.get(doc_id)
+
+    def documents_in(self, batch: str) -> set[str]:
+        return self._batch_docs.get(batch, set())
+
+    def batch_files(self) -> list[str]:
+        return sorted(self._batch_docs, key=lambda n: (batch_seq(n), n))
+
+    # --- opening: read the index, then the recovery pass ---------------------------------
+
+    def _recover(self) -> None:
+        names_by_table: dict[str, set[str]] = {}
+        for table in TABLES:
+            folder = self.out / table
+            if not folder.is_dir():
+                continue
+            for tmp in folder.glob(".*.tmp"):
+                _remove(tmp)
+                self.repaired += 1
+            names_by_table[table] = {p.name for p in folder.glob("part-*.parquet") if _BATCH.match(p.name)}
+        committed = names_by_table.get("documents", set())
+        for table, names in names_by_table.items():
+            for name in names - committed:  # written before a crash, never committed
+                _remove(self.out / table / name)
+                self.repaired += 1
+        ordered = sorted(committed, key=lambda n: (batch_seq(n), n))
+        self._seq = max((batch_seq(n) for n in ordered), default=0)
+        sources_present = names_by_table.get("sources", set())
+        for name in ordered:  # oldest first: a newer batch takes what it shares with older ones
+            docs = pq.read_table(
+                self.out / "documents" / name,
+                columns=["doc_id", "source_path", "byte_size", "status", "error_stage", "parser_version"],
+            ).to_pylist()
+            rows: list[dict[str, Any]]
+            if name in sources_present:
+                rows = pq.read_table(self.out / "sources" / name).to_pylist()
+            else:  # written before the sources table: the document's path is its source
+                rows = [
+                    {"doc_id": d["doc_id"], "source_path": d["source_path"], "byte_size": d["byte_size"]}
+                    for d in docs
+                ]
+            self._batch_docs[name] = {d["doc_id"] for d in docs}
+            self._batch_paths[name] = {r["source_path"] for r in rows}
+            for d in docs:
+                self._status[d["doc_id"]] = (d["status"], d["error_stage"], d["parser_version"])
+                self._take_doc(d["doc_id"], name)
+            for r in rows:
+                self._take_path(r["source_path"], r["doc_id"], name, r["byte_size"], r.get("mtime_ns"))
+        for name in ordered:
+            keep_docs, keep_paths = self._kept(name)
+            if keep_docs != self._batch_docs[name] or keep_paths != self._batch_paths[name]:
+                self._restore(name)
+                self.repaired += 1
+
+    def _take_doc(self, doc_id: str, batch: str) -> None:
+        # The paths a document has are the sources rows of the batch holding it (a batch that
+        # reads a document again writes the paths it had before with it).
+        self._docs[doc_id] = batch
+        self._doc_paths[doc_id] = set()
+
+    def _take_path(self, path: str, doc_id: str, batch: str, size: int, mtime_ns: int | None) -> None:
+        old = self._paths.get(path)
+        if old is not None and old.doc_id != doc_id and old.doc_id in self._doc_paths:
+            self._doc_paths[old.doc_id].discard(path)
+        self._paths[path] = PathEntry(doc_id, batch, size, mtime_ns)
+        if self._docs.get(doc_id) == batch:
+            self._doc_paths.setdefault(doc_id, set()).add(path)
+
+    def _kept(self, name: str) -> tuple[set[str], set[str]]:
+        """The documents and paths batch `name` should hold: those no newer batch took."""
+        docs = {
+            d
+            for d in self._batch_docs.get(name, set())
+            if self._docs.get(d) == name and self._doc_paths.get(d)
+        }
+        paths = {
+            p
+            for p in self._batch_paths.get(name, set())
+            if (entry := self._paths.get(p)) is not None and entry.batch == name and entry.doc_id in docs
+        }
+        return docs, paths
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def write_batch(
+        self, records: Mapping[str, Iterable[Any]], sources: Sequence[SourceRecord] | None = None
+    ) -> str:
+        """Write one batch (table name → records) and the paths its documents were read at.
+
+        Documents already stored are replaced (all their rows); a path taken by a document of
+        this batch leaves its older document, which is removed when it has no path left.
+        Without `sources`, each document's own source_path (with its byte_size) is its source.
+        """
+        self.out.mkdir(parents=True, exist_ok=True)
+        rows = {name: list(records.get(name, [])) for name in TABLES if name != "sources"}
+        documents = rows["documents"]
+        if sources is None:
+            sources = [SourceRecord(d.doc_id, d.source_path, d.byte_size, None) for d in documents]
+        new_docs = {d.doc_id for d in documents}
+        claimed = {s.source_path for s in sources}
+        # A document read again keeps the paths it was seen at before, unless this batch gives
+        # one of them to another document.
+        merged = {(s.source_path, s.doc_id): s for s in sources}
+        for doc_id in new_docs:
+            for path in sorted(self._doc_paths.get(doc_id, ())):
+                if path not in claimed:
+                    entry = self._paths[path]
+                    merged[(path, doc_id)] = SourceRecord(doc_id, path, entry.byte_size, entry.mtime_ns)
+        source_rows = sorted(merged.values(), key=lambda s: (s.doc_id, s.source_path))
+        first_path: dict[str, str] = {}
+        for s in source_rows:
+            first_path.setdefault(s.doc_id, s.source_path)
+        for d in documents:
+            d.source_path = first_path.get(d.doc_id, d.source_path)
+        self._seq += 1
+        name = batch_name(self._seq, sorted(new_docs))
+        tables = {table: records_to_table(table, rows[table]) for table in _BODY_TABLES if table != "sources"}
+        tables["sources"] = records_to_table("sources", source_rows)
+        tables["documents"] = records_to_table("documents", documents)
+        self._write_new(name, tables)
+        # Committed: the index follows, then the older batches that lost something are rewritten.
+        touched = {self._docs[d] for d in new_docs if d in self._docs}
+        touched |= {self._paths[p].batch for p in claimed if p in self._paths}
+        self._batch_docs[name] = set(new_docs)
+        self._batch_paths[name] = {s.source_path for s in source_rows}
+        for d in documents:
+            self._status[d.doc_id] = (d.status, d.error_stage, d.parser_version)
+            self._take_doc(d.doc_id, name)
+        for s in source_rows:
+            self._take_path(s.source_path, s.doc_id, name, s.byte_size, s.mtime_ns)
+        for old in sorted(touched - {name}, key=lambda n: (batch_seq(n), n)):
+            self._restore(old)
         return name
 
-    def _rewrite_without(self, file_name: str, gone: set[str]) -> None:
-        ids = self._files[file_name][0]
-        if not ids - gone:
-            for table_name in TABLES:
-                (self.out / table_name / file_name).unlink(missing_ok=True)
-            del self._files[file_name]
-            return
-        for table_name in TABLES:
-            path = self.out / table_name / file_name
-            if path.exists():
-                _atomic_write(_without(pq.read_table(path), gone), path)
-        kept = pq.read_table(self.out / "documents" / file_name, columns=["doc_id", "source_path"])
-        self._files[file_name] = (
-            set(kept.column("doc_id").to_pylist()),
-            set(kept.column("source_path").to_pylist()),
+    def forget(self, paths: Iterable[str]) -> int:
+        """Remove paths (files that disappeared); documents left with no path are removed. Returns
+        the number of documents removed."""
+        touched: set[str] = set()
+        before = len(self._docs)
+        for path in paths:
+            entry = self._paths.pop(path, None)
+            if entry is None:
+                continue
+            touched.add(entry.batch)
+            self._doc_paths.get(entry.doc_id, set()).discard(path)
+        for name in sorted(touched, key=lambda n: (batch_seq(n), n)):
+            self._restore(name)
+        return before - len(self._docs)
+
+    def merge(self, names: Sequence[str]) -> str | None:
+        """Merge batches into one new batch (compaction): written and committed like any batch,
+        then the merged ones are deleted (documents first), so a crash leaves either the old files
+        or the new one after the recovery pass — never both, never neither."""
+        names = [n for n in names if n in self._batch_docs]
+        if len(names) < 2:
+            return None
+        tables: dict[str, pa.Table | list[Path]] = {
+            table: [self.out / table / n for n in names if (self.out / table / n).exists()]
+            for table in TABLES
+        }
+        docs = set().union(*(self._batch_docs[n] for n in names))
+        paths = set().union(*(self._batch_paths[n] for n in names))
+        sources = sorted(
+            (SourceRecord(e.doc_id, p, e.byte_size, e.mtime_ns) for p in paths if (e := self._paths.get(p))),
+            key=lambda s: (s.doc_id, s.source_path),
         )
+        tables["sources"] = records_to_table("sources", sources)
+        self._seq += 1
+        name = batch_name(self._seq, sorted(docs))
+        self._write_new(name, {t: tables[t] for t in [*_BODY_TABLES, "documents"]})
+        self._batch_docs[name], self._batch_paths[name] = docs, paths
+        for doc_id in docs:
+            self._docs[doc_id] = name
+        for path in paths:
+            if path in self._paths:
+                self._paths[path].batch = name
+        for old in names:
+            self._restore(old)  # holds nothing any more: deleted, documents first
+        pa.default_memory_pool().release_unused()  # what the reads took goes back to the system
+        return name
+
+    def _write_new(self, name: str, tables: Mapping[str, pa.Table | list[Path]]) -> None:
+        written: list[Path] = []
+        order = [t for t in tables if t != "documents"] + ["documents"]
+        for table in order:
+            path = self.out / table / name
+            try:
+                path.parent.mkdir(exist_ok=True)
+                _atomic_write(tables[table], path)
+            except OSError as exc:
+                for done in written:
+                    done.unlink(missing_ok=True)
+                raise _write_error(exc, path, "The batch was not saved.") from exc
+            written.append(path)
+
+    def _restore(self, name: str) -> None:
+        """Rewrite batch `name` to hold only what the index gives it (protocol step 3)."""
+        keep_docs, keep_paths = self._kept(name)
+        dropped = self._batch_docs.get(name, set()) - keep_docs
+        for doc_id in dropped:
+            if self._docs.get(doc_id) == name:  # no newer batch holds it: it leaves the store
+                del self._docs[doc_id]
+                self._doc_paths.pop(doc_id, None)
+                self._status.pop(doc_id, None)
+        for path in self._batch_paths.get(name, set()) - keep_paths:
+            entry = self._paths.get(path)
+            if entry is not None and entry.batch == name:
+                del self._paths[path]
+        try:
+            if not keep_docs:
+                # Uncommit first: the remaining files are then leftovers the next open deletes.
+                for table in ["documents", *_BODY_TABLES]:
+                    _remove(self.out / table / name)
+                self._batch_docs.pop(name, None)
+                self._batch_paths.pop(name, None)
+                return
+            sources = [
+                SourceRecord(self._paths[p].doc_id, p, self._paths[p].byte_size, self._paths[p].mtime_ns)
+                for p in sorted(keep_paths)
+            ]
+            sources.sort(key=lambda s: (s.doc_id, s.source_path))
+            _atomic_write(records_to_table("sources", sources), self.out / "sources" / name)
+            for table in _BODY_TABLES:
+                body = self.out / table / name
+                if table != "sources" and body.exists():
+                    rows = pq.read_table(body)
+                    kept = _only(rows, keep_docs)
+                    if kept.num_rows != rows.num_rows:  # a table without rows of the dropped: as it is
+                        _atomic_write(kept, body)
+            docs_path = self.out / "documents" / name
+            documents = _only(pq.read_table(docs_path), keep_docs)
+            first: dict[str, str] = {}
+            for s in sources:  # sorted by (doc_id, path): the first is the smallest path
+                first.setdefault(s.doc_id, s.source_path)
+            wanted = pa.array([first[d] for d in documents.column("doc_id").to_pylist()], pa.string())
+            if wanted.to_pylist() != documents.column("source_path").to_pylist():
+                index = documents.schema.get_field_index("source_path")
+                documents = documents.set_column(index, documents.schema.field(index), wanted)
+            _atomic_write(documents, docs_path)
+        except OSError as exc:
+            raise _write_error(
+                exc, self.out / "documents" / name, "An older batch was being updated."
+            ) from exc
+        self._batch_docs[name] = keep_docs
+        self._batch_paths[name] = keep_paths
 
 
 def write_batch(out: Path, records: Mapping[str, Iterable[Any]]) -> str:
@@ -116,8 +398,8 @@ def write_batch(out: Path, records: Mapping[str, Iterable[Any]]) -> str:
     return Store(out).write_batch(records)
 
 
-def _without(table: pa.Table, doc_ids: set[str]) -> pa.Table:
-    mask = pc.invert(pc.is_in(table.column("doc_id"), value_set=pa.array(sorted(doc_ids), pa.string())))
+def _only(table: pa.Table, doc_ids: set[str]) -> pa.Table:
+    mask = pc.is_in(table.column("doc_id"), value_set=pa.array(sorted(doc_ids), pa.string()))
     return table.filter(mask)
 
 
@@ -137,4 +419,13 @@ def schema_version_of(path: Path) -> str | None:
     return value.decode() if value else None
 
 
-__all__ = ["Store", "batch_name", "existing_documents", "read_table", "schema_version_of", "write_batch"]
+__all__ = [
+    "PathEntry",
+    "Store",
+    "StoreError",
+    "batch_name",
+    "batch_seq",
+    "read_table",
+    "schema_version_of",
+    "write_batch",
+]

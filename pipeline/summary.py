@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipeline.ingest import FileResult, IngestSummary
@@ -115,7 +116,9 @@ def _num(value: float | None) -> str:
 def print_summary(summary: IngestSummary, out: str, console: Console) -> None:
     """Print the end-of-run summary of an ingest."""
     console.print(
-        f"[bold]{summary.files}[/] files ({summary.ok} ok, {summary.partial} partial, {summary.failed} failed, "
+        f"[bold]{summary.files}[/] files ("
+        + (f"{summary.unchanged} unchanged, " if summary.unchanged else "")
+        + f"{summary.ok} ok, {summary.partial} partial, {summary.failed} failed, "
         f"{summary.skipped} skipped) in "
         f"{summary.seconds:.1f} s: {summary.units} units, {summary.deductions} deduction entries, "
         f"[{'bold red' if summary.mismatches else 'green'}]{summary.mismatches} mismatches[/], "
@@ -125,3 +128,24 @@ def print_summary(summary: IngestSummary, out: str, console: Console) -> None:
         console.print(f"  {summary.hidden} hidden file(s) (names starting with '.') were not searched.")
     for path, error in summary.failures:
         console.print(f"  [red]not read[/] {path}: {error}")
+    print_run_notes(summary, out, console)
+
+
+def print_run_notes(summary: IngestSummary, out: str, console: Console) -> None:
+    """Files gone since the last run, and after a stop, what was kept and how to go on."""
+    if summary.missing:
+        shown = ", ".join(escape(p) for p in summary.missing[:5]) + (
+            ", …" if len(summary.missing) > 5 else ""
+        )
+        done = (
+            f"{summary.removed} document(s) removed"
+            if summary.removed
+            else "their rows are kept; --remove-missing removes them"
+        )
+        console.print(f"  {len(summary.missing)} stored file(s) no longer exist: {shown} ({done}).")
+    if summary.interrupted:
+        left = summary.files - summary.unchanged - summary.written
+        console.print(
+            f"[yellow]stopped[/]: {summary.written} file(s) parsed and written to {escape(out)}/ this run; "
+            f"{max(left, 0)} not yet. Run the same command again to go on: files already written are skipped."
+        )

@@ -2,16 +2,26 @@
 
 One file that makes a parser hang or crash costs that file only: its worker is stopped
 and replaced, and the file gets a failed row saying why. Workers are forked, so a
-worker costs no re-import; OCR inside a worker runs its own (spawned) pool.
+worker costs no re-import.
+
+Process lifecycle: every worker (and any OCR pool process) asks the kernel to kill it when its
+parent dies (PR_SET_PDEATHSIG), so a kill -9 of the ingest leaves nothing running; workers
+ignore SIGINT (a Ctrl-C reaches the whole terminal process group) and are stopped by the parent,
+which saves what finished first. Each worker OCRs in its own process with cores // workers
+threads (one OCR budget for the run), and is replaced after `recycle_after` files so its memory
+stays flat over a long run.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
 import os
 import queue
+import signal
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +29,31 @@ from pipeline import parse  # looked up at call time, so a test can stand in for
 from pipeline.options import DEFAULT_OCR_SECONDS_PER_PAGE, IngestOptions
 from pipeline.parse import FileResult, doc_id_of, failed_result
 
+_PR_SET_PDEATHSIG = 1
 
-def _worker(tasks: Any, results: Any, options: IngestOptions) -> None:
+
+def end_with_parent() -> None:
+    """Have the kernel SIGKILL this process when its parent dies; ignore the terminal's SIGINT.
+
+    Linux only (prctl); elsewhere the parent's `finally` is what stops its children.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _worker(tasks: Any, results: Any, options: IngestOptions, ocr_threads: int) -> None:
+    end_with_parent()
+    from pipeline.ocr import set_ocr_budget
+
+    set_ocr_budget(1, ocr_threads)
     while True:
         task = tasks.get()
         if task is None:
@@ -35,29 +68,45 @@ def _worker(tasks: Any, results: Any, options: IngestOptions) -> None:
         results.put((index, result))
 
 
-def iter_results(paths: list[str], options: IngestOptions) -> Iterator[FileResult]:
-    """Parse files in worker processes, each with a time limit; yield results as they finish."""
+def iter_results(
+    paths: list[str], options: IngestOptions, stopping: Callable[[], bool] = lambda: False
+) -> Iterator[FileResult]:
+    """Parse files in worker processes, each with a time limit; yield results as they finish.
+
+    `stopping()` is asked every half second: when it says so the workers are stopped and no
+    more results come. (A signal handler that raised inside the queues' code could leave their
+    locks and feeder threads hung, so a stop is a flag this loop reads, never an exception.)
+    """
     workers = options.workers or os.cpu_count() or 1
     workers = min(workers, len(paths))
     if workers <= 1 and options.workers == 1:
-        for path in paths:
-            yield parse.parse_file(path, options)
+        yield from _in_process(paths, options, stopping)
         return
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    _preload_readers(ctx)
     results = ctx.Queue()
     pending = list(enumerate(paths))[::-1]
     running: dict[int, tuple[Any, Any, int | None, float]] = {}  # slot -> (process, task queue, index, start)
     extra: dict[int, float] = {}  # index -> seconds added to its limit for OCR'd pages
+    served: dict[int, int] = {}  # slot -> files its current process was given
+    ocr_threads = max(1, (os.cpu_count() or 1) // max(workers, 1))
 
     def start(slot: int) -> None:
         tasks = ctx.Queue()
-        proc = ctx.Process(target=_worker, args=(tasks, results, options))
+        proc = ctx.Process(target=_worker, args=(tasks, results, options, ocr_threads))
         proc.start()
         running[slot] = (proc, tasks, None, 0.0)
+        served[slot] = 0
 
     def feed(slot: int) -> None:
         proc, tasks, _, _ = running[slot]
+        if pending and served[slot] >= options.recycle_after:
+            # Recycled: a fresh fork gives back whatever a long run's parsers left allocated.
+            _retire(proc, tasks)
+            start(slot)
+            proc, tasks, _, _ = running[slot]
         if pending:
+            served[slot] += 1
             index, path = pending.pop()
             tasks.put((index, path))
             running[slot] = (proc, tasks, index, time.monotonic())
@@ -70,7 +119,7 @@ def iter_results(paths: list[str], options: IngestOptions) -> Iterator[FileResul
         feed(slot)
     try:
         done = 0
-        while done < len(paths):
+        while done < len(paths) and not stopping():
             try:
                 index, result = results.get(timeout=0.5)
             except queue.Empty:
@@ -119,6 +168,46 @@ def iter_results(paths: list[str], options: IngestOptions) -> Iterator[FileResul
                 if proc.is_alive():
                     proc.kill()
                     proc.join()
+
+
+def _in_process(
+    paths: list[str], options: IngestOptions, stopping: Callable[[], bool]
+) -> Iterator[FileResult]:
+    for path in paths:
+        if stopping():
+            return
+        yield parse.parse_file(path, options)
+
+
+def _preload_readers(ctx: Any) -> None:
+    """Import the text-layer readers once in the parent, so every forked (and recycled) worker
+    starts warm instead of paying the imports on its first file (OCR stays lazy: it is heavy and
+    only scans need it)."""
+    import importlib
+
+    if ctx.get_start_method() != "fork":
+        return
+    for name in (
+        "parsers.readers.text",
+        "parsers.readers.html",
+        "parsers.readers.docx",
+        "parsers.readers.pdf",
+    ):
+        importlib.import_module(name)
+    for name in ("docx", "selectolax.lexbor", "pypdfium2"):
+        try:
+            importlib.import_module(name)
+        except ImportError:  # an optional reader not installed: its files say so when met
+            pass
+
+
+def _retire(proc: Any, tasks: Any) -> None:
+    """Ask an idle worker to exit; kill it if it does not within 30 s."""
+    tasks.put(None)
+    proc.join(timeout=30)
+    if proc.is_alive():
+        proc.kill()
+        proc.join()
 
 
 def _safe_id(path: str) -> str:

@@ -10,6 +10,7 @@ from schemas.tables import (
     ProblemRecord,
     ReconciliationRecord,
     ScoreRecord,
+    SourceRecord,
     arrow_schema,
     records_to_table,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "ProblemRecord",
     "ReconciliationRecord",
     "ScoreRecord",
+    "SourceRecord",
     "arrow_schema",
     "records_to_table",
 ]

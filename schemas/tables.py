@@ -18,9 +18,10 @@ from typing import Any
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 """Stored in every Parquet file's metadata under b"tongbao.schema_version". 2: the problems table and
-the parts' max (files of version 1 have neither)."""
+the parts' max (files of version 1 have neither). 3: the sources table (every path a document was
+seen at; folders of version 2 have none, and their documents.source_path is the only path)."""
 
 
 # --- documents -------------------------------------------------------------------
@@ -67,6 +68,18 @@ class DocumentRecord:
     mismatch_count: int = 0
     unmatched_lines: int = 0  # lines in deduction sections that matched no rule
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SourceRecord:
+    """One row per path a document's bytes were found at: the same content at two paths is one
+    documents row and two sources rows. Size and modification time let a later run skip a file
+    whose path, size and mtime are unchanged without reading it."""
+
+    doc_id: str
+    source_path: str  # resolved (absolute, symlinks followed)
+    byte_size: int
+    mtime_ns: int | None = None
 
 
 # --- rows with provenance -------------------------------------------------------------
@@ -191,6 +204,7 @@ TABLES: dict[str, type] = {
     "reconciliation": ReconciliationRecord,
     "findings": FindingRecord,
     "items": ItemRecord,
+    "sources": SourceRecord,
 }
 
 # --- arrow schemas from annotations ---------------------------------------------------------

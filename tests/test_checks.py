@@ -188,6 +188,45 @@ def test_rank_order_is_checked_against_the_documents_own_convention(
     assert {u for u, c, _ in findings(ex) if c == "rank_order"} == flagged
 
 
+@pytest.mark.parametrize(
+    ("ranks", "scores", "flagged"),
+    [
+        # Top three and bottom three of twelve: the middle six are not printed, so 10 is no error.
+        ([1, 2, 3, 10, 11, 12], ["96", "95", "94", "81", "80", "79"], set()),
+        # ...but a bottom unit scoring above a top one is: 丁县 (96.5) cannot be 10th below 甲县 (96).
+        ([1, 2, 3, 10, 11, 12], ["96", "95", "94", "96.5", "80", "79"], {"甲县", "乙县", "丙县", "丁县"}),
+    ],
+)
+def test_a_partial_ranking_bounds_ranks_by_the_listed_units_only(
+    ranks: list[int], scores: list[str], flagged: set[str]
+) -> None:
+    units = ["甲县", "乙县", "丙县", "丁县", "戊县", "己县"]
+    ex = extraction(list(zip(units, ranks, scores, strict=True)))
+    assert {u for u, c, _ in findings(ex) if c == "rank_order"} == flagged
+
+
+@pytest.mark.parametrize(("total", "flagged"), [("94", False), ("95", True)])
+def test_a_total_of_parts_with_their_own_maxima_is_their_sum(total: str, flagged: bool) -> None:
+    # 物业 of 40 + 社区 of 30 + 城管 of 30 (field-survey.md §4): additive parts, no weights.
+    ex = extraction([("甲街道", 1, total)])
+    row = ex.scores[0]
+    row.parts = [
+        ("物业", None, Decimal("38.5")),
+        ("社区", None, Decimal("27")),
+        ("城管", None, Decimal("28.5")),
+    ]  # type: ignore[list-item]
+    row.part_maxima = [Decimal(40), Decimal(30), Decimal(30)]
+    assert [(c, s) for _, c, s in findings(ex)] == ([("score_mismatch", "error")] if flagged else [])
+
+
+def test_parts_whose_maxima_are_not_the_total_are_not_summed() -> None:
+    # Maxima adding to 90 against a base of 100: not the parts of this total; no claim is made.
+    ex = extraction([("甲街道", 1, "80")])
+    ex.scores[0].parts = [("甲", None, Decimal("30")), ("乙", None, Decimal("30"))]  # type: ignore[list-item]
+    ex.scores[0].part_maxima = [Decimal(40), Decimal(50)]
+    assert findings(ex) == []
+
+
 def test_no_results_names_the_blocks_not_understood() -> None:
     block = UnreadBlock(
         Line("名次", 12), Line("5000", 30), "a table whose rows do not fit its 5-column header"

@@ -27,12 +27,16 @@ def ingest(*args: str) -> tuple[int, str]:
 @needs_shared
 def test_ingest_twice_replaces_rows(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    for _ in range(2):
-        code, output = ingest(str(REAL_TXT), "--out", str(out))
+    runs = []
+    for flags in ([], [], ["--force"]):  # the second run finds it unchanged; --force parses it again
+        code, output = ingest(str(REAL_TXT), "--out", str(out), *flags)
         assert code == 0, output
-    assert len(pd.read_parquet(out / "documents")) == 1
-    assert len(pd.read_parquet(out / "deductions")) == 205
-    assert "1 files (1 ok, 0 partial, 0 failed, 0 skipped)" in " ".join(output.split())
+        runs.append(" ".join(output.split()))
+        assert len(pd.read_parquet(out / "documents")) == 1
+        assert len(pd.read_parquet(out / "deductions")) == 205
+    assert "1 files (1 ok, 0 partial, 0 failed, 0 skipped)" in runs[0]
+    assert "1 files (1 unchanged, 0 ok, 0 partial, 0 failed, 0 skipped)" in runs[1]
+    assert "1 files (1 ok, 0 partial, 0 failed, 0 skipped)" in runs[2]
 
 
 def test_bad_inputs_each_get_a_documents_row_and_the_batch_goes_on(tmp_path: Path) -> None:

@@ -148,3 +148,23 @@ def test_problems_and_parts_with_a_maximum_are_written_and_read_back(tmp_path: P
     assert read_table(tmp_path, "deductions").column("reason").to_pylist() == ["未见辖区《安全生产职责清单》"]
     (parts,) = read_table(tmp_path, "scores").column("parts").to_pylist()
     assert parts == [{"name": "物业", "weight": None, "max": 40.0, "score": 38.0}]
+
+
+def test_a_folder_written_before_the_sources_table_is_read_and_updated(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from pipeline.store import Store
+
+    # Schema 2's layout: part-<digest>.parquet, no sources folder; source_path is the only path.
+    old = {"documents": [doc("a", "/x.txt"), doc("b", "/y.txt")], "deductions": []}
+    for table in TABLES:
+        if table == "sources":
+            continue
+        folder = tmp_path / table
+        folder.mkdir()
+        pq.write_table(records_to_table(table, old.get(table, [])), folder / "part-0123456789abcdef.parquet")
+    store = Store(tmp_path)
+    assert store.repaired == 0 and store.source("/y.txt").doc_id == "b"
+    store.write_batch({"documents": [doc("b2", "/y.txt")]})  # y.txt changed
+    assert sorted(read_table(tmp_path, "documents").column("doc_id").to_pylist()) == ["a", "b2"]
+    assert sorted(read_table(tmp_path, "sources").column("source_path").to_pylist()) == ["/x.txt", "/y.txt"]

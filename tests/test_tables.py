@@ -140,11 +140,18 @@ def test_deduction_table_carries_its_unit_down_and_joins_a_row_broken_by_a_page(
     ]
 
 
-def test_seq_is_a_rank_only_in_score_order() -> None:
-    ordered = [row(1, "序号", "单位", "得分"), row(2, "1", "甲镇", "99"), row(3, "2", "乙镇", "97")]
-    assert [r.rank for r in extract_tables(ordered).scores] == [1, 2]
-    by_code = [row(1, "序号", "单位", "得分"), row(2, "1", "甲镇", "90"), row(3, "2", "乙镇", "97")]
-    assert [r.rank for r in extract_tables(by_code).scores] == [None, None]
+def test_seq_is_a_rank_only_in_score_order_under_a_lead_in_that_says_so() -> None:
+    lead_in = text(1, "各镇得分按从高到低排列如下：")
+    ordered = [row(2, "序号", "单位", "得分"), row(3, "1", "甲镇", "99"), row(4, "2", "乙镇", "97")]
+    assert [r.rank for r in extract_tables([lead_in, *ordered]).scores] == [1, 2]
+    # The same rows under a lead-in that calls them no ranking: 序号 numbers rows (gold w31).
+    plain = text(1, "二、考核结果")
+    assert [r.rank for r in extract_tables([plain, *ordered]).scores] == [None, None]
+    by_code = [row(2, "序号", "单位", "得分"), row(3, "1", "甲镇", "90"), row(4, "2", "乙镇", "97")]
+    assert [r.rank for r in extract_tables([lead_in, *by_code]).scores] == [None, None]
+    # A tie numbered 2 and 3 is two rows, not two places (gold w25).
+    tied = [*ordered, row(5, "3", "丙镇", "97")]
+    assert [r.rank for r in extract_tables([lead_in, *tied]).scores] == [None, None, None]
 
 
 # ---------------------------------------------------------------- damaged tables

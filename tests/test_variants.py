@@ -480,9 +480,10 @@ DEDUCTIONS: dict[str, tuple[list[ScoreT] | None, list[DeductionT], set[tuple[str
         ],
         set(),
     ),
-    # §4 bonuses take a score above 100 (100 + 2 − 0.5 = 101.5).
+    # §4 bonuses take a score above 100 (100 + 2 − 0.5 = 101.5). No score table: the scores the
+    # units' headings print are the score rows (as gold h01 and r20 label them).
     "base-bonus-above-100.txt": (
-        [],
+        [("华龙区", None, None, 101.5, None), ("清丰县", None, None, 98.5, None)],
         [
             ("华龙区", [4], 2.0, "bonus", "信访积案化解率排名全市第一"),
             ("华龙区", [9], 0.5, "deduction", "网上信访按期答复率偏低"),

@@ -151,13 +151,20 @@ def prose_rank_rows(
     `results`, when given, receives the line numbers of lines that are only a unit's result.
     """
     found = _Ranked(population_of(lines), [unit_key(x) for x in exclude if x], unread)
+    lead = ""
     for line in lines:
         if line.cells is not None:
+            lead = ""
             continue
         text = squash(line.text)
         # fd-11: `一、县区教育主管部门` above `第一名：…`, `二、平安校园建设优秀学校` above a grade list.
         is_chapter, found.group = chapter_group(text, found.group)
-        if is_chapter or _numbered_list(text, line, found):
+        # A lead-in on a line of its own (`…排名情况如下：` / `1.花溪街道；2.竹园街道；…`, w14 w15): the
+        # list below reads as if it followed the colon on the same line.
+        led, lead = (lead + text if lead and not _HAS_COLON.search(text) else ""), _lead_in_line(text)
+        if is_chapter or _numbered_list(led or text, line, found):
+            continue
+        if led and _scored_list(SENTENCE.findall(led)[-1], line, found):
             continue
         for sentence in SENTENCE.findall(text):
             if not any(
@@ -167,6 +174,17 @@ def prose_rank_rows(
     if results is not None:
         results |= found.results
     return list(found.rows.values())
+
+
+_HAS_COLON = regex.compile(r"[:：]")
+# A line that only leads in to what follows: its last sentence ends in a colon (`各乡镇得分如下：`).
+_LEAD_IN_LINE = regex.compile(r"(?:^|[。；;！!？?])(?P<lead>[^。；;！!？?]+[:：])$")
+
+
+def _lead_in_line(text: str) -> str:
+    """The lead-in a line ends with (`…结果如下：`), or `""`."""
+    match = _LEAD_IN_LINE.search(text) if text.endswith(("：", ":")) else None
+    return match.group("lead") if match else ""
 
 
 def _sentence_ranks(sentence: str, line: Line, found: _Ranked) -> None:

@@ -9,15 +9,14 @@ only while every row reads one way; the first line that does not ends the table.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
-from functools import reduce
 
 import regex
 
 from parsers.model import Line
-from parsers.normalize import collapse_spaces, join_lines, normalize_chars, squash
+from parsers.normalize import normalize_chars, squash
 from parsers.tables.flattened import row_line, try_flattened_table
+from parsers.tables.physical import physical_lines, rejoined
 from parsers.tables.placement import cell_fits
 from parsers.tables.roles import (
     GRADE_WORD,
@@ -244,7 +243,7 @@ def _unjoin_glued_table(line: Line) -> list[Line]:
     """
     if line.cells is not None or "\n" not in line.raw_text or not _HEADER_HINT.search(line.raw_text):
         return [line]
-    pieces = _physical_lines(line)
+    pieces = physical_lines(line)
     for start, piece in enumerate(pieces):
         if not (glued_cell_role(piece.text) or _glued_header_at(pieces, start)):
             continue
@@ -252,15 +251,10 @@ def _unjoin_glued_table(line: Line) -> list[Line]:
         taken = _try_glued_table(split, 0, []) or try_flattened_table(split, 0, [])
         if taken < 2:
             continue
-        before = [_rejoined(pieces[:start])] if start else []
-        after = _unjoin_glued_table(_rejoined(split[taken:])) if taken < len(split) else []
+        before = [rejoined(pieces[:start])] if start else []
+        after = _unjoin_glued_table(rejoined(split[taken:])) if taken < len(split) else []
         return before + split[:taken] + after
     return [line]
-
-
-def _rejoined(pieces: list[Line]) -> Line:
-    """Physical lines joined back into one logical line, as the joiner had them."""
-    return reduce(join_lines, pieces)
 
 
 def _rows_ahead(lines: list[Line], start: int) -> int:
@@ -404,27 +398,14 @@ def _split_joined_rows(
     The pieces that read as rows (or the header repeated) replace the line in `lines`; what
     follows them stays joined, as the joiner left it. False when no piece reads as a row.
     """
-    pieces = _physical_lines(lines[j])
+    pieces = physical_lines(lines[j])
     k = 0
     while k < len(pieces) and (taken := _table_line(pieces, k, header, bare, roles, max_rank)) is not None:
         k = taken[1]
     if k == 0 or len(pieces) < 2:
         return False
-    lines[j : j + 1] = pieces[:k] + ([_rejoined(pieces[k:])] if k < len(pieces) else [])
+    lines[j : j + 1] = pieces[:k] + ([rejoined(pieces[k:])] if k < len(pieces) else [])
     return True
-
-
-def _physical_lines(line: Line) -> list[Line]:
-    """The physical lines a joined line was made of, normalised; numbered on from the first."""
-    if line.cells is not None or "\n" not in line.raw_text:
-        return [line]
-    raws = line.raw_text.split("\n")
-    texts = [collapse_spaces(normalize_chars(raw)) for raw in raws]
-    return [
-        replace(line, text=text, line_no=line.line_no + k, line_end=None, raw=raw if raw != text else None)
-        for k, (raw, text) in enumerate(zip(raws, texts, strict=True))
-        if text
-    ]
 
 
 # The widest table read from rows whose cells are apart by single spaces.
@@ -454,13 +435,13 @@ def _try_spaced_table(lines: list[Line], i: int, out: list[Line]) -> int:
     j = i + 1
     while j < len(lines) and lines[j].cells is None:
         if "\n" in lines[j].raw_text:
-            pieces = _physical_lines(lines[j])
+            pieces = physical_lines(lines[j])
             k = 0
             while k < len(pieces) and _spaced_row(pieces[k], roles) is not None:
                 k += 1
             if k == 0:
                 break
-            lines[j : j + 1] = pieces[:k] + ([_rejoined(pieces[k:])] if k < len(pieces) else [])
+            lines[j : j + 1] = pieces[:k] + ([rejoined(pieces[k:])] if k < len(pieces) else [])
         cells = _spaced_row(lines[j], roles)
         if cells is None:
             break

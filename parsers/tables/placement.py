@@ -25,7 +25,12 @@ from parsers.tables.roles import GRADE_WORD, header_roles, table_kind
 _NUMBER_KEY = regex.compile(r"[+-]?\d+(?:\.\d+)?分?")
 _NAME_KEY = regex.compile(r"[\p{Han}（）()·]{2,30}")
 _SHORT_HAN = regex.compile(r"\p{Han}{1,6}")
+# A grade cell: a short word (`优秀`, `良好`) or a letter grade (`A级`, `B`, `AAA级`; r26 food-safety ratings).
+_GRADE_CELL = regex.compile(r"\p{Han}{1,6}|[A-Ea-e][+＋-]?级?|[A]{2,3}级?")
 _PLAIN_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+# Words that head a unit column and are also a unit's own name in a county's list (r15: the
+# row `5 | 开发区 | 8 | -3 | 27` beside 街道 rows): a unit, not a header cell, in a data row.
+_UNIT_NAMED_BY_KIND = frozenset({"开发区", "园区", "城区"})
 
 
 def aligned_columns(row: str, header: str) -> list[tuple[int, ...]]:
@@ -110,16 +115,23 @@ def cell_fits(value: str, role: str | None, max_rank: int) -> bool:
     key = squash(value)
     if role in ("rank", "seq"):
         rank = parse_rank(key, max_rank)
-        return (rank is not None and rank <= max_rank) or (role == "rank" and key.startswith("倒数"))
+        if rank is None:
+            return role == "rank" and key.startswith("倒数")
+        # A bare number is a rank only within the rows that follow (else it may be a score); an
+        # ordinal word (`第十一名`) is one whatever the count: a 黑榜 prints only the last two places
+        # of twelve (field-survey §2, bottom ranks).
+        return rank <= max_rank or not _PLAIN_NUMBER.fullmatch(key)
     if role in ("score", "part", "points"):
         return bool(_NUMBER_KEY.fullmatch(key))
     if role == "unit":
         # Not a header word, and not a rank (`并列第三` stands in the rank column).
         return (
-            bool(_NAME_KEY.fullmatch(key)) and header_roles((key, "得分")) is None and parse_rank(key) is None
+            bool(_NAME_KEY.fullmatch(key))
+            and (key in _UNIT_NAMED_BY_KIND or header_roles((key, "得分")) is None)
+            and parse_rank(key) is None
         )
     if role == "grade":
-        return bool(_SHORT_HAN.fullmatch(key))
+        return bool(_GRADE_CELL.fullmatch(key))
     if role in ("money", "count"):
         return bool(_PLAIN_NUMBER.fullmatch(key))
     if role in ("remark", "reason"):

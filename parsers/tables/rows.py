@@ -36,6 +36,10 @@ class DeductionRow:
     text: str
     points_text: str | None
     line: Line
+    summary: bool = False
+    """A signed amount of a score table's plain deduction column (`扣分值` … `-4`): the sum of the
+    unit's deductions, which a circular may also itemise elsewhere (gold e05, g01, f07). It is a
+    row of its own only when the circular itemises none (r31: `乡镇 | 扣分值 | 得分`, nothing else)."""
 
 
 @dataclass(slots=True)

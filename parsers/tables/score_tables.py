@@ -39,6 +39,7 @@ from parsers.tables.roles import (
 from parsers.tables.rows import DeductionRow, ScoreRow, Tables
 
 _DIGIT = regex.compile(r"\d")
+_HAN_START = regex.compile(r"^\p{Han}")
 
 # Rows that are not units: a total or an average line under the table (variants §2).
 _NOT_A_UNIT_ROW = regex.compile(
@@ -72,7 +73,8 @@ class _Reading:
     deductions: list[DeductionRow] = field(default_factory=list)
     consumed: set[int] = field(default_factory=set)
     score_blocks: int = 0
-    seq_tables: list[list[ScoreRow]] = field(default_factory=list)
+    seq_tables: list[tuple[Line, list[ScoreRow]]] = field(default_factory=list)
+    """Each score table whose only order column is 序号: its header row and its rows."""
 
 
 def extract_tables(lines: list[Line]) -> Tables:
@@ -89,7 +91,7 @@ def extract_tables(lines: list[Line]) -> Tables:
             group = reading.scores[-1].group if reading.scores else None
             read_rows(table, block, group, reading)
     drop_single_groups(reading)
-    seq_ranks_in_score_order(reading.seq_tables)
+    seq_ranks_in_score_order(reading.seq_tables, lines)
     ranks_from_bottom(reading.scores)
     unread = unread_flat_blocks(lines, reading.consumed)
     return Tables(
@@ -129,7 +131,7 @@ def open_table(
         reading.score_blocks += 1
         if "seq" in roles and "rank" not in roles:
             table.seq_rows = []
-            reading.seq_tables.append(table.seq_rows)
+            reading.seq_tables.append((block[0], table.seq_rows))
     return table, rows, group_caption(lines, block[0])
 
 
@@ -235,21 +237,23 @@ def column_deductions(
 
     Only under a header that names deductions: a bare number in any other column (a rank, a
     count of villages, prize money) is never a deduction. In a score table, a plain `扣分` column
-    is the sum of deductions the circular itemises elsewhere (gold e05, g01, f07): its amounts are
-    rows only when the column says how they were found (`暗访扣分`), or the score is stated as a
-    base minus them (`扣分值 | 总分（24分）`, field-survey §4).
+    is the sum of deductions the circular may itemise elsewhere (gold e05, g01, f07): its amounts
+    are rows outright only when the column says how they were found (`暗访扣分`), or the score is
+    stated as a base minus them (`扣分值 | 总分（24分）`, field-survey §4). Otherwise only an amount
+    printed as a change (`-4`) is kept, marked `summary`: a row only if the circular itemises no
+    deduction (sections.entries_from_table). An unsigned `2.5` there stays a figure.
     """
     found = []
     based = table.kind == "deduction" or score_scale(table) is not None
     for cell, head, role in zip(cells, table.header, table.roles, strict=True):
         amount = squash(cell)
-        if (
-            role == "points"
-            and (based or _FOUND_BY.fullmatch(squash(head)))
-            and _AMOUNT.fullmatch(amount)
-            and to_decimal(amount)
-        ):
+        if role != "points" or not _AMOUNT.fullmatch(amount) or not to_decimal(amount):
+            continue
+        if based or _FOUND_BY.fullmatch(squash(head)):
             found.append(DeductionRow(unit_raw, squash(head), amount, line))
+        elif amount.startswith("-"):
+            # `扣分值 | 得分` with `-4` (field-survey §1): the sign prints the change applied to the score.
+            found.append(DeductionRow(unit_raw, squash(head), amount, line, summary=True))
     return found
 
 
@@ -269,16 +273,41 @@ def drop_single_groups(reading: _Reading) -> None:
             row.group = None
 
 
-def seq_ranks_in_score_order(seq_tables: list[list[ScoreRow]]) -> None:
-    """Keep 序号 as a rank only when the rows are printed in order of score.
+def seq_ranks_in_score_order(seq_tables: list[tuple[Line, list[ScoreRow]]], lines: list[Line]) -> None:
+    """Keep 序号 as a rank only where the circular says its list runs by score.
 
-    A ranked list numbered 1..N; under rows in another order (by district code) it is a row number.
+    序号 numbers rows; it is a rank only when the lead-in above the table says the rows are
+    ranked (`按得分高低排列`, `得分及排名如下`), the rows stand in order of score, and no tied
+    scores are numbered apart (w25: 94.5 and 94.5 at 序号 3 and 4 are rows 3 and 4, not a rank).
+    Rows in another order (by district code), or a list the text does not call a ranking (w31:
+    schools in score order under `二、考核结果`), print no rank.
     """
-    for table in seq_tables:
+    index = {line.line_no: k for k, line in enumerate(lines)}
+    for header, table in seq_tables:
         values = [row.score for row in table]
-        if any(v is None for v in values) or any(a < b for a, b in pairwise(values)):  # type: ignore[operator]
+        ranked = (
+            all(v is not None for v in values)
+            and all(a >= b for a, b in pairwise(values))  # type: ignore[operator]
+            and not any(a.score == b.score and a.rank != b.rank for a, b in pairwise(table))
+            and _says_ranked(lines, index.get(header.line_no, 0))
+        )
+        if not ranked:
             for row in table:
                 row.rank = None
+
+
+# A lead-in calling the list below a ranking: `按得分高低排列`, `得分及排名如下`, `由高到低`.
+_RANKED_LEAD_IN = regex.compile(
+    r"排名|排序|名次|按(?:考核|考评)?(?:得分|分数|成绩)|(?:由|从)高(?:到|至)低|高低排"
+)
+# How far above a table its lead-in may stand (a caption and a blank between).
+_LEAD_IN_LINES = 3
+
+
+def _says_ranked(lines: list[Line], header: int) -> bool:
+    """Whether a line just above the table (not a row) calls its list a ranking."""
+    above = [line for line in lines[max(0, header - _LEAD_IN_LINES) : header] if line.cells is None]
+    return any(_RANKED_LEAD_IN.search(line.text) for line in above)
 
 
 def ranks_from_bottom(scores: list[ScoreRow]) -> None:
@@ -313,11 +342,22 @@ def _two_row_header(
     if not any(cell_role(c) for c in lower if squash(c)):
         return None
     cells = tuple(
-        top if not squash(below) else top + below if squash(top) and cell_role(top + below) else below
+        top
+        if not squash(below)
+        else top + below
+        if squash(top) and cell_role(top + below) and not _own_word(below)
+        else below
         for top, below in zip(upper, lower, strict=True)
     )
     roles = header_roles(cells)
     return (cells, roles) if roles is not None else None
+
+
+def _own_word(cell: str) -> bool:
+    """A lower header cell that names its column by itself (`基础工作（满分30分）` under `考核得分`,
+    w02), not a weight or scale completing the word above (`（占40%）` under `系统考核`)."""
+    key = squash(cell)
+    return bool(_HAN_START.match(key)) and cell_role(key) is not None
 
 
 def row_cells(line: Line, table: OpenTable) -> tuple[str, ...] | None:

@@ -6,22 +6,36 @@
 
 The first row names the units under a label (项目, 指标); each row below starts with a header
 word (得分, 名次, 等次) and holds one value per unit, of that column's type. Read as a table row
-(`cells`) or flattened one cell per line (the label, the units, then each header word and its
-values). Anything that does not fit is left as it is.
+(`cells`), flattened one cell per line (the label, the units, then each header word and its
+values), or as text rows whose cells are apart by single spaces (`项目 东湖社区 西岭社区` /
+`总分 93.6 93.73`), which the wrapped-line joiner may have run into one line. Anything that
+does not fit is left as it is.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import regex
 
 from parsers.model import Line
-from parsers.normalize import squash
+from parsers.normalize import normalize_chars, squash
 from parsers.tables.flattened import flat_text, row_line
+from parsers.tables.physical import physical_lines, rejoined
 from parsers.tables.placement import cell_fits
-from parsers.tables.roles import glued_cell_role, header_roles
+from parsers.tables.roles import cell_role, glued_cell_role, header_roles
 
 # The label over the units' row (`项目`, `考核指标`), or a blank corner cell.
 _LABEL = regex.compile(r"^(?:项目|指标|考核项目|考核指标|考评项目|类别|单位|名称)?$")
+
+
+def _is_label(cell: str) -> bool:
+    """The corner cell over the units' row: a label word, blank, or the unit column's own name
+    (`乡镇 | 凤凰镇 | 玉泉镇`, w27: the units' row headed by what they are)."""
+    key = squash(cell)
+    return bool(_LABEL.match(key)) or cell_role(key) == "unit"
+
+
 # Roles a transposed row may carry: values of one kind per unit.
 _VALUE_ROLES = frozenset({"score", "rank", "grade", "part", "points", "money", "count"})
 # Units across a page: a transposed table is narrow in rows, wide in units.
@@ -30,6 +44,8 @@ _MAX_UNITS = 40
 
 def try_transposed_table(lines: list[Line], i: int, out: list[Line]) -> int:
     """Restore a transposed table starting at line `i`; the number of lines it took (0 if none)."""
+    if lines[i].cells is None and (spaced := _try_spaced(lines, i, out)):
+        return spaced
     found = _transposed_cells(lines, i) if lines[i].cells is not None else _transposed_flat(lines, i)
     if found is None:
         return 0
@@ -57,7 +73,7 @@ def _transposed_cells(
 ) -> tuple[list[tuple[str, Line]], list[tuple[str, list[str], Line]], int] | None:
     """Units and value rows of a transposed table read as table rows."""
     first = lines[i].cells or ()
-    if len(first) < 3 or not _LABEL.match(squash(first[0])) or header_roles(first) is not None:
+    if len(first) < 3 or not _is_label(first[0]) or header_roles(first) is not None:
         return None
     names = list(first[1:])
     if len(names) > _MAX_UNITS or not all(cell_fits(name, "unit", 1) for name in names):
@@ -79,7 +95,7 @@ def _transposed_flat(
     lines: list[Line], i: int
 ) -> tuple[list[tuple[str, Line]], list[tuple[str, list[str], Line]], int] | None:
     """Units and value rows of a transposed table flattened one cell per line."""
-    if not flat_text(lines[i]) or not _LABEL.match(squash(flat_text(lines[i]))):
+    if not flat_text(lines[i]) or not _is_label(flat_text(lines[i])):
         return None
     units: list[tuple[str, Line]] = []
     j = i + 1
@@ -104,3 +120,50 @@ def _transposed_flat(
     if not rows:
         return None
     return units, rows, j - i
+
+
+# Rows of a transposed table printed as text: the units' row, then one row per header word.
+_MAX_SPACED_ROWS = 12
+
+
+def _try_spaced(lines: list[Line], i: int, out: list[Line]) -> int:
+    """Restore a transposed table printed as text rows with single spaces between cells (r04:
+    `项目 东湖社区 西岭社区 南浦社区` / `基础工作（40分） 37.5 36 38.2` / `总分 93.6 93.73 93.8`).
+
+    Its rows end without punctuation, so the joiner may have run them, and a caption above them,
+    into one line: the line is split back into its physical lines, read from the units' row on.
+    What comes before the units' row and after the last value row stays joined as it was; the
+    lines taken are replaced in `lines` by the physical lines they were made of. Returns the
+    number of lines now standing for the table (0 if none).
+    """
+    pieces = physical_lines(lines[i])
+    start = next((k for k, piece in enumerate(pieces) if _units_row(piece)), None)
+    if start is None:
+        return 0
+    origin = [i] * len(pieces)
+    for j in range(i + 1, min(len(lines), i + _MAX_SPACED_ROWS)):
+        if lines[j].cells is not None:
+            break
+        more = physical_lines(lines[j])
+        pieces.extend(more)
+        origin.extend([j] * len(more))
+    spaced = [
+        replace(piece, cells=tuple(normalize_chars(t) for t in piece.raw_text.split())) for piece in pieces
+    ]
+    rows: list[Line] = []
+    taken = try_transposed_table(spaced, start, rows)
+    if not taken:
+        return 0
+    end = start + taken
+    last = origin[end - 1]
+    rest = [piece for k, piece in enumerate(pieces[end:], end) if origin[k] == last]
+    before = [rejoined(pieces[:start])] if start else []
+    out.extend(before + rows)
+    lines[i : last + 1] = before + pieces[start:end] + ([rejoined(rest)] if rest else [])
+    return len(before) + taken
+
+
+def _units_row(piece: Line) -> bool:
+    """A text row `项目 东湖社区 西岭社区 …`: a label, then two units or more, apart by single spaces."""
+    tokens = piece.raw_text.split()
+    return len(tokens) >= 3 and _is_label(tokens[0]) and bool(squash(tokens[0]))

@@ -52,14 +52,16 @@ CHECKS: dict[CheckCode, Check] = {
             "score_mismatch",
             "error",
             "base − deductions + bonuses ≠ the unit's stated score, or a weighted total ≠ the weighted "
-            "sum of its parts (a quarter's average ≠ the mean of its months)",
+            "sum of its parts (a quarter's average ≠ the mean of its months; a total of parts with "
+            "their own maxima ≠ their sum)",
         ),
         Check("table_mismatch", "error", "the score table and the unit's own section state different scores"),
         Check(
             "rank_order",
             "warning",
             "a printed rank disagrees with the order of scores, under the ranking convention the "
-            "document itself follows (competition 1, 2, 2, 4 or dense 1, 2, 2, 3, told from its ties)",
+            "document itself follows (competition 1, 2, 2, 4 or dense 1, 2, 2, 3, told from its ties); "
+            "in a partial ranking (top and bottom places only) against the listed units alone",
         ),
         Check(
             "missing_section",

@@ -55,8 +55,14 @@ def rank_order(ctx: Context) -> list[FindingRecord]:
     for group, rows in groups.items():
         if len(rows) < 2:
             continue
+        others = unranked.get(group, [])
+        # Ranks printed past the number of units listed (top three and bottom three of twelve):
+        # the units between are not printed, so a rank is only bounded by the listed units.
+        partial = max(r[1] for r in rows) > len(rows) + len(others)
         for unit, rank, score, line in rows:
-            best, worst = _rank_bounds(score, [r[2] for r in rows], unranked.get(group, []), convention)
+            best, worst = _rank_bounds(score, [r[2] for r in rows], others, convention)
+            if partial:
+                worst = min((r[1] - 1 for r in rows if r[2] < score), default=rank)
             if not best <= rank <= worst:
                 expected = best if rank < best else worst
                 dense = " (ranked densely, as the document's ties are)" if convention == "dense" else ""
@@ -123,6 +129,12 @@ def weighted_totals(ctx: Context) -> list[FindingRecord]:
         if row.mean_of_parts:
             findings += _mean_findings(ctx, row, unit)
             continue
+        additive = _additive_parts(row, ctx.ex.metadata.base_score)
+        if additive is not None:
+            total = sum(additive, Decimal(0))
+            what = f"parts {' + '.join(fmt(v) for v in additive)} = {fmt(total)}"
+            findings += _total_findings(ctx, row, unit, what, total, total)
+            continue
         weighted = [(p[1], p[2]) for p in row.parts if p[1] is not None and p[2] is not None]
         if row.score is None or not weighted or len(weighted) != len(row.parts):
             continue
@@ -130,6 +142,21 @@ def weighted_totals(ctx: Context) -> list[FindingRecord]:
         parts = " + ".join(f"{fmt(w)}×{fmt(s)}" for w, s in weighted)
         findings += _total_findings(ctx, row, unit, f"weighted total {parts} = {fmt(total)}", total, total)
     return findings
+
+
+def _additive_parts(row: ScoreRow, base: float | Decimal | None) -> list[Decimal] | None:
+    """The part scores of a total made of parts with their own maxima (物业 of 40 + 社区 of 30 +
+    城管 of 30: field-survey.md §4), when the maxima add up to the total's own maximum (a base in
+    its header, else the document's base); None when the row is not such a total."""
+    maxima = row.part_maxima
+    if row.score is None or not row.parts or len(maxima) != len(row.parts) or None in maxima:
+        return None
+    if any(p[1] is not None or p[2] is None for p in row.parts):
+        return None
+    ceiling = row.score_max if row.score_max is not None else Decimal(str(base if base is not None else 100))
+    if sum((m for m in maxima if m is not None), Decimal(0)) != ceiling:
+        return None
+    return [p[2] for p in row.parts if p[2] is not None]
 
 
 def _mean_findings(ctx: Context, row: ScoreRow, unit: str) -> list[FindingRecord]:

@@ -101,7 +101,12 @@ def _split_page_meta(blocks: list[Block], has_body: bool) -> tuple[dict[str, str
     visible: dict[str, str] = {}
     lines: list[Line] = []
     pending: str | None = None
+    number = 0
     for block in blocks:
+        if not block.text and block.cells is None:
+            # An empty paragraph: no line, but its place counts, as a blank line's does in a text file.
+            number += 1 if lines else 0
+            continue
         if pending is not None and block.cells is None and label_alone(block.text) is None:
             if pending and len(block.text) <= DEFAULT_MAX_META_VALUE:
                 visible.setdefault(pending, clean_value(pending, block.text))
@@ -120,7 +125,8 @@ def _split_page_meta(blocks: list[Block], has_body: bool) -> tuple[dict[str, str
             for key, value in (meta_from_unpunctuated(block.text) or {}).items():
                 visible.setdefault(key, value)
             continue
-        lines.append(Line(text=block.text, line_no=len(lines) + 1, cells=block.cells, wrapped=block.wrapped))
+        number += 1
+        lines.append(Line(text=block.text, line_no=number, cells=block.cells, wrapped=block.wrapped))
     return visible, lines
 
 

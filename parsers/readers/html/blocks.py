@@ -103,9 +103,12 @@ class BlockBuilder:
         self.buffer.append(text)
 
     def flush(self, wrapped: bool | None = False) -> None:
-        text = HTML_SPACE.sub(" ", "".join(self.buffer)).strip()
+        raw = "".join(self.buffer)
+        text = HTML_SPACE.sub(" ", raw).strip()
         self.buffer.clear()
-        if text:
+        if text or "\xa0" in raw:
+            # A paragraph of only `&nbsp;` is an empty line the editor kept on purpose (a blank cell
+            # of a table flattened one <p> per cell, gold w22): an empty block, its place counted.
             self.blocks.append(Block(text=text, cells=None, in_body=self.in_body, wrapped=wrapped))
 
     def row(self, cells: tuple[str, ...]) -> None:

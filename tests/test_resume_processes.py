@@ -1,0 +1,95 @@
+"""Stopping an ingest from outside: kill -9 of the parent, SIGINT, SIGTERM. No child process
+survives its parent, what finished is kept, and a re-run gives the tables of a clean run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from pipeline.ingest import IngestOptions, ingest
+from tests.test_resume import assert_consistent, make_archive, tables_of
+
+ROOT = Path(__file__).resolve().parent.parent
+# The CLI with a parser slowed to 0.3 s a file, so the stop lands in the middle of the run.
+SLOW_CLI = """
+import sys, time
+import pipeline.parse as parse
+original = parse.extract_document
+def slow(read):
+    time.sleep(0.3)
+    return original(read)
+parse.extract_document = slow
+from pipeline.cli import app
+sys.argv = ["tongbao", "ingest", *sys.argv[1:]]
+app()
+"""
+
+
+def start_slow_ingest(folder: Path, out: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    args = [str(folder), "--out", str(out), "--workers", "2", "--batch-size", "2"]
+    return subprocess.Popen(
+        [sys.executable, "-c", SLOW_CLI, *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def children_once_written(proc: subprocess.Popen[str], out: Path) -> list[psutil.Process]:
+    """The parent's children, once it has some and has written a batch."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        kids = psutil.Process(proc.pid).children(recursive=True)
+        if len(kids) >= 2 and list((out / "documents").glob("part-*.parquet")):
+            return kids
+        assert proc.poll() is None, proc.communicate()[0]
+        time.sleep(0.05)
+    raise AssertionError("the ingest wrote nothing in 60 s")
+
+
+def assert_all_ended(kids: list[psutil.Process]) -> None:
+    deadline = time.monotonic() + 10
+    alive = kids
+    while alive and time.monotonic() < deadline:
+        alive = [k for k in alive if k.is_running() and k.status() != psutil.STATUS_ZOMBIE]
+        time.sleep(0.1)
+    assert not alive, f"still running after their parent ended: {alive}"
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    base = tmp_path_factory.mktemp("clean")
+    ingest([make_archive(base / "in", copies=4)], IngestOptions(out=base / "out", workers=1))
+    return tables_of(base / "out")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM], ids=["kill9", "int", "term"])
+def test_a_stopped_ingest_leaves_no_process_and_a_rerun_equals_a_clean_run(
+    tmp_path: Path, clean: dict[str, list[str]], sig: signal.Signals
+) -> None:
+    folder, out = make_archive(tmp_path / "in", copies=4), tmp_path / "out"
+    proc = start_slow_ingest(folder, out)
+    kids = children_once_written(proc, out)
+    os.kill(proc.pid, sig)
+    output, _ = proc.communicate(timeout=60)
+    assert_all_ended(kids)
+    if sig != signal.SIGKILL:
+        assert proc.returncode == 130, output
+        flat = " ".join(output.split())
+        assert "stopped:" in flat and "Run the same command again to go on" in flat, output
+        assert "Traceback" not in output
+        assert_consistent(out)  # a clean stop needs no recovery
+    summary = ingest([folder], IngestOptions(out=out, workers=2))
+    assert summary.unchanged > 0
+    assert_consistent(out)
+    assert tables_of(out) == clean

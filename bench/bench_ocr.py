@@ -1,6 +1,12 @@
 """Benchmark and accuracy of OCR on the corpus scans.
 
-For each scanned PDF: seconds per page (OCR, all pages; median of --repeat runs on the
+Default: CPU-s and wall-s per page for each stage (render, prep = colour/skew/rules, load,
+det, rec, seal, engine = rapidocr's own glue), for 1 worker (this process) and 2 workers (the
+OCR pool: every page of every file over 2 processes), the peak RSS of the whole process tree,
+next to the text layer of the same circular, with the machine's load average before and after
+(the figures of a shared machine are only as idle as its load says).
+
+With --accuracy, for each scanned PDF: seconds per page (OCR, all pages; median of --repeat runs on the
 first file), next to pypdfium2 text extraction seconds per page of the same
 circular's text-layer PDF where one exists, as a ratio; then accuracy against the
 circular's .txt twin:
@@ -15,7 +21,8 @@ first file at each resolution (in-process) and prints seconds per page and the
 share of OCR characters found, in order, in the text twin (precision).
 
 Usage:
-    .venv/bin/python bench/bench_ocr.py [--repeat 3] [--workers 2] [--dpi 150] [FILES...]
+    .venv/bin/python bench/bench_ocr.py [--workers 1,2] [FILES...]
+    .venv/bin/python bench/bench_ocr.py --accuracy [--repeat 3] [--workers 2] [--dpi 150] [FILES...]
     .venv/bin/python bench/bench_ocr.py --dpi-sweep 150,200,300 --pages 6,7,17
 """
 
@@ -24,8 +31,10 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import statistics
 import sys
+import threading
 import time
 import unicodedata
 from pathlib import Path
@@ -35,7 +44,19 @@ import regex
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from parsers.model import Line
-from pipeline.ocr import DEFAULT_DPI, ocr_pdf_pages, ocr_scanned_pdf
+from pipeline.ocr import (
+    DEFAULT_DPI,
+    PageOcr,
+    ocr_backend,
+    ocr_documents,
+    ocr_engine,
+    ocr_pdf_pages,
+    ocr_scanned_pdf,
+    pdf_page_count,
+    shutdown_ocr_pool,
+)
+
+STAGES = ("render", "prep", "load", "det", "rec", "second", "seal", "engine")
 
 CORPUS = Path("/work/shared/corpus")
 DEFAULT_FILES = [
@@ -43,6 +64,7 @@ DEFAULT_FILES = [
     CORPUS / "dev/dev-003-scan.pdf",
     CORPUS / "dev/dev-012-scan.pdf",
     CORPUS / "dev/dev-021-scan.pdf",
+    CORPUS / "dev/dev-024-scan.pdf",
 ]
 _AMOUNT = regex.compile(r"扣\s*(\d+(?:\.\d+)?)\s*分")
 
@@ -116,11 +138,108 @@ def dpi_sweep(scan: Path, pages: list[int], dpis: list[int]) -> None:
         print(f"{dpi:>5} {per_page:>6.2f} {prec:>9.4f} {f'{am}/{len(amounts)}':>8}", flush=True)
 
 
+class TreeRss:
+    """Peak resident memory of this process and all its descendants, sampled every 0.1 s."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self._me = psutil.Process()
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> int:
+        import psutil
+
+        total = 0
+        for proc in [self._me, *self._me.children(recursive=True)]:
+            try:
+                total += proc.memory_info().rss
+            except psutil.Error:
+                pass
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(0.1)
+
+    def __enter__(self) -> TreeRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._sample())
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.1f} {five:.1f} {fifteen:.1f} on {os.cpu_count()} cores"
+
+
+def stage_table(pages: list[PageOcr]) -> list[str]:
+    """Median and mean CPU-s and wall-s per page of each stage, and of the page's total."""
+    rows = [f"  {'stage':8} {'cpu med':>8} {'cpu mean':>8} {'wall med':>8} {'wall mean':>9}"]
+    for stage in (*STAGES, "total"):
+        if stage == "total":
+            cpu = [sum(c for c, _w in p.times.values()) for p in pages]
+            wall = [sum(w for _c, w in p.times.values()) for p in pages]
+        else:
+            cpu = [p.times.get(stage, (0.0, 0.0))[0] for p in pages]
+            wall = [p.times.get(stage, (0.0, 0.0))[1] for p in pages]
+        rows.append(
+            f"  {stage:8} {statistics.median(cpu):>8.3f} {statistics.fmean(cpu):>8.3f} "
+            f"{statistics.median(wall):>8.3f} {statistics.fmean(wall):>9.3f}"
+        )
+    return rows
+
+
+def stage_bench(files: list[Path], workers: list[int], dpi: int) -> None:
+    docs = [(f.read_bytes(), f) for f in files]
+    jobs = [(data, list(range(1, pdf_page_count(data, f.name) + 1))) for data, f in docs]
+    n_pages = sum(len(p) for _d, p in jobs)
+    print(f"OCR backend {ocr_backend()}, dpi {dpi}, {len(files)} files, {n_pages} pages")
+    print(f"load average before: {load_average()}")
+    for n in workers:
+        with TreeRss() as rss:
+            if n == 1:
+                ocr_engine()  # loaded once per process for the run: not a per-page cost
+            cpu0 = time.process_time()
+            children0 = os.times().children_user + os.times().children_system
+            t0 = time.perf_counter()
+            results = ocr_documents(jobs, dpi=dpi, workers=n)
+            wall = time.perf_counter() - t0
+            parent_cpu = time.process_time() - cpu0
+            shutdown_ocr_pool()  # the pool's processes end here, so their CPU is counted below
+            children_cpu = os.times().children_user + os.times().children_system - children0
+        pages = [p for doc in results for p in doc]
+        print(
+            f"\n{n} worker{'s' if n > 1 else ''}: wall {wall / n_pages:.3f} s/page, "
+            f"CPU of the process tree {(parent_cpu + children_cpu) / n_pages:.3f} s/page "
+            f"(engine loads included), peak RSS of the tree {rss.peak / 2**20:.0f} MiB"
+        )
+        print("\n".join(stage_table(pages)))
+    text = [
+        tl
+        for _d, f in docs
+        if (tl := text_layer_seconds_per_page(f.parent / (f.name.removesuffix("-scan.pdf") + ".pdf"), 3))
+    ]
+    if text:
+        print(f"\ntext layer of the same circulars: {statistics.median(text):.4f} s/page (median)")
+    else:
+        print("\ntext layer: none of these scans has a text-layer twin (NAME.pdf) beside it")
+    print(f"load average after: {load_average()}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("files", nargs="*", type=Path, default=DEFAULT_FILES)
-    ap.add_argument("--repeat", type=int, default=3, help="timing runs of the first file (median)")
-    ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--accuracy", action="store_true", help="accuracy against the text twins instead")
+    ap.add_argument("--repeat", type=int, default=3, help="--accuracy: timing runs of the first file")
+    ap.add_argument("--workers", default=None, help="stage bench: comma-separated (default 1,2)")
     ap.add_argument("--dpi", type=int, default=DEFAULT_DPI)
     ap.add_argument("--dump", type=Path, help="write each file's OCR lines to DIR/NAME.lines.txt")
     ap.add_argument("--dpi-sweep", help="comma-separated resolutions to compare on --pages of the first file")
@@ -133,8 +252,15 @@ def main() -> None:
             [int(d) for d in args.dpi_sweep.split(",")],
         )
         return
+    if not args.accuracy:
+        stage_bench(args.files, [int(w) for w in (args.workers or "1,2").split(",")], args.dpi)
+        return
+    accuracy(args)
 
-    print(f"dpi={args.dpi} workers={args.workers or 'auto'}")
+
+def accuracy(args: argparse.Namespace) -> None:
+    workers = int(args.workers) if args.workers else None
+    print(f"dpi={args.dpi} workers={workers or 'auto'}")
     print(
         f"{'file':28} {'pages':>5} {'ocr s/pg':>9} {'text s/pg':>10} {'ratio':>8} "
         f"{'char_acc':>8} {'amounts':>9} {'scores':>7} {'conf':>6}"
@@ -145,7 +271,7 @@ def main() -> None:
         times = []
         for _ in range(runs):
             t = time.perf_counter()
-            res = ocr_scanned_pdf(data, scan.name, workers=args.workers, dpi=args.dpi)
+            res = ocr_scanned_pdf(data, scan.name, workers=workers, dpi=args.dpi)
             times.append((time.perf_counter() - t) / (res.pages or 1))
         per_page = statistics.median(times)
         text_pdf = scan.parent / (scan.name.removesuffix("-scan.pdf") + ".pdf")

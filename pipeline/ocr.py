@@ -13,15 +13,21 @@ Entry points:
 
 from __future__ import annotations
 
+import atexit
+import ctypes
 import io
 import multiprocessing
 import os
+import signal
+import sys
+import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import regex
 
 from parsers.formats import IMAGE_SUFFIXES
 from parsers.model import (
@@ -43,6 +49,7 @@ from parsers.readers.ocr import (
     erase_table_rules,
     find_seals,
     find_table_grids,
+    ink_share,
     low_confidence_warnings,
     mean_confidence,
     suppress_seal,
@@ -87,10 +94,44 @@ class PageOcr:
     scale: float
     seal_text: list[str]
     """Text read on a seal and left out of the lines (kept for the warnings)."""
+    times: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """CPU and wall seconds of each stage (render, prep, load, det, rec, seal)."""
+    passes: int = 1
+    """2 when the page was read again with the detector at full resolution and that reading
+    was kept (it left fewer numbers read below DEFAULT_LOW_CONFIDENCE)."""
+
+
+DEFAULT_DET_LIMIT_SIDE = 1280
+"""Long side (px) the detector's input is shrunk to; recognition still cuts its crops from the
+full 150 dpi page (rapidocr scales the boxes back). Issue 14, measured on the corpus scans:
+every figure 1.0, detection ~0.6× the CPU of the uncapped 1754 px page. Rendering the whole
+page at 100 dpi instead merged two table cells of a dev scan: the recogniser needs the pixels."""
+
+DEFAULT_DET_MIN_SIDE = 736
+"""Short side (px) a small image is enlarged to before detection (rapidocr's default)."""
+
+DEFAULT_REC_BATCH = 1
+"""Crops per recognition call. A batch pads every crop to the widest one (a 40-character
+line pads a 2-digit score cell 20×): batch 1 measured rec 0.91 → 0.67 CPU-s/page (issue 14)."""
+
+DEFAULT_BLANK_INK = 0.0005
+"""Share of ink pixels below which a page is blank (an empty back side, a separator sheet):
+no detection or recognition. A page of one short line (— 3 —) holds ~0.002."""
+
+BACKENDS = ("onnxruntime", "openvino")
+"""Inference backends; `TONGBAO_OCR_BACKEND` names one, onnxruntime is the default. OpenVINO
+reads the same bundled ONNX models and gave the same records on the corpus scans, but measured
+here (2 shared cores, load 5–12) it cut detection by ~20 % only, recognition not at all, and
+held ~250 MiB more per process (2 workers: 2.3 GiB against 1.3 GiB), so it is not chosen
+automatically and there is no extra for it."""
 
 
 _ENGINE: Any = None
-_THREADS: int = -1
+_ENGINE_KEY: tuple[int, str] | None = None
+_BUDGET_PROCESSES: int | None = None
+_BUDGET_THREADS = 1
+_POOL: ProcessPoolExecutor | None = None
+_POOL_SIZE = 0
 
 
 def _model_dir() -> Path:
@@ -107,14 +148,50 @@ def _forbid_download(*_args: Any, **_kwargs: Any) -> None:
     )
 
 
-def load_engine(threads: int = -1) -> Any:
-    """Load RapidOCR once per process with the wheel's bundled models; never download.
+def ocr_backend() -> str:
+    """The inference backend this process uses: `TONGBAO_OCR_BACKEND` if set, else onnxruntime."""
+    wanted = os.environ.get("TONGBAO_OCR_BACKEND", "").strip().lower() or "onnxruntime"
+    if wanted not in BACKENDS:
+        raise OcrUnavailable(f"TONGBAO_OCR_BACKEND={wanted!r}: use one of {', '.join(BACKENDS)}")
+    return wanted
 
-    `threads` is onnxruntime's intra-op thread count (-1 = all cores); worker
-    processes use 1 each so two workers on two cores do not oversubscribe.
+
+def engine_params(threads: int, backend: str) -> dict[str, Any]:
+    """rapidocr's parameters for the bundled models on `backend` with `threads` intra-op threads."""
+    from rapidocr.utils.typings import EngineType
+
+    models = _model_dir()
+    params: dict[str, Any] = {
+        "Global.log_level": "error",
+        # Pages are deskewed before recognition and never upside down, so the
+        # 180° text-line classifier only costs time.
+        "Global.use_cls": False,
+        "Global.model_root_dir": str(models),
+        "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        "EngineConfig.openvino.inference_num_threads": threads,
+        "Det.limit_side_len": DEFAULT_DET_LIMIT_SIDE,
+        "Det.limit_type": "max",
+        "Rec.rec_batch_num": DEFAULT_REC_BATCH,
+    }
+    kind = EngineType.OPENVINO if backend == "openvino" else EngineType.ONNXRUNTIME
+    for task, fname in MODEL_FILES.items():
+        params[f"{task}.model_path"] = str(models / fname)
+        params[f"{task}.engine_type"] = kind
+    return params
+
+
+def load_engine(threads: int | None = None) -> Any:
+    """The process's RapidOCR engine, loaded once with the wheel's bundled models; never downloads.
+
+    `threads` is the intra-op thread count (default: this process's budget, 1). One thread per
+    engine and pages spread over processes costs the least CPU per page (issue 14: 3.3 →
+    2.3–2.7 CPU-s/page); the engine is cached per process for the whole run.
     """
-    global _ENGINE, _THREADS
-    if _ENGINE is not None and _THREADS == threads:
+    global _ENGINE, _ENGINE_KEY
+    threads = _BUDGET_THREADS if threads is None else threads
+    backend = ocr_backend()
+    if _ENGINE is not None and _ENGINE_KEY == (threads, backend):
         return _ENGINE
     try:
         import rapidocr
@@ -132,43 +209,159 @@ def load_engine(threads: int = -1) -> Any:
     # download path (e.g. a rec model without an embedded character list), fail
     # loudly instead of fetching from the network.
     download_file.DownloadFile.run = staticmethod(_forbid_download)  # type: ignore[method-assign]
-    params: dict[str, Any] = {
-        "Global.log_level": "error",
-        # Pages are deskewed before recognition and never upside down, so the
-        # 180° text-line classifier only costs time.
-        "Global.use_cls": False,
-        "Global.model_root_dir": str(models),
-        "EngineConfig.onnxruntime.intra_op_num_threads": threads,
-    }
-    for task, fname in MODEL_FILES.items():
-        params[f"{task}.model_path"] = str(models / fname)
     try:
-        engine = rapidocr.RapidOCR(params=params)
+        engine = rapidocr.RapidOCR(params=engine_params(threads, backend))
         # Force the lazy model loads now so a broken model fails here, not mid-document.
         engine._load_det_model()
         engine._load_rec_model()
     except OcrUnavailable:
         raise
     except Exception as e:
-        raise OcrUnavailable(f"cannot load the OCR models in {models}: {e}") from e
-    _ENGINE, _THREADS = engine, threads
+        raise OcrUnavailable(f"cannot load the OCR models in {models} with {backend}: {e}") from e
+    _ENGINE, _ENGINE_KEY = engine, (threads, backend)
     return engine
 
 
-def ocr_page_image(image: np.ndarray, *, page: int, scale: float = 1.0, threads: int = -1) -> PageOcr:
-    """Preprocess one page image (seal, skew) and run the engine on it."""
+def ocr_engine() -> Any:
+    """This process's engine (loaded on first use, then reused for every page of the run)."""
+    return load_engine()
+
+
+def set_ocr_budget(processes: int | None, threads: int) -> None:
+    """OCR in at most `processes` processes (None: `ocr_processes_for`) of `threads` threads.
+
+    An ingest's file workers each set (1, 1): workers × OCR processes stay within the cores
+    instead of every worker starting a pool per multi-page file (issue 14: 10 processes and
+    3.26 GB for 1.15× the speed of one worker).
+    """
+    global _BUDGET_PROCESSES, _BUDGET_THREADS
+    _BUDGET_PROCESSES, _BUDGET_THREADS = processes, (1 if threads < 1 else threads)
+
+
+def ocr_processes_for(workers: int, ocr_workers: int | None = None) -> int:
+    """OCR processes each of `workers` file workers may use so the run's total stays within the
+    cores (or `ocr_workers`, the run's cap): 1 (in the worker itself) once the workers fill them."""
+    cores = os.cpu_count() or 1
+    total = min(cores, ocr_workers) if ocr_workers else cores
+    return max(1, total // max(1, workers))
+
+
+class _StageClock:
+    """CPU and wall seconds per stage of one page (the bench's per-stage figures)."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, tuple[float, float]] = {}
+        self._cpu = time.process_time()
+        self._wall = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        cpu, wall = time.process_time(), time.perf_counter()
+        before = self.times.get(stage, (0.0, 0.0))
+        self.times[stage] = (before[0] + cpu - self._cpu, before[1] + wall - self._wall)
+        self._cpu, self._wall = cpu, wall
+
+
+def detector_limit(height: int, width: int) -> tuple[str, int]:
+    """rapidocr's detector resize rule for an image: a page is shrunk to DEFAULT_DET_LIMIT_SIDE
+    on its long side; a small crop (a signature block, a table cut from a page) is enlarged to
+    736 px on its short side as rapidocr does by default: at its own size the detector read a
+    table's bottom rule on the rotated-table fixture as a line of 一."""
+    if max(height, width) > DEFAULT_DET_LIMIT_SIDE:
+        return "max", DEFAULT_DET_LIMIT_SIDE
+    return "min", DEFAULT_DET_MIN_SIDE
+
+
+class _Timed:
+    """A model of the engine whose calls are charged to the current page's stage clock."""
+
+    clock: _StageClock | None = None
+
+    def __init__(self, model: Any, stage: str) -> None:
+        self._model, self._stage = model, stage
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if _Timed.clock is not None:
+            _Timed.clock.lap("engine")  # the engine's own pre-processing, before this model
+        out = self._model(*args, **kwargs)
+        if _Timed.clock is not None:
+            _Timed.clock.lap(self._stage)
+        return out
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model, name)
+
+
+def _read_boxes(engine: Any, grey: np.ndarray, clock: _StageClock, *, full: bool = False) -> list[OcrBox]:
+    """The engine on a grey page; detection and recognition timed apart. `full`: the detector
+    sees the page at its own resolution (the second pass), not capped."""
+    if not isinstance(engine.text_det, _Timed):
+        engine.text_det = _Timed(engine.text_det, "det")
+        engine.text_rec = _Timed(engine.text_rec, "rec")
+    detector = engine.text_det._model
+    limit = ("min", DEFAULT_DET_MIN_SIDE) if full else detector_limit(*grey.shape[:2])
+    detector.limit_type, detector.limit_side_len = limit
+    _Timed.clock = clock
+    try:
+        result = engine(np.ascontiguousarray(np.stack([grey] * 3, axis=2)))
+    finally:
+        _Timed.clock = None
+    clock.lap("engine")
+    if result.boxes is None or result.txts is None:
+        return []
+    return boxes_from_engine(result.boxes, result.txts, result.scores)
+
+
+def ocr_page_image(
+    image: np.ndarray, *, page: int, scale: float = 1.0, threads: int | None = None
+) -> PageOcr:
+    """Preprocess one page image (seal, skew, rules), read it, and drop seal text."""
+    clock = _StageClock()
     grey = suppress_seal(image) if image.ndim == 3 else image
+    if ink_share(grey) < DEFAULT_BLANK_INK:
+        clock.lap("prep")
+        return PageOcr(page=page, boxes=[], grids=[], skew=0.0, scale=scale, seal_text=[], times=clock.times)
     grey, angle = deskew(grey)
     grids = find_table_grids(grey)
     grey = erase_table_rules(grey, grids)
+    clock.lap("prep")
     engine = load_engine(threads)
-    result = engine(np.ascontiguousarray(np.stack([grey] * 3, axis=2)))
-    if result.boxes is None or result.txts is None:
-        return PageOcr(page=page, boxes=[], grids=grids, skew=angle, scale=scale, seal_text=[])
-    boxes = boxes_from_engine(result.boxes, result.txts, result.scores)
-    boxes, seal_text = drop_seal_text(boxes, find_seals(grey))
+    clock.lap("load")
+    boxes = _read_boxes(engine, grey, clock)
+    passes = 1
+    low = low_confidence_numbers(boxes)
+    if low and max(grey.shape[:2]) > DEFAULT_DET_LIMIT_SIDE:
+        # The cheap pass shrank the page for the detector; a page with a number read
+        # unsurely is read again with the detector at full resolution, and that reading is
+        # kept when it leaves fewer unsure numbers (a hard page pays for two readings).
+        again = _read_boxes(engine, grey, clock, full=True)
+        clock.lap("second")
+        if low_confidence_numbers(again) < low:
+            boxes, passes = again, 2
+    seals = find_seals(grey) if boxes else []
+    boxes, seal_text = drop_seal_text(boxes, seals)
+    clock.lap("seal")
     return PageOcr(
-        page=page, boxes=boxes, grids=grids, skew=angle, scale=scale, seal_text=[b.text for b in seal_text]
+        page=page,
+        boxes=boxes,
+        grids=grids,
+        skew=angle,
+        scale=scale,
+        seal_text=[b.text for b in seal_text],
+        times=clock.times,
+        passes=passes,
+    )
+
+
+_PAGE_NUMBER_BOX = regex.compile(r"^[-—一－\s]+\d{1,3}[-—一－\s]+$")
+
+
+def low_confidence_numbers(boxes: list[OcrBox], threshold: float = DEFAULT_LOW_CONFIDENCE) -> int:
+    """How many boxes hold a digit read below `threshold` (the running page number — 5 — aside:
+    its dashes are read at 0.65–0.80 and it carries no figure)."""
+    return sum(
+        1
+        for b in boxes
+        if b.score < threshold and any(c.isdigit() for c in b.text) and not _PAGE_NUMBER_BOX.match(b.text)
     )
 
 
@@ -182,42 +375,91 @@ def render_pdf_page(data: bytes, page: int, dpi: int = DEFAULT_DPI) -> np.ndarra
         doc.close()
 
 
-def _ocr_pdf_page(data: bytes, page: int, dpi: int, threads: int) -> PageOcr:
+def _ocr_pdf_page(data: bytes, page: int, dpi: int, threads: int | None = None) -> PageOcr:
+    wall, cpu = time.perf_counter(), time.process_time()
     image = render_pdf_page(data, page, dpi)
-    return ocr_page_image(image, page=page, scale=72 / dpi, threads=threads)
+    rendered = (time.process_time() - cpu, time.perf_counter() - wall)
+    result = ocr_page_image(image, page=page, scale=72 / dpi, threads=threads)
+    result.times["render"] = rendered
+    return result
 
 
-# The OCR budget of this process: an ingest's file workers each set (1 process, cores // workers
-# threads), so workers × OCR threads stay within the cores instead of every worker starting a
-# pool of its own (issue 13: 9 processes and 3.2 GiB for 1.15× the speed of one worker).
-_BUDGET_PROCESSES: int | None = None
-_BUDGET_THREADS = -1
+_PR_SET_PDEATHSIG = 1
 
 
-def set_ocr_budget(processes: int | None, threads: int) -> None:
-    """OCR in at most `processes` processes (None: one per core) of `threads` threads (-1: all)."""
-    global _BUDGET_PROCESSES, _BUDGET_THREADS
-    _BUDGET_PROCESSES, _BUDGET_THREADS = processes, threads
+def _die_with_parent() -> None:
+    """Have the kernel SIGKILL this pool process when its parent dies (Linux prctl), and leave
+    a terminal's Ctrl-C to the parent, which shuts the pool down: no OCR process outlives a
+    killed run."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _init_worker() -> None:
-    # One engine per worker process, loaded before the first page arrives.
-    from pipeline.workers import end_with_parent
+    _die_with_parent()
+    set_ocr_budget(1, 1)
+    load_engine()  # one engine per pool process, loaded before the first page arrives
 
-    end_with_parent()
-    load_engine(threads=1)
+
+def _pool(processes: int) -> ProcessPoolExecutor:
+    """The process's OCR pool, started once and reused by every file of the run."""
+    global _POOL, _POOL_SIZE
+    if _POOL is not None and _POOL_SIZE == processes:
+        return _POOL
+    shutdown_ocr_pool()
+    # spawn, not fork: onnxruntime's thread pool in a forked child can deadlock.
+    ctx = multiprocessing.get_context("spawn")
+    _POOL = ProcessPoolExecutor(max_workers=processes, mp_context=ctx, initializer=_init_worker)
+    _POOL_SIZE = processes
+    return _POOL
+
+
+def shutdown_ocr_pool() -> None:
+    """Stop the OCR pool (at exit, or when a run is done with it)."""
+    global _POOL, _POOL_SIZE
+    if _POOL is not None:
+        _POOL.shutdown(wait=True, cancel_futures=True)
+    _POOL, _POOL_SIZE = None, 0
+
+
+atexit.register(shutdown_ocr_pool)
+
+
+def ocr_process_count(pages: int, workers: int | None = None) -> int:
+    """How many processes OCR `pages` pages: `workers` if given; else the budget a file worker
+    was given (`set_ocr_budget`); else 1 inside any worker process (its siblings fill the
+    cores); else one per core, at most one per page."""
+    if workers is None:
+        workers = _BUDGET_PROCESSES
+    if workers is None:
+        workers = 1 if multiprocessing.parent_process() is not None else ocr_processes_for(1)
+    return max(1, min(workers, pages))
+
+
+def ocr_documents(
+    documents: list[tuple[bytes, list[int]]], *, dpi: int = DEFAULT_DPI, workers: int | None = None
+) -> list[list[PageOcr]]:
+    """OCR the given 1-based pages of several PDFs, every page of every document scheduled over
+    the same processes (`ocr_process_count`); results per document in page order."""
+    total = sum(len(pages) for _data, pages in documents)
+    n = ocr_process_count(total, workers)
+    if n <= 1:
+        return [[_ocr_pdf_page(data, p, dpi) for p in pages] for data, pages in documents]
+    pool = _pool(n)
+    futures = [[pool.submit(_ocr_pdf_page, data, p, dpi) for p in pages] for data, pages in documents]
+    return [[f.result() for f in doc] for doc in futures]
 
 
 def _run_pages(data: bytes, pages: list[int], dpi: int, workers: int | None) -> list[PageOcr]:
-    workers = workers if workers is not None else _BUDGET_PROCESSES
-    n = workers if workers is not None else min(len(pages), os.cpu_count() or 1)
-    if n <= 1 or len(pages) <= 1:
-        return [_ocr_pdf_page(data, p, dpi, _BUDGET_THREADS) for p in pages]
-    # spawn, not fork: onnxruntime's thread pool in a forked child can deadlock.
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker) as pool:
-        futures = [pool.submit(_ocr_pdf_page, data, p, dpi, 1) for p in pages]
-        return [f.result() for f in futures]
+    return ocr_documents([(data, pages)], dpi=dpi, workers=workers)[0]
 
 
 def page_ocr_to_lines(results: list[PageOcr], first_line_no: int = 1) -> list[Line]:
@@ -304,6 +546,12 @@ def ocr_scanned_pdf(
 def _page_notes(results: list[PageOcr]) -> list[str]:
     notes = [f"page {r.page}: deskewed by {r.skew:+.2f}°" for r in results if r.skew]
     notes += [f"page {r.page}: left out seal text {r.seal_text!r}" for r in results if r.seal_text]
+    notes += [
+        f"page {r.page}: read by the second pass (detector at full resolution): the first left "
+        "numbers read with low confidence"
+        for r in results
+        if r.passes > 1
+    ]
     return notes
 
 

@@ -32,6 +32,7 @@ from parsers.readers.ocr.image import (
     estimate_skew,
     find_seals,
     find_table_grids,
+    ink_share,
     rotate_page,
     suppress_seal,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "find_seals",
     "find_table_grids",
     "group_rows",
+    "ink_share",
     "join_boxes",
     "low_confidence_warnings",
     "mean_confidence",

@@ -14,30 +14,20 @@ Entry points:
 from __future__ import annotations
 
 import atexit
-import ctypes
-import io
 import multiprocessing
 import os
-import signal
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import regex
 
-from parsers.formats import IMAGE_SUFFIXES
 from parsers.model import (
-    DamagedInput,
     EmptyInput,
-    EncryptedInput,
     Line,
     ReadResult,
-    TongbaoError,
-    UnsupportedInput,
 )
 from parsers.readers.ocr import (
     OcrBox,
@@ -54,6 +44,17 @@ from parsers.readers.ocr import (
     mean_confidence,
     suppress_seal,
 )
+from pipeline.ocr_inputs import decode_image_frames, open_pdf, pdf_page_count
+from pipeline.ocr_setup import (
+    DEFAULT_DET_LIMIT_SIDE,
+    MODEL_FILES,
+    OcrUnavailable,
+    die_with_parent,
+    engine_params,
+    forbid_download,
+    model_dir,
+    ocr_backend,
+)
 
 DEFAULT_DPI = 150
 """Render resolution. Scans of the family embed 150 dpi page images (1241x1754 px
@@ -67,20 +68,6 @@ DEFAULT_LOW_CONFIDENCE = 0.80
 On the four corpus scans the lowest line outside page numbers scored 0.79 (the
 two-character fragment `月)`), every other line >= 0.89, and no digit was misread,
 so this is a boundary chosen below the correct lines, not one fitted to errors."""
-
-MODEL_FILES = {
-    "Det": "PP-OCRv6_det_small.onnx",
-    "Rec": "PP-OCRv6_rec_small.onnx",
-    "Cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
-}
-"""The models bundled in the rapidocr wheel (rapidocr/models/). Only these are used:
-the engine must never download (default_models.yaml points at modelscope URLs)."""
-
-
-class OcrUnavailable(TongbaoError):
-    """The OCR engine or its bundled model files cannot be loaded."""
-
-    stage = "ocr"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,30 +88,12 @@ class PageOcr:
     was kept (it left fewer numbers read below DEFAULT_LOW_CONFIDENCE)."""
 
 
-DEFAULT_DET_LIMIT_SIDE = 1280
-"""Long side (px) the detector's input is shrunk to; recognition still cuts its crops from the
-full 150 dpi page (rapidocr scales the boxes back). Issue 14, measured on the corpus scans:
-every figure 1.0, detection ~0.6× the CPU of the uncapped 1754 px page. Rendering the whole
-page at 100 dpi instead merged two table cells of a dev scan: the recogniser needs the pixels."""
-
 DEFAULT_DET_MIN_SIDE = 736
 """Short side (px) a small image is enlarged to before detection (rapidocr's default)."""
-
-DEFAULT_REC_BATCH = 1
-"""Crops per recognition call. A batch pads every crop to the widest one (a 40-character
-line pads a 2-digit score cell 20×): batch 1 measured rec 0.91 → 0.67 CPU-s/page (issue 14)."""
 
 DEFAULT_BLANK_INK = 0.0005
 """Share of ink pixels below which a page is blank (an empty back side, a separator sheet):
 no detection or recognition. A page of one short line (— 3 —) holds ~0.002."""
-
-BACKENDS = ("onnxruntime", "openvino")
-"""Inference backends; `TONGBAO_OCR_BACKEND` names one, onnxruntime is the default. OpenVINO
-reads the same bundled ONNX models and gave the same records on the corpus scans, but measured
-here (2 shared cores, load 5–12) it cut detection by ~20 % only, recognition not at all, and
-held ~250 MiB more per process (2 workers: 2.3 GiB against 1.3 GiB), so it is not chosen
-automatically and there is no extra for it."""
-
 
 _ENGINE: Any = None
 _ENGINE_KEY: tuple[int, str] | None = None
@@ -132,53 +101,6 @@ _BUDGET_PROCESSES: int | None = None
 _BUDGET_THREADS = 1
 _POOL: ProcessPoolExecutor | None = None
 _POOL_SIZE = 0
-
-
-def _model_dir() -> Path:
-    import rapidocr
-
-    return Path(rapidocr.__file__).resolve().parent / "models"
-
-
-def _forbid_download(*_args: Any, **_kwargs: Any) -> None:
-    raise OcrUnavailable(
-        "rapidocr tried to download a model; tongbao uses only the models bundled in the "
-        f"rapidocr wheel ({_model_dir()}). Reinstall rapidocr so that folder holds "
-        f"{', '.join(MODEL_FILES.values())}."
-    )
-
-
-def ocr_backend() -> str:
-    """The inference backend this process uses: `TONGBAO_OCR_BACKEND` if set, else onnxruntime."""
-    wanted = os.environ.get("TONGBAO_OCR_BACKEND", "").strip().lower() or "onnxruntime"
-    if wanted not in BACKENDS:
-        raise OcrUnavailable(f"TONGBAO_OCR_BACKEND={wanted!r}: use one of {', '.join(BACKENDS)}")
-    return wanted
-
-
-def engine_params(threads: int, backend: str) -> dict[str, Any]:
-    """rapidocr's parameters for the bundled models on `backend` with `threads` intra-op threads."""
-    from rapidocr.utils.typings import EngineType
-
-    models = _model_dir()
-    params: dict[str, Any] = {
-        "Global.log_level": "error",
-        # Pages are deskewed before recognition and never upside down, so the
-        # 180° text-line classifier only costs time.
-        "Global.use_cls": False,
-        "Global.model_root_dir": str(models),
-        "EngineConfig.onnxruntime.intra_op_num_threads": threads,
-        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-        "EngineConfig.openvino.inference_num_threads": threads,
-        "Det.limit_side_len": DEFAULT_DET_LIMIT_SIDE,
-        "Det.limit_type": "max",
-        "Rec.rec_batch_num": DEFAULT_REC_BATCH,
-    }
-    kind = EngineType.OPENVINO if backend == "openvino" else EngineType.ONNXRUNTIME
-    for task, fname in MODEL_FILES.items():
-        params[f"{task}.model_path"] = str(models / fname)
-        params[f"{task}.engine_type"] = kind
-    return params
 
 
 def load_engine(threads: int | None = None) -> Any:
@@ -198,7 +120,7 @@ def load_engine(threads: int | None = None) -> Any:
         from rapidocr.utils import download_file
     except ImportError as e:
         raise OcrUnavailable(f"OCR needs the rapidocr package: pip install rapidocr onnxruntime ({e})") from e
-    models = _model_dir()
+    models = model_dir()
     missing = [f for f in MODEL_FILES.values() if not (models / f).is_file()]
     if missing:
         raise OcrUnavailable(
@@ -208,7 +130,7 @@ def load_engine(threads: int | None = None) -> Any:
     # Belt and braces: if a configuration change ever routes rapidocr to its
     # download path (e.g. a rec model without an embedded character list), fail
     # loudly instead of fetching from the network.
-    download_file.DownloadFile.run = staticmethod(_forbid_download)  # type: ignore[method-assign]
+    download_file.DownloadFile.run = staticmethod(forbid_download)  # type: ignore[method-assign]
     try:
         engine = rapidocr.RapidOCR(params=engine_params(threads, backend))
         # Force the lazy model loads now so a broken model fails here, not mid-document.
@@ -367,7 +289,7 @@ def low_confidence_numbers(boxes: list[OcrBox], threshold: float = DEFAULT_LOW_C
 
 def render_pdf_page(data: bytes, page: int, dpi: int = DEFAULT_DPI) -> np.ndarray:
     """Render one 1-based page of a PDF to an RGB array at `dpi`."""
-    doc = _open_pdf(data, "<pdf>")
+    doc = open_pdf(data, "<pdf>")
     try:
         bitmap = doc[page - 1].render(scale=dpi / 72)
         return bitmap.to_numpy()[:, :, :3][:, :, ::-1].copy()  # pdfium renders BGR
@@ -384,27 +306,8 @@ def _ocr_pdf_page(data: bytes, page: int, dpi: int, threads: int | None = None) 
     return result
 
 
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    """Have the kernel SIGKILL this pool process when its parent dies (Linux prctl), and leave
-    a terminal's Ctrl-C to the parent, which shuts the pool down: no OCR process outlives a
-    killed run."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if not sys.platform.startswith("linux"):
-        return
-    parent = os.getppid()
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent died before the request took effect
-        os._exit(1)
-
-
 def _init_worker() -> None:
-    _die_with_parent()
+    die_with_parent()
     set_ocr_budget(1, 1)
     load_engine()  # one engine per pool process, loaded before the first page arrives
 
@@ -501,28 +404,6 @@ def ocr_pdf_pages(
     return page_ocr_to_lines(_run_pages(data, pages, dpi, workers), first_line_no)
 
 
-def _open_pdf(data: bytes, name: str) -> Any:
-    import pypdfium2 as pdfium
-
-    if not data:
-        raise EmptyInput(f"{name}: the file is empty (0 bytes)")
-    try:
-        return pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as e:
-        if "password" in str(e).lower():
-            raise EncryptedInput(f"{name}: the PDF is password-protected; save an unprotected copy") from e
-        raise DamagedInput(f"{name}: cannot open the PDF ({e}); the file may be truncated or corrupt") from e
-
-
-def pdf_page_count(data: bytes, name: str) -> int:
-    """Number of pages of a PDF, with tongbao's errors for unreadable files."""
-    doc = _open_pdf(data, name)
-    try:
-        return len(doc)
-    finally:
-        doc.close()
-
-
 def ocr_scanned_pdf(
     data: bytes, name: str, *, workers: int | None = None, dpi: int = DEFAULT_DPI
 ) -> ReadResult:
@@ -553,36 +434,6 @@ def _page_notes(results: list[PageOcr]) -> list[str]:
         if r.passes > 1
     ]
     return notes
-
-
-def decode_image_frames(data: bytes, name: str) -> list[np.ndarray]:
-    """Decode an image file into RGB (or grey) arrays, one per frame (multi-page TIFF).
-
-    Which files are images is parsers.formats' decision (bytes first, then the name); this only
-    decodes, so a scan is read whatever its suffix.
-    """
-    from PIL import Image, ImageSequence, UnidentifiedImageError
-
-    if not data:
-        raise EmptyInput(f"{name}: the file is empty (0 bytes)")
-    try:
-        img = Image.open(io.BytesIO(data))
-    except UnidentifiedImageError as e:
-        kinds = ", ".join(s.lstrip(".") for s in IMAGE_SUFFIXES)
-        raise UnsupportedInput(
-            f"{name}: the bytes are not an image tongbao decodes ({kinds}); "
-            "check the file is what its name says"
-        ) from e
-    frames = []
-    try:
-        for frame in ImageSequence.Iterator(img):
-            mode = "L" if frame.mode in ("1", "L", "I;16", "I") else "RGB"
-            frames.append(np.asarray(frame.convert(mode)))
-    except (OSError, SyntaxError, ValueError) as e:
-        raise DamagedInput(f"{name}: the image cannot be decoded ({e}); the file may be truncated") from e
-    if not frames:
-        raise EmptyInput(f"{name}: the image has no frames")
-    return frames
 
 
 def read_image(data: bytes, name: str) -> ReadResult:

@@ -46,9 +46,9 @@ def test_every_suffix_names_one_format_and_ocr_reads_the_tables_images() -> None
     suffixes = [s for f in FORMATS for s in f.suffixes]
     assert len(suffixes) == len(set(suffixes))
     assert {".txt", ".md", ".pdf", ".docx", ".html", ".png", ".bmp", ".webp"} <= set(READ_SUFFIXES)
-    from pipeline import ocr
+    from pipeline import ocr_inputs
 
-    assert ocr.IMAGE_SUFFIXES is IMAGE_SUFFIXES and ".bmp" in IMAGE_SUFFIXES
+    assert ocr_inputs.IMAGE_SUFFIXES is IMAGE_SUFFIXES and ".bmp" in IMAGE_SUFFIXES
     assert all(f.advice for f in FORMATS if not f.readable)
 
 

@@ -366,7 +366,7 @@ def test_missing_models_fail_clearly(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     import pipeline.ocr as ocr
 
     monkeypatch.setattr(ocr, "_ENGINE", None)
-    monkeypatch.setattr(ocr, "_model_dir", lambda: tmp_path)
+    monkeypatch.setattr(ocr, "model_dir", lambda: tmp_path)
     with pytest.raises(
         ocr.OcrUnavailable,
         match=r"OCR model files missing from .*PP-OCRv6_det_small\.onnx.*"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from parsers.limits import DEFAULT_MAX_ENTRIES, DEFAULT_MAX_LINE_CHARS, DEFAULT_MAX_TABLE_CELLS
 from pipeline.analyst import register as register_analyst_commands
 from pipeline.ingest import (
     DEFAULT_BATCH_SIZE,
@@ -18,6 +20,15 @@ from pipeline.ingest import (
     IngestOptions,
     UsageError,
 )
+from pipeline.options import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY_MB
+from pipeline.terminal import escaped, plain
+
+# Exit statuses (README "Limits and exit statuses"): the worst outcome of the run wins.
+EXIT_OK = 0
+EXIT_MISMATCH = 1  # every file read; some stated scores do not add up
+EXIT_USAGE = 2  # the command was given something it cannot work with
+EXIT_FILES_FAILED = 3  # some files were not read (failed or skipped), whatever else was found
+EXIT_OUTPUT_FAILED = 4  # the tables could not be written (disk full, output not writable)
 
 app = typer.Typer(
     help="Turn assessment circulars (考核/督查通报) into Parquet tables and flag scores that do not add up.",
@@ -29,8 +40,39 @@ errors = Console(stderr=True)
 
 
 def _usage(exc: Exception) -> typer.Exit:
-    errors.print(f"[red]error:[/] {exc}")
-    return typer.Exit(2)
+    errors.print(f"[red]error:[/] {escaped(exc)}")
+    return typer.Exit(EXIT_USAGE)
+
+
+def _output_failed(exc: OSError, out: Path) -> typer.Exit:
+    """A clear message for a write that failed (disk full above all), instead of a traceback."""
+    why = (
+        "the disk is full"
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        else f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
+    )
+    errors.print(
+        f"[red]error:[/] cannot write the tables to {escaped(out)}: {escaped(why)}. Batches written "
+        "before this one are complete and kept; the batch being written was not written (no "
+        "partial file is left under a readable name). Free space, then run the same command again: "
+        "files already written are replaced, not duplicated."
+    )
+    return typer.Exit(EXIT_OUTPUT_FAILED)
+
+
+def _is_output_error(exc: OSError, out: Path) -> bool:
+    """Whether an OSError came from writing the tables (the disk, or a path under --out)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    named = exc.filename if isinstance(exc.filename, str) else None
+    return named is not None and Path(named).resolve().is_relative_to(out.resolve())
+
+
+def exit_status(failed: int, mismatches: int) -> int:
+    """The run's exit status: files not read outrank mismatches (see the EXIT_ constants)."""
+    if failed:
+        return EXIT_FILES_FAILED
+    return EXIT_MISMATCH if mismatches else EXIT_OK
 
 
 @app.command()
@@ -62,6 +104,28 @@ def ingest(
     ] = 0,
     batch_size: Annotated[int, typer.Option(help="Documents per Parquet file.")] = DEFAULT_BATCH_SIZE,
     strict: Annotated[bool, typer.Option(help="Stop at the first file that fails.")] = False,
+    max_bytes: Annotated[
+        int, typer.Option(help="A larger file is not read (a failed row says so).")
+    ] = DEFAULT_MAX_BYTES,
+    max_line_chars: Annotated[
+        int, typer.Option(help="A file with a longer line (in characters) is not read.")
+    ] = DEFAULT_MAX_LINE_CHARS,
+    max_table_cells: Annotated[
+        int,
+        typer.Option(
+            help="A file with a table of more cells (after colspan × rowspan, gridSpan) is not read."
+        ),
+    ] = DEFAULT_MAX_TABLE_CELLS,
+    max_entries: Annotated[
+        int, typer.Option(help="A file with more deduction entries is not read.")
+    ] = DEFAULT_MAX_ENTRIES,
+    max_memory_mb: Annotated[
+        int,
+        typer.Option(
+            help="Memory (address space, MB) one worker process may use; a file that needs more fails "
+            "with a row saying so (0: no ceiling; not applied with --workers 1)."
+        ),
+    ] = DEFAULT_MAX_MEMORY_MB,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print the summary only.")] = False,
     force: Annotated[
         bool,
@@ -98,8 +162,9 @@ def ingest(
     same command goes on where it stopped — files already in the output with the same bytes and
     parser version are skipped. One run at a time writes to a folder.
 
-    Exit status: 0 all parsed and reconciled, 1 some files failed or were skipped or mismatches were
-    found, 2 usage error (or the output could not be written), 130 stopped by Ctrl-C or SIGTERM.
+    Exit status: 0 all files read and every score adds up; 1 all files read, mismatches found; 2 usage
+    error; 3 some files were not read (failed or skipped; mismatches may also have been found); 4 the
+    tables could not be written (disk full); 130 stopped by Ctrl-C or SIGTERM.
     """
     from pipeline.ingest import ingest as run_ingest
     from pipeline.progress import IngestProgress
@@ -116,6 +181,11 @@ def ingest(
             workers=workers,
             batch_size=batch_size,
             strict=strict,
+            max_bytes=max_bytes,
+            max_line_chars=max_line_chars,
+            max_table_cells=max_table_cells,
+            max_entries=max_entries,
+            max_memory_mb=max_memory_mb,
             incremental=not force,
             remove_missing=remove_missing,
             recycle_after=recycle_after,
@@ -138,17 +208,24 @@ def ingest(
                     f"{doc.finding_count} findings{extra}"
                 )
             )
-            console.print(f"[{style}]{doc.status:>7}[/] {result.path}  {detail}")
+            console.print(plain(f"{doc.status:>7}", style) + plain(f" {result.path}  {detail}"))
             bar.advance(result)
 
         with bar:
             summary = run_ingest(paths, options, progress, on_plan=bar.start)
-    except (UsageError, StoreError) as exc:
+    except UsageError as exc:
         raise _usage(exc) from exc
+    except StoreError as exc:  # the store's own message: disk full or no permission, nothing half-written
+        errors.print(f"[red]error:[/] {escaped(exc)}")
+        raise typer.Exit(EXIT_OUTPUT_FAILED) from exc
+    except OSError as exc:
+        if not _is_output_error(exc, out):
+            raise
+        raise _output_failed(exc, out) from exc
     print_summary(summary, str(out), console)
     if summary.interrupted:
         raise typer.Exit(130)
-    raise typer.Exit(1 if summary.failed or summary.skipped or summary.mismatches else 0)
+    raise typer.Exit(exit_status(summary.failed + summary.skipped, summary.mismatches))
 
 
 @app.command()
@@ -161,8 +238,8 @@ def check(
 ) -> None:
     """Parse one file and print its metadata, each unit's arithmetic and every finding.
 
-    Exit status: 1 when a mismatch is found or the file is not read (failed or skipped), 0 otherwise,
-    2 usage error.
+    Exit status: 0 the file was read and every score adds up, 1 a mismatch was found, 2 usage error,
+    3 the file was not read (failed or skipped).
     """
     from pipeline.ingest import discover, parse_file
     from pipeline.summary import print_check
@@ -180,7 +257,7 @@ def check(
     result = parse_file(str(path), options)
     print_check(result, console)
     failed = result.document.status in ("failed", "skipped")
-    raise typer.Exit(1 if failed or result.document.mismatch_count else 0)
+    raise typer.Exit(exit_status(int(failed), result.document.mismatch_count))
 
 
 @app.command()
@@ -195,9 +272,10 @@ def report(
 
     if not (out / "documents").is_dir():
         errors.print(
-            f"[red]error:[/] {out}: no documents table here; run 'tongbao ingest ... --out {out}' first."
+            f"[red]error:[/] {escaped(out)}: no documents table here; run 'tongbao ingest ... --out "
+            f"{escaped(out)}' first."
         )
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_USAGE)
     print_output_report(out, console, limit=limit)
 
 
@@ -236,8 +314,8 @@ def samples(
 
     written = write_samples(out, pdf=pdf)
     for path in written:
-        console.print(f"wrote {path}")
-    console.print(f"{len(written)} sample files in {out}/")
+        console.print(plain(f"wrote {path}"))
+    console.print(plain(f"{len(written)} sample files in {out}/"))
 
 
 # review, sql, export: the analysts' commands (issue 12) live with their own messages in pipeline/analyst.py.

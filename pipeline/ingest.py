@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +34,7 @@ from pipeline.options import (
     IngestOptions,
     UsageError,
 )
+from pipeline.parse import FileResult, parse_file, refused_result, shown_path
 from pipeline.store import Store
 from schemas import SourceRecord
 
@@ -89,11 +92,14 @@ class IngestSummary:
 
 @dataclass(slots=True)
 class Discovery:
-    """The files an ingest reads, and how many hidden ones it left out."""
+    """The files an ingest reads, how many hidden ones it left out, and what it would not open."""
 
     files: list[Path]
     hidden: int = 0
     """Files under a hidden name (.git/, .DS_Store): not searched, only counted in the summary."""
+    refused: list[tuple[Path, str]] = field(default_factory=list)
+    """(path, why) of entries not followed: symlinks leading out of the folders given. Each gets a
+    skipped documents row, so the archive's every name is accounted for."""
 
 
 def discover(paths: Iterable[str | Path]) -> list[Path]:
@@ -107,22 +113,28 @@ def discover_files(paths: Iterable[str | Path]) -> Discovery:
     Nothing is filtered by name or format: a file tongbao does not read still gets its documents
     row (status skipped, with the reason), so a run never leaves part of an archive out unsaid.
     Hidden files and folders (names starting with '.': .git, .DS_Store) are not searched; the
-    summary says how many there were.
+    summary says how many there were. A symlink under a folder is followed only when it leads
+    inside one of the folders given (an archive holding `hostname -> /etc/hostname` must not
+    make tongbao read outside it); one leading out gets a skipped row. FIFOs, sockets and
+    devices are listed, and parse_file gives them a skipped row without opening them.
 
     Raises:
         UsageError: a path does not exist, or a folder holds no file tongbao reads.
     """
+    given = [Path(raw) for raw in paths]
+    roots = [p.resolve() for p in given if p.is_dir()]
     found: list[Path] = []
+    refused: list[tuple[Path, str]] = []
     hidden = 0
-    for raw in paths:
-        path = Path(raw)
+    for path in given:
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder.")
         if not path.is_dir():
             found.append(path)
             continue
-        inside, left_out = _files_under(path)
+        inside, left_out, outside = _files_under(path, roots)
         hidden += left_out
+        refused.extend(outside)
         if not any(_is_read(p) for p in inside):
             listed = ", ".join(p.name for p in inside[:5]) + (", …" if len(inside) > 5 else "")
             held = f"{len(inside)} file(s), none of a format it reads: {listed}" if inside else "no files"
@@ -130,20 +142,60 @@ def discover_files(paths: Iterable[str | Path]) -> Discovery:
                 f"{path}: the folder holds no file tongbao reads ({held}); it reads {' '.join(READ_SUFFIXES)}."
             )
         found.extend(inside)
-    return Discovery(expand_archives(list(dict.fromkeys(found))), hidden)
+    return Discovery(expand_archives(list(dict.fromkeys(found))), hidden, list(dict.fromkeys(refused)))
 
 
-def _files_under(folder: Path) -> tuple[list[Path], int]:
-    """The files under `folder` (sorted) and the number of hidden ones left out."""
-    files, hidden = [], 0
-    for path in folder.rglob("*"):
-        if not path.is_file():
+def _files_under(folder: Path, roots: list[Path]) -> tuple[list[Path], int, list[tuple[Path, str]]]:
+    """The files under `folder` (sorted), the number of hidden ones left out, and the symlinks
+    leading out of `roots` (not followed)."""
+    files: list[Path] = []
+    outside: list[tuple[Path, str]] = []
+    hidden = 0
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:  # gone or unreadable since it was listed: its files are simply not there
             continue
-        if any(part.startswith(".") for part in path.relative_to(folder).parts):
-            hidden += 1
-        else:
-            files.append(path)
-    return sorted(files), hidden
+        for entry in entries:
+            path = Path(entry.path)
+            if any(part.startswith(".") for part in path.relative_to(folder).parts):
+                hidden += _files_in(path) if _is_dir(entry) else 1
+                continue
+            if entry.is_symlink():
+                target = path.resolve()
+                if not any(target.is_relative_to(root) for root in roots):
+                    outside.append((path, _outside_reason(path, folder, target)))
+                    continue
+                if target.is_dir():
+                    continue  # inside the folders given: its files are found where they are
+            if _is_dir(entry):
+                pending.append(path)
+            elif entry.is_symlink() and not target.exists():
+                outside.append((path, f"{path.name}: a broken symlink (to {target}); nothing to read."))
+            else:
+                files.append(path)
+    return sorted(files), hidden, sorted(outside)
+
+
+def _files_in(folder: Path) -> int:
+    """How many files a hidden folder holds (counted for the summary, never read)."""
+    return sum(len(names) for _, _, names in os.walk(folder))
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _outside_reason(path: Path, folder: Path, target: Path) -> str:
+    return (
+        f"{path.name}: a symlink leading out of the folders given (to {target}); not followed. Give "
+        "the target itself if it should be read."
+    )
 
 
 def _is_read(path: Path) -> bool:
@@ -151,6 +203,8 @@ def _is_read(path: Path) -> bool:
     if path.suffix.lower() in READ_SUFFIXES:
         return True
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block the read below
+            return False
         return detect_format(path.read_bytes(), path.name).readable
     except OSError:
         return False
@@ -167,6 +221,9 @@ class Plan:
     missing: list[str] = field(default_factory=list)
     """Paths stored from under the inputs that no longer exist."""
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
+    refused: list[tuple[Path, str]] = field(
+        default_factory=list
+    )  # symlinks out of the folders: a skipped row each
     """Resolved path → (size, mtime_ns) when it was looked at."""
 
 
@@ -217,7 +274,7 @@ def plan_files(files: list[Path], roots: list[Path], store: Store, options: Inge
         # and its size (-1: not the member's) is not compared.
         size = -1 if member else st.st_size
         plan.stats[path] = (size, st.st_mtime_ns)
-        entry = store.source(path) if options.incremental else None
+        entry = store.source(shown_path(path)) if options.incremental else None
         if entry is not None and _is_current(store, entry.doc_id):
             if entry.mtime_ns == st.st_mtime_ns and size in (-1, entry.byte_size):
                 plan.unchanged += 1
@@ -228,8 +285,9 @@ def plan_files(files: list[Path], roots: list[Path], store: Store, options: Inge
         plan.parse.append(path)
     folders = [str(r.resolve()) + os.sep for r in roots if r.is_dir()]
     given = {str(r.resolve()) for r in roots if not r.is_dir()}
+    shown_seen = {shown_path(s) for s in seen}  # the store holds non-UTF-8 names as \\xNN
     plan.missing = sorted(
-        p for p in store.paths() if p not in seen and (p in given or p.startswith(tuple(folders)))
+        p for p in store.paths() if p not in shown_seen and (p in given or p.startswith(tuple(folders)))
     )
     return plan
 
@@ -299,13 +357,14 @@ def ingest(
     roots = [Path(p) for p in paths]
     found = discover_files(roots)
     check_writable(options.out)
-    summary = IngestSummary(files=len(found.files), hidden=found.hidden)
+    summary = IngestSummary(files=len(found.files) + len(found.refused), hidden=found.hidden)
     began = time.monotonic()
     in_process = options.engine == "local" and options.workers == 1
     with OutputLock(options.out), _Stop(in_process) as stop:
         stop.writing = True  # the recovery pass and --remove-missing write: a Ctrl-C waits for them
         store = Store(options.out)
         plan = plan_files(found.files, roots, store, options)
+        plan.refused = found.refused
         summary.unchanged, summary.missing = plan.unchanged, list(plan.missing)
         if options.remove_missing and plan.missing:
             summary.removed = store.forget(plan.missing)
@@ -332,7 +391,9 @@ def _parse_and_write(
     batch: list[FileResult] = []
     last_write = time.monotonic()
     try:
-        for result in [] if stop.pending else _engine(options)(plan.parse, options, stop.stopping):
+        refused = (refused_result(str(path), why) for path, why in plan.refused)
+        parsed = [] if stop.pending else _engine(options)(plan.parse, options, stop.stopping)
+        for result in chain(refused, parsed):
             _count(summary, result)
             if progress is not None:
                 progress(result)
@@ -391,7 +452,10 @@ def _flush(store: Store, batch: list[FileResult], stats: dict[str, tuple[int, in
         size, mtime = stats.get(result.path, (doc.byte_size, None))
         sources.append(
             SourceRecord(
-                doc.doc_id, result.path, doc.byte_size, mtime if size in (-1, doc.byte_size) else None
+                doc.doc_id,
+                shown_path(result.path),
+                doc.byte_size,
+                mtime if size in (-1, doc.byte_size) else None,
             )
         )
         if doc.doc_id in seen:

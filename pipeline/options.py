@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from parsers.limits import DEFAULT_MAX_ENTRIES, DEFAULT_MAX_LINE_CHARS, DEFAULT_MAX_TABLE_CELLS, Limits
 from parsers.model import TongbaoError
 
 # Seconds one file may take before its worker is stopped: a 20-page text PDF parses in well
@@ -17,6 +18,12 @@ DEFAULT_OCR_SECONDS_PER_PAGE = 60.0
 # loses little work and memory stays flat on archives of any size.
 DEFAULT_BATCH_SIZE = 200
 DEFAULT_MAX_PAGES = 300
+# The largest file in the shared corpus is a few MB (a scanned PDF); 100 MB leaves room for long
+# scans while a file that is not a circular at all (a disk image renamed .pdf) stops at once.
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+# Address space per worker process: a text circular parses in well under 200 MB, a scanned page
+# OCR'd at 150 dpi in about 0.5 GB; 4 GB stops a runaway file before the machine swaps.
+DEFAULT_MAX_MEMORY_MB = 4096
 # Files a worker process parses before it is replaced by a fresh one (memory flat over a long
 # run); a fork costs a few milliseconds, the OCR engine's reload about a second.
 DEFAULT_RECYCLE_AFTER = 500
@@ -44,6 +51,17 @@ class IngestOptions:
     workers: int = 0  # 0: one per core; 1: parse in this process (no time limit)
     batch_size: int = DEFAULT_BATCH_SIZE
     strict: bool = False
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_line_chars: int = DEFAULT_MAX_LINE_CHARS
+    max_table_cells: int = DEFAULT_MAX_TABLE_CELLS
+    max_entries: int = DEFAULT_MAX_ENTRIES
+    max_memory_mb: int = DEFAULT_MAX_MEMORY_MB  # 0: no ceiling
+
+    @property
+    def limits(self) -> Limits:
+        """The per-file limits the readers and the extractor check (parsers/limits.py)."""
+        return Limits(self.max_table_cells, self.max_line_chars, self.max_entries)
+
     recycle_after: int = DEFAULT_RECYCLE_AFTER
     flush_seconds: float = DEFAULT_FLUSH_SECONDS
     incremental: bool = True  # skip files whose path, size and mtime (or bytes) are already stored
@@ -61,6 +79,16 @@ class IngestOptions:
             raise UsageError("--max-pages must be at least 1.")
         if self.batch_size < 1:
             raise UsageError("--batch-size must be at least 1.")
+        for flag, value in (
+            ("--max-bytes", self.max_bytes),
+            ("--max-line-chars", self.max_line_chars),
+            ("--max-table-cells", self.max_table_cells),
+            ("--max-entries", self.max_entries),
+        ):
+            if value < 1:
+                raise UsageError(f"{flag} must be at least 1.")
+        if self.max_memory_mb < 0:
+            raise UsageError("--max-memory-mb must be 0 (no ceiling) or a number of MB.")
         if self.engine not in ("local", "dask"):
             raise UsageError(f"--engine must be local or dask, not '{self.engine}'.")
         if self.scheduler and self.engine != "dask":

@@ -5,7 +5,10 @@ A bad file gives a failed documents row with its stage and a message, never an e
 
 from __future__ import annotations
 
+import decimal
 import hashlib
+import os
+import stat
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -15,8 +18,10 @@ from typing import Any
 from parsers import PARSER_VERSION
 from parsers.document import Extraction, circular_marks, extract_document, read_document
 from parsers.formats import Detection, detect_format
+from parsers.limits import limit_exceeded, limits_in_force
 from parsers.model import Line, NotACircular, ReadResult, TongbaoError
-from pipeline.containers import read_source
+from pipeline.bounds import refuse_out_of_range
+from pipeline.containers import read_source, split_member_path
 from pipeline.options import IngestOptions, UsageError
 from pipeline.reconcile import reconcile
 from pipeline.records import (
@@ -26,7 +31,7 @@ from pipeline.records import (
     problem_records,
     score_records,
 )
-from schemas import DocumentRecord
+from schemas import DocumentRecord, records_to_table
 
 
 @dataclass(slots=True)
@@ -113,34 +118,202 @@ def merge_ocr_lines(read: ReadResult, ocr_lines: list[Line], pages: list[int]) -
 
 
 def parse_file(path: str, options: IngestOptions, on_ocr: Callable[[int], None] | None = None) -> FileResult:
-    """Parse one file into its records; a bad file gives a failed documents row, never an exception."""
-    name = Path(path).name
-    try:
-        data = read_source(path)  # a file, or one member of an archive (archive.zip!/member)
-    except OSError as exc:
-        return failed_result(path, "", 0, "read", f"{path}: cannot read the file ({exc.strerror}).")
-    except TongbaoError as exc:  # an archive member refused (a bomb, encrypted, nested too deep)
-        return failed_result(path, "", 0, exc.stage, str(exc))
+    """Parse one file into its records; a bad file gives a failed documents row, never an exception.
+
+    Every stage — reading, extracting, reconciling, turning records into Arrow columns — runs
+    under the per-file limits of `options`; whatever goes wrong is this file's row, not the batch's.
+    """
+    name = shown_path(Path(path).name)
+    data, refused = _file_bytes(path, name, options.max_bytes)
+    if refused is not None:
+        return refused
+    assert data is not None
     doc_id = doc_id_of(data)
-    detection = detect_format(data, name)
-    if not detection.readable:
-        return skipped_result(path, doc_id, len(data), detection)
+    stage = "discover"
     try:
-        read = read_with_ocr(data, name, options, on_ocr, detection)
-        extraction = extract_document(read)
-        check_circular(extraction, name)
+        detection = detect_format(data, name)
+        if not detection.readable:
+            return skipped_result(path, doc_id, len(data), detection)
+        stage = "extract"
+        with limits_in_force(replace(options.limits, name=name)):
+            read = read_with_ocr(data, name, options, on_ocr, detection)
+            check_line_lengths(read, name, options.max_line_chars)
+            extraction = extract_document(read)
+            check_circular(extraction, name)
+            check_entries(extraction, name, options.max_entries)
+        stage = "records"
+        result = build_result(extraction, doc_id, path, len(data))
+        check_storable(result)
     except TongbaoError as exc:
         return failed_result(path, doc_id, len(data), exc.stage, str(exc))
-    except Exception as exc:
-        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    except (decimal.InvalidOperation, decimal.Overflow) as exc:
+        # A number of more digits than exact arithmetic carries (28): a count of 2^63 fits and is
+        # refused as a value (pipeline/bounds.py); 10^40 in a score cannot be reconciled at all.
         return failed_result(
             path,
             doc_id,
             len(data),
-            "extract",
-            f"{name}: tongbao failed while extracting ({detail}); please report this file.",
+            stage,
+            f"{name}: a number in the file has more digits than tongbao's exact arithmetic carries "
+            f"({type(exc).__name__} while {'extracting' if stage == 'extract' else 'reconciling'}); "
+            "check the file's figures.",
         )
-    return build_result(extraction, doc_id, path, len(data))
+    except MemoryError:
+        return failed_result(
+            path,
+            doc_id,
+            len(data),
+            "memory",
+            f"{name}: ran out of memory while parsing (the worker's ceiling is --max-memory-mb "
+            f"{options.max_memory_mb}); raise it if the file is genuine.",
+        )
+    except Exception as exc:
+        detail = shown_path(traceback.format_exception_only(type(exc), exc)[-1].strip())
+        verb = {
+            "discover": "telling its format",
+            "extract": "extracting",
+            "records": "turning its records into table rows",
+        }[stage]
+        return failed_result(
+            path,
+            doc_id,
+            len(data),
+            stage,
+            f"{name}: tongbao failed while {verb} ({detail}); please report this file.",
+        )
+    return result
+
+
+def _file_bytes(path: str, name: str, max_bytes: int) -> tuple[bytes | None, FileResult | None]:
+    """The file's bytes, or the row of a file that is not a regular file, is gone, or is too big."""
+    if split_member_path(path) is not None:  # one member of an archive (archive.zip!/member)
+        try:
+            data = read_source(path)
+        except OSError as exc:
+            return None, failed_result(path, "", 0, "read", f"{name}: cannot read the member ({exc}).")
+        except TongbaoError as exc:  # a member refused: a bomb, encrypted, nested too deep
+            return None, failed_result(path, "", 0, exc.stage, str(exc))
+        if len(data) > max_bytes:
+            return None, failed_result(
+                path,
+                "",
+                len(data),
+                "limit",
+                f"{name}: the member's size ({len(data):,} bytes) is over the limit of {max_bytes:,}; it "
+                "was not read. Raise --max-bytes if the file is genuine.",
+            )
+        return data, None
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None, failed_result(
+            path,
+            "",
+            0,
+            "read",
+            f"{name}: the file vanished after it was found (moved or deleted during the run).",
+        )
+    except OSError as exc:
+        return None, failed_result(path, "", 0, "read", f"{name}: cannot read the file ({exc.strerror}).")
+    if not stat.S_ISREG(info.st_mode):
+        # Reading a FIFO blocks for ever and a device never ends: neither is a document.
+        return None, not_a_file_result(path, info.st_mode)
+    if info.st_size > max_bytes:
+        return None, failed_result(
+            path,
+            "",
+            info.st_size,
+            "limit",
+            f"{name}: the file's size ({info.st_size:,} bytes) is over the limit of {max_bytes:,}; the file "
+            "was not read. Raise --max-bytes if the file is genuine.",
+        )
+    try:
+        with open(path, "rb") as handle:
+            # read() sizes its buffer from the file (read(n) would allocate all n bytes up front).
+            data = handle.read()
+    except FileNotFoundError:
+        return None, failed_result(
+            path,
+            "",
+            0,
+            "read",
+            f"{name}: the file vanished after it was found (moved or deleted during the run).",
+        )
+    except OSError as exc:
+        return None, failed_result(path, "", 0, "read", f"{name}: cannot read the file ({exc.strerror}).")
+    if len(data) > max_bytes:
+        return None, failed_result(
+            path,
+            "",
+            len(data),
+            "limit",
+            f"{name}: the file grew past the limit of {max_bytes:,} bytes while it was read; raise "
+            "--max-bytes if the file is genuine.",
+        )
+    return data, None
+
+
+def check_line_lengths(read: ReadResult, name: str, limit: int) -> None:
+    """Refuse a file with a line over `limit` characters: every pass over lines is at least linear in it."""
+    longest = max((len(line.text) for line in read.lines), default=0)
+    if longest > limit:
+        raise limit_exceeded(name, "its longest line in characters", longest, limit, "--max-line-chars")
+
+
+def check_entries(ex: Extraction, name: str, limit: int) -> None:
+    """Refuse a document with more deduction entries than `limit` (each becomes a row and a finding)."""
+    if len(ex.entries) > limit:
+        raise limit_exceeded(name, "its number of deduction entries", len(ex.entries), limit, "--max-entries")
+
+
+def check_storable(result: FileResult) -> None:
+    """Refuse out-of-range numbers with a finding, then turn every table into Arrow here, per file.
+
+    A value Arrow cannot hold found only when the batch is written would cost the whole batch;
+    here it costs this file at most (UnstorableValue → its failed row).
+    """
+    doc = result.document
+    refused = refuse_out_of_range(result.records, doc.doc_id)
+    if refused:
+        result.records["findings"].extend(refused)
+        doc.finding_count += len(refused)
+    for table, records in result.records.items():
+        records_to_table(table, records)
+
+
+def shown_path(text: str) -> str:
+    """A path or name as a str every writer and terminal takes: bytes that were not UTF-8 (a GBK
+    name unzipped from a Windows archive, held by Python as surrogates) become `\\xNN`."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def not_a_file_result(path: str, mode: int) -> FileResult:
+    """The skipped row of a FIFO, socket or device found among the files."""
+    kind = (
+        "a named pipe (FIFO)"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a device"
+        if stat.S_ISBLK(mode) or stat.S_ISCHR(mode)
+        else "not a regular file"
+    )
+    return refused_result(path, f"{shown_path(Path(path).name)}: {kind}, not a document; it was not read.")
+
+
+def refused_result(path: str, reason: str) -> FileResult:
+    """The skipped row of a path discovery or parse_file will not open (not a file, or outside the folders)."""
+    doc = DocumentRecord(
+        doc_id=doc_id_of(os.fsencode(path)),
+        source_path=shown_path(path),
+        source_format="unknown",
+        byte_size=0,
+        status="skipped",
+        error_stage="discover",
+        error=reason,
+        parser_version=PARSER_VERSION,
+    )
+    return FileResult(path=path, records={"documents": [doc]})
 
 
 def check_circular(ex: Extraction, name: str) -> None:
@@ -167,7 +340,7 @@ def check_circular(ex: Extraction, name: str) -> None:
 
 def build_result(ex: Extraction, doc_id: str, path: str, size: int) -> FileResult:
     """Records of all tables for one extraction, reconciled."""
-    document = document_record(ex, doc_id, path, size)
+    document = document_record(ex, doc_id, shown_path(path), size)
     reconciliation, findings = reconcile(ex, doc_id)
     document.finding_count = len(findings)
     document.mismatch_count = sum(1 for r in reconciliation if r.status == "mismatch")
@@ -195,14 +368,14 @@ def skipped_result(path: str, doc_id: str, size: int, detection: Detection) -> F
     """The documents row of a file of a format tongbao does not read: status skipped, and why."""
     doc = DocumentRecord(
         doc_id=doc_id,
-        source_path=path,
+        source_path=shown_path(path),
         source_format=detection.format.name
         if detection.format
         else detection.suffix.lstrip(".") or "unknown",
         byte_size=size,
         status="skipped",
         error_stage="discover",
-        error=detection.reason(Path(path).name),
+        error=detection.reason(shown_path(Path(path).name)),
         parser_version=PARSER_VERSION,
     )
     return FileResult(path=path, records={"documents": [doc]})
@@ -211,8 +384,8 @@ def skipped_result(path: str, doc_id: str, size: int, detection: Detection) -> F
 def failed_result(path: str, doc_id: str, size: int, stage: str, message: str) -> FileResult:
     suffix = Path(path).suffix.lower().lstrip(".")
     doc = DocumentRecord(
-        doc_id=doc_id or doc_id_of(path.encode()),
-        source_path=path,
+        doc_id=doc_id or doc_id_of(os.fsencode(path)),
+        source_path=shown_path(path),
         source_format=suffix or "unknown",
         byte_size=size,
         status="failed",

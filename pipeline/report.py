@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.export import top_rubric_items
+from pipeline.terminal import plain
 
 
 def _glob(out: Path, table: str) -> str:
@@ -23,12 +24,12 @@ def print_output_report(out: Path, console: Console, *, limit: int = 50) -> None
     docs = con.execute(
         f"SELECT status, count(*) FROM read_parquet('{_glob(out, 'documents')}') GROUP BY status ORDER BY status"
     ).fetchall()
-    console.print("documents: " + ", ".join(f"{n} {status}" for status, n in docs))
+    console.print(plain("documents: " + ", ".join(f"{n} {status}" for status, n in docs)))
     for name in ("scores", "deductions", "problems", "reconciliation", "findings"):
         if not (out / name).is_dir():  # written before the table existed
             continue
         (n,) = con.execute(f"SELECT count(*) FROM read_parquet('{_glob(out, name)}')").fetchone() or (0,)
-        console.print(f"{name}: {n} rows")
+        console.print(plain(f"{name}: {n} rows"))
 
     # The same circular is often archived twice (the PDF and the web page, a re-download): one
     # copy per circular — same 发文字号, issuer, title and date — counts in the items summary.
@@ -54,7 +55,7 @@ def print_output_report(out: Path, console: Console, *, limit: int = 50) -> None
         for column in ("title", "doc number", "files"):
             table.add_column(column)
         for title, number, files in repeated[:limit]:
-            table.add_row(title, number or "—", files)
+            table.add_row(plain(title), plain(number or "—"), plain(files))
         console.print(table)
 
     # Item numbers mean something only within their rubric (issue 12): keyed by rubric_key.
@@ -64,7 +65,7 @@ def print_output_report(out: Path, console: Console, *, limit: int = 50) -> None
         for column in ("rubric", "item", "description", "units", "points"):
             table.add_column(column)
         for item in items:
-            table.add_row(*(str(v) for v in item))
+            table.add_row(*(plain(v) for v in item))
         console.print(table)
 
     findings = con.execute(f"""
@@ -79,5 +80,5 @@ def print_output_report(out: Path, console: Console, *, limit: int = 50) -> None
     for column in ("file", "severity", "check", "unit", "message"):
         table.add_column(column)
     for row in findings:
-        table.add_row(*row)
+        table.add_row(*(plain(v) for v in row))
     console.print(table)

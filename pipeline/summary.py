@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from pipeline.ingest import FileResult, IngestSummary
+from pipeline.terminal import escaped, plain
 
 _STATUS_STYLE = {"ok": "green", "mismatch": "bold red", "incomplete": "yellow"}
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
@@ -16,9 +16,9 @@ def print_check(result: FileResult, console: Console) -> None:
     """Print one file's metadata, each unit's arithmetic and every finding."""
     doc = result.document
     if doc.status in ("failed", "skipped"):
-        console.print(f"[bold red]{doc.status}[/] ({doc.error_stage}): {doc.error}")
+        console.print(f"[bold red]{doc.status}[/] ({escaped(doc.error_stage)}): {escaped(doc.error)}")
         return
-    meta = Table(title=f"{result.path}", show_header=False, title_justify="left")
+    meta = Table(title=plain(result.path), show_header=False, title_justify="left")
     meta.add_column("field", style="bold")
     meta.add_column("value")
     for label, value in (
@@ -46,7 +46,7 @@ def print_check(result: FileResult, console: Console) -> None:
         ),
         ("status", doc.status),
     ):
-        meta.add_row(label, "—" if value in (None, "") else str(value))
+        meta.add_row(label, plain("—" if value in (None, "") else value))
     if doc.pages_needing_ocr:
         meta.add_row("needs OCR", ", ".join(map(str, doc.pages_needing_ocr)))
     if doc.ocr_pages:
@@ -72,7 +72,7 @@ def print_check(result: FileResult, console: Console) -> None:
             table.add_column(column, justify="left" if column in ("unit", "status") else "right")
         for r in recon:
             table.add_row(
-                r.unit,
+                plain(r.unit),
                 _num(r.base),
                 _num(r.total_deducted),
                 _num(r.total_bonus),
@@ -98,9 +98,9 @@ def print_check(result: FileResult, console: Console) -> None:
             table.add_row(
                 f"[{_SEVERITY_STYLE.get(f.severity, '')}]{f.severity}[/]",
                 f.check,
-                f.unit or "—",
+                plain(f.unit or "—"),
                 where,
-                f.message,
+                plain(f.message),
             )
         console.print(table)
     else:
@@ -122,19 +122,19 @@ def print_summary(summary: IngestSummary, out: str, console: Console) -> None:
         f"{summary.skipped} skipped) in "
         f"{summary.seconds:.1f} s: {summary.units} units, {summary.deductions} deduction entries, "
         f"[{'bold red' if summary.mismatches else 'green'}]{summary.mismatches} mismatches[/], "
-        f"{summary.findings} findings → {out}/"
+        f"{summary.findings} findings → {escaped(out)}/"
     )
     if summary.hidden:
         console.print(f"  {summary.hidden} hidden file(s) (names starting with '.') were not searched.")
     for path, error in summary.failures:
-        console.print(f"  [red]not read[/] {path}: {error}")
+        console.print(f"  [red]not read[/] {escaped(path)}: {escaped(error)}")
     print_run_notes(summary, out, console)
 
 
 def print_run_notes(summary: IngestSummary, out: str, console: Console) -> None:
     """Files gone since the last run, and after a stop, what was kept and how to go on."""
     if summary.missing:
-        shown = ", ".join(escape(p) for p in summary.missing[:5]) + (
+        shown = ", ".join(escaped(p) for p in summary.missing[:5]) + (
             ", …" if len(summary.missing) > 5 else ""
         )
         done = (
@@ -146,6 +146,6 @@ def print_run_notes(summary: IngestSummary, out: str, console: Console) -> None:
     if summary.interrupted:
         left = summary.files - summary.unchanged - summary.written
         console.print(
-            f"[yellow]stopped[/]: {summary.written} file(s) parsed and written to {escape(out)}/ this run; "
+            f"[yellow]stopped[/]: {summary.written} file(s) parsed and written to {escaped(out)}/ this run; "
             f"{max(left, 0)} not yet. Run the same command again to go on: files already written are skipped."
         )

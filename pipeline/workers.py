@@ -19,6 +19,7 @@ import multiprocessing as mp
 import os
 import queue
 import signal
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -27,7 +28,65 @@ from typing import Any
 
 from pipeline import parse  # looked up at call time, so a test can stand in for the parser
 from pipeline.options import DEFAULT_OCR_SECONDS_PER_PAGE, IngestOptions
-from pipeline.parse import FileResult, doc_id_of, failed_result
+from pipeline.parse import FileResult, doc_id_of, failed_result, shown_path
+
+
+def cap_memory(megabytes: int) -> None:
+    """Let this process's address space grow by at most `megabytes` from here.
+
+    An allocation past it raises MemoryError inside the parser (parse_file turns that into the
+    file's row) instead of the machine swapping or the kernel's out-of-memory killer choosing a
+    process. The ceiling counts from the worker's size when it starts: a forked worker already
+    maps the parent's libraries (pyarrow, the OCR engine), which differ from machine to machine.
+    """
+    if megabytes <= 0:
+        return
+    try:
+        import resource
+    except ImportError:  # not on POSIX: the time limit still holds
+        return
+    ceiling = _address_space() + megabytes * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        ceiling = min(ceiling, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+
+
+def _address_space() -> int:
+    """This process's virtual size in bytes (0 where /proc is not there)."""
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def death_of(exitcode: int | None, timed_out: bool, limit: float, memory_mb: int) -> tuple[str, str]:
+    """(stage, message) of a worker stopped by the time limit or found dead: say what it was."""
+    if timed_out:
+        return "timeout", f"took longer than {limit:g} s and was stopped; raise --timeout or check the file"
+    if exitcode is not None and exitcode < 0:
+        signum = -exitcode
+        try:
+            name = signal.Signals(signum).name
+        except ValueError:
+            name = f"signal {signum}"
+        if signum == signal.SIGKILL:
+            return (
+                "memory",
+                f"the worker was killed ({name}) while parsing it, most often by the system's "
+                f"out-of-memory killer; lower --max-memory-mb (now {memory_mb}) so a file that needs "
+                "too much fails on its own, or give the machine more memory",
+            )
+        return "crash", f"the worker died of {name} while parsing it; please report this file"
+    # A MemoryError inside the parser is the file's own row (parse_file); one outside it (while a
+    # result is sent back) ends the worker with exit code 1 like any other error there.
+    return (
+        "crash",
+        f"the worker stopped with exit code {exitcode} while parsing it (an error outside the parser, "
+        f"or memory past --max-memory-mb {memory_mb}); please report this file",
+    )
+
 
 _PR_SET_PDEATHSIG = 1
 
@@ -51,6 +110,7 @@ def end_with_parent() -> None:
 
 def _worker(tasks: Any, results: Any, options: IngestOptions, ocr_threads: int) -> None:
     end_with_parent()
+    cap_memory(options.max_memory_mb)
     from pipeline.ocr import set_ocr_budget
 
     set_ocr_budget(1, ocr_threads)
@@ -129,20 +189,17 @@ def iter_results(
                         continue
                     limit = options.timeout + extra.get(index, 0.0)
                     if now - started > limit or not proc.is_alive():
+                        timed_out = proc.is_alive()
                         proc.kill()
                         proc.join()
                         path = paths[index]
-                        stage, why = (
-                            (
-                                "timeout",
-                                f"took longer than {limit:g} s and was stopped; raise --timeout "
-                                "or check the file",
-                            )
-                            if proc.exitcode in (-9, None) or now - started > limit
-                            else ("extract", f"the parser crashed (exit code {proc.exitcode})")
-                        )
+                        stage, why = death_of(proc.exitcode, timed_out, limit, options.max_memory_mb)
                         yield failed_result(
-                            path, _safe_id(path), _safe_size(path), stage, f"{Path(path).name}: {why}."
+                            path,
+                            _safe_id(path, options.max_bytes),
+                            _safe_size(path),
+                            stage,
+                            f"{shown_path(Path(path).name)}: {why}.",
                         )
                         done += 1
                         start(slot)
@@ -210,11 +267,16 @@ def _retire(proc: Any, tasks: Any) -> None:
         proc.join()
 
 
-def _safe_id(path: str) -> str:
+def _safe_id(path: str, max_bytes: int) -> str:
+    """The doc_id of a file whose worker died: from its bytes when it is a regular file within
+    --max-bytes (the parent must not load a huge file or block on a FIFO), else from its path."""
     try:
-        return doc_id_of(Path(path).read_bytes())
+        info = os.stat(path)
+        if stat.S_ISREG(info.st_mode) and info.st_size <= max_bytes:
+            return doc_id_of(Path(path).read_bytes())
     except OSError:
-        return doc_id_of(path.encode())
+        pass
+    return doc_id_of(os.fsencode(path))
 
 
 def _safe_size(path: str) -> int:

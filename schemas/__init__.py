@@ -11,6 +11,7 @@ from schemas.tables import (
     ReconciliationRecord,
     ScoreRecord,
     SourceRecord,
+    UnstorableValue,
     arrow_schema,
     records_to_table,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "ReconciliationRecord",
     "ScoreRecord",
     "SourceRecord",
+    "UnstorableValue",
     "arrow_schema",
     "records_to_table",
 ]

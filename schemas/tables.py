@@ -21,7 +21,9 @@ import pyarrow as pa
 SCHEMA_VERSION = "3"
 """Stored in every Parquet file's metadata under b"tongbao.schema_version". 2: the problems table and
 the parts' max (files of version 1 have neither). 3: the sources table (every path a document was
-seen at; folders of version 2 have none, and their documents.source_path is the only path)."""
+seen at; folders of version 2 have none, and their documents.source_path is the only path), and
+deductions' raw_start/raw_end with raw_text the entry's own span of its line (version 2 held the
+whole line in every entry's raw_text)."""
 
 
 # --- documents -------------------------------------------------------------------
@@ -128,6 +130,11 @@ class DeductionRecord:
     line_end: int | None = None
     bbox: list[float] | None = None
     raw_text: str = ""
+    # raw_text is the entry's own span of its line: raw_text == line[raw_start:raw_end] (0-based
+    # characters into the line as read); both None when the span was not found, and raw_text is
+    # then the whole line (or, on a line over 2,000 characters, the entry's text as read).
+    raw_start: int | None = None
+    raw_end: int | None = None
 
 
 @dataclass(slots=True)
@@ -259,5 +266,17 @@ def records_to_table(table: str, records: Sequence[Any] | Iterable[Any]) -> pa.T
     """Build a pyarrow table of `table`'s schema from record dataclasses."""
     schema = arrow_schema(table)
     rows = [dataclasses.asdict(r) for r in records]
-    columns = {name: [row[name] for row in rows] for name in schema.names}
-    return pa.Table.from_pydict(columns, schema=schema)
+    columns = []
+    for column in schema:
+        values = [row[column.name] for row in rows]
+        try:
+            columns.append(pa.array(values, type=column.type))
+        except (OverflowError, pa.ArrowException, UnicodeError, TypeError, ValueError) as exc:
+            # A value Arrow cannot hold (a count of 2^63, a lone surrogate) names its column,
+            # so the caller can tell the file's `failed` row which value it was.
+            raise UnstorableValue(f"{table}.{column.name}: a value cannot be stored ({exc})") from exc
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+class UnstorableValue(ValueError):
+    """A record holds a value its column's Arrow type cannot hold."""

@@ -46,7 +46,7 @@ def test_bad_inputs_each_get_a_documents_row_and_the_batch_goes_on(tmp_path: Pat
         shutil.copy(FIXTURES / "text" / name, folder / name)
     out = tmp_path / "out"
     code, output = ingest(str(folder), "--out", str(out))
-    assert code == 1  # some inputs failed
+    assert code == 3  # some inputs failed (EXIT_FILES_FAILED), not 1 (mismatches)
     docs = pd.read_parquet(out / "documents")
     by_name = {Path(p).name: row for p, row in zip(docs["source_path"], docs.to_dict("records"), strict=True)}
     assert by_name["empty.txt"]["status"] == "failed" and "empty" in by_name["empty.txt"]["error"]
@@ -89,7 +89,7 @@ def test_unsupported_extension_gets_a_skipped_row(tmp_path: Path) -> None:
     odd.write_text("x")
     out = tmp_path / "out"
     code, _ = ingest(str(odd), "--out", str(out))
-    assert code == 1
+    assert code == 3  # a file was skipped (EXIT_FILES_FAILED)
     doc = pd.read_parquet(out / "documents").iloc[0]
     assert (doc["status"], doc["error_stage"]) == ("skipped", "discover")
     assert doc["error"].startswith("circular.xyz: unsupported format .xyz: tongbao reads text, PDF")

@@ -226,7 +226,7 @@ def test_the_summary_counts_and_names_skipped_files(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app, ["ingest", str(folder), "--out", str(tmp_path / "out"), "--workers", "1"], terminal_width=300
     )
-    assert result.exit_code == 1  # a file was not read
+    assert result.exit_code == 3  # a file was not read (EXIT_FILES_FAILED)
     flat = " ".join(result.output.split())
     assert "2 files (1 ok, 0 partial, 0 failed, 1 skipped)" in flat
     assert "slides.pptx: unsupported format .pptx: a presentation" in flat

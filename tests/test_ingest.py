@@ -63,7 +63,7 @@ def _crashing_extract(read):  # stands in for a parser that kills its process
     ("replacement", "stage", "words"),
     [
         (_slow_extract, "timeout", "took longer than 1 s and was stopped"),
-        (_crashing_extract, "extract", "the parser crashed (exit code 3)"),
+        (_crashing_extract, "crash", "the worker stopped with exit code 3 while parsing it"),
     ],
 )
 def test_a_file_that_hangs_or_crashes_costs_only_itself(

@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from parsers.limits import check_table_cells
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, Line, ReadResult, UnsupportedInput
 from parsers.readers.sniff import OLE_MAGIC, sniff_bytes
 
@@ -224,6 +225,7 @@ def _table_to_lines(table: Any, block_no: int) -> list[Line]:
     grid = table.find(f"{W}tblGrid")
     width = len(grid.findall(f"{W}gridCol")) if grid is not None else 0
     rows: list[tuple[list[str], int]] = []
+    grid_cells = 0  # cells the gridSpans fill: a gridSpan bomb stops here (parsers/limits.py)
     for tr in _iter_rows(table):
         cells: list[str] = []
         spans: list[int] = []
@@ -232,6 +234,8 @@ def _table_to_lines(table: Any, block_no: int) -> list[Line]:
         for tc in _iter_cells(tr):
             tcpr = tc.find(f"{W}tcPr")
             span = _int_attr(tcpr, "gridSpan", 1)
+            grid_cells += span
+            check_table_cells(grid_cells)
             vmerge = tcpr.find(f"{W}vMerge") if tcpr is not None else None
             # <w:vMerge/> without a value, or val="continue", continues the cell above.
             continues = vmerge is not None and vmerge.get(f"{W}val", "continue") == "continue"

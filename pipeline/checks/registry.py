@@ -34,6 +34,7 @@ CheckCode = Literal[
     "unread_block",
     "truncated_total",
     "no_results",
+    "value_out_of_range",
 ]
 
 
@@ -106,6 +107,12 @@ CHECKS: dict[CheckCode, Check] = {
             "a circular (a title with 通报/通知, a document number, an issuer or assessment results) "
             "of which no score, ranking or deduction was read: its metadata is kept, and the finding "
             "names the blocks not understood",
+        ),
+        Check(
+            "value_out_of_range",
+            "warning",
+            "a number printed in the circular that no column can hold (a count of 2^63 or more, an "
+            "amount past the float range): left out of its row, the finding names it",
         ),
     )
 }

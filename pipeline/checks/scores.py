@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Literal
 
 from parsers.model import Line
@@ -172,6 +172,14 @@ def _mean_findings(ctx: Context, row: ScoreRow, unit: str) -> list[FindingRecord
     )
 
 
+def _truncated(exact: Decimal, quantum: Decimal) -> Decimal | None:
+    """`exact` cut to `quantum`; None for a value past the context's precision (a fuzzed 10^400)."""
+    try:
+        return exact.quantize(quantum, rounding=ROUND_DOWN)
+    except InvalidOperation:
+        return None
+
+
 def _total_findings(
     ctx: Context, row: ScoreRow, unit: str, what: str, exact: Decimal, shown: Decimal
 ) -> list[FindingRecord]:
@@ -184,7 +192,7 @@ def _total_findings(
     quantum = Decimal(1).scaleb(-places)
     if abs(exact - stated) <= quantum / 2 + Decimal("1e-9"):
         return []
-    if exact.quantize(quantum, rounding=ROUND_DOWN) == stated:
+    if _truncated(exact, quantum) == stated:
         return [
             ctx.finding(
                 "truncated_total",

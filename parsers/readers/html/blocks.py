@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from parsers.limits import check_table_cells
+
 SKIP_TAGS = frozenset(
     {
         "script",
@@ -217,26 +219,33 @@ def _table(table: Any, out: BlockBuilder, body: Any | None) -> None:
         return
     grid: list[list[str]] = []
     lone_spans: list[int] = []
-    carried: dict[tuple[int, int], bool] = {}
+    carried: dict[int, set[int]] = {}  # row -> columns a rowspan from above covers
+    grid_cells = 0  # cells the spans fill: a colspan × rowspan bomb stops here (parsers/limits.py)
     for r, row in enumerate(rows):
         cells: list[str] = []
         column = 0
         spans: list[int] = []
+        covered = carried.pop(r, set())
         for cell in _cells(row):
-            while carried.pop((r, column), False):
+            while column in covered:
+                covered.discard(column)
                 cells.append("")  # under a rowspan: "" so the table parser carries the value down
                 column += 1
             colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
+            grid_cells += colspan * min(rowspan, len(rows) - r)
+            check_table_cells(grid_cells)
             cells.append(cell_text(cell))
             cells.extend([""] * (colspan - 1))
             spans.append(colspan)
             for dr in range(1, min(rowspan, len(rows) - r)):
-                for dc in range(colspan):
-                    carried[(r + dr, column + dc)] = True
+                carried.setdefault(r + dr, set()).update(range(column, column + colspan))
             column += colspan
-        while any(key[0] == r for key in carried):
+        # Cells carried down past the row's own cells; a column left behind a wide cell that
+        # overlapped it ends with the row (looking each key up per column was quadratic, and such
+        # a key never matched and never ended the loop).
+        last = max(covered, default=-1)
+        while column <= last:
             cells.append("")
-            carried.pop((r, column), None)
             column += 1
         grid.append(cells)
         lone_spans.append(spans[0] if len(spans) == 1 else 0)

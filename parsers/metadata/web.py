@@ -18,6 +18,8 @@ import functools
 import re
 from collections.abc import Iterable
 
+import regex
+
 from parsers.model import Line
 from parsers.traditional import to_simplified
 
@@ -106,6 +108,7 @@ _LABEL_ALONE_MAX_CHARS = max(map(len, _SPACED)) + 1
 _LABEL_ENDS = ("：", ":", "】", "]")
 # The first characters _printed may take off (a bullet of _BULLET, or 【 [).
 _BULLET_OR_BRACKET = frozenset("-–—•·●▪◆◇■□*【[")
+_HAN = regex.compile(r"\p{Han}")
 
 
 def _printed(text: str) -> str:
@@ -196,6 +199,10 @@ def _label_key(text: str) -> str | None:
         squashed[0] not in _BULLET_OR_BRACKET or len("".join(_printed(text).split())) > _LABEL_ALONE_MAX_CHARS
     ):
         return None  # a line of prose: cheaper to count than to fold through OpenCC and match
+    if not _HAN.search(text):
+        # Every label is Han and t2s changes no other character: a figure or a code (`85.7`,
+        # `0231/2024-00417`, a quarter of the cells OpenCC was given) can be no label.
+        return None
     match = _LABEL_ALONE.fullmatch(_matchable(text)[1])
     if match is None:
         return None

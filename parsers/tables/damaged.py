@@ -20,6 +20,7 @@ from parsers.tables.physical import physical_lines, rejoined
 from parsers.tables.placement import cell_fits
 from parsers.tables.roles import (
     GRADE_WORD,
+    MAX_HEADER_CELL,
     NUMERIC_ROLES,
     PART_HEADER,
     PART_WEIGHT,
@@ -68,7 +69,8 @@ def split_glued_header(text: str) -> tuple[str, ...] | None:
     best: dict[int, list[str] | None] = {len(key): []}
     for start in range(len(key) - 1, -1, -1):
         options = []
-        for end in range(start + 1, min(len(key), start + 20) + 1):
+        # A piece longer than any header word has no role: glued_cell_role would refuse it.
+        for end in range(start + 1, min(len(key), start + MAX_HEADER_CELL) + 1):
             rest = best.get(end)
             if rest is not None and glued_cell_role(key[start:end]):
                 options.append([key[start:end], *rest])

@@ -25,7 +25,7 @@ import regex
 from parsers.model import Line
 from parsers.normalize import cells_to_text, squash
 from parsers.tables.placement import cell_fits
-from parsers.tables.roles import glued_cell_role, header_roles, table_kind
+from parsers.tables.roles import MAX_HEADER_CELL, glued_cell_role, header_roles, table_kind
 
 # Columns a flattened row may leave blank; the others (rank, 序号, unit, score, part) it may not.
 _OPTIONAL: frozenset[str | None] = frozenset({None, "remark", "reason", "grade", "points", "money", "count"})
@@ -67,6 +67,9 @@ def flat_header_at(lines: list[Line], i: int) -> list[Line] | None:
     name when it stands first or after the rank (header_roles names it), and columns after the
     unit (`得分率` between 街道 and 得分), read as columns of no known role.
     """
+    first = flat_text(lines[i]) if i < len(lines) and lines[i].cells is None else ""
+    if len(first) > MAX_HEADER_CELL and len(squash(first)) > MAX_HEADER_CELL:
+        return None  # asked of every line: a line longer than any header word (or unit word) opens none
     cells: list[Line] = []
     naming_unit: int | None = None
     j = i

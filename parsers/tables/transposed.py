@@ -23,7 +23,7 @@ from parsers.normalize import normalize_chars, squash
 from parsers.tables.flattened import flat_text, row_line
 from parsers.tables.physical import physical_lines, rejoined
 from parsers.tables.placement import cell_fits
-from parsers.tables.roles import cell_role, glued_cell_role, header_roles
+from parsers.tables.roles import MAX_HEADER_CELL, cell_role, glued_cell_role, header_roles
 
 # The label over the units' row (`项目`, `考核指标`), or a blank corner cell.
 _LABEL = regex.compile(r"^(?:项目|指标|考核项目|考核指标|考评项目|类别|单位|名称)?$")
@@ -33,6 +33,8 @@ def _is_label(cell: str) -> bool:
     """The corner cell over the units' row: a label word, blank, or the unit column's own name
     (`乡镇 | 凤凰镇 | 玉泉镇`, w27: the units' row headed by what they are)."""
     key = squash(cell)
+    if len(key) > MAX_HEADER_CELL:
+        return False  # asked of every line: a line longer than any header word is neither
     return bool(_LABEL.match(key)) or cell_role(key) == "unit"
 
 

@@ -28,7 +28,8 @@ demo: $(SETUP)
 test: $(SETUP)
 	$(BIN)/python -m pytest
 
-# The suite without the tests marked slow (the OCR engine runs): for the edit-test loop.
+# The suite without the tests marked slow (OCR engine runs, crash and kill injection, the fuzz
+# slice, dask, LibreOffice): for the edit-test loop.
 test-fast: $(SETUP)
 	$(BIN)/python -m pytest -m "not slow"
 

@@ -10,6 +10,8 @@ from pipeline.ingest import IngestOptions, ingest
 from tests.test_resume import assert_consistent, make_archive, tables_of
 
 distributed = pytest.importorskip("dask.distributed")
+# Slow (starts a dask LocalCluster): part of make test, left out of make test-fast.
+pytestmark = pytest.mark.slow
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
 
 

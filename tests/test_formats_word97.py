@@ -15,6 +15,9 @@ from pipeline.store import Store
 from tests.fixtures.formats.make_formats import word97_from_docx
 from tests.formats_scoring import assert_perfect, gold_beside, real_source, score_figures
 
+# Slow (LibreOffice conversions): part of make test, left out of make test-fast.
+pytestmark = pytest.mark.slow
+
 needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None,
     reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui",

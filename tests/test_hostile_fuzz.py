@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 from fuzz import MUTATIONS, problems_of, run_fuzz, write_inputs
@@ -20,6 +22,7 @@ def test_the_generator_is_seeded_and_uses_every_mutation(tmp_path: Path) -> None
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
+@pytest.mark.slow  # 300 mutated inputs through ingest: make test runs it, make test-fast does not
 def test_a_seeded_slice_of_hostile_inputs_keeps_every_promise(tmp_path: Path) -> None:
     report = run_fuzz(300, seed=7, workers=2, folder=tmp_path, chunk=150, timeout=20)
     assert problems_of(report) == []

@@ -109,6 +109,7 @@ def options(out: Path) -> IngestOptions:
     return IngestOptions(out=out, workers=1, batch_size=2)
 
 
+@pytest.mark.slow  # every write step crashed in turn, fresh and re-ingest: make test runs it, make test-fast does not
 @pytest.mark.parametrize("reingest", [False, True], ids=["fresh", "reingest"])
 def test_a_crash_after_any_write_step_leaves_consistent_tables_and_a_rerun_equals_a_clean_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reingest: bool

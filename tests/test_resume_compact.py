@@ -35,6 +35,7 @@ def test_compact_merges_every_table_into_one_file_with_the_same_rows(tmp_path: P
     assert ingest([folder], IngestOptions(out=out, workers=1)).unchanged == 16  # the index reads it back
 
 
+@pytest.mark.slow  # every step of a compaction crashed in turn: make test runs it, make test-fast does not
 def test_a_crash_at_any_step_of_a_compaction_loses_and_duplicates_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -16,6 +16,9 @@ import pytest
 from pipeline.ingest import IngestOptions, ingest
 from tests.test_resume import assert_consistent, make_archive, tables_of
 
+# Slow (ingests killed and re-run in subprocesses): part of make test, left out of make test-fast.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 # The CLI with a parser slowed to 0.3 s a file, so the stop lands in the middle of the run.
 SLOW_CLI = """

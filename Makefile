@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.tongbao-installed
-LINT_PATHS := parsers pipeline schemas tests bench
+LINT_PATHS := parsers pipeline schemas tongbao tests bench
 ifeq ($(origin BIN),command line)
 SETUP :=
 else
@@ -52,7 +52,7 @@ samples: $(SETUP)
 lint: $(SETUP)
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/ruff format --check $(LINT_PATHS)
-	$(BIN)/mypy schemas parsers pipeline
+	$(BIN)/mypy schemas parsers pipeline tongbao
 
 clean:
 	rm -rf output/*/ .pytest_cache

@@ -44,12 +44,12 @@ from parsers.readers.ocr import (
     mean_confidence,
     suppress_seal,
 )
+from pipeline.lifecycle import end_with_parent
 from pipeline.ocr_inputs import decode_image_frames, open_pdf, pdf_page_count
 from pipeline.ocr_setup import (
     DEFAULT_DET_LIMIT_SIDE,
     MODEL_FILES,
     OcrUnavailable,
-    die_with_parent,
     engine_params,
     forbid_download,
     model_dir,
@@ -307,7 +307,7 @@ def _ocr_pdf_page(data: bytes, page: int, dpi: int, threads: int | None = None) 
 
 
 def _init_worker() -> None:
-    die_with_parent()
+    end_with_parent()
     set_ocr_budget(1, 1)
     load_engine()  # one engine per pool process, loaded before the first page arrives
 

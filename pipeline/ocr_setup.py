@@ -1,13 +1,10 @@
-"""The OCR engine's set-up: the bundled models, the inference backend, rapidocr's parameters, and
-how an OCR process ties its life to its parent's. pipeline/ocr.py loads the engine with these.
+"""The OCR engine's set-up: the bundled models, the inference backend and rapidocr's parameters.
+pipeline/ocr.py loads the engine with these.
 """
 
 from __future__ import annotations
 
-import ctypes
 import os
-import signal
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -91,22 +88,3 @@ def engine_params(threads: int, backend: str) -> dict[str, Any]:
         params[f"{task}.model_path"] = str(models / fname)
         params[f"{task}.engine_type"] = kind
     return params
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent() -> None:
-    """Have the kernel SIGKILL this pool process when its parent dies (Linux prctl), and leave
-    a terminal's Ctrl-C to the parent, which shuts the pool down: no OCR process outlives a
-    killed run."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if not sys.platform.startswith("linux"):
-        return
-    parent = os.getppid()
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent died before the request took effect
-        os._exit(1)

@@ -14,19 +14,18 @@ stays flat over a long run.
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing as mp
 import os
 import queue
 import signal
 import stat
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from pipeline import parse  # looked up at call time, so a test can stand in for the parser
+from pipeline.lifecycle import end_with_parent
 from pipeline.options import DEFAULT_OCR_SECONDS_PER_PAGE, IngestOptions
 from pipeline.parse import FileResult, doc_id_of, failed_result, shown_path
 
@@ -86,26 +85,6 @@ def death_of(exitcode: int | None, timed_out: bool, limit: float, memory_mb: int
         f"the worker stopped with exit code {exitcode} while parsing it (an error outside the parser, "
         f"or memory past --max-memory-mb {memory_mb}); please report this file",
     )
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def end_with_parent() -> None:
-    """Have the kernel SIGKILL this process when its parent dies; ignore the terminal's SIGINT.
-
-    Linux only (prctl); elsewhere the parent's `finally` is what stops its children.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if not sys.platform.startswith("linux"):
-        return
-    parent = os.getppid()
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent died before the request took effect
-        os._exit(1)
 
 
 def _worker(tasks: Any, results: Any, options: IngestOptions, ocr_threads: int) -> None:

@@ -16,7 +16,7 @@ import regex
 
 from parsers.formats import Detection, detect_format
 from parsers.metadata import Metadata, extract_metadata
-from parsers.model import Line, Problem, ReadResult, TongbaoError, UnreadBlock, UnsupportedInput
+from parsers.model import Line, Problem, ReadResult, UnreadBlock, UnsupportedInput
 from parsers.normalize import normalize_lines
 from parsers.rankings import merge_prose_rows
 from parsers.sections import Section, UnitEntry, entries_from_table, extract_sections, scores_from_headings
@@ -70,16 +70,8 @@ def read_document(
         raise UnsupportedInput(found.reason(name))
     if found.format.reader is None:
         raise UnsupportedInput(f"{name}: {found.format.label} needs OCR; pipeline.ocr reads it.")
-    try:
-        read = found.format.reader(data, name, password, max_pages)
-    except TongbaoError as exc:
-        if found.note is None:
-            raise
-        raise type(exc)(found.annotated(name, str(exc))) from exc
-    warning = found.warning(name)
-    if warning is not None:
-        read.warnings.append(warning)
-    return read
+    reader = found.format.reader
+    return found.read_with(name, lambda: reader(data, name, password, max_pages))
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Literal
 
-from parsers.model import ReadResult
+from parsers.model import ReadResult, TongbaoError
 
 Ocr = Literal["never", "pages", "always"]
 Container = Literal["zip", "ole"]
@@ -265,6 +265,20 @@ class Detection:
     def annotated(self, name: str, message: str) -> str:
         """A reader's error message, with the name/bytes disagreement that may explain it."""
         return message if self.note is None else f"{message} (Note: {name} is {self.note}.)"
+
+    def read_with(self, name: str, reader: Callable[[], ReadResult]) -> ReadResult:
+        """Run the file's reader (the pure one, or OCR): its error carries the name/bytes
+        disagreement that may explain it, and what it read keeps a warning saying so."""
+        try:
+            read = reader()
+        except TongbaoError as exc:
+            if self.note is None:
+                raise
+            raise type(exc)(self.annotated(name, str(exc))) from exc
+        warning = self.warning(name)
+        if warning is not None:
+            read.warnings.append(warning)
+        return read
 
     def reason(self, name: str) -> str:
         """Why the file is not read, for the documents row: the format, then what to do."""

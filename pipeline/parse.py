@@ -73,16 +73,7 @@ def read_with_ocr(
 
         if on_ocr is not None:
             on_ocr(1)
-        try:
-            read = read_image(data, name)
-        except TongbaoError as exc:
-            if found.note is None:
-                raise
-            raise type(exc)(found.annotated(name, str(exc))) from exc
-        warning = found.warning(name)
-        if warning is not None:
-            read.warnings.append(warning)
-        return read
+        return found.read_with(name, lambda: read_image(data, name))
     read = read_document(data, name, password=options.password, max_pages=options.max_pages, detection=found)
     if found.format is None or found.format.ocr != "pages" or options.ocr == "never":
         return read
@@ -194,53 +185,23 @@ def _file_bytes(path: str, name: str, max_bytes: int) -> tuple[bytes | None, Fil
         except TongbaoError as exc:  # a member refused: a bomb, encrypted, nested too deep
             return None, failed_result(path, "", 0, exc.stage, str(exc))
         if len(data) > max_bytes:
-            return None, failed_result(
-                path,
-                "",
-                len(data),
-                "limit",
-                f"{name}: the member's size ({len(data):,} bytes) is over the limit of {max_bytes:,}; it "
-                "was not read. Raise --max-bytes if the file is genuine.",
-            )
+            return None, _over_max_bytes(path, name, len(data), max_bytes, "the member's", "it")
         return data, None
     try:
         info = os.stat(path)
-    except FileNotFoundError:
-        return None, failed_result(
-            path,
-            "",
-            0,
-            "read",
-            f"{name}: the file vanished after it was found (moved or deleted during the run).",
-        )
     except OSError as exc:
-        return None, failed_result(path, "", 0, "read", f"{name}: cannot read the file ({exc.strerror}).")
+        return None, _unreadable(path, name, exc)
     if not stat.S_ISREG(info.st_mode):
         # Reading a FIFO blocks for ever and a device never ends: neither is a document.
         return None, not_a_file_result(path, info.st_mode)
     if info.st_size > max_bytes:
-        return None, failed_result(
-            path,
-            "",
-            info.st_size,
-            "limit",
-            f"{name}: the file's size ({info.st_size:,} bytes) is over the limit of {max_bytes:,}; the file "
-            "was not read. Raise --max-bytes if the file is genuine.",
-        )
+        return None, _over_max_bytes(path, name, info.st_size, max_bytes, "the file's", "the file")
     try:
         with open(path, "rb") as handle:
             # read() sizes its buffer from the file (read(n) would allocate all n bytes up front).
             data = handle.read()
-    except FileNotFoundError:
-        return None, failed_result(
-            path,
-            "",
-            0,
-            "read",
-            f"{name}: the file vanished after it was found (moved or deleted during the run).",
-        )
     except OSError as exc:
-        return None, failed_result(path, "", 0, "read", f"{name}: cannot read the file ({exc.strerror}).")
+        return None, _unreadable(path, name, exc)
     if len(data) > max_bytes:
         return None, failed_result(
             path,
@@ -251,6 +212,26 @@ def _file_bytes(path: str, name: str, max_bytes: int) -> tuple[bytes | None, Fil
             "--max-bytes if the file is genuine.",
         )
     return data, None
+
+
+def _unreadable(path: str, name: str, exc: OSError) -> FileResult:
+    """The row of a file that could not be stat'ed or opened: gone since discovery, or unreadable."""
+    if isinstance(exc, FileNotFoundError):
+        message = f"{name}: the file vanished after it was found (moved or deleted during the run)."
+    else:
+        message = f"{name}: cannot read the file ({exc.strerror})."
+    return failed_result(path, "", 0, "read", message)
+
+
+def _over_max_bytes(path: str, name: str, size: int, max_bytes: int, whose: str, what: str) -> FileResult:
+    return failed_result(
+        path,
+        "",
+        size,
+        "limit",
+        f"{name}: {whose} size ({size:,} bytes) is over the limit of {max_bytes:,}; {what} was not read. "
+        "Raise --max-bytes if the file is genuine.",
+    )
 
 
 def check_line_lengths(read: ReadResult, name: str, limit: int) -> None:

@@ -290,14 +290,3 @@ __all__ = [
     "read_archive",
     "zip_member_name",
 ]
-
-
-__all__ = [
-    "ARCHIVE_SUFFIXES",
-    "ArchiveMember",
-    "ArchiveRefused",
-    "ContainerLimits",
-    "archive_kind",
-    "archive_members",
-    "read_archive",
-]

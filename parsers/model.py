@@ -74,6 +74,20 @@ class Line:
             self.raw_text,
         )
 
+    def with_cells(self, text: str, cells: tuple[str, ...] | None) -> Line:
+        """Return a copy with new text and cells, keeping the original text as `raw`."""
+        return Line(
+            text,
+            self.line_no,
+            self.line_end,
+            self.page,
+            self.bbox,
+            cells,
+            self.confidence,
+            self.wrapped,
+            self.raw_text,
+        )
+
 
 @dataclass(slots=True)
 class ReadResult:

@@ -278,17 +278,7 @@ def normalize_line(line: Line) -> Line | None:
         )
         if not any(cells):
             return None
-        return Line(
-            cells_to_text(cells),
-            line.line_no,
-            line.line_end,
-            line.page,
-            line.bbox,
-            cells,
-            line.confidence,
-            line.wrapped,
-            line.raw_text,
-        )
+        return line.with_cells(cells_to_text(cells), cells)
     if " " in text or "\t" in text:
         text = collapse_spaces(text)
     else:

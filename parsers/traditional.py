@@ -81,17 +81,7 @@ def fold_line(line: Line) -> Line:
     cells = tuple(to_simplified(c) for c in line.cells) if line.cells is not None else None
     if text == line.text and cells == line.cells:
         return line
-    return Line(
-        text,
-        line.line_no,
-        line.line_end,
-        line.page,
-        line.bbox,
-        cells,
-        line.confidence,
-        line.wrapped,
-        line.raw_text,
-    )
+    return line.with_cells(text, cells)
 
 
 def fold_lines(lines: list[Line]) -> list[Line]:

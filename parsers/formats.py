@@ -33,6 +33,10 @@ PDF_HEADER_WINDOW = 1024
 TEXT_SNIFF_WINDOW = 2048
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+# An empty zip is its end-of-central-directory record alone.
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+SEVEN_ZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
+RAR_MAGIC = b"Rar!\x1a\x07"
 
 
 def _read_text(data: bytes, name: str, password: str | None, max_pages: int | None) -> ReadResult:
@@ -239,7 +243,7 @@ FORMATS: tuple[Format, ...] = (
         "an archive",
         (".zip", ".rar", ".7z"),
         _read_archive,
-        magic=(b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c"),
+        magic=(RAR_MAGIC, SEVEN_ZIP_MAGIC),
         containers=("zip",),
     ),
     Format(

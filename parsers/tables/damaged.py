@@ -66,16 +66,25 @@ def split_glued_header(text: str) -> tuple[str, ...] | None:
         or _PROSE_PUNCT.search(_BRACKETED.sub("", key))
     ):
         return None
-    best: dict[int, list[str] | None] = {len(key): []}
+    best: dict[int, list[str]] = {len(key): []}
+    # The starts of the segmented suffixes, nearest last: a piece ends only at one of them.
+    reachable = [len(key)]
     for start in range(len(key) - 1, -1, -1):
+        if reachable[-1] - start > MAX_HEADER_CELL:
+            # No piece from here reaches a segmented suffix (a piece longer than any header word
+            # has no role), nor from any start before it: a caption or a title line, given up
+            # after one header word's length instead of trying every piece of the line.
+            return None
         options = []
-        # A piece longer than any header word has no role: glued_cell_role would refuse it.
-        for end in range(start + 1, min(len(key), start + MAX_HEADER_CELL) + 1):
-            rest = best.get(end)
-            if rest is not None and glued_cell_role(key[start:end]):
-                options.append([key[start:end], *rest])
-        best[start] = max(options, key=len) if options else None
-    cells = best[0]
+        for end in reversed(reachable):  # nearest first, as the pieces grow
+            if end - start > MAX_HEADER_CELL:
+                break
+            if glued_cell_role(key[start:end]):
+                options.append([key[start:end], *best[end]])
+        if options:
+            best[start] = max(options, key=len)
+            reachable.append(start)
+    cells = best.get(0)
     if cells is None or len(cells) < 2:
         return None
     roles = header_roles(tuple(cells))

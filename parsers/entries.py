@@ -156,13 +156,37 @@ class Entry:
         )
 
 
+# The characters a label can start with, digits aside (_LABEL: a bracket, the 一…十 of 一是, 第, a
+# circled number).
+_LABEL_FIRST = frozenset(
+    "（(【[〔一二三四五六七八九十第"
+    + "".join(map(chr, [*range(0x2460, 0x2474), *range(0x3251, 0x3260), *range(0x32B1, 0x32C0)]))
+)
+_ASTRAL = "\U00010000"
+
+
+@lru_cache(maxsize=8192)
+def _labels_end(text: str) -> int:
+    """Where the item labels leading `text` end; 0 when it starts with none.
+
+    Cached: a line is asked as a heading, as an entry and as a wrapped line (a third of the
+    asks repeat a text); and tested first for a label's first character, which most lines lack.
+    """
+    head = text.lstrip()[:1]  # \s* before the label: str.strip's whitespace takes in every \s
+    # \d is any decimal digit; the regex module also knows astral digits newer than Python's tables.
+    if not (head in _LABEL_FIRST or head.isdecimal() or head >= _ASTRAL):
+        return 0
+    match = _LABELS_AT_START.match(text)
+    return match.end() if match else 0
+
+
 def labels_of(text: str) -> tuple[list[int], str]:
     """Split leading item labels off an entry: `（28）（29）未见…` → ([28, 29], `未见…`)."""
-    match = _LABELS_AT_START.match(text)
-    if not match:
+    end = _labels_end(text)
+    if not end:
         return [], text
     items = []
-    labels = list(_LABEL_RE.finditer(match.group()))
+    labels = list(_LABEL_RE.finditer(text[:end]))
     if len(labels) > 1 and _is_list_number(labels[0]) and not any(map(_is_list_number, labels[1:])):
         # `1.第8项：消防车通道…` / `2.（15）…`: the entry's place in the list, then the rubric item.
         labels = labels[1:]
@@ -173,7 +197,7 @@ def labels_of(text: str) -> tuple[list[int], str]:
             items.append(_circled_number(label.group("c")))
         else:
             items.append(int(label.group("n")))
-    return items, text[match.end() :]
+    return items, text[end:]
 
 
 def _circled_number(char: str) -> int:
@@ -192,7 +216,7 @@ def _is_list_number(label: regex.Match[str]) -> bool:
 
 
 def starts_with_label(text: str) -> bool:
-    return bool(_LABELS_AT_START.match(text))
+    return _labels_end(text) > 0
 
 
 def reason_of(body: str) -> str:
@@ -215,7 +239,8 @@ def reason_of(body: str) -> str:
         clauses.pop()
     if clauses:
         # `资料不全扣0.5分`: the amount glued to the reason without a comma (variants §3 amounts).
-        glued = _GLUED_AMOUNT.match(clauses[-1][0].strip())
+        last = clauses[-1][0].strip()
+        glued = _GLUED_AMOUNT.match(last) if last.endswith("分") else None
         if glued:
             clauses[-1] = (glued.group("reason"), "")
     reason = "".join(c + p for c, p in clauses).strip()
@@ -324,7 +349,9 @@ def _amount(text: str, kind_hint: str | None, *, cell: bool = False) -> tuple[st
         return (kind_hint or ("bonus" if squashed.startswith(("+", "＋")) else "deduction")), value
     if cell and _NEGATIVE_AMOUNT.fullmatch(squashed):
         return "deduction", Decimal(squashed.rstrip("分").lstrip("-"))
-    candidates = [c for c in _amount_candidates(squashed) if not _in_comparison(squashed, c[0])]
+    candidates = _amount_candidates(squashed)
+    if candidates and _COMPARISON.search(squashed):
+        candidates = [c for c in candidates if not _in_comparison(squashed, c[0])]
     if not candidates:
         return None, None
     totals = [c for c in candidates if c[1]]

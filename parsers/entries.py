@@ -315,9 +315,6 @@ def _parse_entry_cached(text: str, default_kind: str | None, points_text: str | 
 
 
 _BARE_AMOUNT = regex.compile(rf"[+＋]?{_NUM}分?")
-# Cheap tests for the words each pattern needs, so most entries (`…，扣1分；`) skip the others.
-_TOTAL_HINT = regex.compile(r"共|合计|累计|总计|计")
-_BONUS_HINT = regex.compile(r"加|奖")
 
 
 def _may_hold_rate(text: str) -> bool:
@@ -363,9 +360,12 @@ def _amount_candidates(squashed: str) -> list[tuple[int, bool, str | None, Decim
     """(position, is a total, kind, value) of each amount clause that is not a cap or a rate."""
     candidates = []
     for pattern, kind in ((_TOTAL, None), (_DEDUCT, "deduction"), (_BONUS, "bonus")):
-        if pattern is _TOTAL and not _TOTAL_HINT.search(squashed):
+        # Each pattern needs one of its words: 共/计 for a total, 扣/减 to take off, 加/奖 to add.
+        if pattern is _TOTAL and "共" not in squashed and "计" not in squashed:
             continue
-        if pattern is _BONUS and not _BONUS_HINT.search(squashed):
+        if pattern is _DEDUCT and "扣" not in squashed and "减" not in squashed:
+            continue
+        if pattern is _BONUS and "加" not in squashed and "奖" not in squashed:
             continue
         for match in pattern.finditer(squashed):
             if pattern is _TOTAL:
@@ -413,7 +413,9 @@ def doubtful_amount(text: str) -> str | None:
     points = [m.start() for m in _POINTS.finditer(squashed)]
     if points and _COMPARISON.search(squashed) and any(_in_comparison(squashed, at) for at in points):
         return "points compared with an earlier period (较上月/同比 …), not an amount taken off or added"
-    if _TOTAL_HINT.search(squashed) and any(m.group().count("分") for m in _TOTAL.finditer(squashed)):
+    if ("共" in squashed or "计" in squashed) and any(
+        m.group().count("分") for m in _TOTAL.finditer(squashed)
+    ):
         return "a sum of points (合计/总计 …) with no 扣/减/加 amount it adds up"
     if _may_hold_rate(squashed) and _RATE.search(squashed):
         return "a rate (每处扣…分) with no count and no total: the points taken off are not printed"

@@ -1,0 +1,44 @@
+"""Shapes of the `x` gold set (tests/fixtures/gold/README), one case per rule they led to.
+
+Each text is invented, in the shape a published circular used; the rows written out here are all
+it may yield (no number without structure).
+"""
+
+from __future__ import annotations
+
+from parsers.document import Extraction, parse_document
+
+
+def parse(text: str, name: str = "case.txt") -> Extraction:
+    return parse_document(text.encode("utf-8"), name)
+
+
+def rows(ex: Extraction) -> list[tuple[str, float, str, str]]:
+    return [(e.unit, float(e.entry.points), e.entry.kind, e.entry.reason) for e in ex.entries]
+
+
+LETTERHEAD = """甲县教育局
+
+甲教〔2024〕3号
+
+关于10月份学校食堂督查情况的通报
+
+各中小学校：
+
+督查按100分计。现将督查情况通报如下：
+
+1.甲县第一中学：留样记录不全，扣2分；得分98分。
+2.城关小学：砧板未分开使用，扣1.5分；得分98.5分。
+
+甲县教育局
+2024年11月4日
+"""
+
+
+def test_the_issuer_on_the_letterhead_is_no_unit() -> None:
+    # x05: `甲县教育局` alone above the 文号 opened a section that took every entry below it.
+    ex = parse(LETTERHEAD)
+    assert rows(ex) == [
+        ("甲县第一中学", 2, "deduction", "留样记录不全"),
+        ("城关小学", 1.5, "deduction", "砧板未分开使用"),
+    ]

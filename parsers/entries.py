@@ -422,6 +422,15 @@ def doubtful_amount(text: str) -> str | None:
     return None
 
 
+_TOTAL_ONLY = regex.compile(rf"^(?:共计|合计|累计|总计|共)\s*(?:扣除|扣减|扣|减|加)?\s*{_NUM}\s*分")
+
+
+def restates_total(entry: Entry) -> bool:
+    """Whether an entry is only a total of the entries before it (`…扣1分；共扣3分，得分97分。`, x05):
+    no reason of its own and no item, its text opening with 共/合计 … 分. Never a deduction of its own."""
+    return not entry.reason and not entry.items and _TOTAL_ONLY.match(squash(entry.text)) is not None
+
+
 def split_entries(text: str) -> list[str]:
     """Split a paragraph of entries (`（1）…扣1分；（2）…扣0.5分。`) into one string per entry.
 

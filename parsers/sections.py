@@ -14,7 +14,14 @@ from decimal import Decimal
 
 import regex
 
-from parsers.entries import Entry, doubtful_amount, parse_entry, split_entries, starts_with_label
+from parsers.entries import (
+    Entry,
+    doubtful_amount,
+    parse_entry,
+    restates_total,
+    split_entries,
+    starts_with_label,
+)
 from parsers.model import Line, Problem, UnreadBlock
 from parsers.normalize import join_lines
 from parsers.numbers import NUMBER_CELL
@@ -264,6 +271,21 @@ class _SectionReader:
         elif rest.strip() and not self._add_entries(section, rest, line) and self.problem_context:
             self.candidates.append((line, rest))
 
+    def _check_total(self, section: Section, total: Entry, line: Line) -> None:
+        """A `共扣3分` after a unit's entries restates their sum (x05); one that does not add up to
+        them (on its line or in the whole section) is said, not taken as another deduction."""
+        mine = [e.entry for e in section.entries if e.entry.kind == total.kind]
+        sums = {sum((e.points for e in mine), Decimal(0))}
+        sums.add(
+            sum(
+                (e.entry.points for e in section.entries if e.line is line and e.entry.kind == total.kind),
+                Decimal(0),
+            )
+        )
+        if total.points not in sums:
+            why = f"a total of {total.points:g} points that is not the sum of the entries before it: not read as an entry"
+            self.result.unread.append(UnreadBlock(line, line, why, kind="entries"))
+
     def _read_outside(self, line: Line) -> None:
         """A line in no unit's section: a problem listed by item may name its units."""
         if not self.known or line.cells is not None:
@@ -329,6 +351,9 @@ class _SectionReader:
             if entry is None:
                 continue
             parsed_any = True
+            if section.entries and restates_total(entry):
+                self._check_total(section, entry, line)
+                continue
             section.entries.append(UnitEntry(section.unit, section.unit_raw, entry, line))
         if parsed_any:
             return True

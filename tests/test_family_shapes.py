@@ -42,3 +42,24 @@ def test_the_issuer_on_the_letterhead_is_no_unit() -> None:
         ("甲县第一中学", 2, "deduction", "留样记录不全"),
         ("城关小学", 1.5, "deduction", "砧板未分开使用"),
     ]
+
+
+def test_a_total_after_the_entries_is_no_entry() -> None:
+    # x05: `…扣2分；…扣1分；共扣3分，得分97分。` — the total restates the two amounts.
+    ex = parse(
+        "关于督查情况的通报\n\n甲镇：垃圾未清运，扣2分；公厕无人保洁，扣1分；共扣3分，得分97分。\n"
+        "乙镇：路面破损，扣1分；共扣1分，得分99分。\n"
+    )
+    assert rows(ex) == [
+        ("甲镇", 2, "deduction", "垃圾未清运"),
+        ("甲镇", 1, "deduction", "公厕无人保洁"),
+        ("乙镇", 1, "deduction", "路面破损"),
+    ]
+    assert ex.unread == []
+
+
+def test_a_total_that_does_not_add_up_is_said_not_read() -> None:
+    ex = parse("关于督查情况的通报\n\n甲镇：垃圾未清运，扣2分；公厕无人保洁，扣1分；共扣4分，得分96分。\n")
+    assert rows(ex) == [("甲镇", 2, "deduction", "垃圾未清运"), ("甲镇", 1, "deduction", "公厕无人保洁")]
+    assert [(u.kind, u.first.line_no) for u in ex.unread] == [("entries", 3)]
+    assert "not the sum" in ex.unread[0].reason

@@ -26,6 +26,7 @@ from parsers.model import Line, Problem, UnreadBlock
 from parsers.normalize import join_lines
 from parsers.numbers import NUMBER_CELL
 from parsers.problems import may_list_problems, opens_problems, problems_of
+from parsers.prose_entries import prose_entries
 from parsers.tables import DeductionRow, ScoreRow
 from parsers.tables.roles import cell_role
 from parsers.unit_headings import Heading, body_name, heading_like, heading_of, is_unit
@@ -298,6 +299,11 @@ class _SectionReader:
             # The problem's line broke before its amount (a PDF line ending `…，发` / `现2处…扣1分。`).
             self.result.by_issue.extend(_issue_entries(join_lines(self.pending, line), self.known))
             self.pending = None
+        else:
+            # Units as the subjects of a paragraph's clauses (`甲镇、乙镇…，各扣1分；丙乡…，扣0.5分。`, x01).
+            prose = prose_entries(line, self.known)
+            self.result.by_issue.extend(UnitEntry(unit, unit, entry, line) for unit, entry in prose.entries)
+            self.result.unread.extend(prose.unread)
 
     def _read_doubtful(self, line: Line) -> None:
         """A line under an unrecognised heading: kept for the unread block when it looks like a result."""

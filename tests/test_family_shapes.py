@@ -63,3 +63,39 @@ def test_a_total_that_does_not_add_up_is_said_not_read() -> None:
     assert rows(ex) == [("甲镇", 2, "deduction", "垃圾未清运"), ("甲镇", 1, "deduction", "公厕无人保洁")]
     assert [(u.kind, u.first.line_no) for u in ex.unread] == [("entries", 3)]
     assert "not the sum" in ex.unread[0].reason
+
+
+PROSE = """关于5月份乡镇环境卫生督查情况的通报
+
+一、督查得分
+
+| 乡镇 | 得分 |
+|---|---|
+| 甲镇 | 98 |
+| 乙镇 | 98.5 |
+| 丙乡 | 99 |
+| 丁镇 | 99.5 |
+
+二、存在问题
+
+甲镇、乙镇集镇主街有占道经营现象，各扣1分；丙乡2处公厕无人保洁，扣1分。
+乙镇河口村、甲镇桥头村垃圾乱堆，分别扣0.5分、1分。
+丁镇因店外经营扣0.5分，甲镇较上月增加1.5分。
+丙乡、丁镇巡河记录不全，扣1分。
+"""
+
+
+def test_units_as_the_subjects_of_prose_clauses() -> None:
+    # x01, x02, x16: several units to a sentence, each clause closed by its amount.
+    ex = parse(PROSE)
+    assert rows(ex) == [
+        ("甲镇", 1, "deduction", "甲镇、乙镇集镇主街有占道经营现象"),
+        ("乙镇", 1, "deduction", "甲镇、乙镇集镇主街有占道经营现象"),
+        ("丙乡", 1, "deduction", "丙乡2处公厕无人保洁"),
+        ("乙镇", 0.5, "deduction", "乙镇河口村、甲镇桥头村垃圾乱堆"),
+        ("甲镇", 1, "deduction", "乙镇河口村、甲镇桥头村垃圾乱堆"),
+        ("丁镇", 0.5, "deduction", "丁镇因店外经营"),
+    ]
+    # One amount for two units without 各: who lost what is not said.
+    assert [(u.kind, u.first.line_no) for u in ex.unread] == [("entries", 17)]
+    assert "without 各" in ex.unread[0].reason

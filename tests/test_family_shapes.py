@@ -99,3 +99,17 @@ def test_units_as_the_subjects_of_prose_clauses() -> None:
     # One amount for two units without 各: who lost what is not said.
     assert [(u.kind, u.first.line_no) for u in ex.unread] == [("entries", 17)]
     assert "without 各" in ex.unread[0].reason
+
+
+def scores(ex: Extraction) -> list[tuple[str, int | None, float | None]]:
+    return [(r.unit_raw, r.rank, None if r.score is None else float(r.score)) for r in ex.scores]
+
+
+def test_places_with_their_scores_apiece() -> None:
+    # x09: `A、B分别以94.00分、93.25分位列第四、第五` — one score and one place per unit, in order.
+    ex = parse(
+        "关于年度考核结果的通报\n\n经综合评定，甲街道以97.5分位列第一，乙街道以96分位列第二；"
+        "丙街道、丁街道分别以94.00分、93.25分位列第三、第四。\n"
+    )
+    assert scores(ex) == [("甲街道", 1, 97.5), ("乙街道", 2, 96.0), ("丙街道", 3, 94.0), ("丁街道", 4, 93.25)]
+

@@ -113,3 +113,11 @@ def test_places_with_their_scores_apiece() -> None:
     )
     assert scores(ex) == [("甲街道", 1, 97.5), ("乙街道", 2, 96.0), ("丙街道", 3, 94.0), ("丁街道", 4, 93.25)]
 
+
+def test_a_scored_list_with_commas_between_its_items() -> None:
+    # x16: `各集镇得分为：城关镇98分，河西镇98.5分，…` — every comma-separated item a unit and its score.
+    ex = parse("关于暗访情况的通报\n\n综合评定，各集镇得分为：甲镇98分，乙镇98.5分，丙乡100分。\n")
+    assert scores(ex) == [("甲镇", None, 98.0), ("乙镇", None, 98.5), ("丙乡", None, 100.0)]
+    # An item that is not a unit with its score keeps the list to its first item, as before.
+    ex = parse("关于暗访情况的通报\n\n综合评定，各集镇得分为：甲镇98分，较上月提高2分。\n")
+    assert scores(ex) == [("甲镇", None, 98.0)]

@@ -317,12 +317,15 @@ _PAREN_LIST = regex.compile(
 
 
 def _scored_list(sentence: str, line: Line, found: _Ranked) -> bool:
-    lead, _, body = sentence.rpartition("：") if "：" in sentence else sentence.rpartition(":")
-    body = regex.split(r"[，,]", body)[0]
+    lead, _, whole = sentence.rpartition("：") if "：" in sentence else sentence.rpartition(":")
+    body = regex.split(r"[，,]", whole)[0]
     if _TOP_OR_BOTTOM.search(lead):
         return False  # `排名前三的单位是：…` is read as a list of places
     if lead and _SCORED_LEAD.search(lead):
-        items = scored_items(body)
+        # `各集镇得分为：城关镇98分，河西镇98.5分，…` (x16): commas between the items, every one a
+        # unit with its score; otherwise the list ends at the first comma.
+        every = scored_items(whole) if body != whole else None
+        items = every if every and all(score is not None for _, score in every) else scored_items(body)
     elif not _NOT_SCORES.search(sentence) and (paren := _PAREN_LIST.match(body)):
         lead, items = "", scored_items(paren.group("list"))
     else:

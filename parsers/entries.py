@@ -30,6 +30,8 @@ _LABEL = (
     r"|(?P<m>[一二三四五六七八九十]{1,3}是)(?=[\p{Han}\d“\"《（(])"
     r"|第\s*(?P<n>\d{1,3})\s*[项条]\s*[：:]?"
     r"|(?P<n>\d{1,3})\s*(?:[.．](?!\d)|、)"  # `6.5` is a number, `11、12、` two labels
+    # `1.1家企业…` (x13): a count of things never has a fraction, so `1.` is the label.
+    r"|(?P<n>\d{1,3})[.．](?=\d{1,4}(?:家|个|处|名|户|起|条|人|次|座|辆|所|栋|台|宗|件|批))"
     r"|(?P<c>[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]))"
 )
 _LABEL_RE = regex.compile(_LABEL)

@@ -121,3 +121,19 @@ def test_a_scored_list_with_commas_between_its_items() -> None:
     # An item that is not a unit with its score keeps the list to its first item, as before.
     ex = parse("关于暗访情况的通报\n\n综合评定，各集镇得分为：甲镇98分，较上月提高2分。\n")
     assert scores(ex) == [("甲镇", None, 98.0)]
+
+
+def test_a_list_number_before_a_count() -> None:
+    # x13: `1.1家企业…` is entry 1 about one company, not a decimal: the list numbers are no items.
+    ex = parse(
+        "关于检查情况的通报\n\n| 单位 | 得分 |\n|---|---|\n| 甲区 | 98 |\n| 乙县 | 97.5 |\n\n"
+        "（一）甲区\n1.1家企业未开展检查，扣1分。\n2.演练记录不完整，扣1分。\n"
+        "（二）乙县\n1.2家企业票证审批不规范，扣1.5分。\n2.报警仪未检定，扣1分。\n"
+    )
+    assert [(u, p, r) for u, p, _, r in rows(ex)] == [
+        ("甲区", 1, "1家企业未开展检查"),
+        ("甲区", 1, "演练记录不完整"),
+        ("乙县", 1.5, "2家企业票证审批不规范"),
+        ("乙县", 1, "报警仪未检定"),
+    ]
+    assert all(e.entry.items == [] for e in ex.entries)

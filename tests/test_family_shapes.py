@@ -137,3 +137,29 @@ def test_a_list_number_before_a_count() -> None:
         ("乙县", 1, "报警仪未检定"),
     ]
     assert all(e.entry.items == [] for e in ex.entries)
+
+
+BASE_TABLE = """关于8月份测评结果的通报
+
+| 排名 | 街道 | 基础分 | 扣分 | 加分 | 得分 |
+|---|---|---|---|---|---|
+| 1 | 甲街道 | 100 | 1.5 | 2 | 100.5 |
+| 2 | 乙街道 | 100 | 3 | 0 | 97 |
+"""
+
+
+def test_base_deduction_and_bonus_columns() -> None:
+    # x03: the score is 基础分 − 扣分 + 加分; a zero is no row.
+    got = [(u, p, k) for u, p, k, _ in rows(parse(BASE_TABLE))]
+    assert got == [("甲街道", 1.5, "deduction"), ("甲街道", 2, "bonus"), ("乙街道", 3, "deduction")]
+
+
+def test_base_columns_are_sums_where_the_circular_itemises() -> None:
+    # e07, f07: the same columns beside itemised entries sum them; the entries are the rows.
+    text = BASE_TABLE + "\n甲街道：垃圾未清运，扣1.5分；获评示范街道，加2分。\n乙街道：占道经营，扣3分。\n"
+    assert [(u, p, k) for u, p, k, _ in rows(parse(text))] == [
+        ("甲街道", 1.5, "deduction"),
+        ("甲街道", 2, "bonus"),
+        ("乙街道", 3, "deduction"),
+    ]
+    assert [r for _, _, _, r in rows(parse(text))] == ["垃圾未清运", "获评示范街道", "占道经营"]

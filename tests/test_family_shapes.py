@@ -163,3 +163,9 @@ def test_base_columns_are_sums_where_the_circular_itemises() -> None:
         ("乙街道", 3, "deduction"),
     ]
     assert [r for _, _, _, r in rows(parse(text))] == ["垃圾未清运", "获评示范街道", "占道经营"]
+
+
+def test_an_inspection_office_signs_its_circular() -> None:
+    # x18: `…人民政府督查室` on the letterhead and under the text was no issuer.
+    text = "甲县人民政府督查室\n\n甲政督〔2024〕19号\n\n关于重点项目推进情况的督查通报\n\n县直有关单位：\n\n现将督查情况通报如下。\n\n甲县人民政府督查室\n2024年10月12日\n"
+    assert parse(text).metadata.issuer == "甲县人民政府督查室"

@@ -169,3 +169,14 @@ def test_an_inspection_office_signs_its_circular() -> None:
     # x18: `…人民政府督查室` on the letterhead and under the text was no issuer.
     text = "甲县人民政府督查室\n\n甲政督〔2024〕19号\n\n关于重点项目推进情况的督查通报\n\n县直有关单位：\n\n现将督查情况通报如下。\n\n甲县人民政府督查室\n2024年10月12日\n"
     assert parse(text).metadata.issuer == "甲县人民政府督查室"
+
+
+def test_count_and_rate_columns_flattened() -> None:
+    # x18: `项目数（个）| 完工数（个）| 完成率（%）` beside the score, one cell per line with ` |`:
+    # the counts and the rate are never points, the score is read.
+    header = ["序号", "责任单位", "项目数（个）", "完工数（个）", "完成率（%）", "得分"]
+    body = [["1", "县教育局", "6", "5", "83.3", "92"], ["2", "县卫健局", "4", "4", "100", "98"]]
+    cells = "\n".join(f"{c} |" for c in header + [c for row in body for c in row])
+    ex = parse(f"关于重点项目推进情况的督查通报\n\n现将督查情况通报如下：\n\n{cells}\n")
+    assert scores(ex) == [("县教育局", None, 92.0), ("县卫健局", None, 98.0)]
+    assert ex.entries == []

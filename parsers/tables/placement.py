@@ -132,7 +132,7 @@ def cell_fits(value: str, role: str | None, max_rank: int) -> bool:
         )
     if role == "grade":
         return bool(_GRADE_CELL.fullmatch(key))
-    if role in ("money", "count"):
+    if role in ("money", "count", "rate"):
         return bool(_PLAIN_NUMBER.fullmatch(key))
     if role in ("remark", "reason"):
         # Free text (备注, 存在问题, 暗访情况): a bare number there is a cell of another column.

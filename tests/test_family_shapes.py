@@ -180,3 +180,11 @@ def test_count_and_rate_columns_flattened() -> None:
     ex = parse(f"关于重点项目推进情况的督查通报\n\n现将督查情况通报如下：\n\n{cells}\n")
     assert scores(ex) == [("县教育局", None, 92.0), ("县卫健局", None, 98.0)]
     assert ex.entries == []
+
+
+def test_weighted_text_rows_apart_by_single_spaces() -> None:
+    # x04: the header ran into the first row as a wrapped sentence, and the glued-digit reader
+    # dropped the row whose total is not the weighted sum; that row is the one to flag.
+    rows_text = "序号 单位 日常考核（40%） 年终考核（60%） 综合得分 排名\n1 甲镇 96.5 95.0 95.6 2\n2 乙镇 98.0 96.0 96.8 1\n3 丙乡 94.5 93.5 94.9 3\n"
+    ex = parse(f"关于年度考核结果的通报\n\n一、考核结果\n\n{rows_text}\n二、奖惩措施\n")
+    assert scores(ex) == [("甲镇", 2, 95.6), ("乙镇", 1, 96.8), ("丙乡", 3, 94.9)]

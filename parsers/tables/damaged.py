@@ -230,11 +230,15 @@ def restore_table_rows(lines: list[Line]) -> list[Line]:
     lines = [piece for line in lines for piece in _unjoin_glued_table(line)]
     i = 0
     while i < len(lines):
+        # Rows apart by single spaces are read as such before any glued reading (x04: the glued
+        # reader, which splits runs of digits by the weights of the parts, stopped at the row whose
+        # total is not the weighted sum and lost it); a header alone on spaces with glued rows
+        # under it yields no spaced row and goes on to the glued reader.
         consumed = (
-            _try_glued_table(lines, i, out)
+            _try_spaced_table(lines, i, out)
+            or _try_glued_table(lines, i, out)
             or try_flattened_table(lines, i, out)
             or try_transposed_table(lines, i, out)
-            or _try_spaced_table(lines, i, out)
         )
         if consumed:
             i += consumed

@@ -188,3 +188,13 @@ def test_weighted_text_rows_apart_by_single_spaces() -> None:
     rows_text = "序号 单位 日常考核（40%） 年终考核（60%） 综合得分 排名\n1 甲镇 96.5 95.0 95.6 2\n2 乙镇 98.0 96.0 96.8 1\n3 丙乡 94.5 93.5 94.9 3\n"
     ex = parse(f"关于年度考核结果的通报\n\n一、考核结果\n\n{rows_text}\n二、奖惩措施\n")
     assert scores(ex) == [("甲镇", 2, 95.6), ("乙镇", 1, 96.8), ("丙乡", 3, 94.9)]
+
+
+def test_a_rating_circular_whose_results_are_attached() -> None:
+    # x07: `…星级评定结果的通报`, the scores only in the attachment: a result circular, no rows.
+    ex = parse(
+        "关于第三季度农贸市场星级评定结果的通报\n\n各区市场监督管理局：\n\n全市23家市场参加评定，达标率91.3%。"
+        "各市场得分详见附件。\n\n附件：第三季度农贸市场考评结果表\n"
+    )
+    assert ex.metadata.doc_class == "result"
+    assert ex.scores == [] and ex.entries == []

@@ -24,7 +24,7 @@ from parsers.entries import (
 )
 from parsers.model import Line, Problem, UnreadBlock
 from parsers.normalize import join_lines
-from parsers.numbers import NUMBER_CELL
+from parsers.numbers import NUMBER_CELL, chinese_to_int
 from parsers.problems import may_list_problems, opens_problems, problems_of
 from parsers.prose_entries import prose_entries
 from parsers.tables import DeductionRow, ScoreRow
@@ -164,6 +164,10 @@ class _SectionReader:
         name = heading_like(line)
         if name is None and prefix is not None:
             name = body_name(prefix.group("unit"))
+        if name is not None and prefix is None and self._next_in_sequence(line, name):
+            self.close()
+            self._open(line, (name, None, "", None))
+            return
         if name is not None:
             # field-survey.md: a unit missing from the score table (`（三）滨江片区管理处`) had its
             # deductions hung on the unit above. Its entries are a doubt, not that unit's.
@@ -178,6 +182,22 @@ class _SectionReader:
             self._read_outside(line)
         else:
             self._read_in_section(self.current, line)
+
+    def _next_in_sequence(self, line: Line, name: str) -> bool:
+        """Whether a heading naming an administrative unit the score table lacks continues the
+        numbered headings of the units before it (x13: `（四）南湾经开区` after `（一）东湖区` …
+        `（三）北川县`): then it is that unit's section, its score missing, not a doubt. A body of
+        another kind (`（三）滨江片区管理处`, a project team) stays a doubt."""
+        if not _ADMIN_UNIT.search(name) or not self.result.sections:
+            return False
+        previous = self.result.sections[-1]
+        if previous.match is None:
+            return False  # only after a unit of the score table
+        here, before = _ORDINAL_HEAD.match(line.text), _ORDINAL_HEAD.match(previous.heading.text)
+        if here is None or before is None or here.group("open") != before.group("open"):
+            return False
+        k, j = chinese_to_int(here.group("k")), chinese_to_int(before.group("k"))
+        return k is not None and j is not None and k == j + 1
 
     def close(self) -> None:
         """End the current section or doubt: its problems, or its unread block."""
@@ -411,6 +431,10 @@ def _issue_entries(line: Line, known: list[str]) -> list[UnitEntry]:
     named.sort(key=entry.reason.index)
     return [UnitEntry(unit, unit, entry.copy(), line) for unit in named]
 
+
+# The ordinal a heading opens with (`（四）`, `四、`), and the administrative level a unit's name ends with.
+_ORDINAL_HEAD = regex.compile(r"^(?P<open>[（(]?)(?P<k>[一二三四五六七八九十]{1,3})[）)、]")
+_ADMIN_UNIT = regex.compile(r"(?:县|市|区|镇|乡|街道|管委会)$")
 
 # A sequence-number cell (`3`) before a problem.
 _SEQ_CELL = regex.compile(r"^\d{1,3}$")

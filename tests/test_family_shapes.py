@@ -198,3 +198,29 @@ def test_a_rating_circular_whose_results_are_attached() -> None:
     )
     assert ex.metadata.doc_class == "result"
     assert ex.scores == [] and ex.entries == []
+
+
+SEQUENCE = """关于检查情况的通报
+
+| 单位 | 得分 |
+|---|---|
+| 甲区 | 99 |
+| 乙县 | 99 |
+
+（一）甲区
+1.台账不全，扣1分。
+（二）乙县
+1.演练未开展，扣1分。
+（三）丙经开区
+1.卡口未使用，扣2分。
+（五）丁县
+1.标志缺失，扣1分。
+"""
+
+
+def test_a_unit_missing_from_the_table_in_the_headings_sequence() -> None:
+    # x13: `（三）丙经开区` continues `（一）甲区`, `（二）乙县`: its own section, its score missing.
+    ex = parse(SEQUENCE)
+    assert [(u, p) for u, p, _, _ in rows(ex)] == [("甲区", 1), ("乙县", 1), ("丙经开区", 2)]
+    # `（五）丁县` skips a number after a unit the table lacks: a doubt, as before.
+    assert [(u.kind, u.first.line_no) for u in ex.unread] == [("heading", 14)]

@@ -224,3 +224,9 @@ def test_a_unit_missing_from_the_table_in_the_headings_sequence() -> None:
     assert [(u, p) for u, p, _, _ in rows(ex)] == [("甲区", 1), ("乙县", 1), ("丙经开区", 2)]
     # `（五）丁县` skips a number after a unit the table lacks: a doubt, as before.
     assert [(u.kind, u.first.line_no) for u in ex.unread] == [("heading", 14)]
+
+
+def test_a_spaced_header_over_glued_rows_keeps_the_glued_reading() -> None:
+    # A PDF prints the header apart by spaces and the rows glued (`2乙街道 93.05`): every row is read.
+    text = "关于考评结果的通报\n\n名次 镇（街道） 得分\n1 甲镇 94.17\n2乙街道 93.05\n3丙镇 91.6\n"
+    assert scores(parse(text)) == [("甲镇", 1, 94.17), ("乙街道", 2, 93.05), ("丙镇", 3, 91.6)]

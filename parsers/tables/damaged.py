@@ -439,7 +439,7 @@ def _try_glued_or_spaced(lines: list[Line], i: int, out: list[Line]) -> int:
     """
     if _spaced_header(lines[i]) is None:
         return _try_glued_table(lines, i, out)
-    trial, trial_out = lines[:], []
+    trial, trial_out = lines[:], list[Line]()
     spaced = _try_spaced_table(trial, i, trial_out)
     glued_out: list[Line] = []
     glued = _try_glued_table(lines, i, glued_out)

@@ -433,6 +433,11 @@ def restates_total(entry: Entry) -> bool:
     return not entry.reason and not entry.items and _TOTAL_ONLY.match(squash(entry.text)) is not None
 
 
+_NOTHING_TAKEN_END = regex.compile(
+    r"(?:未发现(?:扣分)?问题|无扣分(?:问题)?|未扣分|没有扣分|无问题)\s*[；;。]"
+)
+
+
 def split_entries(text: str) -> list[str]:
     """Split a paragraph of entries (`（1）…扣1分；（2）…扣0.5分。`) into one string per entry.
 
@@ -455,6 +460,11 @@ def split_entries(text: str) -> list[str]:
             cuts.add(start)
     for match in _ENTRY_END.finditer(text):
         cuts.add(match.end())
+    # A clause saying nothing was taken ends there (x20 `村内道路整洁，未发现扣分问题；获评…，加1分`):
+    # the bonus after it is an entry of its own.
+    if "问题" in text or "扣分" in text:
+        for match in _NOTHING_TAKEN_END.finditer(text):
+            cuts.add(match.end())
     # `加分项：…` starts an entry too.
     for match in _KIND_ENTRY_START.finditer(text):
         cuts.add(match.start())

@@ -157,9 +157,8 @@ GOLD_FLOORS: dict[str, dict[str, float]] = {
     "r[0-9][0-9]-*": {**dict.fromkeys(FIGURES, 1.0), "metadata_accuracy": 0.99},
     "w[0-9][0-9]-*": dict.fromkeys(FIGURES, 1.0),
     # The next unseen shapes (tests/fixtures/make_gold_x.py): first run deductions 0.68, scores 0.92,
-    # reconciliation 0.51, findings 0.80 (CHANGELOG.md, "gold set x"). x20's bonus keeps the
-    # clause before it (`村内道路整洁，未发现扣分问题；获评…`) in its reason.
-    "x[0-9][0-9]-*": {**dict.fromkeys(FIGURES, 1.0), "reason_similarity": 0.993},
+    # reconciliation 0.51, findings 0.80 (CHANGELOG.md, "gold set x"); 1.0 on every figure now.
+    "x[0-9][0-9]-*": dict.fromkeys(FIGURES, 1.0),
 }
 # Circulars of the x set whose results cannot be read from the text (an attachment, an image).
 NO_RESULTS = ("x07-tongle-market-attachment", "x19-anping-service-image")

@@ -230,3 +230,11 @@ def test_a_spaced_header_over_glued_rows_keeps_the_glued_reading() -> None:
     # A PDF prints the header apart by spaces and the rows glued (`2乙街道 93.05`): every row is read.
     text = "关于考评结果的通报\n\n名次 镇（街道） 得分\n1 甲镇 94.17\n2乙街道 93.05\n3丙镇 91.6\n"
     assert scores(parse(text)) == [("甲镇", 1, 94.17), ("乙街道", 2, 93.05), ("丙镇", 3, 91.6)]
+
+
+def test_a_no_deduction_clause_before_a_bonus_is_not_its_reason() -> None:
+    # x20: `梨园村：村内道路整洁，未发现扣分问题；获评示范村，加1分。`
+    ex = parse(
+        "关于暗访考评结果的通报\n\n甲镇：垃圾未清运，扣1分。\n乙村：村内道路整洁，未发现扣分问题；获评示范村，加1分。\n"
+    )
+    assert rows(ex) == [("甲镇", 1, "deduction", "垃圾未清运"), ("乙村", 1, "bonus", "获评示范村")]

@@ -421,12 +421,14 @@ def locate_base_score(lines: list[Line]) -> tuple[float, int | None]:
         if ln.cells is not None or "分" not in ln.text:
             continue
         text = squash(ln.text)
-        for m in _BASE.finditer(text):
+        # _BASE names its base (基础分, 基准分, 基本分, 满分) and _SCALE prints 分制: most lines do neither.
+        has_base = "满分" in text or "基础分" in text or "基准分" in text or "基本分" in text
+        for m in _BASE.finditer(text) if has_base else ():
             # An item's own maximum (`该项满分5分`, `本项基础分10分`) is not the document's base.
             if _ITEM_OWN.search(text[max(0, m.start() - 4) : m.start()]):
                 continue
             found.append((float(m["v"]), ln.line_no))
-        if m := _SCALE.search(text):
+        if "分制" in text and (m := _SCALE.search(text)):
             found.append((100.0 if m["s"] == "百" else 1000.0, ln.line_no))
     if not found:
         return DEFAULT_BASE_SCORE, None

@@ -191,12 +191,13 @@ def labels_of(text: str) -> tuple[list[int], str]:
         # `1.第8项：消防车通道…` / `2.（15）…`: the entry's place in the list, then the rubric item.
         labels = labels[1:]
     for label in labels:
-        if label.group("m"):
+        listed, circled, number = label.group("m", "c", "n")
+        if listed:
             continue  # 一是/二是: a place in the list, no rubric item
-        if label.group("c"):
-            items.append(_circled_number(label.group("c")))
+        if circled:
+            items.append(_circled_number(circled))
         else:
-            items.append(int(label.group("n")))
+            items.append(int(number))
     return items, text[end:]
 
 

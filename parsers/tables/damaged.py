@@ -440,7 +440,8 @@ def _try_spaced_table(lines: list[Line], i: int, out: list[Line]) -> int:
     head = lines[i]
     if head.cells is not None or "\n" in head.raw_text:
         return 0
-    tokens = head.raw_text.split()
+    # Split up to one token more than a header may hold: a line of more is refused as it is.
+    tokens = head.raw_text.split(None, _MAX_SPACED_COLUMNS)
     if not 3 <= len(tokens) <= _MAX_SPACED_COLUMNS:
         return 0  # counted before normalising: most lines are one token of prose
     if not all(glued_cell_role(normalize_chars(token)) for token in tokens):

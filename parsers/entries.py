@@ -360,21 +360,25 @@ def _amount(text: str, kind_hint: str | None, *, cell: bool = False) -> tuple[st
 def _amount_candidates(squashed: str) -> list[tuple[int, bool, str | None, Decimal]]:
     """(position, is a total, kind, value) of each amount clause that is not a cap or a rate."""
     candidates = []
-    for pattern, kind in ((_TOTAL, None), (_DEDUCT, "deduction"), (_BONUS, "bonus")):
-        # Each pattern needs one of its words: 共/计 for a total, 扣/减 to take off, 加/奖 to add.
-        if pattern is _TOTAL and "共" not in squashed and "计" not in squashed:
-            continue
-        if pattern is _DEDUCT and "扣" not in squashed and "减" not in squashed:
-            continue
-        if pattern is _BONUS and "加" not in squashed and "奖" not in squashed:
-            continue
-        for match in pattern.finditer(squashed):
-            if pattern is _TOTAL:
-                word = match.group()
-                kind = "bonus" if "加" in word else ("deduction" if "扣" in word or "减" in word else None)
-            candidates.append((match.start(), pattern is _TOTAL, kind, Decimal(match.group("v"))))
+    # Each pattern needs one of its words: 共/计 for a total, 扣/减 to take off, 加/奖 to add.
+    bare_total = False  # a total with no 扣/减/加 in its own words
+    if "共" in squashed or "计" in squashed:
+        for match in _TOTAL.finditer(squashed):
+            word = match.group()
+            kind = "bonus" if "加" in word else ("deduction" if "扣" in word or "减" in word else None)
+            bare_total = bare_total or kind is None
+            candidates.append((match.start(), True, kind, Decimal(match.group("v"))))
+    totals = len(candidates)
+    if "扣" in squashed or "减" in squashed:
+        candidates += [
+            (m.start(), False, "deduction", Decimal(m.group("v"))) for m in _DEDUCT.finditer(squashed)
+        ]
+    if "加" in squashed or "奖" in squashed:
+        candidates += [(m.start(), False, "bonus", Decimal(m.group("v"))) for m in _BONUS.finditer(squashed)]
+    if not candidates:
+        return candidates  # the filters below only take candidates away
     rated = _may_hold_rate(squashed) and _RATE.search(squashed) is not None
-    if any(c[1] and c[2] is None for c in candidates) and not rated and all(c[1] for c in candidates):
+    if bare_total and not rated and len(candidates) == totals:
         # `合计4分`, `总计81.6分` with no 扣/减/加 anywhere: a sum, often the unit's own score, not
         # what was taken off. A bare total counts only beside amounts or a rate it adds up.
         candidates = [c for c in candidates if c[2] is not None]

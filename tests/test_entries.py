@@ -261,3 +261,16 @@ def test_a_rate_without_count_is_a_doubt() -> None:
 
     assert parse_entry("（6）村庄保洁不到位，每村扣1分") is None
     assert "rate" in (doubtful_amount("（6）村庄保洁不到位，每村扣1分") or "")
+
+
+def test_white_space_class_is_the_regex_modules_space() -> None:
+    """The cheap test before Chinese-numeral amounts runs on the re module with \\s spelled out:
+    it must take exactly the characters the regex module's \\s does (not U+001C-U+001F)."""
+    import re
+
+    import regex
+
+    from parsers.entries import _WHITE_SPACE
+
+    every = "".join(map(chr, range(0x110000)))
+    assert re.findall(_WHITE_SPACE, every) == regex.findall(r"\s", every)

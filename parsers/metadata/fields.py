@@ -416,7 +416,12 @@ def locate_base_score(lines: list[Line]) -> tuple[float, int | None]:
         # as a line of its own where the site flattened the table one cell per line.
         # Every pattern here ends in 分 (`…分）`, `基础分…N分`, `百分制`): a line without one is skipped.
         for cell in ln.cells if ln.cells is not None else (ln.text,):
-            if "分" in cell and (m := _HEADER_BASE.match(squash(cell))):
+            # A header's base closes its bracket: `总分（24分）`.
+            if (
+                "分" in cell
+                and cell.rstrip().endswith(("）", ")"))
+                and (m := _HEADER_BASE.match(squash(cell)))
+            ):
                 found.append((float(m["v"]), ln.line_no))
         if ln.cells is not None or "分" not in ln.text:
             continue

@@ -92,6 +92,34 @@ _SIMPLE_AMOUNT_END = regex.compile(
     rf"^(?P<reason>(?:.*[，,])?(?P<last>[^，,]*?))\s*[，,]\s*{_MINUS}\s*{_NUM}\s*分\s*[；;。]?\s*$"
 )
 _CLAUSE_SPLIT = regex.compile(r"([，,；;。])")
+# What follows the comma before the amount in _SIMPLE_AMOUNT_END (it holds no comma).
+_SIMPLE_AMOUNT_TAIL = regex.compile(rf"[，,]\s*{_MINUS}\s*{_NUM}\s*分\s*[；;。]?\s*")
+# The characters of the regex module's \s, for a loop over a string's end.
+_SPACE_CHARS = frozenset("\t\n\x0b\x0c\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | frozenset(
+    map(chr, range(0x2000, 0x200B))
+)
+
+
+def _simple_amount_end(body: str) -> tuple[str, str] | None:
+    """(reason, last) as _SIMPLE_AMOUNT_END's groups give them, without its backtracking.
+
+    The amount after the entry's last comma holds no comma, so that comma starts it; `last`
+    runs from the comma before it, and both groups stop before the spaces ahead of it (`last`
+    is lazy). A body with a line break goes to the pattern (its `.` stops there).
+    """
+    if "\n" in body:
+        match = _SIMPLE_AMOUNT_END.match(body)
+        return (match.group("reason"), match.group("last")) if match else None
+    comma = max(body.rfind("，"), body.rfind(","))
+    if comma < 0 or not _SIMPLE_AMOUNT_TAIL.fullmatch(body, comma):
+        return None
+    start = max(body.rfind("，", 0, comma), body.rfind(",", 0, comma)) + 1  # 0: no comma before
+    end = comma
+    while end > start and body[end - 1] in _SPACE_CHARS:
+        end -= 1
+    return body[:end], body[start:end]
+
+
 # `（加分累计不超过3分）`, `（3处×0.5分）` (fd-01): a note on the amount closing the entry.
 _PAREN_NOTE_AT_END = regex.compile(
     rf"[（(][^（）()]*(?:扣|加|[×xX*])[^（）()]*{_NUM}\s*分[^（）()]*[)）]\s*[；;。]?\s*$"
@@ -229,9 +257,9 @@ def reason_of(body: str) -> str:
     """The entry's reason: its text without the amount clauses (at the end, or leading it)."""
     if body.count("分") == 1:
         # The common entry `…原因，扣 1 分；`: the only 分 is the amount's, after the last comma.
-        simple = _SIMPLE_AMOUNT_END.match(body)
-        if simple and not _AMOUNT_CLAUSE.match(simple.group("last")):
-            return simple.group("reason").rstrip(_TRAILING_PUNCT).strip()
+        simple = _simple_amount_end(body)
+        if simple and not _AMOUNT_CLAUSE.match(simple[1]):
+            return simple[0].rstrip(_TRAILING_PUNCT).strip()
     if "（" in body or "(" in body:
         body = _PAREN_AMOUNT.sub("", body)
     # `扣1分：未建立台账` — some offices put the amount first (variants §3 amount wording).
@@ -455,7 +483,7 @@ def split_entries(text: str) -> list[str]:
     for match in _ENTRY_END.finditer(text):
         cuts.add(match.end())
     # `加分项：…` starts an entry too.
-    for match in _KIND_ENTRY_START.finditer(text):
+    for match in _KIND_ENTRY_START.finditer(text) if "分项" in text else ():
         cuts.add(match.start())
     ordered = sorted(cuts)
     pieces = [text[a:b].strip() for a, b in itertools.pairwise(ordered)]

@@ -274,3 +274,32 @@ def test_white_space_class_is_the_regex_modules_space() -> None:
 
     every = "".join(map(chr, range(0x110000)))
     assert re.findall(_WHITE_SPACE, every) == regex.findall(r"\s", every)
+
+
+_AMOUNT_END_PIECES = [
+    "甲乙",
+    "丙",
+    "，",
+    ",",
+    " ",
+    "\u3000",
+    "\x1c",
+    "\n",
+    "扣",
+    "减去",
+    "扣分",
+    "1",
+    "0.5",
+    "分",
+    "；",
+    "。",
+]
+
+
+@given(st.lists(st.sampled_from(_AMOUNT_END_PIECES), max_size=14).map("".join))
+def test_simple_amount_end_reads_as_its_pattern(body: str) -> None:
+    """reason_of's common case is read without the backtracking pattern, to the same groups."""
+    from parsers.entries import _SIMPLE_AMOUNT_END, _simple_amount_end
+
+    match = _SIMPLE_AMOUNT_END.match(body)
+    assert _simple_amount_end(body) == ((match.group("reason"), match.group("last")) if match else None)

@@ -276,30 +276,24 @@ def test_white_space_class_is_the_regex_modules_space() -> None:
     assert re.findall(_WHITE_SPACE, every) == regex.findall(r"\s", every)
 
 
-_AMOUNT_END_PIECES = [
-    "甲乙",
-    "丙",
-    "，",
-    ",",
-    " ",
-    "\u3000",
-    "\x1c",
-    "\n",
-    "扣",
-    "减去",
-    "扣分",
-    "1",
-    "0.5",
-    "分",
-    "；",
-    "。",
-]
+_PROSE_PIECES = ["甲乙", "丙", "，", ",", " ", "\u3000", "\x1c", "\n", "扣", "1", "分", "；"]
+_SPACES = ["", " ", "\u3000", "\x1c", "\t", " \u3000"]
 
 
-@given(st.lists(st.sampled_from(_AMOUNT_END_PIECES), max_size=14).map("".join))
-def test_simple_amount_end_reads_as_its_pattern(body: str) -> None:
+@given(
+    st.lists(st.sampled_from(_PROSE_PIECES), max_size=8).map("".join),
+    st.sampled_from(_SPACES),
+    st.sampled_from(["，", ","]),
+    st.sampled_from(["扣", "减去", "扣分", "加"]),
+    st.sampled_from(["1", "0.5", "x"]),
+    st.sampled_from(["", "；", "。", "; ", "\n", "，"]),
+)
+def test_simple_amount_end_reads_as_its_pattern(
+    prose: str, spaces: str, comma: str, word: str, number: str, end: str
+) -> None:
     """reason_of's common case is read without the backtracking pattern, to the same groups."""
     from parsers.entries import _SIMPLE_AMOUNT_END, _simple_amount_end
 
+    body = f"{prose}{spaces}{comma}{word}{number}分{end}"
     match = _SIMPLE_AMOUNT_END.match(body)
     assert _simple_amount_end(body) == ((match.group("reason"), match.group("last")) if match else None)

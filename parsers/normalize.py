@@ -283,6 +283,18 @@ def aligned_cells(text: str) -> tuple[str, ...] | None:
     return None
 
 
+def _single_spaced(text: str) -> str:
+    """Whitespace runs folded to one space, the ends stripped.
+
+    A cell that is printable (no whitespace but the space: \\s holds no other printable
+    character), with no two spaces together and none at its ends, is already so: most cells of
+    a ruled table, given back without the pattern.
+    """
+    if text.isprintable() and "  " not in text and not text.startswith(" ") and not text.endswith(" "):
+        return text
+    return _WHITESPACE.sub(" ", text).strip()
+
+
 def cells_to_text(cells: Iterable[str]) -> str:
     """Render cells as the Markdown row every reader uses for table rows."""
     return "| " + " | ".join(cells) + " |"
@@ -303,7 +315,7 @@ def normalize_line(line: Line) -> Line | None:
         return None
     cells = line.cells
     if cells is not None:
-        cells = tuple(_WHITESPACE.sub(" ", normalize_chars(c)).strip() for c in cells)
+        cells = tuple(_single_spaced(normalize_chars(c)) for c in cells)
     elif "-" in text and _PIPE_SEPARATOR.match(text):
         return None
     else:

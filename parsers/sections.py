@@ -372,7 +372,9 @@ class _SectionReader:
     def _add_entries(self, section: Section, text: str, line: Line) -> bool:
         """Parse the entries of `text` into `section`; whether the line was read as entries or a veto."""
         parsed_any = False
-        for piece in split_entries(text):
+        # Every amount ends in 分 (parse_entry, doubtful_amount): a line without one holds none.
+        has_points = "分" in text
+        for piece in split_entries(text) if has_points else ():
             entry = parse_entry(piece)
             if entry is None:
                 continue
@@ -388,7 +390,7 @@ class _SectionReader:
         if "一票否决" in text:
             section.veto = True
             return True
-        if (why := doubtful_amount(text)) is not None:
+        if has_points and (why := doubtful_amount(text)) is not None:
             self.result.unread.append(UnreadBlock(line, line, why, kind="entries"))
             return True
         if starts_with_label(text) or _AMOUNT_DIGIT.search(text):

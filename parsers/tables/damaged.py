@@ -257,6 +257,8 @@ def _unjoin_glued_table(line: Line) -> list[Line]:
     """
     if line.cells is not None or "\n" not in line.raw_text or not _HEADER_HINT.search(line.raw_text):
         return [line]
+    if not any(_may_open_glued(squash(normalize_chars(raw))) for raw in line.raw_text.split("\n")):
+        return [line]  # no physical line can open a table: a paragraph that mentions 扣分 or 得分
     pieces = physical_lines(line)
     for start, piece in enumerate(pieces):
         if not (glued_cell_role(piece.text) or _glued_header_at(pieces, start)):
@@ -269,6 +271,19 @@ def _unjoin_glued_table(line: Line) -> list[Line]:
         after = _unjoin_glued_table(rejoined(split[taken:])) if taken < len(split) else []
         return before + split[:taken] + after
     return [line]
+
+
+def _may_open_glued(key: str) -> bool:
+    """Whether a physical line (squashed) may pass the test that opens a table in _unjoin_glued_table:
+    a header word of its own, or what _glued_header_at needs (part weights, or split_glued_header's
+    header hint in a header's length without prose punctuation)."""
+    if glued_cell_role(key) or "%" in key:
+        return True
+    return (
+        4 <= len(key) <= 80
+        and bool(_HEADER_HINT.search(key))
+        and not _PROSE_PUNCT.search(_BRACKETED.sub("", key))
+    )
 
 
 def _rows_ahead(lines: list[Line], start: int) -> int:
@@ -455,7 +470,8 @@ def _spaced_header(head: Line) -> tuple[str, ...] | None:
     """The header cells of a line of header words apart by single spaces, or None."""
     if head.cells is not None or "\n" in head.raw_text:
         return None
-    tokens = head.raw_text.split()
+    # Split up to one token more than a header may hold: a line of more is refused as it is.
+    tokens = head.raw_text.split(None, _MAX_SPACED_COLUMNS)
     if not 3 <= len(tokens) <= _MAX_SPACED_COLUMNS:
         return None  # counted before normalising: most lines are one token of prose
     if not all(glued_cell_role(normalize_chars(token)) for token in tokens):

@@ -174,7 +174,9 @@ def _units_row(piece: Line) -> bool:
 
 
 def _units_row_text(raw: str) -> bool:
-    tokens = raw.split()
+    # Asked of every physical line: split off the first three tokens only (a justified PDF line
+    # holds dozens of spaces), which says as much as splitting it all.
+    tokens = raw.split(None, 2)
     # Tokens are never empty and hold no whitespace (squash would not change them): a token longer
     # than any header word is no label, told before _is_label squashes it.
     return len(tokens) >= 3 and len(tokens[0]) <= MAX_HEADER_CELL and _is_label(tokens[0])

@@ -310,3 +310,22 @@ def test_schools_and_institutions_look_like_units_sentences_do_not() -> None:
         "全市教育系统深入贯彻落实上级关于校园安全工作的决策部署",
     ):
         assert not looks_like_unit(text), text
+
+
+def test_place_then_score_glued_spaced_tied_or_with_a_change_after_it() -> None:
+    # y01 `第一名：岭南县 91.06分`, y04 `第一名鲤江区86.15分，较上月提高1.35分`, y15 `（并列）`: the change
+    # against last month is neither a score nor a place.
+    rows = extract_prose_ranks(
+        lines_of(
+            "第一名：岭南县 91.06分",
+            "第二名鲤江区86.15分，较上月提高1.35分，排名上升3位；第三名：白沙镇、青林镇（并列），85.2分。",
+        )
+    )
+    assert [(r.unit_raw, r.rank, str(r.score)) for r in rows] == [
+        ("岭南县", 1, "91.06"),
+        ("鲤江区", 2, "86.15"),
+        ("白沙镇", 3, "85.2"),
+        ("青林镇", 3, "85.2"),
+    ]
+    # Two names at one place without a word that says they tie are not read.
+    assert extract_prose_ranks(lines_of("第一名：白沙镇、青林镇，95.2分")) == []

@@ -248,18 +248,39 @@ def _numbered_list(text: str, line: Line, found: _Ranked) -> bool:
 
 # `第一名：青石镇，90.99分` / `第二名为白沙镇（85.10分）` (field-survey §2), also after a dash
 # (`前三名依次为——第一名：…`) and with a comma for the colon (`倒数第二名，柏树街道，79.32分`).
+# The score may follow the name with a space (squashed away) or nothing between (`第一名：岭南县
+# 91.06分`, `第一名鲤江区86.15分`, y01 y04), and two names may share the place (`第一名：白沙镇、青林镇
+# （并列），95.2分`, y15).
 _PLACE_SCORE = regex.compile(
-    rf"^(?:.*[:：—，,])?{_ORDINAL_PLACE}(?:{_IS}|[:：，,])?(?P<unit>[\p{{Han}}·]{{2,24}}?)"
-    rf"(?:[，,]|[（(])(?:综合得分|总得分|得分|总分|成绩)?为?(?P<score>{NUMBER})分[）)]?$"
+    rf"^(?:.*[:：—，,])?{_ORDINAL_PLACE}(?:{_IS}|[:：，,])?(?P<unit>[\p{{Han}}·、]{{2,50}}?)(?P<tie>[（(]并列[）)])?"
+    rf"(?:[，,]|[（(])?(?:综合得分|总得分|得分|总分|成绩)?为?(?P<score>{NUMBER})分[）)]?$"
+)
+# A change against the last period after a score is no score, bonus or place (`86.15分，较上月提高1.35分，
+# 排名上升3位`, `95.60分（较上季度上升3位）`, y04 y12): left out before the score is read.
+_CHANGE = regex.compile(
+    r"(?:[，,]|[（(](?=较上))(?:较上(?:月|季度|年|期|轮|次)|比上(?:月|季度|年|期|轮|次))[^，,（()）]{0,6}?"
+    rf"(?:提高|上升|提升|增加|下降|降低|减少|回落)了?{NUMBER}(?:分|位|名|个百分点)"
+    rf"(?:[，,]排名(?:上升|下降|提升|前进|后退|下滑)了?{NUM}(?:位|名))?[）)]?$"
 )
 
 
+def without_change(sentence: str) -> str:
+    """A sentence without the change against the last period after its score."""
+    return _CHANGE.sub("", sentence) if "较上" in sentence or "比上" in sentence else sentence
+
+
 def _place_then_score(sentence: str, line: Line, found: _Ranked) -> bool:
-    match = _PLACE_SCORE.match(sentence)
+    match = _PLACE_SCORE.match(without_change(sentence))
     k = chinese_to_int(match.group("k")) if match else None
-    if match is None or k is None or not is_unit(unit := unit_key(match.group("unit"))):
+    if match is None or k is None:
         return False
-    found.place(unit, k, match.group("rev"), line, match.group("score"))
+    tied = "、" in match.group("unit")
+    names = names_of(match.group("unit")) if tied else [unit_key(match.group("unit"))]
+    # Two names at one place only where the place says they tie.
+    if not names or not all(is_unit(unit) for unit in names) or tied != bool(match.group("tie")):
+        return False
+    for unit in names:
+        found.place(unit, k, match.group("rev"), line, match.group("score"))
     return True
 
 

@@ -329,3 +329,25 @@ def test_place_then_score_glued_spaced_tied_or_with_a_change_after_it() -> None:
     ]
     # Two names at one place without a word that says they tie are not read.
     assert extract_prose_ranks(lines_of("第一名：白沙镇、青林镇，95.2分")) == []
+
+
+def test_one_numbered_line_per_place_under_a_ranking_lead_in() -> None:
+    # y12: the printed numbers are the places; a score out of order is kept for rank_order to flag.
+    rows = extract_prose_ranks(
+        lines_of(
+            "考评排名如下：", "1.东岭镇 95.60分（较上季度上升3位）", "2.西坡乡 93.15分", "3.南冲镇 94.02分"
+        )
+    )
+    assert [(r.unit_raw, r.rank, str(r.score)) for r in rows] == [
+        ("东岭镇", 1, "95.60"),
+        ("西坡乡", 2, "93.15"),
+        ("南冲镇", 3, "94.02"),
+    ]
+    # Without a lead-in that says it ranks, numbered lines are any list; a line that is not a unit
+    # and its score makes the run a doubt, not rows.
+    assert extract_prose_ranks(lines_of("检查情况如下：", "1.东岭镇 95.60分", "2.西坡乡 93.15分")) == []
+    unread: list = []
+    assert (
+        extract_prose_ranks(lines_of("排名如下：", "1.东岭镇 95分", "2.台账不全 93分"), unread=unread) == []
+    )
+    assert len(unread) == 1

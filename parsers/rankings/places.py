@@ -153,8 +153,11 @@ def prose_rank_rows(
     `results`, when given, receives the line numbers of lines that are only a unit's result.
     """
     found = _Ranked(population_of(lines), [unit_key(x) for x in exclude if x], unread)
+    taken = _numbered_lines(lines, found)
     lead = ""
     for line in lines:
+        if line.line_no in taken:
+            continue
         if line.cells is not None:
             lead = ""
             continue
@@ -244,6 +247,51 @@ def _numbered_list(text: str, line: Line, found: _Ranked) -> bool:
         for unit in names:
             found.add(unit, k, str(k), line, None)
     return True
+
+
+# One numbered line per place under a lead-in line that says it ranks (`考评排名如下：` then
+# `1.东岭镇 95.60分（较上季度上升3位）`, `2.西坡乡 93.15分`, y12). The numbers are the printed places, so
+# scores out of their order are the issuer's error to flag (rank_order), not a doubt.
+_NUMBERED_LINE = regex.compile(
+    rf"^(?P<k>\d{{1,3}})[.、．](?!\d)(?P<list>[\p{{Han}}·、]{{2,60}}?)(?:(?P<score>{NUMBER})分)?[；;。.]?$"
+)
+
+
+def _numbered_lines(lines: list[Line], found: _Ranked) -> set[int]:
+    """Rows of rankings printed one numbered line per place; the numbers of the lines they take."""
+    taken: set[int] = set()
+    run: list[tuple[Line, regex.Match[str]]] = []
+    ranking_lead = False
+    for line in [*lines, None]:
+        match = None
+        if line is not None and line.cells is None:
+            match = _NUMBERED_LINE.match(without_change(squash(line.text)))
+            if match and (run or (ranking_lead and match.group("k") == "1")):
+                run.append((line, match))
+                continue
+        if run:
+            taken |= _numbered_run(run, found)
+            run = []
+        text = squash(line.text) if line is not None and line.cells is None else ""
+        ranking_lead = text.endswith(("：", ":")) and bool(_RANKING_WORD.search(text))
+    return taken
+
+
+def _numbered_run(run: list[tuple[Line, regex.Match[str]]], found: _Ranked) -> set[int]:
+    """The rows of one run of numbered lines, or a doubt when any line is not a unit and its score."""
+    places = [(int(m.group("k")), names_of(m.group("list")), m.group("score")) for _, m in run]
+    steps = all(b[0] in (a[0] + 1, a[0] + len(a[1] or [])) for a, b in pairwise(places))
+    scored = {score is not None for _, _, score in places}
+    if len(run) < 2:
+        return set()  # one numbered line is a list item of anything
+    if not steps or len(scored) > 1 or any(names is None for _, names, _ in places):
+        found.doubt(run[0][0], "numbered ranking lines that are not each a unit with its place and score")
+    else:
+        for (line, _), (k, names, score) in zip(run, places, strict=True):
+            for unit in names or []:
+                found.add(unit, k, str(k), line, Decimal(score) if score else None)
+    found.results |= {line.line_no for line, _ in run}
+    return {line.line_no for line, _ in run}
 
 
 # `第一名：青石镇，90.99分` / `第二名为白沙镇（85.10分）` (field-survey §2), also after a dash

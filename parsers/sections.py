@@ -51,6 +51,14 @@ _SECTION_END = regex.compile(
 _CLOSING_SCORE = regex.compile(
     rf"(?:^|[；;。，,])\s*(?:实得分|实际得分|最终得分|最后得分|得分)(?:为)?\s*[:：]?\s*{_SCORE}\s*分\s*[。；;]?\s*$"
 )
+# A unit's closing line after its entries: the totals taken and added, then its score (`合计扣4分，
+# 得分96分。`, `合计扣1分，加2分，得分101分。`, y11). The totals restate the entries; the score is the unit's.
+_NUM_RE = r"\d+(?:\.\d+)?"
+_TOTALS_THEN_SCORE = regex.compile(
+    rf"^\s*(?:合计|共计|累计|总计|共)\s*(?:扣除|扣减|扣|减)\s*(?P<deduction>{_NUM_RE})\s*分"
+    rf"(?:\s*[，,]\s*(?:合计|共计|累计|共)?\s*加\s*(?P<bonus>{_NUM_RE})\s*分)?\s*[，,；;]\s*"
+    rf"(?:实得分|实际得分|最终得分|得分)(?:为)?\s*[:：]?\s*{_SCORE}\s*分\s*[。；;]?\s*$"
+)
 # A chapter heading (`二、整改要求`): where a 存在问题 chapter ends.
 _CHAPTER = regex.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*、|第[一二三四五六七八九十]{1,3}部分)")
 # The characters _SECTION_END and _CHAPTER can start with: the patterns run on every line, and a
@@ -307,6 +315,18 @@ class _SectionReader:
             why = f"a total of {total.points:g} points that is not the sum of the entries before it: not read as an entry"
             self.result.unread.append(UnreadBlock(line, line, why, kind="entries"))
 
+    def _check_closing_totals(self, section: Section, closing: regex.Match[str], line: Line) -> None:
+        """The totals of a closing line restate the entries above; one that does not add up to them
+        is said, never taken as another entry (as `_check_total`)."""
+        for kind in ("deduction", "bonus"):
+            printed = closing.group(kind)
+            if printed is None:
+                continue
+            summed = sum((e.entry.points for e in section.entries if e.entry.kind == kind), Decimal(0))
+            if Decimal(printed) != summed:
+                why = f"a {kind} total of {printed} points that is not the sum of the entries before it"
+                self.result.unread.append(UnreadBlock(line, line, why, kind="entries"))
+
     def _read_outside(self, line: Line) -> None:
         """A line in no unit's section: a problem listed by item may name its units."""
         if not self.known or line.cells is not None:
@@ -355,6 +375,12 @@ class _SectionReader:
             rest = _REST_CUE.sub("", stated.group("rest"), count=1)
             if rest.strip():
                 self._add_entries(section, rest, line)
+            return
+        closing = _TOTALS_THEN_SCORE.match(line.text) if section.entries and section.score is None else None
+        if closing is not None:
+            self.previous = None
+            section.score = Decimal(closing.group("score"))
+            self._check_closing_totals(section, closing, line)
             return
         if unmatched and unmatched[-1] is self.previous and _wraps_into(self.previous, line):
             # variants §3 "An entry can wrap onto the next line": a labelled line without its

@@ -45,6 +45,7 @@ from parsers.readers.ocr import (
     suppress_seal,
 )
 from pipeline.lifecycle import end_with_parent
+from pipeline.ocr_gate import ocr_cap, ocr_slot
 from pipeline.ocr_inputs import decode_image_frames, open_pdf, pdf_page_count
 from pipeline.ocr_setup import (
     DEFAULT_DET_LIMIT_SIDE,
@@ -168,6 +169,15 @@ def ocr_processes_for(workers: int, ocr_workers: int | None = None) -> int:
     return max(1, total // max(1, workers))
 
 
+def ocr_processes(workers: int, ocr_workers: int = 0) -> int | None:
+    """Processes that OCR one file's pages in a run of `workers` file workers: with `--workers 1`
+    (no subprocess) the pages are read here one by one, or by a pool of `--ocr-workers` processes
+    (at most the cores) when given; inside file workers None: the worker's budget decides."""
+    if workers != 1:
+        return None
+    return ocr_cap(ocr_workers) if ocr_workers > 0 else 1
+
+
 class _StageClock:
     """CPU and wall seconds per stage of one page (the bench's per-stage figures)."""
 
@@ -215,7 +225,12 @@ class _Timed:
 
 def _read_boxes(engine: Any, grey: np.ndarray, clock: _StageClock, *, full: bool = False) -> list[OcrBox]:
     """The engine on a grey page; detection and recognition timed apart. `full`: the detector
-    sees the page at its own resolution (the second pass), not capped."""
+    sees the page at its own resolution (the second pass), not capped.
+
+    The whole page, margins included: cutting the blank margins off before detection (a third of
+    an A4 scan's pixels, ~40 % of detection's CPU) lost the real scan's date under its seal even
+    when the cut was an exact sub-array of the resized page; the detector pools globally
+    (GlobalAveragePool in its channel attention), so the margins change what it finds."""
     if not isinstance(engine.text_det, _Timed):
         engine.text_det = _Timed(engine.text_det, "det")
         engine.text_rec = _Timed(engine.text_rec, "rec")
@@ -298,10 +313,11 @@ def render_pdf_page(data: bytes, page: int, dpi: int = DEFAULT_DPI) -> np.ndarra
 
 
 def _ocr_pdf_page(data: bytes, page: int, dpi: int, threads: int | None = None) -> PageOcr:
-    wall, cpu = time.perf_counter(), time.process_time()
-    image = render_pdf_page(data, page, dpi)
-    rendered = (time.process_time() - cpu, time.perf_counter() - wall)
-    result = ocr_page_image(image, page=page, scale=72 / dpi, threads=threads)
+    with ocr_slot():
+        wall, cpu = time.perf_counter(), time.process_time()
+        image = render_pdf_page(data, page, dpi)
+        rendered = (time.process_time() - cpu, time.perf_counter() - wall)
+        result = ocr_page_image(image, page=page, scale=72 / dpi, threads=threads)
     result.times["render"] = rendered
     return result
 
@@ -442,7 +458,10 @@ def read_image(data: bytes, name: str) -> ReadResult:
     Runs in this process. Each frame is one page; bbox is in image pixels.
     """
     frames = decode_image_frames(data, name)
-    results = [ocr_page_image(f, page=i + 1, threads=_BUDGET_THREADS) for i, f in enumerate(frames)]
+    results = []
+    for i, frame in enumerate(frames):
+        with ocr_slot():
+            results.append(ocr_page_image(frame, page=i + 1, threads=_BUDGET_THREADS))
     lines = page_ocr_to_lines(results)
     return ReadResult(
         lines=lines,

@@ -80,11 +80,11 @@ def read_with_ocr(
     pages = list(range(1, (read.pages or 0) + 1)) if options.ocr == "always" else list(read.pages_needing_ocr)
     if not pages:
         return read
-    from pipeline.ocr import ocr_pdf_pages
+    from pipeline.ocr import ocr_pdf_pages, ocr_processes
 
     if on_ocr is not None:
         on_ocr(len(pages))
-    ocr_lines = ocr_pdf_pages(data, pages, workers=1 if options.workers == 1 else None)
+    ocr_lines = ocr_pdf_pages(data, pages, workers=ocr_processes(options.workers, options.ocr_workers))
     return merge_ocr_lines(read, ocr_lines, pages)
 
 

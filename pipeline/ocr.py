@@ -249,9 +249,11 @@ def _read_boxes(engine: Any, grey: np.ndarray, clock: _StageClock, *, full: bool
 
 
 def ocr_page_image(
-    image: np.ndarray, *, page: int, scale: float = 1.0, threads: int | None = None
+    image: np.ndarray, *, page: int, scale: float = 1.0, threads: int | None = None, full: bool = False
 ) -> PageOcr:
-    """Preprocess one page image (seal, skew, rules), read it, and drop seal text."""
+    """Preprocess one page image (seal, skew, rules), read it, and drop seal text. `full`: read
+    once with the detector at the page's own resolution (the second pass, asked for by a unit
+    whose arithmetic did not reconcile: pipeline/ocr_recheck.py)."""
     clock = _StageClock()
     grey = suppress_seal(image) if image.ndim == 3 else image
     if ink_share(grey) < DEFAULT_BLANK_INK:
@@ -263,9 +265,9 @@ def ocr_page_image(
     clock.lap("prep")
     engine = load_engine(threads)
     clock.lap("load")
-    boxes = _read_boxes(engine, grey, clock)
-    passes = 1
-    low = low_confidence_numbers(boxes)
+    boxes = _read_boxes(engine, grey, clock, full=full)
+    passes = 2 if full else 1
+    low = 0 if full else low_confidence_numbers(boxes)
     if low and max(grey.shape[:2]) > DEFAULT_DET_LIMIT_SIDE:
         # The cheap pass shrank the page for the detector; a page with a number read
         # unsurely is read again with the detector at full resolution, and that reading is
@@ -320,6 +322,25 @@ def _ocr_pdf_page(data: bytes, page: int, dpi: int, threads: int | None = None) 
         result = ocr_page_image(image, page=page, scale=72 / dpi, threads=threads)
     result.times["render"] = rendered
     return result
+
+
+def reread_at_full_resolution(
+    data: bytes, source_format: str, pages: list[int], dpi: int = DEFAULT_DPI
+) -> list[PageOcr]:
+    """Pages of a scanned PDF (or image frames) read again in this process with the detector at
+    the page's own resolution. A page within the detector's cap is left out: its first reading
+    already saw every pixel."""
+    frames = decode_image_frames(data, "<image>") if source_format == "image" else None
+    out = []
+    for page in pages:
+        with ocr_slot():
+            if frames is not None:
+                image, scale = frames[page - 1], 1.0
+            else:
+                image, scale = render_pdf_page(data, page, dpi), 72 / dpi
+            if max(image.shape[:2]) > DEFAULT_DET_LIMIT_SIDE:
+                out.append(ocr_page_image(image, page=page, scale=scale, threads=_BUDGET_THREADS, full=True))
+    return out
 
 
 def _init_worker() -> None:

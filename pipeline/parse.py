@@ -130,6 +130,10 @@ def parse_file(path: str, options: IngestOptions, on_ocr: Callable[[int], None] 
             read = read_with_ocr(data, name, options, on_ocr, detection)
             check_line_lengths(read, name, options.max_line_chars)
             extraction = extract_document(read)
+            if read.ocr_pages:  # a unit that does not add up gets its pages read again first
+                from pipeline.ocr_recheck import recheck_unreconciled
+
+                extraction = recheck_unreconciled(data, read, extraction, on_ocr)
             check_circular(extraction, name)
             check_entries(extraction, name, options.max_entries)
         stage = "records"

@@ -32,6 +32,8 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
         r"|合计|总成绩|测评得分|评分|得分（分）|得分\(分\)|综合成绩|考核总分|总计"
         # `实得分` after 扣分 and 加分 columns; a quarter's score as the mean of its months (`季度平均`).
         r"|实得分|实际得分|最后得分|季度平均|季度平均分|平均得分|季度得分|年度得分|月度得分"
+        # An index scored out of 100 (y06 `综合指数（百分制）` beside its parts).
+        r"|综合指数|总指数"
         # A score named by how it was given (w18 `检查评分`).
         r"|(?:检查|考核|考评|督查|测评|综合|暗访|现场)评分)$"
     ),

@@ -351,3 +351,14 @@ def test_one_numbered_line_per_place_under_a_ranking_lead_in() -> None:
         extract_prose_ranks(lines_of("排名如下：", "1.东岭镇 95分", "2.台账不全 93分"), unread=unread) == []
     )
     assert len(unread) == 1
+
+
+def test_scores_left_after_deductions_are_scores() -> None:
+    # y10 `扣分后各街道得分：…`: what is left after the points taken is each unit's score; a list of
+    # the points taken (`扣分情况：…`) is not.
+    rows = extract_prose_ranks(lines_of("扣分后各街道得分：城南街道98.5分，城北街道100分。"))
+    assert [(r.unit_raw, r.rank, str(r.score)) for r in rows] == [
+        ("城南街道", None, "98.5"),
+        ("城北街道", None, "100"),
+    ]
+    assert extract_prose_ranks(lines_of("各街道扣分：城南街道1.5分，城北街道2分。")) == []

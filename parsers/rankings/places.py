@@ -379,6 +379,8 @@ _SCORED_LEAD = regex.compile(r"得分|成绩|分数|排名|名次|结果")
 # Points taken, added or fined are no scores (`扣分情况：甲镇（2分）…`); prize money (`奖励5000元`)
 # beside a list of scores does not make them other than scores.
 _NOT_SCORES = regex.compile(r"扣|减|加分|罚")
+# ...but what is left after them is (`扣分后各街道得分：城南街道98.5分，…`, y10).
+_AFTER_ADJUSTMENT = regex.compile(r"(?:扣|减|加)(?:分|除|减)?后")
 _TOP_OR_BOTTOM = regex.compile(rf"(?:前|后|末){NUM}")
 _PAREN_LIST = regex.compile(
     rf"^(?P<list>[\p{{Han}}·]{{2,24}}?[（(]{NUMBER}分[）)](?:、[\p{{Han}}·]{{2,24}}?[（(]{NUMBER}分[）)])+)"
@@ -399,7 +401,11 @@ def _scored_list(sentence: str, line: Line, found: _Ranked) -> bool:
         lead, items = "", scored_items(paren.group("list"))
     else:
         return False
-    if not items or any(score is None for _, score in items) or _NOT_SCORES.search(lead):
+    if (
+        not items
+        or any(score is None for _, score in items)
+        or _NOT_SCORES.search(_AFTER_ADJUSTMENT.sub("", lead))
+    ):
         return False
     ranked = bool(_RANKING_WORD.search(lead))
     scores = [score for _, score in items if score is not None]

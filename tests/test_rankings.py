@@ -362,3 +362,19 @@ def test_scores_left_after_deductions_are_scores() -> None:
         ("城北街道", None, "100"),
     ]
     assert extract_prose_ranks(lines_of("各街道扣分：城南街道1.5分，城北街道2分。")) == []
+
+
+def test_grade_named_after_dengci_wei_in_quotation_marks() -> None:
+    # y08: the units graded, and a count of units per grade that names none.
+    rows = extract_grade_lists(
+        lines_of(
+            "全市28个镇（街），综合评价等次为“优秀”的12个，为“良好”的16个。",
+            "其中，抽查考核的4个镇：南湾镇、东坑镇综合评价等次为“优秀”；大岭镇、石排镇综合评价等次为“良好”。",
+        )
+    )
+    assert [(r.unit_raw, r.grade) for r in rows] == [
+        ("南湾镇", "优秀"),
+        ("东坑镇", "优秀"),
+        ("大岭镇", "良好"),
+        ("石排镇", "良好"),
+    ]

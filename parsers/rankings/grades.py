@@ -47,6 +47,12 @@ _GRADE_PROSE = regex.compile(
     rf"(?P<list>[\p{{Han}}（）()·、]+?)(?:等[\d一二三四五六七八九十]+[个所家名](?:单位|县区|乡镇|学校|企业|县（市、区）))?"
     rf"(?:(?:被)?(?:评为|评定为|确定为){_GRADE}(?:等次|等级|单位)?|(?:考核|考评|均)?为{_GRADE}(?:等次|等级))"
 )
+# `南湾镇、东坑镇综合评价等次为“优秀”` (y08): the grade named after 等次为, often in quotation marks; it
+# must end the clause (`综合评价等次为“优秀”的12个` counts units, it names none).
+_GRADE_IS = regex.compile(
+    rf"(?P<list>[\p{{Han}}（）()·、]+?)(?:综合评价|综合|考核|考评|评价|评定)?(?:等次|等级)(?:为|是)"
+    rf"[“\"「]?{_GRADE}[”\"」]?(?:等次)?$"
+)
 # Score bands are grades, not scores (field-survey §3): `得分在190分以上的单位是：A、B`, `得分在170分至
 # 189分的单位有：…`, `得分低于75分的单位：甲镇（74.16）、乙乡（73.93）` — the band as printed is the grade,
 # and a number in parentheses after a name is that unit's score — then the band only restates
@@ -120,6 +126,10 @@ def _sentence_grades(sentence: str, line: Line, group: str | None) -> list[Score
         # The names run from the last clause break before the verb.
         names = names_of(regex.split(r"[，,：:]", prose.group("list"))[-1]) or []
         return [score_row(n, None, None, prose.group("grade"), line, group=group) for n in names]
+    named = _GRADE_IS.search(sentence) if "等" in sentence else None
+    if named:
+        names = names_of(regex.split(r"[，,：:]", named.group("list"))[-1]) or []
+        return [score_row(n, None, None, named.group("grade"), line, group=group) for n in names]
     return []
 
 

@@ -378,3 +378,37 @@ def test_grade_named_after_dengci_wei_in_quotation_marks() -> None:
         ("大岭镇", "良好"),
         ("石排镇", "良好"),
     ]
+
+
+def test_names_in_order_from_the_highest_score() -> None:
+    # y02: the note after the list says it runs from the highest score down.
+    rows = extract_prose_ranks(lines_of("西江区、东岭区、点石区。（从高到低依次）请各区抓好整改。"))
+    assert [(r.unit_raw, r.rank, r.score) for r in rows] == [
+        ("西江区", 1, None),
+        ("东岭区", 2, None),
+        ("点石区", 3, None),
+    ]
+    assert extract_prose_ranks(lines_of("西江区、东岭区、点石区。")) == []
+
+
+def test_top_places_with_their_scores_then_a_run_of_places() -> None:
+    # y03: `居全市前三位，得分分别为…`, then `第4—5名分别为…，其后依次是…`.
+    rows = extract_prose_ranks(
+        lines_of(
+            "从排名情况看，青岚县、海口区、白鹭县居全市前三位，得分分别为79.2分、77.6分、76.8分。"
+            "第4—5名分别为琼东县、澄江县，其后依次是临高县、万宁市。"
+        )
+    )
+    assert [(r.unit_raw, r.rank, None if r.score is None else str(r.score)) for r in rows] == [
+        ("青岚县", 1, "79.2"),
+        ("海口区", 2, "77.6"),
+        ("白鹭县", 3, "76.8"),
+        ("琼东县", 4, None),
+        ("澄江县", 5, None),
+        ("临高县", 6, None),
+        ("万宁市", 7, None),
+    ]
+    # Names that do not fill the run one apiece: a doubt, no rows.
+    unread: list = []
+    assert extract_prose_ranks(lines_of("第4—6名分别为琼东县、澄江县。"), unread=unread) == []
+    assert len(unread) == 1

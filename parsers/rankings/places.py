@@ -171,9 +171,18 @@ def prose_rank_rows(
             continue
         if led and _scored_list(SENTENCE.findall(led)[-1], line, found):
             continue
+        if _names_in_order(text, line, found):
+            continue
         for sentence in SENTENCE.findall(text):
             if not any(
-                read(sentence, line, found) for read in (_place_then_score, _unit_total_rank, _scored_list)
+                read(sentence, line, found)
+                for read in (
+                    _place_then_score,
+                    _top_then_scores,
+                    _places_range,
+                    _unit_total_rank,
+                    _scored_list,
+                )
             ):
                 _sentence_ranks(sentence, line, found)
     if results is not None:
@@ -292,6 +301,68 @@ def _numbered_run(run: list[tuple[Line, regex.Match[str]]], found: _Ranked) -> s
                 found.add(unit, k, str(k), line, Decimal(score) if score else None)
     found.results |= {line.line_no for line, _ in run}
     return {line.line_no for line, _ in run}
+
+
+# A list of names the note after it says runs from the highest score down (`西江区、东岭区、…。
+# （从高到低依次）`, y02): ranks by order, no scores.
+_ORDER_NOTE = regex.compile(
+    r"^(?P<list>[\p{Han}（）()·、]{4,400}?)[。.]?[（(](?:按得分|按分数|按成绩|得分)?(?:从高到低|由高到低)"
+    r"(?:依次)?(?:排列|排序|排名)?[）)]"  # a text reader may run the next paragraph on after it
+)
+
+
+def _names_in_order(text: str, line: Line, found: _Ranked) -> bool:
+    match = _ORDER_NOTE.match(text) if "高到低" in text else None
+    names = names_of(match.group("list")) if match else None
+    if names is None or len(names) < 2:
+        return False
+    for i, unit in enumerate(names, 1):
+        found.add(unit, i, str(i), line, None)
+    return True
+
+
+# `A、B、C居全市前三位，得分分别为79.2分、77.6分、76.8分` (y03): the places, then one score apiece in order.
+_TOP_THEN_SCORES = regex.compile(
+    rf"^(?:.*[，,：:])?{_NAMES}(?:居|位居|位列|列|排|排名)(?:全市|全省|全县|全区|全州)?前(?P<n>{NUM})(?:位|名)"
+    rf"[，,](?:得分|分数|成绩|分值)分别(?:为|是)(?P<scores>{NUMBER}分?(?:、{NUMBER}分?)+)$"
+)
+
+
+def _top_then_scores(sentence: str, line: Line, found: _Ranked) -> bool:
+    match = _TOP_THEN_SCORES.match(sentence) if "分别" in sentence else None
+    if match is None:
+        return False
+    names, n = names_of(match.group("list")), chinese_to_int(match.group("n"))
+    scores = regex.findall(NUMBER, match.group("scores"))
+    if names is None or not (n == len(names) == len(scores)):
+        found.doubt(line, "a top-places sentence whose names, places and scores do not agree in number")
+        return True
+    for i, (unit, score) in enumerate(zip(names, scores, strict=True), 1):
+        found.add(unit, i, f"前{n}", line, Decimal(score))
+    return True
+
+
+# `第4—8名分别为琼东县、…，其后依次是临高县、…` (y03): a run of places, one name apiece in order, and
+# the names after it taking the places that follow.
+_PLACES_RANGE = regex.compile(
+    rf"^第(?P<a>{NUM})(?:名)?[—–\-~～至到](?:第)?(?P<b>{NUM})名(?:分别|依次)(?:为|是)[:：]?{_NAMES}"
+    rf"(?:[，,](?:其后|之后|随后|其余)(?:依次|分别)?(?:为|是)[:：]?(?P<rest>[\p{{Han}}（）()·、]{{2,200}}))?$"
+)
+
+
+def _places_range(sentence: str, line: Line, found: _Ranked) -> bool:
+    match = _PLACES_RANGE.match(sentence) if "名" in sentence else None
+    if match is None:
+        return False
+    a, b = chinese_to_int(match.group("a")), chinese_to_int(match.group("b"))
+    names = names_of(match.group("list"))
+    rest = names_of(match.group("rest")) if match.group("rest") else []
+    if a is None or b is None or names is None or rest is None or b - a + 1 != len(names):
+        found.doubt(line, "a run of places whose names do not fill it one apiece")
+        return True
+    for k, unit in enumerate([*names, *rest], a):
+        found.add(unit, k, str(k), line, None)
+    return True
 
 
 # `第一名：青石镇，90.99分` / `第二名为白沙镇（85.10分）` (field-survey §2), also after a dash

@@ -412,3 +412,9 @@ def test_top_places_with_their_scores_then_a_run_of_places() -> None:
     unread: list = []
     assert extract_prose_ranks(lines_of("第4—6名分别为琼东县、澄江县。"), unread=unread) == []
     assert len(unread) == 1
+
+
+def test_a_place_noted_as_the_last() -> None:
+    # y07 `第六名（末位）：…，扣减当月工作经费2000元`: the note is the place's, the fine is money.
+    rows = extract_prose_ranks(lines_of("第六名（末位）：金山工业园社区，扣减当月工作经费2000元。"))
+    assert [(r.unit_raw, r.rank, r.score) for r in rows] == [("金山工业园社区", 6, None)]

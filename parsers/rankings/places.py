@@ -62,7 +62,8 @@ _LIST_ORDINALS = regex.compile(
 )
 # `第一名魏都区` / `第一名为魏都区`; a colon as the 为: `倒数第一名：阜南县；` (fd-08), `第一名：青阳县教育体育局`
 # on a line of its own (fd-11).
-_ORDINAL_PLACE = rf"(?P<rev>倒数)?第(?P<k>{NUM})(?:名|位)"
+# A note that the place is the last (`第六名（末位）：…`, y07) says nothing more than the place.
+_ORDINAL_PLACE = rf"(?P<rev>倒数)?第(?P<k>{NUM})(?:名|位)(?:[（(](?:末位|末名|最后一名|倒数第一名?)[）)])?"
 _ORDINAL_FIRST = regex.compile(rf"^{_ORDINAL_PLACE}(?:{_IS}|[:：])?(?P<unit>[\p{{Han}}（）()·]{{2,24}})$")
 # A place before a colon is what the clause says, not a lead-in to drop (`倒数第一名：阜南县`).
 _PLACE_COLON = regex.compile(rf"{_ORDINAL_PLACE}[:：]$")

@@ -176,3 +176,21 @@ def test_cells_printed_one_per_line_become_rows() -> None:
         ("2", "乙县", "95"),
     ]
     assert [(r.unit_raw, r.rank) for r in extract_tables(restored).scores] == [("甲县", 1), ("乙县", 2)]
+
+
+def test_a_volume_column_and_rates_with_percent_signs_are_figures() -> None:
+    # y13: `信访总量（件次）` counts cases, `及时受理率` cells print `98.4%`; neither is points, and the
+    # table flattened one cell per line is still read for its scores and ranks.
+    from parsers.document import parse_document
+
+    assert cell_role("信访总量（件次）") == "count"
+    assert cell_fits("98.4%", "rate", 5) and not cell_fits("98.4%", "count", 5)
+    cells = ["单位", "信访总量（件次）", "及时受理率", "考核得分", "排名"]
+    cells += ["城关镇", "126", "100%", "97.85", "1", "马坊镇", "88", "97.7%", "96.90", "2"]
+    text = "关于信访工作考核结果的通报\n\n结果如下：\n\n" + "\n".join(f"{c} |" for c in cells) + "\n"
+    ex = parse_document(text.encode(), "t.txt")
+    assert [(r.unit_raw, r.rank, str(r.score)) for r in ex.scores] == [
+        ("城关镇", 1, "97.85"),
+        ("马坊镇", 2, "96.90"),
+    ]
+    assert ex.entries == []

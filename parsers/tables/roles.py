@@ -67,7 +67,9 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
     "count": regex.compile(
         r"^(?:\p{Han}{0,4}(?:村|户|处|件|次|个|人|家|起|宗|问题|点位|项)(?:数|数量)|问题个数"
         # x18: `项目数（个）| 完工数（个）` — projects counted, never points.
-        r"|(?:项目|完工|开工|竣工|整改|完成|检查|抽查|发现|督查)(?:数|数量|个数))"
+        r"|(?:项目|完工|开工|竣工|整改|完成|检查|抽查|发现|督查)(?:数|数量|个数)"
+        # y13 `信访总量（件次）`: a volume of cases, never points.
+        r"|\p{Han}{1,6}(?:总量|总数))"
         r"(?:[（(]\s*\p{Han}{1,2}\s*[)）])?$"
     ),
 }

@@ -194,3 +194,18 @@ def test_a_volume_column_and_rates_with_percent_signs_are_figures() -> None:
         ("马坊镇", 2, "96.90"),
     ]
     assert ex.entries == []
+
+
+def test_a_spaced_table_skips_the_whole_areas_row() -> None:
+    # y06: `全市平均 …` with its rank cell blank sits above the units' rows; it is no unit.
+    from parsers.document import parse_document
+
+    text = (
+        "关于营商环境评价结果的通报\n\n结果如下：\n\n县区 甲指数（70%） 乙指数（30%） 综合指数 综合排名\n"
+        "全市平均 61.76 18.88 80.64\n临江县 59.97 26 85.97 1\n桂西县 61.95 22 83.95 2\n"
+    )
+    ex = parse_document(text.encode(), "t.txt")
+    assert [(r.unit_raw, r.rank, str(r.score)) for r in ex.scores] == [
+        ("临江县", 1, "85.97"),
+        ("桂西县", 2, "83.95"),
+    ]

@@ -16,6 +16,7 @@ import regex
 
 from parsers.model import Line
 from parsers.normalize import normalize_chars, squash
+from parsers.numbers import NUMBER_CELL
 from parsers.tables.flattened import row_line, try_flattened_table
 from parsers.tables.physical import physical_lines, rejoined
 from parsers.tables.placement import cell_fits
@@ -506,6 +507,9 @@ def _try_spaced_table(lines: list[Line], i: int, out: list[Line]) -> int:
                 break
             lines[j : j + 1] = pieces[:k] + ([rejoined(pieces[k:])] if k < len(pieces) else [])
         cells = _spaced_row(lines[j], roles)
+        if cells is None and _aggregate_row(lines[j], roles):
+            j += 1  # a summary row of the whole area: no unit's row, and the table goes on below it
+            continue
         if cells is None:
             break
         rows.append(row_line(lines[j], lines[j], cells, lines[j].raw_text))
@@ -515,6 +519,24 @@ def _try_spaced_table(lines: list[Line], i: int, out: list[Line]) -> int:
     out.append(row_line(head, head, header, head.raw_text))
     out.extend(rows)
     return j - i
+
+
+# y06 `全市平均 61.76 18.88 80.64` above the counties' rows, its rank cell blank: the area's own figures.
+_AGGREGATE = regex.compile(
+    r"^(?:全市|全县|全区|全省|全州)?(?:平均|平均值|平均分|总体|合计|小计|总计)$|^(?:全市|全县|全区|全省)$"
+)
+
+
+def _aggregate_row(line: Line, roles: list[str | None]) -> bool:
+    """A row of the whole area's figures (`全市平均 …`), its rank cell left blank, in a table with a rank."""
+    tokens = line.raw_text.split()
+    return (
+        "rank" in roles
+        and len(tokens) == len(roles) - 1
+        and roles[0] == "unit"
+        and bool(_AGGREGATE.match(normalize_chars(tokens[0])))
+        and all(NUMBER_CELL.match(t) for t in tokens[1:])
+    )
 
 
 def _spaced_row(line: Line, roles: list[str | None]) -> tuple[str, ...] | None:

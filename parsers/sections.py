@@ -176,6 +176,10 @@ class _SectionReader:
             self.close()
             self._open(line, (name, None, "", None))
             return
+        if name is not None and prefix is not None and self._next_prefix_line(name):
+            self.close()
+            self._open(line, self._prefix_heading(prefix))
+            return
         if name is not None:
             # field-survey.md: a unit missing from the score table (`（三）滨江片区管理处`) had its
             # deductions hung on the unit above. Its entries are a doubt, not that unit's.
@@ -206,6 +210,21 @@ class _SectionReader:
             return False
         k, j = chinese_to_int(here.group("k")), chinese_to_int(before.group("k"))
         return k is not None and j is not None and k == j + 1
+
+    def _next_prefix_line(self, name: str) -> bool:
+        """Whether a `X镇：…扣2分；…` line naming an administrative unit the score table lacks follows
+        the same kind of line of a unit of the table at the same level (y15: `桥头镇：` after `黄坡乡：`,
+        left out of the ranking for its missing papers): then it is that unit's own line, its score
+        missing, as a numbered heading in sequence is (`_next_in_sequence`). A body of another kind
+        or level (`丁社区：` after `乙街道：`) stays a doubt."""
+        current = self.current
+        return (
+            current is not None
+            and current.match is not None
+            and bool(self.current_by_prefix)
+            and _admin_level(name) is not None
+            and _admin_level(name) == _admin_level(current.unit)
+        )
 
     def close(self) -> None:
         """End the current section or doubt: its problems, or its unread block."""
@@ -463,6 +482,15 @@ def _issue_entries(line: Line, known: list[str]) -> list[UnitEntry]:
 # The ordinal a heading opens with (`（四）`, `四、`), and the administrative level a unit's name ends with.
 _ORDINAL_HEAD = regex.compile(r"^(?P<open>[（(]?)(?P<k>[一二三四五六七八九十]{1,3})[）)、]")
 _ADMIN_UNIT = regex.compile(r"(?:县|市|区|镇|乡|街道|管委会)$")
+# The level of an administrative unit by its last word: a 社区 is no district (`丁社区` after
+# `乙街道` is a body of another level, a doubt; `桥头镇` after `黄坡乡` is a sibling).
+_ADMIN_LEVEL = regex.compile(r"(?P<village>社区|村|居委会)$|(?P<township>镇|乡|街道)$|(?P<county>县|市|区)$")
+
+
+def _admin_level(name: str) -> str | None:
+    match = _ADMIN_LEVEL.search(name)
+    return match.lastgroup if match else None
+
 
 # A sequence-number cell (`3`) before a problem.
 _SEQ_CELL = regex.compile(r"^\d{1,3}$")

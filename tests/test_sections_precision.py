@@ -261,3 +261,18 @@ def test_a_closing_line_of_totals_and_score_restates_the_entries() -> None:
     ]
     # 乙乡's total of 3 is not the 2 above it: said, not read.
     assert [(b.first.line_no, b.kind) for b in result.unread] == [(7, "entries")]
+
+
+def test_a_prefix_line_of_a_sibling_unit_missing_from_the_table_is_its_own() -> None:
+    # y15: `桥头镇：…` after `黄坡乡：…` (the same level), left out of the ranking: its own entries,
+    # its score missing; `丁社区：` after `乙街道：` (another level) stays a doubt.
+    result = extract_sections(
+        lines_of("黄坡乡：台账缺失，扣3分。", "桥头镇：清淤滞后，扣2分。", "丁社区：楼道杂物，扣1分。"),
+        ["黄坡乡"],
+        set(),
+    )
+    assert [(s.unit, [str(e.entry.points) for e in s.entries]) for s in result.sections] == [
+        ("黄坡乡", ["3"]),
+        ("桥头镇", ["2"]),
+    ]
+    assert [(b.first.line_no, b.kind) for b in result.unread] == [(3, "heading")]

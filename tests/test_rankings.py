@@ -418,3 +418,12 @@ def test_a_place_noted_as_the_last() -> None:
     # y07 `第六名（末位）：…，扣减当月工作经费2000元`: the note is the place's, the fine is money.
     rows = extract_prose_ranks(lines_of("第六名（末位）：金山工业园社区，扣减当月工作经费2000元。"))
     assert [(r.unit_raw, r.rank, r.score) for r in rows] == [("金山工业园社区", 6, None)]
+
+
+def test_a_score_clause_after_a_units_place_is_its_score() -> None:
+    # y09 `浦江区位列第三，得分为80.21`: the score follows the place in the next clause.
+    rows = extract_prose_ranks(lines_of("浦江区位列第三，得分为80.21；白沙县位列第四，较上月上升2位。"))
+    assert [(r.unit_raw, r.rank, None if r.score is None else str(r.score)) for r in rows] == [
+        ("浦江区", 3, "80.21"),
+        ("白沙县", 4, None),
+    ]

@@ -60,6 +60,8 @@ _LIST_ORDINALS = regex.compile(
     rf"^{_NAMES}(?:分列|分别位列|分别排名|依次位列|分居|(?:分别|依次)以(?P<scores>{NUMBER}分(?:、{NUMBER}分)+)"
     rf"(?:位列|排名|位居|名列)){_SCOPE}(?P<places>第{NUM}(?:名|位)?(?:[、和]第?{NUM}(?:名|位)?)+)$"
 )
+# A clause that is only a score (`得分为80.21`, `得分81.99分`), after a clause placing one unit.
+_SCORE_AFTER = regex.compile(rf"^(?:总得分|综合得分|得分|总分|成绩)(?:为|是)?(?P<score>{NUMBER})分?$")
 # `第一名魏都区` / `第一名为魏都区`; a colon as the 为: `倒数第一名：阜南县；` (fd-08), `第一名：青阳县教育体育局`
 # on a line of its own (fd-11).
 # A note that the place is the last (`第六名（末位）：…`, y07) says nothing more than the place.
@@ -209,7 +211,8 @@ def _sentence_ranks(sentence: str, line: Line, found: _Ranked) -> None:
         score = Decimal(tied.group("score")) if tied.group("score") else None
         for unit in names_of(tied.group("list")) or []:
             found.add(unit, k, f"并列第{k}", line, score)
-    for clause in _clauses(sentence):
+    clauses = _clauses(sentence)
+    for i, clause in enumerate(clauses):
         for pattern, bottom in _PLACE_LISTS:
             match = pattern.search(clause)
             if not match:
@@ -222,7 +225,12 @@ def _sentence_ranks(sentence: str, line: Line, found: _Ranked) -> None:
                     found.add(unit, rank, f"{'后' if bottom else '前'}{n}", line, score)
             break
         else:
-            _ordinal_clause(clause, line, found)
+            placed = _ordinal_clause(clause, line, found)
+            # `浦江区位列第三，得分为80.21` (y09): the clause after a unit's place states its score.
+            after = _SCORE_AFTER.match(clauses[i + 1]) if placed and i + 1 < len(clauses) else None
+            row = found.rows.get(placed) if after and placed else None
+            if after and row is not None and row.line is line and row.score is None:
+                row.score = Decimal(after.group("score"))
 
 
 # `1.甲镇；2.乙镇；3.丙乡、丁镇；5.戊镇。` after a lead-in that says it is a ranking (field-survey §2).
@@ -505,7 +513,8 @@ def _clauses(sentence: str) -> list[str]:
     return out
 
 
-def _ordinal_clause(clause: str, line: Line, found: _Ranked) -> None:
+def _ordinal_clause(clause: str, line: Line, found: _Ranked) -> str | None:
+    """Read one clause's place(s); the unit placed when it names one alone."""
     ordinals = _LIST_ORDINALS.match(clause)
     if ordinals:
         names = names_of(ordinals.group("list"))
@@ -517,12 +526,13 @@ def _ordinal_clause(clause: str, line: Line, found: _Ranked) -> None:
         if names and len(places) == len(names) == len(scores):
             for unit, k, score in zip(names, places, scores, strict=True):
                 found.add(unit, k, f"第{k}名", line, score)
-        return
+        return None
     for pattern in (_ORDINAL_FIRST, _UNIT_FIRST):
         match = pattern.match(clause)
         if match and names_of(match.group("unit")) is not None:
             if (k := chinese_to_int(match.group("k"))) is not None:
-                found.place(
-                    unit_key(match.group("unit")), k, match.group("rev"), line, match.groupdict().get("score")
-                )
-            return
+                unit = unit_key(match.group("unit"))
+                found.place(unit, k, match.groupdict().get("rev"), line, match.groupdict().get("score"))
+                return unit
+            return None
+    return None

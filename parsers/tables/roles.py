@@ -46,11 +46,13 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
         r"|\p{Han}{2,4}扣分)$"
     ),
     "reason": regex.compile(
-        r"^(?:扣分事项|存在问题|扣分原因|扣分情况|问题|主要问题|扣分项目|扣分内容|扣分说明|问题描述|扣分依据|扣分明细|具体问题|加扣分事项|加减分事项|问题清单|发现问题|督查发现问题|存在的问题)$"
+        r"^(?:扣分事项|存在问题|扣分原因|扣分情况|问题|主要问题|扣分项目|扣分内容|扣分说明|问题描述|扣分明细|具体问题|加扣分事项|加减分事项|问题清单|发现问题|督查发现问题|存在的问题)$"
     ),
     "remark": regex.compile(
         # Free text beside a score (field-survey §1: sentences with ，and 。), never a figure.
-        r"^(?:备注|说明|暗访情况|明查情况|检查纪实|检查情况|督查情况|情况说明|暗访发现|现场情况|主要做法)$"
+        r"^(?:备注|说明|暗访情况|明查情况|检查纪实|检查情况|督查情况|情况说明|暗访发现|现场情况|主要做法"
+        # The rule a deduction cites (y10 `扣分依据 | 细则第3.2条`) beside the problem: not its reason.
+        r"|扣分依据|扣分标准|评分依据|依据)$"
     ),
     # Money (field-survey §1: 奖励金(元), 奖金: a 5000-yuan prize read as points was a real harm).
     "money": regex.compile(

@@ -209,3 +209,8 @@ def test_a_spaced_table_skips_the_whole_areas_row() -> None:
         ("临江县", 1, "85.97"),
         ("桂西县", 2, "83.95"),
     ]
+
+
+def test_the_rule_a_deduction_cites_is_no_reason() -> None:
+    # y10 `街道 | 发现问题 | 扣分依据 | 扣分`: the problem is the reason, the clause cited is free text.
+    assert cell_role("扣分依据") == "remark" and cell_role("发现问题") == "reason"

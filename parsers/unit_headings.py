@@ -152,9 +152,11 @@ _PLAIN_HEADING = regex.compile(
 
 def _plain_heading(text: str, known: list[str]) -> tuple[str, str] | None:
     """`浉河区：（1）…` or `浉河区扣分情况：` or a line that is just a known unit's name."""
-    # Its first form needs a colon; its second is a name alone.
-    has_colon = "：" in text or ":" in text
-    match = _PLAIN_HEADING.match(text) if has_colon or not _has_clause_mark(text) else None
+    # Its first form is a name (no clause mark) up to a colon; its second a name alone, no colon.
+    colons = [k for k in (text.find("："), text.find(":")) if k >= 0]
+    match = (
+        _PLAIN_HEADING.match(text) if not _has_clause_mark(text[: min(colons, default=len(text))]) else None
+    )
     if not match:
         return None
     unit_raw = match.group("unit")

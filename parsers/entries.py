@@ -31,6 +31,8 @@ _LABEL = (
     r"|(?P<m>[一二三四五六七八九十]{1,3}是)(?=[\p{Han}\d“\"《（(])"
     r"|第\s*(?P<n>\d{1,3})\s*[项条]\s*[：:]?"
     r"|(?P<n>\d{1,3})\s*(?:[.．](?!\d)|、)"  # `6.5` is a number, `11、12、` two labels
+    # `1.1家企业…` (x13): a count of things never has a fraction, so `1.` is the label.
+    r"|(?P<n>\d{1,3})[.．](?=\d{1,4}(?:家|个|处|名|户|起|条|人|次|座|辆|所|栋|台|宗|件|批))"
     r"|(?P<c>[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]))"
 )
 _LABEL_RE = regex.compile(_LABEL)
@@ -460,6 +462,20 @@ def doubtful_amount(text: str) -> str | None:
     return None
 
 
+_TOTAL_ONLY = regex.compile(rf"^(?:共计|合计|累计|总计|共)\s*(?:扣除|扣减|扣|减|加)?\s*{_NUM}\s*分")
+
+
+def restates_total(entry: Entry) -> bool:
+    """Whether an entry is only a total of the entries before it (`…扣1分；共扣3分，得分97分。`, x05):
+    no reason of its own and no item, its text opening with 共/合计 … 分. Never a deduction of its own."""
+    return not entry.reason and not entry.items and _TOTAL_ONLY.match(squash(entry.text)) is not None
+
+
+_NOTHING_TAKEN_END = regex.compile(
+    r"(?:未发现(?:扣分)?问题|无扣分(?:问题)?|未扣分|没有扣分|无问题)\s*[；;。]"
+)
+
+
 def split_entries(text: str) -> list[str]:
     """Split a paragraph of entries (`（1）…扣1分；（2）…扣0.5分。`) into one string per entry.
 
@@ -482,6 +498,11 @@ def split_entries(text: str) -> list[str]:
             cuts.add(start)
     for match in _ENTRY_END.finditer(text):
         cuts.add(match.end())
+    # A clause saying nothing was taken ends there (x20 `村内道路整洁，未发现扣分问题；获评…，加1分`):
+    # the bonus after it is an entry of its own.
+    if "问题" in text or "扣分" in text:
+        for match in _NOTHING_TAKEN_END.finditer(text):
+            cuts.add(match.end())
     # `加分项：…` starts an entry too.
     for match in _KIND_ENTRY_START.finditer(text) if "分项" in text else ():
         cuts.add(match.start())

@@ -37,7 +37,9 @@ def _is_label(cell: str) -> bool:
 
 
 # Roles a transposed row may carry: values of one kind per unit.
-_VALUE_ROLES = frozenset({"score", "rank", "grade", "part", "points", "money", "count"})
+_VALUE_ROLES = frozenset(
+    {"score", "rank", "grade", "part", "points", "bonus", "base", "money", "count", "rate"}
+)
 # Units across a page: a transposed table is narrow in rows, wide in units.
 _MAX_UNITS = 40
 

@@ -83,7 +83,11 @@ def heading_of(line: Line, known: list[str]) -> Heading | None:
         return named.group("unit"), None, "", found
     # Both score forms print 分 (得分, 分数, 总分, `N分`) or 成绩: skip them on lines with neither.
     scored = "分" in text or "成绩" in text
-    match = _HEADING_SCORE.match(text) if scored else None
+    # _HEADING_SCORE names the score (得分, 成绩, 分数, 总分) or brackets it (`X（95.5分）`).
+    named_score = (
+        "得分" in text or "成绩" in text or "分数" in text or "总分" in text or "（" in text or "(" in text
+    )
+    match = _HEADING_SCORE.match(text) if scored and named_score else None
     if match is None and scored:
         bare = _HEADING_BARE_SCORE.match(text)
         # `乙区扣分2分` is an amount, not a score: the name part must not hold an amount word.

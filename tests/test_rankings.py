@@ -427,3 +427,8 @@ def test_a_score_clause_after_a_units_place_is_its_score() -> None:
         ("浦江区", 3, "80.21"),
         ("白沙县", 4, None),
     ]
+
+
+def test_numbered_lines_under_a_bottom_lead_in_are_no_places() -> None:
+    # `排名靠后的单位：` then `1.甲镇 80分`: the list numbers count the last places, not from the top.
+    assert extract_prose_ranks(lines_of("排名靠后的单位如下：", "1.甲镇 80分", "2.乙镇 79分")) == []

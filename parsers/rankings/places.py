@@ -275,6 +275,9 @@ _NUMBERED_LINE = regex.compile(
 )
 
 
+_FROM_THE_BOTTOM = regex.compile(r"后|末|倒数|靠后|落后|较差")
+
+
 def _numbered_lines(lines: list[Line], found: _Ranked) -> set[int]:
     """Rows of rankings printed one numbered line per place; the numbers of the lines they take."""
     taken: set[int] = set()
@@ -291,7 +294,12 @@ def _numbered_lines(lines: list[Line], found: _Ranked) -> set[int]:
             taken |= _numbered_run(run, found)
             run = []
         text = squash(line.text) if line is not None and line.cells is None else ""
-        ranking_lead = text.endswith(("：", ":")) and bool(_RANKING_WORD.search(text))
+        # `排名靠后的单位：` / `排名后三位：` numbers the last places from 1: those numbers are no places.
+        ranking_lead = (
+            text.endswith(("：", ":"))
+            and bool(_RANKING_WORD.search(text))
+            and not _FROM_THE_BOTTOM.search(text)
+        )
     return taken
 
 

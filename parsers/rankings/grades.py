@@ -49,10 +49,10 @@ _GRADE_PROSE = regex.compile(
 )
 # `南湾镇、东坑镇综合评价等次为“优秀”` (y08): the grade named after 等次为, often in quotation marks; it
 # must end the clause (`综合评价等次为“优秀”的12个` counts units, it names none).
-_GRADE_IS = regex.compile(
-    rf"(?P<list>[\p{{Han}}（）()·、]+?)(?:综合评价|综合|考核|考评|评价|评定)?(?:等次|等级)(?:为|是)"
-    rf"[“\"「]?{_GRADE}[”\"」]?(?:等次)?$"
-)
+_GRADE_IS = regex.compile(rf"(?:等次|等级)(?:为|是)[“\"「]?{_GRADE}[”\"」]?(?:等次)?$")
+# The words between the names and 等次为 (`综合评价`), cut off the names' end.
+_GRADE_IS_LEAD = regex.compile(r"(?:综合评价|综合|考核|考评|评价|评定)$")
+
 # Score bands are grades, not scores (field-survey §3): `得分在190分以上的单位是：A、B`, `得分在170分至
 # 189分的单位有：…`, `得分低于75分的单位：甲镇（74.16）、乙乡（73.93）` — the band as printed is the grade,
 # and a number in parentheses after a name is that unit's score — then the band only restates
@@ -126,9 +126,12 @@ def _sentence_grades(sentence: str, line: Line, group: str | None) -> list[Score
         # The names run from the last clause break before the verb.
         names = names_of(regex.split(r"[，,：:]", prose.group("list"))[-1]) or []
         return [score_row(n, None, None, prose.group("grade"), line, group=group) for n in names]
+    # Found from the end and the names cut back to the clause break: a search with the names as a
+    # lazy group ran in time quadratic in the sentence's length (2 s on 5,000 characters).
     named = _GRADE_IS.search(sentence) if "等" in sentence else None
     if named:
-        names = names_of(regex.split(r"[，,：:]", named.group("list"))[-1]) or []
+        head = _GRADE_IS_LEAD.sub("", regex.split(r"[，,：:]", sentence[: named.start()])[-1])
+        names = names_of(head) or []
         return [score_row(n, None, None, named.group("grade"), line, group=group) for n in names]
     return []
 

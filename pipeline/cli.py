@@ -242,6 +242,7 @@ def check(
     3 the file was not read (failed or skipped).
     """
     from pipeline.ingest import discover, parse_file
+    from pipeline.progress import OcrPages
     from pipeline.summary import print_check
 
     try:
@@ -254,7 +255,8 @@ def check(
         (path,) = paths
     except UsageError as exc:
         raise _usage(exc) from exc
-    result = parse_file(str(path), options)
+    with OcrPages(console) as pages:
+        result = parse_file(str(path), options, pages.coming)
     print_check(result, console)
     failed = result.document.status in ("failed", "skipped")
     raise typer.Exit(exit_status(int(failed), result.document.mismatch_count))

@@ -17,6 +17,7 @@ import atexit
 import multiprocessing
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -101,6 +102,8 @@ _BUDGET_PROCESSES: int | None = None
 _BUDGET_THREADS = 1
 _POOL: ProcessPoolExecutor | None = None
 _POOL_SIZE = 0
+PAGE_LISTENER: Callable[[int], None] | None = None
+"""Told each page's number as this process starts OCR-ing it (`tongbao check` says which page)."""
 
 
 def load_engine(threads: int | None = None) -> Any:
@@ -237,6 +240,8 @@ def ocr_page_image(
     image: np.ndarray, *, page: int, scale: float = 1.0, threads: int | None = None
 ) -> PageOcr:
     """Preprocess one page image (seal, skew, rules), read it, and drop seal text."""
+    if PAGE_LISTENER is not None:
+        PAGE_LISTENER(page)
     clock = _StageClock()
     grey = suppress_seal(image) if image.ndim == 3 else image
     if ink_share(grey) < DEFAULT_BLANK_INK:

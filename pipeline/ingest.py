@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 from parsers import PARSER_VERSION
 from parsers.formats import READ_SUFFIXES, detect_format
 from pipeline.compact import AUTO_COMPACT_FILES, compact_store, small_batches
-from pipeline.containers import expand_archives, read_source, split_member_path
+from pipeline.containers import MEMBER_SEPARATOR, expand_archives, read_source, split_member_path
+from pipeline.identity import shown_path
 from pipeline.lock import OutputLock
 from pipeline.options import (
     DEFAULT_BATCH_SIZE,
@@ -34,7 +35,6 @@ from pipeline.options import (
     IngestOptions,
     UsageError,
 )
-from pipeline.parse import FileResult, parse_file, refused_result, shown_path
 from pipeline.store import Store
 from schemas import SourceRecord
 
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "FileResult": "pipeline.parse",
     "parse_file": "pipeline.parse",
-    "doc_id_of": "pipeline.parse",
+    "doc_id_of": "pipeline.identity",
     "iter_results": "pipeline.workers",
 }
 
@@ -160,7 +160,8 @@ def _files_under(folder: Path, roots: list[Path]) -> tuple[list[Path], int, list
             continue
         for entry in entries:
             path = Path(entry.path)
-            if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            # Only the entry's own name is looked at: a hidden folder is never descended into.
+            if entry.name.startswith("."):
                 hidden += _files_in(path) if _is_dir(entry) else 1
                 continue
             if entry.is_symlink():
@@ -259,15 +260,19 @@ def plan_files(files: list[Path], roots: list[Path], store: Store, options: Inge
     it; one whose size or mtime changed is hashed and skipped when its bytes are the same."""
     plan = Plan(parse=[])
     seen: set[str] = set()
+    folders: dict[str, str] = {}
     for file in files:
-        path = str(file.resolve())
+        path, st = _resolved_stat(str(file), folders)
         if path in seen:  # the same file given twice (a relative and an absolute path)
             continue
         seen.add(path)
         member = split_member_path(path)
-        try:
-            st = os.stat(member[0] if member else path)
-        except OSError:
+        if member:
+            try:
+                st = os.stat(member[0])
+            except OSError:
+                st = None
+        if st is None:
             plan.parse.append(path)  # parse_file gives it its failed row
             continue
         # An archive member is unchanged while its archive is: the archive's mtime stands for it,
@@ -292,9 +297,30 @@ def plan_files(files: list[Path], roots: list[Path], store: Store, options: Inge
     return plan
 
 
+def _resolved_stat(path: str, folders: dict[str, str]) -> tuple[str, os.stat_result | None]:
+    """The resolved path and its stat (None: not there), with one realpath per folder rather than
+    per file (resolving each file was half of an unchanged re-run's planning): a file that is not
+    a symlink is its resolved folder joined with its name."""
+    if MEMBER_SEPARATOR in path:  # archive.zip!/member: the archive is stat'ed by the caller
+        return str(Path(path).resolve()), None
+    head, name = os.path.split(path)
+    real = folders.get(head)
+    if real is None:
+        real = folders[head] = os.path.realpath(head)
+    joined = os.path.join(real, name)
+    try:
+        st = os.lstat(joined)
+        if not stat.S_ISLNK(st.st_mode):
+            return joined, st
+        resolved = os.path.realpath(joined)
+        return resolved, os.stat(resolved)
+    except OSError:
+        return os.path.realpath(joined), None
+
+
 def _doc_id_of_file(path: str) -> str | None:
     from parsers.model import TongbaoError
-    from pipeline.parse import doc_id_of
+    from pipeline.identity import doc_id_of
 
     try:
         return doc_id_of(read_source(path))
@@ -391,8 +417,11 @@ def _parse_and_write(
     batch: list[FileResult] = []
     last_write = time.monotonic()
     try:
-        refused = (refused_result(str(path), why) for path, why in plan.refused)
-        parsed = [] if stop.pending else _engine(options)(plan.parse, options, stop.stopping)
+        refused = (_refused(str(path), why) for path, why in plan.refused)
+        # Nothing to parse (an unchanged re-run): no engine, so the parsers are never imported.
+        parsed = (
+            [] if stop.pending or not plan.parse else _engine(options)(plan.parse, options, stop.stopping)
+        )
         for result in chain(refused, parsed):
             _count(summary, result)
             if progress is not None:
@@ -413,6 +442,12 @@ def _parse_and_write(
         _flush(store, batch, plan.stats)
         summary.written += len(batch)
         stop.writing = False
+
+
+def _refused(path: str, why: str) -> FileResult:
+    from pipeline.parse import refused_result
+
+    return refused_result(path, why)
 
 
 def _engine(

@@ -6,7 +6,6 @@ A bad file gives a failed documents row with its stage and a message, never an e
 from __future__ import annotations
 
 import decimal
-import hashlib
 import os
 import stat
 import traceback
@@ -22,6 +21,7 @@ from parsers.limits import limit_exceeded, limits_in_force
 from parsers.model import Line, NotACircular, ReadResult, TongbaoError
 from pipeline.bounds import refuse_out_of_range
 from pipeline.containers import read_source, split_member_path
+from pipeline.identity import doc_id_of, shown_path
 from pipeline.options import IngestOptions, UsageError
 from pipeline.reconcile import reconcile
 from pipeline.records import (
@@ -45,11 +45,6 @@ class FileResult:
     @property
     def document(self) -> DocumentRecord:
         return self.records["documents"][0]
-
-
-def doc_id_of(data: bytes) -> str:
-    """A stable id from the file's content: the same bytes are the same document wherever they live."""
-    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def read_with_ocr(
@@ -260,12 +255,6 @@ def check_storable(result: FileResult) -> None:
         doc.finding_count += len(refused)
     for table, records in result.records.items():
         records_to_table(table, records)
-
-
-def shown_path(text: str) -> str:
-    """A path or name as a str every writer and terminal takes: bytes that were not UTF-8 (a GBK
-    name unzipped from a Windows archive, held by Python as surrogates) become `\\xNN`."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def not_a_file_result(path: str, mode: int) -> FileResult:

@@ -116,6 +116,8 @@ def iter_results(
     more results come. (A signal handler that raised inside the queues' code could leave their
     locks and feeder threads hung, so a stop is a flag this loop reads, never an exception.)
     """
+    if not paths:  # an unchanged re-run: no worker to start, no reader to import
+        return
     workers = options.workers or os.cpu_count() or 1
     workers = min(workers, len(paths))
     if workers <= 1 and options.workers == 1:

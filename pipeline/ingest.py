@@ -260,9 +260,9 @@ def plan_files(files: list[Path], roots: list[Path], store: Store, options: Inge
     it; one whose size or mtime changed is hashed and skipped when its bytes are the same."""
     plan = Plan(parse=[])
     seen: set[str] = set()
-    folders: dict[str, str] = {}
+    real_folders: dict[str, str] = {}  # a folder as given -> resolved, once
     for file in files:
-        path, st = _resolved_stat(str(file), folders)
+        path, st = _resolved_stat(str(file), real_folders)
         if path in seen:  # the same file given twice (a relative and an absolute path)
             continue
         seen.add(path)

@@ -84,7 +84,15 @@ def ingest(
             "row; a format tongbao does not read is 'skipped' with the reason."
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the Parquet tables.")] = Path("output"),
+    out: Annotated[
+        str,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for the Parquet tables, or an fsspec URL (s3://bucket/prefix, gs://…; the "
+            "filesystem's package, e.g. s3fs, must be installed).",
+        ),
+    ] = "output",
     password: Annotated[str | None, typer.Option(help="Password for encrypted PDFs.")] = None,
     ocr: Annotated[
         str, typer.Option(help="OCR pages without a usable text layer: auto, always or never.")
@@ -219,10 +227,10 @@ def ingest(
         errors.print(f"[red]error:[/] {escaped(exc)}")
         raise typer.Exit(EXIT_OUTPUT_FAILED) from exc
     except OSError as exc:
-        if not _is_output_error(exc, out):
+        if not _is_output_error(exc, Path(out)):
             raise
-        raise _output_failed(exc, out) from exc
-    print_summary(summary, str(out), console)
+        raise _output_failed(exc, Path(out)) from exc
+    print_summary(summary, out, console)
     if summary.interrupted:
         raise typer.Exit(130)
     raise typer.Exit(exit_status(summary.failed + summary.skipped, summary.mismatches))

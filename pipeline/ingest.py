@@ -35,6 +35,7 @@ from pipeline.options import (
     IngestOptions,
     UsageError,
 )
+from pipeline.output import output_root
 from pipeline.store import Store
 from schemas import SourceRecord
 
@@ -228,16 +229,18 @@ class Plan:
     """Resolved path → (size, mtime_ns) when it was looked at."""
 
 
-def check_writable(out: Path) -> None:
-    """Refuse an output folder that cannot be written, before any parsing.
+def check_writable(out: Path | str) -> None:
+    """Refuse an output folder (or URL) that cannot be written, before any parsing.
 
     Raises:
         UsageError: with the folder and the reason.
     """
-    probe = out / f".tongbao-probe-{os.getpid()}"
+    root = output_root(out)
+    probe = root / f".tongbao-probe-{os.getpid()}"
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe.write_bytes(b"")
+        root.mkdir(parents=True, exist_ok=True)
+        with probe.open("wb"):
+            pass
         probe.unlink()
     except OSError as exc:
         raise UsageError(

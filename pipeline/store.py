@@ -13,6 +13,9 @@ removed (its rows in every table). Ingesting a document again replaces all its r
 Write protocol (what makes the tables consistent after a crash at any point):
 1. Every file is written to a hidden `.<name>.tmp` and moved into place with `os.replace`, so
    no file is ever half-written, and readers (pandas, polars, DuckDB, Spark) skip the `.tmp`.
+   On an object store (an fsspec URL: s3://, gs://, abfs://) an object is visible only once its
+   upload completes, so it is written straight to its name; other fsspec filesystems get the
+   `.tmp` and a move (pipeline/output.py).
 2. A new batch writes every other table first and `documents` last: the `documents` file is the
    batch's commit record. A batch file in any table without its `documents` file never
    committed.
@@ -35,7 +38,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,7 +49,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from parsers.model import TongbaoError
+from pipeline.output import RemotePath, moved, output_root, readable, written
 from schemas import TABLES, SourceRecord, arrow_schema, records_to_table
+
+Location = Path | RemotePath
+"""A file or folder of the output: local, or under an fsspec URL (pipeline/output.py)."""
 
 _BATCH = re.compile(r"^part-(?:(\d+)-)?([0-9a-f]{16})\.parquet$")
 # Tables written before the documents commit record, in this order.
@@ -88,41 +94,44 @@ def batch_seq(name: str) -> int:
 _ROWS_PER_READ = 8192
 
 
-def _atomic_write(table: pa.Table | Sequence[Path], path: Path, keep: set[str] | None = None) -> None:
+def _atomic_write(table: pa.Table | Sequence[Location], path: Location, keep: set[str] | None = None) -> None:
     """Write a table, or the rows of Parquet files (only those of the documents `keep`, when
-    given) read _ROWS_PER_READ rows at a time, to a temporary name, then move it into place."""
-    tmp = path.with_name(f".{path.name}.tmp")
+    given) read _ROWS_PER_READ rows at a time, so that it appears at `path` whole (protocol
+    step 1; pipeline/output.py says how on each kind of output)."""
+    tmp = path
     try:
-        if isinstance(table, pa.Table):
-            pq.write_table(table, tmp, compression="zstd")
-        else:
-            schema = arrow_schema(path.parent.name)
-            wanted = pa.array(sorted(keep), pa.string()) if keep is not None else None
-            with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-                for part in table:
-                    for batch in pq.ParquetFile(part).iter_batches(batch_size=_ROWS_PER_READ):
-                        rows = pa.Table.from_batches([batch])
-                        if wanted is not None:
-                            rows = rows.filter(pc.is_in(rows.column("doc_id"), value_set=wanted))
-                        if rows.num_rows:
-                            writer.write_table(rows.select(schema.names).cast(schema))
-        os.replace(tmp, path)
+        with written(path) as (sink, tmp):
+            if isinstance(table, pa.Table):
+                pq.write_table(table, sink, compression="zstd")
+            else:
+                schema = arrow_schema(path.parent.name)
+                wanted = pa.array(sorted(keep), pa.string()) if keep is not None else None
+                with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
+                    for part in table:
+                        for batch in pq.ParquetFile(readable(part)).iter_batches(batch_size=_ROWS_PER_READ):
+                            rows = pa.Table.from_batches([batch])
+                            if wanted is not None:
+                                rows = rows.filter(pc.is_in(rows.column("doc_id"), value_set=wanted))
+                            if rows.num_rows:
+                                writer.write_table(rows.select(schema.names).cast(schema))
+        moved(tmp, path)
     except OSError:
-        tmp.unlink(missing_ok=True)
+        if tmp != path:  # an object store's upload that failed leaves no object
+            tmp.unlink(missing_ok=True)
         raise
 
 
-def _read(path: Path, columns: list[str] | None = None) -> pa.Table:
+def _read(path: Location, columns: list[str] | None = None) -> pa.Table:
     """One Parquet file. ParquetFile reads it alone: pq.read_table goes through pyarrow.dataset,
     whose import (~1 s) and per-call set-up (~15 ms) were most of an unchanged re-run's start."""
-    return pq.ParquetFile(path).read(columns=columns)
+    return pq.ParquetFile(readable(path)).read(columns=columns)
 
 
-def _remove(path: Path) -> None:
+def _remove(path: Location) -> None:
     path.unlink(missing_ok=True)
 
 
-def _write_error(exc: OSError, path: Path, what: str) -> StoreError:
+def _write_error(exc: OSError, path: Location, what: str) -> StoreError:
     reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
     return StoreError(
         f"cannot write {path}: {reason}. {what} Nothing half-written is left; free space (or fix the "
@@ -134,8 +143,8 @@ class Store:
     """An output folder being written: an in-memory index of which batch holds which document and
     which document holds which path (dict lookups, built once when the store opens)."""
 
-    def __init__(self, out: Path) -> None:
-        self.out = Path(out)
+    def __init__(self, out: str | Path) -> None:
+        self.out = output_root(out)
         self._docs: dict[str, str] = {}  # doc_id -> batch file name holding it
         self._doc_paths: dict[str, set[str]] = {}  # doc_id -> its paths
         self._paths: dict[str, PathEntry] = {}  # path -> where its bytes are
@@ -318,7 +327,7 @@ class Store:
         names = [n for n in names if n in self._batch_docs]
         if len(names) < 2:
             return None
-        tables: dict[str, pa.Table | list[Path]] = {
+        tables: dict[str, pa.Table | list[Location]] = {
             table: [self.out / table / n for n in names if (self.out / table / n).exists()]
             for table in TABLES
         }
@@ -343,8 +352,8 @@ class Store:
         pa.default_memory_pool().release_unused()  # what the reads took goes back to the system
         return name
 
-    def _write_new(self, name: str, tables: Mapping[str, pa.Table | list[Path]]) -> None:
-        written: list[Path] = []
+    def _write_new(self, name: str, tables: Mapping[str, pa.Table | list[Location]]) -> None:
+        done: list[Location] = []
         order = [t for t in tables if t != "documents"] + ["documents"]
         for table in order:
             path = self.out / table / name
@@ -352,10 +361,10 @@ class Store:
                 path.parent.mkdir(exist_ok=True)
                 _atomic_write(tables[table], path)
             except OSError as exc:
-                for done in written:
-                    done.unlink(missing_ok=True)
+                for file in done:
+                    file.unlink(missing_ok=True)
                 raise _write_error(exc, path, "The batch was not saved.") from exc
-            written.append(path)
+            done.append(path)
 
     def _restore(self, name: str) -> None:
         """Rewrite batch `name` to hold only what the index gives it (protocol step 3)."""

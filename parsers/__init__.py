@@ -13,5 +13,6 @@ def clear_caches() -> None:
     from parsers.tables import roles as headers
 
     entries._parse_entry_cached.cache_clear()
+    entries._labels_end.cache_clear()
     headers.cell_role.cache_clear()
     headers.glued_cell_role.cache_clear()

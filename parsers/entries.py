@@ -156,13 +156,37 @@ class Entry:
         )
 
 
+# The characters a label can start with, digits aside (_LABEL: a bracket, the 一…十 of 一是, 第, a
+# circled number).
+_LABEL_FIRST = frozenset(
+    "（(【[〔一二三四五六七八九十第"
+    + "".join(map(chr, [*range(0x2460, 0x2474), *range(0x3251, 0x3260), *range(0x32B1, 0x32C0)]))
+)
+_ASTRAL = "\U00010000"
+
+
+@lru_cache(maxsize=8192)
+def _labels_end(text: str) -> int:
+    """Where the item labels leading `text` end; 0 when it starts with none.
+
+    Cached: a line is asked as a heading, as an entry and as a wrapped line (a third of the
+    asks repeat a text); and tested first for a label's first character, which most lines lack.
+    """
+    head = text.lstrip()[:1]  # \s* before the label: str.strip's whitespace takes in every \s
+    # \d is any decimal digit; the regex module also knows astral digits newer than Python's tables.
+    if not (head in _LABEL_FIRST or head.isdecimal() or head >= _ASTRAL):
+        return 0
+    match = _LABELS_AT_START.match(text)
+    return match.end() if match else 0
+
+
 def labels_of(text: str) -> tuple[list[int], str]:
     """Split leading item labels off an entry: `（28）（29）未见…` → ([28, 29], `未见…`)."""
-    match = _LABELS_AT_START.match(text)
-    if not match:
+    end = _labels_end(text)
+    if not end:
         return [], text
     items = []
-    labels = list(_LABEL_RE.finditer(match.group()))
+    labels = list(_LABEL_RE.finditer(text[:end]))
     if len(labels) > 1 and _is_list_number(labels[0]) and not any(map(_is_list_number, labels[1:])):
         # `1.第8项：消防车通道…` / `2.（15）…`: the entry's place in the list, then the rubric item.
         labels = labels[1:]
@@ -173,7 +197,7 @@ def labels_of(text: str) -> tuple[list[int], str]:
             items.append(_circled_number(label.group("c")))
         else:
             items.append(int(label.group("n")))
-    return items, text[match.end() :]
+    return items, text[end:]
 
 
 def _circled_number(char: str) -> int:
@@ -192,7 +216,7 @@ def _is_list_number(label: regex.Match[str]) -> bool:
 
 
 def starts_with_label(text: str) -> bool:
-    return bool(_LABELS_AT_START.match(text))
+    return _labels_end(text) > 0
 
 
 def reason_of(body: str) -> str:
@@ -215,7 +239,8 @@ def reason_of(body: str) -> str:
         clauses.pop()
     if clauses:
         # `资料不全扣0.5分`: the amount glued to the reason without a comma (variants §3 amounts).
-        glued = _GLUED_AMOUNT.match(clauses[-1][0].strip())
+        last = clauses[-1][0].strip()
+        glued = _GLUED_AMOUNT.match(last) if last.endswith("分") else None
         if glued:
             clauses[-1] = (glued.group("reason"), "")
     reason = "".join(c + p for c, p in clauses).strip()
@@ -290,9 +315,6 @@ def _parse_entry_cached(text: str, default_kind: str | None, points_text: str | 
 
 
 _BARE_AMOUNT = regex.compile(rf"[+＋]?{_NUM}分?")
-# Cheap tests for the words each pattern needs, so most entries (`…，扣1分；`) skip the others.
-_TOTAL_HINT = regex.compile(r"共|合计|累计|总计|计")
-_BONUS_HINT = regex.compile(r"加|奖")
 
 
 def _may_hold_rate(text: str) -> bool:
@@ -324,7 +346,9 @@ def _amount(text: str, kind_hint: str | None, *, cell: bool = False) -> tuple[st
         return (kind_hint or ("bonus" if squashed.startswith(("+", "＋")) else "deduction")), value
     if cell and _NEGATIVE_AMOUNT.fullmatch(squashed):
         return "deduction", Decimal(squashed.rstrip("分").lstrip("-"))
-    candidates = [c for c in _amount_candidates(squashed) if not _in_comparison(squashed, c[0])]
+    candidates = _amount_candidates(squashed)
+    if candidates and _COMPARISON.search(squashed):
+        candidates = [c for c in candidates if not _in_comparison(squashed, c[0])]
     if not candidates:
         return None, None
     totals = [c for c in candidates if c[1]]
@@ -336,9 +360,12 @@ def _amount_candidates(squashed: str) -> list[tuple[int, bool, str | None, Decim
     """(position, is a total, kind, value) of each amount clause that is not a cap or a rate."""
     candidates = []
     for pattern, kind in ((_TOTAL, None), (_DEDUCT, "deduction"), (_BONUS, "bonus")):
-        if pattern is _TOTAL and not _TOTAL_HINT.search(squashed):
+        # Each pattern needs one of its words: 共/计 for a total, 扣/减 to take off, 加/奖 to add.
+        if pattern is _TOTAL and "共" not in squashed and "计" not in squashed:
             continue
-        if pattern is _BONUS and not _BONUS_HINT.search(squashed):
+        if pattern is _DEDUCT and "扣" not in squashed and "减" not in squashed:
+            continue
+        if pattern is _BONUS and "加" not in squashed and "奖" not in squashed:
             continue
         for match in pattern.finditer(squashed):
             if pattern is _TOTAL:
@@ -386,7 +413,9 @@ def doubtful_amount(text: str) -> str | None:
     points = [m.start() for m in _POINTS.finditer(squashed)]
     if points and _COMPARISON.search(squashed) and any(_in_comparison(squashed, at) for at in points):
         return "points compared with an earlier period (较上月/同比 …), not an amount taken off or added"
-    if _TOTAL_HINT.search(squashed) and any(m.group().count("分") for m in _TOTAL.finditer(squashed)):
+    if ("共" in squashed or "计" in squashed) and any(
+        m.group().count("分") for m in _TOTAL.finditer(squashed)
+    ):
         return "a sum of points (合计/总计 …) with no 扣/减/加 amount it adds up"
     if _may_hold_rate(squashed) and _RATE.search(squashed):
         return "a rate (每处扣…分) with no count and no total: the points taken off are not printed"

@@ -1,7 +1,8 @@
 """The one table of input formats: suffixes and magic bytes → format, reader, OCR or not.
 
-Discovery (pipeline/ingest.py), parsing (parsers/document.py) and OCR (pipeline/ocr.py) all
-read FORMATS; a format is added here and nowhere else. A file's format comes from its bytes
+Discovery (pipeline/ingest.py), parsing (parsers/document.py), OCR (pipeline/ocr.py) and the
+readers' messages about bytes of another kind (parsers/readers/sniff.py) all read FORMATS; a
+format is added here and nowhere else. A file's format comes from its bytes
 first and its name second: archives hold `.doc` files that are really `.docx`, and sites serve
 PDFs under `.html` names (issue 11). Formats tongbao recognises but does not read carry the
 advice a user can act on; a file of any other kind is "an unsupported format", never dropped.
@@ -32,6 +33,10 @@ PDF_HEADER_WINDOW = 1024
 TEXT_SNIFF_WINDOW = 2048
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+# An empty zip is its end-of-central-directory record alone.
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+SEVEN_ZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
+RAR_MAGIC = b"Rar!\x1a\x07"
 
 
 def _read_text(data: bytes, name: str, password: str | None, max_pages: int | None) -> ReadResult:
@@ -114,6 +119,10 @@ class Format:
     """Binary signatures the bytes start with, exactly."""
     text_magic: tuple[bytes, ...] = ()
     """Text signatures the bytes start with, in any case, after a byte-order mark and blanks."""
+    hints: tuple[bytes, ...] = ()
+    """Lower-case text found anywhere in the first TEXT_SNIFF_WINDOW bytes of such a file (a page
+    fragment's `<div`, an MHT's `multipart/related`): enough to name bytes no signature names in
+    a message (parsers/readers/sniff.py), never to read a file as this format."""
     zip_marker: str | None = None
     """A member whose presence in a ZIP container names this format (word/document.xml)."""
     ole_marker: str | None = None
@@ -150,6 +159,8 @@ FORMATS: tuple[Format, ...] = (
         (".html", ".htm", ".shtml", ".xhtml"),
         _read_html,
         text_magic=(b"<!doctype html", b"<html"),
+        # A page fragment or an "export to Word" of a web system may start with any tag.
+        hints=(b"<html", b"<body", b"<meta", b"<p>", b"<div"),
     ),
     Format(
         "image",
@@ -216,14 +227,23 @@ FORMATS: tuple[Format, ...] = (
         "a web archive (.mht)",
         (".mht", ".mhtml"),
         text_magic=(b"mime-version:",),
+        # A browser's MHT starts `From: <Saved by Blink>`; its MIME headers follow.
+        hints=(b"multipart/related",),
         advice="open it in a browser and save it as a web page (HTML only), then ingest that",
+    ),
+    Format(
+        "wordml",
+        "a Word 2003 XML document",
+        (),
+        hints=(b"w:worddocument",),
+        advice="open it in Word or WPS and save it as .docx or PDF, then ingest that",
     ),
     Format(
         "archive",
         "an archive",
         (".zip", ".rar", ".7z"),
         _read_archive,
-        magic=(b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c"),
+        magic=(RAR_MAGIC, SEVEN_ZIP_MAGIC),
         containers=("zip",),
     ),
     Format(
@@ -310,7 +330,7 @@ def format_of_bytes(data: bytes, claimed: Format | None = None) -> Format | None
     file without any format's marker (damaged, or encrypted) goes to the claimed format when it
     uses that container, so its own reader can say what is wrong with it.
     """
-    if b"%PDF-" in data[:PDF_HEADER_WINDOW]:
+    if is_pdf(data):
         return BY_NAME["pdf"]
     if data.startswith(OLE_MAGIC):
         return _container_format(_ole_names(data), "ole", claimed)
@@ -323,6 +343,11 @@ def format_of_bytes(data: bytes, claimed: Format | None = None) -> Format | None
         if any(head.startswith(magic) for magic in fmt.text_magic):
             return fmt
     return None
+
+
+def is_pdf(data: bytes) -> bool:
+    """Whether the bytes carry a PDF header: `%PDF-` within PDF_HEADER_WINDOW bytes of the start."""
+    return b"%PDF-" in data[:PDF_HEADER_WINDOW]
 
 
 def _magic_holds(data: bytes) -> bool:
@@ -382,4 +407,5 @@ __all__ = [
     "detect_format",
     "format_of_bytes",
     "format_of_name",
+    "is_pdf",
 ]

@@ -46,8 +46,8 @@ class Line:
     """The text as read, before normalisation; None when identical to `text`."""
     cell_spans: tuple[tuple[float, float], ...] | None = None
     """For a row of an unruled table as a reader saw it (cells apart by wide gaps, `cells` None):
-    the x extent of each cell, in the reader's units (PDF points), so the table layer can put the
-    cells of a row that leaves one blank under their header's columns."""
+    the x extent of each cell, in the unit of `bbox` (PDF points; image pixels for an image file),
+    so the table layer can put the cells of a row that leaves one blank under their header's columns."""
 
     @property
     def last_line(self) -> int:

@@ -17,6 +17,7 @@ Steps, each for a quirk seen in real circulars:
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -36,8 +37,9 @@ _NUMBER_CELL = regex.compile(r"第?[\d.]+(?:分|名)?(?:[（(]并列[)）])?")
 DEFAULT_MIN_WRAP_CHARS = 20
 
 CJK = r"\p{Han}\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014"
-_SPACE_NEAR_CJK = regex.compile(rf"(?<=[{CJK}])[ \t\u00a0]+|[ \t\u00a0]+(?=[{CJK}])")
-_MULTI_SPACE = regex.compile(r"[ \t\u00a0]{2,}|\t")
+_CJK_CHAR = regex.compile(rf"[{CJK}]")
+# Plain character classes: the re module reads them as regex does, at a third of the cost per call.
+_MULTI_SPACE = re.compile(r"[ \t\u00a0]{2,}|\t")
 _PAGE_NUMBER = regex.compile(
     r"^\s*(?:[-—–―－~·•]+\s*\d{1,4}\s*[-—–―－~·•]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}|Page\s+\d+(?:\s+of\s+\d+)?)\s*$",
@@ -58,6 +60,9 @@ _PAGE_CHROME = regex.compile(
 _PAGE_CHROME_MAX = 40
 _PAGE_CHROME_FIRST = frozenset("分收点赞在转阅写留打关返")
 _MARKDOWN_HINT = regex.compile(rf"[*_]|^\s*(?:[-+#>{_BULLET_SYMBOLS}])")
+# The marks _MARKDOWN_HINT starts a line with: the pattern, searched at every position, runs only on
+# lines holding `*` or `_` or starting with one of these.
+_MARKDOWN_FIRST = frozenset(f"-+#>{_BULLET_SYMBOLS}")
 _PIPE_SEPARATOR = regex.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 # Sentence-final punctuation: a line ending in one of these is not wrapped.
@@ -96,6 +101,14 @@ _STARTS_ELEMENT = regex.compile(
     rf"|{_GRADE_LIST}"
     r"|\|)"
 )
+# The first characters of _STARTS_ELEMENT's branches, digits aside (an ordinal's bracket or numeral,
+# 第, a circled number, 附/抄/等/发/签, a year's first numeral, a grade word, a pipe).
+_ELEMENT_FIRST = frozenset(
+    "（(【[〔第一二三四五六七八九十附抄等发签二〇○O零评基不优良较合先达|"
+    + "".join(map(chr, [*range(0x2460, 0x2474), *range(0x3251, 0x3260), *range(0x32B1, 0x32C0)]))
+)
+# What the title and amount endings of continues_into end with (before `$`).
+_TITLE_ENDINGS = ("通报", "通知", "决定", "意见", "报告", "请示", "批复", "函", "公告", "通告", "文件", "号")
 # A line that is a grade list, maybe under an ordinal (`（一）优秀：A、B`).
 _GRADE_LIST_LINE = regex.compile(
     rf"^(?:[（(][一二三四五六七八九十]{{1,3}}[）)]|[一二三四五六七八九十]{{1,3}}[、.．])?{_GRADE_LIST}"
@@ -192,13 +205,36 @@ def normalize_chars(text: str) -> str:
 
 
 def collapse_spaces(text: str) -> str:
-    """Remove whitespace next to CJK text; fold other runs to one space."""
-    text = _SPACE_NEAR_CJK.sub("", text)
-    return _SPACE_RUN.sub(" ", text).strip()
+    """Remove whitespace next to CJK text; fold other runs to one space.
+
+    A run of spaces goes when the character before it or the one after it is CJK, else it
+    becomes one space. Split at the runs once and look at their two neighbours, instead of a
+    pattern with a look-behind tried at every position (a PDF's justified CJK lines are full of
+    spaces between glyphs: most lines of a circular come here).
+    """
+    parts = _SPACE_RUN.split(text)
+    if len(parts) == 1:
+        return text.strip()
+    out = [parts[0]]
+    for before, after in itertools.pairwise(parts):
+        if not (_is_cjk(before[-1:]) or _is_cjk(after[:1])):
+            out.append(" ")
+        out.append(after)
+    return "".join(out).strip()
+
+
+def _is_cjk(char: str) -> bool:
+    """Whether a character (or "") is in the CJK class; the common blocks answered without the pattern."""
+    if char < "\u2014":  # below the class's lowest character (\p{Han} starts at U+2E80): ASCII, Latin
+        return False
+    if "\u4e00" <= char <= "\u9fff" or "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef":
+        return True
+    return _CJK_CHAR.match(char) is not None
 
 
 _WHITESPACE = regex.compile(r"\s+")
-_SPACE_RUN = regex.compile(r"[ \t\u00a0]+")
+# A plain character class: the re module reads it as regex does, at a third of the cost per call.
+_SPACE_RUN = re.compile(r"[ \t\u00a0]+")
 
 
 def squash(text: str) -> str:
@@ -207,8 +243,16 @@ def squash(text: str) -> str:
     return "".join(text.split())
 
 
+# What a running page number starts with (after spaces): a dash, 第, P of Page, or a digit.
+_PAGE_NUMBER_FIRST = frozenset("-—–―－~·•第Pp")
+
+
 def is_page_number(text: str) -> bool:
     """True for running page numbers: `- 3 -`, `— 3 —`, `第3页`, `第 3 页 共 5 页`, `3/5`."""
+    head = text.lstrip()[:1]  # str.strip's whitespace takes in every \s
+    # \d is any decimal digit; the regex module also knows astral digits newer than Python's tables.
+    if not (head in _PAGE_NUMBER_FIRST or head.isdecimal() or head >= "\U00010000"):
+        return False
     return bool(_PAGE_NUMBER.match(text))
 
 
@@ -265,7 +309,9 @@ def normalize_line(line: Line) -> Line | None:
     else:
         cells = pipe_row_cells(text) if "|" in text else None
         if cells is None:
-            if _MARKDOWN_HINT.search(text):
+            if ("*" in text or "_" in text or text.lstrip()[:1] in _MARKDOWN_FIRST) and _MARKDOWN_HINT.search(
+                text
+            ):
                 text = strip_markdown(text)
                 if is_page_number(text):
                     return None
@@ -301,7 +347,7 @@ def continues_into(a: Line, b: Line, after: Line | None = None) -> bool:
         # A physical line with a column gap is a table row, whatever its length: rows do not
         # wrap into the next line (a PDF's `第1名    信阳市浉河区    95.5分` reaches the margin).
         return False
-    if _STARTS_ELEMENT.match(b.text):
+    if _starts_element(b.text):
         return False
     if b.text.endswith("|") or _last_physical_line(a).endswith("|"):
         # A table cell printed one per line ending in ` |` (field-survey §1): never part of a
@@ -317,7 +363,13 @@ def continues_into(a: Line, b: Line, after: Line | None = None) -> bool:
     if a.wrapped is True:
         return True
     last = a.text[-1]
-    if last in _TERMINAL or _ENDS_WITH_AMOUNT.search(a.text) or _ENDS_TITLE.search(a.text):
+    # `$` may stand before a final newline: the endings are looked for in the text without it.
+    ending = a.text[:-1] if a.text.endswith("\n") else a.text
+    if (
+        last in _TERMINAL
+        or (ending.endswith(("分", "分)", "分）")) and _ENDS_WITH_AMOUNT.search(a.text))
+        or (ending.endswith(_TITLE_ENDINGS) and _ENDS_TITLE.search(a.text))
+    ):
         return False
     if (a.text.endswith(("表", "）", ")")) and _TABLE_CAPTION.match(a.text)) or (
         a.text.startswith("附") and _ATTACHMENT_TITLE_END.match(a.text)
@@ -338,6 +390,14 @@ def continues_into(a: Line, b: Line, after: Line | None = None) -> bool:
     # the short lines after it (fb-01: `排名` / `县区` / `得分` / `1` / `新 县` / `94.5`, one table
     # cell per line) must not run on into it one by one.
     return len(_last_physical_line(a)) >= DEFAULT_MIN_WRAP_CHARS
+
+
+def _starts_element(text: str) -> bool:
+    head = text[:1]
+    # \d is any decimal digit; the regex module also knows astral digits newer than Python's tables.
+    if not (head in _ELEMENT_FIRST or head.isdecimal() or head >= "\U00010000"):
+        return False
+    return _STARTS_ELEMENT.match(text) is not None
 
 
 def _last_physical_line(line: Line) -> str:

@@ -50,6 +50,9 @@ _HAS_COUNT = regex.compile(rf"(?:{_NUMERAL})\s*(?:{_COUNT_WORDS})")
 
 def opens_problems(text: str) -> bool:
     """Whether a line opens a list of problems: `一、存在问题`, `…督查发现问题如下。`."""
+    # Every PROBLEM_CUE holds 问题 or 发现: asked of every line, most of which hold neither.
+    if "问题" not in text and "发现" not in text:
+        return False
     stripped = text.strip()
     return bool(PROBLEM_CUE.search(stripped)) and (len(stripped) <= 16 or bool(_LEAD_IN.search(stripped)))
 

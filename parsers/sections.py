@@ -45,6 +45,10 @@ _CLOSING_SCORE = regex.compile(
 )
 # A chapter heading (`二、整改要求`): where a 存在问题 chapter ends.
 _CHAPTER = regex.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*、|第[一二三四五六七八九十]{1,3}部分)")
+# The characters _SECTION_END and _CHAPTER can start with: the patterns run on every line, and a
+# first character outside these (most lines) answers without them.
+_SECTION_END_FIRST = frozenset("一二三四五六七八九十附抄12二〇○O零")
+_CHAPTER_FIRST = frozenset("一二三四五六七八九十第")
 # `乙街道：背街小巷乱堆乱放3处，每处扣0.5分…`: a unit's entries or problems on its own line.
 _UNIT_PREFIX = regex.compile(
     r"^(?:[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、.．]\s*)?(?P<unit>[\p{Han}·]{2,24}?)\s*[:：]\s*(?P<rest>\S.*)$"
@@ -120,6 +124,7 @@ class _SectionReader:
         self.skip = skip
         self.result = SectionResult(sections=[], unmatched=[])
         self.current: Section | None = None
+        self.current_by_prefix: bool | None = None  # whether the current heading is a `X：…` line, once asked
         self.previous: Line | None = None  # the current section's last line read for entries
         self.pending: Line | None = None  # a problem listed by item whose amount is on the next line
         self.doubt: _Doubt | None = None
@@ -135,7 +140,11 @@ class _SectionReader:
             return
         self._note_context(line)
         head = heading_of(line, self.known)
-        prefix = _UNIT_PREFIX.match(line.text) if head is None and self._one_line_per_unit(line) else None
+        prefix = (
+            _UNIT_PREFIX.match(line.text)
+            if head is None and ("：" in line.text or ":" in line.text) and self._one_line_per_unit(line)
+            else None
+        )
         if prefix is not None and body_name(prefix.group("unit")) is None:
             prefix = None  # `各县区：现将…`, `存在问题：`: an addressee or a label, not a unit
         if prefix is not None and is_unit(prefix.group("unit"), self.known):
@@ -215,7 +224,7 @@ class _SectionReader:
     def _note_context(self, line: Line) -> None:
         if opens_problems(line.text):
             self.problem_context = True
-        elif _CHAPTER.match(line.text):
+        elif line.text[:1] in _CHAPTER_FIRST and _CHAPTER.match(line.text):
             self.problem_context = False
 
     def _one_line_per_unit(self, line: Line) -> bool:
@@ -226,7 +235,11 @@ class _SectionReader:
         """
         if line.cells is not None:
             return False
-        return self.current is None or _UNIT_PREFIX.match(self.current.heading.text) is not None
+        if self.current is None:
+            return True
+        if self.current_by_prefix is None:  # asked of the section's lines with a colon: match once
+            self.current_by_prefix = _UNIT_PREFIX.match(self.current.heading.text) is not None
+        return self.current_by_prefix
 
     def _prefix_heading(self, match: regex.Match[str]) -> Heading:
         """`乙街道：背街小巷乱堆乱放3处…`: the unit's own line, however long (heading_of takes short ones)."""
@@ -238,6 +251,7 @@ class _SectionReader:
         unit_raw, score, rest, found = head
         unit = found.unit if found else unit_key(unit_raw)
         self.current = section = Section(unit=unit, unit_raw=unit_raw, heading=line, score=score, match=found)
+        self.current_by_prefix = None
         self.result.sections.append(section)
         rest = _REST_CUE.sub("", rest, count=1)
         closing = _CLOSING_SCORE.search(rest) if score is None else None
@@ -265,7 +279,7 @@ class _SectionReader:
 
     def _read_doubtful(self, line: Line) -> None:
         """A line under an unrecognised heading: kept for the unread block when it looks like a result."""
-        if line.cells is not None or _SECTION_END.match(line.text):
+        if line.cells is not None or _ends_section(line.text):
             self.close()
             return
         text = line.text
@@ -280,11 +294,12 @@ class _SectionReader:
     def _read_in_section(self, section: Section, line: Line) -> None:
         if line.cells is not None and _add_row_entry(section, line):
             return
-        if line.cells is not None or _SECTION_END.match(line.text):
+        if line.cells is not None or _ends_section(line.text):
             self.close()
             return
         unmatched = self.result.unmatched
-        stated = _SCORE_LINE.match(line.text)
+        # The score words stand at the start, after a two-character qualifier at most.
+        stated = _SCORE_LINE.match(line.text) if "得分" in line.text[:4] or "成绩" in line.text[:4] else None
         if stated and section.score is None and not section.entries:
             self.previous = None
             # The unit's name on one line, its score on the next (`甲县` / `得分：95分`).
@@ -328,6 +343,10 @@ class _SectionReader:
         if starts_with_label(text) or _AMOUNT_DIGIT.search(text):
             self.result.unmatched.append(line)
         return False
+
+
+def _ends_section(text: str) -> bool:
+    return text[:1] in _SECTION_END_FIRST and _SECTION_END.match(text) is not None
 
 
 def _names_only(section: Section) -> bool:

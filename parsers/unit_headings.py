@@ -44,6 +44,13 @@ _HEADING_BARE_SCORE = regex.compile(
 # A heading that is only an ordinal and a name: `（一）浉河区`, `一、浉河区`, `1.浉河区`, `浉河区：`.
 _NUMBERED_NAME = regex.compile(rf"^{_ORDINAL}(?P<unit>[\p{{Han}}（）()·]{{2,24}}?)\s*[:：]?$")
 _NOT_UNIT_START = ("全市", "全省", "全县", "各", "本次", "平均", "其中", "共", "总")
+# Clause punctuation, which no name-only heading holds outside brackets (_NUMBERED_NAME, the bare
+# name of _PLAIN_HEADING, _HEADING_LIKE): a line with any is a sentence, skipped without the patterns.
+_CLAUSE_MARKS = ("，", "。", "；", ",", ";")
+
+
+def _has_clause_mark(text: str) -> bool:
+    return any(mark in text for mark in _CLAUSE_MARKS)
 
 
 def is_unit(name: str, known: list[str]) -> bool:
@@ -66,7 +73,7 @@ def heading_of(line: Line, known: list[str]) -> Heading | None:
     if starts_with_label(text):
         # `1.浉河区` / `（1）浉河区` on a line of its own is a unit's heading, not an entry
         # (variants §3 "a heading per unit with numbered entries").
-        named = _NUMBERED_NAME.match(text)
+        named = None if _has_clause_mark(text) else _NUMBERED_NAME.match(text)
         if named is None:
             return _numbered_heading_with_score(text, known) or _numbered_name_sentence(text, known)
         found = match_unit(named.group("unit"), known) if known else None
@@ -144,7 +151,9 @@ _PLAIN_HEADING = regex.compile(
 
 def _plain_heading(text: str, known: list[str]) -> tuple[str, str] | None:
     """`浉河区：（1）…` or `浉河区扣分情况：` or a line that is just a known unit's name."""
-    match = _PLAIN_HEADING.match(text)
+    # Its first form needs a colon; its second is a name alone.
+    has_colon = "：" in text or ":" in text
+    match = _PLAIN_HEADING.match(text) if has_colon or not _has_clause_mark(text) else None
     if not match:
         return None
     unit_raw = match.group("unit")
@@ -188,7 +197,10 @@ def heading_like(line: Line) -> str | None:
     """The name of a line shaped like a unit's heading (heading_of did not take it), else None."""
     if line.cells is not None or len(line.text) > 40:
         return None
-    match = _HEADING_LIKE.match(line.text.strip())
+    text = line.text.strip()
+    if _has_clause_mark(text) and "（" not in text and "(" not in text:
+        return None  # clause punctuation outside a bracketed qualifier: a sentence
+    match = _HEADING_LIKE.match(text)
     if match is None:
         return None
     name = body_name(match.group("name"))

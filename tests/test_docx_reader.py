@@ -73,7 +73,7 @@ def test_legacy_doc_named_docx_says_convert() -> None:
 
 def test_html_page_named_docx_says_what_it_is() -> None:
     data = (HTML_FIXTURES / "gov-info-block.html").read_bytes()
-    with pytest.raises(UnsupportedInput, match=r"^page\.docx: is not a DOCX .*it looks like an HTML page"):
+    with pytest.raises(UnsupportedInput, match=r"^page\.docx: is not a DOCX .*it looks like a web page\)"):
         read_docx(data, "page.docx")
 
 

@@ -116,7 +116,7 @@ def test_encrypted_workbook_asks_for_the_password_to_be_removed() -> None:
 
 
 def test_wrong_suffix_names_what_the_bytes_are() -> None:
-    with pytest.raises(UnsupportedInput, match=r"is not a spreadsheet .*a PDF file"):
+    with pytest.raises(UnsupportedInput, match=r"is not a spreadsheet .*it looks like a PDF\)"):
         read_spreadsheet(b"%PDF-1.7\n1 0 obj\n", "scores.xlsx")
 
 

@@ -77,7 +77,7 @@ def test_table_with_rowspan_and_colspan_keeps_a_fixed_grid() -> None:
 
 
 def test_pdf_named_html_is_unsupported() -> None:
-    expected = r"^not-html-pdf\.html: is not a web page \(it looks like a PDF file\)"
+    expected = r"^not-html-pdf\.html: is not a web page \(it looks like a PDF\)"
     with pytest.raises(UnsupportedInput, match=expected):
         read_html(read_fixture("not-html-pdf.html"), "not-html-pdf.html")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -227,6 +228,26 @@ def test_normalize_chars_is_idempotent(text: str) -> None:
 @given(st.text(alphabet=st.sampled_from(list("新县区扣分 0123456789.，（）"))))
 def test_collapse_spaces_never_changes_non_space_characters(text: str) -> None:
     assert collapse_spaces(text).replace(" ", "") == text.replace(" ", "").replace("\t", "").strip()
+
+
+# The rule collapse_spaces implements, as the pattern it replaced: a run of spaces goes when a CJK
+# character stands before or after it; other runs become one space.
+_NEAR_CJK = regex.compile(
+    r"(?<=[\p{Han}\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014])[ \t\u00a0]+"
+    r"|[ \t\u00a0]+(?=[\p{Han}\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014])"
+)
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list(" \t\u00a0\u3000\n新县a1,，。“…—–\u2e80\u2e9a\U00020000\uff01\u303f\x1c")
+        )
+    )
+)
+def test_collapse_spaces_removes_runs_beside_cjk_and_folds_the_rest(text: str) -> None:
+    expected = regex.sub(r"[ \t\u00a0]+", " ", _NEAR_CJK.sub("", text)).strip()
+    assert collapse_spaces(text) == expected
 
 
 def test_web_list_marks_without_a_space_are_dropped() -> None:

@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from parsers.model import DamagedInput, EmptyInput, UnsupportedInput
+from parsers.normalize import normalize_lines
 from parsers.readers.ocr import (
     OcrBox,
     TableGrid,
@@ -28,6 +29,7 @@ from parsers.readers.ocr import (
     repair_ocr_line,
     suppress_seal,
 )
+from parsers.tables import place_unruled_rows
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ocr"
 
@@ -133,7 +135,7 @@ def test_wrapped_when_line_reaches_the_right_margin() -> None:
     assert [ln.wrapped for ln in lines] == [True, False, True, None]  # None: full line ending a sentence
 
 
-def test_unruled_table_rows_become_cells() -> None:
+def test_unruled_table_rows_carry_cell_spans_and_the_table_layer_reads_them() -> None:
     # 名次 centred over a left-aligned 单位 column (dev-012's 附件1 layout)
     rows = [
         ("名次", "单位", "得分"),
@@ -149,14 +151,27 @@ def test_unruled_table_rows_become_cells() -> None:
             box(390 if k == 0 else 270, y, 470 if k == 0 else 380, y + 36, b),
             box(860, y, 940, y + 36, c),
         ]
-    lines = boxes_to_lines(boxes, page=1)
-    assert [ln.cells for ln in lines] == [
+    lines = boxes_to_lines(boxes, page=1, scale=0.5)
+    # The reader knows geometry, not columns: text with column gaps and where each cell stands.
+    assert all(ln.cells is None for ln in lines)
+    assert lines[0].cell_spans == ((85, 105), (195, 235), (430, 470))  # scaled as the bbox
+    assert lines[3].text == "3  安吉县  88.7"  # a number alone between column gaps is a cell: 。 is its point
+    assert [ln.cells for ln in normalize_lines(place_unruled_rows(lines))] == [
         ("名次", "单位", "得分"),
         ("1", "南浔区", "90.1"),
         ("2", "吴兴区", "89.4"),
         ("3", "安吉县", "88.7"),
     ]
-    assert lines[1].text == "| 1 | 南浔区 | 90.1 |"
+
+
+def test_unruled_row_with_a_blank_cell_is_placed_under_its_header_by_the_table_layer() -> None:
+    header = [(100, 180, "名次"), (300, 380, "乡镇"), (500, 580, "扣分"), (700, 780, "得分")]
+    row = [(130, 150, "1"), (290, 410, "西湖镇"), (700, 780, "100")]  # 扣分 left blank
+    boxes = [box(x0, 100, x1, 136, text) for x0, x1, text in header]
+    boxes += [box(x0, 150, x1, 186, text) for x0, x1, text in row]
+    lines = boxes_to_lines(boxes, page=1)
+    assert [len(ln.cell_spans or ()) for ln in lines] == [4, 3]
+    assert place_unruled_rows(lines)[1].cells == ("1", "西湖镇", "", "100")
 
 
 def test_two_header_lines_with_gaps_are_not_a_table() -> None:

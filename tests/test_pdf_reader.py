@@ -125,7 +125,7 @@ def test_truncated_pdf_is_damaged_input_naming_the_file():
 
 
 def test_html_saved_as_pdf_says_what_it_is():
-    with pytest.raises(UnsupportedInput, match=r"not_a_pdf\.pdf: is not a PDF .*looks like an HTML page"):
+    with pytest.raises(UnsupportedInput, match=r"not_a_pdf\.pdf: is not a PDF .*looks like a web page\."):
         read_fixture("not_a_pdf.pdf")
 
 

@@ -40,7 +40,7 @@ def test_line_numbers_are_physical_lines() -> None:
     [
         ("empty.txt", EmptyInput, "the file is empty"),
         ("whitespace_only.txt", EmptyInput, "the file is empty"),
-        ("binary_named.txt", UnsupportedInput, "looks like a PNG image"),
+        ("binary_named.txt", UnsupportedInput, "it looks like an image)"),
         ("undecodable.txt", DamagedInput, "cannot decode the text as UTF-8 or GB18030"),
     ],
 )

@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, NoReturn
 
+from parsers.formats import EMPTY_ZIP_MAGIC, RAR_MAGIC, SEVEN_ZIP_MAGIC, ZIP_MAGIC
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, TongbaoError, UnsupportedInput
 from parsers.readers.archive_limits import (
     ARCHIVE_SUFFIXES,
@@ -48,9 +49,6 @@ from parsers.readers.archive_limits import (
     too_big,
 )
 
-ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-SEVEN_ZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
-RAR_MAGIC = b"Rar!\x1a\x07"
 _UTF8_FLAG = 0x800
 _ENCRYPTED_FLAG = 0x1
 _UNICODE_PATH_EXTRA = 0x7075  # Info-ZIP Unicode Path: the UTF-8 name beside a legacy one
@@ -58,7 +56,7 @@ _UNICODE_PATH_EXTRA = 0x7075  # Info-ZIP Unicode Path: the UTF-8 name beside a l
 
 def archive_kind(data: bytes) -> str | None:
     """zip, 7z or rar by the first bytes; None for anything else."""
-    if data.startswith(ZIP_MAGIC):
+    if data.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
         return "zip"
     if data.startswith(SEVEN_ZIP_MAGIC):
         return "7z"

@@ -33,9 +33,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from parsers.formats import OLE_MAGIC
 from parsers.limits import check_table_cells
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, Line, ReadResult, UnsupportedInput
-from parsers.readers.sniff import OLE_MAGIC, sniff_bytes
+from parsers.readers.sniff import sniff_bytes
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"

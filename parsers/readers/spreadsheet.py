@@ -30,8 +30,9 @@ import math
 import re
 from typing import Any
 
+from parsers.formats import OLE_MAGIC
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, Line, ReadResult, UnsupportedInput
-from parsers.readers.sniff import OLE_MAGIC, sniff_bytes
+from parsers.readers.sniff import sniff_bytes
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv")
 

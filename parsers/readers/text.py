@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 
 from parsers.model import DamagedInput, EmptyInput, Line, ReadResult, UnsupportedInput
-from parsers.readers.sniff import sniff_bytes
+from parsers.readers.sniff import sniff_format
 
 # Share of control characters (other than tab/newline/CR/FF) above which bytes are binary,
 # not text: a real circular has none; a PDF or image renamed .txt has many.
@@ -70,8 +70,8 @@ def _checked(text: str, name: str) -> str:
 
 
 def _looks_like(data: bytes) -> str:
-    what = sniff_bytes(data)
-    return f"; it looks like {what}" if what and what != "plain text" else ""
+    found = sniff_format(data)
+    return f"; it looks like {found.label}" if found is not None and found.name != "txt" else ""
 
 
 def read_text(data: bytes, name: str) -> ReadResult:

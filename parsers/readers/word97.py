@@ -25,8 +25,9 @@ import subprocess
 import tempfile
 from pathlib import Path, PurePath
 
+from parsers.formats import BY_NAME, OLE_MAGIC
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, ReadResult, UnsupportedInput
-from parsers.readers.sniff import OLE_MAGIC, sniff_bytes
+from parsers.readers.sniff import sniff_format
 
 WORD97_SUFFIXES = (".doc", ".wps", ".dot", ".wpt", ".rtf", ".odt")
 ODT_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.text"
@@ -67,14 +68,14 @@ def read_word97(data: bytes, name: str, *, timeout: float = DEFAULT_TIMEOUT) -> 
         return read
     head = data[:2048].lstrip().lower()
     if not data.startswith(OLE_MAGIC) and not head.startswith(b"{\\rtf") and not odt:
-        what = sniff_bytes(data)
-        if what == "an HTML page":
+        found = sniff_format(data)
+        if found is BY_NAME["html"]:
             from parsers.readers.html import read_html
 
             read = read_html(data, name)  # web systems' "export to Word" writes HTML as .doc
             read.warnings.append(f"{name}: is an HTML page under the name .{fmt}; read as HTML.")
             return read
-        looks = f"it looks like {what}" if what else "its bytes match no format tongbao knows"
+        looks = f"it looks like {found.label}" if found else "its bytes match no format tongbao knows"
         raise UnsupportedInput(
             f"{name}: is not a Word 97-2003 or WPS document ({looks}); "
             "give tongbao the file with its real extension."

@@ -9,6 +9,7 @@ only while every row reads one way; the first line that does not ends the table.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import regex
@@ -39,9 +40,11 @@ DEFAULT_MAX_SCORE = Decimal(1200)
 _GLUED_ROLES = {"rank", "seq", "unit", "score", "part", "grade", "remark"}
 # Every score-table header names a score, rank or grade column; a line without one of these
 # words is not a glued header, and the segmentation below need not run on it.
-_HEADER_HINT = regex.compile(r"得分|分数|成绩|总分|排名|名次|位次|序号|等次|等级|档次|扣分|合计|评分")
-_PROSE_PUNCT = regex.compile(r"[，。；：:、！？!?,;]")
-_BRACKETED = regex.compile(r"[（(][^（）()]{1,12}[)）]")
+# Literal words and character classes: the re module reads them as regex does, at a third of the
+# cost per call (asked of every line).
+_HEADER_HINT = re.compile(r"得分|分数|成绩|总分|排名|名次|位次|序号|等次|等级|档次|扣分|合计|评分")
+_PROSE_PUNCT = re.compile(r"[，。；：:、！？!?,;]")
+_BRACKETED = re.compile(r"[（(][^（）()]{1,12}[)）]")
 _GLUED_RANK_MARK = regex.compile(r"^第\s*(\d{1,3})\s*名")
 _GLUED_UNIT_MARK = regex.compile(r"(\d)\s*分(?=\s*\d|\s*$)")
 _RUN = regex.compile(r"[\d.]+(?:\s+[\d.]+)*|[^\d.]+")
@@ -66,16 +69,25 @@ def split_glued_header(text: str) -> tuple[str, ...] | None:
         or _PROSE_PUNCT.search(_BRACKETED.sub("", key))
     ):
         return None
-    best: dict[int, list[str] | None] = {len(key): []}
+    best: dict[int, list[str]] = {len(key): []}
+    # The starts of the segmented suffixes, nearest last: a piece ends only at one of them.
+    reachable = [len(key)]
     for start in range(len(key) - 1, -1, -1):
+        if reachable[-1] - start > MAX_HEADER_CELL:
+            # No piece from here reaches a segmented suffix (a piece longer than any header word
+            # has no role), nor from any start before it: a caption or a title line, given up
+            # after one header word's length instead of trying every piece of the line.
+            return None
         options = []
-        # A piece longer than any header word has no role: glued_cell_role would refuse it.
-        for end in range(start + 1, min(len(key), start + MAX_HEADER_CELL) + 1):
-            rest = best.get(end)
-            if rest is not None and glued_cell_role(key[start:end]):
-                options.append([key[start:end], *rest])
-        best[start] = max(options, key=len) if options else None
-    cells = best[0]
+        for end in reversed(reachable):  # nearest first, as the pieces grow
+            if end - start > MAX_HEADER_CELL:
+                break
+            if glued_cell_role(key[start:end]):
+                options.append([key[start:end], *best[end]])
+        if options:
+            best[start] = max(options, key=len)
+            reachable.append(start)
+    cells = best.get(0)
     if cells is None or len(cells) < 2:
         return None
     roles = header_roles(tuple(cells))
@@ -431,9 +443,9 @@ def _try_spaced_table(lines: list[Line], i: int, out: list[Line]) -> int:
     tokens = head.raw_text.split()
     if not 3 <= len(tokens) <= _MAX_SPACED_COLUMNS:
         return 0  # counted before normalising: most lines are one token of prose
+    if not all(glued_cell_role(normalize_chars(token)) for token in tokens):
+        return 0  # asked token by token: the first that names no column ends it
     header = tuple(normalize_chars(token) for token in tokens)
-    if not all(glued_cell_role(cell) for cell in header):
-        return 0
     roles = header_roles(header)
     if roles is None:
         return 0

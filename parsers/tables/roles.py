@@ -158,20 +158,34 @@ _ANY_COLUMN = regex.compile(
 )
 
 
+# The endings BARE_PART_HEADER requires, tested before it.
+_ASSESSMENT_ENDINGS = ("考核", "考评", "测评", "评价", "检查", "督查", "暗访", "评估", "核查", "抽查")
+
+
 def _role_of(key: str, part_header: regex.Pattern[str]) -> str | None:
+    """The role of a squashed header word (no whitespace, so `$` is the end of `key`).
+
+    Every table cell is asked once per parse, most of them unit names and values that name no
+    column; each pattern after the first runs only when the key holds what it needs (a bracket,
+    `%`, `月`, a closing bracket, an assessment word at the end), which such cells rarely do.
+    """
     found = _ANY_COLUMN.match(key)
     role = found.lastgroup if found else None
-    if role is None and UNIT_LEVEL_HEADER.match(key):
+    bracketed = "（" in key or "(" in key
+    if role is None and bracketed and UNIT_LEVEL_HEADER.match(key):
         role = "unit"
     if role is None and (
-        part_header.match(key) or BARE_PART_HEADER.match(key) or MONTH_PART_HEADER.match(key)
+        ("%" in key and part_header.match(key))
+        or (key.endswith(_ASSESSMENT_ENDINGS) and BARE_PART_HEADER.match(key))
+        or ("月" in key and MONTH_PART_HEADER.match(key))
     ):
         role = "part"
-    if role is None and _SCORE_QUALIFIER.search(key):
+    closes = key.endswith((")", "）"))
+    if role is None and closes and _SCORE_QUALIFIER.search(key):
         # `得分（满分1000分）`: the name without its scale says the role.
         bare = _role_of(_SCORE_QUALIFIER.sub("", key), part_header)
         role = bare if bare in ("score", "points", "part") else None
-    if role is None and PART_MAX_HEADER.match(key):
+    if role is None and closes and PART_MAX_HEADER.match(key):
         role = "part"
     return role
 

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import regex
-
 from parsers.model import Line
 from parsers.normalize import normalize_chars, squash
 from parsers.tables.flattened import flat_text, row_line
@@ -26,7 +24,7 @@ from parsers.tables.placement import cell_fits
 from parsers.tables.roles import MAX_HEADER_CELL, cell_role, glued_cell_role, header_roles
 
 # The label over the units' row (`项目`, `考核指标`), or a blank corner cell.
-_LABEL = regex.compile(r"^(?:项目|指标|考核项目|考核指标|考评项目|类别|单位|名称)?$")
+_LABELS = frozenset({"", "项目", "指标", "考核项目", "考核指标", "考评项目", "类别", "单位", "名称"})
 
 
 def _is_label(cell: str) -> bool:
@@ -35,7 +33,7 @@ def _is_label(cell: str) -> bool:
     key = squash(cell)
     if len(key) > MAX_HEADER_CELL:
         return False  # asked of every line: a line longer than any header word is neither
-    return bool(_LABEL.match(key)) or cell_role(key) == "unit"
+    return key in _LABELS or cell_role(key) == "unit"
 
 
 # Roles a transposed row may carry: values of one kind per unit.
@@ -175,4 +173,6 @@ def _units_row(piece: Line) -> bool:
 
 def _units_row_text(raw: str) -> bool:
     tokens = raw.split()
-    return len(tokens) >= 3 and _is_label(tokens[0]) and bool(squash(tokens[0]))
+    # Tokens are never empty and hold no whitespace (squash would not change them): a token longer
+    # than any header word is no label, told before _is_label squashes it.
+    return len(tokens) >= 3 and len(tokens[0]) <= MAX_HEADER_CELL and _is_label(tokens[0])

@@ -6,7 +6,7 @@ import codecs
 import re
 
 from parsers.model import DamagedInput, EmptyInput, UnsupportedInput
-from parsers.readers.sniff import sniff_bytes
+from parsers.readers.sniff import sniff_format
 
 # How far into the file a charset declaration is looked for; the HTML standard's
 # prescan reads 1024 bytes, but CMS pages often put long <title>s and scripts first.
@@ -57,9 +57,9 @@ def decode_html(data: bytes, name: str) -> tuple[str, str, list[str]]:
                     f"as {encoding} ({exc.reason} at byte {exc.start}); "
                     "re-save it as UTF-8."
                 ) from exc
-    what = sniff_bytes(data)
-    if b"\x00" in data[:4096] or (what is not None and what not in ("an HTML page", "plain text")):
-        looks = f"it looks like {what}" if what else "it contains NUL bytes"
+    found = sniff_format(data)
+    if b"\x00" in data[:4096] or (found is not None and found.name not in ("html", "txt")):
+        looks = f"it looks like {found.label}" if found else "it contains NUL bytes"
         raise UnsupportedInput(
             f"{name}: is not a web page ({looks}); give tongbao the file with its real extension."
         )

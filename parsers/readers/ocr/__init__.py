@@ -10,7 +10,8 @@ those boxes by geometry alone:
 - boxes whose vertical extents overlap form one physical line, read left to right;
 - a ruled table (附件1 score tables are usually ruled) is found from its ruling
   lines and each row becomes a `Line` with `cells`, like a text-layer table;
-- an unruled table is a run of lines whose gaps fall at the same x positions.
+- a line with column gaps keeps its text and the x extent of each cell (`cell_spans`),
+  which the table layer reads as it reads a PDF's unruled rows.
 
 Repairs (`repair_ocr_line`) change a character only where the surrounding pattern
 proves what it must be (a bracket inside a 发文字号, 〇 inside a Chinese-numeral

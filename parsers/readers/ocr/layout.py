@@ -1,4 +1,10 @@
-"""Boxes -> lines: boxes that share a height form a physical line; ruled and unruled tables become rows with cells."""
+"""Boxes -> lines: boxes that share a height form a physical line; a ruled grid's rows become lines with cells.
+
+A line whose boxes stand apart by column gaps (an unruled table's row, or `发电单位  X` fields)
+stays a line of text, its cells two spaces apart, and carries the x extent of each cell
+(`Line.cell_spans`), as the PDF reader's lines do: which of those lines form a table, and
+under which column each cell stands, is the table layer's call (parsers/tables/placement.py).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import regex
 
 from parsers.model import Line
 from parsers.readers.ocr.boxes import OcrBox, TableGrid
@@ -30,10 +35,6 @@ ordinary space, as in `等级 加急`; narrower gaps join boxes with nothing."""
 DEFAULT_RIGHT_MARGIN_SLACK = 1.5
 """A line ends within this many text heights of the right text margin when it is
 filled: 公文 body text is justified, so a wrapped line reaches the margin."""
-
-DEFAULT_MIN_TABLE_ROWS = 3
-"""An unruled table needs at least this many aligned lines (header + 2 rows):
-two lines of `发电单位  X` / `等级  加急  Y` must not become a table."""
 
 _TERMINAL_PUNCTUATION = "。；;：:！？!?"
 
@@ -85,10 +86,14 @@ def group_rows(boxes: Sequence[OcrBox]) -> list[list[OcrBox]]:
     return [sorted(r, key=lambda b: b.x0) for r in rows]
 
 
-def join_boxes(boxes: Sequence[OcrBox]) -> str:
-    """Join one line's boxes: nothing between CJK runs, a space for a word gap, two for a column."""
+def join_boxes(boxes: Sequence[OcrBox], height: float | None = None) -> str:
+    """Join one line's boxes: nothing between CJK runs, a space for a word gap, two for a column.
+
+    Gaps are measured in text heights: `height`, or the boxes' median height.
+    """
     parts: list[str] = []
-    height = statistics.median(b.height for b in boxes)
+    if height is None:
+        height = statistics.median(b.height for b in boxes)
     prev: OcrBox | None = None
     for box in boxes:
         if prev is not None:
@@ -102,9 +107,8 @@ def join_boxes(boxes: Sequence[OcrBox]) -> str:
     return "".join(parts)
 
 
-def _segments(boxes: Sequence[OcrBox]) -> list[list[OcrBox]]:
-    """Split one line's boxes at column gaps."""
-    height = statistics.median(b.height for b in boxes)
+def _segments(boxes: Sequence[OcrBox], height: float) -> list[list[OcrBox]]:
+    """Split one line's boxes at column gaps (wider than DEFAULT_COLUMN_GAP text heights)."""
     segs: list[list[OcrBox]] = [[boxes[0]]]
     for prev, box in itertools.pairwise(boxes):
         if box.x0 - prev.x1 > DEFAULT_COLUMN_GAP * height:
@@ -138,61 +142,6 @@ def _cell_text(boxes: Sequence[OcrBox]) -> str:
     return "".join(join_boxes(r).replace("  ", " ") for r in group_rows(boxes))
 
 
-_NUMERIC_CELL = regex.compile(r"^[\d.%．。，,]+$")
-
-
-def _unruled_tables(rows: list[_Row]) -> None:
-    """Mark runs of lines whose column gaps line up as table rows (sets `cells`)."""
-    segs = [(_segments(r.boxes) if r.cells is None else None) for r in rows]
-    i = 0
-    while i < len(rows):
-        if segs[i] is None or len(segs[i]) < 2:  # type: ignore[arg-type]
-            i += 1
-            continue
-        j = i
-        template: list[tuple[float, float]] = [(s[0].x0, s[-1].x1) for s in segs[i]]  # type: ignore[union-attr]
-        run = [i]
-        while j + 1 < len(rows) and segs[j + 1] is not None and len(segs[j + 1]) >= 2:  # type: ignore[arg-type]
-            cand = [(s[0].x0, s[-1].x1) for s in segs[j + 1]]  # type: ignore[union-attr]
-            if not _aligned(template, cand):
-                break
-            if len(cand) > len(template):
-                template = cand
-            j += 1
-            run.append(j)
-        numeric = sum(
-            any(_NUMERIC_CELL.match("".join(b.text for b in s)) for s in segs[k])  # type: ignore[union-attr]
-            for k in run
-        )
-        if len(run) >= DEFAULT_MIN_TABLE_ROWS and numeric * 2 >= len(run):
-            for k in run:
-                rows[k].cells = _assign_columns(template, segs[k])  # type: ignore[arg-type]
-        i = j + 1
-
-
-def _aligned(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> bool:
-    """The shorter line's segments map, in order, onto distinct columns of the longer one.
-
-    Matched by nearest centre, not overlap: a header cell is centred (单位) while
-    the cells below are left-aligned (南浔区), so their x-ranges need not overlap.
-    """
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    centres = [(c0 + c1) / 2 for c0, c1 in long_]
-    picks = [min(range(len(long_)), key=lambda k: abs(centres[k] - (x0 + x1) / 2)) for x0, x1 in short]
-    return all(p < q for p, q in itertools.pairwise(picks))
-
-
-def _assign_columns(template: list[tuple[float, float]], segs: list[list[OcrBox]]) -> tuple[str, ...]:
-    cells = [""] * len(template)
-    for s in segs:
-        x0, x1 = s[0].x0, s[-1].x1
-        k = min(
-            range(len(template)), key=lambda k: abs((template[k][0] + template[k][1]) / 2 - (x0 + x1) / 2)
-        )
-        cells[k] = (cells[k] + join_boxes(s)).strip()
-    return tuple(cells)
-
-
 def boxes_to_lines(
     boxes: Sequence[OcrBox],
     *,
@@ -214,7 +163,8 @@ def boxes_to_lines(
 
     Returns:
         Lines with `confidence` = the lowest box score in the line, `bbox`, `page`,
-        `cells` for table rows and `wrapped` where the line fills the text width.
+        `cells` for the rows of a ruled grid, `cell_spans` for a line with column gaps and
+        `wrapped` where the line fills the text width.
     """
     if not boxes:
         return []
@@ -227,7 +177,6 @@ def boxes_to_lines(
     for k, g in enumerate(grids):
         rows.extend(_grid_rows(g, in_grid[k]))
     rows.sort(key=lambda r: (r.top + r.bottom) / 2)
-    _unruled_tables(rows)
 
     body = [r for r in rows if r.cells is None and len(r.boxes) >= 1]
     right_margin = _text_right_margin(body)
@@ -255,8 +204,17 @@ def boxes_to_lines(
                 )
             )
             continue
-        raw = join_boxes(row.boxes)
-        text = repair_ocr_line(raw)
+        height = row.height
+        segments = _segments(row.boxes, height)
+        pieces = [join_boxes(seg, height) for seg in segments]
+        raw = "  ".join(pieces)
+        spans = None
+        if len(segments) > 1:
+            # A piece standing alone between column gaps is a cell: a number read as `85。7`
+            # there can only be 85.7, as in a ruled grid's cell.
+            pieces = [repair_ocr_cell(piece) for piece in pieces]
+            spans = tuple((round(seg[0].x0 * scale, 2), round(seg[-1].x1 * scale, 2)) for seg in segments)
+        text = repair_ocr_line("  ".join(pieces))
         lines.append(
             Line(
                 text=text,
@@ -266,6 +224,7 @@ def boxes_to_lines(
                 confidence=confidence,
                 wrapped=_wrapped(row, text, right_margin),
                 raw=raw if raw != text else None,
+                cell_spans=spans,
             )
         )
     return lines

@@ -22,6 +22,6 @@ listed in `pages_needing_ocr`; lines.py). Kangxi radicals, full-width forms and 
 between CJK characters are left to the normaliser.
 """
 
-from parsers.readers.pdf.pages import DEFAULT_MAX_PAGES, open_pdf, read_pdf, sniff_format
+from parsers.readers.pdf.pages import DEFAULT_MAX_PAGES, open_pdf, read_pdf
 
-__all__ = ["DEFAULT_MAX_PAGES", "open_pdf", "read_pdf", "sniff_format"]
+__all__ = ["DEFAULT_MAX_PAGES", "open_pdf", "read_pdf"]

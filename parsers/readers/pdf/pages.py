@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from parsers.formats import is_pdf
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, ReadResult, UnsupportedInput
 from parsers.readers.pdf.fonts import builtin_fonts_only
 from parsers.readers.pdf.glyphs import chars_to_lines, iter_page_chars, set_cell_spans
 from parsers.readers.pdf.lines import Page, drop_page_furniture, pages_to_lines
 from parsers.readers.pdf.rules import grid_to_rows, page_rules, row_ruled_grids, rules_to_grids, split_chars
+from parsers.readers.sniff import sniff_bytes
 
 # Circulars run to a few dozen pages; a cap bounds the work a hostile or mislabelled
 # file (a 2,000-page scanned yearbook) can cause. The pipeline can raise it.
@@ -16,10 +18,6 @@ DEFAULT_MAX_PAGES = 300
 # control codes, `(cid:N)`) above which the text layer is garbage and the page needs OCR.
 # Real pages with a broken font have nearly all chars bad; a good page has none.
 DEFAULT_MAX_BAD_SHARE = 0.3
-
-# Bytes at the start of a file searched for the `%PDF-` header; the spec allows junk
-# before it and Acrobat accepts up to 1 KB.
-HEADER_WINDOW = 1024
 
 
 def read_pdf(
@@ -65,9 +63,11 @@ def open_pdf(data: bytes, name: str, *, password: str | None = None):  # -> pypd
 
     if not data:
         raise EmptyInput(f"{name}: the file is empty; nothing to read.")
-    if b"%PDF-" not in data[:HEADER_WINDOW]:
+    if not is_pdf(data):
+        what = sniff_bytes(data)
+        looks = f"it looks like {what}" if what else "its bytes match no format tongbao knows"
         raise UnsupportedInput(
-            f"{name}: is not a PDF (no %PDF- header); it looks like {sniff_format(data)}. "
+            f"{name}: is not a PDF (no %PDF- header); {looks}. "
             "Give tongbao the original file with its real extension."
         )
     try:
@@ -90,35 +90,6 @@ def open_pdf(data: bytes, name: str, *, password: str | None = None):  # -> pypd
             f"{name}: the PDF is damaged or truncated and cannot be opened ({exc}); "
             "get a complete copy of the file, or re-save it from a PDF viewer."
         ) from exc
-
-
-def sniff_format(data: bytes) -> str:
-    """Name what non-PDF bytes look like, for the error message."""
-    head = data[:512].lstrip().lower()
-    signatures = [
-        (b"<!doctype html", "an HTML page"),
-        (b"<html", "an HTML page"),
-        (b"<?xml", "an XML file"),
-        (b"pk\x03\x04", "a ZIP archive (a .docx or .xlsx?)"),
-        (b"\xd0\xcf\x11\xe0", "an old Office file (.doc/.xls)"),
-        (b"\x89png", "a PNG image"),
-        (b"\xff\xd8\xff", "a JPEG image"),
-        (b"gif8", "a GIF image"),
-        (b"ii*\x00", "a TIFF image"),
-        (b"mm\x00*", "a TIFF image"),
-        (b"{\\rtf", "an RTF document"),
-        (b"{", "a JSON file"),
-    ]
-    for magic, label in signatures:
-        if head.startswith(magic):
-            return label
-    if b"<html" in head or b"<body" in head or b"<div" in head:
-        return "an HTML page"
-    try:
-        data[:4096].decode("utf-8")
-        return "plain text"
-    except UnicodeDecodeError:
-        return "binary data of an unknown kind"
 
 
 def read_page(pdf, index: int) -> Page:  # pdf: pypdfium2.PdfDocument

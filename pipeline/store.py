@@ -108,7 +108,9 @@ def _atomic_write(table: pa.Table | Sequence[Location], path: Location, keep: se
                 wanted = pa.array(sorted(keep), pa.string()) if keep is not None else None
                 with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
                     for part in table:
-                        for batch in pq.ParquetFile(readable(part)).iter_batches(batch_size=_ROWS_PER_READ):
+                        for batch in pq.ParquetFile(readable(part)).iter_batches(
+                            batch_size=_ROWS_PER_READ, use_threads=False
+                        ):
                             rows = pa.Table.from_batches([batch])
                             if wanted is not None:
                                 rows = rows.filter(pc.is_in(rows.column("doc_id"), value_set=wanted))
@@ -124,7 +126,7 @@ def _atomic_write(table: pa.Table | Sequence[Location], path: Location, keep: se
 def _read(path: Location, columns: list[str] | None = None) -> pa.Table:
     """One Parquet file. ParquetFile reads it alone: pq.read_table goes through pyarrow.dataset,
     whose import (~1 s) and per-call set-up (~15 ms) were most of an unchanged re-run's start."""
-    return pq.ParquetFile(readable(path)).read(columns=columns)
+    return pq.ParquetFile(readable(path)).read(columns=columns, use_threads=False)
 
 
 def _remove(path: Location) -> None:
@@ -151,6 +153,7 @@ class Store:
         self._batch_docs: dict[str, set[str]] = {}  # batch -> doc_ids in its documents file
         self._batch_paths: dict[str, set[str]] = {}  # batch -> paths in its sources rows
         self._status: dict[str, tuple[str, str | None, str]] = {}  # doc -> (status, stage, parser)
+        self._statuses: dict[tuple[str, str | None, str], tuple[str, str | None, str]] = {}
         self._seq = 0
         self.repaired = 0
         """Batch files removed or rewritten by the recovery pass when the store opened."""
@@ -215,7 +218,7 @@ class Store:
             self._batch_docs[name] = {d["doc_id"] for d in docs}
             self._batch_paths[name] = {r["source_path"] for r in rows}
             for d in docs:
-                self._status[d["doc_id"]] = (d["status"], d["error_stage"], d["parser_version"])
+                self._set_status(d["doc_id"], d["status"], d["error_stage"], d["parser_version"])
                 self._take_doc(d["doc_id"], name)
             for r in rows:
                 self._take_path(r["source_path"], r["doc_id"], name, r["byte_size"], r.get("mtime_ns"))
@@ -224,6 +227,12 @@ class Store:
             if keep_docs != self._batch_docs[name] or keep_paths != self._batch_paths[name]:
                 self._restore(name)
                 self.repaired += 1
+
+    def _set_status(self, doc_id: str, status: str, stage: str | None, version: str) -> None:
+        # A handful of distinct (status, stage, version) triples: one shared tuple each, not one
+        # per document (the index is the writing process's only per-file memory).
+        triple = (status, stage, version)
+        self._status[doc_id] = self._statuses.setdefault(triple, triple)
 
     def _take_doc(self, doc_id: str, batch: str) -> None:
         # The paths a document has are the sources rows of the batch holding it (a batch that
@@ -297,7 +306,7 @@ class Store:
         self._batch_docs[name] = set(new_docs)
         self._batch_paths[name] = {s.source_path for s in source_rows}
         for d in documents:
-            self._status[d.doc_id] = (d.status, d.error_stage, d.parser_version)
+            self._set_status(d.doc_id, d.status, d.error_stage, d.parser_version)
             self._take_doc(d.doc_id, name)
         for s in source_rows:
             self._take_path(s.source_path, s.doc_id, name, s.byte_size, s.mtime_ns)

@@ -33,7 +33,7 @@ def parse_on_worker(path: str, options: IngestOptions) -> FileResult:
 
     set_ocr_budget(1, 1)
     result = parse.parse_file(path, options)
-    result.extraction = None  # not needed by the writer; keeps what travels back small
+    result.pack()  # small and quick to unpickle for the one process that writes
     return result
 
 

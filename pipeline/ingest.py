@@ -37,7 +37,7 @@ from pipeline.options import (
 )
 from pipeline.output import output_root
 from pipeline.store import Store
-from schemas import SourceRecord
+from schemas import SourceRecord, arrow_schema
 
 if TYPE_CHECKING:
     from pipeline.parse import FileResult, parse_file
@@ -351,12 +351,18 @@ def _count(summary: IngestSummary, result: FileResult) -> None:
     if doc.status in ("failed", "skipped"):
         summary.failures.append((result.path, doc.error or ""))
     summary.units += len(
-        {r.unit for r in result.records.get("reconciliation", [])}
-        | {r.unit for r in result.records.get("scores", [])}
+        _units(result.records.get("reconciliation", []), "reconciliation")
+        | _units(result.records.get("scores", []), "scores")
     )
     summary.deductions += len(result.records.get("deductions", []))
     summary.mismatches += doc.mismatch_count
     summary.findings += doc.finding_count
+
+
+def _units(rows: list[Any], table: str) -> set[str]:
+    """The units of a table's rows: records, or the tuples a worker sends (FileResult.pack)."""
+    at = arrow_schema(table).names.index("unit")
+    return {r[at] if type(r) is tuple else r.unit for r in rows}
 
 
 def _flush(store: Store, batch: list[FileResult], stats: dict[str, tuple[int, int]]) -> None:

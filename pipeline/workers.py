@@ -103,7 +103,7 @@ def _worker(tasks: Any, results: Any, options: IngestOptions, ocr_threads: int) 
             results.put((index, pages * DEFAULT_OCR_SECONDS_PER_PAGE))
 
         result = parse.parse_file(path, options, extend)
-        result.extraction = None  # not needed by the parent; keeps the pickle small
+        result.pack()  # small and quick to unpickle: the parent's CPU caps what workers gain
         results.put((index, result))
 
 

@@ -109,7 +109,9 @@ def extract_document(read: ReadResult) -> Extraction:
         )
     score_units = [unit_key(row.unit_raw) for row in tables.scores]
     known = list(dict.fromkeys(score_units))
-    result = extract_sections(lines, known, tables.table_lines)
+    result = extract_sections(
+        lines, known, tables.table_lines | _above_title(lines, metadata.lines.get("title"))
+    )
     if not tables.scores:  # no score table: the units' headings may print their scores (h01, r20)
         tables.scores = scores_from_headings(result.sections)
         score_units = [unit_key(row.unit_raw) for row in tables.scores]
@@ -156,6 +158,17 @@ def extract_document(read: ReadResult) -> Extraction:
         unread=unread,
         problems=problems,
     )
+
+
+def _above_title(lines: list[Line], title_line: int | None) -> set[int]:
+    """The letterhead lines above the title (issuer, 文号): no unit's section starts there.
+
+    x05: the issuer's name alone on the letterhead (`松溪县教育局`) opened a section that took
+    every entry below it, down to the units' own numbered lines (`1.松溪县第一中学：…扣2分；…`).
+    """
+    if not title_line:  # none found, or the page's <title> (line 0)
+        return set()
+    return {line.line_no for line in lines if line.line_no < title_line}
 
 
 # `沅陵经济技术开发区管委会（以下简称“经开区”）` (fresh-H): the short name the rest of the text uses.

@@ -9,6 +9,7 @@ label styles, amount wordings, count × rate and caps listed in
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -30,6 +31,8 @@ _LABEL = (
     r"|(?P<m>[一二三四五六七八九十]{1,3}是)(?=[\p{Han}\d“\"《（(])"
     r"|第\s*(?P<n>\d{1,3})\s*[项条]\s*[：:]?"
     r"|(?P<n>\d{1,3})\s*(?:[.．](?!\d)|、)"  # `6.5` is a number, `11、12、` two labels
+    # `1.1家企业…` (x13): a count of things never has a fraction, so `1.` is the label.
+    r"|(?P<n>\d{1,3})[.．](?=\d{1,4}(?:家|个|处|名|户|起|条|人|次|座|辆|所|栋|台|宗|件|批))"
     r"|(?P<c>[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]))"
 )
 _LABEL_RE = regex.compile(_LABEL)
@@ -91,6 +94,34 @@ _SIMPLE_AMOUNT_END = regex.compile(
     rf"^(?P<reason>(?:.*[，,])?(?P<last>[^，,]*?))\s*[，,]\s*{_MINUS}\s*{_NUM}\s*分\s*[；;。]?\s*$"
 )
 _CLAUSE_SPLIT = regex.compile(r"([，,；;。])")
+# What follows the comma before the amount in _SIMPLE_AMOUNT_END (it holds no comma).
+_SIMPLE_AMOUNT_TAIL = regex.compile(rf"[，,]\s*{_MINUS}\s*{_NUM}\s*分\s*[；;。]?\s*")
+# The characters of the regex module's \s, for a loop over a string's end.
+_SPACE_CHARS = frozenset("\t\n\x0b\x0c\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | frozenset(
+    map(chr, range(0x2000, 0x200B))
+)
+
+
+def _simple_amount_end(body: str) -> tuple[str, str] | None:
+    """(reason, last) as _SIMPLE_AMOUNT_END's groups give them, without its backtracking.
+
+    The amount after the entry's last comma holds no comma, so that comma starts it; `last`
+    runs from the comma before it, and both groups stop before the spaces ahead of it (`last`
+    is lazy). A body with a line break goes to the pattern (its `.` stops there).
+    """
+    if "\n" in body:
+        match = _SIMPLE_AMOUNT_END.match(body)
+        return (match.group("reason"), match.group("last")) if match else None
+    comma = max(body.rfind("，"), body.rfind(","))
+    if comma < 0 or not _SIMPLE_AMOUNT_TAIL.fullmatch(body, comma):
+        return None
+    start = max(body.rfind("，", 0, comma), body.rfind(",", 0, comma)) + 1  # 0: no comma before
+    end = comma
+    while end > start and body[end - 1] in _SPACE_CHARS:
+        end -= 1
+    return body[:end], body[start:end]
+
+
 # `（加分累计不超过3分）`, `（3处×0.5分）` (fd-01): a note on the amount closing the entry.
 _PAREN_NOTE_AT_END = regex.compile(
     rf"[（(][^（）()]*(?:扣|加|[×xX*])[^（）()]*{_NUM}\s*分[^（）()]*[)）]\s*[；;。]?\s*$"
@@ -108,7 +139,11 @@ _CN_AMOUNT = regex.compile(
     r"(?P<word>扣完|最高扣|最多扣|不超过|扣除|扣减|扣分|减分|扣|减去|减|加分|加|奖励|共计|合计|累计|计|共)\s*"
     r"(?P<int>[零〇两一二三四五六七八九十]{1,3})(?:点(?P<frac>[零〇一二三四五六七八九]{1,3}))?\s*分"
 )
-_CN_BEFORE_POINTS = regex.compile(r"[零〇两一二三四五六七八九十]\s*分")  # a cheap test before _CN_AMOUNT
+# The regex module's \s (Unicode White_Space) spelled out, for patterns on the re module, whose \s
+# also takes U+001C-U+001F (tests/test_entries.py holds the two equal).
+_WHITE_SPACE = "[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+# A cheap test before _CN_AMOUNT, asked of every entry with 分: on the re module, a third of the cost.
+_CN_BEFORE_POINTS = re.compile(f"[零〇两一二三四五六七八九十]{_WHITE_SPACE}*分")
 _CN_DIGIT_VALUES = {c: str(v) for v, c in enumerate("零一二三四五六七八九")} | {"〇": "0"}
 
 
@@ -191,12 +226,13 @@ def labels_of(text: str) -> tuple[list[int], str]:
         # `1.第8项：消防车通道…` / `2.（15）…`: the entry's place in the list, then the rubric item.
         labels = labels[1:]
     for label in labels:
-        if label.group("m"):
+        listed, circled, number = label.group("m", "c", "n")
+        if listed:
             continue  # 一是/二是: a place in the list, no rubric item
-        if label.group("c"):
-            items.append(_circled_number(label.group("c")))
+        if circled:
+            items.append(_circled_number(circled))
         else:
-            items.append(int(label.group("n")))
+            items.append(int(number))
     return items, text[end:]
 
 
@@ -223,9 +259,9 @@ def reason_of(body: str) -> str:
     """The entry's reason: its text without the amount clauses (at the end, or leading it)."""
     if body.count("分") == 1:
         # The common entry `…原因，扣 1 分；`: the only 分 is the amount's, after the last comma.
-        simple = _SIMPLE_AMOUNT_END.match(body)
-        if simple and not _AMOUNT_CLAUSE.match(simple.group("last")):
-            return simple.group("reason").rstrip(_TRAILING_PUNCT).strip()
+        simple = _simple_amount_end(body)
+        if simple and not _AMOUNT_CLAUSE.match(simple[1]):
+            return simple[0].rstrip(_TRAILING_PUNCT).strip()
     if "（" in body or "(" in body:
         body = _PAREN_AMOUNT.sub("", body)
     # `扣1分：未建立台账` — some offices put the amount first (variants §3 amount wording).
@@ -359,21 +395,25 @@ def _amount(text: str, kind_hint: str | None, *, cell: bool = False) -> tuple[st
 def _amount_candidates(squashed: str) -> list[tuple[int, bool, str | None, Decimal]]:
     """(position, is a total, kind, value) of each amount clause that is not a cap or a rate."""
     candidates = []
-    for pattern, kind in ((_TOTAL, None), (_DEDUCT, "deduction"), (_BONUS, "bonus")):
-        # Each pattern needs one of its words: 共/计 for a total, 扣/减 to take off, 加/奖 to add.
-        if pattern is _TOTAL and "共" not in squashed and "计" not in squashed:
-            continue
-        if pattern is _DEDUCT and "扣" not in squashed and "减" not in squashed:
-            continue
-        if pattern is _BONUS and "加" not in squashed and "奖" not in squashed:
-            continue
-        for match in pattern.finditer(squashed):
-            if pattern is _TOTAL:
-                word = match.group()
-                kind = "bonus" if "加" in word else ("deduction" if "扣" in word or "减" in word else None)
-            candidates.append((match.start(), pattern is _TOTAL, kind, Decimal(match.group("v"))))
+    # Each pattern needs one of its words: 共/计 for a total, 扣/减 to take off, 加/奖 to add.
+    bare_total = False  # a total with no 扣/减/加 in its own words
+    if "共" in squashed or "计" in squashed:
+        for match in _TOTAL.finditer(squashed):
+            word = match.group()
+            kind = "bonus" if "加" in word else ("deduction" if "扣" in word or "减" in word else None)
+            bare_total = bare_total or kind is None
+            candidates.append((match.start(), True, kind, Decimal(match.group("v"))))
+    totals = len(candidates)
+    if "扣" in squashed or "减" in squashed:
+        candidates += [
+            (m.start(), False, "deduction", Decimal(m.group("v"))) for m in _DEDUCT.finditer(squashed)
+        ]
+    if "加" in squashed or "奖" in squashed:
+        candidates += [(m.start(), False, "bonus", Decimal(m.group("v"))) for m in _BONUS.finditer(squashed)]
+    if not candidates:
+        return candidates  # the filters below only take candidates away
     rated = _may_hold_rate(squashed) and _RATE.search(squashed) is not None
-    if any(c[1] and c[2] is None for c in candidates) and not rated and all(c[1] for c in candidates):
+    if bare_total and not rated and len(candidates) == totals:
         # `合计4分`, `总计81.6分` with no 扣/减/加 anywhere: a sum, often the unit's own score, not
         # what was taken off. A bare total counts only beside amounts or a rate it adds up.
         candidates = [c for c in candidates if c[2] is not None]
@@ -422,6 +462,20 @@ def doubtful_amount(text: str) -> str | None:
     return None
 
 
+_TOTAL_ONLY = regex.compile(rf"^(?:共计|合计|累计|总计|共)\s*(?:扣除|扣减|扣|减|加)?\s*{_NUM}\s*分")
+
+
+def restates_total(entry: Entry) -> bool:
+    """Whether an entry is only a total of the entries before it (`…扣1分；共扣3分，得分97分。`, x05):
+    no reason of its own and no item, its text opening with 共/合计 … 分. Never a deduction of its own."""
+    return not entry.reason and not entry.items and _TOTAL_ONLY.match(squash(entry.text)) is not None
+
+
+_NOTHING_TAKEN_END = regex.compile(
+    r"(?:未发现(?:扣分)?问题|无扣分(?:问题)?|未扣分|没有扣分|无问题)\s*[；;。]"
+)
+
+
 def split_entries(text: str) -> list[str]:
     """Split a paragraph of entries (`（1）…扣1分；（2）…扣0.5分。`) into one string per entry.
 
@@ -444,8 +498,13 @@ def split_entries(text: str) -> list[str]:
             cuts.add(start)
     for match in _ENTRY_END.finditer(text):
         cuts.add(match.end())
+    # A clause saying nothing was taken ends there (x20 `村内道路整洁，未发现扣分问题；获评…，加1分`):
+    # the bonus after it is an entry of its own.
+    if "问题" in text or "扣分" in text:
+        for match in _NOTHING_TAKEN_END.finditer(text):
+            cuts.add(match.end())
     # `加分项：…` starts an entry too.
-    for match in _KIND_ENTRY_START.finditer(text):
+    for match in _KIND_ENTRY_START.finditer(text) if "分项" in text else ():
         cuts.add(match.start())
     ordered = sorted(cuts)
     pieces = [text[a:b].strip() for a, b in itertools.pairwise(ordered)]

@@ -283,6 +283,18 @@ def aligned_cells(text: str) -> tuple[str, ...] | None:
     return None
 
 
+def _single_spaced(text: str) -> str:
+    """Whitespace runs folded to one space, the ends stripped.
+
+    A cell that is printable (no whitespace but the space: \\s holds no other printable
+    character), with no two spaces together and none at its ends, is already so: most cells of
+    a ruled table, given back without the pattern.
+    """
+    if text.isprintable() and "  " not in text and not text.startswith(" ") and not text.endswith(" "):
+        return text
+    return _WHITESPACE.sub(" ", text).strip()
+
+
 def cells_to_text(cells: Iterable[str]) -> str:
     """Render cells as the Markdown row every reader uses for table rows."""
     return "| " + " | ".join(cells) + " |"
@@ -303,7 +315,7 @@ def normalize_line(line: Line) -> Line | None:
         return None
     cells = line.cells
     if cells is not None:
-        cells = tuple(_WHITESPACE.sub(" ", normalize_chars(c)).strip() for c in cells)
+        cells = tuple(_single_spaced(normalize_chars(c)) for c in cells)
     elif "-" in text and _PIPE_SEPARATOR.match(text):
         return None
     else:
@@ -349,6 +361,12 @@ def continues_into(a: Line, b: Line, after: Line | None = None) -> bool:
         return False
     if _starts_element(b.text):
         return False
+    if (
+        " " in b.raw_text
+        and _is_text_row(b.raw_text)
+        and _is_text_row(a.raw_text.rsplit("\n", 1)[-1], header=True)
+    ):
+        return False
     if b.text.endswith("|") or _last_physical_line(a).endswith("|"):
         # A table cell printed one per line ending in ` |` (field-survey §1): never part of a
         # sentence, nor is a caption above it (r24 `…考核得分` over `序号 |`).
@@ -390,6 +408,22 @@ def continues_into(a: Line, b: Line, after: Line | None = None) -> bool:
     # the short lines after it (fb-01: `排名` / `县区` / `得分` / `1` / `新 县` / `94.5`, one table
     # cell per line) must not run on into it one by one.
     return len(_last_physical_line(a)) >= DEFAULT_MIN_WRAP_CHARS
+
+
+_NAME_TOKEN = regex.compile(r"\p{Han}{2,}")
+
+
+def _is_text_row(raw: str, *, header: bool = False) -> bool:
+    """A table row printed as text with single spaces between its cells (x04: `序号 单位 日常考核（40%）
+    年终考核（60%） 综合得分 排名` / `1 城关镇 96.5 95.0 95.6 3`): three cells or more, a name among
+    them (glyph-by-glyph justified text has single characters only), no sentence punctuation, and
+    two numbers unless it is the header. Rows do not wrap into one another."""
+    if any(mark in raw for mark in "，。；：,;"):
+        return False  # a sentence (`扣 1 分；`), not cells
+    tokens = raw.split()
+    if len(tokens) < 3 or not any(_NAME_TOKEN.match(t) for t in tokens):
+        return False
+    return header or sum(1 for t in tokens if _NUMBER_CELL.fullmatch(t)) >= 2
 
 
 def _starts_element(text: str) -> bool:

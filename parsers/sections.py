@@ -14,11 +14,19 @@ from decimal import Decimal
 
 import regex
 
-from parsers.entries import Entry, doubtful_amount, parse_entry, split_entries, starts_with_label
+from parsers.entries import (
+    Entry,
+    doubtful_amount,
+    parse_entry,
+    restates_total,
+    split_entries,
+    starts_with_label,
+)
 from parsers.model import Line, Problem, UnreadBlock
 from parsers.normalize import join_lines
-from parsers.numbers import NUMBER_CELL
+from parsers.numbers import NUMBER_CELL, chinese_to_int
 from parsers.problems import may_list_problems, opens_problems, problems_of
+from parsers.prose_entries import prose_entries
 from parsers.tables import DeductionRow, ScoreRow
 from parsers.tables.roles import cell_role
 from parsers.unit_headings import Heading, body_name, heading_like, heading_of, is_unit
@@ -156,6 +164,10 @@ class _SectionReader:
         name = heading_like(line)
         if name is None and prefix is not None:
             name = body_name(prefix.group("unit"))
+        if name is not None and prefix is None and self._next_in_sequence(line, name):
+            self.close()
+            self._open(line, (name, None, "", None))
+            return
         if name is not None:
             # field-survey.md: a unit missing from the score table (`（三）滨江片区管理处`) had its
             # deductions hung on the unit above. Its entries are a doubt, not that unit's.
@@ -170,6 +182,22 @@ class _SectionReader:
             self._read_outside(line)
         else:
             self._read_in_section(self.current, line)
+
+    def _next_in_sequence(self, line: Line, name: str) -> bool:
+        """Whether a heading naming an administrative unit the score table lacks continues the
+        numbered headings of the units before it (x13: `（四）南湾经开区` after `（一）东湖区` …
+        `（三）北川县`): then it is that unit's section, its score missing, not a doubt. A body of
+        another kind (`（三）滨江片区管理处`, a project team) stays a doubt."""
+        if not _ADMIN_UNIT.search(name) or not self.result.sections:
+            return False
+        previous = self.result.sections[-1]
+        if previous.match is None:
+            return False  # only after a unit of the score table
+        here, before = _ORDINAL_HEAD.match(line.text), _ORDINAL_HEAD.match(previous.heading.text)
+        if here is None or before is None or here.group("open") != before.group("open"):
+            return False
+        k, j = chinese_to_int(here.group("k")), chinese_to_int(before.group("k"))
+        return k is not None and j is not None and k == j + 1
 
     def close(self) -> None:
         """End the current section or doubt: its problems, or its unread block."""
@@ -264,6 +292,21 @@ class _SectionReader:
         elif rest.strip() and not self._add_entries(section, rest, line) and self.problem_context:
             self.candidates.append((line, rest))
 
+    def _check_total(self, section: Section, total: Entry, line: Line) -> None:
+        """A `共扣3分` after a unit's entries restates their sum (x05); one that does not add up to
+        them (on its line or in the whole section) is said, not taken as another deduction."""
+        mine = [e.entry for e in section.entries if e.entry.kind == total.kind]
+        sums = {sum((e.points for e in mine), Decimal(0))}
+        sums.add(
+            sum(
+                (e.entry.points for e in section.entries if e.line is line and e.entry.kind == total.kind),
+                Decimal(0),
+            )
+        )
+        if total.points not in sums:
+            why = f"a total of {total.points:g} points that is not the sum of the entries before it: not read as an entry"
+            self.result.unread.append(UnreadBlock(line, line, why, kind="entries"))
+
     def _read_outside(self, line: Line) -> None:
         """A line in no unit's section: a problem listed by item may name its units."""
         if not self.known or line.cells is not None:
@@ -276,6 +319,11 @@ class _SectionReader:
             # The problem's line broke before its amount (a PDF line ending `…，发` / `现2处…扣1分。`).
             self.result.by_issue.extend(_issue_entries(join_lines(self.pending, line), self.known))
             self.pending = None
+        else:
+            # Units as the subjects of a paragraph's clauses (`甲镇、乙镇…，各扣1分；丙乡…，扣0.5分。`, x01).
+            prose = prose_entries(line, self.known)
+            self.result.by_issue.extend(UnitEntry(unit, unit, entry, line) for unit, entry in prose.entries)
+            self.result.unread.extend(prose.unread)
 
     def _read_doubtful(self, line: Line) -> None:
         """A line under an unrecognised heading: kept for the unread block when it looks like a result."""
@@ -324,11 +372,16 @@ class _SectionReader:
     def _add_entries(self, section: Section, text: str, line: Line) -> bool:
         """Parse the entries of `text` into `section`; whether the line was read as entries or a veto."""
         parsed_any = False
-        for piece in split_entries(text):
+        # Every amount ends in 分 (parse_entry, doubtful_amount): a line without one holds none.
+        has_points = "分" in text
+        for piece in split_entries(text) if has_points else ():
             entry = parse_entry(piece)
             if entry is None:
                 continue
             parsed_any = True
+            if section.entries and restates_total(entry):
+                self._check_total(section, entry, line)
+                continue
             section.entries.append(UnitEntry(section.unit, section.unit_raw, entry, line))
         if parsed_any:
             return True
@@ -337,7 +390,7 @@ class _SectionReader:
         if "一票否决" in text:
             section.veto = True
             return True
-        if (why := doubtful_amount(text)) is not None:
+        if has_points and (why := doubtful_amount(text)) is not None:
             self.result.unread.append(UnreadBlock(line, line, why, kind="entries"))
             return True
         if starts_with_label(text) or _AMOUNT_DIGIT.search(text):
@@ -380,6 +433,10 @@ def _issue_entries(line: Line, known: list[str]) -> list[UnitEntry]:
     named.sort(key=entry.reason.index)
     return [UnitEntry(unit, unit, entry.copy(), line) for unit in named]
 
+
+# The ordinal a heading opens with (`（四）`, `四、`), and the administrative level a unit's name ends with.
+_ORDINAL_HEAD = regex.compile(r"^(?P<open>[（(]?)(?P<k>[一二三四五六七八九十]{1,3})[）)、]")
+_ADMIN_UNIT = regex.compile(r"(?:县|市|区|镇|乡|街道|管委会)$")
 
 # A sequence-number cell (`3`) before a problem.
 _SEQ_CELL = regex.compile(r"^\d{1,3}$")

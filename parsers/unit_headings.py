@@ -44,13 +44,14 @@ _HEADING_BARE_SCORE = regex.compile(
 # A heading that is only an ordinal and a name: `（一）浉河区`, `一、浉河区`, `1.浉河区`, `浉河区：`.
 _NUMBERED_NAME = regex.compile(rf"^{_ORDINAL}(?P<unit>[\p{{Han}}（）()·]{{2,24}}?)\s*[:：]?$")
 _NOT_UNIT_START = ("全市", "全省", "全县", "各", "本次", "平均", "其中", "共", "总")
-# Clause punctuation, which no name-only heading holds outside brackets (_NUMBERED_NAME, the bare
-# name of _PLAIN_HEADING, _HEADING_LIKE): a line with any is a sentence, skipped without the patterns.
-_CLAUSE_MARKS = ("，", "。", "；", ",", ";")
+# Clause punctuation (，。；,;), which no name-only heading holds outside brackets (_NUMBERED_NAME, the
+# bare name of _PLAIN_HEADING, _HEADING_LIKE): a line with any is a sentence, skipped without the patterns.
+# Punctuation no _HEADING_LIKE line ends with (not a Han character, ·, a closing bracket or a colon).
+_NOT_A_HEADING_END = frozenset("，。；、！？“”‘’…—《》【】〔〕")
 
 
 def _has_clause_mark(text: str) -> bool:
-    return any(mark in text for mark in _CLAUSE_MARKS)
+    return "，" in text or "。" in text or "；" in text or "," in text or ";" in text
 
 
 def is_unit(name: str, known: list[str]) -> bool:
@@ -200,6 +201,9 @@ def heading_like(line: Line) -> str | None:
     text = line.text.strip()
     if _has_clause_mark(text) and "（" not in text and "(" not in text:
         return None  # clause punctuation outside a bracketed qualifier: a sentence
+    last = text[-1:]
+    if (last.isascii() and last not in "):") or last in _NOT_A_HEADING_END:
+        return None  # it ends in a name, a bracket or a colon: an entry ends in ；or 。, a date in 1
     match = _HEADING_LIKE.match(text)
     if match is None:
         return None

@@ -261,3 +261,39 @@ def test_a_rate_without_count_is_a_doubt() -> None:
 
     assert parse_entry("（6）村庄保洁不到位，每村扣1分") is None
     assert "rate" in (doubtful_amount("（6）村庄保洁不到位，每村扣1分") or "")
+
+
+def test_white_space_class_is_the_regex_modules_space() -> None:
+    """The cheap test before Chinese-numeral amounts runs on the re module with \\s spelled out:
+    it must take exactly the characters the regex module's \\s does (not U+001C-U+001F)."""
+    import re
+
+    import regex
+
+    from parsers.entries import _WHITE_SPACE
+
+    every = "".join(map(chr, range(0x110000)))
+    assert re.findall(_WHITE_SPACE, every) == regex.findall(r"\s", every)
+
+
+_PROSE_PIECES = ["甲乙", "丙", "，", ",", " ", "\u3000", "\x1c", "\n", "扣", "1", "分", "；"]
+_SPACES = ["", " ", "\u3000", "\x1c", "\t", " \u3000"]
+
+
+@given(
+    st.lists(st.sampled_from(_PROSE_PIECES), max_size=8).map("".join),
+    st.sampled_from(_SPACES),
+    st.sampled_from(["，", ","]),
+    st.sampled_from(["扣", "减去", "扣分", "加"]),
+    st.sampled_from(["1", "0.5", "x"]),
+    st.sampled_from(["", "；", "。", "; ", "\n", "，"]),
+)
+def test_simple_amount_end_reads_as_its_pattern(
+    prose: str, spaces: str, comma: str, word: str, number: str, end: str
+) -> None:
+    """reason_of's common case is read without the backtracking pattern, to the same groups."""
+    from parsers.entries import _SIMPLE_AMOUNT_END, _simple_amount_end
+
+    body = f"{prose}{spaces}{comma}{word}{number}分{end}"
+    match = _SIMPLE_AMOUNT_END.match(body)
+    assert _simple_amount_end(body) == ((match.group("reason"), match.group("last")) if match else None)

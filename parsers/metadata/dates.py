@@ -83,6 +83,8 @@ def closing_date(text: str) -> tuple[datetime.date, str] | None:
         return None
     if text[:1] in "（(" and text[-1:] in "）)":
         text = text[1:-1]  # `（2024年3月1日）` under the document number
+    if not text.endswith("日"):
+        return None  # both date patterns end in 日, and the date must close the line
     for pattern in (_DATE_ARABIC, _DATE_CHINESE):
         # The last date: a line with the signature run on may cite another date before it.
         m = next(iter(reversed(list(pattern.finditer(text)))), None)

@@ -23,7 +23,9 @@ _RESULT_EVIDENCE = regex.compile(
 # A 通报 whose title names an assessment's outcome (`关于…考核结果的通报`, `…暗访情况通报`) reports
 # results even when its rows could not be read (field survey §7: such circulars were refused).
 _RESULTS_TITLE = regex.compile(
-    r"(?:考核|考评|督查|督导|暗访|测评|评比|评估|评价|巡查|检查|排名)(?:工作)?(?:评分|打分)?(?:结果|情况|得分|排名)的?通报$"
+    # x07 `…农贸市场星级评定结果的通报`, its results only in an attachment.
+    r"(?:考核|考评|督查|督导|暗访|测评|评比|评估|评价|巡查|检查|排名|评定|评选|评审|抽查|核查|验收)(?:工作)?"
+    r"(?:评分|打分)?(?:结果|情况|得分|排名)的?通报$"
 )
 _RUBRIC_EVIDENCE = regex.compile(r"每处扣|扣完为止|该项不得分|视情况扣|最高扣|不得分")
 _SCORE_HEADER = regex.compile(r"得分|分数|总分|成绩|考评分|考核分")

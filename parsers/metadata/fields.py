@@ -416,17 +416,24 @@ def locate_base_score(lines: list[Line]) -> tuple[float, int | None]:
         # as a line of its own where the site flattened the table one cell per line.
         # Every pattern here ends in 分 (`…分）`, `基础分…N分`, `百分制`): a line without one is skipped.
         for cell in ln.cells if ln.cells is not None else (ln.text,):
-            if "分" in cell and (m := _HEADER_BASE.match(squash(cell))):
+            # A header's base closes its bracket: `总分（24分）`.
+            if (
+                "分" in cell
+                and cell.rstrip().endswith(("）", ")"))
+                and (m := _HEADER_BASE.match(squash(cell)))
+            ):
                 found.append((float(m["v"]), ln.line_no))
         if ln.cells is not None or "分" not in ln.text:
             continue
         text = squash(ln.text)
-        for m in _BASE.finditer(text):
+        # _BASE names its base (基础分, 基准分, 基本分, 满分) and _SCALE prints 分制: most lines do neither.
+        has_base = "满分" in text or "基础分" in text or "基准分" in text or "基本分" in text
+        for m in _BASE.finditer(text) if has_base else ():
             # An item's own maximum (`该项满分5分`, `本项基础分10分`) is not the document's base.
             if _ITEM_OWN.search(text[max(0, m.start() - 4) : m.start()]):
                 continue
             found.append((float(m["v"]), ln.line_no))
-        if m := _SCALE.search(text):
+        if "分制" in text and (m := _SCALE.search(text)):
             found.append((100.0 if m["s"] == "百" else 1000.0, ln.line_no))
     if not found:
         return DEFAULT_BASE_SCORE, None

@@ -161,7 +161,9 @@ def _period_texts(lines: list[Line], layout: Layout) -> list[tuple[str, int, str
     # 附件说明 and table captions: `得分表（2022年7月）`.
     for i in range(layout.body_start, len(lines)):
         text = lines[i].text
-        if lines[i].cells is None and ("附件" in text or TABLE_CAPTION_END.search(text)):
+        # A caption closes a bracket (`$` may stand before a final newline).
+        closes = text.rstrip("\n").endswith(("）", ")"))
+        if lines[i].cells is None and ("附件" in text or (closes and TABLE_CAPTION_END.search(text))):
             out.append((text, lines[i].line_no, _OTHER))
     return out
 

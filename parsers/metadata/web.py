@@ -104,8 +104,6 @@ _DATE_KEYS = ("publish_date", "issue_date", "generated_date")
 
 # A label alone: its characters and a colon (t2s folds one Han character to one, spaces kept).
 _LABEL_ALONE_MAX_CHARS = max(map(len, _SPACED)) + 1
-# What ends a label in _LABEL; t2s folds Han characters only, so the printed text has it too.
-_LABEL_ENDS = ("：", ":", "】", "]")
 # The first characters _printed may take off (a bullet of _BULLET, or 【 [).
 _BULLET_OR_BRACKET = frozenset("-–—•·●▪◆◇■□*【[")
 _HAN = regex.compile(r"\p{Han}")
@@ -128,7 +126,8 @@ def _matchable(text: str) -> tuple[str, str]:
 
 def meta_from_line(text: str) -> dict[str, str] | None:
     """Parse a visible metadata line (来源：X　发布时间：Y　浏览次数：N); None if it is not one."""
-    if not any(mark in text for mark in _LABEL_ENDS):
+    # What ends a label in _LABEL (t2s folds Han characters only, so the printed text has it too).
+    if "：" not in text and ":" not in text and "】" not in text and "]" not in text:
         return None  # no label ends in the line
     printed, folded = _matchable(text)
     matches = list(_LABEL.finditer(folded))
@@ -270,9 +269,12 @@ def _labelled_fields(line: Line) -> dict[str, str] | None:
     """The fields of a line made only of labelled lines (or a row of label and value cells)."""
     if line.cells is not None:
         return meta_from_cells(line.cells)
-    parts = [part for part in line.raw_text.split("\n") if part.strip()]
     found: dict[str, str] = {}
-    for part in parts:
+    parts = 0
+    for part in line.raw_text.split("\n"):  # a paragraph's first line most often settles it
+        if not part.strip():
+            continue
+        parts += 1
         fields = meta_from_line(part)
         if fields is None:
             return None

@@ -54,9 +54,11 @@ _LIST_BOTTOM = regex.compile(
     rf"^{_NAMES}(?:分列|分别位列|分别排名|依次位列|分居|位列){_SCOPE}(?:后|末)(?P<n>{NUM})(?:名|位)$"
 )
 _PLACE_LISTS = ((_TOP_LIST, False), (_BOTTOM_LIST, True), (_LIST_TOP, False), (_LIST_BOTTOM, True))
-# `鄢陵县、襄城县分列第四、第五名`.
+# `鄢陵县、襄城县分列第四、第五名`; with the scores that placed them, one apiece in order:
+# `凤凰街道、梅林街道分别以94.00分、93.25分位列第四、第五` (x09).
 _LIST_ORDINALS = regex.compile(
-    rf"^{_NAMES}(?:分列|分别位列|分别排名|依次位列|分居){_SCOPE}(?P<places>第{NUM}(?:名|位)?(?:[、和]第?{NUM}(?:名|位)?)+)$"
+    rf"^{_NAMES}(?:分列|分别位列|分别排名|依次位列|分居|(?:分别|依次)以(?P<scores>{NUMBER}分(?:、{NUMBER}分)+)"
+    rf"(?:位列|排名|位居|名列)){_SCOPE}(?P<places>第{NUM}(?:名|位)?(?:[、和]第?{NUM}(?:名|位)?)+)$"
 )
 # `第一名魏都区` / `第一名为魏都区`; a colon as the 为: `倒数第一名：阜南县；` (fd-08), `第一名：青阳县教育体育局`
 # on a line of its own (fd-11).
@@ -315,12 +317,15 @@ _PAREN_LIST = regex.compile(
 
 
 def _scored_list(sentence: str, line: Line, found: _Ranked) -> bool:
-    lead, _, body = sentence.rpartition("：") if "：" in sentence else sentence.rpartition(":")
-    body = regex.split(r"[，,]", body)[0]
+    lead, _, whole = sentence.rpartition("：") if "：" in sentence else sentence.rpartition(":")
+    body = regex.split(r"[，,]", whole)[0]
     if _TOP_OR_BOTTOM.search(lead):
         return False  # `排名前三的单位是：…` is read as a list of places
     if lead and _SCORED_LEAD.search(lead):
-        items = scored_items(body)
+        # `各集镇得分为：城关镇98分，河西镇98.5分，…` (x16): commas between the items, every one a
+        # unit with its score; otherwise the list ends at the first comma.
+        every = scored_items(whole) if body != whole else None
+        items = every if every and all(score is not None for _, score in every) else scored_items(body)
     elif not _NOT_SCORES.search(sentence) and (paren := _PAREN_LIST.match(body)):
         lead, items = "", scored_items(paren.group("list"))
     else:
@@ -358,9 +363,13 @@ def _ordinal_clause(clause: str, line: Line, found: _Ranked) -> None:
     if ordinals:
         names = names_of(ordinals.group("list"))
         places = [chinese_to_int(k) for k in regex.findall(NUM, ordinals.group("places"))]
-        if names and len(places) == len(names):
-            for unit, k in zip(names, places, strict=True):
-                found.add(unit, k, f"第{k}名", line, None)
+        printed = ordinals.group("scores")
+        scores: list[Decimal | None] = (
+            [Decimal(v) for v in regex.findall(NUMBER, printed)] if printed else [None] * len(places)
+        )
+        if names and len(places) == len(names) == len(scores):
+            for unit, k, score in zip(names, places, scores, strict=True):
+                found.add(unit, k, f"第{k}名", line, score)
         return
     for pattern in (_ORDINAL_FIRST, _UNIT_FIRST):
         match = pattern.match(clause)

@@ -231,7 +231,7 @@ def restore_table_rows(lines: list[Line]) -> list[Line]:
     i = 0
     while i < len(lines):
         consumed = (
-            _try_glued_table(lines, i, out)
+            _try_glued_or_spaced(lines, i, out)
             or try_flattened_table(lines, i, out)
             or try_transposed_table(lines, i, out)
             or _try_spaced_table(lines, i, out)
@@ -257,6 +257,8 @@ def _unjoin_glued_table(line: Line) -> list[Line]:
     """
     if line.cells is not None or "\n" not in line.raw_text or not _HEADER_HINT.search(line.raw_text):
         return [line]
+    if not any(_may_open_glued(squash(normalize_chars(raw))) for raw in line.raw_text.split("\n")):
+        return [line]  # no physical line can open a table: a paragraph that mentions 扣分 or 得分
     pieces = physical_lines(line)
     for start, piece in enumerate(pieces):
         if not (glued_cell_role(piece.text) or _glued_header_at(pieces, start)):
@@ -269,6 +271,19 @@ def _unjoin_glued_table(line: Line) -> list[Line]:
         after = _unjoin_glued_table(rejoined(split[taken:])) if taken < len(split) else []
         return before + split[:taken] + after
     return [line]
+
+
+def _may_open_glued(key: str) -> bool:
+    """Whether a physical line (squashed) may pass the test that opens a table in _unjoin_glued_table:
+    a header word of its own, or what _glued_header_at needs (part weights, or split_glued_header's
+    header hint in a header's length without prose punctuation)."""
+    if glued_cell_role(key) or "%" in key:
+        return True
+    return (
+        4 <= len(key) <= 80
+        and bool(_HEADER_HINT.search(key))
+        and not _PROSE_PUNCT.search(_BRACKETED.sub("", key))
+    )
 
 
 def _rows_ahead(lines: list[Line], start: int) -> int:
@@ -429,6 +444,41 @@ _MAX_SPACED_COLUMNS = 10
 _MAX_SPACED_RANK = 999
 
 
+def _try_glued_or_spaced(lines: list[Line], i: int, out: list[Line]) -> int:
+    """The glued reading of a table at `i`, unless reading its rows apart by single spaces takes more.
+
+    x04: under `序号 单位 日常考核（40%） 年终考核（60%） 综合得分 排名`, rows printed `6 龙潭镇 94.5 93.5 94.9 4`;
+    the glued reader, which cuts runs of digits by the parts' weights, stopped at the row whose
+    total is not the weighted sum and lost it. A PDF may print the same header with spaces and
+    its rows glued (`2金沙街道 93.05`): there the glued reading takes more and stands.
+    """
+    if _spaced_header(lines[i]) is None:
+        return _try_glued_table(lines, i, out)
+    trial, trial_out = lines[:], list[Line]()
+    spaced = _try_spaced_table(trial, i, trial_out)
+    glued_out: list[Line] = []
+    glued = _try_glued_table(lines, i, glued_out)
+    if spaced > glued:
+        lines[:] = trial
+        out.extend(trial_out)
+        return spaced
+    out.extend(glued_out)
+    return glued
+
+
+def _spaced_header(head: Line) -> tuple[str, ...] | None:
+    """The header cells of a line of header words apart by single spaces, or None."""
+    if head.cells is not None or "\n" in head.raw_text:
+        return None
+    # Split up to one token more than a header may hold: a line of more is refused as it is.
+    tokens = head.raw_text.split(None, _MAX_SPACED_COLUMNS)
+    if not 3 <= len(tokens) <= _MAX_SPACED_COLUMNS:
+        return None  # counted before normalising: most lines are one token of prose
+    if not all(glued_cell_role(normalize_chars(token)) for token in tokens):
+        return None  # asked token by token: the first that names no column ends it
+    return tuple(normalize_chars(token) for token in tokens)
+
+
 def _try_spaced_table(lines: list[Line], i: int, out: list[Line]) -> int:
     """Restore a table whose cells are apart by single spaces (field-survey §1: `甲街道 95.65 93.73 95.80`).
 
@@ -438,14 +488,9 @@ def _try_spaced_table(lines: list[Line], i: int, out: list[Line]) -> int:
     joined as it was.
     """
     head = lines[i]
-    if head.cells is not None or "\n" in head.raw_text:
+    header = _spaced_header(head)
+    if header is None:
         return 0
-    tokens = head.raw_text.split()
-    if not 3 <= len(tokens) <= _MAX_SPACED_COLUMNS:
-        return 0  # counted before normalising: most lines are one token of prose
-    if not all(glued_cell_role(normalize_chars(token)) for token in tokens):
-        return 0  # asked token by token: the first that names no column ends it
-    header = tuple(normalize_chars(token) for token in tokens)
     roles = header_roles(header)
     if roles is None:
         return 0

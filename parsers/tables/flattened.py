@@ -28,7 +28,9 @@ from parsers.tables.placement import cell_fits
 from parsers.tables.roles import MAX_HEADER_CELL, glued_cell_role, header_roles, table_kind
 
 # Columns a flattened row may leave blank; the others (rank, 序号, unit, score, part) it may not.
-_OPTIONAL: frozenset[str | None] = frozenset({None, "remark", "reason", "grade", "points", "money", "count"})
+_OPTIONAL: frozenset[str | None] = frozenset(
+    {None, "remark", "reason", "grade", "points", "bonus", "money", "count", "rate"}
+)
 # The widest flattened header read (field-survey §1: 3 to 8 columns; a little room beyond).
 _MAX_COLUMNS = 10
 # Cells looked at after a header: enough for a long ranking, a bound on hostile input.

@@ -121,7 +121,7 @@ def cell_fits(value: str, role: str | None, max_rank: int) -> bool:
         # ordinal word (`第十一名`) is one whatever the count: a 黑榜 prints only the last two places
         # of twelve (field-survey §2, bottom ranks).
         return rank <= max_rank or not _PLAIN_NUMBER.fullmatch(key)
-    if role in ("score", "part", "points"):
+    if role in ("score", "part", "points", "bonus", "base"):
         return bool(_NUMBER_KEY.fullmatch(key))
     if role == "unit":
         # Not a header word, and not a rank (`并列第三` stands in the rank column).
@@ -132,7 +132,7 @@ def cell_fits(value: str, role: str | None, max_rank: int) -> bool:
         )
     if role == "grade":
         return bool(_GRADE_CELL.fullmatch(key))
-    if role in ("money", "count"):
+    if role in ("money", "count", "rate"):
         return bool(_PLAIN_NUMBER.fullmatch(key))
     if role in ("remark", "reason"):
         # Free text (备注, 存在问题, 暗访情况): a bare number there is a cell of another column.
@@ -160,7 +160,7 @@ def place_short_row(
     """
     if not cells or len(cells) >= len(roles) or len(roles) > _MAX_SHORT_ROW_COLUMNS:
         return None
-    optional = _OPTIONAL_ROLES | ({"unit"} if unit_carried else {"reason", "points"})
+    optional = _OPTIONAL_ROLES | ({"unit"} if unit_carried else {"reason", "points", "bonus"})
     fitting = []
     for columns in combinations(range(len(roles)), len(cells)):
         if any(roles[k] not in optional for k in range(len(roles)) if k not in columns):

@@ -55,9 +55,17 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
         r"^(?:奖励金|奖金|奖励|奖励资金|奖补资金|奖励金额|奖金额|奖励经费|考核奖金|资金|金额|扣款|罚款|罚金)"
         r"(?:[（(]\s*万?元\s*[)）])?$"
     ),
+    # A rate (x18 `完成率（%）`, 整改率, 达标率): a percentage, never points; 得分率 is left to the score.
+    "rate": regex.compile(r"^(?!得分)\p{Han}{1,6}率(?:[（(]\s*%\s*[)）])?$"),
+    # x03: `基础分 | 扣分 | 加分 | 得分` — the score is the base column minus the 扣分 column plus the
+    # 加分 column, so each amount there is a row (score_tables.column_deductions).
+    "bonus": regex.compile(r"^(?:加分|加分值|奖励加分|加分（分）|加分\(分\))$"),
+    "base": regex.compile(r"^(?:基础分|基本分|基准分|基础分值)(?:（分）|\(分\))?$"),
     # Counts (问题数, 村数, 达标村数): how many of something, never points.
     "count": regex.compile(
-        r"^(?:\p{Han}{0,4}(?:村|户|处|件|次|个|人|家|起|宗|问题|点位|项)(?:数|数量)|问题个数)"
+        r"^(?:\p{Han}{0,4}(?:村|户|处|件|次|个|人|家|起|宗|问题|点位|项)(?:数|数量)|问题个数"
+        # x18: `项目数（个）| 完工数（个）` — projects counted, never points.
+        r"|(?:项目|完工|开工|竣工|整改|完成|检查|抽查|发现|督查)(?:数|数量|个数))"
         r"(?:[（(]\s*\p{Han}{1,2}\s*[)）])?$"
     ),
 }

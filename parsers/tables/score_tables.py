@@ -245,13 +245,23 @@ def column_deductions(
     """
     found = []
     based = table.kind == "deduction" or score_scale(table) is not None
+    # A 基础分 column beside 扣分 and 加分 (x03: `基础分 | 扣分 | 加分 | 得分`) says the score is the base
+    # minus the one plus the other; the amounts are still the sums of what a circular may itemise
+    # elsewhere (e07, f07), so they are summary rows, used only where nothing is itemised.
+    summed = "base" in table.roles
     for cell, head, role in zip(cells, table.header, table.roles, strict=True):
         amount = squash(cell)
-        if role != "points" or not _AMOUNT.fullmatch(amount) or not to_decimal(amount):
+        if role not in ("points", "bonus") or not _AMOUNT.fullmatch(amount) or not to_decimal(amount):
+            continue
+        if role == "bonus":
+            if (based or summed) and not amount.startswith("-"):
+                found.append(
+                    DeductionRow(unit_raw, squash(head), "+" + amount.lstrip("+"), line, summary=not based)
+                )
             continue
         if based or _FOUND_BY.fullmatch(squash(head)):
             found.append(DeductionRow(unit_raw, squash(head), amount, line))
-        elif amount.startswith("-"):
+        elif summed or amount.startswith("-"):
             # `扣分值 | 得分` with `-4` (field-survey §1): the sign prints the change applied to the score.
             found.append(DeductionRow(unit_raw, squash(head), amount, line, summary=True))
     return found

@@ -37,7 +37,9 @@ def _is_label(cell: str) -> bool:
 
 
 # Roles a transposed row may carry: values of one kind per unit.
-_VALUE_ROLES = frozenset({"score", "rank", "grade", "part", "points", "money", "count"})
+_VALUE_ROLES = frozenset(
+    {"score", "rank", "grade", "part", "points", "bonus", "base", "money", "count", "rate"}
+)
 # Units across a page: a transposed table is narrow in rows, wide in units.
 _MAX_UNITS = 40
 
@@ -172,7 +174,9 @@ def _units_row(piece: Line) -> bool:
 
 
 def _units_row_text(raw: str) -> bool:
-    tokens = raw.split()
+    # Asked of every physical line: split off the first three tokens only (a justified PDF line
+    # holds dozens of spaces), which says as much as splitting it all.
+    tokens = raw.split(None, 2)
     # Tokens are never empty and hold no whitespace (squash would not change them): a token longer
     # than any header word is no label, told before _is_label squashes it.
     return len(tokens) >= 3 and len(tokens[0]) <= MAX_HEADER_CELL and _is_label(tokens[0])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import operator
 import re
 import struct
 import sys
@@ -63,6 +64,7 @@ COLUMN_SEPARATOR = "    "
 DEFAULT_MAX_LATIN1_SHARE = 0.5
 
 _CID = re.compile(r"\(cid:\d+\)")
+_TEXT_OF = operator.itemgetter(4)  # a Char's text
 # Page object types of the pdfium C API (fpdf_edit.h).
 _PAGEOBJ_PATH, _PAGEOBJ_IMAGE = 2, 3
 
@@ -268,7 +270,7 @@ def _mojibake_chars(latin1: int, visible: int) -> int:
 
 def _cid_chars(chars: list[Char]) -> int:
     """Count characters spelling `(cid:N)`: text of a PDF re-made from a broken extraction."""
-    cid_text = "".join(c[4] for c in chars)
+    cid_text = "".join(map(_TEXT_OF, chars))
     if "(cid:" not in cid_text:
         return 0
     return sum(len(match) for match in _CID.findall(cid_text))
@@ -281,6 +283,26 @@ def chars_to_lines(chars: list[Char]) -> list[PageLine]:
     return [
         PageLine(text, x0, top, x1, bottom, em)
         for text, x0, top, x1, bottom, em in _chars_to_lines_c(
+            chars,
+            DEFAULT_FAKE_BOLD_SHIFT,
+            _NARROWEST_SPACE_GAP,
+            DEFAULT_SPACE_GAP_EM,
+            DEFAULT_COLUMN_GAP_EM,
+            COLUMN_SEPARATOR,
+        )
+    ]
+
+
+def line_texts(chars: list[Char]) -> list[str]:
+    """The text of each line the characters make, as chars_to_lines gives it, without the line boxes
+    (a ruled cell's lines: a table has a few hundred cells, each a call)."""
+    if not chars:
+        return []
+    if _chars_to_lines_c is None:
+        return [line.text for line in _chars_to_lines_python(chars)]
+    return [
+        item[0]
+        for item in _chars_to_lines_c(
             chars,
             DEFAULT_FAKE_BOLD_SHIFT,
             _NARROWEST_SPACE_GAP,

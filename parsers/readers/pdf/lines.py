@@ -23,6 +23,7 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4}"
     r"|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$"
 )
+_DIGITS = re.compile(r"\d+")
 # Punctuation that ends a sentence or clause: a full line ending in one may end its paragraph.
 _TERMINAL = frozenset("。；：！？.;:!?")
 
@@ -39,27 +40,32 @@ class Page:
 def drop_page_furniture(pages: list[Page]) -> None:
     """Remove running page numbers, heads and feet repeated on most pages, in place."""
 
-    def in_margin(page: Page, line: PageLine) -> bool:
+    def margin_lines(page: Page) -> list[PageLine]:
         margin = DEFAULT_MARGIN_SHARE * page.height
-        return line.bottom <= margin or line.top >= page.height - margin
+        low = page.height - margin
+        return [
+            line for line in page.lines if line.cells is None and (line.bottom <= margin or line.top >= low)
+        ]
 
     def key(line: PageLine) -> str:
-        return re.sub(r"\d+", "#", "".join(line.text.split()))
+        return _DIGITS.sub("#", "".join(line.text.split()))
 
     text_pages = [page for page in pages if page.lines]
+    # The prose lines in each page's margins, found once: only they can be furniture.
+    in_margins = [margin_lines(page) for page in text_pages]
     repeats: Counter[str] = Counter()
-    for page in text_pages:
-        repeats.update({key(line) for line in page.lines if line.cells is None and in_margin(page, line)})
+    for lines in in_margins:
+        repeats.update({key(line) for line in lines})
     needed = max(2, (len(text_pages) + 1) // 2)
     furniture = {text for text, count in repeats.items() if count >= needed and len(text_pages) >= 2}
-    for page in text_pages:
-        page.lines = [
-            line
-            for line in page.lines
-            if line.cells is not None
-            or not in_margin(page, line)
-            or not (_PAGE_NUMBER.match(line.text) or key(line) in furniture)
-        ]
+    for page, lines in zip(text_pages, in_margins, strict=True):
+        dropped = {
+            id(line)
+            for line in lines
+            if _PAGE_NUMBER.match(line.text) or (furniture and key(line) in furniture)
+        }
+        if dropped:
+            page.lines = [line for line in page.lines if id(line) not in dropped]
 
 
 def pages_to_lines(pages: list[Page]) -> list[Line]:

@@ -17,7 +17,7 @@ from parsers.readers.pdf.glyphs import (
     DEFAULT_COLUMN_GAP_EM,
     Char,
     PageLine,
-    chars_to_lines,
+    line_texts,
     page_path_bounds,
     x_runs,
 )
@@ -347,8 +347,8 @@ def grid_to_rows(grid: Grid, chars: list[Char], table_index: int) -> list[PageLi
 def cell_text(chars: list[Char]) -> str:
     """Join a cell's lines into one whitespace-normalised string (wrapped cell text joined)."""
     parts: list[str] = []
-    for line in chars_to_lines(chars):
-        text = " ".join(line.text.split())
+    for line_text in line_texts(chars):
+        text = " ".join(line_text.split())
         if (
             parts
             and parts[-1][-1:].isascii()

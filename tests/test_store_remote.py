@@ -85,3 +85,31 @@ def test_a_crash_mid_run_on_a_url_leaves_consistent_tables_and_a_rerun_equals_a_
     copy = local_copy(url, tmp_path / "copy")
     assert_consistent(copy)
     assert tables_of(copy) == tables_of(tmp_path / "clean")
+
+
+def test_an_object_store_gets_each_file_straight_at_its_name_and_the_same_tables(
+    tmp_path: Path, url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # memory:// stands in for s3/gs here: the branch that writes without a .tmp and a move.
+    import pipeline.output as output_module
+
+    monkeypatch.setattr(output_module, "OBJECT_STORES", output_module.OBJECT_STORES | {"memory"})
+    root = output_root(url)
+    assert isinstance(root, RemotePath) and root.atomic_put
+    moves: list[str] = []
+    monkeypatch.setattr(type(root.fs), "mv", lambda fs, a, b, **k: moves.append(a))
+    folder = make_archive(tmp_path / "in")
+    ingest([folder], options(tmp_path / "local"))
+    ingest([folder], options(url))
+    assert moves == []
+    copy = local_copy(url, tmp_path / "copy")
+    assert_consistent(copy)
+    assert tables_of(copy) == tables_of(tmp_path / "local")
+
+
+def test_a_file_url_is_the_local_folder(tmp_path: Path) -> None:
+    folder = make_archive(tmp_path / "in")
+    summary = ingest([folder], options(f"file://{tmp_path / 'out'}"))
+    assert summary.written == summary.files
+    assert_consistent(tmp_path / "out")
+    assert (tmp_path / "out" / ".tongbao.lock").exists()  # the flock file, as for any folder

@@ -197,12 +197,57 @@ def stage_table(pages: list[PageOcr]) -> list[str]:
     return rows
 
 
+def twin_of(scan: Path) -> Path | None:
+    """The same circular with a text layer: NAME.pdf beside NAME-scan.pdf, else its NAME.txt (the
+    dev set's circulars exist as text only)."""
+    stem = scan.name.removesuffix("-scan.pdf")
+    for suffix in (".pdf", ".txt"):
+        if (twin := scan.parent / (stem + suffix)).exists():
+            return twin
+    return None
+
+
+def twin_parse_seconds(twin: Path, repeat: int) -> float:
+    """Median seconds tongbao takes to parse the text twin whole (read, extract, reconcile)."""
+    from pipeline.options import IngestOptions
+    from pipeline.parse import parse_file
+
+    options = IngestOptions(workers=1, ocr="never")
+    parse_file(str(twin), options)  # the first parse of a run compiles patterns and loads tables
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        parse_file(str(twin), options)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def twin_table(files: list[Path], results: list[list[PageOcr]]) -> list[str]:
+    """Per scan: OCR CPU-s per page next to parsing the same circular from its text layer (or
+    text twin), per scan page, and the ratio."""
+    rows = [f"  {'scan':28} {'pages':>5} {'ocr cpu-s/pg':>12}  {'twin':24} {'twin s/pg':>9} {'ratio':>7}"]
+    for f, pages in zip(files, results, strict=True):
+        cpu = sum(c for p in pages for c, _w in p.times.values()) / max(1, len(pages))
+        twin = twin_of(f)
+        if twin is None:
+            rows.append(f"  {f.name:28} {len(pages):>5} {cpu:>12.3f}  {'(none)':24}")
+            continue
+        per_page = twin_parse_seconds(twin, 3) / max(1, len(pages))
+        rows.append(
+            f"  {f.name:28} {len(pages):>5} {cpu:>12.3f}  {twin.name:24} {per_page:>9.4f} "
+            f"{cpu / per_page:>6.0f}x"
+        )
+    return rows
+
+
 def stage_bench(files: list[Path], workers: list[int], dpi: int) -> None:
     docs = [(f.read_bytes(), f) for f in files]
     jobs = [(data, list(range(1, pdf_page_count(data, f.name) + 1))) for data, f in docs]
     n_pages = sum(len(p) for _d, p in jobs)
     print(f"OCR backend {ocr_backend()}, dpi {dpi}, {len(files)} files, {n_pages} pages")
+    print(f"CPU: {cpu_summary()}")
     print(f"load average before: {load_average()}")
+    first: list[list[PageOcr]] = []
     for n in workers:
         with TreeRss() as rss:
             if n == 1:
@@ -215,6 +260,7 @@ def stage_bench(files: list[Path], workers: list[int], dpi: int) -> None:
             parent_cpu = time.process_time() - cpu0
             shutdown_ocr_pool()  # the pool's processes end here, so their CPU is counted below
             children_cpu = os.times().children_user + os.times().children_system - children0
+        first = first or results
         pages = [p for doc in results for p in doc]
         print(
             f"\n{n} worker{'s' if n > 1 else ''}: wall {wall / n_pages:.3f} s/page, "
@@ -222,16 +268,26 @@ def stage_bench(files: list[Path], workers: list[int], dpi: int) -> None:
             f"(engine loads included), peak RSS of the tree {rss.peak / 2**20:.0f} MiB"
         )
         print("\n".join(stage_table(pages)))
-    text = [
-        tl
-        for _d, f in docs
-        if (tl := text_layer_seconds_per_page(f.parent / (f.name.removesuffix("-scan.pdf") + ".pdf"), 3))
-    ]
-    if text:
-        print(f"\ntext layer of the same circulars: {statistics.median(text):.4f} s/page (median)")
-    else:
-        print("\ntext layer: none of these scans has a text-layer twin (NAME.pdf) beside it")
+    print("\nnext to the text layer of the same circular (tongbao's whole parse of the twin, per scan page):")
+    print("\n".join(twin_table(files, first)))
     print(f"load average after: {load_average()}")
+
+
+def cpu_summary() -> str:
+    """The CPU's model and whether it computes in bfloat16 (what makes OpenVINO pay off, see
+    pipeline/ocr_setup.py BF16_CPU_FLAGS): OCR figures of machines differ by that much."""
+    from pipeline.ocr_setup import BF16_CPU_FLAGS, cpu_flags
+
+    model = "?"
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+            model = next((ln.partition(":")[2].strip() for ln in f if ln.startswith("model name")), "?")
+    except OSError:
+        pass
+    flags = cpu_flags()
+    vector = "avx512" if "avx512f" in flags else "avx2" if "avx2" in flags else "no avx2"
+    bf16 = sorted(flags.intersection(BF16_CPU_FLAGS)) or ["no bf16"]
+    return f"{model}, {os.cpu_count()} cores, {vector}, {', '.join(bf16)}"
 
 
 def main() -> None:

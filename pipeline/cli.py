@@ -97,6 +97,13 @@ def ingest(
     ocr: Annotated[
         str, typer.Option(help="OCR pages without a usable text layer: auto, always or never.")
     ] = "auto",
+    ocr_workers: Annotated[
+        int,
+        typer.Option(
+            help="Processes that OCR scanned pages at once, in all (0: one per core; never more than "
+            "the cores)."
+        ),
+    ] = 0,
     timeout: Annotated[
         float,
         typer.Option(
@@ -175,6 +182,7 @@ def ingest(
     tables could not be written (disk full); 130 stopped by Ctrl-C or SIGTERM.
     """
     from pipeline.ingest import ingest as run_ingest
+    from pipeline.ocr_gate import gate_run
     from pipeline.progress import IngestProgress
     from pipeline.store import StoreError
     from pipeline.summary import print_summary
@@ -184,6 +192,7 @@ def ingest(
             out=out,
             password=password,
             ocr=ocr,
+            ocr_workers=ocr_workers,
             timeout=timeout,
             max_pages=max_pages,
             workers=workers,
@@ -200,6 +209,7 @@ def ingest(
             engine=engine,
             scheduler=scheduler,
         )
+        gate_run(options.workers, options.ocr_workers)
         bar = IngestProgress(console, enabled=not quiet)
 
         def progress(result):
@@ -243,6 +253,13 @@ def check(
     ocr: Annotated[
         str, typer.Option(help="OCR pages without a usable text layer: auto, always or never.")
     ] = "auto",
+    ocr_workers: Annotated[
+        int,
+        typer.Option(
+            help="Processes that OCR the file's scanned pages (0: one, this process; never more than "
+            "the cores)."
+        ),
+    ] = 0,
 ) -> None:
     """Parse one file and print its metadata, each unit's arithmetic and every finding.
 
@@ -254,7 +271,7 @@ def check(
     from pipeline.summary import print_check
 
     try:
-        options = IngestOptions(password=password, ocr=ocr, workers=1)
+        options = IngestOptions(password=password, ocr=ocr, workers=1, ocr_workers=ocr_workers)
         if file.is_dir():
             raise UsageError(f"{file}: check takes one file; use 'tongbao ingest' for folders.")
         paths = discover([file])  # an archive gives its members (pipeline/containers.py)

@@ -46,6 +46,7 @@ from parsers.readers.ocr import (
     suppress_seal,
 )
 from pipeline.lifecycle import end_with_parent
+from pipeline.ocr_gate import ocr_cap, ocr_slot
 from pipeline.ocr_inputs import decode_image_frames, open_pdf, pdf_page_count
 from pipeline.ocr_setup import (
     DEFAULT_DET_LIMIT_SIDE,
@@ -171,6 +172,15 @@ def ocr_processes_for(workers: int, ocr_workers: int | None = None) -> int:
     return max(1, total // max(1, workers))
 
 
+def ocr_processes(workers: int, ocr_workers: int = 0) -> int | None:
+    """Processes that OCR one file's pages in a run of `workers` file workers: with `--workers 1`
+    (no subprocess) the pages are read here one by one, or by a pool of `--ocr-workers` processes
+    (at most the cores) when given; inside file workers None: the worker's budget decides."""
+    if workers != 1:
+        return None
+    return ocr_cap(ocr_workers) if ocr_workers > 0 else 1
+
+
 class _StageClock:
     """CPU and wall seconds per stage of one page (the bench's per-stage figures)."""
 
@@ -218,7 +228,12 @@ class _Timed:
 
 def _read_boxes(engine: Any, grey: np.ndarray, clock: _StageClock, *, full: bool = False) -> list[OcrBox]:
     """The engine on a grey page; detection and recognition timed apart. `full`: the detector
-    sees the page at its own resolution (the second pass), not capped."""
+    sees the page at its own resolution (the second pass), not capped.
+
+    The whole page, margins included: cutting the blank margins off before detection (a third of
+    an A4 scan's pixels, ~40 % of detection's CPU) lost the real scan's date under its seal even
+    when the cut was an exact sub-array of the resized page; the detector pools globally
+    (GlobalAveragePool in its channel attention), so the margins change what it finds."""
     if not isinstance(engine.text_det, _Timed):
         engine.text_det = _Timed(engine.text_det, "det")
         engine.text_rec = _Timed(engine.text_rec, "rec")
@@ -237,9 +252,11 @@ def _read_boxes(engine: Any, grey: np.ndarray, clock: _StageClock, *, full: bool
 
 
 def ocr_page_image(
-    image: np.ndarray, *, page: int, scale: float = 1.0, threads: int | None = None
+    image: np.ndarray, *, page: int, scale: float = 1.0, threads: int | None = None, full: bool = False
 ) -> PageOcr:
-    """Preprocess one page image (seal, skew, rules), read it, and drop seal text."""
+    """Preprocess one page image (seal, skew, rules), read it, and drop seal text. `full`: read
+    once with the detector at the page's own resolution (the second pass, asked for by a unit
+    whose arithmetic did not reconcile: pipeline/ocr_recheck.py)."""
     if PAGE_LISTENER is not None:
         PAGE_LISTENER(page)
     clock = _StageClock()
@@ -253,9 +270,9 @@ def ocr_page_image(
     clock.lap("prep")
     engine = load_engine(threads)
     clock.lap("load")
-    boxes = _read_boxes(engine, grey, clock)
-    passes = 1
-    low = low_confidence_numbers(boxes)
+    boxes = _read_boxes(engine, grey, clock, full=full)
+    passes = 2 if full else 1
+    low = 0 if full else low_confidence_numbers(boxes)
     if low and max(grey.shape[:2]) > DEFAULT_DET_LIMIT_SIDE:
         # The cheap pass shrank the page for the detector; a page with a number read
         # unsurely is read again with the detector at full resolution, and that reading is
@@ -303,12 +320,32 @@ def render_pdf_page(data: bytes, page: int, dpi: int = DEFAULT_DPI) -> np.ndarra
 
 
 def _ocr_pdf_page(data: bytes, page: int, dpi: int, threads: int | None = None) -> PageOcr:
-    wall, cpu = time.perf_counter(), time.process_time()
-    image = render_pdf_page(data, page, dpi)
-    rendered = (time.process_time() - cpu, time.perf_counter() - wall)
-    result = ocr_page_image(image, page=page, scale=72 / dpi, threads=threads)
+    with ocr_slot():
+        wall, cpu = time.perf_counter(), time.process_time()
+        image = render_pdf_page(data, page, dpi)
+        rendered = (time.process_time() - cpu, time.perf_counter() - wall)
+        result = ocr_page_image(image, page=page, scale=72 / dpi, threads=threads)
     result.times["render"] = rendered
     return result
+
+
+def reread_at_full_resolution(
+    data: bytes, source_format: str, pages: list[int], dpi: int = DEFAULT_DPI
+) -> list[PageOcr]:
+    """Pages of a scanned PDF (or image frames) read again in this process with the detector at
+    the page's own resolution. A page within the detector's cap is left out: its first reading
+    already saw every pixel."""
+    frames = decode_image_frames(data, "<image>") if source_format == "image" else None
+    out = []
+    for page in pages:
+        with ocr_slot():
+            if frames is not None:
+                image, scale = frames[page - 1], 1.0
+            else:
+                image, scale = render_pdf_page(data, page, dpi), 72 / dpi
+            if max(image.shape[:2]) > DEFAULT_DET_LIMIT_SIDE:
+                out.append(ocr_page_image(image, page=page, scale=scale, threads=_BUDGET_THREADS, full=True))
+    return out
 
 
 def _init_worker() -> None:
@@ -447,7 +484,10 @@ def read_image(data: bytes, name: str) -> ReadResult:
     Runs in this process. Each frame is one page; bbox is in image pixels.
     """
     frames = decode_image_frames(data, name)
-    results = [ocr_page_image(f, page=i + 1, threads=_BUDGET_THREADS) for i, f in enumerate(frames)]
+    results = []
+    for i, frame in enumerate(frames):
+        with ocr_slot():
+            results.append(ocr_page_image(frame, page=i + 1, threads=_BUDGET_THREADS))
     lines = page_ocr_to_lines(results)
     return ReadResult(
         lines=lines,

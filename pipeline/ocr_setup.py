@@ -35,12 +35,25 @@ DEFAULT_REC_BATCH = 1
 """Crops per recognition call. A batch pads every crop to the widest one (a 40-character
 line pads a 2-digit score cell 20×): batch 1 measured rec 0.91 → 0.67 CPU-s/page (issue 14)."""
 
+DEFAULT_REC_MIN_WIDTH = 48
+"""Width (px) the recogniser pads a crop to at least; its input is 48 px high and ~0.1 ms of CPU
+per px of width (one thread, measured). rapidocr's default 320 pads a 2-character score cell 4–7×:
+on a score-table page 12,400 px of input instead of 4,000. At 48 the corpus scans keep every
+record (score.py 1.0 on every figure); only the spaces in 9 deductions' raw text differ."""
+
 BACKENDS = ("onnxruntime", "openvino")
-"""Inference backends; `TONGBAO_OCR_BACKEND` names one, onnxruntime is the default. OpenVINO
-reads the same bundled ONNX models and gave the same records on the corpus scans, but measured
-here (2 shared cores, load 5–12) it cut detection by ~20 % only, recognition not at all, and
-held ~250 MiB more per process (2 workers: 2.3 GiB against 1.3 GiB), so it is not chosen
-automatically and there is no extra for it."""
+"""Inference backends. `TONGBAO_OCR_BACKEND` names one (or `auto`, the default: `auto_backend`).
+Both read the same bundled ONNX models."""
+
+BF16_CPU_FLAGS = ("avx512_bf16", "amx_bf16")
+"""CPU flags (/proc/cpuinfo) of native bfloat16 arithmetic, which OpenVINO's CPU plugin then uses
+instead of float32 by itself. Without them OpenVINO runs the models in float32 like onnxruntime
+and gains nothing worth its memory: measured on a 2-core AMD EPYC (AVX2, capabilities FP32/INT8),
+detection 0.58 → 0.50 CPU-s/page, recognition 2.04 → 2.00, +365 MiB per process (766 against
+401 MiB). The two models cost ~125 GFLOP per corpus page (detection at the 1280 px cap ~25,
+recognition ~100: every crop is 48 px high, ~16,000 px of crop width a page); float32 on one
+AVX2 core ran them at 40–65 GFLOP/s, so det+rec at 0.6 CPU-s/page (issue 14's OpenVINO figure)
+needs ~200 GFLOP/s: bfloat16 hardware, not settings."""
 
 
 def model_dir() -> Path:
@@ -57,11 +70,43 @@ def forbid_download(*_args: Any, **_kwargs: Any) -> None:
     )
 
 
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+def cpu_flags() -> set[str]:
+    """This machine's CPU feature flags (Linux /proc/cpuinfo; empty elsewhere)."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.partition(":")[2].split())
+    except OSError:
+        pass
+    return set()
+
+
+def auto_backend(flags: set[str] | None = None, openvino_installed: bool | None = None) -> str:
+    """OpenVINO when it is installed (`tongbao[fast-ocr]`) and the CPU computes in bfloat16
+    natively (BF16_CPU_FLAGS); onnxruntime otherwise."""
+    flags = cpu_flags() if flags is None else flags
+    installed = _installed("openvino") if openvino_installed is None else openvino_installed
+    return "openvino" if installed and flags.intersection(BF16_CPU_FLAGS) else "onnxruntime"
+
+
 def ocr_backend() -> str:
-    """The inference backend this process uses: `TONGBAO_OCR_BACKEND` if set, else onnxruntime."""
-    wanted = os.environ.get("TONGBAO_OCR_BACKEND", "").strip().lower() or "onnxruntime"
+    """The inference backend this process uses: `TONGBAO_OCR_BACKEND` (onnxruntime, openvino or
+    auto) if set, else `auto_backend()`."""
+    wanted = os.environ.get("TONGBAO_OCR_BACKEND", "").strip().lower() or "auto"
+    if wanted == "auto":
+        return auto_backend()
     if wanted not in BACKENDS:
-        raise OcrUnavailable(f"TONGBAO_OCR_BACKEND={wanted!r}: use one of {', '.join(BACKENDS)}")
+        raise OcrUnavailable(f"TONGBAO_OCR_BACKEND={wanted!r}: use auto or one of {', '.join(BACKENDS)}")
+    if not _installed(wanted):
+        extra = " (pip install 'tongbao[fast-ocr]')" if wanted == "openvino" else ""
+        raise OcrUnavailable(f"TONGBAO_OCR_BACKEND={wanted}: {wanted} is not installed{extra}")
     return wanted
 
 
@@ -79,10 +124,16 @@ def engine_params(threads: int, backend: str) -> dict[str, Any]:
         "EngineConfig.onnxruntime.intra_op_num_threads": threads,
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         "EngineConfig.openvino.inference_num_threads": threads,
+        # One stream of one request at a time per process: pages run in parallel processes, so
+        # OpenVINO's own throughput streams would only add threads on the same cores.
+        "EngineConfig.openvino.performance_hint": "LATENCY",
+        "EngineConfig.openvino.num_streams": 1,
         "Det.limit_side_len": DEFAULT_DET_LIMIT_SIDE,
         "Det.limit_type": "max",
         "Rec.rec_batch_num": DEFAULT_REC_BATCH,
+        "Rec.rec_img_shape": [3, 48, DEFAULT_REC_MIN_WIDTH],
     }
+
     kind = EngineType.OPENVINO if backend == "openvino" else EngineType.ONNXRUNTIME
     for task, fname in MODEL_FILES.items():
         params[f"{task}.model_path"] = str(models / fname)

@@ -57,6 +57,7 @@ class IngestOptions:
     max_table_cells: int = DEFAULT_MAX_TABLE_CELLS
     max_entries: int = DEFAULT_MAX_ENTRIES
     max_memory_mb: int = DEFAULT_MAX_MEMORY_MB  # 0: no ceiling
+    ocr_workers: int = 0  # processes that OCR at once, in all (0: one per core; never more than the cores)
 
     @property
     def limits(self) -> Limits:
@@ -98,6 +99,8 @@ class IngestOptions:
             raise UsageError("--recycle-after must be at least 1.")
         if self.workers < 0:
             raise UsageError("--workers must be 0 (one per core) or more.")
+        if self.ocr_workers < 0:
+            raise UsageError("--ocr-workers must be 0 (one per core) or more.")
         # An fsspec URL (s3://bucket/out, memory://out) stays a string: pipeline/output.py.
         self.out = str(self.out) if is_url(self.out) else Path(self.out)
         if isinstance(self.out, Path) and self.out.exists() and not self.out.is_dir():

@@ -84,11 +84,11 @@ def read_with_ocr(
     pages = list(range(1, (read.pages or 0) + 1)) if options.ocr == "always" else list(read.pages_needing_ocr)
     if not pages:
         return read
-    from pipeline.ocr import ocr_pdf_pages
+    from pipeline.ocr import ocr_pdf_pages, ocr_processes
 
     if on_ocr is not None:
         on_ocr(len(pages))
-    ocr_lines = ocr_pdf_pages(data, pages, workers=1 if options.workers == 1 else None)
+    ocr_lines = ocr_pdf_pages(data, pages, workers=ocr_processes(options.workers, options.ocr_workers))
     return merge_ocr_lines(read, ocr_lines, pages)
 
 
@@ -134,6 +134,10 @@ def parse_file(path: str, options: IngestOptions, on_ocr: Callable[[int], None] 
             read = read_with_ocr(data, name, options, on_ocr, detection)
             check_line_lengths(read, name, options.max_line_chars)
             extraction = extract_document(read)
+            if read.ocr_pages:  # a unit that does not add up gets its pages read again first
+                from pipeline.ocr_recheck import recheck_unreconciled
+
+                extraction = recheck_unreconciled(data, read, extraction, on_ocr)
             check_circular(extraction, name)
             check_entries(extraction, name, options.max_entries)
         stage = "records"

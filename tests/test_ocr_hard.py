@@ -98,6 +98,7 @@ def test_engine_settings_reach_rapidocr() -> None:
     assert params["Rec.rec_batch_num"] == 1
     assert params["EngineConfig.onnxruntime.intra_op_num_threads"] == 1
     assert (params["Det.limit_type"], params["Det.limit_side_len"]) == ("max", 1280)
+    assert params["Rec.rec_img_shape"] == [3, 48, 48]  # a score cell is not padded to 320 px
 
 
 def test_unknown_backend_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,6 +19,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pipeline.arrow_pool  # noqa: F401  (first: it chooses Arrow's allocator before pyarrow loads)
 from parsers import PARSER_VERSION
 from pipeline.compact import AUTO_COMPACT_FILES, compact_store, small_batches
 from pipeline.containers import MEMBER_SEPARATOR, read_source, split_member_path

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -152,3 +154,16 @@ def test_assessment_words_with_results_are_enough_to_keep_a_text() -> None:
     assert (
         circular_marks(parse_document((FIXTURES / "text" / "not_a_circular.txt").read_bytes(), "n.txt")) == []
     )
+
+
+def test_an_ingesting_process_gives_arrow_the_c_heap_unless_told_otherwise() -> None:
+    # The end-of-run compaction's reads left pages in Arrow's own allocator (issue 13): the pool
+    # has to be chosen before pyarrow loads, so a fresh interpreter shows it.
+    code = "import pipeline.ingest, pyarrow as pa; print(pa.default_memory_pool().backend_name)"
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    chosen = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert chosen.stdout.strip() == "system"
+    env["ARROW_DEFAULT_MEMORY_POOL"] = "mimalloc"
+    kept = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert kept.stdout.strip() == "mimalloc"

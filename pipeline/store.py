@@ -255,7 +255,7 @@ class Store:
     def paths_of(self, doc_id: str) -> tuple[str, ...]:
         """The paths a stored document was last seen at."""
         held = self._doc_paths.get(doc_id, ())
-        return (held,) if type(held) is str else held
+        return (held,) if isinstance(held, str) else held
 
     def _discard_doc_path(self, doc_id: str, path: str) -> None:
         held = self.paths_of(doc_id)

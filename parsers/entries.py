@@ -129,6 +129,11 @@ _PAREN_NOTE_AT_END = regex.compile(
 _GLUED_AMOUNT = regex.compile(
     rf"^(?P<reason>.*[^\d\s每共计合累总])\s*(?:(?:共计|合计|累计)\s*)?(?:扣除|扣减|扣分|减分|扣|减去)\s*{_NUM}\s*分$"
 )
+# What may stand before a glued 扣 as part of the amount: the rate it was worked out by, 酌情 (at
+# discretion), 加 of 加扣 (a further deduction).
+_AMOUNT_WORDS = regex.compile(
+    rf"(?:按\s*{_NUM}\s*分\s*/\s*(?:{_UNITS_OF_COUNT})|酌情|(?<![参增追附施添])加|另|再)+$"
+)
 _TRAILING_PUNCT = "，,；;。、 ：:"
 # An amount clause that closes an entry inside a paragraph: entries end at ；/。 after it.
 _ENTRY_END = regex.compile(rf"(?:{_MINUS}|加|计|共计)\s*{_NUM}\s*分\s*[)）]?\s*(?:为止)?\s*[；;。]")
@@ -278,7 +283,11 @@ def reason_of(body: str) -> str:
         last = clauses[-1][0].strip()
         glued = _GLUED_AMOUNT.match(last) if last.endswith("分") else None
         if glued:
-            clauses[-1] = (glued.group("reason"), "")
+            # `按0.5分/处扣2分`, `酌情扣1分`, `加扣1分` (y11): words of the amount, not of the reason.
+            words = _AMOUNT_WORDS.sub("", glued.group("reason"))
+            clauses[-1] = (words, "")
+            if not words.strip():
+                clauses.pop()
     reason = "".join(c + p for c, p in clauses).strip()
     return reason.rstrip(_TRAILING_PUNCT).strip()
 

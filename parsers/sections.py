@@ -51,6 +51,14 @@ _SECTION_END = regex.compile(
 _CLOSING_SCORE = regex.compile(
     rf"(?:^|[；;。，,])\s*(?:实得分|实际得分|最终得分|最后得分|得分)(?:为)?\s*[:：]?\s*{_SCORE}\s*分\s*[。；;]?\s*$"
 )
+# A unit's closing line after its entries: the totals taken and added, then its score (`合计扣4分，
+# 得分96分。`, `合计扣1分，加2分，得分101分。`, y11). The totals restate the entries; the score is the unit's.
+_NUM_RE = r"\d+(?:\.\d+)?"
+_TOTALS_THEN_SCORE = regex.compile(
+    rf"^\s*(?:合计|共计|累计|总计|共)\s*(?:扣除|扣减|扣|减)\s*(?P<deduction>{_NUM_RE})\s*分"
+    rf"(?:\s*[，,]\s*(?:合计|共计|累计|共)?\s*加\s*(?P<bonus>{_NUM_RE})\s*分)?\s*[，,；;]\s*"
+    rf"(?:实得分|实际得分|最终得分|得分)(?:为)?\s*[:：]?\s*{_SCORE}\s*分\s*[。；;]?\s*$"
+)
 # A chapter heading (`二、整改要求`): where a 存在问题 chapter ends.
 _CHAPTER = regex.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*、|第[一二三四五六七八九十]{1,3}部分)")
 # The characters _SECTION_END and _CHAPTER can start with: the patterns run on every line, and a
@@ -168,6 +176,10 @@ class _SectionReader:
             self.close()
             self._open(line, (name, None, "", None))
             return
+        if name is not None and prefix is not None and self._next_prefix_line(name):
+            self.close()
+            self._open(line, self._prefix_heading(prefix))
+            return
         if name is not None:
             # field-survey.md: a unit missing from the score table (`（三）滨江片区管理处`) had its
             # deductions hung on the unit above. Its entries are a doubt, not that unit's.
@@ -198,6 +210,21 @@ class _SectionReader:
             return False
         k, j = chinese_to_int(here.group("k")), chinese_to_int(before.group("k"))
         return k is not None and j is not None and k == j + 1
+
+    def _next_prefix_line(self, name: str) -> bool:
+        """Whether a `X镇：…扣2分；…` line naming an administrative unit the score table lacks follows
+        the same kind of line of a unit of the table at the same level (y15: `桥头镇：` after `黄坡乡：`,
+        left out of the ranking for its missing papers): then it is that unit's own line, its score
+        missing, as a numbered heading in sequence is (`_next_in_sequence`). A body of another kind
+        or level (`丁社区：` after `乙街道：`) stays a doubt."""
+        current = self.current
+        return (
+            current is not None
+            and current.match is not None
+            and bool(self.current_by_prefix)
+            and _admin_level(name) is not None
+            and _admin_level(name) == _admin_level(current.unit)
+        )
 
     def close(self) -> None:
         """End the current section or doubt: its problems, or its unread block."""
@@ -307,6 +334,18 @@ class _SectionReader:
             why = f"a total of {total.points:g} points that is not the sum of the entries before it: not read as an entry"
             self.result.unread.append(UnreadBlock(line, line, why, kind="entries"))
 
+    def _check_closing_totals(self, section: Section, closing: regex.Match[str], line: Line) -> None:
+        """The totals of a closing line restate the entries above; one that does not add up to them
+        is said, never taken as another entry (as `_check_total`)."""
+        for kind in ("deduction", "bonus"):
+            printed = closing.group(kind)
+            if printed is None:
+                continue
+            summed = sum((e.entry.points for e in section.entries if e.entry.kind == kind), Decimal(0))
+            if Decimal(printed) != summed:
+                why = f"a {kind} total of {printed} points that is not the sum of the entries before it"
+                self.result.unread.append(UnreadBlock(line, line, why, kind="entries"))
+
     def _read_outside(self, line: Line) -> None:
         """A line in no unit's section: a problem listed by item may name its units."""
         if not self.known or line.cells is not None:
@@ -355,6 +394,12 @@ class _SectionReader:
             rest = _REST_CUE.sub("", stated.group("rest"), count=1)
             if rest.strip():
                 self._add_entries(section, rest, line)
+            return
+        closing = _TOTALS_THEN_SCORE.match(line.text) if section.entries and section.score is None else None
+        if closing is not None:
+            self.previous = None
+            section.score = Decimal(closing.group("score"))
+            self._check_closing_totals(section, closing, line)
             return
         if unmatched and unmatched[-1] is self.previous and _wraps_into(self.previous, line):
             # variants §3 "An entry can wrap onto the next line": a labelled line without its
@@ -437,6 +482,15 @@ def _issue_entries(line: Line, known: list[str]) -> list[UnitEntry]:
 # The ordinal a heading opens with (`（四）`, `四、`), and the administrative level a unit's name ends with.
 _ORDINAL_HEAD = regex.compile(r"^(?P<open>[（(]?)(?P<k>[一二三四五六七八九十]{1,3})[）)、]")
 _ADMIN_UNIT = regex.compile(r"(?:县|市|区|镇|乡|街道|管委会)$")
+# The level of an administrative unit by its last word: a 社区 is no district (`丁社区` after
+# `乙街道` is a body of another level, a doubt; `桥头镇` after `黄坡乡` is a sibling).
+_ADMIN_LEVEL = regex.compile(r"(?P<village>社区|村|居委会)$|(?P<township>镇|乡|街道)$|(?P<county>县|市|区)$")
+
+
+def _admin_level(name: str) -> str | None:
+    match = _ADMIN_LEVEL.search(name)
+    return match.lastgroup if match else None
+
 
 # A sequence-number cell (`3`) before a problem.
 _SEQ_CELL = regex.compile(r"^\d{1,3}$")

@@ -83,7 +83,11 @@ def heading_of(line: Line, known: list[str]) -> Heading | None:
         return named.group("unit"), None, "", found
     # Both score forms print 分 (得分, 分数, 总分, `N分`) or 成绩: skip them on lines with neither.
     scored = "分" in text or "成绩" in text
-    match = _HEADING_SCORE.match(text) if scored else None
+    # _HEADING_SCORE names the score (得分, 成绩, 分数, 总分) or brackets it (`X（95.5分）`).
+    named_score = (
+        "得分" in text or "成绩" in text or "分数" in text or "总分" in text or "（" in text or "(" in text
+    )
+    match = _HEADING_SCORE.match(text) if scored and named_score else None
     if match is None and scored:
         bare = _HEADING_BARE_SCORE.match(text)
         # `乙区扣分2分` is an amount, not a score: the name part must not hold an amount word.
@@ -152,9 +156,11 @@ _PLAIN_HEADING = regex.compile(
 
 def _plain_heading(text: str, known: list[str]) -> tuple[str, str] | None:
     """`浉河区：（1）…` or `浉河区扣分情况：` or a line that is just a known unit's name."""
-    # Its first form needs a colon; its second is a name alone.
-    has_colon = "：" in text or ":" in text
-    match = _PLAIN_HEADING.match(text) if has_colon or not _has_clause_mark(text) else None
+    # Its first form is a name (no clause mark) up to a colon; its second a name alone, no colon.
+    colons = [k for k in (text.find("："), text.find(":")) if k >= 0]
+    match = (
+        _PLAIN_HEADING.match(text) if not _has_clause_mark(text[: min(colons, default=len(text))]) else None
+    )
     if not match:
         return None
     unit_raw = match.group("unit")

@@ -84,7 +84,15 @@ def ingest(
             "row; a format tongbao does not read is 'skipped' with the reason."
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the Parquet tables.")] = Path("output"),
+    out: Annotated[
+        str,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for the Parquet tables, or an fsspec URL (s3://bucket/prefix, gs://…; the "
+            "filesystem's package, e.g. s3fs, must be installed).",
+        ),
+    ] = "output",
     password: Annotated[str | None, typer.Option(help="Password for encrypted PDFs.")] = None,
     ocr: Annotated[
         str, typer.Option(help="OCR pages without a usable text layer: auto, always or never.")
@@ -229,10 +237,10 @@ def ingest(
         errors.print(f"[red]error:[/] {escaped(exc)}")
         raise typer.Exit(EXIT_OUTPUT_FAILED) from exc
     except OSError as exc:
-        if not _is_output_error(exc, out):
+        if not _is_output_error(exc, Path(out)):
             raise
-        raise _output_failed(exc, out) from exc
-    print_summary(summary, str(out), console)
+        raise _output_failed(exc, Path(out)) from exc
+    print_summary(summary, out, console)
     if summary.interrupted:
         raise typer.Exit(130)
     raise typer.Exit(exit_status(summary.failed + summary.skipped, summary.mismatches))
@@ -259,6 +267,7 @@ def check(
     3 the file was not read (failed or skipped).
     """
     from pipeline.ingest import discover, parse_file
+    from pipeline.progress import OcrPages
     from pipeline.summary import print_check
 
     try:
@@ -271,7 +280,8 @@ def check(
         (path,) = paths
     except UsageError as exc:
         raise _usage(exc) from exc
-    result = parse_file(str(path), options)
+    with OcrPages(console) as pages:
+        result = parse_file(str(path), options, pages.coming)
     print_check(result, console)
     failed = result.document.status in ("failed", "skipped")
     raise typer.Exit(exit_status(int(failed), result.document.mismatch_count))

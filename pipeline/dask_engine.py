@@ -4,7 +4,8 @@
 of `--workers` processes (one thread each) is started and closed with the run. Each task is
 `parse_file(path, options)` — the same code the local engine runs, so the records are the same —
 and the results come back to this process, which writes them through the same store (write
-protocol, incremental skipping, lock). The workers read the files by their resolved paths, so
+protocol, incremental skipping, lock) — to a local folder or any fsspec URL (`--out
+s3://bucket/prefix`: pipeline/output.py), so the workers need no access to the output. The workers read the files by their resolved paths, so
 on a cluster the inputs must be on storage every worker mounts at the same path (an NFS or
 Lustre share on HPC, a shared volume on Kubernetes).
 
@@ -32,7 +33,7 @@ def parse_on_worker(path: str, options: IngestOptions) -> FileResult:
 
     set_ocr_budget(1, 1)
     result = parse.parse_file(path, options)
-    result.extraction = None  # not needed by the writer; keeps what travels back small
+    result.pack()  # small and quick to unpickle for the one process that writes
     return result
 
 

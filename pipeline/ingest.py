@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from parsers import PARSER_VERSION
-from parsers.formats import READ_SUFFIXES, detect_format
 from pipeline.compact import AUTO_COMPACT_FILES, compact_store, small_batches
-from pipeline.containers import expand_archives, read_source, split_member_path
+from pipeline.containers import MEMBER_SEPARATOR, read_source, split_member_path
+from pipeline.discovery import Discovery, discover, discover_files
+from pipeline.identity import shown_path
 from pipeline.lock import OutputLock
 from pipeline.options import (
     DEFAULT_BATCH_SIZE,
@@ -34,9 +35,9 @@ from pipeline.options import (
     IngestOptions,
     UsageError,
 )
-from pipeline.parse import FileResult, parse_file, refused_result, shown_path
+from pipeline.output import output_root
 from pipeline.store import Store
-from schemas import SourceRecord
+from schemas import SourceRecord, arrow_schema
 
 if TYPE_CHECKING:
     from pipeline.parse import FileResult, parse_file
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "FileResult": "pipeline.parse",
     "parse_file": "pipeline.parse",
-    "doc_id_of": "pipeline.parse",
+    "doc_id_of": "pipeline.identity",
     "iter_results": "pipeline.workers",
 }
 
@@ -91,126 +92,6 @@ class IngestSummary:
 
 
 @dataclass(slots=True)
-class Discovery:
-    """The files an ingest reads, how many hidden ones it left out, and what it would not open."""
-
-    files: list[Path]
-    hidden: int = 0
-    """Files under a hidden name (.git/, .DS_Store): not searched, only counted in the summary."""
-    refused: list[tuple[Path, str]] = field(default_factory=list)
-    """(path, why) of entries not followed: symlinks leading out of the folders given. Each gets a
-    skipped documents row, so the archive's every name is accounted for."""
-
-
-def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """Every file under the given files and folders (recursive), in a stable order (see discover_files)."""
-    return discover_files(paths).files
-
-
-def discover_files(paths: Iterable[str | Path]) -> Discovery:
-    """Every file under the given files and folders (recursive), in a stable order.
-
-    Nothing is filtered by name or format: a file tongbao does not read still gets its documents
-    row (status skipped, with the reason), so a run never leaves part of an archive out unsaid.
-    Hidden files and folders (names starting with '.': .git, .DS_Store) are not searched; the
-    summary says how many there were. A symlink under a folder is followed only when it leads
-    inside one of the folders given (an archive holding `hostname -> /etc/hostname` must not
-    make tongbao read outside it); one leading out gets a skipped row. FIFOs, sockets and
-    devices are listed, and parse_file gives them a skipped row without opening them.
-
-    Raises:
-        UsageError: a path does not exist, or a folder holds no file tongbao reads.
-    """
-    given = [Path(raw) for raw in paths]
-    roots = [p.resolve() for p in given if p.is_dir()]
-    found: list[Path] = []
-    refused: list[tuple[Path, str]] = []
-    hidden = 0
-    for path in given:
-        if not path.exists():
-            raise UsageError(f"{path}: no such file or folder.")
-        if not path.is_dir():
-            found.append(path)
-            continue
-        inside, left_out, outside = _files_under(path, roots)
-        hidden += left_out
-        refused.extend(outside)
-        if not any(_is_read(p) for p in inside):
-            listed = ", ".join(p.name for p in inside[:5]) + (", …" if len(inside) > 5 else "")
-            held = f"{len(inside)} file(s), none of a format it reads: {listed}" if inside else "no files"
-            raise UsageError(
-                f"{path}: the folder holds no file tongbao reads ({held}); it reads {' '.join(READ_SUFFIXES)}."
-            )
-        found.extend(inside)
-    return Discovery(expand_archives(list(dict.fromkeys(found))), hidden, list(dict.fromkeys(refused)))
-
-
-def _files_under(folder: Path, roots: list[Path]) -> tuple[list[Path], int, list[tuple[Path, str]]]:
-    """The files under `folder` (sorted), the number of hidden ones left out, and the symlinks
-    leading out of `roots` (not followed)."""
-    files: list[Path] = []
-    outside: list[tuple[Path, str]] = []
-    hidden = 0
-    pending = [folder]
-    while pending:
-        current = pending.pop()
-        try:
-            entries = list(os.scandir(current))
-        except OSError:  # gone or unreadable since it was listed: its files are simply not there
-            continue
-        for entry in entries:
-            path = Path(entry.path)
-            if any(part.startswith(".") for part in path.relative_to(folder).parts):
-                hidden += _files_in(path) if _is_dir(entry) else 1
-                continue
-            if entry.is_symlink():
-                target = path.resolve()
-                if not any(target.is_relative_to(root) for root in roots):
-                    outside.append((path, _outside_reason(path, folder, target)))
-                    continue
-                if target.is_dir():
-                    continue  # inside the folders given: its files are found where they are
-            if _is_dir(entry):
-                pending.append(path)
-            elif entry.is_symlink() and not target.exists():
-                outside.append((path, f"{path.name}: a broken symlink (to {target}); nothing to read."))
-            else:
-                files.append(path)
-    return sorted(files), hidden, sorted(outside)
-
-
-def _files_in(folder: Path) -> int:
-    """How many files a hidden folder holds (counted for the summary, never read)."""
-    return sum(len(names) for _, _, names in os.walk(folder))
-
-
-def _is_dir(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_dir(follow_symlinks=False)
-    except OSError:
-        return False
-
-
-def _outside_reason(path: Path, folder: Path, target: Path) -> str:
-    return (
-        f"{path.name}: a symlink leading out of the folders given (to {target}); not followed. Give "
-        "the target itself if it should be read."
-    )
-
-
-def _is_read(path: Path) -> bool:
-    """Whether tongbao reads the file (its name says so, or else its bytes)."""
-    if path.suffix.lower() in READ_SUFFIXES:
-        return True
-    try:
-        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block the read below
-            return False
-        return detect_format(path.read_bytes(), path.name).readable
-    except OSError:
-        return False
-
-
-@dataclass(slots=True)
 class Plan:
     """What an ingest will do with the files it found (after the store's lookup)."""
 
@@ -227,16 +108,18 @@ class Plan:
     """Resolved path → (size, mtime_ns) when it was looked at."""
 
 
-def check_writable(out: Path) -> None:
-    """Refuse an output folder that cannot be written, before any parsing.
+def check_writable(out: Path | str) -> None:
+    """Refuse an output folder (or URL) that cannot be written, before any parsing.
 
     Raises:
         UsageError: with the folder and the reason.
     """
-    probe = out / f".tongbao-probe-{os.getpid()}"
+    root = output_root(out)
+    probe = root / f".tongbao-probe-{os.getpid()}"
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe.write_bytes(b"")
+        root.mkdir(parents=True, exist_ok=True)
+        with probe.open("wb"):
+            pass
         probe.unlink()
     except OSError as exc:
         raise UsageError(
@@ -259,15 +142,19 @@ def plan_files(files: list[Path], roots: list[Path], store: Store, options: Inge
     it; one whose size or mtime changed is hashed and skipped when its bytes are the same."""
     plan = Plan(parse=[])
     seen: set[str] = set()
+    real_folders: dict[str, str] = {}  # a folder as given -> resolved, once
     for file in files:
-        path = str(file.resolve())
+        path, st = _resolved_stat(str(file), real_folders)
         if path in seen:  # the same file given twice (a relative and an absolute path)
             continue
         seen.add(path)
         member = split_member_path(path)
-        try:
-            st = os.stat(member[0] if member else path)
-        except OSError:
+        if member:
+            try:
+                st = os.stat(member[0])
+            except OSError:
+                st = None
+        if st is None:
             plan.parse.append(path)  # parse_file gives it its failed row
             continue
         # An archive member is unchanged while its archive is: the archive's mtime stands for it,
@@ -292,9 +179,30 @@ def plan_files(files: list[Path], roots: list[Path], store: Store, options: Inge
     return plan
 
 
+def _resolved_stat(path: str, folders: dict[str, str]) -> tuple[str, os.stat_result | None]:
+    """The resolved path and its stat (None: not there), with one realpath per folder rather than
+    per file (resolving each file was half of an unchanged re-run's planning): a file that is not
+    a symlink is its resolved folder joined with its name."""
+    if MEMBER_SEPARATOR in path:  # archive.zip!/member: the archive is stat'ed by the caller
+        return str(Path(path).resolve()), None
+    head, name = os.path.split(path)
+    real = folders.get(head)
+    if real is None:
+        real = folders[head] = os.path.realpath(head)
+    joined = os.path.join(real, name)
+    try:
+        st = os.lstat(joined)
+        if not stat.S_ISLNK(st.st_mode):
+            return joined, st
+        resolved = os.path.realpath(joined)
+        return resolved, os.stat(resolved)
+    except OSError:
+        return os.path.realpath(joined), None
+
+
 def _doc_id_of_file(path: str) -> str | None:
     from parsers.model import TongbaoError
-    from pipeline.parse import doc_id_of
+    from pipeline.identity import doc_id_of
 
     try:
         return doc_id_of(read_source(path))
@@ -365,6 +273,7 @@ def ingest(
         store = Store(options.out)
         plan = plan_files(found.files, roots, store, options)
         plan.refused = found.refused
+        found.files = []  # the plan holds what is needed: ~0.4 KB a file of Path objects less
         summary.unchanged, summary.missing = plan.unchanged, list(plan.missing)
         if options.remove_missing and plan.missing:
             summary.removed = store.forget(plan.missing)
@@ -391,8 +300,11 @@ def _parse_and_write(
     batch: list[FileResult] = []
     last_write = time.monotonic()
     try:
-        refused = (refused_result(str(path), why) for path, why in plan.refused)
-        parsed = [] if stop.pending else _engine(options)(plan.parse, options, stop.stopping)
+        refused = (_refused(str(path), why) for path, why in plan.refused)
+        # Nothing to parse (an unchanged re-run): no engine, so the parsers are never imported.
+        parsed = (
+            [] if stop.pending or not plan.parse else _engine(options)(plan.parse, options, stop.stopping)
+        )
         for result in chain(refused, parsed):
             _count(summary, result)
             if progress is not None:
@@ -415,6 +327,12 @@ def _parse_and_write(
         stop.writing = False
 
 
+def _refused(path: str, why: str) -> FileResult:
+    from pipeline.parse import refused_result
+
+    return refused_result(path, why)
+
+
 def _engine(
     options: IngestOptions,
 ) -> Callable[[list[str], IngestOptions, Callable[[], bool]], Iterable[FileResult]]:
@@ -433,12 +351,18 @@ def _count(summary: IngestSummary, result: FileResult) -> None:
     if doc.status in ("failed", "skipped"):
         summary.failures.append((result.path, doc.error or ""))
     summary.units += len(
-        {r.unit for r in result.records.get("reconciliation", [])}
-        | {r.unit for r in result.records.get("scores", [])}
+        _units(result.records.get("reconciliation", []), "reconciliation")
+        | _units(result.records.get("scores", []), "scores")
     )
     summary.deductions += len(result.records.get("deductions", []))
     summary.mismatches += doc.mismatch_count
     summary.findings += doc.finding_count
+
+
+def _units(rows: list[Any], table: str) -> set[str]:
+    """The units of a table's rows: records, or the tuples a worker sends (FileResult.pack)."""
+    at = arrow_schema(table).names.index("unit")
+    return {r[at] if type(r) is tuple else r.unit for r in rows}
 
 
 def _flush(store: Store, batch: list[FileResult], stats: dict[str, tuple[int, int]]) -> None:
@@ -473,6 +397,7 @@ __all__ = [
     "DEFAULT_RECYCLE_AFTER",
     "DEFAULT_TIMEOUT",
     "OCR_MODES",
+    "Discovery",
     "FileResult",
     "IngestOptions",
     "IngestSummary",

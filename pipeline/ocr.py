@@ -17,6 +17,7 @@ import atexit
 import multiprocessing
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,6 +103,8 @@ _BUDGET_PROCESSES: int | None = None
 _BUDGET_THREADS = 1
 _POOL: ProcessPoolExecutor | None = None
 _POOL_SIZE = 0
+PAGE_LISTENER: Callable[[int], None] | None = None
+"""Told each page's number as this process starts OCR-ing it (`tongbao check` says which page)."""
 
 
 def load_engine(threads: int | None = None) -> Any:
@@ -254,6 +257,8 @@ def ocr_page_image(
     """Preprocess one page image (seal, skew, rules), read it, and drop seal text. `full`: read
     once with the detector at the page's own resolution (the second pass, asked for by a unit
     whose arithmetic did not reconcile: pipeline/ocr_recheck.py)."""
+    if PAGE_LISTENER is not None:
+        PAGE_LISTENER(page)
     clock = _StageClock()
     grey = suppress_seal(image) if image.ndim == 3 else image
     if ink_share(grey) < DEFAULT_BLANK_INK:

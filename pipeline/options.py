@@ -7,6 +7,7 @@ from pathlib import Path
 
 from parsers.limits import DEFAULT_MAX_ENTRIES, DEFAULT_MAX_LINE_CHARS, DEFAULT_MAX_TABLE_CELLS, Limits
 from parsers.model import TongbaoError
+from pipeline.output import is_url
 
 # Seconds one file may take before its worker is stopped: a 20-page text PDF parses in well
 # under a second. OCR gets DEFAULT_OCR_SECONDS_PER_PAGE more per page it reads, on top.
@@ -43,7 +44,7 @@ class UsageError(TongbaoError):
 class IngestOptions:
     """Options of one ingest run; rules checked here, not in the CLI."""
 
-    out: Path = Path("output")
+    out: Path | str = Path("output")  # a folder, or an fsspec URL (pipeline/output.py)
     password: str | None = None
     ocr: str = "auto"
     timeout: float = DEFAULT_TIMEOUT
@@ -100,6 +101,7 @@ class IngestOptions:
             raise UsageError("--workers must be 0 (one per core) or more.")
         if self.ocr_workers < 0:
             raise UsageError("--ocr-workers must be 0 (one per core) or more.")
-        self.out = Path(self.out)
-        if self.out.exists() and not self.out.is_dir():
+        # An fsspec URL (s3://bucket/out, memory://out) stays a string: pipeline/output.py.
+        self.out = str(self.out) if is_url(self.out) else Path(self.out)
+        if isinstance(self.out, Path) and self.out.exists() and not self.out.is_dir():
             raise UsageError(f"--out {self.out} is a file; give a folder for the tables.")

@@ -22,6 +22,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.status import Status
 
 if TYPE_CHECKING:
     from pipeline.ingest import Plan
@@ -98,3 +99,56 @@ class IngestProgress:
             f"progress: {self.done}/{self.total} files, {rate:.1f} files/s, ETA {eta:.0f} s, "
             f"{self.pages} pages OCR'd"
         )
+
+
+class OcrPages:
+    """Which page `check` is OCR-ing: a 6-page scan went 23 s without a line (issue 13).
+
+    Give `coming` as parse_file's `on_ocr` (told how many pages are about to be OCR'd); from then
+    on each page this process starts OCR-ing is shown — a spinner on a terminal, a line otherwise.
+    """
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.total = 0
+        self.started = 0
+        self._status: Status | None = None
+        self._since = time.monotonic()
+
+    def __enter__(self) -> OcrPages:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+        if self.total:
+            import pipeline.ocr
+
+            pipeline.ocr.PAGE_LISTENER = None
+
+    def coming(self, pages: int) -> None:
+        """`pages` more pages are about to be OCR'd (the OCR module is imported right after)."""
+        import pipeline.ocr
+
+        self.total += pages
+        pipeline.ocr.PAGE_LISTENER = self.page
+
+    def page(self, number: int) -> None:
+        """OCR of page `number` begins."""
+        now = time.monotonic()
+        took = f"; the last took {now - self._since:.1f} s" if self.started else ""
+        self.started += 1
+        self._since = now
+        # A multi-page TIFF is announced as one image and may hold more frames.
+        of = f" ({self.started} of {self.total})" if self.started <= self.total else ""
+        text = f"OCR: page {number}{of}{took}"
+        if not self.console.is_terminal:
+            self.console.print(text)
+        elif self._status is None:
+            self._status = self.console.status(text)
+            self._status.start()
+        else:
+            self._status.update(text)

@@ -13,6 +13,9 @@ removed (its rows in every table). Ingesting a document again replaces all its r
 Write protocol (what makes the tables consistent after a crash at any point):
 1. Every file is written to a hidden `.<name>.tmp` and moved into place with `os.replace`, so
    no file is ever half-written, and readers (pandas, polars, DuckDB, Spark) skip the `.tmp`.
+   On an object store (an fsspec URL: s3://, gs://, abfs://) an object is visible only once its
+   upload completes, so it is written straight to its name; other fsspec filesystems get the
+   `.tmp` and a move (pipeline/output.py).
 2. A new batch writes every other table first and `documents` last: the `documents` file is the
    batch's commit record. A batch file in any table without its `documents` file never
    committed.
@@ -35,7 +38,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,7 +49,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from parsers.model import TongbaoError
+from pipeline.output import RemotePath, moved, output_root, readable, written
 from schemas import TABLES, SourceRecord, arrow_schema, records_to_table
+
+Location = Path | RemotePath
+"""A file or folder of the output: local, or under an fsspec URL (pipeline/output.py)."""
 
 _BATCH = re.compile(r"^part-(?:(\d+)-)?([0-9a-f]{16})\.parquet$")
 # Tables written before the documents commit record, in this order.
@@ -82,31 +88,52 @@ def batch_seq(name: str) -> int:
     return int(match.group(1) or 0) if match else -1
 
 
-def _atomic_write(table: pa.Table | list[Path], path: Path) -> None:
-    """Write a table, or the concatenation of Parquet files read one at a time (a merge's memory
-    stays that of its largest part), to a temporary name, then move it into place."""
-    tmp = path.with_name(f".{path.name}.tmp")
+# Rows decoded at a time when batch files are merged or rewritten. A merged file of 2,000
+# documents decodes its deductions to ~56 MB when read whole: that, not the number of files, set
+# the writing process's peak memory on a 10,000-file run (issue 13: memory flat over a long run).
+_ROWS_PER_READ = 8192
+
+
+def _atomic_write(table: pa.Table | Sequence[Location], path: Location, keep: set[str] | None = None) -> None:
+    """Write a table, or the rows of Parquet files (only those of the documents `keep`, when
+    given) read _ROWS_PER_READ rows at a time, so that it appears at `path` whole (protocol
+    step 1; pipeline/output.py says how on each kind of output)."""
+    tmp = path
     try:
-        if isinstance(table, pa.Table):
-            pq.write_table(table, tmp, compression="zstd")
-        else:
-            schema = arrow_schema(path.parent.name)
-            with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-                for part in table:
-                    rows = pq.read_table(part)
-                    writer.write_table(rows.select(schema.names).cast(schema))
-                    del rows
-        os.replace(tmp, path)
+        with written(path) as (sink, tmp):
+            if isinstance(table, pa.Table):
+                pq.write_table(table, sink, compression="zstd")
+            else:
+                schema = arrow_schema(path.parent.name)
+                wanted = pa.array(sorted(keep), pa.string()) if keep is not None else None
+                with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
+                    for part in table:
+                        for batch in pq.ParquetFile(readable(part)).iter_batches(
+                            batch_size=_ROWS_PER_READ, use_threads=False
+                        ):
+                            rows = pa.Table.from_batches([batch])
+                            if wanted is not None:
+                                rows = rows.filter(pc.is_in(rows.column("doc_id"), value_set=wanted))
+                            if rows.num_rows:
+                                writer.write_table(rows.select(schema.names).cast(schema))
+        moved(tmp, path)
     except OSError:
-        tmp.unlink(missing_ok=True)
+        if tmp != path:  # an object store's upload that failed leaves no object
+            tmp.unlink(missing_ok=True)
         raise
 
 
-def _remove(path: Path) -> None:
+def _read(path: Location, columns: list[str] | None = None) -> pa.Table:
+    """One Parquet file. ParquetFile reads it alone: pq.read_table goes through pyarrow.dataset,
+    whose import (~1 s) and per-call set-up (~15 ms) were most of an unchanged re-run's start."""
+    return pq.ParquetFile(readable(path)).read(columns=columns, use_threads=False)
+
+
+def _remove(path: Location) -> None:
     path.unlink(missing_ok=True)
 
 
-def _write_error(exc: OSError, path: Path, what: str) -> StoreError:
+def _write_error(exc: OSError, path: Location, what: str) -> StoreError:
     reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
     return StoreError(
         f"cannot write {path}: {reason}. {what} Nothing half-written is left; free space (or fix the "
@@ -118,14 +145,15 @@ class Store:
     """An output folder being written: an in-memory index of which batch holds which document and
     which document holds which path (dict lookups, built once when the store opens)."""
 
-    def __init__(self, out: Path) -> None:
-        self.out = Path(out)
+    def __init__(self, out: str | Path) -> None:
+        self.out = output_root(out)
         self._docs: dict[str, str] = {}  # doc_id -> batch file name holding it
         self._doc_paths: dict[str, set[str]] = {}  # doc_id -> its paths
         self._paths: dict[str, PathEntry] = {}  # path -> where its bytes are
         self._batch_docs: dict[str, set[str]] = {}  # batch -> doc_ids in its documents file
         self._batch_paths: dict[str, set[str]] = {}  # batch -> paths in its sources rows
         self._status: dict[str, tuple[str, str | None, str]] = {}  # doc -> (status, stage, parser)
+        self._statuses: dict[tuple[str, str | None, str], tuple[str, str | None, str]] = {}
         self._seq = 0
         self.repaired = 0
         """Batch files removed or rewritten by the recovery pass when the store opened."""
@@ -175,13 +203,13 @@ class Store:
         self._seq = max((batch_seq(n) for n in ordered), default=0)
         sources_present = names_by_table.get("sources", set())
         for name in ordered:  # oldest first: a newer batch takes what it shares with older ones
-            docs = pq.read_table(
+            docs = _read(
                 self.out / "documents" / name,
                 columns=["doc_id", "source_path", "byte_size", "status", "error_stage", "parser_version"],
             ).to_pylist()
             rows: list[dict[str, Any]]
             if name in sources_present:
-                rows = pq.read_table(self.out / "sources" / name).to_pylist()
+                rows = _read(self.out / "sources" / name).to_pylist()
             else:  # written before the sources table: the document's path is its source
                 rows = [
                     {"doc_id": d["doc_id"], "source_path": d["source_path"], "byte_size": d["byte_size"]}
@@ -190,7 +218,7 @@ class Store:
             self._batch_docs[name] = {d["doc_id"] for d in docs}
             self._batch_paths[name] = {r["source_path"] for r in rows}
             for d in docs:
-                self._status[d["doc_id"]] = (d["status"], d["error_stage"], d["parser_version"])
+                self._set_status(d["doc_id"], d["status"], d["error_stage"], d["parser_version"])
                 self._take_doc(d["doc_id"], name)
             for r in rows:
                 self._take_path(r["source_path"], r["doc_id"], name, r["byte_size"], r.get("mtime_ns"))
@@ -199,6 +227,12 @@ class Store:
             if keep_docs != self._batch_docs[name] or keep_paths != self._batch_paths[name]:
                 self._restore(name)
                 self.repaired += 1
+
+    def _set_status(self, doc_id: str, status: str, stage: str | None, version: str) -> None:
+        # A handful of distinct (status, stage, version) triples: one shared tuple each, not one
+        # per document (the index is the writing process's only per-file memory).
+        triple = (status, stage, version)
+        self._status[doc_id] = self._statuses.setdefault(triple, triple)
 
     def _take_doc(self, doc_id: str, batch: str) -> None:
         # The paths a document has are the sources rows of the batch holding it (a batch that
@@ -272,7 +306,7 @@ class Store:
         self._batch_docs[name] = set(new_docs)
         self._batch_paths[name] = {s.source_path for s in source_rows}
         for d in documents:
-            self._status[d.doc_id] = (d.status, d.error_stage, d.parser_version)
+            self._set_status(d.doc_id, d.status, d.error_stage, d.parser_version)
             self._take_doc(d.doc_id, name)
         for s in source_rows:
             self._take_path(s.source_path, s.doc_id, name, s.byte_size, s.mtime_ns)
@@ -302,7 +336,7 @@ class Store:
         names = [n for n in names if n in self._batch_docs]
         if len(names) < 2:
             return None
-        tables: dict[str, pa.Table | list[Path]] = {
+        tables: dict[str, pa.Table | list[Location]] = {
             table: [self.out / table / n for n in names if (self.out / table / n).exists()]
             for table in TABLES
         }
@@ -327,8 +361,8 @@ class Store:
         pa.default_memory_pool().release_unused()  # what the reads took goes back to the system
         return name
 
-    def _write_new(self, name: str, tables: Mapping[str, pa.Table | list[Path]]) -> None:
-        written: list[Path] = []
+    def _write_new(self, name: str, tables: Mapping[str, pa.Table | list[Location]]) -> None:
+        done: list[Location] = []
         order = [t for t in tables if t != "documents"] + ["documents"]
         for table in order:
             path = self.out / table / name
@@ -336,10 +370,10 @@ class Store:
                 path.parent.mkdir(exist_ok=True)
                 _atomic_write(tables[table], path)
             except OSError as exc:
-                for done in written:
-                    done.unlink(missing_ok=True)
+                for file in done:
+                    file.unlink(missing_ok=True)
                 raise _write_error(exc, path, "The batch was not saved.") from exc
-            written.append(path)
+            done.append(path)
 
     def _restore(self, name: str) -> None:
         """Rewrite batch `name` to hold only what the index gives it (protocol step 3)."""
@@ -368,15 +402,17 @@ class Store:
             ]
             sources.sort(key=lambda s: (s.doc_id, s.source_path))
             _atomic_write(records_to_table("sources", sources), self.out / "sources" / name)
+            kept_ids = pa.array(sorted(keep_docs), pa.string())
             for table in _BODY_TABLES:
                 body = self.out / table / name
                 if table != "sources" and body.exists():
-                    rows = pq.read_table(body)
-                    kept = _only(rows, keep_docs)
-                    if kept.num_rows != rows.num_rows:  # a table without rows of the dropped: as it is
-                        _atomic_write(kept, body)
+                    # Only a table holding rows of the dropped documents is rewritten; its doc_id
+                    # column alone says so.
+                    ids = _read(body, ["doc_id"]).column("doc_id")
+                    if (pc.sum(pc.is_in(ids, value_set=kept_ids)).as_py() or 0) != len(ids):
+                        _atomic_write([body], body, keep_docs)
             docs_path = self.out / "documents" / name
-            documents = _only(pq.read_table(docs_path), keep_docs)
+            documents = _only(_read(docs_path), keep_docs)
             first: dict[str, str] = {}
             for s in sources:  # sorted by (doc_id, path): the first is the smallest path
                 first.setdefault(s.doc_id, s.source_path)

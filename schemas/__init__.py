@@ -14,6 +14,7 @@ from schemas.tables import (
     UnstorableValue,
     arrow_schema,
     records_to_table,
+    rows_of,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "UnstorableValue",
     "arrow_schema",
     "records_to_table",
+    "rows_of",
 ]

@@ -252,3 +252,11 @@ def test_no_results_is_not_said_of_a_rubric_or_a_circular_with_results() -> None
     rubric.metadata.doc_class = "rubric"
     assert findings(rubric) == []
     assert findings(extraction([("甲县", 1, "100")])) == []
+
+
+@pytest.mark.parametrize(("total", "flagged"), [("85.97", False), ("86.97", True)])
+def test_parts_printed_already_weighted_add_up_to_the_total(total: str, flagged: bool) -> None:
+    # y06: `政务服务满意度指数（70%）` 59.97 and `市场主体发展指数（30%）` 26, each within its share of
+    # 100, sum to 85.97; weighting them again (0.7×59.97 + 0.3×26) is no check of this total.
+    ex = extraction([("甲县", 1, total)], parts={"甲县": [("政务", "0.7", "59.97"), ("市场", "0.3", "26")]})
+    assert [c for _, c, _ in findings(ex)] == (["score_mismatch"] if flagged else [])

@@ -8,8 +8,10 @@ import pytest
 
 from pipeline.ingest import IngestOptions, ingest
 from tests.test_resume import assert_consistent, make_archive, tables_of
+from tests.test_store_remote import local_copy
 
 distributed = pytest.importorskip("dask.distributed")
+fsspec = pytest.importorskip("fsspec")
 # Slow (starts a dask LocalCluster): part of make test, left out of make test-fast.
 pytestmark = pytest.mark.slow
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
@@ -39,6 +41,16 @@ def test_the_dask_engine_writes_the_tables_of_the_local_engine(tmp_path: Path) -
                 out=tmp_path / "dask", engine="dask", scheduler=cluster.scheduler_address, ocr="never"
             ),
         )
+        # The same cluster writing to an fsspec URL (the client writes; memory:// is in-process).
+        url = f"memory://tongbao-dask-{tmp_path.name}/out"
+        ingest(
+            [folder],
+            IngestOptions(out=url, engine="dask", scheduler=cluster.scheduler_address, ocr="never"),
+        )
     assert summary.written == summary.files and summary.ok > 0
     assert_consistent(tmp_path / "dask")
     assert tables_of(tmp_path / "dask") == tables_of(tmp_path / "local")
+    copy = local_copy(url, tmp_path / "from-url")
+    fsspec.filesystem("memory").rm(f"/tongbao-dask-{tmp_path.name}", recursive=True)
+    assert_consistent(copy)
+    assert tables_of(copy) == tables_of(tmp_path / "local")

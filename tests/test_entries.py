@@ -297,3 +297,22 @@ def test_simple_amount_end_reads_as_its_pattern(
     body = f"{prose}{spaces}{comma}{word}{number}分{end}"
     match = _SIMPLE_AMOUNT_END.match(body)
     assert _simple_amount_end(body) == ((match.group("reason"), match.group("last")) if match else None)
+
+
+def test_words_of_a_glued_amount_are_not_the_reason() -> None:
+    # y11: `按0.5分/处扣2分`, `酌情扣1分`, `加扣1分` (a further deduction, not a bonus); 参加 keeps its 加.
+    from parsers.entries import parse_entry
+
+    cases = {
+        "1.漂浮物4处，按0.5分/处扣2分；": ("漂浮物4处", "2", "deduction"),
+        "2.巡河记录缺失，酌情扣1分；": ("巡河记录缺失", "1", "deduction"),
+        "3.该问题被市级暗访通报，加扣1分；": ("该问题被市级暗访通报", "1", "deduction"),
+        "会议未参加扣1分": ("会议未参加", "1", "deduction"),
+    }
+    for text, (reason, points, kind) in cases.items():
+        entry = parse_entry(text)
+        assert entry is not None and (entry.reason, str(entry.points), entry.kind) == (
+            reason,
+            points,
+            kind,
+        ), text

@@ -699,3 +699,11 @@ def test_issue_date_printed_in_the_header_area(header: str) -> None:
         + "\n\n现将考核排名情况通报如下：\n\n| 排名 | 镇 | 得分 |\n|---|---|---|\n| 1 | 沙集镇 | 98 |\n"
     )
     assert extract_metadata(lines_of(text)).issue_date == D(2024, 6, 12)
+
+
+def test_a_task_force_signs_its_circular() -> None:
+    # y01: a campaign's 工作专班 issues the results and signs them.
+    from parsers.document import parse_document
+
+    text = "临溪市人居环境整治工作专班\n\n关于观摩评比结果的通报\n\n各县：\n\n第一名：岭南县 91.06分\n\n临溪市人居环境整治工作专班\n2024年11月22日\n"
+    assert parse_document(text.encode(), "t.txt").metadata.issuer == "临溪市人居环境整治工作专班"

@@ -310,3 +310,125 @@ def test_schools_and_institutions_look_like_units_sentences_do_not() -> None:
         "全市教育系统深入贯彻落实上级关于校园安全工作的决策部署",
     ):
         assert not looks_like_unit(text), text
+
+
+def test_place_then_score_glued_spaced_tied_or_with_a_change_after_it() -> None:
+    # y01 `第一名：岭南县 91.06分`, y04 `第一名鲤江区86.15分，较上月提高1.35分`, y15 `（并列）`: the change
+    # against last month is neither a score nor a place.
+    rows = extract_prose_ranks(
+        lines_of(
+            "第一名：岭南县 91.06分",
+            "第二名鲤江区86.15分，较上月提高1.35分，排名上升3位；第三名：白沙镇、青林镇（并列），85.2分。",
+        )
+    )
+    assert [(r.unit_raw, r.rank, str(r.score)) for r in rows] == [
+        ("岭南县", 1, "91.06"),
+        ("鲤江区", 2, "86.15"),
+        ("白沙镇", 3, "85.2"),
+        ("青林镇", 3, "85.2"),
+    ]
+    # Two names at one place without a word that says they tie are not read.
+    assert extract_prose_ranks(lines_of("第一名：白沙镇、青林镇，95.2分")) == []
+
+
+def test_one_numbered_line_per_place_under_a_ranking_lead_in() -> None:
+    # y12: the printed numbers are the places; a score out of order is kept for rank_order to flag.
+    rows = extract_prose_ranks(
+        lines_of(
+            "考评排名如下：", "1.东岭镇 95.60分（较上季度上升3位）", "2.西坡乡 93.15分", "3.南冲镇 94.02分"
+        )
+    )
+    assert [(r.unit_raw, r.rank, str(r.score)) for r in rows] == [
+        ("东岭镇", 1, "95.60"),
+        ("西坡乡", 2, "93.15"),
+        ("南冲镇", 3, "94.02"),
+    ]
+    # Without a lead-in that says it ranks, numbered lines are any list; a line that is not a unit
+    # and its score makes the run a doubt, not rows.
+    assert extract_prose_ranks(lines_of("检查情况如下：", "1.东岭镇 95.60分", "2.西坡乡 93.15分")) == []
+    unread: list = []
+    assert (
+        extract_prose_ranks(lines_of("排名如下：", "1.东岭镇 95分", "2.台账不全 93分"), unread=unread) == []
+    )
+    assert len(unread) == 1
+
+
+def test_scores_left_after_deductions_are_scores() -> None:
+    # y10 `扣分后各街道得分：…`: what is left after the points taken is each unit's score; a list of
+    # the points taken (`扣分情况：…`) is not.
+    rows = extract_prose_ranks(lines_of("扣分后各街道得分：城南街道98.5分，城北街道100分。"))
+    assert [(r.unit_raw, r.rank, str(r.score)) for r in rows] == [
+        ("城南街道", None, "98.5"),
+        ("城北街道", None, "100"),
+    ]
+    assert extract_prose_ranks(lines_of("各街道扣分：城南街道1.5分，城北街道2分。")) == []
+
+
+def test_grade_named_after_dengci_wei_in_quotation_marks() -> None:
+    # y08: the units graded, and a count of units per grade that names none.
+    rows = extract_grade_lists(
+        lines_of(
+            "全市28个镇（街），综合评价等次为“优秀”的12个，为“良好”的16个。",
+            "其中，抽查考核的4个镇：南湾镇、东坑镇综合评价等次为“优秀”；大岭镇、石排镇综合评价等次为“良好”。",
+        )
+    )
+    assert [(r.unit_raw, r.grade) for r in rows] == [
+        ("南湾镇", "优秀"),
+        ("东坑镇", "优秀"),
+        ("大岭镇", "良好"),
+        ("石排镇", "良好"),
+    ]
+
+
+def test_names_in_order_from_the_highest_score() -> None:
+    # y02: the note after the list says it runs from the highest score down.
+    rows = extract_prose_ranks(lines_of("西江区、东岭区、点石区。（从高到低依次）请各区抓好整改。"))
+    assert [(r.unit_raw, r.rank, r.score) for r in rows] == [
+        ("西江区", 1, None),
+        ("东岭区", 2, None),
+        ("点石区", 3, None),
+    ]
+    assert extract_prose_ranks(lines_of("西江区、东岭区、点石区。")) == []
+
+
+def test_top_places_with_their_scores_then_a_run_of_places() -> None:
+    # y03: `居全市前三位，得分分别为…`, then `第4—5名分别为…，其后依次是…`.
+    rows = extract_prose_ranks(
+        lines_of(
+            "从排名情况看，青岚县、海口区、白鹭县居全市前三位，得分分别为79.2分、77.6分、76.8分。"
+            "第4—5名分别为琼东县、澄江县，其后依次是临高县、万宁市。"
+        )
+    )
+    assert [(r.unit_raw, r.rank, None if r.score is None else str(r.score)) for r in rows] == [
+        ("青岚县", 1, "79.2"),
+        ("海口区", 2, "77.6"),
+        ("白鹭县", 3, "76.8"),
+        ("琼东县", 4, None),
+        ("澄江县", 5, None),
+        ("临高县", 6, None),
+        ("万宁市", 7, None),
+    ]
+    # Names that do not fill the run one apiece: a doubt, no rows.
+    unread: list = []
+    assert extract_prose_ranks(lines_of("第4—6名分别为琼东县、澄江县。"), unread=unread) == []
+    assert len(unread) == 1
+
+
+def test_a_place_noted_as_the_last() -> None:
+    # y07 `第六名（末位）：…，扣减当月工作经费2000元`: the note is the place's, the fine is money.
+    rows = extract_prose_ranks(lines_of("第六名（末位）：金山工业园社区，扣减当月工作经费2000元。"))
+    assert [(r.unit_raw, r.rank, r.score) for r in rows] == [("金山工业园社区", 6, None)]
+
+
+def test_a_score_clause_after_a_units_place_is_its_score() -> None:
+    # y09 `浦江区位列第三，得分为80.21`: the score follows the place in the next clause.
+    rows = extract_prose_ranks(lines_of("浦江区位列第三，得分为80.21；白沙县位列第四，较上月上升2位。"))
+    assert [(r.unit_raw, r.rank, None if r.score is None else str(r.score)) for r in rows] == [
+        ("浦江区", 3, "80.21"),
+        ("白沙县", 4, None),
+    ]
+
+
+def test_numbered_lines_under_a_bottom_lead_in_are_no_places() -> None:
+    # `排名靠后的单位：` then `1.甲镇 80分`: the list numbers count the last places, not from the top.
+    assert extract_prose_ranks(lines_of("排名靠后的单位如下：", "1.甲镇 80分", "2.乙镇 79分")) == []

@@ -78,14 +78,14 @@ def crash_after(monkeypatch: pytest.MonkeyPatch, n: int, *, mid_write: bool) -> 
         if count[0] > n:
             raise Crash
 
-    def atomic_write(table, path):
+    def atomic_write(table, path, *keep):
         if mid_write and count[0] >= n:
             import pyarrow.parquet as pq
 
             tmp = path.with_name(f".{path.name}.tmp")
             pq.write_table(table, tmp) if hasattr(table, "num_rows") else tmp.write_bytes(b"PAR1")
         step()
-        write(table, path)
+        write(table, path, *keep)
 
     def unlink(path):
         step()
@@ -206,11 +206,11 @@ def test_a_full_disk_is_a_clear_message_and_leaves_nothing_half_written(
     write = store_module._atomic_write
     calls = [0]
 
-    def full(table, path):
+    def full(table, path, *keep):
         calls[0] += 1
         if calls[0] > 10:
             raise OSError(errno.ENOSPC, "No space left on device")
-        write(table, path)
+        write(table, path, *keep)
 
     monkeypatch.setattr(store_module, "_atomic_write", full)
     with pytest.raises(StoreError, match=r"the disk is full.*run the same command again"):

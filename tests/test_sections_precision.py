@@ -238,3 +238,41 @@ def test_a_paragraph_opening_with_the_unit_name_as_a_sentence() -> None:
         ("deduction", "1"),
         ("bonus", "0.5"),
     ]
+
+
+def test_a_closing_line_of_totals_and_score_restates_the_entries() -> None:
+    # y11: `合计扣1分，加2分，得分101分。` closes the unit: its score, and totals that are no entries.
+    result = extract_sections(
+        lines_of(
+            "（一）甲镇",
+            "1.漂浮物4处，按0.5分/处扣2分；",
+            "2.经验被省河长办转发，加2分；",
+            "合计扣2分，加2分，得分100分。",
+            "（二）乙乡",
+            "1.岸线违建未拆除，扣2分；",
+            "合计扣3分，得分98分。",
+        ),
+        ["甲镇", "乙乡"],
+        set(),
+    )
+    assert [(s.unit, s.score, [str(e.entry.points) for e in s.entries]) for s in result.sections] == [
+        ("甲镇", 100, ["2", "2"]),
+        ("乙乡", 98, ["2"]),
+    ]
+    # 乙乡's total of 3 is not the 2 above it: said, not read.
+    assert [(b.first.line_no, b.kind) for b in result.unread] == [(7, "entries")]
+
+
+def test_a_prefix_line_of_a_sibling_unit_missing_from_the_table_is_its_own() -> None:
+    # y15: `桥头镇：…` after `黄坡乡：…` (the same level), left out of the ranking: its own entries,
+    # its score missing; `丁社区：` after `乙街道：` (another level) stays a doubt.
+    result = extract_sections(
+        lines_of("黄坡乡：台账缺失，扣3分。", "桥头镇：清淤滞后，扣2分。", "丁社区：楼道杂物，扣1分。"),
+        ["黄坡乡"],
+        set(),
+    )
+    assert [(s.unit, [str(e.entry.points) for e in s.entries]) for s in result.sections] == [
+        ("黄坡乡", ["3"]),
+        ("桥头镇", ["2"]),
+    ]
+    assert [(b.first.line_no, b.kind) for b in result.unread] == [(3, "heading")]

@@ -176,3 +176,41 @@ def test_cells_printed_one_per_line_become_rows() -> None:
         ("2", "乙县", "95"),
     ]
     assert [(r.unit_raw, r.rank) for r in extract_tables(restored).scores] == [("甲县", 1), ("乙县", 2)]
+
+
+def test_a_volume_column_and_rates_with_percent_signs_are_figures() -> None:
+    # y13: `信访总量（件次）` counts cases, `及时受理率` cells print `98.4%`; neither is points, and the
+    # table flattened one cell per line is still read for its scores and ranks.
+    from parsers.document import parse_document
+
+    assert cell_role("信访总量（件次）") == "count"
+    assert cell_fits("98.4%", "rate", 5) and not cell_fits("98.4%", "count", 5)
+    cells = ["单位", "信访总量（件次）", "及时受理率", "考核得分", "排名"]
+    cells += ["城关镇", "126", "100%", "97.85", "1", "马坊镇", "88", "97.7%", "96.90", "2"]
+    text = "关于信访工作考核结果的通报\n\n结果如下：\n\n" + "\n".join(f"{c} |" for c in cells) + "\n"
+    ex = parse_document(text.encode(), "t.txt")
+    assert [(r.unit_raw, r.rank, str(r.score)) for r in ex.scores] == [
+        ("城关镇", 1, "97.85"),
+        ("马坊镇", 2, "96.90"),
+    ]
+    assert ex.entries == []
+
+
+def test_a_spaced_table_skips_the_whole_areas_row() -> None:
+    # y06: `全市平均 …` with its rank cell blank sits above the units' rows; it is no unit.
+    from parsers.document import parse_document
+
+    text = (
+        "关于营商环境评价结果的通报\n\n结果如下：\n\n县区 甲指数（70%） 乙指数（30%） 综合指数 综合排名\n"
+        "全市平均 61.76 18.88 80.64\n临江县 59.97 26 85.97 1\n桂西县 61.95 22 83.95 2\n"
+    )
+    ex = parse_document(text.encode(), "t.txt")
+    assert [(r.unit_raw, r.rank, str(r.score)) for r in ex.scores] == [
+        ("临江县", 1, "85.97"),
+        ("桂西县", 2, "83.95"),
+    ]
+
+
+def test_the_rule_a_deduction_cites_is_no_reason() -> None:
+    # y10 `街道 | 发现问题 | 扣分依据 | 扣分`: the problem is the reason, the clause cited is free text.
+    assert cell_role("扣分依据") == "remark" and cell_role("发现问题") == "reason"

@@ -56,7 +56,9 @@ ORG_SUFFIX = (
     r"(?:办公室|委员会|委|办|局|厅|部|署|院|政府|支队|大队|总队|指挥部|领导小组|小组|中心"
     r"|联席会议|会议|公司|集团|党组|工作组|督导组|站|所|处|科|队|组|会|庭"
     # A government's inspection office signs its own 督查通报 (x18: `望江县人民政府督查室`).
-    r"|督查室|督导室|督办室|研究室)"
+    r"|督查室|督导室|督办室|研究室"
+    # A task force set up for one campaign signs its results (y01: `…整治提升行动工作专班`).
+    r"|工作专班|专班)"
 )
 ORG_NAME = regex.compile(rf"^[\p{{Han}}（）()·]{{2,40}}{ORG_SUFFIX}$")
 

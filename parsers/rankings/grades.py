@@ -43,10 +43,23 @@ _GRADE_INLINE = regex.compile(
 _GRADE_HEADING = regex.compile(rf"^{_ORDINAL}{_GRADE}(?:等次|等级|单位)?{_COUNT_NOTE}?[:：]?$")
 # `A、B等3个单位被评为优秀等次`; `A、B考核为优秀等次；C为良好等次` (field-survey §3), where a bare
 # 为 needs the 等次 after the grade (`成绩为优秀率` is no grade).
+# The longest run of names a graded list holds (30 units of 4–8 characters with 、): bounded so a
+# search through a long run of Han text that holds no grade costs linear, not quadratic, time
+# (a 5,000-character sentence with a 为 took 4.5 s).
+_LIST_MAX = 400
+_LIST_CHAR = regex.compile(r"[\p{Han}（）()·、]")
+# A grade after 为 somewhere in the sentence: without one the names' search cannot match.
+_GRADE_AFTER_WEI = regex.compile(rf"为{_GRADE}")
 _GRADE_PROSE = regex.compile(
-    rf"(?P<list>[\p{{Han}}（）()·、]+?)(?:等[\d一二三四五六七八九十]+[个所家名](?:单位|县区|乡镇|学校|企业|县（市、区）))?"
+    rf"(?P<list>[\p{{Han}}（）()·、]{{1,{_LIST_MAX}}}?)(?:等[\d一二三四五六七八九十]+[个所家名](?:单位|县区|乡镇|学校|企业|县（市、区）))?"
     rf"(?:(?:被)?(?:评为|评定为|确定为){_GRADE}(?:等次|等级|单位)?|(?:考核|考评|均)?为{_GRADE}(?:等次|等级))"
 )
+# `南湾镇、东坑镇综合评价等次为“优秀”` (y08): the grade named after 等次为, often in quotation marks; it
+# must end the clause (`综合评价等次为“优秀”的12个` counts units, it names none).
+_GRADE_IS = regex.compile(rf"(?:等次|等级)(?:为|是)[“\"「]?{_GRADE}[”\"」]?(?:等次)?$")
+# The words between the names and 等次为 (`综合评价`), cut off the names' end.
+_GRADE_IS_LEAD = regex.compile(r"(?:综合评价|综合|考核|考评|评价|评定)$")
+
 # Score bands are grades, not scores (field-survey §3): `得分在190分以上的单位是：A、B`, `得分在170分至
 # 189分的单位有：…`, `得分低于75分的单位：甲镇（74.16）、乙乡（73.93）` — the band as printed is the grade,
 # and a number in parentheses after a name is that unit's score — then the band only restates
@@ -115,11 +128,20 @@ def _sentence_grades(sentence: str, line: Line, group: str | None) -> list[Score
         items = scored_items(band.group("list")) or []
         grade = None if any(score is not None for _, score in items) else band.group("band")
         return [score_row(u, None, None, grade, line, score=score, group=group) for u, score in items]
-    prose = _GRADE_PROSE.search(sentence) if "为" in sentence else None
+    prose = _GRADE_PROSE.search(sentence) if "为" in sentence and _GRADE_AFTER_WEI.search(sentence) else None
+    if prose and prose.start() > 0 and _LIST_CHAR.match(sentence, prose.start() - 1):
+        return []  # a run of names longer than any list: where it starts is not known
     if prose:
         # The names run from the last clause break before the verb.
         names = names_of(regex.split(r"[，,：:]", prose.group("list"))[-1]) or []
         return [score_row(n, None, None, prose.group("grade"), line, group=group) for n in names]
+    # Found from the end and the names cut back to the clause break: a search with the names as a
+    # lazy group ran in time quadratic in the sentence's length (2 s on 5,000 characters).
+    named = _GRADE_IS.search(sentence) if "等" in sentence else None
+    if named:
+        head = _GRADE_IS_LEAD.sub("", regex.split(r"[，,：:]", sentence[: named.start()])[-1])
+        names = names_of(head) or []
+        return [score_row(n, None, None, named.group("grade"), line, group=group) for n in names]
     return []
 
 

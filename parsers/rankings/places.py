@@ -60,9 +60,12 @@ _LIST_ORDINALS = regex.compile(
     rf"^{_NAMES}(?:分列|分别位列|分别排名|依次位列|分居|(?:分别|依次)以(?P<scores>{NUMBER}分(?:、{NUMBER}分)+)"
     rf"(?:位列|排名|位居|名列)){_SCOPE}(?P<places>第{NUM}(?:名|位)?(?:[、和]第?{NUM}(?:名|位)?)+)$"
 )
+# A clause that is only a score (`得分为80.21`, `得分81.99分`), after a clause placing one unit.
+_SCORE_AFTER = regex.compile(rf"^(?:总得分|综合得分|得分|总分|成绩)(?:为|是)?(?P<score>{NUMBER})分?$")
 # `第一名魏都区` / `第一名为魏都区`; a colon as the 为: `倒数第一名：阜南县；` (fd-08), `第一名：青阳县教育体育局`
 # on a line of its own (fd-11).
-_ORDINAL_PLACE = rf"(?P<rev>倒数)?第(?P<k>{NUM})(?:名|位)"
+# A note that the place is the last (`第六名（末位）：…`, y07) says nothing more than the place.
+_ORDINAL_PLACE = rf"(?P<rev>倒数)?第(?P<k>{NUM})(?:名|位)(?:[（(](?:末位|末名|最后一名|倒数第一名?)[）)])?"
 _ORDINAL_FIRST = regex.compile(rf"^{_ORDINAL_PLACE}(?:{_IS}|[:：])?(?P<unit>[\p{{Han}}（）()·]{{2,24}})$")
 # A place before a colon is what the clause says, not a lead-in to drop (`倒数第一名：阜南县`).
 _PLACE_COLON = regex.compile(rf"{_ORDINAL_PLACE}[:：]$")
@@ -153,8 +156,11 @@ def prose_rank_rows(
     `results`, when given, receives the line numbers of lines that are only a unit's result.
     """
     found = _Ranked(population_of(lines), [unit_key(x) for x in exclude if x], unread)
+    taken = _numbered_lines(lines, found)
     lead = ""
     for line in lines:
+        if line.line_no in taken:
+            continue
         if line.cells is not None:
             lead = ""
             continue
@@ -168,9 +174,18 @@ def prose_rank_rows(
             continue
         if led and _scored_list(SENTENCE.findall(led)[-1], line, found):
             continue
+        if _names_in_order(text, line, found):
+            continue
         for sentence in SENTENCE.findall(text):
             if not any(
-                read(sentence, line, found) for read in (_place_then_score, _unit_total_rank, _scored_list)
+                read(sentence, line, found)
+                for read in (
+                    _place_then_score,
+                    _top_then_scores,
+                    _places_range,
+                    _unit_total_rank,
+                    _scored_list,
+                )
             ):
                 _sentence_ranks(sentence, line, found)
     if results is not None:
@@ -196,7 +211,8 @@ def _sentence_ranks(sentence: str, line: Line, found: _Ranked) -> None:
         score = Decimal(tied.group("score")) if tied.group("score") else None
         for unit in names_of(tied.group("list")) or []:
             found.add(unit, k, f"并列第{k}", line, score)
-    for clause in _clauses(sentence):
+    clauses = _clauses(sentence)
+    for i, clause in enumerate(clauses):
         for pattern, bottom in _PLACE_LISTS:
             match = pattern.search(clause)
             if not match:
@@ -209,7 +225,12 @@ def _sentence_ranks(sentence: str, line: Line, found: _Ranked) -> None:
                     found.add(unit, rank, f"{'后' if bottom else '前'}{n}", line, score)
             break
         else:
-            _ordinal_clause(clause, line, found)
+            placed = _ordinal_clause(clause, line, found)
+            # `浦江区位列第三，得分为80.21` (y09): the clause after a unit's place states its score.
+            after = _SCORE_AFTER.match(clauses[i + 1]) if placed and i + 1 < len(clauses) else None
+            row = found.rows.get(placed) if after and placed else None
+            if after and row is not None and row.line is line and row.score is None:
+                row.score = Decimal(after.group("score"))
 
 
 # `1.甲镇；2.乙镇；3.丙乡、丁镇；5.戊镇。` after a lead-in that says it is a ranking (field-survey §2).
@@ -246,20 +267,156 @@ def _numbered_list(text: str, line: Line, found: _Ranked) -> bool:
     return True
 
 
-# `第一名：青石镇，90.99分` / `第二名为白沙镇（85.10分）` (field-survey §2), also after a dash
-# (`前三名依次为——第一名：…`) and with a comma for the colon (`倒数第二名，柏树街道，79.32分`).
-_PLACE_SCORE = regex.compile(
-    rf"^(?:.*[:：—，,])?{_ORDINAL_PLACE}(?:{_IS}|[:：，,])?(?P<unit>[\p{{Han}}·]{{2,24}}?)"
-    rf"(?:[，,]|[（(])(?:综合得分|总得分|得分|总分|成绩)?为?(?P<score>{NUMBER})分[）)]?$"
+# One numbered line per place under a lead-in line that says it ranks (`考评排名如下：` then
+# `1.东岭镇 95.60分（较上季度上升3位）`, `2.西坡乡 93.15分`, y12). The numbers are the printed places, so
+# scores out of their order are the issuer's error to flag (rank_order), not a doubt.
+_NUMBERED_LINE = regex.compile(
+    rf"^(?P<k>\d{{1,3}})[.、．](?!\d)(?P<list>[\p{{Han}}·、]{{2,60}}?)(?:(?P<score>{NUMBER})分)?[；;。.]?$"
 )
 
 
-def _place_then_score(sentence: str, line: Line, found: _Ranked) -> bool:
-    match = _PLACE_SCORE.match(sentence)
-    k = chinese_to_int(match.group("k")) if match else None
-    if match is None or k is None or not is_unit(unit := unit_key(match.group("unit"))):
+_FROM_THE_BOTTOM = regex.compile(r"后|末|倒数|靠后|落后|较差")
+
+
+def _numbered_lines(lines: list[Line], found: _Ranked) -> set[int]:
+    """Rows of rankings printed one numbered line per place; the numbers of the lines they take."""
+    taken: set[int] = set()
+    run: list[tuple[Line, regex.Match[str]]] = []
+    ranking_lead = False
+    for line in [*lines, None]:
+        match = None
+        if line is not None and line.cells is None:
+            match = _NUMBERED_LINE.match(without_change(squash(line.text)))
+            if match and (run or (ranking_lead and match.group("k") == "1")):
+                run.append((line, match))
+                continue
+        if run:
+            taken |= _numbered_run(run, found)
+            run = []
+        text = squash(line.text) if line is not None and line.cells is None else ""
+        # `排名靠后的单位：` / `排名后三位：` numbers the last places from 1: those numbers are no places.
+        ranking_lead = (
+            text.endswith(("：", ":"))
+            and bool(_RANKING_WORD.search(text))
+            and not _FROM_THE_BOTTOM.search(text)
+        )
+    return taken
+
+
+def _numbered_run(run: list[tuple[Line, regex.Match[str]]], found: _Ranked) -> set[int]:
+    """The rows of one run of numbered lines, or a doubt when any line is not a unit and its score."""
+    places = [(int(m.group("k")), names_of(m.group("list")), m.group("score")) for _, m in run]
+    steps = all(b[0] in (a[0] + 1, a[0] + len(a[1] or [])) for a, b in pairwise(places))
+    scored = {score is not None for _, _, score in places}
+    if len(run) < 2:
+        return set()  # one numbered line is a list item of anything
+    if not steps or len(scored) > 1 or any(names is None for _, names, _ in places):
+        found.doubt(run[0][0], "numbered ranking lines that are not each a unit with its place and score")
+    else:
+        for (line, _), (k, names, score) in zip(run, places, strict=True):
+            for unit in names or []:
+                found.add(unit, k, str(k), line, Decimal(score) if score else None)
+    found.results |= {line.line_no for line, _ in run}
+    return {line.line_no for line, _ in run}
+
+
+# A list of names the note after it says runs from the highest score down (`西江区、东岭区、…。
+# （从高到低依次）`, y02): ranks by order, no scores.
+_ORDER_NOTE = regex.compile(
+    r"^(?P<list>[\p{Han}（）()·、]{4,400}?)[。.]?[（(](?:按得分|按分数|按成绩|得分)?(?:从高到低|由高到低)"
+    r"(?:依次)?(?:排列|排序|排名)?[）)]"  # a text reader may run the next paragraph on after it
+)
+
+
+def _names_in_order(text: str, line: Line, found: _Ranked) -> bool:
+    match = _ORDER_NOTE.match(text) if "高到低" in text else None
+    names = names_of(match.group("list")) if match else None
+    if names is None or len(names) < 2:
         return False
-    found.place(unit, k, match.group("rev"), line, match.group("score"))
+    for i, unit in enumerate(names, 1):
+        found.add(unit, i, str(i), line, None)
+    return True
+
+
+# `A、B、C居全市前三位，得分分别为79.2分、77.6分、76.8分` (y03): the places, then one score apiece in order.
+_TOP_THEN_SCORES = regex.compile(
+    rf"^(?:.*[，,：:])?{_NAMES}(?:居|位居|位列|列|排|排名)(?:全市|全省|全县|全区|全州)?前(?P<n>{NUM})(?:位|名)"
+    rf"[，,](?:得分|分数|成绩|分值)分别(?:为|是)(?P<scores>{NUMBER}分?(?:、{NUMBER}分?)+)$"
+)
+
+
+def _top_then_scores(sentence: str, line: Line, found: _Ranked) -> bool:
+    match = _TOP_THEN_SCORES.match(sentence) if "分别" in sentence else None
+    if match is None:
+        return False
+    names, n = names_of(match.group("list")), chinese_to_int(match.group("n"))
+    scores = regex.findall(NUMBER, match.group("scores"))
+    if names is None or not (n == len(names) == len(scores)):
+        found.doubt(line, "a top-places sentence whose names, places and scores do not agree in number")
+        return True
+    for i, (unit, score) in enumerate(zip(names, scores, strict=True), 1):
+        found.add(unit, i, f"前{n}", line, Decimal(score))
+    return True
+
+
+# `第4—8名分别为琼东县、…，其后依次是临高县、…` (y03): a run of places, one name apiece in order, and
+# the names after it taking the places that follow.
+_PLACES_RANGE = regex.compile(
+    rf"^第(?P<a>{NUM})(?:名)?[—–\-~～至到](?:第)?(?P<b>{NUM})名(?:分别|依次)(?:为|是)[:：]?{_NAMES}"
+    rf"(?:[，,](?:其后|之后|随后|其余)(?:依次|分别)?(?:为|是)[:：]?(?P<rest>[\p{{Han}}（）()·、]{{2,200}}))?$"
+)
+
+
+def _places_range(sentence: str, line: Line, found: _Ranked) -> bool:
+    match = _PLACES_RANGE.match(sentence) if "名" in sentence else None
+    if match is None:
+        return False
+    a, b = chinese_to_int(match.group("a")), chinese_to_int(match.group("b"))
+    names = names_of(match.group("list"))
+    rest = names_of(match.group("rest")) if match.group("rest") else []
+    if a is None or b is None or names is None or rest is None or b - a + 1 != len(names):
+        found.doubt(line, "a run of places whose names do not fill it one apiece")
+        return True
+    for k, unit in enumerate([*names, *rest], a):
+        found.add(unit, k, str(k), line, None)
+    return True
+
+
+# `第一名：青石镇，90.99分` / `第二名为白沙镇（85.10分）` (field-survey §2), also after a dash
+# (`前三名依次为——第一名：…`) and with a comma for the colon (`倒数第二名，柏树街道，79.32分`).
+# The score may follow the name with a space (squashed away) or nothing between (`第一名：岭南县
+# 91.06分`, `第一名鲤江区86.15分`, y01 y04), and two names may share the place (`第一名：白沙镇、青林镇
+# （并列），95.2分`, y15).
+_PLACE_SCORE = regex.compile(
+    rf"^(?:.*[:：—，,])?{_ORDINAL_PLACE}(?:{_IS}|[:：，,])?(?P<unit>[\p{{Han}}·、]{{2,50}}?)(?P<tie>[（(]并列[）)])?"
+    rf"(?:[，,]|[（(])?(?:综合得分|总得分|得分|总分|成绩)?为?(?P<score>{NUMBER})分[）)]?$"
+)
+# A change against the last period after a score is no score, bonus or place (`86.15分，较上月提高1.35分，
+# 排名上升3位`, `95.60分（较上季度上升3位）`, y04 y12): left out before the score is read.
+_CHANGE = regex.compile(
+    r"(?:[，,]|[（(](?=较上))(?:较上(?:月|季度|年|期|轮|次)|比上(?:月|季度|年|期|轮|次))[^，,（()）]{0,6}?"
+    rf"(?:提高|上升|提升|增加|下降|降低|减少|回落)了?{NUMBER}(?:分|位|名|个百分点)"
+    rf"(?:[，,]排名(?:上升|下降|提升|前进|后退|下滑)了?{NUM}(?:位|名))?[）)]?$"
+)
+
+
+def without_change(sentence: str) -> str:
+    """A sentence without the change against the last period after its score."""
+    return _CHANGE.sub("", sentence) if "较上" in sentence or "比上" in sentence else sentence
+
+
+def _place_then_score(sentence: str, line: Line, found: _Ranked) -> bool:
+    match = _PLACE_SCORE.match(without_change(sentence))
+    k = chinese_to_int(match.group("k")) if match else None
+    if match is None or k is None:
+        return False
+    tied = "、" in match.group("unit")
+    names = names_of(match.group("unit")) if tied else [unit_key(match.group("unit"))]
+    # Two names at one place only where the place says they tie.
+    if not names or not all(is_unit(unit) for unit in names) or tied != bool(match.group("tie")):
+        return False
+    for unit in names:
+        found.place(unit, k, match.group("rev"), line, match.group("score"))
     return True
 
 
@@ -310,6 +467,8 @@ _SCORED_LEAD = regex.compile(r"得分|成绩|分数|排名|名次|结果")
 # Points taken, added or fined are no scores (`扣分情况：甲镇（2分）…`); prize money (`奖励5000元`)
 # beside a list of scores does not make them other than scores.
 _NOT_SCORES = regex.compile(r"扣|减|加分|罚")
+# ...but what is left after them is (`扣分后各街道得分：城南街道98.5分，…`, y10).
+_AFTER_ADJUSTMENT = regex.compile(r"(?:扣|减|加)(?:分|除|减)?后")
 _TOP_OR_BOTTOM = regex.compile(rf"(?:前|后|末){NUM}")
 _PAREN_LIST = regex.compile(
     rf"^(?P<list>[\p{{Han}}·]{{2,24}}?[（(]{NUMBER}分[）)](?:、[\p{{Han}}·]{{2,24}}?[（(]{NUMBER}分[）)])+)"
@@ -330,7 +489,11 @@ def _scored_list(sentence: str, line: Line, found: _Ranked) -> bool:
         lead, items = "", scored_items(paren.group("list"))
     else:
         return False
-    if not items or any(score is None for _, score in items) or _NOT_SCORES.search(lead):
+    if (
+        not items
+        or any(score is None for _, score in items)
+        or _NOT_SCORES.search(_AFTER_ADJUSTMENT.sub("", lead))
+    ):
         return False
     ranked = bool(_RANKING_WORD.search(lead))
     scores = [score for _, score in items if score is not None]
@@ -358,7 +521,8 @@ def _clauses(sentence: str) -> list[str]:
     return out
 
 
-def _ordinal_clause(clause: str, line: Line, found: _Ranked) -> None:
+def _ordinal_clause(clause: str, line: Line, found: _Ranked) -> str | None:
+    """Read one clause's place(s); the unit placed when it names one alone."""
     ordinals = _LIST_ORDINALS.match(clause)
     if ordinals:
         names = names_of(ordinals.group("list"))
@@ -370,12 +534,13 @@ def _ordinal_clause(clause: str, line: Line, found: _Ranked) -> None:
         if names and len(places) == len(names) == len(scores):
             for unit, k, score in zip(names, places, scores, strict=True):
                 found.add(unit, k, f"第{k}名", line, score)
-        return
+        return None
     for pattern in (_ORDINAL_FIRST, _UNIT_FIRST):
         match = pattern.match(clause)
         if match and names_of(match.group("unit")) is not None:
             if (k := chinese_to_int(match.group("k"))) is not None:
-                found.place(
-                    unit_key(match.group("unit")), k, match.group("rev"), line, match.groupdict().get("score")
-                )
-            return
+                unit = unit_key(match.group("unit"))
+                found.place(unit, k, match.groupdict().get("rev"), line, match.groupdict().get("score"))
+                return unit
+            return None
+    return None

@@ -16,6 +16,7 @@ import regex
 
 from parsers.model import Line
 from parsers.normalize import normalize_chars, squash
+from parsers.numbers import NUMBER_CELL
 from parsers.tables.flattened import row_line, try_flattened_table
 from parsers.tables.physical import physical_lines, rejoined
 from parsers.tables.placement import cell_fits
@@ -230,11 +231,14 @@ def restore_table_rows(lines: list[Line]) -> list[Line]:
     lines = [piece for line in lines for piece in _unjoin_glued_table(line)]
     i = 0
     while i < len(lines):
+        # Line i's header words apart by single spaces, asked once for both readings that need
+        # them (the passes before the spaced one change no line at or before i unless they read a table).
+        spaced = _spaced_header(lines[i])
         consumed = (
-            _try_glued_or_spaced(lines, i, out)
+            _try_glued_or_spaced(lines, i, out, spaced)
             or try_flattened_table(lines, i, out)
             or try_transposed_table(lines, i, out)
-            or _try_spaced_table(lines, i, out)
+            or _try_spaced_table(lines, i, out, spaced)
         )
         if consumed:
             i += consumed
@@ -444,7 +448,9 @@ _MAX_SPACED_COLUMNS = 10
 _MAX_SPACED_RANK = 999
 
 
-def _try_glued_or_spaced(lines: list[Line], i: int, out: list[Line]) -> int:
+def _try_glued_or_spaced(
+    lines: list[Line], i: int, out: list[Line], spaced_header: tuple[str, ...] | None
+) -> int:
     """The glued reading of a table at `i`, unless reading its rows apart by single spaces takes more.
 
     x04: under `序号 单位 日常考核（40%） 年终考核（60%） 综合得分 排名`, rows printed `6 龙潭镇 94.5 93.5 94.9 4`;
@@ -452,10 +458,10 @@ def _try_glued_or_spaced(lines: list[Line], i: int, out: list[Line]) -> int:
     total is not the weighted sum and lost it. A PDF may print the same header with spaces and
     its rows glued (`2金沙街道 93.05`): there the glued reading takes more and stands.
     """
-    if _spaced_header(lines[i]) is None:
+    if spaced_header is None:
         return _try_glued_table(lines, i, out)
     trial, trial_out = lines[:], list[Line]()
-    spaced = _try_spaced_table(trial, i, trial_out)
+    spaced = _try_spaced_table(trial, i, trial_out, spaced_header)
     glued_out: list[Line] = []
     glued = _try_glued_table(lines, i, glued_out)
     if spaced > glued:
@@ -479,16 +485,15 @@ def _spaced_header(head: Line) -> tuple[str, ...] | None:
     return tuple(normalize_chars(token) for token in tokens)
 
 
-def _try_spaced_table(lines: list[Line], i: int, out: list[Line]) -> int:
+def _try_spaced_table(lines: list[Line], i: int, out: list[Line], header: tuple[str, ...] | None) -> int:
     """Restore a table whose cells are apart by single spaces (field-survey §1: `甲街道 95.65 93.73 95.80`).
 
     The header is header words apart by single spaces (`街道 1月 2月 3月 季度平均`); each row below has
     as many cells, each of its column's type. Rows end without punctuation, so the joiner may run
     them into one line: its physical lines are read one by one, and what follows the rows stays
-    joined as it was.
+    joined as it was. `header` is `_spaced_header(lines[i])`.
     """
     head = lines[i]
-    header = _spaced_header(head)
     if header is None:
         return 0
     roles = header_roles(header)
@@ -506,6 +511,9 @@ def _try_spaced_table(lines: list[Line], i: int, out: list[Line]) -> int:
                 break
             lines[j : j + 1] = pieces[:k] + ([rejoined(pieces[k:])] if k < len(pieces) else [])
         cells = _spaced_row(lines[j], roles)
+        if cells is None and _aggregate_row(lines[j], roles):
+            j += 1  # a summary row of the whole area: no unit's row, and the table goes on below it
+            continue
         if cells is None:
             break
         rows.append(row_line(lines[j], lines[j], cells, lines[j].raw_text))
@@ -515,6 +523,24 @@ def _try_spaced_table(lines: list[Line], i: int, out: list[Line]) -> int:
     out.append(row_line(head, head, header, head.raw_text))
     out.extend(rows)
     return j - i
+
+
+# y06 `全市平均 61.76 18.88 80.64` above the counties' rows, its rank cell blank: the area's own figures.
+_AGGREGATE = regex.compile(
+    r"^(?:全市|全县|全区|全省|全州)?(?:平均|平均值|平均分|总体|合计|小计|总计)$|^(?:全市|全县|全区|全省)$"
+)
+
+
+def _aggregate_row(line: Line, roles: list[str | None]) -> bool:
+    """A row of the whole area's figures (`全市平均 …`), its rank cell left blank, in a table with a rank."""
+    tokens = line.raw_text.split()
+    return (
+        "rank" in roles
+        and len(tokens) == len(roles) - 1
+        and roles[0] == "unit"
+        and bool(_AGGREGATE.match(normalize_chars(tokens[0])))
+        and all(NUMBER_CELL.match(t) for t in tokens[1:])
+    )
 
 
 def _spaced_row(line: Line, roles: list[str | None]) -> tuple[str, ...] | None:

@@ -132,7 +132,10 @@ def cell_fits(value: str, role: str | None, max_rank: int) -> bool:
         )
     if role == "grade":
         return bool(_GRADE_CELL.fullmatch(key))
-    if role in ("money", "count", "rate"):
+    if role == "rate":
+        # y13 `及时受理率 | 100%`: a rate printed with its percent sign as well as bare (x18).
+        return bool(_PLAIN_NUMBER.fullmatch(key.removesuffix("%").removesuffix("％")))
+    if role in ("money", "count"):
         return bool(_PLAIN_NUMBER.fullmatch(key))
     if role in ("remark", "reason"):
         # Free text (备注, 存在问题, 暗访情况): a bare number there is a cell of another column.

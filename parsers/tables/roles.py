@@ -32,6 +32,8 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
         r"|合计|总成绩|测评得分|评分|得分（分）|得分\(分\)|综合成绩|考核总分|总计"
         # `实得分` after 扣分 and 加分 columns; a quarter's score as the mean of its months (`季度平均`).
         r"|实得分|实际得分|最后得分|季度平均|季度平均分|平均得分|季度得分|年度得分|月度得分"
+        # An index scored out of 100 (y06 `综合指数（百分制）` beside its parts).
+        r"|综合指数|总指数"
         # A score named by how it was given (w18 `检查评分`).
         r"|(?:检查|考核|考评|督查|测评|综合|暗访|现场)评分)$"
     ),
@@ -44,11 +46,13 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
         r"|\p{Han}{2,4}扣分)$"
     ),
     "reason": regex.compile(
-        r"^(?:扣分事项|存在问题|扣分原因|扣分情况|问题|主要问题|扣分项目|扣分内容|扣分说明|问题描述|扣分依据|扣分明细|具体问题|加扣分事项|加减分事项|问题清单|发现问题|督查发现问题|存在的问题)$"
+        r"^(?:扣分事项|存在问题|扣分原因|扣分情况|问题|主要问题|扣分项目|扣分内容|扣分说明|问题描述|扣分明细|具体问题|加扣分事项|加减分事项|问题清单|发现问题|督查发现问题|存在的问题)$"
     ),
     "remark": regex.compile(
         # Free text beside a score (field-survey §1: sentences with ，and 。), never a figure.
-        r"^(?:备注|说明|暗访情况|明查情况|检查纪实|检查情况|督查情况|情况说明|暗访发现|现场情况|主要做法)$"
+        r"^(?:备注|说明|暗访情况|明查情况|检查纪实|检查情况|督查情况|情况说明|暗访发现|现场情况|主要做法"
+        # The rule a deduction cites (y10 `扣分依据 | 细则第3.2条`) beside the problem: not its reason.
+        r"|扣分依据|扣分标准|评分依据|依据)$"
     ),
     # Money (field-survey §1: 奖励金(元), 奖金: a 5000-yuan prize read as points was a real harm).
     "money": regex.compile(
@@ -65,7 +69,9 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
     "count": regex.compile(
         r"^(?:\p{Han}{0,4}(?:村|户|处|件|次|个|人|家|起|宗|问题|点位|项)(?:数|数量)|问题个数"
         # x18: `项目数（个）| 完工数（个）` — projects counted, never points.
-        r"|(?:项目|完工|开工|竣工|整改|完成|检查|抽查|发现|督查)(?:数|数量|个数))"
+        r"|(?:项目|完工|开工|竣工|整改|完成|检查|抽查|发现|督查)(?:数|数量|个数)"
+        # y13 `信访总量（件次）`: a volume of cases, never points.
+        r"|\p{Han}{1,6}(?:总量|总数))"
         r"(?:[（(]\s*\p{Han}{1,2}\s*[)）])?$"
     ),
 }

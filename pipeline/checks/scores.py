@@ -138,10 +138,28 @@ def weighted_totals(ctx: Context) -> list[FindingRecord]:
         weighted = [(p[1], p[2]) for p in row.parts if p[1] is not None and p[2] is not None]
         if row.score is None or not weighted or len(weighted) != len(row.parts):
             continue
+        if _already_weighted(row, weighted, ctx.ex.metadata.base_score):
+            continue
         total = sum((w * s for w, s in weighted), Decimal(0))
         parts = " + ".join(f"{fmt(w)}×{fmt(s)}" for w, s in weighted)
         findings += _total_findings(ctx, row, unit, f"weighted total {parts} = {fmt(total)}", total, total)
     return findings
+
+
+def _already_weighted(
+    row: ScoreRow, weighted: list[tuple[Decimal, Decimal]], base: float | Decimal | None
+) -> bool:
+    """Whether a row's parts are printed already weighted: each within its share of the total's
+    maximum and their plain sum the total (y06 `政务服务满意度指数（70%）` 59.97 + `市场主体发展指数
+    （30%）` 26 = 85.97: the header names each part's share, the cells are points of it). Weighting
+    them again raised a score_mismatch on every row."""
+    assert row.score is not None
+    ceiling = row.score_max if row.score_max is not None else Decimal(str(base if base is not None else 100))
+    if any(s > w * ceiling for w, s in weighted):
+        return False
+    exponent = row.score.as_tuple().exponent
+    places = max(-exponent if isinstance(exponent, int) else 2, 0)
+    return abs(sum((s for _, s in weighted), Decimal(0)) - row.score) <= Decimal(1).scaleb(-places) / 2
 
 
 def _additive_parts(row: ScoreRow, base: float | Decimal | None) -> list[Decimal] | None:

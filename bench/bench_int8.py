@@ -53,7 +53,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pipeline.ocr as ocr
 from pipeline.ocr_setup import MODEL_FILES, model_dir
 
-CORPUS = Path("/work/shared/corpus")
+# ../shared beside the checkout, as the tests find it (tests/conftest.py).
+CORPUS = Path(os.environ.get("TONGBAO_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "corpus"
 CALIBRATION_PAGES = [
     ("dev/dev-002.pdf", 1),
     ("dev/dev-002.pdf", 2),
@@ -238,6 +239,10 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=Path("/tmp/int8-models"))
     ap.add_argument("--rounds", type=int, default=2, help="float32/int8 alternations (order swapped each)")
     args = ap.parse_args()
+    try:
+        import onnx  # noqa: F401
+    except ModuleNotFoundError:
+        sys.exit("bench_int8 needs the onnx package to quantize the models: pip install onnx")
     started = time.perf_counter()
     models = int8_models(args.out)
     print(f"built in {time.perf_counter() - started:.0f} s: {models['Det']} {models['Rec']}")

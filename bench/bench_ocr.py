@@ -58,7 +58,8 @@ from pipeline.ocr import (
 
 STAGES = ("render", "prep", "load", "det", "rec", "second", "seal", "engine")
 
-CORPUS = Path("/work/shared/corpus")
+# ../shared beside the checkout, as the tests find it (tests/conftest.py).
+CORPUS = Path(os.environ.get("TONGBAO_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "corpus"
 DEFAULT_FILES = [
     CORPUS / "real/xinyang-2022-07-scan.pdf",
     CORPUS / "dev/dev-003-scan.pdf",

@@ -280,17 +280,20 @@ def chars_to_lines(chars: list[Char]) -> list[PageLine]:
     """Group characters into physical lines by vertical position, each in x order (in C when compiled)."""
     if _chars_to_lines_c is None:
         return _chars_to_lines_python(chars)
-    return [
-        PageLine(text, x0, top, x1, bottom, em)
-        for text, x0, top, x1, bottom, em in _chars_to_lines_c(
-            chars,
-            DEFAULT_FAKE_BOLD_SHIFT,
-            _NARROWEST_SPACE_GAP,
-            DEFAULT_SPACE_GAP_EM,
-            DEFAULT_COLUMN_GAP_EM,
-            COLUMN_SEPARATOR,
-        )
-    ]
+    return [PageLine(text, x0, top, x1, bottom, em) for text, x0, top, x1, bottom, em in _c_line_items(chars)]
+
+
+def _c_line_items(chars: list[Char]) -> list[tuple[str, float, float, float, float, float]]:
+    """(text, x0, top, x1, bottom, em) of each line, from the C helper with the reader's gap settings."""
+    assert _chars_to_lines_c is not None
+    return _chars_to_lines_c(
+        chars,
+        DEFAULT_FAKE_BOLD_SHIFT,
+        _NARROWEST_SPACE_GAP,
+        DEFAULT_SPACE_GAP_EM,
+        DEFAULT_COLUMN_GAP_EM,
+        COLUMN_SEPARATOR,
+    )
 
 
 def line_texts(chars: list[Char]) -> list[str]:
@@ -300,17 +303,7 @@ def line_texts(chars: list[Char]) -> list[str]:
         return []
     if _chars_to_lines_c is None:
         return [line.text for line in _chars_to_lines_python(chars)]
-    return [
-        item[0]
-        for item in _chars_to_lines_c(
-            chars,
-            DEFAULT_FAKE_BOLD_SHIFT,
-            _NARROWEST_SPACE_GAP,
-            DEFAULT_SPACE_GAP_EM,
-            DEFAULT_COLUMN_GAP_EM,
-            COLUMN_SEPARATOR,
-        )
-    ]
+    return [item[0] for item in _c_line_items(chars)]
 
 
 def _chars_to_lines_python(chars: list[Char]) -> list[PageLine]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
-import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -167,9 +166,7 @@ def set_ocr_budget(processes: int | None, threads: int) -> None:
 def ocr_processes_for(workers: int, ocr_workers: int | None = None) -> int:
     """OCR processes each of `workers` file workers may use so the run's total stays within the
     cores (or `ocr_workers`, the run's cap): 1 (in the worker itself) once the workers fill them."""
-    cores = os.cpu_count() or 1
-    total = min(cores, ocr_workers) if ocr_workers else cores
-    return max(1, total // max(1, workers))
+    return max(1, ocr_cap(ocr_workers or 0) // max(1, workers))
 
 
 def ocr_processes(workers: int, ocr_workers: int = 0) -> int | None:

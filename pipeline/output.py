@@ -38,10 +38,14 @@ def output_root(out: str | Path) -> Path | RemotePath:
     import fsspec
 
     fs, root = fsspec.core.url_to_fs(str(out))
-    protocols = {fs.protocol} if isinstance(fs.protocol, str) else set(fs.protocol)
-    if "file" in protocols:
+    if "file" in _protocols(fs):
         return Path(root)
     return RemotePath(fs, root.rstrip("/"))
+
+
+def _protocols(fs: Any) -> set[str]:
+    """The names a filesystem answers to (fsspec gives one, or a tuple of aliases)."""
+    return {fs.protocol} if isinstance(fs.protocol, str) else set(fs.protocol)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +97,7 @@ class RemotePath:
     @property
     def atomic_put(self) -> bool:
         """Whether a write to the final name is only seen once complete (an object store)."""
-        protocols = {self.fs.protocol} if isinstance(self.fs.protocol, str) else set(self.fs.protocol)
-        return bool(protocols & OBJECT_STORES)
+        return bool(_protocols(self.fs) & OBJECT_STORES)
 
 
 @contextmanager

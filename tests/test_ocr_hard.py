@@ -7,6 +7,7 @@ scan. The engine runs are marked slow (each OCRs one small image).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -79,7 +80,7 @@ def test_detector_is_capped_on_pages_and_enlarges_small_crops() -> None:
 def test_ocr_processes_stay_within_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
     import pipeline.ocr as ocr
 
-    monkeypatch.setattr(ocr.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # ocr_cap (pipeline/ocr_gate.py) asks it
     assert ocr.ocr_processes_for(1) == 2
     assert ocr.ocr_processes_for(2) == 1  # two file workers fill the cores: OCR in each of them
     assert ocr.ocr_processes_for(4) == 1

@@ -8,9 +8,10 @@ and pages that needed OCR are not OCR'd again here (seconds per page): their lin
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from pipeline.identity import doc_id_of
 
 # Pages are drawn at 72 dpi: the bboxes are in PDF points, so one point is one pixel — enough
 # to see which box a row came from, not to read fine print.
@@ -79,7 +80,7 @@ def read_source(
     if path is None:
         return SourceText("missing", source_path)
     data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest()[:16] != doc_id:
+    if doc_id_of(data) != doc_id:
         return SourceText("changed", str(path))
     try:
         found = detect_format(data, path.name).format

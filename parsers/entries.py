@@ -17,12 +17,12 @@ from functools import lru_cache
 import regex
 
 from parsers.normalize import squash
-from parsers.numbers import chinese_to_int
+from parsers.numbers import UNSIGNED_DECIMAL, chinese_to_int
 
 # Compiled once: the regex module looks string patterns up in a slow cache on every call.
 _KIND_ENTRY_START = regex.compile(r"(?<=[；;。：:]\s*)(?:加分项|扣分项)\s*[：:]")
 
-_NUM = r"\d+(?:\.\d+)?"
+_NUM = UNSIGNED_DECIMAL
 # variants §3 "Item labels": （6） (6) 【6】 [6] 〔6〕 第6项 第6条 6. 6、 ⑥ — the dotted forms only
 # when not a decimal (6.5) and not a date/number run.
 _LABEL = (

@@ -25,7 +25,10 @@ _CN_DIGITS = {
     "九": 9,
 }
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_DECIMAL = regex.compile(r"[+-]?\d+(?:\.\d+)?")
+UNSIGNED_DECIMAL = r"\d+(?:\.\d+)?"
+"""A number as circulars print points and scores (`2`, `0.5`, `95.65`): the one spelling of it the
+parsers' patterns build on."""
+_DECIMAL = regex.compile(rf"[+-]?{UNSIGNED_DECIMAL}")
 # A table cell holding one number, perhaps with 分 (`0.5`, `1分`, `-1.5`).
 NUMBER_CELL = regex.compile(r"^[+-]?\d+(?:\.\d+)?分?$")
 

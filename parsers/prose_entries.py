@@ -23,8 +23,9 @@ import regex
 
 from parsers.entries import Entry, parse_entry
 from parsers.model import Line, UnreadBlock
+from parsers.numbers import UNSIGNED_DECIMAL
 
-_NUM = r"\d+(?:\.\d+)?"
+_NUM = UNSIGNED_DECIMAL
 # The amount that closes a clause: `，各扣1分；`, `扣2分，`, `分别扣2分、1.5分、1分。`.
 _CLAUSE_AMOUNT = regex.compile(
     rf"(?P<each>各|分别|均)?(?P<word>扣除|扣减|扣|减|加)\s*(?P<values>{_NUM}\s*分(?:\s*、\s*{_NUM}\s*分?)*)\s*(?:[，,；;。]|$)"

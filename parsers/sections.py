@@ -24,7 +24,7 @@ from parsers.entries import (
 )
 from parsers.model import Line, Problem, UnreadBlock
 from parsers.normalize import join_lines
-from parsers.numbers import NUMBER_CELL, chinese_to_int
+from parsers.numbers import NUMBER_CELL, UNSIGNED_DECIMAL, chinese_to_int
 from parsers.problems import may_list_problems, opens_problems, problems_of
 from parsers.prose_entries import prose_entries
 from parsers.tables import DeductionRow, ScoreRow
@@ -53,7 +53,7 @@ _CLOSING_SCORE = regex.compile(
 )
 # A unit's closing line after its entries: the totals taken and added, then its score (`合计扣4分，
 # 得分96分。`, `合计扣1分，加2分，得分101分。`, y11). The totals restate the entries; the score is the unit's.
-_NUM_RE = r"\d+(?:\.\d+)?"
+_NUM_RE = UNSIGNED_DECIMAL
 _TOTALS_THEN_SCORE = regex.compile(
     rf"^\s*(?:合计|共计|累计|总计|共)\s*(?:扣除|扣减|扣|减)\s*(?P<deduction>{_NUM_RE})\s*分"
     rf"(?:\s*[，,]\s*(?:合计|共计|累计|共)?\s*加\s*(?P<bonus>{_NUM_RE})\s*分)?\s*[，,；;]\s*"

@@ -8,6 +8,7 @@ from parsers.metadata.fields import locate_title
 from parsers.metadata.layout import find_layout, split_header_lines
 from parsers.model import Line
 from parsers.normalize import squash
+from parsers.numbers import UNSIGNED_DECIMAL
 
 # ---------------------------------------------------------------- document class (§1)
 _RUBRIC_WORDS = regex.compile(r"细则|办法|标准|评分表|指标|规则|方案|实施意见|制度")
@@ -29,7 +30,7 @@ _RESULTS_TITLE = regex.compile(
 )
 _RUBRIC_EVIDENCE = regex.compile(r"每处扣|扣完为止|该项不得分|视情况扣|最高扣|不得分")
 _SCORE_HEADER = regex.compile(r"得分|分数|总分|成绩|考评分|考核分")
-_NUMBER_CELL = regex.compile(r"\d+(?:\.\d+)?")
+_NUMBER_CELL = regex.compile(UNSIGNED_DECIMAL)
 _RANK_HEADER = regex.compile(r"排名|名次|等次|等级")
 
 

@@ -19,7 +19,7 @@ import regex
 
 from parsers.model import Line
 from parsers.normalize import cells_to_text, normalize_chars, squash
-from parsers.numbers import parse_rank
+from parsers.numbers import UNSIGNED_DECIMAL, parse_rank
 from parsers.tables.roles import GRADE_WORD, header_roles, table_kind
 
 _NUMBER_KEY = regex.compile(r"[+-]?\d+(?:\.\d+)?分?")
@@ -27,7 +27,7 @@ _NAME_KEY = regex.compile(r"[\p{Han}（）()·]{2,30}")
 _SHORT_HAN = regex.compile(r"\p{Han}{1,6}")
 # A grade cell: a short word (`优秀`, `良好`) or a letter grade (`A级`, `B`, `AAA级`; r26 food-safety ratings).
 _GRADE_CELL = regex.compile(r"\p{Han}{1,6}|[A-Ea-e][+＋-]?级?|[A]{2,3}级?")
-_PLAIN_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+_PLAIN_NUMBER = regex.compile(UNSIGNED_DECIMAL)
 # Words that head a unit column and are also a unit's own name in a county's list (r15: the
 # row `5 | 开发区 | 8 | -3 | 27` beside 街道 rows): a unit, not a header cell, in a data row.
 _UNIT_NAMED_BY_KIND = frozenset({"开发区", "园区", "城区"})

@@ -305,19 +305,20 @@ def _numbered_lines(lines: list[Line], found: _Ranked) -> set[int]:
 
 def _numbered_run(run: list[tuple[Line, regex.Match[str]]], found: _Ranked) -> set[int]:
     """The rows of one run of numbered lines, or a doubt when any line is not a unit and its score."""
+    if len(run) < 2:
+        return set()  # one numbered line is a list item of anything
     places = [(int(m.group("k")), names_of(m.group("list")), m.group("score")) for _, m in run]
     steps = all(b[0] in (a[0] + 1, a[0] + len(a[1] or [])) for a, b in pairwise(places))
     scored = {score is not None for _, _, score in places}
-    if len(run) < 2:
-        return set()  # one numbered line is a list item of anything
     if not steps or len(scored) > 1 or any(names is None for _, names, _ in places):
         found.doubt(run[0][0], "numbered ranking lines that are not each a unit with its place and score")
     else:
         for (line, _), (k, names, score) in zip(run, places, strict=True):
             for unit in names or []:
                 found.add(unit, k, str(k), line, Decimal(score) if score else None)
-    found.results |= {line.line_no for line, _ in run}
-    return {line.line_no for line, _ in run}
+    taken = {line.line_no for line, _ in run}
+    found.results |= taken
+    return taken
 
 
 # A list of names the note after it says runs from the highest score down (`西江区、东岭区、…。

@@ -322,15 +322,8 @@ class _SectionReader:
     def _check_total(self, section: Section, total: Entry, line: Line) -> None:
         """A `共扣3分` after a unit's entries restates their sum (x05); one that does not add up to
         them (on its line or in the whole section) is said, not taken as another deduction."""
-        mine = [e.entry for e in section.entries if e.entry.kind == total.kind]
-        sums = {sum((e.points for e in mine), Decimal(0))}
-        sums.add(
-            sum(
-                (e.entry.points for e in section.entries if e.line is line and e.entry.kind == total.kind),
-                Decimal(0),
-            )
-        )
-        if total.points not in sums:
+        on_line = [e for e in section.entries if e.line is line]
+        if total.points not in (_summed(section.entries, total.kind), _summed(on_line, total.kind)):
             why = f"a total of {total.points:g} points that is not the sum of the entries before it: not read as an entry"
             self.result.unread.append(UnreadBlock(line, line, why, kind="entries"))
 
@@ -341,8 +334,7 @@ class _SectionReader:
             printed = closing.group(kind)
             if printed is None:
                 continue
-            summed = sum((e.entry.points for e in section.entries if e.entry.kind == kind), Decimal(0))
-            if Decimal(printed) != summed:
+            if Decimal(printed) != _summed(section.entries, kind):
                 why = f"a {kind} total of {printed} points that is not the sum of the entries before it"
                 self.result.unread.append(UnreadBlock(line, line, why, kind="entries"))
 
@@ -441,6 +433,11 @@ class _SectionReader:
         if starts_with_label(text) or _AMOUNT_DIGIT.search(text):
             self.result.unmatched.append(line)
         return False
+
+
+def _summed(entries: list[UnitEntry], kind: str) -> Decimal:
+    """The points of the entries of one kind (deduction or bonus)."""
+    return sum((e.entry.points for e in entries if e.entry.kind == kind), Decimal(0))
 
 
 def _ends_section(text: str) -> bool:

@@ -50,10 +50,12 @@ from pipeline.ocr_inputs import decode_image_frames, open_pdf, pdf_page_count
 from pipeline.ocr_setup import (
     DEFAULT_DET_LIMIT_SIDE,
     MODEL_FILES,
+    NarrowingRecognizer,
     OcrUnavailable,
     engine_params,
     forbid_download,
     model_dir,
+    narrow_factor,
     ocr_backend,
 )
 
@@ -97,7 +99,7 @@ DEFAULT_BLANK_INK = 0.0005
 no detection or recognition. A page of one short line (— 3 —) holds ~0.002."""
 
 _ENGINE: Any = None
-_ENGINE_KEY: tuple[int, str] | None = None
+_ENGINE_KEY: tuple[int, str, float] | None = None
 _BUDGET_PROCESSES: int | None = None
 _BUDGET_THREADS = 1
 _POOL: ProcessPoolExecutor | None = None
@@ -115,8 +117,8 @@ def load_engine(threads: int | None = None) -> Any:
     """
     global _ENGINE, _ENGINE_KEY
     threads = _BUDGET_THREADS if threads is None else threads
-    backend = ocr_backend()
-    if _ENGINE is not None and _ENGINE_KEY == (threads, backend):
+    key = (threads, ocr_backend(), narrow_factor())
+    if _ENGINE is not None and _ENGINE_KEY == key:
         return _ENGINE
     try:
         import rapidocr
@@ -135,15 +137,15 @@ def load_engine(threads: int | None = None) -> Any:
     # loudly instead of fetching from the network.
     download_file.DownloadFile.run = staticmethod(forbid_download)  # type: ignore[method-assign]
     try:
-        engine = rapidocr.RapidOCR(params=engine_params(threads, backend))
+        engine = rapidocr.RapidOCR(params=engine_params(threads, key[1]))
         # Force the lazy model loads now so a broken model fails here, not mid-document.
         engine._load_det_model()
-        engine._load_rec_model()
+        engine.text_rec = NarrowingRecognizer(engine._load_rec_model(), key[2])  # type: ignore[assignment]
     except OcrUnavailable:
         raise
     except Exception as e:
-        raise OcrUnavailable(f"cannot load the OCR models in {models} with {backend}: {e}") from e
-    _ENGINE, _ENGINE_KEY = engine, (threads, backend)
+        raise OcrUnavailable(f"cannot load the OCR models in {models} with {key[1]}: {e}") from e
+    _ENGINE, _ENGINE_KEY = engine, key
     return engine
 
 

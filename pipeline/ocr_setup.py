@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from parsers.model import TongbaoError
 
 MODEL_FILES = {
@@ -139,3 +141,56 @@ def engine_params(threads: int, backend: str) -> dict[str, Any]:
         params[f"{task}.model_path"] = str(models / fname)
         params[f"{task}.engine_type"] = kind
     return params
+
+
+def narrow_factor() -> float:
+    """Width kept of a wide line before recognition (parsers/readers/ocr/crops.py):
+    `TONGBAO_OCR_NARROW` if set (1 reads every crop at full width), else DEFAULT_NARROW_FACTOR."""
+    from parsers.readers.ocr.crops import DEFAULT_NARROW_FACTOR
+
+    wanted = os.environ.get("TONGBAO_OCR_NARROW", "").strip()
+    if not wanted:
+        return DEFAULT_NARROW_FACTOR
+    try:
+        factor = float(wanted)
+    except ValueError:
+        factor = 0.0
+    if not 0.3 <= factor <= 1.0:
+        raise OcrUnavailable(
+            f"TONGBAO_OCR_NARROW={wanted!r}: use a width factor from 0.3 to 1 (1: no narrowing)"
+        )
+    return factor
+
+
+class NarrowingRecognizer:
+    """rapidocr's recogniser with wide lines narrowed to `factor` of their width first, and a
+    narrowed line holding a digit read unsurely read again at full width (crops.readings_to_redo).
+    The crops handed back are the engine's own, unsqueezed."""
+
+    def __init__(self, recognizer: Any, factor: float) -> None:
+        self._recognizer, self.factor = recognizer, factor
+        self.narrowed = self.redone = 0
+        """Crops narrowed and readings redone at full width in this process (the bench's counts)."""
+
+    def __call__(self, args: Any) -> Any:
+        from parsers.readers.ocr.crops import crops_to_narrow, narrowed, readings_to_redo
+
+        crops = [args.img] if isinstance(args.img, np.ndarray) else list(args.img)
+        if self.factor >= 1.0 or not crops or args.return_word_box:
+            return self._recognizer(args)
+        narrow = crops_to_narrow(crops)
+        squeezed = [narrowed(c, self.factor) if n else c for c, n in zip(crops, narrow, strict=True)]
+        out = self._recognizer(type(args)(img=squeezed, return_word_box=False))
+        texts, scores = list(out.txts), list(out.scores)
+        redo = readings_to_redo(texts, scores, narrow)
+        if redo:
+            again = self._recognizer(type(args)(img=[crops[i] for i in redo], return_word_box=False))
+            for i, text, score in zip(redo, again.txts, again.scores, strict=True):
+                texts[i], scores[i] = text, score
+        self.narrowed += sum(narrow)
+        self.redone += len(redo)
+        out.imgs, out.txts, out.scores = crops, tuple(texts), scores
+        return out
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._recognizer, name)

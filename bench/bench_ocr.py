@@ -269,6 +269,11 @@ def stage_bench(files: list[Path], workers: list[int], dpi: int) -> None:
             f"(engine loads included), peak RSS of the tree {rss.peak / 2**20:.0f} MiB"
         )
         print("\n".join(stage_table(pages)))
+        if n == 1:
+            rec = ocr_engine().text_rec  # the NarrowingRecognizer (pipeline/ocr_setup.py), under its timer
+            print(
+                f"  rec: {rec.narrowed} lines narrowed to {rec.factor:g} of their width, {rec.redone} read again at full width"
+            )
     print("\nnext to the text layer of the same circular (tongbao's whole parse of the twin, per scan page):")
     print("\n".join(twin_table(files, first)))
     print(f"load average after: {load_average()}")

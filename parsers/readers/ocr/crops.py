@@ -18,13 +18,16 @@ import numpy as np
 REC_HEIGHT = 48
 """Height (px) the recogniser scales every crop to (the model's fixed input height)."""
 
-DEFAULT_NARROW_FACTOR = 0.6
-"""Width kept of a wide line before recognition. Measured on the 1,313 crops of the 60 corpus scan
-pages (one thread): recognition CPU 0.62× at 0.6 and 0.52× at 0.5. At 0.6 every digit of every
-line was read as at full width; the text differed only in half- or full-width brackets `(一）` →
-`（一）` (the full-width reading was already mixed) and spaces next to Chinese text (which
-normalisation removes), and the district 浉河区, read 洲河区 and 狮河区 at full width, came out
-right. At 0.5 one line also lost its closing 。."""
+DEFAULT_NARROW_FACTOR = 0.5
+"""Width kept of a wide line before recognition: ~2.2 of the model's time steps a character.
+Measured on the 1,313 crops of the 60 corpus scan pages (one thread): recognition CPU 0.62× at
+0.6, 0.52× at 0.5, and every digit read as at full width at both. The text differed only in
+half- or full-width brackets `(一）` → `（一）` (the full-width reading was already mixed), spaces
+next to digits, one line's closing 。 lost (at 0.5), and the district 浉河区, read 洲河区 and
+狮河区 at full width, came out right. The five scans' records keep every row, number and finding
+at 0.5 and at 0.6. On body pages of four scans made low-contrast, 96 dpi fax, skewed 3° or
+photocopied twice (tests/fixtures/ocr/make_hard_fixtures.py), 0.5 and 0.6 read every digit as
+full width does; the 3–5 lines that differed were read better narrowed (看 for 着, （三） for (三)）)."""
 
 DEFAULT_NARROW_MIN_WIDTH = 300
 """Width (px, at REC_HEIGHT) from which a crop is narrowed: about eight characters. Below it are

@@ -52,6 +52,7 @@ from pipeline.ocr_setup import (
     MODEL_FILES,
     NarrowingRecognizer,
     OcrUnavailable,
+    cap_opencv_threads,
     engine_params,
     forbid_download,
     model_dir,
@@ -145,6 +146,7 @@ def load_engine(threads: int | None = None) -> Any:
         raise
     except Exception as e:
         raise OcrUnavailable(f"cannot load the OCR models in {models} with {key[1]}: {e}") from e
+    cap_opencv_threads(threads)
     _ENGINE, _ENGINE_KEY = engine, key
     return engine
 

@@ -143,6 +143,16 @@ def engine_params(threads: int, backend: str) -> dict[str, Any]:
     return params
 
 
+def cap_opencv_threads(threads: int) -> None:
+    """Hold OpenCV's own thread pool (page preparation: seal colour, skew search, table rules, seal
+    rings) to the engine's thread budget. By default it starts a thread per core in every OCR
+    process, and with one process per core those threads only contend: measured on 10 pages of the
+    real scan, preparation 0.20 → 0.19 CPU-s/page at one thread, output identical."""
+    import cv2
+
+    cv2.setNumThreads(threads)
+
+
 def narrow_factor() -> float:
     """Width kept of a wide line before recognition (parsers/readers/ocr/crops.py):
     `TONGBAO_OCR_NARROW` if set (1 reads every crop at full width), else DEFAULT_NARROW_FACTOR."""

@@ -129,6 +129,7 @@ def header_roles(cells: tuple[str, ...]) -> list[str | None] | None:
     if "unit" not in known:
         _name_unit_column(cells, roles)
         known = {r for r in roles if r}
+    _name_base_column(cells, roles)
     if "unit" in known and known & {"score", "rank", "grade", "part", "points", "reason"}:
         return roles
     return None
@@ -144,6 +145,16 @@ def table_kind(roles: list[str | None]) -> str:
     if (("points" in kinds or "reason" in kinds) and "score" not in kinds) or {"points", "reason"} <= kinds:
         return "deduction"
     return "score"
+
+
+def _name_base_column(cells: tuple[str, ...], roles: list[str | None]) -> None:
+    """`分值` is the base when another column holds the deductions (z02: `单位 | 分值 | 加分 | 扣分 |
+    总得分`, the score each unit starts from): alone beside a problem it is the amount deducted
+    (`问题 | 分值`), so only a second deduction column makes it the base."""
+    at = [i for i, cell in enumerate(cells) if roles[i] == "points" and squash(cell) == "分值"]
+    others = [i for i, role in enumerate(roles) if role == "points" and i not in at]
+    if len(at) == 1 and others:
+        roles[at[0]] = "base"
 
 
 def _name_unit_column(cells: tuple[str, ...], roles: list[str | None]) -> None:

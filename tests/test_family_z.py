@@ -1,0 +1,86 @@
+"""Shapes of the z gold set (tests/fixtures/make_gold_z.py), each in a small invented page named by
+the case it covers (tests/fixtures/family5/): what it must yield, and nothing more.
+
+No number without structure: every row each page yields is written out here, and each refusal
+with the message a person reads.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from parsers.document import Extraction, parse_document
+
+FIXTURES = Path(__file__).parent / "fixtures" / "family5"
+
+
+def parsed(name: str) -> Extraction:
+    return parse_document((FIXTURES / name).read_bytes(), name)
+
+
+def scores(ex: Extraction) -> list[tuple[str, int | None, Decimal | None]]:
+    return [(row.unit_raw, row.rank, row.score) for row in ex.scores]
+
+
+def entries(ex: Extraction) -> list[tuple[str, str, Decimal, str]]:
+    return [(e.unit, e.entry.kind, e.entry.points, e.entry.reason) for e in ex.entries]
+
+
+def unread(ex: Extraction) -> list[tuple[int, int, str, str]]:
+    return [(u.first.line_no, u.last.line_no, u.kind, u.reason) for u in ex.unread]
+
+
+def test_a_fenzhi_column_beside_a_deduction_column_is_the_base() -> None:
+    """z02: `分值 | 加分 | 扣分 | 总得分` — 分值 is what each unit starts from, 加分 and 扣分 are rows."""
+    ex = parsed("base-column-named-fenzhi-beside-deductions.md")
+    assert scores(ex) == [("甲局", 1, Decimal("101")), ("乙局", 2, Decimal("98"))]
+    assert entries(ex) == [
+        ("甲局", "bonus", Decimal("1.5"), "加分"),
+        ("甲局", "deduction", Decimal("0.5"), "扣分"),
+        ("乙局", "deduction", Decimal("2"), "扣分"),
+    ]
+    assert unread(ex) == []
+
+
+def test_a_fenzhi_column_alone_beside_a_problem_is_the_amount() -> None:
+    """`问题 | 分值`: with no other deduction column, 分值 is still the amount deducted."""
+    ex = parsed("fenzhi-column-alone-is-the-amount.md")
+    assert entries(ex) == [
+        ("甲局", "deduction", Decimal("1"), "窗口人员脱岗"),
+        ("乙局", "deduction", Decimal("0.5"), "办件超时2件"),
+    ]
+
+
+def test_total_rows_of_a_deduction_table_restate_and_are_no_entries() -> None:
+    """z14: `甲店 | 合计 | -0.75` after 甲店's rows is their sum; a 小计 that is not the sum is said."""
+    ex = parsed("deduction-table-total-rows-restate.md")
+    assert entries(ex) == [
+        ("甲店", "deduction", Decimal("0.5"), "安全出口堵塞"),
+        ("甲店", "deduction", Decimal("0.25"), "灭火器过期1具"),
+        ("乙店", "deduction", Decimal("0.5"), "应急灯损坏"),
+    ]
+    assert scores(ex) == [("甲店", None, Decimal("99.25")), ("乙店", None, Decimal("99.5"))]
+    assert unread(ex) == [(13, 13, "table", "a 小计 row of -1 that is not the sum of 乙店's rows above")]
+
+
+def test_a_score_line_after_the_entries_closes_a_units_section() -> None:
+    """z10: `考核得分：99.25分。` on its own line after the entries under `一、东城监管所`."""
+    ex = parsed("score-line-after-entries-under-heading.txt")
+    assert scores(ex) == [("东城监管所", None, Decimal("99.25")), ("西城监管所", None, Decimal("99"))]
+    assert entries(ex) == [
+        ("东城监管所", "deduction", Decimal("0.5"), "餐饮单位未公示许可证"),
+        ("东城监管所", "deduction", Decimal("0.25"), "投诉处理超时1件"),
+        ("西城监管所", "deduction", Decimal("1"), "快检室未正常运行"),
+    ]
+
+
+def test_change_notes_after_listed_scores_are_not_scores() -> None:
+    """z04: `甲街道99分（较上月提高0.5分）` — the score is read, the change is not a row; `累计扣1分`
+    restates the entries."""
+    ex = parsed("scores-in-sentence-with-change-notes.txt")
+    assert scores(ex) == [("甲街道", None, Decimal("99")), ("乙街道", None, Decimal("99.5"))]
+    assert entries(ex) == [
+        ("甲街道", "deduction", Decimal("1"), "投放点无人值守"),
+        ("乙街道", "deduction", Decimal("0.5"), "宣传栏未更新"),
+    ]

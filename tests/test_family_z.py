@@ -84,3 +84,36 @@ def test_change_notes_after_listed_scores_are_not_scores() -> None:
         ("甲街道", "deduction", Decimal("1"), "投放点无人值守"),
         ("乙街道", "deduction", Decimal("0.5"), "宣传栏未更新"),
     ]
+
+
+def test_a_change_column_beside_ranks_printed_one_cell_per_line() -> None:
+    """z12: `名次 | 村 | 较上月` with `↑2`, `—`, `↓1`, one cell a line: ranks with no score; the arrows
+    and the prize money are no rows."""
+    ex = parsed("ranks-only-with-change-column-one-cell-per-line.txt")
+    assert scores(ex) == [("东坪村", 1, None), ("西坪村", 2, None), ("南坪村", 3, None)]
+    assert entries(ex) == []
+    assert unread(ex) == []
+
+
+def test_a_veto_in_the_score_cell_of_a_table_printed_one_cell_per_line() -> None:
+    """z05: `东坪村 | 一票否决 | 不合格`: the row is read with its grade and no score."""
+    ex = parsed("veto-in-score-cell-one-cell-per-line.txt")
+    assert [(r.unit_raw, r.score, r.grade) for r in ex.scores] == [
+        ("西坪村", Decimal("98.5"), "优秀"),
+        ("南坪村", Decimal("96"), "合格"),
+        ("东坪村", None, "不合格"),
+    ]
+    assert entries(ex) == []
+    assert unread(ex) == []
+
+
+def test_a_count_and_a_rate_glued_to_the_amount_are_not_the_reason() -> None:
+    """z09: `…，发现3处，按每处0.5分扣1.5分。` — 1.5 points; the count and the rate belong to the amount
+    (as `发现4处，每处扣0.5分` does in the shared corpus)."""
+    ex = parsed("count-then-rate-before-the-amount.txt")
+    assert entries(ex) == [
+        ("甲镇", "deduction", Decimal("1.5"), "建筑工地裸土未覆盖"),
+        ("甲镇", "deduction", Decimal("1"), "渣土车未密闭运输"),
+        ("乙乡", "deduction", Decimal("1"), "道路积尘"),
+    ]
+    assert scores(ex) == [("甲镇", None, Decimal("97.5")), ("乙乡", None, Decimal("99"))]

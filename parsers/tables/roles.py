@@ -65,6 +65,12 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
     # 加分 column, so each amount there is a row (score_tables.column_deductions).
     "bonus": regex.compile(r"^(?:加分|加分值|奖励加分|加分（分）|加分\(分\))$"),
     "base": regex.compile(r"^(?:基础分|基本分|基准分|基础分值)(?:（分）|\(分\))?$"),
+    # A change since the last round (z12 `名次 | 乡镇 | 较上月` with `↑2`, `—`; z06 `较上季度 | +1.5`): a
+    # difference of places or points, never a score, a bonus or a deduction.
+    "change": regex.compile(
+        r"^(?:较上(?:月|期|季度|季|年|年同期|半年|轮|次)|比上(?:月|期|季度|年)|环比|同比|位次变化|排名变化|名次变化|升降"
+        r"|升降位次|排名升降|位次升降)(?:[（(]\s*(?:分|位|名|%)\s*[)）])?$"
+    ),
     # Counts (问题数, 村数, 达标村数): how many of something, never points.
     "count": regex.compile(
         r"^(?:\p{Han}{0,4}(?:村|户|处|件|次|个|人|家|起|宗|问题|点位|项)(?:数|数量)|问题个数"

@@ -10,7 +10,12 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from parsers.document import Extraction, parse_document
+from parsers.model import Line
+from parsers.prose_entries import prose_entries
+from pipeline.reconcile import reconcile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "family5"
 
@@ -117,3 +122,73 @@ def test_a_count_and_a_rate_glued_to_the_amount_are_not_the_reason() -> None:
         ("乙乡", "deduction", Decimal("1"), "道路积尘"),
     ]
     assert scores(ex) == [("甲镇", None, Decimal("97.5")), ("乙乡", None, Decimal("99"))]
+
+
+def unread_findings(name: str) -> list[tuple[int | None, str]]:
+    ex = parsed(name)
+    return [(f.line_start, f.message) for f in reconcile(ex, "doc")[1] if f.check == "unread_block"]
+
+
+def test_respectively_amounts_that_outnumber_bare_names_are_an_unread_block() -> None:
+    """`青石镇、白沙镇分别扣2分、1分、3分。`: three amounts for two units cannot be paired — no rows and a
+    finding naming the line (was skipped silently); the next clause, with 各, is still read."""
+    ex = parsed("respectively-amounts-more-than-names.txt")
+    assert entries(ex) == [
+        ("柳河乡", "deduction", Decimal("1"), "柳河乡、马岭镇集镇主街有占道经营现象"),
+        ("马岭镇", "deduction", Decimal("1"), "柳河乡、马岭镇集镇主街有占道经营现象"),
+    ]
+    assert unread_findings("respectively-amounts-more-than-names.txt") == [
+        (
+            7,
+            "line 7 look like deduction entries but were not read: 3 amounts for 2 units (青石镇、白沙镇) "
+            "with 分别 (respectively): they cannot be paired, not attributed; no rows came from them, "
+            "read them by hand (first line: '青石镇、白沙镇分别扣2分、1分、3分。').",
+        )
+    ]
+
+
+def test_respectively_amounts_for_bare_names_without_a_problem_are_an_unread_block() -> None:
+    """`青石镇、白沙镇分别扣2分、1分。`: paired, but no problem is named — it may restate totals listed
+    elsewhere, so no rows and a finding (was skipped silently)."""
+    ex = parsed("respectively-amounts-bare-names-match.txt")
+    assert entries(ex) == []
+    assert unread_findings("respectively-amounts-bare-names-match.txt") == [
+        (
+            7,
+            "line 7 look like deduction entries but were not read: amounts for 青石镇、白沙镇 with no "
+            "problem named (totals of entries listed elsewhere?): not read as entries; no rows came from "
+            "them, read them by hand (first line: '青石镇、白沙镇分别扣2分、1分。').",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (
+            "青石镇、白沙镇扣2分。",
+            "1 amount for 2 units (青石镇、白沙镇) without 分别 or 各: they cannot be paired, not attributed",
+        ),
+        (
+            "青石镇、白沙镇扣2分、1分。",
+            "2 amounts for 2 units (青石镇、白沙镇) without 分别 or 各: they cannot be paired, not attributed",
+        ),
+        (
+            "青石镇分别扣2分、1分。",
+            "2 amounts for 1 unit (青石镇) with 分别 (respectively): they cannot be paired, not attributed",
+        ),
+        (
+            "青石镇、白沙镇、柳河乡分别扣2分、1分。",
+            "2 amounts for 3 units (青石镇、白沙镇、柳河乡) with 分别 (respectively): they cannot be paired, not attributed",
+        ),
+        (
+            "青石镇、白沙镇各扣1分。",
+            "amounts for 青石镇、白沙镇 with no problem named (totals of entries listed elsewhere?): not read as entries",
+        ),
+        ("青石镇扣2分。", None),  # one unit, one amount: its own section's line
+    ],
+)
+def test_a_clause_of_bare_unit_names_gives_no_rows_and_says_why(text: str, why: str | None) -> None:
+    read = prose_entries(Line(text, 1), ["青石镇", "白沙镇", "柳河乡"])
+    assert read.entries == []
+    assert [block.reason for block in read.unread] == ([why] if why else [])

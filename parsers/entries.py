@@ -132,7 +132,7 @@ _GLUED_AMOUNT = regex.compile(
 # What may stand before a glued 扣 as part of the amount: the rate it was worked out by, 酌情 (at
 # discretion), 加 of 加扣 (a further deduction).
 _AMOUNT_WORDS = regex.compile(
-    rf"(?:按\s*{_NUM}\s*分\s*/\s*(?:{_UNITS_OF_COUNT})|酌情|(?<![参增追附施添])加|另|再)+$"
+    rf"(?:按\s*{_NUM}\s*分\s*/\s*(?:{_UNITS_OF_COUNT})|按\s*{_PER}\s*{_NUM}\s*分|酌情|(?<![参增追附施添])加|另|再)+$"
 )
 _TRAILING_PUNCT = "，,；;。、 ：:"
 # An amount clause that closes an entry inside a paragraph: entries end at ；/。 after it.
@@ -288,6 +288,9 @@ def reason_of(body: str) -> str:
             clauses[-1] = (words, "")
             if not words.strip():
                 clauses.pop()
+                # z09 `…，发现3处，按每处0.5分扣1.5分`: the count before the rate is the amount's too.
+                while clauses and _AMOUNT_CLAUSE.match(clauses[-1][0].strip()):
+                    clauses.pop()
     reason = "".join(c + p for c, p in clauses).strip()
     return reason.rstrip(_TRAILING_PUNCT).strip()
 

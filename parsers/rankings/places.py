@@ -476,8 +476,14 @@ _PAREN_LIST = regex.compile(
 )
 
 
+# A change since the last round in brackets after a listed score (z04 `河口街道98.5分（较上月提高0.5分）`):
+# a difference, never the unit's score nor an item of the list.
+_CHANGE_NOTE = regex.compile(r"[（(](?:较|比|同比|环比)[^（）()]*[）)]")
+
+
 def _scored_list(sentence: str, line: Line, found: _Ranked) -> bool:
     lead, _, whole = sentence.rpartition("：") if "：" in sentence else sentence.rpartition(":")
+    whole = _CHANGE_NOTE.sub("", whole) if "较" in whole or "比" in whole else whole
     body = regex.split(r"[，,]", whole)[0]
     if _TOP_OR_BOTTOM.search(lead):
         return False  # `排名前三的单位是：…` is read as a list of places

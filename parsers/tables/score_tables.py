@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import pairwise
+from itertools import pairwise, takewhile
 
 import regex
 
@@ -49,6 +49,8 @@ _NOT_A_UNIT_ROW = regex.compile(
 _FOUND_BY = regex.compile(r"\p{Han}{2,4}扣分")
 # An amount in a deduction column: `4`, `-4`, `0.5`, `2分`.
 _AMOUNT = regex.compile(r"[+-]?\d+(?:\.\d+)?分?")
+# The reason cell of a deduction table's total row (z14 `东湖学校 | 合计 | -0.75`).
+_TOTAL_ROW = regex.compile(r"(?:合计|小计|共计|总计|累计|合计扣分|小计扣分)")
 _AMOUNT_IN_CELL = regex.compile(r"[扣减加]\s*(?:除|减)?\s*\d")
 
 
@@ -75,6 +77,8 @@ class _Reading:
     score_blocks: int = 0
     seq_tables: list[tuple[Line, list[ScoreRow]]] = field(default_factory=list)
     """Each score table whose only order column is 序号: its header row and its rows."""
+    unread: list[UnreadBlock] = field(default_factory=list)
+    """Rows seen and not read: a unit's 合计 row that is not the sum of its rows above."""
 
 
 def extract_tables(lines: list[Line]) -> Tables:
@@ -93,7 +97,7 @@ def extract_tables(lines: list[Line]) -> Tables:
     drop_single_groups(reading)
     seq_ranks_in_score_order(reading.seq_tables, lines)
     ranks_from_bottom(reading.scores)
-    unread = unread_flat_blocks(lines, reading.consumed)
+    unread = reading.unread + unread_flat_blocks(lines, reading.consumed)
     return Tables(
         scores=reading.scores, deductions=reading.deductions, table_lines=reading.consumed, unread=unread
     )
@@ -197,10 +201,32 @@ def _read_deduction_row(line: Line, by_role: dict[str, str], carried_unit: str, 
         return carried_unit
     # variants §3: the unit cell is blank below its first row.
     unit_raw = unit_raw or carried_unit
+    if unit_raw and _TOTAL_ROW.fullmatch(squash(text)):
+        _check_total_row(line, unit_raw, squash(text), by_role.get("points", ""), reading)
+        return unit_raw
     if unit_raw and (text or by_role.get("points")):
         deductions.append(DeductionRow(unit_raw, text, by_role.get("points"), line))
         reading.consumed.add(line.line_no)
     return unit_raw
+
+
+def _check_total_row(line: Line, unit_raw: str, word: str, points: str, reading: _Reading) -> None:
+    """A unit's `合计 | -0.75` row in a deduction table restates the sum of its rows above (z14):
+    never an entry of its own. One that is not that sum is said, not read."""
+    reading.consumed.add(line.line_no)
+    run = list(takewhile(lambda row: row.unit_raw == unit_raw, reversed(reading.deductions)))
+    # The unit's rows just above the total (the run it closes), not its rows of another table.
+    amounts = [to_decimal(squash(row.points_text or "").lstrip("+-").removesuffix("分")) for row in run]
+    printed = (
+        to_decimal(squash(points).lstrip("+-").removesuffix("分"))
+        if _AMOUNT.fullmatch(squash(points))
+        else None
+    )
+    if not run or printed is None or None in amounts or printed != sum(a for a in amounts if a is not None):
+        why = (
+            f"a {word} row of {squash(points) or 'no amount'} that is not the sum of {unit_raw}'s rows above"
+        )
+        reading.unread.append(UnreadBlock(line, line, why, kind="table"))
 
 
 def _read_score_row(

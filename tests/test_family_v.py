@@ -1,0 +1,72 @@
+"""Shapes of the v gold set (tests/fixtures/make_gold_v.py), each in a small invented page named by
+the case it covers (tests/fixtures/family6/): what it must yield, and nothing more.
+
+No number without structure: every row each page yields is written out here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from parsers.document import Extraction, parse_document
+from parsers.entries import split_entries
+
+FIXTURES = Path(__file__).parent / "fixtures" / "family6"
+
+
+def parsed(name: str) -> Extraction:
+    return parse_document((FIXTURES / name).read_bytes(), name)
+
+
+def scores(ex: Extraction) -> list[tuple[str, int | None, Decimal | None]]:
+    return [(row.unit_raw, row.rank, row.score) for row in ex.scores]
+
+
+def entries(ex: Extraction) -> list[tuple[str, list[int], str, Decimal, str]]:
+    return [(e.unit, e.entry.items, e.entry.kind, e.entry.points, e.entry.reason) for e in ex.entries]
+
+
+def test_a_total_column_beside_the_amounts_restates_them() -> None:
+    """v07: `单位 | 存在问题 | 扣分 | 合计扣分`, the unit and the total merged down its problems."""
+    ex = parsed("deduction-table-total-column-beside-amounts.md")
+    assert entries(ex) == [
+        ("甲客运公司", [], "deduction", Decimal("1"), "培训记录不全"),
+        ("甲客运公司", [], "deduction", Decimal("2"), "监控装置离线"),
+        ("乙货运公司", [], "deduction", Decimal("1.5"), "消防器材过期"),
+    ]
+
+
+def test_a_cells_paragraphs_are_its_entries_and_the_score_beside_them_is_read() -> None:
+    """v15: one Word paragraph per problem in a cell (joined by a space), `合计扣分 | 得分` beside."""
+    ex = parsed("deduction-table-cell-paragraphs-total-and-score.md")
+    assert entries(ex) == [
+        ("甲燃气公司", [], "deduction", Decimal("1"), "报警器安装率未达标"),
+        ("甲燃气公司", [], "deduction", Decimal("0.5"), "巡线记录缺失"),
+        ("乙燃气公司", [], "deduction", Decimal("1"), "充装台账不规范"),
+    ]
+    assert scores(ex) == [("甲燃气公司", None, Decimal("98.5")), ("乙燃气公司", None, Decimal("99"))]
+
+
+def test_scores_on_rows_whose_unit_is_carried_are_the_items_own() -> None:
+    """`单位 | 扣分事项 | 扣分 | 得分` with a score on every item's row: no unit's score at all."""
+    ex = parsed("deduction-table-item-scores-are-not-unit-scores.md")
+    assert scores(ex) == []
+    assert [(u, p) for u, _, _, p, _ in entries(ex)] == [("甲镇", Decimal("1")), ("甲镇", Decimal("0.5"))]
+
+
+def test_a_zero_in_the_deduction_column_is_no_entry() -> None:
+    """v03: `甲镇 | 100 | 0 | — | 100 | 1` — nothing deducted, no 0-point row; the scores are read."""
+    ex = parsed("deduction-table-zero-amount-is-no-entry.md")
+    assert entries(ex) == [("乙镇", [], "deduction", Decimal("2"), "月报迟报2天")]
+    assert scores(ex) == [("甲镇", 1, Decimal("100")), ("乙镇", 2, Decimal("98"))]
+
+
+def test_an_amount_followed_by_the_next_label_ends_an_entry() -> None:
+    """v15.pdf glues a cell's wrapped paragraphs: `…，扣1分2.巡线…`; `扣1分2.5` stays a number run."""
+    assert split_entries("1.报警器未达标，扣1分2.巡线记录缺失，扣0.5分") == [
+        "1.报警器未达标，扣1分",
+        "2.巡线记录缺失，扣0.5分",
+    ]
+    assert split_entries("（1）甲，扣1分（2）乙，扣2分") == ["（1）甲，扣1分", "（2）乙，扣2分"]
+    assert split_entries("扣1分2.5") == ["扣1分2.5"]

@@ -70,3 +70,40 @@ def test_an_amount_followed_by_the_next_label_ends_an_entry() -> None:
     ]
     assert split_entries("（1）甲，扣1分（2）乙，扣2分") == ["（1）甲，扣1分", "（2）乙，扣2分"]
     assert split_entries("扣1分2.5") == ["扣1分2.5"]
+
+
+def test_a_group_column_merged_down_names_each_rows_group() -> None:
+    """v06: `组别 | 街道（镇） | 得分 | 组内排名 | 较上月`, the group merged down its streets, ranks
+    restarting in each group; the change column is no score."""
+    ex = parsed("score-table-group-column-merged-down.md")
+    assert [(r.unit_raw, r.group, r.rank, r.score) for r in ex.scores] == [
+        ("东街道", "中心城区组", 1, Decimal("96.5")),
+        ("西街道", "中心城区组", 2, Decimal("95")),
+        ("南镇", "城郊组", 1, Decimal("94")),
+        ("北镇", "城郊组", 2, Decimal("93")),
+    ]
+    assert ex.entries == []
+
+
+def test_columns_under_a_weighted_part_are_its_own_figures() -> None:
+    """v13: `日常考核（权重40%）` merged over `得分 | 折算分`: the first is the part's score, the
+    weighted one no score at all; the unit's score is `综合得分` (was the part's 92)."""
+    ex = parsed("weighted-parts-over-raw-and-weighted-columns.md")
+    assert scores(ex) == [("甲区医保分局", 1, Decimal("93.8")), ("乙区医保分局", 2, Decimal("92.7"))]
+    assert [[(name, w, v) for name, w, v in r.parts] for r in ex.scores] == [
+        [("日常考核", Decimal("0.4"), Decimal("92")), ("年终考核", Decimal("0.6"), Decimal("95"))],
+        [("日常考核", Decimal("0.4"), Decimal("96")), ("年终考核", Decimal("0.6"), Decimal("90.5"))],
+    ]
+
+
+def test_numbers_counting_each_units_problems_are_no_items_beside_a_bonus_section() -> None:
+    """v04: `1.` `2.` again under each unit's heading count its problems; a 加分 section numbered
+    across units (`1.乙镇：…，加1分。`) does not make them rubric items."""
+    ex = parsed("numbered-entries-per-unit-with-bonus-section.txt")
+    assert entries(ex) == [
+        ("甲街道", [], "deduction", Decimal("2"), "体检初检合格率偏低"),
+        ("甲街道", [], "deduction", Decimal("3"), "大学生征集任务未完成"),
+        ("乙镇", [], "deduction", Decimal("1"), "兵役登记信息录入不完整"),
+        ("乙镇", [], "bonus", Decimal("1"), "输送学历兵比例居全区第一"),
+        ("丙街道", [], "bonus", Decimal("0.5"), "征兵宣传被省级媒体报道"),
+    ]

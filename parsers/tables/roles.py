@@ -14,7 +14,12 @@ import regex
 from parsers.normalize import squash
 
 COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
-    "rank": regex.compile(r"^(?:排名|名次|位次|排序|排位|综合排名|总排名|得分排名|本月排名|本期排名)$"),
+    "rank": regex.compile(
+        # `组内排名` (v06): ranks restarting in each group of a table with a 组别 column.
+        r"^(?:排名|名次|位次|排序|排位|综合排名|总排名|得分排名|本月排名|本期排名|组内排名|组内名次)$"
+    ),
+    # v06 `组别 | 街道（镇） | 得分 | 组内排名`: the group of the units below, merged down its rows.
+    "group": regex.compile(r"^(?:组别|分组)$"),
     "seq": regex.compile(r"^(?:序号|编号|序)$"),
     "unit": regex.compile(
         r"^(?:单位|单位名称|被考核单位|被考评单位|被检查单位|责任单位|考核对象|考核单位|地区|区域|名称"

@@ -162,6 +162,7 @@ def continues_table(table: OpenTable, block: list[Line]) -> bool:
 def read_rows(table: OpenTable, rows: list[Line], group: str | None, reading: _Reading) -> None:
     """Read a block's data rows under the table's header into score or deduction rows."""
     carried_unit = ""
+    carried_group = group
     stated: list[tuple[Line, tuple[str, ...], str, str]] = []  # a deduction table's rows with a 得分 column
     for line in rows:
         cells = row_cells(line, table)
@@ -184,7 +185,9 @@ def read_rows(table: OpenTable, rows: list[Line], group: str | None, reading: _R
             if "score" in table.roles:
                 stated.append((line, cells, unit_cell, carried_unit))
         else:
-            _read_score_row(table, line, cells, by_role, group, reading)
+            # A 组别 cell names the group of its row and, merged down, of the rows below (v06).
+            carried_group = squash(by_role.get("group", "")) or carried_group
+            _read_score_row(table, line, cells, by_role, carried_group, reading)
     if stated:
         reading.table_stated.extend(deduction_table_scores(table, stated, group))
 
@@ -426,8 +429,29 @@ def _two_row_header(
         else below
         for top, below in zip(upper, lower, strict=True)
     )
+    cells = _weighted_part_columns(upper, lower, cells)
     roles = header_roles(cells)
     return (cells, roles) if roles is not None else None
+
+
+def _weighted_part_columns(
+    upper: tuple[str, ...], lower: tuple[str, ...], cells: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Columns under a weighted part merged over them (v13 `日常考核（权重40%）` over `得分 | 折算分`):
+    the first is the part's own score, named by the part (its weight with it); the others (the
+    weighted score, `折算分`) are figures of the part, never the unit's score."""
+    out = list(cells)
+    parent: int | None = None
+    for j, (top, below) in enumerate(zip(upper, lower, strict=True)):
+        if squash(top):
+            parent = j if squash(below) and PART_HEADER.match(squash(top)) else None
+            if parent is not None:
+                out[j] = squash(top)
+        elif parent is not None and squash(below):
+            out[j] = ""  # a figure of the part above: no role
+        else:
+            parent = None
+    return tuple(out)
 
 
 def _own_word(cell: str) -> bool:

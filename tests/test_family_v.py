@@ -107,3 +107,11 @@ def test_numbers_counting_each_units_problems_are_no_items_beside_a_bonus_sectio
         ("乙镇", [], "bonus", Decimal("1"), "输送学历兵比例居全区第一"),
         ("丙街道", [], "bonus", Decimal("0.5"), "征兵宣传被省级媒体报道"),
     ]
+
+
+def test_an_issuer_named_by_its_hotline_number_or_an_archives_is_read() -> None:
+    """v01 `清河市12345政务服务便民热线管理中心`, v14 `澧水县档案馆` above the 发文字号 and in the signature."""
+    assert parsed("issuer-hotline-centre-named-by-its-number.txt").metadata.issuer == (
+        "清河市12345政务服务便民热线管理中心"
+    )
+    assert parsed("issuer-county-archives.txt").metadata.issuer == "澧水县档案馆"

@@ -115,3 +115,16 @@ def test_an_issuer_named_by_its_hotline_number_or_an_archives_is_read() -> None:
         "清河市12345政务服务便民热线管理中心"
     )
     assert parsed("issuer-county-archives.txt").metadata.issuer == "澧水县档案馆"
+
+
+def test_units_with_their_scores_then_where_they_stand_are_scores() -> None:
+    """v01: `市体育中心86.5分、市供销社88.2分排名靠后。` — each a unit's score, no rank; an item's own
+    `该项得分为0分` and the counts are none."""
+    ex = parsed("scored-units-then-their-place.txt")
+    assert scores(ex) == [
+        ("市档案局", None, Decimal("99.5")),
+        ("市气象局", None, Decimal("99")),
+        ("市体育中心", None, Decimal("86.5")),
+        ("市供销社", None, Decimal("88.2")),
+    ]
+    assert ex.entries == []

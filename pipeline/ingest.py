@@ -316,9 +316,7 @@ def _parse_and_write(
             refused = (_refused(str(path), why) for path, why in plan.refused)
             # Nothing to parse (an unchanged re-run): no engine, so the parsers are never imported.
             parsed = (
-                []
-                if stop.pending or not plan.parse
-                else _engine(options)(plan.parse, options, stop.stopping)
+                [] if stop.pending or not plan.parse else _engine(options)(plan.parse, options, stop.stopping)
             )
             for result in chain(refused, parsed):
                 _count(summary, result)

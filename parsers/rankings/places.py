@@ -481,6 +481,13 @@ _PAREN_LIST = regex.compile(
 _CHANGE_NOTE = regex.compile(r"[（(](?:较|比|同比|环比)[^（）()]*[）)]")
 
 
+# Units with their scores, then where they stand (`市体育中心86.5分、市供销社88.2分排名靠后`, the
+# 12345 hotlines' monthly notices naming their last departments, v01): each a unit's score, no rank.
+_SCORED_THEN_PLACE = regex.compile(
+    rf"^(?P<list>[\p{{Han}}·、，,\d.分]{{4,300}}?{NUMBER}分)(?:排名|得分|位次)(?:靠后|靠前|较低|较高|落后|居后|居前)$"
+)
+
+
 def _scored_list(sentence: str, line: Line, found: _Ranked) -> bool:
     lead, _, whole = sentence.rpartition("：") if "：" in sentence else sentence.rpartition(":")
     whole = _CHANGE_NOTE.sub("", whole) if "较" in whole or "比" in whole else whole
@@ -494,6 +501,8 @@ def _scored_list(sentence: str, line: Line, found: _Ranked) -> bool:
         items = every if every and all(score is not None for _, score in every) else scored_items(body)
     elif not _NOT_SCORES.search(sentence) and (paren := _PAREN_LIST.match(body)):
         lead, items = "", scored_items(paren.group("list"))
+    elif not lead and not _NOT_SCORES.search(sentence) and (tail := _SCORED_THEN_PLACE.match(whole)):
+        lead, items = "", scored_items(tail.group("list"))
     else:
         return False
     if (

@@ -198,7 +198,14 @@ def write_inputs(folder: Path, count: int, seed: int) -> dict[str, str]:
         data = cache.setdefault(source, source.read_bytes())
         kind = rng.choice(list(MUTATIONS))
         if kind == "zip" and data[:2] != b"PK":
-            kind = "flip"
+            # The zip mutation needs a zip container (.docx): take one, so that whether it is
+            # exercised does not hang on how many .docx the fixtures happen to hold.
+            zips = [p for p in seeds if p.suffix == ".docx"]
+            if zips:
+                source = rng.choice(zips)
+                data = cache.setdefault(source, source.read_bytes())
+            if data[:2] != b"PK":
+                kind = "flip"
         mutated = MUTATIONS[kind](data, random.Random(seed * 1_000_003 + i))
         suffix = (
             source.suffix

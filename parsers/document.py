@@ -212,8 +212,11 @@ def drop_list_positions(entries: list[UnitEntry]) -> None:
     each numbered exactly 1…n in order with list-style labels.
     """
     by_unit: dict[str, list[UnitEntry]] = {}
+    # Entries with no number at all (a unit's 加分 line in a section of its own, v04
+    # `1.东坝镇：…，加1分。` numbered across units) are not part of the unit's list.
     for item in entries:
-        by_unit.setdefault(item.unit, []).append(item)
+        if item.entry.items:
+            by_unit.setdefault(item.unit, []).append(item)
     if len(by_unit) < 2:
         return
     for items in by_unit.values():
@@ -221,8 +224,9 @@ def drop_list_positions(entries: list[UnitEntry]) -> None:
             return
         if not all(_LIST_NUMBER.match(item.entry.text) for item in items):
             return
-    for item in entries:
-        item.entry.items = []
+    for items in by_unit.values():
+        for item in items:
+            item.entry.items = []
 
 
 # field-survey.md §7: what makes a text a circular even when none of its results could be read.

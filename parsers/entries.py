@@ -132,11 +132,17 @@ _GLUED_AMOUNT = regex.compile(
 # What may stand before a glued 扣 as part of the amount: the rate it was worked out by, 酌情 (at
 # discretion), 加 of 加扣 (a further deduction).
 _AMOUNT_WORDS = regex.compile(
-    rf"(?:按\s*{_NUM}\s*分\s*/\s*(?:{_UNITS_OF_COUNT})|酌情|(?<![参增追附施添])加|另|再)+$"
+    rf"(?:按\s*{_NUM}\s*分\s*/\s*(?:{_UNITS_OF_COUNT})|按\s*{_PER}\s*{_NUM}\s*分|酌情|(?<![参增追附施添])加|另|再)+$"
 )
 _TRAILING_PUNCT = "，,；;。、 ：:"
 # An amount clause that closes an entry inside a paragraph: entries end at ；/。 after it.
 _ENTRY_END = regex.compile(rf"(?:{_MINUS}|加|计|共计)\s*{_NUM}\s*分\s*[)）]?\s*(?:为止)?\s*[；;。]")
+# A Word cell of one paragraph per problem (`1.…，扣1分` / `2.…，扣0.5分`, no ；) comes out of a
+# reader with the paragraphs joined by a space, or glued when a PDF wraps the cell (v15
+# `…，扣1分2.巡线记录…`): an amount clause followed by the next item label ends an entry too.
+_AMOUNT_THEN_LABEL = regex.compile(
+    rf"(?:{_MINUS}|加)\s*{_NUM}\s*分\s*[)）]?(?=\s*(?:\d{{1,3}}\s*[.．、](?!\d)|[（(]\s*\d{{1,3}}\s*[）)]))"
+)
 
 
 # Amounts written in Chinese numerals (`扣一分`, `扣零点五分`, `加一点五分`, `扣完三分为止`; fd-03).
@@ -288,6 +294,9 @@ def reason_of(body: str) -> str:
             clauses[-1] = (words, "")
             if not words.strip():
                 clauses.pop()
+                # z09 `…，发现3处，按每处0.5分扣1.5分`: the count before the rate is the amount's too.
+                while clauses and _AMOUNT_CLAUSE.match(clauses[-1][0].strip()):
+                    clauses.pop()
     reason = "".join(c + p for c, p in clauses).strip()
     return reason.rstrip(_TRAILING_PUNCT).strip()
 
@@ -492,7 +501,8 @@ def split_entries(text: str) -> list[str]:
     clause followed by ；/。 (entries without labels).
     """
     text = arabic_amounts(text)
-    if not _INNER_BREAK.search(text, 0, max(len(text) - 1, 0)):
+    labelled_after_amount = list(_AMOUNT_THEN_LABEL.finditer(text)) if "分" in text else []
+    if not labelled_after_amount and not _INNER_BREAK.search(text, 0, max(len(text) - 1, 0)):
         # No ；。： before the last character: no later label or entry end can cut the text
         # (the boundaries below all follow one), so it is one entry — most lines are.
         stripped = text.strip()
@@ -506,6 +516,8 @@ def split_entries(text: str) -> list[str]:
         if (k < 0 or text[k] in "；;。：:") and _LABELS_HERE.match(text, start):
             cuts.add(start)
     for match in _ENTRY_END.finditer(text):
+        cuts.add(match.end())
+    for match in labelled_after_amount:
         cuts.add(match.end())
     # A clause saying nothing was taken ends there (x20 `村内道路整洁，未发现扣分问题；获评…，加1分`):
     # the bonus after it is an entry of its own.

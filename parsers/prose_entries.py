@@ -10,7 +10,8 @@ sentence (gold set x):
 No number without structure: a clause is read only when it opens with units of the score table
 (`known`) and closes with its amount; several units take one amount only with 各 (each) or one
 amount apiece with 分别 (respectively). A clause that names several units without either, or
-whose 分别 amounts do not match its units, is an unread block. A clause holding another number of
+whose 分别 amounts do not match its units, is an unread block; so is a clause of bare names with
+several amounts (`青石镇、白沙镇分别扣2分、1分、3分。`), which names no problem. A clause holding another number of
 points (a score, `考评87分，加分0.8分`) or a comparison (`较上月增加1.5分`) is left alone.
 """
 
@@ -91,7 +92,12 @@ def prose_entries(line: Line, known: list[str]) -> ProseEntries:
         body_start = lead[-1].end() if lead else clause_start
         body = text[body_start : match.start()].strip().rstrip("，, ")
         names, after = subjects_of(body, known)
-        if not names or after >= len(body) or body[after] in "：:，,":
+        if names and after >= len(body):
+            # `青石镇、白沙镇分别扣2分、1分、3分。`: the units' names and nothing else before the amount.
+            if (bare := _bare_names_unread(line, names, match)) is not None:
+                out.unread.append(bare)
+            continue
+        if not names or body[after] in "：:，,":
             continue  # not a clause about units of the score table
         if _OTHER_POINTS.search(body) or _COMPARISON.search(body):
             continue  # a score or a change sits in the clause: not an amount taken off or added
@@ -106,6 +112,35 @@ def prose_entries(line: Line, known: list[str]) -> ProseEntries:
             continue
         out.entries.extend(read)
     return out
+
+
+def _bare_names_unread(line: Line, names: list[str], match: regex.Match[str]) -> UnreadBlock | None:
+    """The unread block a clause of bare unit names gives when it states amounts for several units
+    or several amounts: more or fewer amounts than names (`青石镇、白沙镇分别扣2分、1分、3分。`), or one
+    amount for several names without 各, cannot be paired; a pairing with no problem named may restate
+    the totals of entries listed elsewhere. One name with one amount (`甲镇扣2分`) is left to the
+    unit's own section."""
+    values = _VALUE.findall(match.group("values"))
+    each = match.group("each")
+    if len(names) < 2 and each != "分别" and len(values) < 2:
+        return None
+    listed = "、".join(names)
+    if len(values) > 1 or each == "分别":
+        paired = len(values) == len(names) and each == "分别"
+    else:
+        paired = each in ("各", "均")
+    if not paired:
+        why = (
+            f"{len(values)} amount{'s' if len(values) > 1 else ''} for {len(names)} unit{'s' if len(names) > 1 else ''} ({listed}) "
+            f"{'with 分别 (respectively)' if each == '分别' else 'without 分别 or 各'}: "
+            "they cannot be paired, not attributed"
+        )
+    else:
+        why = (
+            f"amounts for {listed} with no problem named (totals of entries listed elsewhere?): "
+            "not read as entries"
+        )
+    return UnreadBlock(line, line, why, kind="entries")
 
 
 def _clause_entries(

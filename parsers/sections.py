@@ -387,6 +387,11 @@ class _SectionReader:
             if rest.strip():
                 self._add_entries(section, rest, line)
             return
+        if stated and section.score is None and not stated.group("rest").strip(" 。；;"):
+            # z10: `考核得分：99.25分。` on its own line after the unit's entries closes its section.
+            self.previous = None
+            section.score = Decimal(stated.group("score"))
+            return
         closing = _TOTALS_THEN_SCORE.match(line.text) if section.entries and section.score is None else None
         if closing is not None:
             self.previous = None

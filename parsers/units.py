@@ -66,6 +66,9 @@ UNIT_SUFFIXES = (
     # Zones run by an administrative committee (`县经济开发区管委会`, fresh-H).
     "管委会",
     "管理委员会",
+    # A city's supply-and-marketing co-operative is ranked with its departments (v01 `市供销社`).
+    "供销社",
+    "供销合作社",
 )
 _UNIT_LIKE = regex.compile(r"^[\p{Han}（）()·]{1,24}$")
 

@@ -117,7 +117,9 @@ def ingest(
     workers: Annotated[
         int, typer.Option(help="Worker processes (0: one per core; 1: no subprocess, no time limit).")
     ] = 0,
-    batch_size: Annotated[int, typer.Option(help="Documents per Parquet file.")] = DEFAULT_BATCH_SIZE,
+    batch_size: Annotated[
+        int, typer.Option(help="Documents per batch file at most (a batch is also written every 5 s).")
+    ] = DEFAULT_BATCH_SIZE,
     strict: Annotated[bool, typer.Option(help="Stop at the first file that fails.")] = False,
     max_bytes: Annotated[
         int, typer.Option(help="A larger file is not read (a failed row says so).")

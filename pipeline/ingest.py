@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pipeline.arrow_pool  # noqa: F401  (first: it chooses Arrow's allocator before pyarrow loads)
 from parsers import PARSER_VERSION
+from pipeline.batch_writer import BatchWriter
 from pipeline.compact import AUTO_COMPACT_FILES, compact_store, small_batches
 from pipeline.containers import MEMBER_SEPARATOR, read_source, split_member_path
 from pipeline.discovery import Discovery, discover, discover_files
@@ -240,10 +241,11 @@ class _Stop:
     def stopping(self) -> bool:
         return self.pending
 
-    def write(self, store: Store, batch: list[FileResult], stats: dict[str, tuple[int, int]]) -> None:
+    def submit(self, writer: BatchWriter[list[FileResult]], batch: list[FileResult]) -> None:
+        """Hand a batch to the writer; a Ctrl-C in the middle cannot leave it half handed over."""
         self.writing = True
         try:
-            _flush(store, batch, stats)
+            writer.submit(batch)
         finally:
             self.writing = False
 
@@ -297,35 +299,47 @@ def _parse_and_write(
     stop: _Stop,
     progress: Callable[[FileResult], None] | None,
 ) -> None:
-    """Parse the plan's files and write them in batches of `batch_size` files or `flush_seconds`."""
+    """Parse the plan's files and write them in batches of `batch_size` files or `flush_seconds`.
+
+    The batches are written on a thread of their own (pipeline/batch_writer.py), in order, so
+    handing workers their next files never waits for a write."""
     batch: list[FileResult] = []
     last_write = time.monotonic()
+
+    def write(done: list[FileResult]) -> None:
+        _flush(store, done, plan.stats)
+        summary.written += len(done)
+
+    writer: BatchWriter[list[FileResult]] = BatchWriter(write)
     try:
-        refused = (_refused(str(path), why) for path, why in plan.refused)
-        # Nothing to parse (an unchanged re-run): no engine, so the parsers are never imported.
-        parsed = (
-            [] if stop.pending or not plan.parse else _engine(options)(plan.parse, options, stop.stopping)
-        )
-        for result in chain(refused, parsed):
-            _count(summary, result)
-            if progress is not None:
-                progress(result)
-            result.extraction = None  # the records are what is kept; let the lines go
-            batch.append(result)
-            if len(batch) >= options.batch_size or time.monotonic() - last_write >= options.flush_seconds:
-                stop.write(store, batch, plan.stats)
-                summary.written += len(batch)
-                batch, last_write = [], time.monotonic()
-            if options.strict and result.document.status == "failed":
-                break
-    except KeyboardInterrupt:
-        stop.pending = True
-    summary.interrupted = stop.pending
-    if batch:
-        stop.writing = True  # a second Ctrl-C waits for this write
-        _flush(store, batch, plan.stats)
-        summary.written += len(batch)
+        try:
+            refused = (_refused(str(path), why) for path, why in plan.refused)
+            # Nothing to parse (an unchanged re-run): no engine, so the parsers are never imported.
+            parsed = (
+                [] if stop.pending or not plan.parse else _engine(options)(plan.parse, options, stop.stopping)
+            )
+            for result in chain(refused, parsed):
+                _count(summary, result)
+                if progress is not None:
+                    progress(result)
+                result.extraction = None  # the records are what is kept; let the lines go
+                batch.append(result)
+                if len(batch) >= options.batch_size or time.monotonic() - last_write >= options.flush_seconds:
+                    stop.submit(writer, batch)
+                    batch, last_write = [], time.monotonic()
+                if options.strict and result.document.status == "failed":
+                    break
+        except KeyboardInterrupt:
+            stop.pending = True
+        summary.interrupted = stop.pending
+        stop.writing = True  # a second Ctrl-C waits for the last writes
+        if batch:
+            writer.submit(batch)
+        writer.close()
         stop.writing = False
+    except BaseException:
+        writer.close(quiet=True)  # what was handed over is written before the error goes up
+        raise
 
 
 def _refused(path: str, why: str) -> FileResult:

@@ -14,6 +14,7 @@ stays flat over a long run.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import queue
@@ -135,6 +136,7 @@ def iter_results(
     def start(slot: int) -> None:
         tasks = ctx.Queue()
         proc = ctx.Process(target=_worker, args=(tasks, results, options, ocr_threads))
+        _freeze_heap()
         proc.start()
         running[slot] = (proc, tasks, None, 0.0)
         served[slot] = 0
@@ -196,6 +198,7 @@ def iter_results(
                     break
             yield result
     finally:
+        gc.unfreeze()  # the parent's own objects are collected as usual again
         # Also when the consumer stops early (--strict): workers are not daemons, and one
         # left waiting for a task would keep the interpreter from exiting.
         for proc, tasks, index, _ in running.values():
@@ -245,6 +248,18 @@ def _preload_readers(ctx: Any) -> None:
 
     to_simplified("國")
     adcode_of("浉河区", "信阳市人民政府")
+
+
+def _freeze_heap() -> None:
+    """Before a fork: move the parent's objects out of the garbage collector's sight.
+
+    A forked worker shares the parent's memory until it writes to it, and the collector writes
+    to every object it examines: a worker's first full collection copied the parent's whole heap
+    of containers (the plan, the store's index — larger the larger the archive) into the worker.
+    Frozen objects are never examined, so they stay shared (Python's gc.freeze documents this
+    use). Collected first, so no garbage of the parent's is kept frozen."""
+    gc.collect()
+    gc.freeze()
 
 
 def _retire(proc: Any, tasks: Any) -> None:

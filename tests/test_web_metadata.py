@@ -268,6 +268,17 @@ def test_page_title_part_that_reads_as_a_circular_wins() -> None:
     assert title_of_page("工作动态 | 某县人民政府") == "工作动态"
 
 
+def test_page_title_joined_to_the_site_by_a_bare_hyphen_loses_the_site() -> None:
+    # CMS templates `标题-站点名` with no spaces (tests/fixtures/gold v01–v15 .html).
+    assert (
+        title_of_page("关于3月份网格化考评结果的通报-东港区城市管理委员会办公室")
+        == "关于3月份网格化考评结果的通报"
+    )
+    # A hyphen inside the title stays: nothing after the 文种, or a range before it.
+    assert title_of_page("关于2024-2025学年督导评估结果的通报") == "关于2024-2025学年督导评估结果的通报"
+    assert title_of_page("关于1-6月考核情况的通报-某县人民政府") == "关于1-6月考核情况的通报"
+
+
 def test_folding_is_decided_for_the_whole_document() -> None:
     assert is_traditional("關於2024年第一季度農村人居環境整治考核結果的通報")
     # 乾县 is a real county: t2s would make it 干县; a simplified document is left alone.

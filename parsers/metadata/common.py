@@ -58,9 +58,15 @@ ORG_SUFFIX = (
     # A government's inspection office signs its own 督查通报 (x18: `望江县人民政府督查室`).
     r"|督查室|督导室|督办室|研究室"
     # A task force set up for one campaign signs its results (y01: `…整治提升行动工作专班`).
-    r"|工作专班|专班)"
+    r"|工作专班|专班"
+    # A county's archives signs its own appraisal of departments' archives work (v14 `澧水县档案馆`).
+    r"|档案馆)"
 )
-ORG_NAME = regex.compile(rf"^[\p{{Han}}（）()·]{{2,40}}{ORG_SUFFIX}$")
+# A hotline's centre is named by its number (v01 `清河市12345政务服务便民热线管理中心`): one run of 3 to
+# 5 digits inside the name; the name still starts with a character.
+ORG_NAME = regex.compile(
+    rf"^(?:[\p{{Han}}（）()·]{{2,40}}|\p{{Han}}[\p{{Han}}（）()·]{{0,30}}\d{{3,5}}[\p{{Han}}（）()·]{{1,30}}){ORG_SUFFIX}$"
+)
 
 DOC_TYPE_END = regex.compile(rf"(?:{'|'.join(DOC_TYPES)})$")
 HEADING = regex.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])")

@@ -476,8 +476,21 @@ _PAREN_LIST = regex.compile(
 )
 
 
+# A change since the last round in brackets after a listed score (z04 `河口街道98.5分（较上月提高0.5分）`):
+# a difference, never the unit's score nor an item of the list.
+_CHANGE_NOTE = regex.compile(r"[（(](?:较|比|同比|环比)[^（）()]*[）)]")
+
+
+# Units with their scores, then where they stand (`市体育中心86.5分、市供销社88.2分排名靠后`, the
+# 12345 hotlines' monthly notices naming their last departments, v01): each a unit's score, no rank.
+_SCORED_THEN_PLACE = regex.compile(
+    rf"^(?P<list>[\p{{Han}}·、，,\d.分]{{4,300}}?{NUMBER}分)(?:排名|得分|位次)(?:靠后|靠前|较低|较高|落后|居后|居前)$"
+)
+
+
 def _scored_list(sentence: str, line: Line, found: _Ranked) -> bool:
     lead, _, whole = sentence.rpartition("：") if "：" in sentence else sentence.rpartition(":")
+    whole = _CHANGE_NOTE.sub("", whole) if "较" in whole or "比" in whole else whole
     body = regex.split(r"[，,]", whole)[0]
     if _TOP_OR_BOTTOM.search(lead):
         return False  # `排名前三的单位是：…` is read as a list of places
@@ -488,6 +501,8 @@ def _scored_list(sentence: str, line: Line, found: _Ranked) -> bool:
         items = every if every and all(score is not None for _, score in every) else scored_items(body)
     elif not _NOT_SCORES.search(sentence) and (paren := _PAREN_LIST.match(body)):
         lead, items = "", scored_items(paren.group("list"))
+    elif not lead and not _NOT_SCORES.search(sentence) and (tail := _SCORED_THEN_PLACE.match(whole)):
+        lead, items = "", scored_items(tail.group("list"))
     else:
         return False
     if (

@@ -29,7 +29,7 @@ from parsers.tables.roles import MAX_HEADER_CELL, glued_cell_role, header_roles,
 
 # Columns a flattened row may leave blank; the others (rank, 序号, unit, score, part) it may not.
 _OPTIONAL: frozenset[str | None] = frozenset(
-    {None, "remark", "reason", "grade", "points", "bonus", "money", "count", "rate"}
+    {None, "remark", "reason", "grade", "points", "bonus", "money", "count", "rate", "change"}
 )
 # The widest flattened header read (field-survey §1: 3 to 8 columns; a little room beyond).
 _MAX_COLUMNS = 10

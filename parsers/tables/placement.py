@@ -28,6 +28,12 @@ _SHORT_HAN = regex.compile(r"\p{Han}{1,6}")
 # A grade cell: a short word (`优秀`, `良好`) or a letter grade (`A级`, `B`, `AAA级`; r26 food-safety ratings).
 _GRADE_CELL = regex.compile(r"\p{Han}{1,6}|[A-Ea-e][+＋-]?级?|[A]{2,3}级?")
 _PLAIN_NUMBER = regex.compile(UNSIGNED_DECIMAL)
+_VETO_CELLS = frozenset(("一票否决", "否决"))
+# A change column's cell (z12 `↑2`, `↓1`, `—`; z06 `+1.5`, `-0.8`, `0`; `持平`): a signed or arrowed
+# difference, a dash or a word for none.
+_CHANGE_CELL = regex.compile(
+    rf"(?:[↑↓+\-−上升下降]{{0,2}}{UNSIGNED_DECIMAL}(?:位|名|分|%|％)?|[—\-–]+|持平|不变|无变化)"
+)
 # Words that head a unit column and are also a unit's own name in a county's list (r15: the
 # row `5 | 开发区 | 8 | -3 | 27` beside 街道 rows): a unit, not a header cell, in a data row.
 _UNIT_NAMED_BY_KIND = frozenset({"开发区", "园区", "城区"})
@@ -122,7 +128,8 @@ def cell_fits(value: str, role: str | None, max_rank: int) -> bool:
         # of twelve (field-survey §2, bottom ranks).
         return rank <= max_rank or not _PLAIN_NUMBER.fullmatch(key)
     if role in ("score", "part", "points", "bonus", "base"):
-        return bool(_NUMBER_KEY.fullmatch(key))
+        # z05 `石桥乡 | 一票否决 | 不合格`: a vetoed unit's score cell holds the veto, no number.
+        return bool(_NUMBER_KEY.fullmatch(key)) or (role == "score" and key in _VETO_CELLS)
     if role == "unit":
         # Not a header word, and not a rank (`并列第三` stands in the rank column).
         return (
@@ -137,6 +144,8 @@ def cell_fits(value: str, role: str | None, max_rank: int) -> bool:
         return bool(_PLAIN_NUMBER.fullmatch(key.removesuffix("%").removesuffix("％")))
     if role in ("money", "count"):
         return bool(_PLAIN_NUMBER.fullmatch(key))
+    if role == "change":
+        return bool(_CHANGE_CELL.fullmatch(key))
     if role in ("remark", "reason"):
         # Free text (备注, 存在问题, 暗访情况): a bare number there is a cell of another column.
         return bool(key) and not _PLAIN_NUMBER.fullmatch(key)

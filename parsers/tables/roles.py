@@ -14,7 +14,12 @@ import regex
 from parsers.normalize import squash
 
 COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
-    "rank": regex.compile(r"^(?:排名|名次|位次|排序|排位|综合排名|总排名|得分排名|本月排名|本期排名)$"),
+    "rank": regex.compile(
+        # `组内排名` (v06): ranks restarting in each group of a table with a 组别 column.
+        r"^(?:排名|名次|位次|排序|排位|综合排名|总排名|得分排名|本月排名|本期排名|组内排名|组内名次)$"
+    ),
+    # v06 `组别 | 街道（镇） | 得分 | 组内排名`: the group of the units below, merged down its rows.
+    "group": regex.compile(r"^(?:组别|分组)$"),
     "seq": regex.compile(r"^(?:序号|编号|序)$"),
     "unit": regex.compile(
         r"^(?:单位|单位名称|被考核单位|被考评单位|被检查单位|责任单位|考核对象|考核单位|地区|区域|名称"
@@ -65,6 +70,12 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
     # 加分 column, so each amount there is a row (score_tables.column_deductions).
     "bonus": regex.compile(r"^(?:加分|加分值|奖励加分|加分（分）|加分\(分\))$"),
     "base": regex.compile(r"^(?:基础分|基本分|基准分|基础分值)(?:（分）|\(分\))?$"),
+    # A change since the last round (z12 `名次 | 乡镇 | 较上月` with `↑2`, `—`; z06 `较上季度 | +1.5`): a
+    # difference of places or points, never a score, a bonus or a deduction.
+    "change": regex.compile(
+        r"^(?:较上(?:月|期|季度|季|年|年同期|半年|轮|次)|比上(?:月|期|季度|年)|环比|同比|位次变化|排名变化|名次变化|升降"
+        r"|升降位次|排名升降|位次升降)(?:[（(]\s*(?:分|位|名|%)\s*[)）])?$"
+    ),
     # Counts (问题数, 村数, 达标村数): how many of something, never points.
     "count": regex.compile(
         r"^(?:\p{Han}{0,4}(?:村|户|处|件|次|个|人|家|起|宗|问题|点位|项)(?:数|数量)|问题个数"
@@ -129,6 +140,8 @@ def header_roles(cells: tuple[str, ...]) -> list[str | None] | None:
     if "unit" not in known:
         _name_unit_column(cells, roles)
         known = {r for r in roles if r}
+    _name_base_column(cells, roles)
+    _name_total_column(cells, roles)
     if "unit" in known and known & {"score", "rank", "grade", "part", "points", "reason"}:
         return roles
     return None
@@ -144,6 +157,30 @@ def table_kind(roles: list[str | None]) -> str:
     if (("points" in kinds or "reason" in kinds) and "score" not in kinds) or {"points", "reason"} <= kinds:
         return "deduction"
     return "score"
+
+
+def _name_base_column(cells: tuple[str, ...], roles: list[str | None]) -> None:
+    """`分值` is the base when another column holds the deductions (z02: `单位 | 分值 | 加分 | 扣分 |
+    总得分`, the score each unit starts from): alone beside a problem it is the amount deducted
+    (`问题 | 分值`), so only a second deduction column makes it the base."""
+    at = [i for i, cell in enumerate(cells) if roles[i] == "points" and squash(cell) == "分值"]
+    others = [i for i, role in enumerate(roles) if role == "points" and i not in at]
+    if len(at) == 1 and others:
+        roles[at[0]] = "base"
+
+
+# A unit's deductions summed (`合计扣分`, `累计扣分`, `扣分小计`): the sum of the amounts beside it.
+_TOTAL_POINTS = regex.compile(r"^(?:合计|累计|共|总|共计)扣分(?:值)?$|^扣分(?:合计|小计|总计|总数)$")
+
+
+def _name_total_column(cells: tuple[str, ...], roles: list[str | None]) -> None:
+    """`单位 | 存在问题 | 扣分 | 合计扣分` (v07, the unit and the total merged down its problems): the
+    total restates the 扣分 cells beside it, never an amount of its own, so beside another deduction
+    column it is `total` (read by nothing); alone it stays the amount."""
+    at = [i for i, cell in enumerate(cells) if roles[i] == "points" and _TOTAL_POINTS.match(squash(cell))]
+    if at and any(role == "points" and i not in at for i, role in enumerate(roles)):
+        for i in at:
+            roles[i] = "total"
 
 
 def _name_unit_column(cells: tuple[str, ...], roles: list[str | None]) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import pairwise
+from itertools import pairwise, takewhile
 
 import regex
 
@@ -49,6 +49,8 @@ _NOT_A_UNIT_ROW = regex.compile(
 _FOUND_BY = regex.compile(r"\p{Han}{2,4}扣分")
 # An amount in a deduction column: `4`, `-4`, `0.5`, `2分`.
 _AMOUNT = regex.compile(r"[+-]?\d+(?:\.\d+)?分?")
+# The reason cell of a deduction table's total row (z14 `东湖学校 | 合计 | -0.75`).
+_TOTAL_ROW = regex.compile(r"(?:合计|小计|共计|总计|累计|合计扣分|小计扣分)")
 _AMOUNT_IN_CELL = regex.compile(r"[扣减加]\s*(?:除|减)?\s*\d")
 
 
@@ -75,6 +77,10 @@ class _Reading:
     score_blocks: int = 0
     seq_tables: list[tuple[Line, list[ScoreRow]]] = field(default_factory=list)
     """Each score table whose only order column is 序号: its header row and its rows."""
+    unread: list[UnreadBlock] = field(default_factory=list)
+    """Rows seen and not read: a unit's 合计 row that is not the sum of its rows above."""
+    table_stated: list[ScoreRow] = field(default_factory=list)
+    """Scores a deduction table states beside its problems: used for units no score table lists."""
 
 
 def extract_tables(lines: list[Line]) -> Tables:
@@ -90,10 +96,14 @@ def extract_tables(lines: list[Line]) -> Tables:
             # A continuation keeps the previous block's group.
             group = reading.scores[-1].group if reading.scores else None
             read_rows(table, block, group, reading)
+    # A circular with a ranking and a deduction table repeating each unit's score beside its
+    # problems (f06) lists each unit once: the ranking's row is the unit's.
+    ranked = {squash(row.unit_raw) for row in reading.scores}
+    reading.scores.extend(row for row in reading.table_stated if squash(row.unit_raw) not in ranked)
     drop_single_groups(reading)
     seq_ranks_in_score_order(reading.seq_tables, lines)
     ranks_from_bottom(reading.scores)
-    unread = unread_flat_blocks(lines, reading.consumed)
+    unread = reading.unread + unread_flat_blocks(lines, reading.consumed)
     return Tables(
         scores=reading.scores, deductions=reading.deductions, table_lines=reading.consumed, unread=unread
     )
@@ -152,6 +162,8 @@ def continues_table(table: OpenTable, block: list[Line]) -> bool:
 def read_rows(table: OpenTable, rows: list[Line], group: str | None, reading: _Reading) -> None:
     """Read a block's data rows under the table's header into score or deduction rows."""
     carried_unit = ""
+    carried_group = group
+    stated: list[tuple[Line, tuple[str, ...], str, str]] = []  # a deduction table's rows with a 得分 column
     for line in rows:
         cells = row_cells(line, table)
         if cells is None:
@@ -168,9 +180,40 @@ def read_rows(table: OpenTable, rows: list[Line], group: str | None, reading: _R
             if found:
                 reading.consumed.add(line.line_no)
         elif table.kind == "deduction":
+            unit_cell = by_role.get("unit", "").strip()
             carried_unit = _read_deduction_row(line, by_role, carried_unit, reading)
+            if "score" in table.roles:
+                stated.append((line, cells, unit_cell, carried_unit))
         else:
-            _read_score_row(table, line, cells, by_role, group, reading)
+            # A 组别 cell names the group of its row and, merged down, of the rows below (v06).
+            carried_group = squash(by_role.get("group", "")) or carried_group
+            _read_score_row(table, line, cells, by_role, carried_group, reading)
+    if stated:
+        reading.table_stated.extend(deduction_table_scores(table, stated, group))
+
+
+def deduction_table_scores(
+    table: OpenTable, rows: list[tuple[Line, tuple[str, ...], str, str]], group: str | None
+) -> list[ScoreRow]:
+    """The scores a deduction table states beside its problems (`企业名称 | 扣分情况 | 合计扣分 | 得分`,
+    v15; `乡镇 | 扣分 | 扣分原因 | 得分 | 排名`, v03): one per unit, on the row that names it.
+
+    Only when every score stands on a row that names its unit (a cell merged down the unit's
+    rows): a score on a row whose unit is carried from above is an item's own score
+    (`单位 | 考核项目 | 扣分 | 得分`), and then none of the column is a unit's.
+    """
+    at = table.roles.index("score")
+    found: list[ScoreRow] = []
+    for line, cells, unit_cell, unit in rows:
+        value = squash(cells[at])
+        if not value:
+            continue
+        if not unit_cell or to_decimal(value) is None:
+            return []
+        row = score_row(cells, table.header, table.roles, unit, line)
+        row.group = group
+        found.append(row)
+    return found
 
 
 def _read_deduction_row(line: Line, by_role: dict[str, str], carried_unit: str, reading: _Reading) -> str:
@@ -197,10 +240,37 @@ def _read_deduction_row(line: Line, by_role: dict[str, str], carried_unit: str, 
         return carried_unit
     # variants §3: the unit cell is blank below its first row.
     unit_raw = unit_raw or carried_unit
+    if unit_raw and _TOTAL_ROW.fullmatch(squash(text)):
+        _check_total_row(line, unit_raw, squash(text), by_role.get("points", ""), reading)
+        return unit_raw
+    points = squash(by_role.get("points", ""))
+    if points and _AMOUNT.fullmatch(points) and not to_decimal(points.lstrip("+-").removesuffix("分")):
+        # `城关镇 | 100 | 0 | — | 100` (v03): a unit with nothing deducted, no entry.
+        reading.consumed.add(line.line_no)
+        return unit_raw
     if unit_raw and (text or by_role.get("points")):
         deductions.append(DeductionRow(unit_raw, text, by_role.get("points"), line))
         reading.consumed.add(line.line_no)
     return unit_raw
+
+
+def _check_total_row(line: Line, unit_raw: str, word: str, points: str, reading: _Reading) -> None:
+    """A unit's `合计 | -0.75` row in a deduction table restates the sum of its rows above (z14):
+    never an entry of its own. One that is not that sum is said, not read."""
+    reading.consumed.add(line.line_no)
+    run = list(takewhile(lambda row: row.unit_raw == unit_raw, reversed(reading.deductions)))
+    # The unit's rows just above the total (the run it closes), not its rows of another table.
+    amounts = [to_decimal(squash(row.points_text or "").lstrip("+-").removesuffix("分")) for row in run]
+    printed = (
+        to_decimal(squash(points).lstrip("+-").removesuffix("分"))
+        if _AMOUNT.fullmatch(squash(points))
+        else None
+    )
+    if not run or printed is None or None in amounts or printed != sum(a for a in amounts if a is not None):
+        why = (
+            f"a {word} row of {squash(points) or 'no amount'} that is not the sum of {unit_raw}'s rows above"
+        )
+        reading.unread.append(UnreadBlock(line, line, why, kind="table"))
 
 
 def _read_score_row(
@@ -359,8 +429,29 @@ def _two_row_header(
         else below
         for top, below in zip(upper, lower, strict=True)
     )
+    cells = _weighted_part_columns(upper, lower, cells)
     roles = header_roles(cells)
     return (cells, roles) if roles is not None else None
+
+
+def _weighted_part_columns(
+    upper: tuple[str, ...], lower: tuple[str, ...], cells: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Columns under a weighted part merged over them (v13 `日常考核（权重40%）` over `得分 | 折算分`):
+    the first is the part's own score, named by the part (its weight with it); the others (the
+    weighted score, `折算分`) are figures of the part, never the unit's score."""
+    out = list(cells)
+    parent: int | None = None
+    for j, (top, below) in enumerate(zip(upper, lower, strict=True)):
+        if squash(top):
+            parent = j if squash(below) and PART_HEADER.match(squash(top)) else None
+            if parent is not None:
+                out[j] = squash(top)
+        elif parent is not None and squash(below):
+            out[j] = ""  # a figure of the part above: no role
+        else:
+            parent = None
+    return tuple(out)
 
 
 def _own_word(cell: str) -> bool:

@@ -141,7 +141,16 @@ def title_of_page(text: str) -> str:
     the first part, where most templates put the article.
     """
     parts = [p for p in re.split(r"\s*(?:_|\s-\s|\|)\s*", text.strip()) if p]
-    return next((p for p in parts if _CIRCULAR_TITLE.search(p)), parts[0] if parts else text.strip())
+    found = next((p for p in parts if _CIRCULAR_TITLE.search(p)), parts[0] if parts else text.strip())
+    # Many CMS templates join the two with a bare hyphen (`关于3月份…的通报-东港区人民政府`); a hyphen
+    # inside a title (`2024-2025学年`, `1-6月`) is kept: only a site name after the 文种 goes.
+    bare = _SITE_AFTER_HYPHEN.match(found)
+    return bare.group(1) if bare else found
+
+
+_SITE_AFTER_HYPHEN = re.compile(
+    r"^(.*(?:通报|通報|通知|决定|決定|意见|意見|报告|報告))\s*[-－—]+\s*[^-－—]+$"
+)
 
 
 def _with_title(lines: list[Line], blocks: list[Block], title: str | None) -> list[Line]:

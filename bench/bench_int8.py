@@ -27,6 +27,13 @@ keeps every record in int8, so none is used (issue 14 asks for every figure):
   tests/test_ocr_hard.py (a row read as rank 34), reads the real scan's title 况 as 況 and adds a
   finding on dev-003-scan.
 
+Session 5, with wide lines narrowed to half their width before recognition
+(parsers/readers/ocr/crops.py; the calibration crops are then narrowed too), 5 pages × 2 rounds,
+load 1.9 → 2.1: float32 det 0.580 rec 0.828, int8 det 0.475 rec 0.573 CPU-s/page (rec −31 %).
+The int8 recogniser alone still turns dev-003-scan's 冷水江市 score_mismatch into ocr_uncertain
+(a line read at 0.92) and reads the real scan's section heading 狮河区 as 浉河区, so its
+unit_uncertain finding goes: not used.
+
 Dynamic quantization loses here: ConvInteger ran det 4.7× and rec 3.2× slower than float32;
 MatMul-only saved 9 % of rec (the recogniser is 74 % Conv).
 

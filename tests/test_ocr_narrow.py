@@ -16,6 +16,7 @@ from parsers.readers.ocr.crops import (
     rec_width,
 )
 from pipeline.ocr_setup import NarrowingRecognizer, OcrUnavailable, narrow_factor
+from tests.conftest import DEV, needs_shared
 
 
 def crop(height: int, width: int) -> np.ndarray:
@@ -95,3 +96,26 @@ def test_a_factor_out_of_range_is_refused(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("TONGBAO_OCR_NARROW", "0.1")
     with pytest.raises(OcrUnavailable, match="TONGBAO_OCR_NARROW"):
         narrow_factor()
+
+
+@pytest.mark.slow
+@needs_shared
+def test_a_body_page_keeps_every_digit_when_its_lines_are_narrowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page of deduction lines (`(19)…扣0.2分；`) read with and without narrowing: the same boxes,
+    and each box holds the same digits in the same order."""
+    import regex
+
+    import pipeline.ocr as ocr
+
+    image = ocr.render_pdf_page((DEV / "dev-003-scan.pdf").read_bytes(), 6)
+    readings = []
+    for factor in ("1", "0.5"):
+        monkeypatch.setenv("TONGBAO_OCR_NARROW", factor)
+        monkeypatch.setattr(ocr, "_ENGINE", None)
+        readings.append(ocr.ocr_page_image(image, page=6).boxes)
+    assert ocr.ocr_engine().text_rec.narrowed > 10  # the page's body lines were narrowed
+    full, narrow = readings
+    assert [b.quad for b in full] == [b.quad for b in narrow]
+    digits = [[regex.sub(r"\D", "", b.text) for b in boxes] for boxes in readings]
+    assert digits[0] == digits[1]
+    assert sum(1 for d in digits[0] if d) > 10

@@ -38,3 +38,26 @@ def test_circled_and_bracketed_numbers_counting_each_units_problems_cite_no_item
         ("丙镇", [], "deduction", Decimal("1.5"), "垃圾桶满溢未清运"),
         ("丙镇", [], "deduction", Decimal("1"), "活禽区未隔离"),
     ]
+
+
+def test_a_bonus_sections_lines_numbered_across_units_name_their_unit_first() -> None:
+    """u03: `四、加分情况` / `（一）凤岗镇获评…，加1分。` — the label is the line's place, the unit opens
+    the clause: a bonus for that unit, citing no item, its name kept in the reason (as x01)."""
+    ex = parsed("bonus-lines-numbered-across-units.txt")
+    assert entries(ex) == [
+        ("乙乡", [], "deduction", Decimal("1"), "河面有漂浮物"),
+        ("丙镇", [], "deduction", Decimal("1"), "保洁船未按时出勤"),
+        ("甲镇", [], "bonus", Decimal("1"), "甲镇河长制经验被省级简报刊发"),
+        ("乙乡", [], "bonus", Decimal("0.5"), "乙乡获评市级美丽河湖"),
+    ]
+
+
+def test_numbered_bonus_clauses_run_on_in_one_line_each_take_their_unit() -> None:
+    """u11: `（1）甲街道…，加2分；（2）乙街道…，加1分。` in one paragraph: two units named, no 各, so not
+    one problem for both (the by-item reading); each clause is its own unit's."""
+    ex = parsed("bonus-clauses-numbered-in-one-line.txt")
+    assert sorted(entries(ex)) == [
+        ("乙街道", [], "bonus", Decimal("1"), "乙街道应急演练做法被通报表扬"),
+        ("乙街道", [], "deduction", Decimal("1"), "宣传活动未开展"),
+        ("甲街道", [], "bonus", Decimal("2"), "甲街道获评全省安全社区"),
+    ]

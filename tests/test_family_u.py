@@ -61,3 +61,16 @@ def test_numbered_bonus_clauses_run_on_in_one_line_each_take_their_unit() -> Non
         ("乙街道", [], "deduction", Decimal("1"), "宣传活动未开展"),
         ("甲街道", [], "bonus", Decimal("2"), "甲街道获评全省安全社区"),
     ]
+
+
+def test_markdown_rows_typed_without_their_outer_pipes_are_rows_of_the_table() -> None:
+    """u05, u10, u13, u14 .md: ` 乙街道 | 98.5 |  2` and `丙街道 | 97 | 3 |` between `| … |` rows (GFM
+    lets a row drop its outer pipes); a `|` in prose below the table stays prose."""
+    ex = parsed("markdown-rows-without-outer-pipes.md")
+    assert scores(ex) == [
+        ("甲街道", 1, Decimal("99")),
+        ("乙街道", 2, Decimal("98.5")),
+        ("丙街道", 3, Decimal("97")),
+        ("丁街道", 4, Decimal("96")),
+    ]
+    assert entries(ex) == []

@@ -74,3 +74,23 @@ def test_markdown_rows_typed_without_their_outer_pipes_are_rows_of_the_table() -
         ("丁街道", 4, Decimal("96")),
     ]
     assert entries(ex) == []
+
+
+def test_places_with_their_scores_run_on_with_commas_are_each_read() -> None:
+    """u15: `第一名甲镇（95.2分），第二名乙乡（93.8分），…` — a comma before the next place ends the one
+    before (only the last place was read); the prize money and the counts are no scores."""
+    ex = parsed("places-with-scores-run-on-with-commas.txt")
+    assert scores(ex) == [
+        ("甲镇", 1, Decimal("95.2")),
+        ("乙乡", 2, Decimal("93.8")),
+        ("丙镇", 3, Decimal("90")),
+    ]
+    assert entries(ex) == []
+
+
+def test_the_highest_and_the_lowest_scores_in_prose_are_those_units_scores_without_a_rank() -> None:
+    """u04: `得分最高的是县民政局（95.5分），最低的是县水务局（80分）` is all the notice says of its units:
+    two scores, no rank printed; the average, the share and `最高罚款额度为2000元` are none."""
+    ex = parsed("highest-and-lowest-in-prose.txt")
+    assert scores(ex) == [("县民政局", None, Decimal("95.5")), ("县水务局", None, Decimal("80"))]
+    assert entries(ex) == []

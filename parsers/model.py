@@ -105,6 +105,10 @@ class ReadResult:
     """Pages with content but no usable text layer that were NOT OCR'd (status partial)."""
     ocr_confidence: float | None = None
     """Mean confidence over all OCR'd lines."""
+    ocr_second_pass: dict[int, bool] = field(default_factory=dict)
+    """Pages OCR read a second time, with the detector at full resolution, because a unit's
+    arithmetic did not reconcile: True when the second reading is the one reported, False when
+    it reconciled no more and the first was kept (pipeline/ocr_recheck.py)."""
     web_meta: dict[str, str] = field(default_factory=dict)
     """Metadata a web page states outside the body (发布机构, 发布日期, 标题...)."""
     warnings: list[str] = field(default_factory=list)

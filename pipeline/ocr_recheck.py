@@ -4,7 +4,8 @@ are read again with the detector at full resolution (the cheap pass shrinks a pa
 and the second reading is kept when it settles units without unsettling any.
 
 Only documents with OCR'd pages and a unit in doubt pay for it: a page whose numbers reconcile is
-read once. Which pass read what is said in the document's warnings.
+read once. Which pass read what is said in the document's warnings and in the unit's finding
+(ReadResult.ocr_second_pass).
 """
 
 from __future__ import annotations
@@ -82,9 +83,13 @@ def recheck_unreconciled(
             f"{units} did not reconcile; the second reading was kept (it reconciles "
             f"{'、'.join(sorted(doubt - still))})"
         )
-        return replace(second, read=replace(second.read, warnings=[*second.read.warnings, note]))
+        passes = {**second.read.ocr_second_pass, **dict.fromkeys(read_pages, True)}
+        return replace(
+            second, read=replace(second.read, warnings=[*second.read.warnings, note], ocr_second_pass=passes)
+        )
     note = (
         f"{where}: read again with the detector at full resolution because the arithmetic of {units} "
         "did not reconcile; the second reading reconciled no more, so the first is reported"
     )
-    return replace(ex, read=replace(ex.read, warnings=[*ex.read.warnings, note]))
+    passes = {**ex.read.ocr_second_pass, **dict.fromkeys(read_pages, False)}
+    return replace(ex, read=replace(ex.read, warnings=[*ex.read.warnings, note], ocr_second_pass=passes))

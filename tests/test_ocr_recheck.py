@@ -109,3 +109,61 @@ def test_a_text_layer_is_never_read_again(monkeypatch: pytest.MonkeyPatch) -> No
     ex = extract_document(text_layer)
     assert recheck_unreconciled(b"%PDF", text_layer, ex) is ex
     assert asked == []
+
+
+# 西岭村's printed score is wrong in the table and its section alike: a score_mismatch.
+MISPRINTED = CIRCULAR.replace("西岭村 97", "西岭村 96").replace("西岭村（得分97分）", "西岭村（得分96分）")
+
+
+def _messages(ex: object, unit: str) -> list[str]:
+    from pipeline.reconcile import reconcile
+
+    _rows, findings = reconcile(ex, "d")  # type: ignore[arg-type]
+    return [f.message for f in findings if f.unit == unit and f.check == "score_mismatch"]
+
+
+def test_a_mismatch_kept_from_the_first_reading_says_the_second_pass_read_no_better(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pipeline.ocr_recheck import recheck_unreconciled
+
+    wrong = MISPRINTED
+    first = ocr_reading(wrong)
+    install_second_reading(monkeypatch, wrong)
+    ex = recheck_unreconciled(b"%PDF", first, extract_document(first))
+    assert ex.read.ocr_second_pass == {2: False}
+    [message] = _messages(ex, "西岭村")
+    assert message.endswith(
+        "Read by OCR's first pass (page 2 read again at full resolution reconciled no more, "
+        "so the first reading is reported)."
+    )
+
+
+def test_a_mismatch_on_the_second_reading_says_that_reading_is_reported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pipeline.ocr_recheck import recheck_unreconciled
+
+    # The cheap pass misread 东坡村's 0.5; the full-resolution pass reads it right and settles
+    # 东坡村, while 西岭村's own printed error stays: its finding stands on the second reading.
+    wrong = MISPRINTED
+    first = ocr_reading(wrong.replace("扣 0.5 分", "扣 6.5 分"))
+    install_second_reading(monkeypatch, wrong)
+    ex = recheck_unreconciled(b"%PDF", first, extract_document(first))
+    assert ex.read.ocr_second_pass == {2: True}
+    [message] = _messages(ex, "西岭村")
+    assert message.endswith(
+        "Read by OCR's second pass (page 2 again at full resolution; that reading is reported)."
+    )
+
+
+def test_a_mismatch_on_a_page_read_once_says_one_pass() -> None:
+    first = ocr_reading(MISPRINTED)
+    [message] = _messages(extract_document(first), "西岭村")
+    assert message.endswith("Read by OCR (page 2, one pass).")
+
+
+def test_a_mismatch_on_a_text_layer_names_no_ocr_pass() -> None:
+    text_layer = replace(ocr_reading(MISPRINTED), ocr_pages=[])
+    [message] = _messages(extract_document(text_layer), "西岭村")
+    assert "OCR" not in message

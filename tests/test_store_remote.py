@@ -31,6 +31,7 @@ def url() -> Iterator[str]:
 def local_copy(url: str, folder: Path) -> Path:
     root = output_root(url)
     assert isinstance(root, RemotePath)
+    root.fs.invalidate_cache()  # s3fs caches listings: the copy must see what the run wrote
     root.fs.get(root.path + "/", str(folder) + "/", recursive=True)
     return folder
 

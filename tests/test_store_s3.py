@@ -17,6 +17,7 @@ from pipeline.options import UsageError
 from pipeline.output import RemotePath, output_root
 from pipeline.store import Store
 from tests.test_resume import Crash, assert_consistent, crash_after, make_archive, tables_of
+from tests.test_store_remote import local_copy
 
 moto_server = pytest.importorskip("moto.server", reason="moto[server] (the test extra) is not installed")
 fsspec = pytest.importorskip("fsspec")
@@ -56,14 +57,6 @@ def url(endpoint: str) -> str:
     bucket = f"tongbao-{uuid.uuid4().hex[:8]}"
     s3fs.S3FileSystem(skip_instance_cache=True).mkdir(bucket)
     return f"s3://{bucket}/out"
-
-
-def local_copy(url: str, folder: Path) -> Path:
-    root = output_root(url)
-    assert isinstance(root, RemotePath)
-    root.fs.invalidate_cache()
-    root.fs.get(root.path + "/", str(folder) + "/", recursive=True)
-    return folder
 
 
 def options(out: Path | str, **more: object) -> IngestOptions:

@@ -103,7 +103,7 @@ def _table_finding(ctx: Context, a: UnitArithmetic) -> FindingRecord:
         "ocr_uncertain" if uncertain else "table_mismatch",
         f.unit,
         f"{f.unit}: the score table states {fmt(f.table_score)}, but its own section states "
-        f"{fmt(f.section_score)}." + (_ocr_hint(uncertain) if uncertain else ""),
+        f"{fmt(f.section_score)}." + (_ocr_hint(uncertain) if uncertain else "") + _ocr_pass(ctx, a),
         uncertain or f.section_line,
         f.table_score,
         f.section_score,
@@ -119,7 +119,9 @@ def _score_finding(ctx: Context, a: UnitArithmetic) -> FindingRecord:
         "ocr_uncertain" if uncertain else "score_mismatch",
         f.unit,
         f"{f.unit}: {arithmetic} = {fmt(a.computed)}, but {where} states {fmt(stated)} "
-        f"(off by {fmt(stated - a.computed)})." + (_ocr_hint(uncertain) if uncertain else ""),
+        f"(off by {fmt(stated - a.computed)})."
+        + (_ocr_hint(uncertain) if uncertain else "")
+        + _ocr_pass(ctx, a),
         uncertain or f.section_line or f.table_line,
         a.computed,
         stated,
@@ -128,6 +130,31 @@ def _score_finding(ctx: Context, a: UnitArithmetic) -> FindingRecord:
 
 def _first(lines: list[Line] | None) -> Line | None:
     return lines[0] if lines else None
+
+
+def _ocr_pass(ctx: Context, a: UnitArithmetic) -> str:
+    """Which OCR pass read the unit's lines, when they are on scanned pages (issue 14: a mismatch
+    on a scan is reported only after its pages were read again at full resolution, and a reader
+    of the finding should know which reading it stands on)."""
+    read = ctx.ex.read
+    f = a.facts
+    lines = [f.table_line, f.section_line, *ctx.lines_of.get(f.unit, [])]
+    pages = sorted({ln.page for ln in lines if ln is not None and ln.page in read.ocr_pages})
+    if not pages:
+        return ""
+    again = [p for p in pages if p in read.ocr_second_pass]
+    if not again:
+        return f" Read by OCR ({_pages(pages)}, one pass)."
+    if all(read.ocr_second_pass[p] for p in again):
+        return f" Read by OCR's second pass ({_pages(again)} again at full resolution; that reading is reported)."
+    return (
+        f" Read by OCR's first pass ({_pages(again)} read again at full resolution reconciled no more, "
+        "so the first reading is reported)."
+    )
+
+
+def _pages(pages: list[int]) -> str:
+    return f"page{'s' if len(pages) > 1 else ''} {', '.join(map(str, pages))}"
 
 
 def _ocr_hint(line: Line) -> str:

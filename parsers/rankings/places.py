@@ -453,11 +453,11 @@ _EXTREME = regex.compile(
     rf"(?P<unit>[\p{{Han}}·]{{2,30}}?)(?:[（(](?:得分)?(?P<score>{NUMBER})分[）)]|[，,](?:得分)?为?(?P<score>{NUMBER})分)$"
 )
 _EXTREME_WORD = regex.compile(r"最(?:高|低)")
-_SCORE_WORD = regex.compile(r"得分|分数|成绩")
+_ABOUT_SCORES = regex.compile(r"得分|分数|成绩")
 
 
 def _highest_and_lowest(sentence: str, line: Line, found: _Ranked) -> bool:
-    if not (_EXTREME_WORD.search(sentence) and _SCORE_WORD.search(sentence)):
+    if not (_EXTREME_WORD.search(sentence) and _ABOUT_SCORES.search(sentence)):
         return False
     # A clause is split at a comma only where the next one starts over (`，最低的是…`).
     clauses = regex.split(r"[，,](?=(?:其中)?(?:得分|分数|成绩)?最(?:高|低))", sentence)

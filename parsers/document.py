@@ -201,11 +201,15 @@ def _apply_short_names(
             item.unit = names[item.unit]
 
 
-_LIST_NUMBER = regex.compile(r"^\s*\d{1,3}\s*[、.．]")
+# A list's own numbering: `1、` `1.`, and the circled `①②③` and bracketed `（1）（2）` people type when
+# they list each unit's problems (gold set u: u03 mixes `①` and `1.` unit by unit, u06 `①②`, u07
+# `（1）（2）` run on in one paragraph per township).
+_LIST_NUMBER = regex.compile(r"^\s*(?:\d{1,3}\s*[、.．]|[（(]\s*\d{1,3}\s*[）)]|[\u2460-\u2473])")
 
 
 def drop_list_positions(entries: list[UnitEntry]) -> None:
-    """Clear item numbers that only count each unit's problems: `1、` `2、` `3、` again under every unit.
+    """Clear item numbers that only count each unit's problems: `1、` `2、` `3、` (or `①②③`, `（1）（2）`)
+    again under every unit.
 
     A 问题清单 numbers each unit's problems from 1 (fresh-F f04); rubric items are cited by the
     rubric's own numbers, which do not run 1, 2, 3 for every unit. Needs two units or more,

@@ -470,9 +470,36 @@ def join_lines(a: Line, b: Line) -> Line:
     )
 
 
+def rows_without_outer_pipes(lines: list[Line]) -> list[Line]:
+    """Markdown rows typed without their outer pipes (` 竹林街道 | 99 `, `甲 | 1 |`) under a pipe row of
+    as many cells: rows of that table, as GFM reads them (gold set u: tables pasted into .md by hand).
+
+    Only under a row that was typed with a leading pipe, so prose with a `|` in it stays prose.
+    """
+    out: list[Line] = []
+    in_table = False  # the line above is a row of a pipe table
+    for line in lines:
+        raw = line.raw_text
+        if line.cells is not None and raw.lstrip().startswith("|"):
+            in_table = True
+        # The row may have been taken for a whitespace-aligned one (` 乙街道 | 98.5 |  2`: two cells
+        # apart by two spaces): its pipes are what separate its cells.
+        elif in_table and "|" in raw and out[-1].cells is not None:
+            cells = tuple(_WHITESPACE.sub(" ", c).strip() for c in raw.strip().strip("|").split("|"))
+            in_table = len(cells) == len(out[-1].cells) and all(cells)
+            if in_table:
+                line = line.with_cells(cells_to_text(cells), cells)
+        else:
+            in_table = False
+        out.append(line)
+    return out
+
+
 def normalize_lines(lines: Iterable[Line]) -> list[Line]:
     """Normalise every line and join lines broken mid-sentence."""
-    normalized = [norm for line in lines if (norm := normalize_line(line)) is not None]
+    normalized = rows_without_outer_pipes(
+        [norm for line in lines if (norm := normalize_line(line)) is not None]
+    )
     # A mirror site's traditional characters (field survey §6), before the joins read the text.
     normalized = fold_lines(normalized)
     out: list[Line] = []

@@ -35,6 +35,12 @@ _VALUE = regex.compile(_NUM)
 # A lead-in before the first subject: `暗访发现问题及扣分情况如下：`, a sentence before it.
 _LEAD_IN_END = regex.compile(r"[：:。；;]")
 _OTHER_POINTS = regex.compile(rf"{_NUM}\s*分")
+# A list's label before a clause's first unit (`（一）凤岗镇获评…，加1分。`, `；（2）南山街道…，加1分`):
+# a 加分 section numbers its lines across units (gold set u: u03, u11); the label is the line's place,
+# not a rubric item, so the entry cites none.
+_LIST_LABEL = regex.compile(
+    r"\s*(?:[（(](?:[一二三四五六七八九十]{1,3}|\d{1,2})[）)]|[\u2460-\u2473]|\d{1,2}[.．、](?!\d))\s*"
+)
 _COMPARISON = regex.compile(r"(?:较|比|与)(?:上|去|前|同期|往)|同比|环比|增加|减少|提高|下降")
 _JOINERS = ("、", "和", "及", "与")
 
@@ -90,6 +96,8 @@ def prose_entries(line: Line, known: list[str]) -> ProseEntries:
         clause_start, previous_end = previous_end, match.end()
         lead = list(_LEAD_IN_END.finditer(text, clause_start, match.start()))
         body_start = lead[-1].end() if lead else clause_start
+        if (label := _LIST_LABEL.match(text, body_start)) is not None:
+            body_start = label.end()
         body = text[body_start : match.start()].strip().rstrip("，, ")
         names, after = subjects_of(body, known)
         if names and after >= len(body):

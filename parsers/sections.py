@@ -344,6 +344,11 @@ class _SectionReader:
             return
         if starts_with_label(line.text):
             found_entries = _issue_entries(line, self.known)
+            if not found_entries:
+                # A numbered line whose clauses each open with their unit (`（1）甲街道…，加2分；（2）
+                # 乙街道…，加1分。`, gold set u11): the units are the clauses' subjects, as in prose.
+                prose = prose_entries(line, self.known)
+                found_entries = [UnitEntry(unit, unit, entry, line) for unit, entry in prose.entries]
             self.result.by_issue.extend(found_entries)
             self.pending = None if found_entries else line
         elif self.pending is not None:

@@ -185,6 +185,7 @@ def prose_rank_rows(
                     _places_range,
                     _unit_total_rank,
                     _scored_list,
+                    _highest_and_lowest,
                 )
             ):
                 _sentence_ranks(sentence, line, found)
@@ -406,18 +407,67 @@ def without_change(sentence: str) -> str:
     return _CHANGE.sub("", sentence) if "较上" in sentence or "比上" in sentence else sentence
 
 
+# Places with their scores run on with commas (`考核结果为：第一名柳林镇（95.2分），第二名杉树乡（93.8分），…`,
+# u15): a comma before the next place ends the one before.
+_NEXT_PLACE = regex.compile(rf"[，,](?=(?:倒数)?第{NUM}(?:名|位))")
+
+
 def _place_then_score(sentence: str, line: Line, found: _Ranked) -> bool:
-    match = _PLACE_SCORE.match(without_change(sentence))
+    parts = _NEXT_PLACE.split(without_change(sentence)) if "名" in sentence else []
+    if len(parts) > 1:
+        read = [_placed_names(part) for part in parts]
+        if all(read):
+            for names, k, rev, score in filter(None, read):
+                for unit in names:
+                    found.place(unit, k, rev, line, score)
+            return True
+    placed = _placed_names(without_change(sentence))
+    if placed is None:
+        return False
+    names, k, rev, score = placed
+    for unit in names:
+        found.place(unit, k, rev, line, score)
+    return True
+
+
+def _placed_names(sentence: str) -> tuple[list[str], int, str | None, str] | None:
+    """The unit(s), place, 倒数 and score of one `第一名：青石镇，90.99分` clause, or None."""
+    match = _PLACE_SCORE.match(sentence)
     k = chinese_to_int(match.group("k")) if match else None
     if match is None or k is None:
-        return False
+        return None
     tied = "、" in match.group("unit")
     names = names_of(match.group("unit")) if tied else [unit_key(match.group("unit"))]
     # Two names at one place only where the place says they tie.
     if not names or not all(is_unit(unit) for unit in names) or tied != bool(match.group("tie")):
+        return None
+    return names, k, match.group("rev"), match.group("score")
+
+
+# The highest and the lowest with their scores, in prose only (`得分最高的是县卫生健康局（96.5分），最低的是
+# 县交通运输局（81分）`, u04; `最高分为甲镇，96.5分`): each a unit's score; no rank, which the notice does
+# not print. Read only in a sentence that speaks of scores (得分/分数/成绩) and only as a whole: every
+# 最高/最低 clause must name a unit and its score.
+_EXTREME = regex.compile(
+    rf"^(?:其中)?(?:得分|分数|成绩|综合得分|考评得分|考核得分)?最(?:高|低)(?:分|的)?(?:单位|是)?(?:是|为)[:：]?"
+    rf"(?P<unit>[\p{{Han}}·]{{2,30}}?)(?:[（(](?:得分)?(?P<score>{NUMBER})分[）)]|[，,](?:得分)?为?(?P<score>{NUMBER})分)$"
+)
+_EXTREME_WORD = regex.compile(r"最(?:高|低)")
+_ABOUT_SCORES = regex.compile(r"得分|分数|成绩")
+
+
+def _highest_and_lowest(sentence: str, line: Line, found: _Ranked) -> bool:
+    if not (_EXTREME_WORD.search(sentence) and _ABOUT_SCORES.search(sentence)):
         return False
-    for unit in names:
-        found.place(unit, k, match.group("rev"), line, match.group("score"))
+    # A clause is split at a comma only where the next one starts over (`，最低的是…`).
+    clauses = regex.split(r"[，,](?=(?:其中)?(?:得分|分数|成绩)?最(?:高|低))", sentence)
+    while not _EXTREME_WORD.search(clauses[0]):
+        clauses.pop(0)  # a lead-in (`其中，`, `考评结果显示，`)
+    read = [_EXTREME.match(c) for c in clauses]
+    if not all(read) or not all(is_unit(unit_key(m.group("unit"))) for m in read if m):
+        return False
+    for m in filter(None, read):
+        found.add(unit_key(m.group("unit")), None, None, line, Decimal(m.group("score")))
     return True
 
 

@@ -47,6 +47,7 @@ from parsers.readers.ocr import (
 from pipeline.lifecycle import end_with_parent
 from pipeline.ocr_gate import ocr_cap, ocr_slot
 from pipeline.ocr_inputs import decode_image_frames, open_pdf, pdf_page_count
+from pipeline.ocr_int8 import ocr_precision
 from pipeline.ocr_setup import (
     DEFAULT_DET_LIMIT_SIDE,
     MODEL_FILES,
@@ -100,7 +101,7 @@ DEFAULT_BLANK_INK = 0.0005
 no detection or recognition. A page of one short line (— 3 —) holds ~0.002."""
 
 _ENGINE: Any = None
-_ENGINE_KEY: tuple[int, str, float] | None = None
+_ENGINE_KEY: tuple[int, str, float, str] | None = None
 _BUDGET_PROCESSES: int | None = None
 _BUDGET_THREADS = 1
 _POOL: ProcessPoolExecutor | None = None
@@ -118,7 +119,7 @@ def load_engine(threads: int | None = None) -> Any:
     """
     global _ENGINE, _ENGINE_KEY
     threads = _BUDGET_THREADS if threads is None else threads
-    key = (threads, ocr_backend(), narrow_factor())
+    key = (threads, ocr_backend(), narrow_factor(), ocr_precision())
     if _ENGINE is not None and _ENGINE_KEY == key:
         return _ENGINE
     try:
@@ -138,7 +139,7 @@ def load_engine(threads: int | None = None) -> Any:
     # loudly instead of fetching from the network.
     download_file.DownloadFile.run = staticmethod(forbid_download)  # type: ignore[method-assign]
     try:
-        engine = rapidocr.RapidOCR(params=engine_params(threads, key[1]))
+        engine = rapidocr.RapidOCR(params=engine_params(threads, key[1], key[3]))
         # Force the lazy model loads now so a broken model fails here, not mid-document.
         engine._load_det_model()
         engine.text_rec = NarrowingRecognizer(engine._load_rec_model(), key[2])  # type: ignore[assignment]

@@ -112,8 +112,10 @@ def ocr_backend() -> str:
     return wanted
 
 
-def engine_params(threads: int, backend: str) -> dict[str, Any]:
-    """rapidocr's parameters for the bundled models on `backend` with `threads` intra-op threads."""
+def engine_params(threads: int, backend: str, precision: str = "fp32") -> dict[str, Any]:
+    """rapidocr's parameters for the bundled models on `backend` with `threads` intra-op threads;
+    `precision` int8 swaps in the INT8 recogniser (pipeline/ocr_int8.py, onnxruntime only: it
+    was measured there, and OpenVINO is the faster path already)."""
     from rapidocr.utils.typings import EngineType
 
     models = model_dir()
@@ -140,6 +142,10 @@ def engine_params(threads: int, backend: str) -> dict[str, Any]:
     for task, fname in MODEL_FILES.items():
         params[f"{task}.model_path"] = str(models / fname)
         params[f"{task}.engine_type"] = kind
+    if precision == "int8" and backend == "onnxruntime":
+        from pipeline.ocr_int8 import rec_model_path
+
+        params["Rec.model_path"] = str(rec_model_path("int8"))
     return params
 
 

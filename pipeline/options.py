@@ -62,6 +62,9 @@ class IngestOptions:
     max_entries: int = DEFAULT_MAX_ENTRIES
     max_memory_mb: int = DEFAULT_MAX_MEMORY_MB  # 0: no ceiling
     ocr_workers: int = 0  # processes that OCR at once, in all (0: one per core; never more than the cores)
+    # fp32 or int8 (pipeline/ocr_int8.py); "" keeps $TONGBAO_OCR_PRECISION or fp32. The CLI puts
+    # it in the environment, so every OCR process of the run (forked or spawned) reads the same model.
+    ocr_precision: str = ""
 
     @property
     def limits(self) -> Limits:
@@ -105,6 +108,11 @@ class IngestOptions:
             raise UsageError("--workers must be 0 (one per core) or more.")
         if self.ocr_workers < 0:
             raise UsageError("--ocr-workers must be 0 (one per core) or more.")
+        if self.ocr_precision:
+            from pipeline.ocr_int8 import PRECISIONS
+
+            if self.ocr_precision not in PRECISIONS:
+                raise UsageError(f"--ocr-precision must be fp32 or int8, not '{self.ocr_precision}'.")
         # An fsspec URL (s3://bucket/out, memory://out) stays a string: pipeline/output.py.
         self.out = str(self.out) if is_url(self.out) else Path(self.out)
         if isinstance(self.out, Path) and self.out.exists() and not self.out.is_dir():

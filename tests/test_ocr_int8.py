@@ -1,0 +1,114 @@
+"""The INT8 recogniser (pipeline/ocr_int8.py, issue 14): chosen by --ocr-precision or
+TONGBAO_OCR_PRECISION, built by tongbao from the bundled model into a cache keyed by the model's
+hash and the onnxruntime version, float32 kept as the default and the fallback."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.test_ocr_hard import FIXTURES, TABLE
+
+
+def test_precision_defaults_to_fp32_and_refuses_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.ocr_int8 import ocr_precision
+    from pipeline.ocr_setup import OcrUnavailable
+
+    monkeypatch.delenv("TONGBAO_OCR_PRECISION", raising=False)
+    assert ocr_precision() == "fp32"
+    monkeypatch.setenv("TONGBAO_OCR_PRECISION", "INT8")
+    assert ocr_precision() == "int8"
+    monkeypatch.setenv("TONGBAO_OCR_PRECISION", "int4")
+    with pytest.raises(OcrUnavailable, match="fp32 or int8"):
+        ocr_precision()
+
+
+def test_cli_option_is_checked() -> None:
+    from pipeline.options import IngestOptions, UsageError
+
+    assert IngestOptions(ocr_precision="int8").ocr_precision == "int8"
+    with pytest.raises(UsageError, match="--ocr-precision"):
+        IngestOptions(ocr_precision="half")
+
+
+def test_cache_is_keyed_by_model_hash_and_onnxruntime(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import onnxruntime
+
+    from pipeline.ocr_int8 import int8_model_path
+
+    monkeypatch.setenv("TONGBAO_CACHE_DIR", str(tmp_path))
+    a, b = tmp_path / "a.onnx", tmp_path / "b.onnx"
+    a.write_bytes(b"model one")
+    b.write_bytes(b"model two")
+    path = int8_model_path(a)
+    assert path.parent == tmp_path
+    assert hashlib.sha256(b"model one").hexdigest()[:16] in path.name
+    assert path.name.endswith(f"-ort{onnxruntime.__version__}.onnx")
+    assert int8_model_path(b) != path
+
+
+def test_int8_engine_reads_the_cached_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.ocr_int8 import int8_model_path
+    from pipeline.ocr_setup import MODEL_FILES, engine_params, model_dir
+
+    monkeypatch.setenv("TONGBAO_CACHE_DIR", str(tmp_path))
+    cached = int8_model_path(model_dir() / MODEL_FILES["Rec"])
+    cached.write_bytes(b"stands for a built model: present, so nothing is built")
+    assert engine_params(1, "onnxruntime", "int8")["Rec.model_path"] == str(cached)
+    assert engine_params(1, "onnxruntime")["Rec.model_path"] == str(model_dir() / MODEL_FILES["Rec"])
+    # OpenVINO keeps the float32 model (INT8 was measured on onnxruntime only).
+    assert engine_params(1, "openvino", "int8")["Rec.model_path"] == str(model_dir() / MODEL_FILES["Rec"])
+
+
+def test_failed_build_falls_back_to_fp32(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.ocr_int8 as int8
+    from pipeline.ocr_setup import MODEL_FILES, model_dir
+
+    def fails(target: Path) -> None:
+        raise subprocess.CalledProcessError(1, ["build"], "", "ModuleNotFoundError: No module named 'onnx'")
+
+    monkeypatch.setenv("TONGBAO_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(int8, "_build_in_child", fails)
+    with pytest.warns(UserWarning, match="float32"):
+        assert int8.rec_model_path("int8") == model_dir() / MODEL_FILES["Rec"]
+
+
+@pytest.mark.slow
+def test_int8_recogniser_is_built_once_and_keeps_the_hard_fixtures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline.ocr as ocr
+    from pipeline.ocr_int8 import INT8_KEEP_FLOAT32, int8_model_path
+    from pipeline.ocr_setup import MODEL_FILES, model_dir
+
+    if importlib.util.find_spec("onnx") is None:
+        pytest.skip("onnx is not installed (the int8-ocr extra)")
+    import onnx
+
+    monkeypatch.setenv("TONGBAO_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("TONGBAO_OCR_PRECISION", "int8")
+    monkeypatch.setattr(ocr, "_ENGINE", None)
+    names = [
+        "hard_low_contrast.png",
+        "hard_fax_96dpi.png",
+        "hard_skewed_3deg.png",
+        "hard_seal_over_score.png",
+        "hard_photocopied_twice.jpg",
+    ]
+    for name in names:
+        res = ocr.read_image((FIXTURES / name).read_bytes(), name)
+        assert [ln.cells for ln in res.lines] == TABLE, name
+    built = int8_model_path(model_dir() / MODEL_FILES["Rec"])
+    assert ocr._ENGINE_KEY is not None and ocr._ENGINE_KEY[3] == "int8"
+    graph = onnx.load(str(built)).graph
+    quantized = {n.name for n in graph.node if n.op_type == "DequantizeLinear"}
+    assert quantized, "the cached model holds no quantized node"
+    convs = {n.name for n in graph.node if n.op_type == "Conv"}
+    assert set(INT8_KEEP_FLOAT32) <= convs
+    assert sorted(p.name for p in tmp_path.glob("*.onnx")) == [built.name]

@@ -125,7 +125,8 @@ class _RecordingSession:
     """rapidocr's recogniser session, keeping a copy of every batch it is fed."""
 
     def __init__(self, session: Any) -> None:
-        self._session, self.batches = session, []
+        self._session = session
+        self.batches: list[np.ndarray] = []
 
     def __call__(self, batch: np.ndarray) -> Any:
         self.batches.append(batch.copy())

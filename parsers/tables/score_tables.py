@@ -135,6 +135,7 @@ def open_table(
         reading.consumed.add(rows[0].line_no)
         rows = rows[1:]
     reading.consumed.add(block[0].line_no)
+    header, roles = items_summed_by_total(header, roles, rows, reading)
     kind = table_kind(roles)
     table = OpenTable(block[0], header, roles, kind)
     if kind == "score":
@@ -314,7 +315,13 @@ def column_deductions(
     deduction (sections.entries_from_table). An unsigned `2.5` there stays a figure.
     """
     found = []
-    based = table.kind == "deduction" or score_scale(table) is not None
+    # A matrix's item columns (lost_item_columns) print the points lost on each item: each is a
+    # deduction of its own, as is the 加分 beside them (`-2` and `2` alike; a `/` or `—` none).
+    based = table.kind == "deduction" or score_scale(table) is not None or "lost" in table.roles
+    for cell, head, role in zip(cells, table.header, table.roles, strict=True):
+        amount = squash(cell)
+        if role == "lost" and _AMOUNT.fullmatch(amount) and not amount.startswith("+") and to_decimal(amount):
+            found.append(DeductionRow(unit_raw, squash(head), amount.lstrip("-"), line))
     # A 基础分 column beside 扣分 and 加分 (x03: `基础分 | 扣分 | 加分 | 得分`) says the score is the base
     # minus the one plus the other; the amounts are still the sums of what a circular may itemise
     # elsewhere (e07, f07), so they are summary rows, used only where nothing is itemised.
@@ -419,6 +426,9 @@ def _two_row_header(
         or any(_DIGIT.match(squash(c)) for c in lower)
     ):
         return None
+    matrix = lost_item_columns(upper, lower)
+    if matrix is not None:
+        return matrix
     if not any(cell_role(c) for c in lower if squash(c)):
         return None
     cells = tuple(
@@ -432,6 +442,142 @@ def _two_row_header(
     cells = _weighted_part_columns(upper, lower, cells)
     roles = header_roles(cells)
     return (cells, roles) if roles is not None else None
+
+
+# A word over a matrix's item columns saying each cell is the points lost on that item
+# (`扣分情况`, `考核扣分`, `扣分项目`, `各项扣分`, `扣分`).
+_LOST_OVER_ITEMS = regex.compile(r"^(?:\p{Han}{0,4}扣分|扣分(?:情况|项目|明细|项))$")
+# A rubric item heading a column: its list label and its maximum are not its name
+# (`一、组织领导（10分）`, `巡河履职（25分）`, `安全管理`).
+_ITEM_COLUMN = regex.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．])?(?P<name>\p{Han}{2,12})"
+    r"(?:[（(](?:满分)?\d+(?:\.\d+)?分[)）])?$"
+)
+
+
+def lost_item_columns(
+    upper: tuple[str, ...], lower: tuple[str, ...]
+) -> tuple[tuple[str, ...], list[str | None]] | None:
+    """A matrix of points lost per rubric item: `扣分情况` merged over `一、组织领导（10分）| 二、隐患排查
+    （20分）| …` beside `加分 | 总分 | 排名` (archives' 考核得分情况表; gold t01, t02, t05, t12).
+
+    Each item column is `lost`, named by its item; the other columns keep their own header's role.
+    Only when the word over the items says deductions, spans at least two item columns (blank to
+    its right in the upper row, under each an item name that names no column: `扣分情况` over
+    `存在问题 | 扣分` is a deduction table's header), and the rest of the header is a table's
+    (a unit column and a score, rank or bonus): a matrix of points earned, or one whose header
+    says neither, gives no deductions.
+    """
+    cells = list(upper)
+    lost: list[int] = []
+    j = 0
+    while j < len(upper):
+        if _LOST_OVER_ITEMS.fullmatch(squash(upper[j])):
+            span = [j, *takewhile(lambda k: not squash(upper[k]), range(j + 1, len(upper)))]
+            names = [_ITEM_COLUMN.fullmatch(squash(lower[k])) for k in span]
+            # A word a column is named by (`扣分情况` over `存在问题 | 扣分`) is no rubric item.
+            if len(span) >= 2 and all(name and cell_role(name.group("name")) is None for name in names):
+                for k, name in zip(span, names, strict=True):
+                    cells[k] = name.group("name") if name else ""
+                lost.extend(span)
+            j = span[-1] + 1
+            continue
+        if not squash(upper[j]) and squash(lower[j]):
+            return None  # a lower cell under no matrix word: another kind of two-row header
+        j += 1
+    if not lost:
+        return None
+    roles = [None if k in lost else cell_role(cell) for k, cell in enumerate(cells)]
+    if "unit" not in roles or not set(roles) & {"score", "rank", "bonus"}:
+        return None
+    return tuple(cells), ["lost" if k in lost else role for k, role in enumerate(roles)]
+
+
+# A unit's deductions summed in one column (`扣分合计`, `合计扣分`, `扣分小计`).
+_TOTAL_LOST = regex.compile(r"^(?:合计|累计|共计|总)扣分(?:值)?$|^扣分(?:合计|小计|总计)$")
+# A column of scores (`上期得分`, t10's hidden column) is no item whatever its name.
+_SCORE_ENDINGS = ("得分", "分数", "成绩", "总分")
+# A matrix cell holding no points: blank, `/`, `—`, `-`, `无`.
+_NO_POINTS = regex.compile(r"^(?:|/|／|—|－|-|——|无)$")
+
+
+def _lost_amount(cell: str) -> Decimal | None:
+    """A matrix cell's points (`-2` as 2); 0 for a cell holding none; None for anything else."""
+    key = squash(cell)
+    if _NO_POINTS.fullmatch(key):
+        return Decimal(0)
+    if not _AMOUNT.fullmatch(key) or key.startswith("+"):
+        return None
+    return to_decimal(key.lstrip("-").removesuffix("分"))
+
+
+def items_summed_by_total(
+    header: tuple[str, ...], roles: list[str | None], rows: list[Line], reading: _Reading
+) -> tuple[tuple[str, ...], list[str | None]]:
+    """Item columns proven to hold points lost by the `扣分合计` column right of them (gold t11: a
+    CSV of `组织保障（10分）| 日常监管（30分）| … | 扣分合计 | 得分 | 排名` under a title saying 扣分明细).
+
+    The run of item columns (a name and maybe its maximum, no other role) just left of the one
+    `扣分合计` column is `lost` when on every unit's row its cells add up to that total (a unit
+    with none lost included), and at least one is not blank: the total says what they are. A run
+    that does not add up on some row is not read, and said (an unread block naming the rows): its
+    cells may be points earned, or the total may hold a deduction printed elsewhere (t10's 备注).
+    """
+    totals = [k for k, cell in enumerate(header) if _TOTAL_LOST.fullmatch(squash(cell))]
+    if len(totals) != 1 or "unit" not in roles or "lost" in roles:
+        return header, roles
+    at = totals[0]
+    run = list(
+        takewhile(
+            lambda k: (
+                roles[k] in (None, "part")
+                and bool(_ITEM_COLUMN.fullmatch(squash(header[k])))
+                and not PART_HEADER.match(squash(header[k]))
+                and not squash(header[k]).endswith(_SCORE_ENDINGS)
+            ),
+            range(at - 1, -1, -1),
+        )
+    )[::-1]
+    if len(run) < 2:
+        return header, roles
+    unit_at = roles.index("unit")
+    seen: list[Line] = []
+    nonzero = False
+    for line in rows:
+        cells = line.cells or ()
+        if (
+            len(cells) != len(header)
+            or not squash(cells[unit_at])
+            or _NOT_A_UNIT_ROW.match(squash(cells[unit_at]))
+        ):
+            continue
+        amounts = [_lost_amount(cells[k]) for k in run]
+        total = _lost_amount(cells[at])
+        seen.append(line)
+        if (
+            total is None
+            or any(a is None for a in amounts)
+            or sum(a for a in amounts if a is not None) != total
+        ):
+            reading.unread.append(
+                UnreadBlock(
+                    rows[0],
+                    rows[-1],
+                    f"item columns {'、'.join(squash(header[k]) for k in run)} that do not add up to "
+                    f"{squash(header[at])} on {squash(cells[unit_at])}'s row",
+                    kind="table",
+                )
+            )
+            return header, roles
+        nonzero = nonzero or bool(total)
+    if not seen or not nonzero:
+        return header, roles
+    named = list(header)
+    for k in run:
+        found = _ITEM_COLUMN.fullmatch(squash(header[k]))
+        named[k] = found.group("name") if found else header[k]
+    new_roles = ["lost" if k in run else "total" if k == at else role for k, role in enumerate(roles)]
+    return tuple(named), new_roles
 
 
 def _weighted_part_columns(

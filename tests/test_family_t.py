@@ -1,0 +1,94 @@
+"""Shapes of the t gold set (tests/fixtures/make_gold_t.py: results as matrices, tables as archives
+hold them), each in a small invented page named by the case it covers (tests/fixtures/family8/):
+what it must yield, and nothing more.
+
+No number without structure: every row each page yields is written out here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from parsers.document import Extraction, parse_document
+
+FIXTURES = Path(__file__).parent / "fixtures" / "family8"
+
+
+def parsed(name: str) -> Extraction:
+    return parse_document((FIXTURES / name).read_bytes(), name)
+
+
+def scores(ex: Extraction) -> list[tuple[str, int | None, Decimal | None]]:
+    return [(row.unit_raw, row.rank, row.score) for row in ex.scores]
+
+
+def entries(ex: Extraction) -> list[tuple[str, list[int], str, Decimal, str]]:
+    return [(e.unit, e.entry.items, e.entry.kind, e.entry.points, e.entry.reason) for e in ex.entries]
+
+
+def test_a_matrix_of_points_lost_per_item_gives_one_deduction_per_cell() -> None:
+    """t01, t02, t05, t12: `扣分情况` merged over `一、组织领导（10分）| …` beside `加分 | 总分 | 排名`:
+    each non-blank cell is the points lost on its item (`-0.5` as `0.5`; `/`, `—` none), named by
+    the item without its label and maximum; the 加分 is a bonus; the 合计 row is no unit."""
+    ex = parsed("matrix-of-points-lost-per-item.md")
+    assert scores(ex) == [
+        ("甲镇", 2, Decimal("98.5")),
+        ("乙乡", 1, Decimal("99")),
+        ("丙镇", 3, Decimal("97")),
+    ]
+    assert entries(ex) == [
+        ("甲镇", [], "deduction", Decimal("1"), "组织领导"),
+        ("甲镇", [], "deduction", Decimal("0.5"), "工程管护"),
+        ("乙乡", [], "deduction", Decimal("2"), "水质检测"),
+        ("乙乡", [], "bonus", Decimal("1"), "加分"),
+        ("丙镇", [], "deduction", Decimal("0.5"), "组织领导"),
+        ("丙镇", [], "deduction", Decimal("1.5"), "水质检测"),
+        ("丙镇", [], "deduction", Decimal("1"), "工程管护"),
+    ]
+
+
+def test_a_matrix_of_points_earned_per_item_gives_no_deduction() -> None:
+    """t04: `各项得分` over items without their maxima: the cells are points earned, and nothing says
+    what was lost; the 测评总分 (a total named by how it was given) and 排名 are the rows."""
+    ex = parsed("matrix-of-points-earned-per-item.md")
+    assert scores(ex) == [
+        ("甲镇", 2, Decimal("36.5")),
+        ("乙乡", 1, Decimal("39")),
+        ("丙镇", 3, Decimal("36")),
+    ]
+    assert entries(ex) == []
+
+
+def test_item_columns_adding_up_to_a_total_column_are_points_lost() -> None:
+    """t11: a GBK CSV `组织保障（10分）| 隐患排查（40分）| … | 扣分合计 | 得分 | 排名`: on every row the
+    item cells add up to 扣分合计, which says they are points lost; each is a deduction named by
+    its item, and the total is none of its own (nor a weighted part's false score_mismatch)."""
+    ex = parsed("item-columns-summed-by-a-total-column.csv")
+    assert scores(ex) == [
+        ("甲镇", 2, Decimal("97.5")),
+        ("乙乡", 1, Decimal("99.5")),
+        ("丙镇", 3, Decimal("97")),
+    ]
+    assert entries(ex) == [
+        ("甲镇", [], "deduction", Decimal("1.5"), "隐患排查"),
+        ("甲镇", [], "deduction", Decimal("1"), "执法检查"),
+        ("乙乡", [], "deduction", Decimal("0.5"), "组织保障"),
+        ("丙镇", [], "deduction", Decimal("1"), "组织保障"),
+        ("丙镇", [], "deduction", Decimal("2"), "隐患排查"),
+    ]
+    assert ex.unread == []
+
+
+def test_item_columns_not_adding_up_to_their_total_are_not_read_and_said() -> None:
+    """t10: items beside a 扣分合计 that holds more than they add up to on one row (a deduction
+    noted elsewhere): no row from the items, and an unread block naming the rows."""
+    ex = parsed("item-columns-not-adding-up-to-their-total.csv")
+    assert scores(ex) == [
+        ("甲镇", 1, Decimal("97.5")),
+        ("乙乡", 1, Decimal("97.5")),
+        ("丙镇", 3, Decimal("95")),
+    ]
+    assert entries(ex) == []
+    assert [(u.first.line_no, u.last.line_no) for u in ex.unread] == [(3, 5)]
+    assert "乙乡" in ex.unread[0].reason

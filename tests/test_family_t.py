@@ -92,3 +92,24 @@ def test_item_columns_not_adding_up_to_their_total_are_not_read_and_said() -> No
     assert entries(ex) == []
     assert [(u.first.line_no, u.last.line_no) for u in ex.unread] == [(3, 5)]
     assert "乙乡" in ex.unread[0].reason
+
+
+def test_a_note_whose_points_the_total_counts_is_an_entry_of_its_own() -> None:
+    """t10: a 备注 `另：案件超期未处置，扣3分` on the row whose 扣分合计 holds the items plus those 3
+    points: the items are points lost, and the note is the row's entry; a 备注 without an amount
+    (`整改及时`) is none."""
+    ex = parsed("item-columns-with-a-note-counted-in-their-total.csv")
+    assert scores(ex) == [
+        ("东社区", 1, Decimal("98.5")),
+        ("西社区", 2, Decimal("96.5")),
+        ("南社区", 3, Decimal("97")),
+    ]
+    assert [(unit, points, reason) for unit, _, _, points, reason in entries(ex)] == [
+        ("东社区", Decimal("1"), "市容秩序"),
+        ("东社区", Decimal("0.5"), "违章搭建"),
+        ("西社区", Decimal("3"), "案件超期未处置"),
+        ("西社区", Decimal("0.5"), "环境卫生"),
+        ("南社区", Decimal("2"), "市容秩序"),
+        ("南社区", Decimal("1"), "环境卫生"),
+    ]
+    assert ex.unread == []

@@ -52,6 +52,7 @@ _AMOUNT = regex.compile(r"[+-]?\d+(?:\.\d+)?分?")
 # The reason cell of a deduction table's total row (z14 `东湖学校 | 合计 | -0.75`).
 _TOTAL_ROW = regex.compile(r"(?:合计|小计|共计|总计|累计|合计扣分|小计扣分)")
 _AMOUNT_IN_CELL = regex.compile(r"[扣减加]\s*(?:除|减)?\s*\d")
+_ALSO = regex.compile(r"^(?:另外|另|此外)\s*[：:，,]\s*")
 
 
 @dataclass(slots=True)
@@ -291,7 +292,8 @@ def _read_score_row(
     reading.scores.append(row)
     # variants §2: a score table may carry a 存在问题 column whose cell lists the unit's
     # deductions (`（3）河道保洁不到位，扣1分；（7）…`): those are its entries.
-    problems = by_role.get("reason", "")
+    # A 备注 adding a deduction to the items beside it opens with `另：` (t10): a connective, no reason.
+    problems = _ALSO.sub("", by_role.get("reason", "").strip())
     if problems and _AMOUNT_IN_CELL.search(problems):
         reading.deductions.append(DeductionRow(unit_raw, problems, None, line))
     reading.deductions.extend(column_deductions(table, cells, unit_raw, line))
@@ -519,30 +521,21 @@ def items_summed_by_total(
 
     The run of item columns (a name and maybe its maximum, no other role) just left of the one
     `扣分合计` column is `lost` when on every unit's row its cells add up to that total (a unit
-    with none lost included), and at least one is not blank: the total says what they are. A run
-    that does not add up on some row is not read, and said (an unread block naming the rows): its
-    cells may be points earned, or the total may hold a deduction printed elsewhere (t10's 备注).
+    with none lost included), and at least one is not blank: the total says what they are. A row
+    whose total also holds the one `扣N分` its 备注 states (t10: `另：…超期未处置，扣2分`) adds up
+    with it, and the 备注 is then read as that row's entry. A run that does not add up on some row
+    is not read, and said (an unread block naming the rows): its cells may be points earned.
     """
     totals = [k for k, cell in enumerate(header) if _TOTAL_LOST.fullmatch(squash(cell))]
     if len(totals) != 1 or "unit" not in roles or "lost" in roles:
         return header, roles
     at = totals[0]
-    run = list(
-        takewhile(
-            lambda k: (
-                roles[k] in (None, "part")
-                and bool(_ITEM_COLUMN.fullmatch(squash(header[k])))
-                and not PART_HEADER.match(squash(header[k]))
-                and not squash(header[k]).endswith(_SCORE_ENDINGS)
-            ),
-            range(at - 1, -1, -1),
-        )
-    )[::-1]
+    run = _item_run(header, roles, at)
     if len(run) < 2:
         return header, roles
     unit_at = roles.index("unit")
-    seen: list[Line] = []
-    nonzero = False
+    note_at = roles.index("remark") if roles.count("remark") == 1 else None
+    seen = noted = nonzero = False
     for line in rows:
         cells = line.cells or ()
         if (
@@ -551,14 +544,10 @@ def items_summed_by_total(
             or _NOT_A_UNIT_ROW.match(squash(cells[unit_at]))
         ):
             continue
-        amounts = [_lost_amount(cells[k]) for k in run]
+        seen = True
         total = _lost_amount(cells[at])
-        seen.append(line)
-        if (
-            total is None
-            or any(a is None for a in amounts)
-            or sum(a for a in amounts if a is not None) != total
-        ):
+        added = _items_added(cells, run, None if note_at is None else cells[note_at])
+        if total is None or added is None or total not in added:
             reading.unread.append(
                 UnreadBlock(
                     rows[0],
@@ -569,6 +558,7 @@ def items_summed_by_total(
                 )
             )
             return header, roles
+        noted = noted or total != added[0]
         nonzero = nonzero or bool(total)
     if not seen or not nonzero:
         return header, roles
@@ -577,7 +567,42 @@ def items_summed_by_total(
         found = _ITEM_COLUMN.fullmatch(squash(header[k]))
         named[k] = found.group("name") if found else header[k]
     new_roles = ["lost" if k in run else "total" if k == at else role for k, role in enumerate(roles)]
+    if noted and note_at is not None:
+        new_roles[note_at] = "reason"  # the 备注 states an entry the total counts
     return tuple(named), new_roles
+
+
+def _item_run(header: tuple[str, ...], roles: list[str | None], at: int) -> list[int]:
+    """The columns just left of `at` that name rubric items: no role of their own but a part's
+    maximum, no weight, no score (`上期得分`, t10's hidden column)."""
+    return list(
+        takewhile(
+            lambda k: (
+                roles[k] in (None, "part")
+                and bool(_ITEM_COLUMN.fullmatch(squash(header[k])))
+                and not PART_HEADER.match(squash(header[k]))
+                and not squash(header[k]).endswith(_SCORE_ENDINGS)
+            ),
+            range(at - 1, -1, -1),
+        )
+    )[::-1]
+
+
+# The one amount a 备注 states as deducted: `另：信息迟报，扣2分`.
+_NOTE_LOST = regex.compile(r"扣\s*(?:除|减)?\s*(\d+(?:\.\d+)?)\s*分")
+
+
+def _items_added(cells: tuple[str, ...], run: list[int], note: str | None) -> tuple[Decimal, ...] | None:
+    """What a row's item cells add up to, and that plus the one `扣N分` its 备注 states if any;
+    None when a cell holds something other than points."""
+    amounts = [_lost_amount(cells[k]) for k in run]
+    if any(a is None for a in amounts):
+        return None
+    added = sum((a for a in amounts if a is not None), Decimal(0))
+    stated = _NOTE_LOST.findall(squash(note or ""))
+    if len(stated) == 1 and (extra := to_decimal(stated[0])):
+        return added, added + extra
+    return (added,)
 
 
 def _weighted_part_columns(

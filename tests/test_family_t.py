@@ -113,3 +113,15 @@ def test_a_note_whose_points_the_total_counts_is_an_entry_of_its_own() -> None:
         ("南社区", Decimal("1"), "环境卫生"),
     ]
     assert ex.unread == []
+
+
+def test_a_subtotal_under_a_matrixs_items_is_no_item() -> None:
+    """`扣分情况` over `火灾防控 | 宣传教育 | 小计`: the 小计 sums the items beside it; only the items
+    are deductions (read as one more, it would double every unit's deductions)."""
+    ex = parsed("matrix-with-a-subtotal-under-its-items.md")
+    assert scores(ex) == [("甲镇", 1, Decimal("98.5")), ("乙乡", 2, Decimal("98"))]
+    assert entries(ex) == [
+        ("甲镇", [], "deduction", Decimal("1"), "火灾防控"),
+        ("甲镇", [], "deduction", Decimal("0.5"), "宣传教育"),
+        ("乙乡", [], "deduction", Decimal("2"), "火灾防控"),
+    ]

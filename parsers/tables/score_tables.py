@@ -449,6 +449,8 @@ def _two_row_header(
 # A word over a matrix's item columns saying each cell is the points lost on that item
 # (`扣分情况`, `考核扣分`, `扣分项目`, `各项扣分`, `扣分`).
 _LOST_OVER_ITEMS = regex.compile(r"^(?:\p{Han}{0,4}扣分|扣分(?:情况|项目|明细|项))$")
+# The sum of a matrix's items in a column under the same word (`扣分情况` over `… | 小计`).
+_SUBTOTAL = regex.compile(r"^(?:小计|合计|总计|共计|累计|扣分合计|合计扣分|扣分小计|扣分总计)$")
 # A rubric item heading a column: its list label and its maximum are not its name
 # (`一、组织领导（10分）`, `巡河履职（25分）`, `安全管理`).
 _ITEM_COLUMN = regex.compile(
@@ -472,16 +474,23 @@ def lost_item_columns(
     """
     cells = list(upper)
     lost: list[int] = []
+    sums: list[int] = []
     j = 0
     while j < len(upper):
         if _LOST_OVER_ITEMS.fullmatch(squash(upper[j])):
             span = [j, *takewhile(lambda k: not squash(upper[k]), range(j + 1, len(upper)))]
-            names = [_ITEM_COLUMN.fullmatch(squash(lower[k])) for k in span]
+            # `小计`/`合计` under the word sums the items beside it: never an item of its own.
+            summed = [k for k in span if _SUBTOTAL.fullmatch(squash(lower[k]))]
+            items = [k for k in span if k not in summed]
+            names = [_ITEM_COLUMN.fullmatch(squash(lower[k])) for k in items]
             # A word a column is named by (`扣分情况` over `存在问题 | 扣分`) is no rubric item.
-            if len(span) >= 2 and all(name and cell_role(name.group("name")) is None for name in names):
-                for k, name in zip(span, names, strict=True):
+            if len(items) >= 2 and all(name and cell_role(name.group("name")) is None for name in names):
+                for k, name in zip(items, names, strict=True):
                     cells[k] = name.group("name") if name else ""
-                lost.extend(span)
+                for k in summed:
+                    cells[k] = squash(lower[k])
+                lost.extend(items)
+                sums.extend(summed)
             j = span[-1] + 1
             continue
         if not squash(upper[j]) and squash(lower[j]):
@@ -489,10 +498,12 @@ def lost_item_columns(
         j += 1
     if not lost:
         return None
-    roles = [None if k in lost else cell_role(cell) for k, cell in enumerate(cells)]
+    roles = [None if k in lost or k in sums else cell_role(cell) for k, cell in enumerate(cells)]
     if "unit" not in roles or not set(roles) & {"score", "rank", "bonus"}:
         return None
-    return tuple(cells), ["lost" if k in lost else role for k, role in enumerate(roles)]
+    return tuple(cells), [
+        "lost" if k in lost else "total" if k in sums else role for k, role in enumerate(roles)
+    ]
 
 
 # A unit's deductions summed in one column (`扣分合计`, `合计扣分`, `扣分小计`).

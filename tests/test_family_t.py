@@ -125,3 +125,24 @@ def test_a_subtotal_under_a_matrixs_items_is_no_item() -> None:
         ("甲镇", [], "deduction", Decimal("0.5"), "宣传教育"),
         ("乙乡", [], "deduction", Decimal("2"), "火灾防控"),
     ]
+
+
+def test_a_matrix_pasted_with_tabs_keeps_its_empty_cells_where_they_stand() -> None:
+    """A matrix pasted from a spreadsheet into a GBK .txt (`乙乡\\t\\t2\\t—\\t1\\t99\\t1`, the header's
+    second row opening with a tab): each tab is a column, so a blank item stays blank instead of
+    the cells after it moving left; read as the same matrix in a Word table is."""
+    ex = parsed("matrix-pasted-from-a-spreadsheet-with-tabs.txt")
+    assert scores(ex) == [
+        ("甲镇", 2, Decimal("98.5")),
+        ("乙乡", 1, Decimal("99")),
+        ("丙镇", 3, Decimal("97")),
+    ]
+    assert entries(ex) == [
+        ("甲镇", [], "deduction", Decimal("1"), "组织领导"),
+        ("甲镇", [], "deduction", Decimal("0.5"), "工程管护"),
+        ("乙乡", [], "deduction", Decimal("2"), "水质检测"),
+        ("乙乡", [], "bonus", Decimal("1"), "加分"),
+        ("丙镇", [], "deduction", Decimal("0.5"), "组织领导"),
+        ("丙镇", [], "deduction", Decimal("1.5"), "水质检测"),
+        ("丙镇", [], "deduction", Decimal("1"), "工程管护"),
+    ]

@@ -146,3 +146,38 @@ def test_a_matrix_pasted_with_tabs_keeps_its_empty_cells_where_they_stand() -> N
         ("丙镇", [], "deduction", Decimal("1.5"), "水质检测"),
         ("丙镇", [], "deduction", Decimal("1"), "工程管护"),
     ]
+
+
+def test_items_with_maxima_that_the_score_is_taken_from_are_points_lost() -> None:
+    """`组织领导（10分）| 隐患排查（20分）| … | 加分 | 得分`, every row's score 100 less its items plus
+    its 加分: the items are what each unit lost (read as parts, 0.5 + 1 + 2 against 96.5 was a
+    false score_mismatch); the 加分 a bonus."""
+    ex = parsed("item-columns-with-maxima-the-score-is-taken-from.md")
+    assert scores(ex) == [
+        ("甲镇", 2, Decimal("96.5")),
+        ("乙乡", 1, Decimal("99.5")),
+        ("丙镇", 3, Decimal("94")),
+    ]
+    assert entries(ex) == [
+        ("甲镇", [], "deduction", Decimal("0.5"), "组织领导"),
+        ("甲镇", [], "deduction", Decimal("1"), "隐患排查"),
+        ("甲镇", [], "deduction", Decimal("2"), "宣传培训"),
+        ("乙乡", [], "deduction", Decimal("1.5"), "隐患排查"),
+        ("乙乡", [], "bonus", Decimal("1"), "加分"),
+        ("丙镇", [], "deduction", Decimal("1"), "组织领导"),
+        ("丙镇", [], "deduction", Decimal("2"), "隐患排查"),
+        ("丙镇", [], "deduction", Decimal("3"), "宣传培训"),
+    ]
+
+
+def test_a_deduction_word_centred_over_its_items_spans_them_all() -> None:
+    """`| 乡镇 | | 扣分情况 | | 总分 |`: a merged header cell whose word was kept where it was printed,
+    in the middle of its columns (a PDF's or a paste's centred text), spans every item under it."""
+    ex = parsed("matrix-with-its-deduction-word-centred.md")
+    assert scores(ex) == [("甲镇", 1, Decimal("98.5")), ("乙乡", 2, Decimal("97"))]
+    assert entries(ex) == [
+        ("甲镇", [], "deduction", Decimal("1"), "组织领导"),
+        ("甲镇", [], "deduction", Decimal("0.5"), "工程管护"),
+        ("乙乡", [], "deduction", Decimal("2"), "水质检测"),
+        ("乙乡", [], "deduction", Decimal("1"), "工程管护"),
+    ]

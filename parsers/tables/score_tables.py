@@ -137,6 +137,7 @@ def open_table(
         rows = rows[1:]
     reading.consumed.add(block[0].line_no)
     header, roles = items_summed_by_total(header, roles, rows, reading)
+    header, roles = items_taken_from_the_score(header, roles, rows)
     kind = table_kind(roles)
     table = OpenTable(block[0], header, roles, kind)
     if kind == "score":
@@ -477,25 +478,28 @@ def lost_item_columns(
     sums: list[int] = []
     j = 0
     while j < len(upper):
-        if _LOST_OVER_ITEMS.fullmatch(squash(upper[j])):
-            span = [j, *takewhile(lambda k: not squash(upper[k]), range(j + 1, len(upper)))]
+        if not squash(lower[j]):
+            j += 1
+            continue
+        run = [j, *takewhile(lambda k: bool(squash(lower[k])), range(j + 1, len(upper)))]
+        j = run[-1] + 1
+        spans = _spans_under_words(upper, run)
+        if spans is None:
+            return None  # lower cells under no deduction word: another kind of two-row header
+        for span in spans:
             # `小计`/`合计` under the word sums the items beside it: never an item of its own.
             summed = [k for k in span if _SUBTOTAL.fullmatch(squash(lower[k]))]
             items = [k for k in span if k not in summed]
             names = [_ITEM_COLUMN.fullmatch(squash(lower[k])) for k in items]
             # A word a column is named by (`扣分情况` over `存在问题 | 扣分`) is no rubric item.
-            if len(items) >= 2 and all(name and cell_role(name.group("name")) is None for name in names):
-                for k, name in zip(items, names, strict=True):
-                    cells[k] = name.group("name") if name else ""
-                for k in summed:
-                    cells[k] = squash(lower[k])
-                lost.extend(items)
-                sums.extend(summed)
-            j = span[-1] + 1
-            continue
-        if not squash(upper[j]) and squash(lower[j]):
-            return None  # a lower cell under no matrix word: another kind of two-row header
-        j += 1
+            if len(items) < 2 or not all(name and cell_role(name.group("name")) is None for name in names):
+                return None
+            for k, name in zip(items, names, strict=True):
+                cells[k] = name.group("name") if name else ""
+            for k in summed:
+                cells[k] = squash(lower[k])
+            lost.extend(items)
+            sums.extend(summed)
     if not lost:
         return None
     roles = [None if k in lost or k in sums else cell_role(cell) for k, cell in enumerate(cells)]
@@ -504,6 +508,23 @@ def lost_item_columns(
     return tuple(cells), [
         "lost" if k in lost else "total" if k in sums else role for k, role in enumerate(roles)
     ]
+
+
+def _spans_under_words(upper: tuple[str, ...], run: list[int]) -> list[list[int]] | None:
+    """The columns each deduction word of the upper row is merged over, within a run of columns
+    with a word below (bounded by columns merged down both rows, such as 乡镇 and 总分).
+
+    A word at the run's start spans up to the next word (Word and WPS put a merged cell's text in
+    its first column); a run with one word elsewhere is all that word's (a PDF or a paste keeps
+    a centred word where it was printed, `| | 扣分情况 | |`). None when a word is not a deduction
+    word, or a blank upper cell could belong to either of two words."""
+    words = [k for k in run if squash(upper[k])]
+    if not words or not all(_LOST_OVER_ITEMS.fullmatch(squash(upper[k])) for k in words):
+        return None
+    if words[0] == run[0]:
+        bounds = [*words, run[-1] + 1]
+        return [list(range(a, b)) for a, b in pairwise(bounds)]
+    return [run] if len(words) == 1 else None
 
 
 # A unit's deductions summed in one column (`扣分合计`, `合计扣分`, `扣分小计`).
@@ -581,6 +602,57 @@ def items_summed_by_total(
     if noted and note_at is not None:
         new_roles[note_at] = "reason"  # the 备注 states an entry the total counts
     return tuple(named), new_roles
+
+
+# An item column stating its maximum: `组织领导（10分）`, `一、隐患排查（满分20分）`.
+_ITEM_MAX = regex.compile(r"[（(](?:满分)?\d+(?:\.\d+)?分[)）]$")
+
+
+def items_taken_from_the_score(
+    header: tuple[str, ...], roles: list[str | None], rows: list[Line]
+) -> tuple[tuple[str, ...], list[str | None]]:
+    """Item columns stating their maxima whose cells are what each unit lost, as its score proves:
+    `组织领导（10分）| 隐患排查（20分）| … | 加分 | 得分` where on every unit's row the score is the
+    base (100, or the score header's scale) less the items plus the 加分. Read as parts, such a
+    row's items (0.5 + 1 + 2) were compared with its score (96.5) as its parts: a false
+    score_mismatch on every row with all items filled (gold t11 before its 扣分合计 was read).
+
+    Only with two or more rows, one item not blank, and every item's maximum in its header: items
+    without one (t13) say neither lost nor earned, and points earned add up to the score instead.
+    """
+    if "unit" not in roles or roles.count("score") != 1 or set(roles) & {"lost", "total", "points"}:
+        return header, roles
+    at = roles.index("score")
+    bonus_at = at - 1 if at and roles[at - 1] == "bonus" else None
+    run = _item_run(header, roles, at if bonus_at is None else bonus_at)
+    if len(run) < 2 or not all(_ITEM_MAX.search(squash(header[k])) for k in run):
+        return header, roles
+    scale = SCORE_SCALE.search(squash(header[at]))
+    ceiling = Decimal(scale.group("max")) if scale else Decimal(100)
+    unit_at = roles.index("unit")
+    proven = nonzero = 0
+    for line in rows:
+        cells = line.cells or ()
+        if (
+            len(cells) != len(header)
+            or not squash(cells[unit_at])
+            or _NOT_A_UNIT_ROW.match(squash(cells[unit_at]))
+        ):
+            continue
+        added = _items_added(cells, run, None)
+        score = to_decimal(squash(cells[at]))
+        bonus = Decimal(0) if bonus_at is None else _lost_amount(cells[bonus_at])
+        if added is None or score is None or bonus is None or score != ceiling - added[0] + bonus:
+            return header, roles
+        proven += 1
+        nonzero += bool(added[0])
+    if proven < 2 or not nonzero:
+        return header, roles
+    named = list(header)
+    for k in run:
+        found = _ITEM_COLUMN.fullmatch(squash(header[k]))
+        named[k] = found.group("name") if found else header[k]
+    return tuple(named), ["lost" if k in run else role for k, role in enumerate(roles)]
 
 
 def _item_run(header: tuple[str, ...], roles: list[str | None], at: int) -> list[int]:

@@ -180,6 +180,16 @@ GOLD_FLOORS: dict[str, dict[str, float]] = {
     # first run deductions 0.51, scores 0.92, reconciliation 0.87, findings 0.40, deduction precision
     # 0.53 (CHANGELOG.md, "gold set u"); 1.0 on every figure now.
     "u[0-9][0-9]-*": dict.fromkeys(FIGURES, 1.0),
+    # Results as matrices (tests/fixtures/make_gold_t.py: units as rows, rubric items as columns in
+    # .docx/.pdf/.html/.txt and in .xlsx/.csv/.xls/.et workbooks): first run deductions 0.06,
+    # reconciliation 0.03, findings 0.0, scores 0.94 (CHANGELOG.md, "gold set t"). Falls on
+    # deductions and reconciliation: t03 (.docx, .pdf, .html), points earned per item under their
+    # maxima, is labelled max − earned and read as parts (v08's identical shape is labelled no rows).
+    "t[0-9][0-9]-*": {
+        **dict.fromkeys(FIGURES, 1.0),
+        "deductions_f1": 0.912,
+        "reconciliation_accuracy": 0.865,
+    },
 }
 # Circulars whose results cannot be read from the text (an attachment, an image): x07 and x19
 # (.txt, .html), v05 (.html with an attachment list, .docx naming the attachments).
@@ -214,6 +224,8 @@ NO_ROWS = (
     "v11-nanping-road-rubric",
     # u: a drowning-prevention inspection with counts, deadlines, a fine and interviews (.txt, .pdf).
     "u09-heyang-drowning-check",
+    # t: a rubric's own 分值 table (items and their maxima, no unit; .docx and .pdf).
+    "t09-qingyuan-rubric-points",
 )
 
 

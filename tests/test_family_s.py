@@ -74,3 +74,10 @@ def test_a_commendation_listing_prize_money_is_no_result() -> None:
     were the row's 序号 and its money."""
     m = meta("commendation-with-prize-money.txt")
     assert m.doc_class == "other"
+
+
+def test_a_dekad_in_the_title_is_its_days() -> None:
+    """`关于11月下旬…的通报` (s06's 中旬 was read only from the body's days): 下旬 runs from the 21st to
+    the month's end; the year from the date signed."""
+    m = meta("dekad-in-the-title.txt")
+    assert period(m) == (datetime.date(2024, 11, 21), datetime.date(2024, 11, 30))

@@ -38,6 +38,8 @@ _PERIODS = [
             rf"{_YEAR}(?P<m1>{_MON})\s*(?:月份?)?\s*[-—–~～至到]\s*(?P<m2>{_MON})\s*月份?{_NOT_DAY}"
         ),
     ),
+    # `11月下旬`: a month's third part — 上旬 days 1-10, 中旬 11-20, 下旬 21 to the month's end.
+    ("dekad", regex.compile(rf"{_YEAR}(?P<m>{_MON})\s*月份?\s*(?P<x>[上中下])旬")),
     ("quarter", regex.compile(rf"{_YEAR}第?(?P<q>[一二三四1-4])季度")),
     ("first_quarters", regex.compile(rf"{_YEAR}前(?P<q>[二两三])季度")),
     ("half", regex.compile(rf"{_YEAR}(?P<h>上|下)半年")),
@@ -152,6 +154,12 @@ def _period_from_match(kind: str, m: regex.Match[str]) -> _PeriodMatch | None:
         if month is None or not 1 <= month <= 12 or (m["fen"] == "月" and year is None):
             return None
         return _PeriodMatch(kind, label, year, month, month)
+    if kind == "dekad":
+        month = cn_number(m["m"])
+        if month is None or not 1 <= month <= 12:
+            return None
+        first_day, last_day = {"上": (1, 10), "中": (11, 20), "下": (21, None)}[m["x"]]
+        return _PeriodMatch(kind, label, year, month, month, first_day, last_day)
     if kind == "to_date":
         month = cn_number(m["m"])
         if month is None or not 1 <= month <= 12:

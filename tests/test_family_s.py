@@ -81,3 +81,9 @@ def test_a_dekad_in_the_title_is_its_days() -> None:
     the month's end; the year from the date signed."""
     m = meta("dekad-in-the-title.txt")
     assert period(m) == (datetime.date(2024, 11, 21), datetime.date(2024, 11, 30))
+
+
+def test_a_dekad_in_the_body_is_when_the_work_was_done() -> None:
+    """`3月下旬，县创文办组织测评组…开展了实地测评` (gold r22): when, not the period assessed."""
+    m = meta("dekad-when-the-work-was-done.txt")
+    assert period(m) == (None, None)

@@ -38,7 +38,7 @@ _PERIODS = [
             rf"{_YEAR}(?P<m1>{_MON})\s*(?:月份?)?\s*[-—–~～至到]\s*(?P<m2>{_MON})\s*月份?{_NOT_DAY}"
         ),
     ),
-    # `11月下旬`: a month's third part — 上旬 days 1-10, 中旬 11-20, 下旬 21 to the month's end.
+    # `关于11月下旬…的通报`: a month's third part — 上旬 days 1-10, 中旬 11-20, 下旬 21 to the month's end.
     ("dekad", regex.compile(rf"{_YEAR}(?P<m>{_MON})\s*月份?\s*(?P<x>[上中下])旬")),
     ("quarter", regex.compile(rf"{_YEAR}第?(?P<q>[一二三四1-4])季度")),
     ("first_quarters", regex.compile(rf"{_YEAR}前(?P<q>[二两三])季度")),
@@ -91,6 +91,10 @@ def _match_period(text: str, allow_bare_year: bool, allow_date_range: bool = Fal
     best: tuple[int, int, _PeriodMatch] | None = None
     for order, (kind, pattern) in enumerate(_PERIODS):
         if (kind == "bare_year" and not allow_bare_year) or (kind == "date_range" and not allow_date_range):
+            continue
+        # A dekad is trusted in the title only (allowed with the bare year): `3月下旬，县创文办组织测评组…`
+        # in the body says when the work was done (gold r22, u06, w23, w31 label no period).
+        if kind == "dekad" and not allow_bare_year:
             continue
         for m in pattern.finditer(text):
             # `于5月至6月对…开展了评定` says when the work was done, not the period assessed (gold w05).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import regex
 
 from parsers.metadata.fields import locate_title
@@ -34,12 +36,12 @@ _NUMBER_CELL = regex.compile(UNSIGNED_DECIMAL)
 _RANK_HEADER = regex.compile(r"排名|名次|等次|等级")
 
 
-def _scored_cells(header: list[str], row: list[str], marked: list[int]) -> list[str]:
+def _scored_cells(header: Sequence[str], row: Sequence[str], marked: list[int]) -> list[str]:
     """The cells of `row` under a score or rank header, where the row lines up with the header; the
     whole row where it does not (a merged header). A 表彰决定's `序号 | 单位 | 奖励等次 | 奖金（万元）`
     (gold s12) has numbers only under 序号 and the money, none under its 等次."""
     if len(row) != len(header):
-        return row
+        return list(row)
     return [row[j] for j in marked]
 
 

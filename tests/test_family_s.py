@@ -87,3 +87,10 @@ def test_a_dekad_in_the_body_is_when_the_work_was_done() -> None:
     """`3月下旬，县创文办组织测评组…开展了实地测评` (gold r22): when, not the period assessed."""
     m = meta("dekad-when-the-work-was-done.txt")
     assert period(m) == (None, None)
+
+
+def test_a_marking_and_an_urgency_on_one_line_keep_both() -> None:
+    """`机密★6个月　特急` (the 密级 line and the 紧急程度 line joined by extraction): the 紧急程度 was lost."""
+    m = meta("marking-and-urgency-on-one-line.txt")
+    assert (m.marking, m.urgency) == ("机密", "特急")
+    assert m.issue_date == datetime.date(2024, 10, 10)

@@ -63,6 +63,12 @@ def locate_doc_number(
 _URGENCY_LINE = regex.compile(
     rf"^(?:(?:等级|紧急程度)[:：]?)?({'|'.join(URGENCIES)})(?:[·★].*)?(?=$|\p{{Han}}*(?:{OPEN_BRACKET}|\d))"
 )
+# `机密★6个月　特急`: the 密级 with its 保密期限 and the 紧急程度 extracted onto one line (GB/T 9704
+# sets them on two lines at the left margin; a PDF's text layer or a web copy joins them).
+_URGENCY_AFTER_MARKING = regex.compile(
+    rf"^(?:{'|'.join(MARKINGS)})(?:★(?:\d{{1,2}}个?[年月]|[一二三四五六七八九十]{{1,2}}个?[年月]|长期))?"
+    rf"({'|'.join(URGENCIES)})$"
+)
 _URGENCY_AFTER_NUMBER = regex.compile(rf"号({'|'.join(URGENCIES)})(?:签发人.*)?$")
 _MARKING_LINE = regex.compile(rf"^({'|'.join(MARKINGS)})(?:★.*)?$")
 
@@ -70,6 +76,9 @@ _MARKING_LINE = regex.compile(rf"^({'|'.join(MARKINGS)})(?:★.*)?$")
 def locate_urgency(lines: list[Line], layout: Layout) -> tuple[str | None, int | None]:
     """紧急程度 and its line number, from the header block of `layout`."""
     found = _first_header_match(lines, layout, _URGENCY_LINE)
+    if found[0] is not None:
+        return found
+    found = _first_header_match(lines, layout, _URGENCY_AFTER_MARKING)
     if found[0] is not None:
         return found
     # Set after the 文号 on its line (gold s04's PDF: `白河办[2024]9号　　加急`).

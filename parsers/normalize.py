@@ -495,10 +495,52 @@ def rows_without_outer_pipes(lines: list[Line]) -> list[Line]:
     return out
 
 
+# A row pasted from a spreadsheet: cells apart by single tabs, no run of spaces.
+_TAB_ROW = re.compile(r"[^\t]*\t[^\t]*\t.*")
+
+
+def _tab_fields(raw: str) -> list[str] | None:
+    """A pasted row's fields, empty ones kept; None when the line is no tab row."""
+    text = raw.rstrip("\r\n")
+    if "  " in text or not _TAB_ROW.fullmatch(text):
+        return None
+    return [_single_spaced(normalize_chars(field)) for field in text.split("\t")]
+
+
+def tab_rows_with_empty_cells(lines: list[Line]) -> list[Line]:
+    """Rows pasted from a spreadsheet into a .txt keep their empty cells where they stand (a matrix's
+    blank items, `乙乡\t\t2\t—\t1\t99\t1`; a two-row header `乡镇\t扣分情况\t\t\t加分…` over
+    `\t一、组织领导（10分）\t…`): a tab is one column, not a gap to collapse.
+
+    Only for a run of three or more tab rows with as many tabs each, whose empty cells stand in
+    different columns on different rows: tabs typed to line up columns by eye leave the same gaps
+    on every row, and those rows keep the gap-collapsing reading (aligned_cells).
+    """
+    out = list(lines)
+    k = 0
+    while k < len(out):
+        fields = _tab_fields(out[k].raw_text) if out[k].cells is not None else None
+        if fields is None:
+            k += 1
+            continue
+        run = [fields]
+        while k + len(run) < len(out) and out[k + len(run)].cells is not None:
+            more = _tab_fields(out[k + len(run)].raw_text)
+            if more is None or len(more) != len(fields):
+                break
+            run.append(more)
+        gaps = {tuple(i for i, field in enumerate(row) if not field) for row in run}
+        if len(run) >= 3 and len(gaps) > 1:
+            for j, row in enumerate(run):
+                out[k + j] = out[k + j].with_cells(cells_to_text(row), tuple(row))
+        k += len(run)
+    return out
+
+
 def normalize_lines(lines: Iterable[Line]) -> list[Line]:
     """Normalise every line and join lines broken mid-sentence."""
-    normalized = rows_without_outer_pipes(
-        [norm for line in lines if (norm := normalize_line(line)) is not None]
+    normalized = tab_rows_with_empty_cells(
+        rows_without_outer_pipes([norm for line in lines if (norm := normalize_line(line)) is not None])
     )
     # A mirror site's traditional characters (field survey §6), before the joins read the text.
     normalized = fold_lines(normalized)

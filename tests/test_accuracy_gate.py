@@ -180,10 +180,25 @@ GOLD_FLOORS: dict[str, dict[str, float]] = {
     # first run deductions 0.51, scores 0.92, reconciliation 0.87, findings 0.40, deduction precision
     # 0.53 (CHANGELOG.md, "gold set u"); 1.0 on every figure now.
     "u[0-9][0-9]-*": dict.fromkeys(FIGURES, 1.0),
+    # Results as matrices (tests/fixtures/make_gold_t.py: units as rows, rubric items as columns in
+    # .docx/.pdf/.html/.txt and in .xlsx/.csv/.xls/.et workbooks): first run deductions 0.06,
+    # reconciliation 0.03, findings 0.0, scores 0.94 (CHANGELOG.md, "gold set t"); 1.0 on every
+    # figure now. t03 (points earned per item under their maxima) is labelled as v08, the same
+    # shape: scores only, no deduction rows (max − earned would be a number tongbao computed).
+    "t[0-9][0-9]-*": dict.fromkeys(FIGURES, 1.0),
+    # The document's own record (tests/fixtures/make_gold_s.py: periods in every wording, the GB/T
+    # 9704 head, web 来源/发布时间, bases of 1000 and 60, rubric vs notices vs results): first run
+    # metadata 0.94, every other figure 1.0 (CHANGELOG.md, "gold set s"); 1.0 on every figure now.
+    "s[0-9][0-9]-*": dict.fromkeys(FIGURES, 1.0),
 }
 # Circulars whose results cannot be read from the text (an attachment, an image): x07 and x19
 # (.txt, .html), v05 (.html with an attachment list, .docx naming the attachments).
-NO_RESULTS = ("x07-tongle-market-attachment", "x19-anping-service-image", "v05-qinggang-farmland-attachment")
+NO_RESULTS = (
+    "x07-tongle-market-attachment",
+    "x19-anping-service-image",
+    "v05-qinggang-farmland-attachment",
+    "s13-songxi-attachment-only",
+)
 
 
 @pytest.fixture(scope="module")
@@ -214,6 +229,14 @@ NO_ROWS = (
     "v11-nanping-road-rubric",
     # u: a drowning-prevention inspection with counts, deadlines, a fine and interviews (.txt, .pdf).
     "u09-heyang-drowning-check",
+    # t: a rubric's own 分值 table (items and their maxima, no unit; .docx and .pdf).
+    "t09-qingyuan-rubric-points",
+    # s: a rubric's 分值 table (s09), a meeting notice naming scores and ranks (s10), an 整改通知 with a
+    # future `扣2分` (s11), a 表彰决定 with prize money per unit (s12).
+    "s09-baiyun-safety-rubric",
+    "s10-liangshan-meeting-notice",
+    "s11-hexi-rectify-notice",
+    "s12-jinping-commend-decision",
 )
 
 

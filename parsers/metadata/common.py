@@ -88,8 +88,11 @@ DOC_NUMBER = regex.compile(
 _NUMBER_PREFIX = regex.compile(
     r"^(?:等级|紧急程度|发文字号|文号|字号|[:：]|" + "|".join(URGENCIES + MARKINGS) + ")+"
 )
-# What may follow the number on its line: the signer (签发人, GB/T 9704 §7.2.6) or nothing.
-_NUMBER_TAIL = regex.compile(r"^(?:签发人.*|签批.*|[\s　]*)$")
+# What may follow the number on its line: the signer (签发人, GB/T 9704 §7.2.6) or nothing; a
+# 紧急程度 set after the number on its line (gold s04's PDF: `白河办[2024]9号　　加急`).
+_NUMBER_TAIL = regex.compile(
+    r"^(?:(?:" + "|".join(URGENCIES) + r")?(?:签发人.*|签批.*)|(?:" + "|".join(URGENCIES) + r")?[\s　]*)$"
+)
 _KINDS = ("明电", "密电", "函")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import regex
 
 from parsers.metadata.fields import locate_title
@@ -34,13 +36,27 @@ _NUMBER_CELL = regex.compile(UNSIGNED_DECIMAL)
 _RANK_HEADER = regex.compile(r"排名|名次|等次|等级")
 
 
+def _scored_cells(header: Sequence[str], row: Sequence[str], marked: list[int]) -> list[str]:
+    """The cells of `row` under a score or rank header, where the row lines up with the header; the
+    whole row where it does not (a merged header). A 表彰决定's `序号 | 单位 | 奖励等次 | 奖金（万元）`
+    (gold s12) has numbers only under 序号 and the money, none under its 等次."""
+    if len(row) != len(header):
+        return list(row)
+    return [row[j] for j in marked]
+
+
 def _has_score_table(lines: list[Line]) -> bool:
     """A table whose header names scores or ranks and whose rows hold units (§2)."""
     for i, ln in enumerate(lines):
         if ln.cells is None or not any(_SCORE_HEADER.search(c) or _RANK_HEADER.search(c) for c in ln.cells):
             continue
         rows = [r for r in lines[i + 1 : i + 6] if r.cells is not None]
-        numeric = [r for r in rows if any(_NUMBER_CELL.fullmatch(squash(c)) for c in r.cells or ())]
+        marked = [j for j, c in enumerate(ln.cells) if _SCORE_HEADER.search(c) or _RANK_HEADER.search(c)]
+        numeric = [
+            r
+            for r in rows
+            if any(_NUMBER_CELL.fullmatch(squash(c)) for c in _scored_cells(ln.cells, r.cells or [], marked))
+        ]
         if len(numeric) >= 2:
             return True
     return False

@@ -50,6 +50,12 @@ def locate_doc_number(
     for key in ("doc_number", "文号", "发文字号", "remark"):
         if web_meta and web_meta.get(key) and (number := parse_doc_number(web_meta[key], 0)):
             return number
+    # A page that prints no 文号 may give it in brackets after the 来源 (gold s03:
+    # `来源：桃溪县教育体育局（桃教体〔2024〕58号）`); the bracket must hold the whole number.
+    if web_meta and (source := web_meta.get("source")):
+        bracketed = regex.search(r"[（(]([^（）()]+)[）)]$", squash(source))
+        if bracketed and (number := parse_doc_number(bracketed[1], 0)):
+            return number
     return None
 
 
@@ -57,12 +63,30 @@ def locate_doc_number(
 _URGENCY_LINE = regex.compile(
     rf"^(?:(?:等级|紧急程度)[:：]?)?({'|'.join(URGENCIES)})(?:[·★].*)?(?=$|\p{{Han}}*(?:{OPEN_BRACKET}|\d))"
 )
+# `机密★6个月　特急`: the 密级 with its 保密期限 and the 紧急程度 extracted onto one line (GB/T 9704
+# sets them on two lines at the left margin; a PDF's text layer or a web copy joins them).
+_URGENCY_AFTER_MARKING = regex.compile(
+    rf"^(?:{'|'.join(MARKINGS)})(?:★(?:\d{{1,2}}个?[年月]|[一二三四五六七八九十]{{1,2}}个?[年月]|长期))?"
+    rf"({'|'.join(URGENCIES)})$"
+)
+_URGENCY_AFTER_NUMBER = regex.compile(rf"号({'|'.join(URGENCIES)})(?:签发人.*)?$")
 _MARKING_LINE = regex.compile(rf"^({'|'.join(MARKINGS)})(?:★.*)?$")
 
 
 def locate_urgency(lines: list[Line], layout: Layout) -> tuple[str | None, int | None]:
     """紧急程度 and its line number, from the header block of `layout`."""
-    return _first_header_match(lines, layout, _URGENCY_LINE)
+    found = _first_header_match(lines, layout, _URGENCY_LINE)
+    if found[0] is not None:
+        return found
+    found = _first_header_match(lines, layout, _URGENCY_AFTER_MARKING)
+    if found[0] is not None:
+        return found
+    # Set after the 文号 on its line (gold s04's PDF: `白河办[2024]9号　　加急`).
+    for i in range(layout.header_end):
+        text = squash(lines[i].text)
+        if lines[i].cells is None and (m := _URGENCY_AFTER_NUMBER.search(text)) and parse_doc_number(text):
+            return m[1], lines[i].line_no
+    return None, None
 
 
 def _first_header_match(

@@ -38,17 +38,33 @@ _PERIODS = [
             rf"{_YEAR}(?P<m1>{_MON})\s*(?:月份?)?\s*[-—–~～至到]\s*(?P<m2>{_MON})\s*月份?{_NOT_DAY}"
         ),
     ),
+    # `关于11月下旬…的通报`: a month's third part — 上旬 days 1-10, 中旬 11-20, 下旬 21 to the month's end.
+    ("dekad", regex.compile(rf"{_YEAR}(?P<m>{_MON})\s*月份?\s*(?P<x>[上中下])旬")),
     ("quarter", regex.compile(rf"{_YEAR}第?(?P<q>[一二三四1-4])季度")),
     ("first_quarters", regex.compile(rf"{_YEAR}前(?P<q>[二两三])季度")),
     ("half", regex.compile(rf"{_YEAR}(?P<h>上|下)半年")),
     ("month", regex.compile(rf"{_YEAR}(?P<m>{_MON})\s*(?P<fen>月份|月){_NOT_DAY}")),
     ("year", regex.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年度|全年)")),
+    # `截至10月底，全县累计完成…`: a cumulative figure from the year's start to the end of that month
+    # (gold s13); trusted only beside a word that says it is cumulative (_CUMULATIVE).
+    ("to_date", regex.compile(rf"截至\s*{_YEAR}(?P<m>{_MON})\s*月\s*(?:底|末)")),
     # `关于2022年安全生产目标考核结果的通报`: a bare year, trusted in the title only.
     # `2024年秋季学期` names a school term, not the year (gold r26).
     ("bare_year", regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?=[\p{Han}])(?![第上下前度]|[春夏秋冬]季)")),
 ]
 # A sentence that names the assessment window (`考核时段：2023年6月26日至7月25日`).
 _WINDOW_CUE = regex.compile(r"(?:考核|考评|评估|统计|检查|督查|暗访|测评)(?:期间|时段|周期|时间|区间)")
+# `第45周（11月4日—11月10日）`, `汛期（6月1日—9月30日）`: a window named by a week or a season, its days
+# in the brackets after it (gold s07, s08); the bracket names the period wherever it is printed.
+_BRACKETED_WINDOW = regex.compile(
+    r"(?:主?汛期|防汛期|第\s*[0-9一二三四五六七八九十]{1,3}\s*周)\s*[（(](?=\s*(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月)"
+)
+# Words that make `截至N月底` a cumulative period rather than a date a figure was taken on.
+_CUMULATIVE = regex.compile(r"累计|今年以来|年初以来|以来累计")
+# A season after a title's bare year (`2024年汛期`, `2024年春季学期`): the year, not the period.
+_SEASON_AFTER_YEAR = regex.compile(
+    r"^(?:主?汛期|防汛期|春季|夏季|秋季|冬季|冬春|秋冬|春耕|夏收|秋收|供暖期|采暖期|学年|学期)"
+)
 _ROUND = regex.compile(r"(?:(?P<y>(?:19|20)\d{2})年)?第[一二三四五六七八九十\d]{1,3}轮\s*[（(]\s*$")
 
 
@@ -76,9 +92,15 @@ def _match_period(text: str, allow_bare_year: bool, allow_date_range: bool = Fal
     for order, (kind, pattern) in enumerate(_PERIODS):
         if (kind == "bare_year" and not allow_bare_year) or (kind == "date_range" and not allow_date_range):
             continue
+        # A dekad is trusted in the title only (allowed with the bare year): `3月下旬，县创文办组织测评组…`
+        # in the body says when the work was done (gold r22, u06, w23, w31 label no period).
+        if kind == "dekad" and not allow_bare_year:
+            continue
         for m in pattern.finditer(text):
             # `于5月至6月对…开展了评定` says when the work was done, not the period assessed (gold w05).
             if _WHEN_DONE.search(text, 0, m.start()):
+                continue
+            if kind == "to_date" and not _CUMULATIVE.search(text):
                 continue
             got = _period_from_match(kind, m)
             if got is None:
@@ -136,6 +158,17 @@ def _period_from_match(kind: str, m: regex.Match[str]) -> _PeriodMatch | None:
         if month is None or not 1 <= month <= 12 or (m["fen"] == "月" and year is None):
             return None
         return _PeriodMatch(kind, label, year, month, month)
+    if kind == "dekad":
+        month = cn_number(m["m"])
+        if month is None or not 1 <= month <= 12:
+            return None
+        first_day, last_day = {"上": (1, 10), "中": (11, 20), "下": (21, None)}[m["x"]]
+        return _PeriodMatch(kind, label, year, month, month, first_day, last_day)
+    if kind == "to_date":
+        month = cn_number(m["m"])
+        if month is None or not 1 <= month <= 12:
+            return None
+        return _PeriodMatch(kind, label, year, 1, month)
     return _PeriodMatch(kind, label, year, 1, 12)
 
 
@@ -157,6 +190,8 @@ def _period_texts(lines: list[Line], layout: Layout) -> list[tuple[str, int, str
                 out.append((sentence, no, _NAMING_SENTENCE))
         if cue := _WINDOW_CUE.search(text):  # `考核时间：12月26日至1月25日` (the colon ends no window)
             out.append((text[cue.start() :], no, _NAMING_SENTENCE))
+        if window := _BRACKETED_WINDOW.search(text):
+            out.append((text[window.end() :], no, _NAMING_SENTENCE))
     out.extend((text, no, _OTHER) for text, no in intro)
     # 附件说明 and table captions: `得分表（2022年7月）`.
     for i in range(layout.body_start, len(lines)):
@@ -200,9 +235,18 @@ def locate_period(
         issue_date = locate_issue_date(lines, layout)[0]
     texts = _period_texts(lines, layout)
     bare: tuple[_PeriodMatch, int] | None = None
+    season_year = False
     for text, line_no, where in texts:
         found = _match_period(text, where == _TITLE, where in (_TITLE, _NAMING_SENTENCE))
         if found is None:
+            continue
+        if found.kind == "bare_year" and _SEASON_AFTER_YEAR.match(
+            text[text.find(found.label) + len(found.label) :]
+        ):
+            # `关于2024年汛期…`: the year of a season, never the whole year; it only supplies a year.
+            if bare is None:
+                bare = (found, line_no)
+            season_year = True
             continue
         if found.kind == "bare_year" and bare is None:
             # A bare year in the title may only be the year of a month or quarter named below.
@@ -214,7 +258,7 @@ def locate_period(
         if year is None and bare is not None:
             year = bare[0].year
         return _period_of(found, year, issue_date, line_no)
-    if bare is not None:
+    if bare is not None and not season_year:
         return _period_of(bare[0], bare[0].year, issue_date, bare[1])
     return None
 
@@ -224,7 +268,8 @@ def _period_of(
 ) -> Period:
     if year is None and issue_date is not None:
         year = issue_date.year
-        if datetime.date(year, found.first, 1) > issue_date:
+        # A cumulative period (`截至12月底`) issued in January ends in the year before.
+        if datetime.date(year, found.last if found.kind == "to_date" else found.first, 1) > issue_date:
             year -= 1
     if year is None:
         return Period(found.label, None, None, line_no)

@@ -40,7 +40,9 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
         # An index scored out of 100 (y06 `综合指数（百分制）` beside its parts).
         r"|综合指数|总指数"
         # A score named by how it was given (w18 `检查评分`).
-        r"|(?:检查|考核|考评|督查|测评|综合|暗访|现场)评分)$"
+        r"|(?:检查|考核|考评|督查|测评|综合|暗访|现场)评分"
+        # The total named by how it was given (t04 `测评总分` after `分项得分` over its parts).
+        r"|(?:检查|考评|督查|测评|评估|评价)总分)$"
     ),
     "grade": regex.compile(
         r"^(?:等次|等级|档次|评定等次|考核等次|考评等次|评价等次|评定结果|考核结果|结果)$"

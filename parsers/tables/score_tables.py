@@ -52,6 +52,7 @@ _AMOUNT = regex.compile(r"[+-]?\d+(?:\.\d+)?分?")
 # The reason cell of a deduction table's total row (z14 `东湖学校 | 合计 | -0.75`).
 _TOTAL_ROW = regex.compile(r"(?:合计|小计|共计|总计|累计|合计扣分|小计扣分)")
 _AMOUNT_IN_CELL = regex.compile(r"[扣减加]\s*(?:除|减)?\s*\d")
+_ALSO = regex.compile(r"^(?:另外|另|此外)\s*[：:，,]\s*")
 
 
 @dataclass(slots=True)
@@ -135,6 +136,8 @@ def open_table(
         reading.consumed.add(rows[0].line_no)
         rows = rows[1:]
     reading.consumed.add(block[0].line_no)
+    header, roles = items_summed_by_total(header, roles, rows, reading)
+    header, roles = items_taken_from_the_score(header, roles, rows)
     kind = table_kind(roles)
     table = OpenTable(block[0], header, roles, kind)
     if kind == "score":
@@ -290,7 +293,8 @@ def _read_score_row(
     reading.scores.append(row)
     # variants §2: a score table may carry a 存在问题 column whose cell lists the unit's
     # deductions (`（3）河道保洁不到位，扣1分；（7）…`): those are its entries.
-    problems = by_role.get("reason", "")
+    # A 备注 adding a deduction to the items beside it opens with `另：` (t10): a connective, no reason.
+    problems = _ALSO.sub("", by_role.get("reason", "").strip())
     if problems and _AMOUNT_IN_CELL.search(problems):
         reading.deductions.append(DeductionRow(unit_raw, problems, None, line))
     reading.deductions.extend(column_deductions(table, cells, unit_raw, line))
@@ -314,7 +318,13 @@ def column_deductions(
     deduction (sections.entries_from_table). An unsigned `2.5` there stays a figure.
     """
     found = []
-    based = table.kind == "deduction" or score_scale(table) is not None
+    # A matrix's item columns (lost_item_columns) print the points lost on each item: each is a
+    # deduction of its own, as is the 加分 beside them (`-2` and `2` alike; a `/` or `—` none).
+    based = table.kind == "deduction" or score_scale(table) is not None or "lost" in table.roles
+    for cell, head, role in zip(cells, table.header, table.roles, strict=True):
+        amount = squash(cell)
+        if role == "lost" and _AMOUNT.fullmatch(amount) and not amount.startswith("+") and to_decimal(amount):
+            found.append(DeductionRow(unit_raw, squash(head), amount.lstrip("-"), line))
     # A 基础分 column beside 扣分 and 加分 (x03: `基础分 | 扣分 | 加分 | 得分`) says the score is the base
     # minus the one plus the other; the amounts are still the sums of what a circular may itemise
     # elsewhere (e07, f07), so they are summary rows, used only where nothing is itemised.
@@ -419,6 +429,9 @@ def _two_row_header(
         or any(_DIGIT.match(squash(c)) for c in lower)
     ):
         return None
+    matrix = lost_item_columns(upper, lower)
+    if matrix is not None:
+        return matrix
     if not any(cell_role(c) for c in lower if squash(c)):
         return None
     cells = tuple(
@@ -432,6 +445,247 @@ def _two_row_header(
     cells = _weighted_part_columns(upper, lower, cells)
     roles = header_roles(cells)
     return (cells, roles) if roles is not None else None
+
+
+# A word over a matrix's item columns saying each cell is the points lost on that item
+# (`扣分情况`, `考核扣分`, `扣分项目`, `各项扣分`, `扣分`).
+_LOST_OVER_ITEMS = regex.compile(r"^(?:\p{Han}{0,4}扣分|扣分(?:情况|项目|明细|项))$")
+# The sum of a matrix's items in a column under the same word (`扣分情况` over `… | 小计`).
+_SUBTOTAL = regex.compile(r"^(?:小计|合计|总计|共计|累计|扣分合计|合计扣分|扣分小计|扣分总计)$")
+# A rubric item heading a column: its list label and its maximum are not its name
+# (`一、组织领导（10分）`, `巡河履职（25分）`, `安全管理`).
+_ITEM_COLUMN = regex.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．])?(?P<name>\p{Han}{2,12})"
+    r"(?:[（(](?:满分)?\d+(?:\.\d+)?分[)）])?$"
+)
+
+
+def lost_item_columns(
+    upper: tuple[str, ...], lower: tuple[str, ...]
+) -> tuple[tuple[str, ...], list[str | None]] | None:
+    """A matrix of points lost per rubric item: `扣分情况` merged over `一、组织领导（10分）| 二、隐患排查
+    （20分）| …` beside `加分 | 总分 | 排名` (archives' 考核得分情况表; gold t01, t02, t05, t12).
+
+    Each item column is `lost`, named by its item; the other columns keep their own header's role.
+    Only when the word over the items says deductions, spans at least two item columns (blank to
+    its right in the upper row, under each an item name that names no column: `扣分情况` over
+    `存在问题 | 扣分` is a deduction table's header), and the rest of the header is a table's
+    (a unit column and a score, rank or bonus): a matrix of points earned, or one whose header
+    says neither, gives no deductions.
+    """
+    cells = list(upper)
+    lost: list[int] = []
+    sums: list[int] = []
+    j = 0
+    while j < len(upper):
+        if not squash(lower[j]):
+            j += 1
+            continue
+        run = [j, *takewhile(lambda k: bool(squash(lower[k])), range(j + 1, len(upper)))]
+        j = run[-1] + 1
+        spans = _spans_under_words(upper, run)
+        if spans is None:
+            return None  # lower cells under no deduction word: another kind of two-row header
+        for span in spans:
+            # `小计`/`合计` under the word sums the items beside it: never an item of its own.
+            summed = [k for k in span if _SUBTOTAL.fullmatch(squash(lower[k]))]
+            items = [k for k in span if k not in summed]
+            names = [_ITEM_COLUMN.fullmatch(squash(lower[k])) for k in items]
+            # A word a column is named by (`扣分情况` over `存在问题 | 扣分`) is no rubric item.
+            if len(items) < 2 or not all(name and cell_role(name.group("name")) is None for name in names):
+                return None
+            for k, name in zip(items, names, strict=True):
+                cells[k] = name.group("name") if name else ""
+            for k in summed:
+                cells[k] = squash(lower[k])
+            lost.extend(items)
+            sums.extend(summed)
+    if not lost:
+        return None
+    roles = [None if k in lost or k in sums else cell_role(cell) for k, cell in enumerate(cells)]
+    if "unit" not in roles or not set(roles) & {"score", "rank", "bonus"}:
+        return None
+    return tuple(cells), [
+        "lost" if k in lost else "total" if k in sums else role for k, role in enumerate(roles)
+    ]
+
+
+def _spans_under_words(upper: tuple[str, ...], run: list[int]) -> list[list[int]] | None:
+    """The columns each deduction word of the upper row is merged over, within a run of columns
+    with a word below (bounded by columns merged down both rows, such as 乡镇 and 总分).
+
+    A word at the run's start spans up to the next word (Word and WPS put a merged cell's text in
+    its first column); a run with one word elsewhere is all that word's (a PDF or a paste keeps
+    a centred word where it was printed, `| | 扣分情况 | |`). None when a word is not a deduction
+    word, or a blank upper cell could belong to either of two words."""
+    words = [k for k in run if squash(upper[k])]
+    if not words or not all(_LOST_OVER_ITEMS.fullmatch(squash(upper[k])) for k in words):
+        return None
+    if words[0] == run[0]:
+        bounds = [*words, run[-1] + 1]
+        return [list(range(a, b)) for a, b in pairwise(bounds)]
+    return [run] if len(words) == 1 else None
+
+
+# A unit's deductions summed in one column (`扣分合计`, `合计扣分`, `扣分小计`).
+_TOTAL_LOST = regex.compile(r"^(?:合计|累计|共计|总)扣分(?:值)?$|^扣分(?:合计|小计|总计)$")
+# A column of scores (`上期得分`, t10's hidden column) is no item whatever its name.
+_SCORE_ENDINGS = ("得分", "分数", "成绩", "总分")
+# A matrix cell holding no points: blank, `/`, `—`, `-`, `无`.
+_NO_POINTS = regex.compile(r"^(?:|/|／|—|－|-|——|无)$")
+
+
+def _lost_amount(cell: str) -> Decimal | None:
+    """A matrix cell's points (`-2` as 2); 0 for a cell holding none; None for anything else."""
+    key = squash(cell)
+    if _NO_POINTS.fullmatch(key):
+        return Decimal(0)
+    if not _AMOUNT.fullmatch(key) or key.startswith("+"):
+        return None
+    return to_decimal(key.lstrip("-").removesuffix("分"))
+
+
+def items_summed_by_total(
+    header: tuple[str, ...], roles: list[str | None], rows: list[Line], reading: _Reading
+) -> tuple[tuple[str, ...], list[str | None]]:
+    """Item columns proven to hold points lost by the `扣分合计` column right of them (gold t11: a
+    CSV of `组织保障（10分）| 日常监管（30分）| … | 扣分合计 | 得分 | 排名` under a title saying 扣分明细).
+
+    The run of item columns (a name and maybe its maximum, no other role) just left of the one
+    `扣分合计` column is `lost` when on every unit's row its cells add up to that total (a unit
+    with none lost included), and at least one is not blank: the total says what they are. A row
+    whose total also holds the one `扣N分` its 备注 states (t10: `另：…超期未处置，扣2分`) adds up
+    with it, and the 备注 is then read as that row's entry. A run that does not add up on some row
+    is not read, and said (an unread block naming the rows): its cells may be points earned.
+    """
+    totals = [k for k, cell in enumerate(header) if _TOTAL_LOST.fullmatch(squash(cell))]
+    if len(totals) != 1 or "unit" not in roles or "lost" in roles:
+        return header, roles
+    at = totals[0]
+    run = _item_run(header, roles, at)
+    if len(run) < 2:
+        return header, roles
+    unit_at = roles.index("unit")
+    note_at = roles.index("remark") if roles.count("remark") == 1 else None
+    seen = noted = nonzero = False
+    for line in rows:
+        cells = line.cells or ()
+        if (
+            len(cells) != len(header)
+            or not squash(cells[unit_at])
+            or _NOT_A_UNIT_ROW.match(squash(cells[unit_at]))
+        ):
+            continue
+        seen = True
+        total = _lost_amount(cells[at])
+        added = _items_added(cells, run, None if note_at is None else cells[note_at])
+        if total is None or added is None or total not in added:
+            reading.unread.append(
+                UnreadBlock(
+                    rows[0],
+                    rows[-1],
+                    f"item columns {'、'.join(squash(header[k]) for k in run)} that do not add up to "
+                    f"{squash(header[at])} on {squash(cells[unit_at])}'s row",
+                    kind="table",
+                )
+            )
+            return header, roles
+        noted = noted or total != added[0]
+        nonzero = nonzero or bool(total)
+    if not seen or not nonzero:
+        return header, roles
+    named = list(header)
+    for k in run:
+        found = _ITEM_COLUMN.fullmatch(squash(header[k]))
+        named[k] = found.group("name") if found else header[k]
+    new_roles = ["lost" if k in run else "total" if k == at else role for k, role in enumerate(roles)]
+    if noted and note_at is not None:
+        new_roles[note_at] = "reason"  # the 备注 states an entry the total counts
+    return tuple(named), new_roles
+
+
+# An item column stating its maximum: `组织领导（10分）`, `一、隐患排查（满分20分）`.
+_ITEM_MAX = regex.compile(r"[（(](?:满分)?\d+(?:\.\d+)?分[)）]$")
+
+
+def items_taken_from_the_score(
+    header: tuple[str, ...], roles: list[str | None], rows: list[Line]
+) -> tuple[tuple[str, ...], list[str | None]]:
+    """Item columns stating their maxima whose cells are what each unit lost, as its score proves:
+    `组织领导（10分）| 隐患排查（20分）| … | 加分 | 得分` where on every unit's row the score is the
+    base (100, or the score header's scale) less the items plus the 加分. Read as parts, such a
+    row's items (0.5 + 1 + 2) were compared with its score (96.5) as its parts: a false
+    score_mismatch on every row with all items filled (gold t11 before its 扣分合计 was read).
+
+    Only with two or more rows, one item not blank, and every item's maximum in its header: items
+    without one (t13) say neither lost nor earned, and points earned add up to the score instead.
+    """
+    if "unit" not in roles or roles.count("score") != 1 or set(roles) & {"lost", "total", "points"}:
+        return header, roles
+    at = roles.index("score")
+    bonus_at = at - 1 if at and roles[at - 1] == "bonus" else None
+    run = _item_run(header, roles, at if bonus_at is None else bonus_at)
+    if len(run) < 2 or not all(_ITEM_MAX.search(squash(header[k])) for k in run):
+        return header, roles
+    scale = SCORE_SCALE.search(squash(header[at]))
+    ceiling = Decimal(scale.group("max")) if scale else Decimal(100)
+    unit_at = roles.index("unit")
+    proven = nonzero = 0
+    for line in rows:
+        cells = line.cells or ()
+        if (
+            len(cells) != len(header)
+            or not squash(cells[unit_at])
+            or _NOT_A_UNIT_ROW.match(squash(cells[unit_at]))
+        ):
+            continue
+        added = _items_added(cells, run, None)
+        score = to_decimal(squash(cells[at]))
+        bonus = Decimal(0) if bonus_at is None else _lost_amount(cells[bonus_at])
+        if added is None or score is None or bonus is None or score != ceiling - added[0] + bonus:
+            return header, roles
+        proven += 1
+        nonzero += bool(added[0])
+    if proven < 2 or not nonzero:
+        return header, roles
+    named = list(header)
+    for k in run:
+        found = _ITEM_COLUMN.fullmatch(squash(header[k]))
+        named[k] = found.group("name") if found else header[k]
+    return tuple(named), ["lost" if k in run else role for k, role in enumerate(roles)]
+
+
+def _item_run(header: tuple[str, ...], roles: list[str | None], at: int) -> list[int]:
+    """The columns just left of `at` that name rubric items: no role of their own but a part's
+    maximum, no weight, no score (`上期得分`, t10's hidden column)."""
+    return list(
+        takewhile(
+            lambda k: (
+                roles[k] in (None, "part")
+                and bool(_ITEM_COLUMN.fullmatch(squash(header[k])))
+                and not PART_HEADER.match(squash(header[k]))
+                and not squash(header[k]).endswith(_SCORE_ENDINGS)
+            ),
+            range(at - 1, -1, -1),
+        )
+    )[::-1]
+
+
+# The one amount a 备注 states as deducted: `另：信息迟报，扣2分`.
+_NOTE_LOST = regex.compile(r"扣\s*(?:除|减)?\s*(\d+(?:\.\d+)?)\s*分")
+
+
+def _items_added(cells: tuple[str, ...], run: list[int], note: str | None) -> tuple[Decimal, ...] | None:
+    """What a row's item cells add up to, and that plus the one `扣N分` its 备注 states if any;
+    None when a cell holds something other than points."""
+    amounts = [_lost_amount(cells[k]) for k in run]
+    if any(a is None for a in amounts):
+        return None
+    added = sum((a for a in amounts if a is not None), Decimal(0))
+    stated = _NOTE_LOST.findall(squash(note or ""))
+    if len(stated) == 1 and (extra := to_decimal(stated[0])):
+        return added, added + extra
+    return (added,)
 
 
 def _weighted_part_columns(

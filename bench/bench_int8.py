@@ -198,8 +198,8 @@ def stage_seconds(images: list[np.ndarray], models: dict[str, Path] | None) -> d
     """CPU-s of det and rec over `images` with `models` in place of the bundled ones (None: float32)."""
     base = ocr.engine_params
 
-    def params(threads: int, backend: str) -> dict[str, Any]:
-        p = base(threads, backend)
+    def params(threads: int, backend: str, precision: str = "fp32") -> dict[str, Any]:
+        p = base(threads, backend, precision)
         for task, path in (models or {}).items():
             p[f"{task}.model_path"] = str(path)
         return p

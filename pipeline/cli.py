@@ -117,8 +117,9 @@ def ingest(
         str,
         typer.Option(
             help="The text recogniser's precision: fp32 (the bundled model) or int8 (built from it "
-            "once into the cache, ~30 % less recognition CPU; needs the onnx package, "
-            "tongbao[int8-ocr]; falls back to fp32 with a warning). Default: $TONGBAO_OCR_PRECISION or fp32."
+            "once into the user's cache, about a fifth less recognition CPU; building needs the onnx "
+            "package, the int8-ocr extra; without it OCR warns and reads in fp32). Default: "
+            "$TONGBAO_OCR_PRECISION or fp32."
         ),
     ] = "",
     timeout: Annotated[
@@ -285,8 +286,9 @@ def check(
         str,
         typer.Option(
             help="The text recogniser's precision: fp32 (the bundled model) or int8 (built from it "
-            "once into the cache, ~30 % less recognition CPU; needs the onnx package, "
-            "tongbao[int8-ocr]; falls back to fp32 with a warning). Default: $TONGBAO_OCR_PRECISION or fp32."
+            "once into the user's cache, about a fifth less recognition CPU; building needs the onnx "
+            "package, the int8-ocr extra; without it OCR warns and reads in fp32). Default: "
+            "$TONGBAO_OCR_PRECISION or fp32."
         ),
     ] = "",
 ) -> None:

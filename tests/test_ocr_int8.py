@@ -112,3 +112,16 @@ def test_int8_recogniser_is_built_once_and_keeps_the_hard_fixtures(
     convs = {n.name for n in graph.node if n.op_type == "Conv"}
     assert set(INT8_KEEP_FLOAT32) <= convs
     assert sorted(p.name for p in tmp_path.glob("*.onnx")) == [built.name]
+
+
+def test_cli_precision_reaches_every_ocr_process_through_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pipeline.cli import use_ocr_precision
+    from pipeline.ocr_int8 import ocr_precision
+
+    monkeypatch.setenv("TONGBAO_OCR_PRECISION", "fp32")
+    use_ocr_precision("")  # no option: the environment's choice stands
+    assert ocr_precision() == "fp32"
+    use_ocr_precision("int8")
+    assert ocr_precision() == "int8"

@@ -55,6 +55,13 @@ narrowed line at 0.951–0.984 and keeps the right name, so no warning. Speed on
 (one thread, load ~2): rec 0.85× float32 with Conv.42–53 float32 (all quantized: 0.68–0.70×;
 that stage is the widest, 384–768 channels). Not the default: that finding, and the narrow
 saving.
+bench_ocr, 60 pages, 1 worker, one after the other: fp32 (load 2.2 → 3.1) total 1.817 CPU-s/page
+median, rec 0.880, det 0.638; int8 (load 3.1 → 2.4) total 1.542, rec 0.678 (−23 %), det 0.602.
+The detector alone in int8 (the 7-bit all-op model of session 5, /tmp/int8-bench/det_int8.onnx)
+with the float32 recogniser, through `tongbao ingest`: deductions, metadata and reconciliation
+still 1.0, but scores F1 0.865 and findings F1 0.5: two rank columns misread (dev-003-scan
+涟源市 printed rank 33, dev-024-scan 建瓯市 rank 45), each a false rank_order finding; the real
+scan's unit_uncertain and dev-003's score_mismatch stay. Not usable as it is.
 
 Dynamic quantization loses here: ConvInteger ran det 4.7× and rec 3.2× slower than float32;
 MatMul-only saved 9 % of rec (the recogniser is 74 % Conv).

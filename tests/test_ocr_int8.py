@@ -49,7 +49,7 @@ def test_cache_is_keyed_by_model_hash_and_onnxruntime(
     path = int8_model_path(a)
     assert path.parent == tmp_path
     assert hashlib.sha256(b"model one").hexdigest()[:16] in path.name
-    assert path.name.endswith(f"-ort{onnxruntime.__version__}.onnx")
+    assert f"-ort{onnxruntime.__version__}-" in path.name
     assert int8_model_path(b) != path
 
 

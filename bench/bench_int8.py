@@ -47,6 +47,10 @@ the first two pages of ten generated circulars (tests/fixtures/gold, 301 crops i
 both. That model (Conv.42–53 float32, per-channel 7-bit weights, MinMax): every figure of the
 five scans as float32 (deductions, scores, metadata, reconciliation, findings F1 1.0, reason
 similarity 0.9999), dev-003's score_mismatch kept, the five hard fixtures keep their table.
+Then the half of that stage kept: Conv.42–47 in float32 (quantizing the 768-channel Conv.48–53)
+reads the same (dev-003 line 0.97, date right; every figure 1.0, same findings as Conv.42–53)
+at 0.74× float32 rec on the crops (Conv.42–53 float32 0.84×, Conv.48–53 float32 0.81×, all
+quantized 0.72×; one run, 359 crops × 2 alternating, load 1.4 → 1.1): that is what is shipped.
 One finding goes: the real scan's unit_uncertain. It exists because float32 reads the p8
 heading `浉河区得分 80.1 分` narrowed at 0.9497, 0.0003 under the narrowed-line recheck
 (crops.DEFAULT_NARROW_RECHECK 0.95), so it is read again at full width as `狮河区…` (0.941) and
@@ -57,6 +61,9 @@ that stage is the widest, 384–768 channels). Not the default: that finding, an
 saving.
 bench_ocr, 60 pages, 1 worker, one after the other: fp32 (load 2.2 → 3.1) total 1.817 CPU-s/page
 median, rec 0.880, det 0.638; int8 (load 3.1 → 2.4) total 1.542, rec 0.678 (−23 %), det 0.602.
+With the shipped Conv.42–47 model, one after the other: int8 (load 1.2 → 1.0) total 1.460, rec
+0.614, det 0.587, peak RSS 480 MiB; fp32 (load 0.4 → 0.9) total 1.752, rec 0.874, det 0.619,
+520 MiB: rec −30 %, total −17 %.
 The detector alone in int8 (the 7-bit all-op model of session 5, /tmp/int8-bench/det_int8.onnx)
 with the float32 recogniser, through `tongbao ingest`: deductions, metadata and reconciliation
 still 1.0, but scores F1 0.865 and findings F1 0.5: two rank columns misread (dev-003-scan

@@ -117,7 +117,7 @@ def ingest(
         str,
         typer.Option(
             help="The text recogniser's precision: fp32 (the bundled model) or int8 (built from it "
-            "once into the user's cache, about a fifth less recognition CPU; building needs the onnx "
+            "once into the user's cache, about 30 % less recognition CPU; building needs the onnx "
             "package, the int8-ocr extra; without it OCR warns and reads in fp32). Default: "
             "$TONGBAO_OCR_PRECISION or fp32."
         ),
@@ -286,7 +286,7 @@ def check(
         str,
         typer.Option(
             help="The text recogniser's precision: fp32 (the bundled model) or int8 (built from it "
-            "once into the user's cache, about a fifth less recognition CPU; building needs the onnx "
+            "once into the user's cache, about 30 % less recognition CPU; building needs the onnx "
             "package, the int8-ocr extra; without it OCR warns and reads in fp32). Default: "
             "$TONGBAO_OCR_PRECISION or fp32."
         ),

@@ -247,6 +247,15 @@ def test_no_results_names_the_blocks_not_understood() -> None:
     assert record.line_start == 12
 
 
+def test_no_results_of_a_notice_classed_other_is_information_and_says_its_class() -> None:
+    ex = extraction()
+    ex.metadata.doc_class = "other"
+    assert [(c, s) for _, c, s in findings(ex)] == [("no_results", "info")]
+    assert reconcile(ex, "doc")[1][-1].message.endswith(
+        "It is classed `other` (no assessment results expected); check it if it reports results."
+    )
+
+
 def test_no_results_is_not_said_of_a_rubric_or_a_circular_with_results() -> None:
     rubric = extraction()
     rubric.metadata.doc_class = "rubric"

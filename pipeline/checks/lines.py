@@ -119,13 +119,23 @@ def no_results(ctx: Context) -> list[FindingRecord]:
         f"{_span(line, line)} (an amount no entry rule matched)" for line in ex.unmatched
     ]
     said = f"not understood: {'; '.join(blocks)}" if blocks else "no block of it looked like results"
+    # A notice classed `other` (a meeting notice, a 整改通知, a 表彰决定 with prize money: s09–s12)
+    # is expected to hold no results: said as information, so an archive's mixed notices do not
+    # fill the warnings; still said, since a result circular in unusual words is classed so too.
+    other = ex.metadata.doc_class == "other"
     return [
         ctx.finding(
             "no_results",
             None,
             f"read as a circular ({', '.join(marks)}), but no score, ranking or deduction was read: "
-            f"{said}. Its metadata is kept.",
+            f"{said}. Its metadata is kept."
+            + (
+                " It is classed `other` (no assessment results expected); check it if it reports results."
+                if other
+                else ""
+            ),
             ex.unread[0].first if ex.unread else None,
+            severity="info" if other else None,
         )
     ]
 

@@ -14,7 +14,6 @@ stays flat over a long run.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing as mp
 import os
 import queue
@@ -131,12 +130,12 @@ def iter_results(
     running: dict[int, tuple[Any, Any, int | None, float]] = {}  # slot -> (process, task queue, index, start)
     extra: dict[int, float] = {}  # index -> seconds added to its limit for OCR'd pages
     served: dict[int, int] = {}  # slot -> files its current process was given
+    retiring: list[tuple[Any, Any]] = []  # recycled workers (and task queues) told to exit, not yet reaped
     ocr_threads = max(1, (os.cpu_count() or 1) // max(workers, 1))
 
     def start(slot: int) -> None:
         tasks = ctx.Queue()
         proc = ctx.Process(target=_worker, args=(tasks, results, options, ocr_threads))
-        _freeze_heap()
         proc.start()
         running[slot] = (proc, tasks, None, 0.0)
         served[slot] = 0
@@ -144,8 +143,11 @@ def iter_results(
     def feed(slot: int) -> None:
         proc, tasks, _, _ = running[slot]
         if pending and served[slot] >= options.recycle_after:
-            # Recycled: a fresh fork gives back whatever a long run's parsers left allocated.
-            _retire(proc, tasks)
+            # Recycled: a fresh fork gives back whatever a long run's parsers left allocated. The
+            # old worker is told to exit and reaped later (retiring): joining it here held up the
+            # loop that feeds the other worker, 20 times in a 10,000-file run.
+            tasks.put(None)
+            retiring.append((proc, tasks))  # the queue kept until its None is read
             start(slot)
             proc, tasks, _, _ = running[slot]
         if pending:
@@ -192,23 +194,36 @@ def iter_results(
                 extra[index] = extra.get(index, 0.0) + float(result)
                 continue
             done += 1
+            retiring[:] = [(p, q) for p, q in retiring if p.is_alive()]  # is_alive reaps an exited one
             for slot, (_proc, _tasks, running_index, _started) in running.items():
                 if running_index == index:
                     feed(slot)
                     break
             yield result
     finally:
-        gc.unfreeze()  # the parent's own objects are collected as usual again
-        # Also when the consumer stops early (--strict): workers are not daemons, and one
-        # left waiting for a task would keep the interpreter from exiting.
-        for proc, tasks, index, _ in running.values():
+        _stop_workers(running, retiring, finished=done >= len(paths))
+
+
+def _stop_workers(
+    running: dict[int, tuple[Any, Any, int | None, float]], retiring: list[tuple[Any, Any]], finished: bool
+) -> None:
+    """End every worker: idle ones of a finished run are asked to exit, any other is killed.
+
+    Also when the consumer stops early (--strict): workers are not daemons, and one left waiting
+    for a task would keep the interpreter from exiting."""
+    for proc, _tasks in retiring:  # told to exit after their last file: they do at once
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+    for proc, tasks, index, _ in running.values():
+        if proc.is_alive():
+            if index is None and finished:
+                tasks.put(None)
+                proc.join(timeout=5)
             if proc.is_alive():
-                if index is None and done >= len(paths):
-                    tasks.put(None)
-                    proc.join(timeout=5)
-                if proc.is_alive():
-                    proc.kill()
-                    proc.join()
+                proc.kill()
+                proc.join()
 
 
 def _in_process(
@@ -248,27 +263,6 @@ def _preload_readers(ctx: Any) -> None:
 
     to_simplified("國")
     adcode_of("浉河区", "信阳市人民政府")
-
-
-def _freeze_heap() -> None:
-    """Before a fork: move the parent's objects out of the garbage collector's sight.
-
-    A forked worker shares the parent's memory until it writes to it, and the collector writes
-    to every object it examines: a worker's first full collection copied the parent's whole heap
-    of containers (the plan, the store's index — larger the larger the archive) into the worker.
-    Frozen objects are never examined, so they stay shared (Python's gc.freeze documents this
-    use). Collected first, so no garbage of the parent's is kept frozen."""
-    gc.collect()
-    gc.freeze()
-
-
-def _retire(proc: Any, tasks: Any) -> None:
-    """Ask an idle worker to exit; kill it if it does not within 30 s."""
-    tasks.put(None)
-    proc.join(timeout=30)
-    if proc.is_alive():
-        proc.kill()
-        proc.join()
 
 
 def _safe_id(path: str, max_bytes: int) -> str:

@@ -130,7 +130,7 @@ def iter_results(
     running: dict[int, tuple[Any, Any, int | None, float]] = {}  # slot -> (process, task queue, index, start)
     extra: dict[int, float] = {}  # index -> seconds added to its limit for OCR'd pages
     served: dict[int, int] = {}  # slot -> files its current process was given
-    retiring: list[tuple[Any, Any]] = []  # recycled workers (and task queues) told to exit, not yet reaped
+    recycling: set[int] = set()  # slots whose worker was told to exit, to start again once it has
     ocr_threads = max(1, (os.cpu_count() or 1) // max(workers, 1))
 
     def start(slot: int) -> None:
@@ -144,12 +144,13 @@ def iter_results(
         proc, tasks, _, _ = running[slot]
         if pending and served[slot] >= options.recycle_after:
             # Recycled: a fresh fork gives back whatever a long run's parsers left allocated. The
-            # old worker is told to exit and reaped later (retiring): joining it here held up the
-            # loop that feeds the other worker, 20 times in a 10,000-file run.
+            # old worker is told to exit and its slot starts again once it has (restart_exited):
+            # joining it here held up the loop that feeds the other worker, 20 times in a
+            # 10,000-file run, and starting the new one at once held three workers' memory.
             tasks.put(None)
-            retiring.append((proc, tasks))  # the queue kept until its None is read
-            start(slot)
-            proc, tasks, _, _ = running[slot]
+            running[slot] = (proc, tasks, None, 0.0)
+            recycling.add(slot)
+            return
         if pending:
             served[slot] += 1
             index, path = pending.pop()
@@ -158,6 +159,12 @@ def iter_results(
         else:
             tasks.put(None)
             running[slot] = (proc, tasks, None, 0.0)
+
+    def restart_exited() -> None:
+        for slot in [slot for slot in recycling if not running[slot][0].is_alive()]:  # reaps it
+            recycling.discard(slot)
+            start(slot)
+            feed(slot)
 
     for slot in range(max(workers, 1)):
         start(slot)
@@ -168,6 +175,7 @@ def iter_results(
             try:
                 index, result = results.get(timeout=0.5)
             except queue.Empty:
+                restart_exited()
                 now = time.monotonic()
                 for slot, (proc, _tasks, index, started) in list(running.items()):
                     if index is None:
@@ -194,28 +202,21 @@ def iter_results(
                 extra[index] = extra.get(index, 0.0) + float(result)
                 continue
             done += 1
-            retiring[:] = [(p, q) for p, q in retiring if p.is_alive()]  # is_alive reaps an exited one
+            restart_exited()
             for slot, (_proc, _tasks, running_index, _started) in running.items():
                 if running_index == index:
                     feed(slot)
                     break
             yield result
     finally:
-        _stop_workers(running, retiring, finished=done >= len(paths))
+        _stop_workers(running, finished=done >= len(paths))
 
 
-def _stop_workers(
-    running: dict[int, tuple[Any, Any, int | None, float]], retiring: list[tuple[Any, Any]], finished: bool
-) -> None:
+def _stop_workers(running: dict[int, tuple[Any, Any, int | None, float]], finished: bool) -> None:
     """End every worker: idle ones of a finished run are asked to exit, any other is killed.
 
     Also when the consumer stops early (--strict): workers are not daemons, and one left waiting
     for a task would keep the interpreter from exiting."""
-    for proc, _tasks in retiring:  # told to exit after their last file: they do at once
-        proc.join(timeout=5)
-        if proc.is_alive():
-            proc.kill()
-            proc.join()
     for proc, tasks, index, _ in running.values():
         if proc.is_alive():
             if index is None and finished:

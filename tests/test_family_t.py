@@ -8,23 +8,10 @@ No number without structure: every row each page yields is written out here.
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
-from parsers.document import Extraction, parse_document
+from tests.family_pages import entries, page_parser, scores
 
-FIXTURES = Path(__file__).parent / "fixtures" / "family8"
-
-
-def parsed(name: str) -> Extraction:
-    return parse_document((FIXTURES / name).read_bytes(), name)
-
-
-def scores(ex: Extraction) -> list[tuple[str, int | None, Decimal | None]]:
-    return [(row.unit_raw, row.rank, row.score) for row in ex.scores]
-
-
-def entries(ex: Extraction) -> list[tuple[str, list[int], str, Decimal, str]]:
-    return [(e.unit, e.entry.items, e.entry.kind, e.entry.points, e.entry.reason) for e in ex.entries]
+parsed = page_parser("family8")
 
 
 def test_a_matrix_of_points_lost_per_item_gives_one_deduction_per_cell() -> None:

@@ -14,6 +14,7 @@ stays flat over a long run.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import queue
@@ -89,6 +90,12 @@ def death_of(exitcode: int | None, timed_out: bool, limit: float, memory_mb: int
 
 def _worker(tasks: Any, results: Any, options: IngestOptions, ocr_threads: int) -> None:
     end_with_parent()
+    # Everything inherited from the parent (its batches of rows waiting to be written, its index)
+    # is put out of this process's garbage collector's sight: a collection writes to every object
+    # it examines, which copied the parent's pages into each worker forked late in a long run
+    # (per-process PSS at 10,000 files: 76–81 MiB for the first workers, 130–176 MiB for later
+    # ones). Frozen here, in the child, the parent's own collections are untouched.
+    gc.freeze()
     cap_memory(options.max_memory_mb)
     from pipeline.ocr import set_ocr_budget
 

@@ -93,7 +93,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pipeline.ocr as ocr
-from pipeline.ocr_int8 import build_int8_recogniser
+from pipeline.ocr_int8 import build_int8_recogniser, prepared_for_quantization, quantized_static
 from pipeline.ocr_setup import MODEL_FILES, model_dir
 
 # ../shared beside the checkout, as the tests find it (tests/conftest.py).
@@ -147,57 +147,11 @@ def model_inputs(images: list[np.ndarray]) -> dict[str, list[np.ndarray]]:
     return seen
 
 
-def prepared(source: Path, out: Path) -> Path:
-    import onnx
-    from onnx import version_converter
-    from onnxruntime.quantization.shape_inference import quant_pre_process
-
-    quant_pre_process(str(source), str(out), skip_symbolic_shape=True)
-    onnx.save(version_converter.convert_version(onnx.load(str(out)), 13), str(out))
-    return out
-
-
-def quantized(
-    pre: Path, out: Path, inputs: list[np.ndarray], *, op_types: list[str] | None, reduce_range: bool
-) -> Path:
-    import onnxruntime as ort
-    from onnxruntime.quantization import (
-        CalibrationDataReader,
-        CalibrationMethod,
-        QuantFormat,
-        QuantType,
-        quantize_static,
-    )
-
-    name = ort.InferenceSession(str(pre), providers=["CPUExecutionProvider"]).get_inputs()[0].name
-
-    class Feed(CalibrationDataReader):
-        def __init__(self) -> None:
-            self._feeds = iter([{name: x} for x in inputs])
-
-        def get_next(self) -> dict[str, np.ndarray] | None:
-            return next(self._feeds, None)
-
-    quantize_static(
-        str(pre),
-        str(out),
-        Feed(),
-        quant_format=QuantFormat.QDQ,
-        activation_type=QuantType.QUInt8,
-        weight_type=QuantType.QInt8,
-        per_channel=True,
-        reduce_range=reduce_range,
-        calibrate_method=CalibrationMethod.MinMax,
-        op_types_to_quantize=op_types,
-    )
-    return out
-
-
 def int8_models(out: Path) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     inputs = model_inputs(rendered(CALIBRATION_PAGES))
-    det = quantized(
-        prepared(model_dir() / MODEL_FILES["Det"], out / "det_pre.onnx"),
+    det = quantized_static(
+        prepared_for_quantization(model_dir() / MODEL_FILES["Det"], out / "det_pre.onnx"),
         out / "det_int8.onnx",
         inputs["det"],
         op_types=None,

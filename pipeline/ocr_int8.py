@@ -30,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -175,10 +175,30 @@ def calibration_inputs() -> list[np.ndarray]:
     return recording.batches
 
 
-def build_int8_recogniser(source: Path, target: Path) -> Path:
-    """Quantize the float32 recogniser `source` into `target` (written whole, then renamed)."""
+def prepared_for_quantization(source: Path, out: Path) -> Path:
+    """`source` with shapes inferred and raised to opset 13, written to `out`: per-channel
+    DequantizeLinear needs its `axis` attribute, which opset 11 (the bundled models') lacks."""
     import onnx
     from onnx import version_converter
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    quant_pre_process(str(source), str(out), skip_symbolic_shape=True)
+    onnx.save(version_converter.convert_version(onnx.load(str(out)), 13), str(out))
+    return out
+
+
+def quantized_static(
+    pre: Path,
+    out: Path,
+    inputs: list[np.ndarray],
+    *,
+    op_types: list[str] | None,
+    reduce_range: bool,
+    keep_float32: Sequence[str] = (),
+) -> Path:
+    """The prepared model `pre` statically quantized (QDQ, uint8 activations, per-channel int8
+    weights, min-max calibration on `inputs`) into `out`; `keep_float32` names nodes left alone."""
+    import onnx
     from onnxruntime.quantization import (
         CalibrationDataReader,
         CalibrationMethod,
@@ -186,35 +206,44 @@ def build_int8_recogniser(source: Path, target: Path) -> Path:
         QuantType,
         quantize_static,
     )
-    from onnxruntime.quantization.shape_inference import quant_pre_process
 
+    name = onnx.load(str(pre), load_external_data=False).graph.input[0].name
+
+    class Feed(CalibrationDataReader):
+        def __init__(self) -> None:
+            self._feeds = iter([{name: x} for x in inputs])
+
+        def get_next(self) -> dict[str, np.ndarray] | None:
+            return next(self._feeds, None)
+
+    quantize_static(
+        str(pre),
+        str(out),
+        Feed(),
+        quant_format=QuantFormat.QDQ,
+        activation_type=QuantType.QUInt8,
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        reduce_range=reduce_range,
+        calibrate_method=CalibrationMethod.MinMax,
+        op_types_to_quantize=op_types,
+        nodes_to_exclude=list(keep_float32),
+    )
+    return out
+
+
+def build_int8_recogniser(source: Path, target: Path) -> Path:
+    """Quantize the float32 recogniser `source` into `target` (written whole, then renamed)."""
     batches = calibration_inputs()
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
-        pre, out = Path(tmp) / "pre.onnx", Path(tmp) / "int8.onnx"
-        quant_pre_process(str(source), str(pre), skip_symbolic_shape=True)
-        # Per-channel DequantizeLinear needs its `axis` attribute: opset 13 (the model is 11).
-        onnx.save(version_converter.convert_version(onnx.load(str(pre)), 13), str(pre))
-        name = onnx.load(str(pre), load_external_data=False).graph.input[0].name
-
-        class Feed(CalibrationDataReader):
-            def __init__(self) -> None:
-                self._feeds = iter([{name: x} for x in batches])
-
-            def get_next(self) -> dict[str, np.ndarray] | None:
-                return next(self._feeds, None)
-
-        quantize_static(
-            str(pre),
-            str(out),
-            Feed(),
-            quant_format=QuantFormat.QDQ,
-            activation_type=QuantType.QUInt8,
-            weight_type=QuantType.QInt8,
-            per_channel=True,
+        pre = prepared_for_quantization(source, Path(tmp) / "pre.onnx")
+        out = quantized_static(
+            pre,
+            Path(tmp) / "int8.onnx",
+            batches,
+            op_types=["Conv", "MatMul"],
             reduce_range=True,
-            calibrate_method=CalibrationMethod.MinMax,
-            op_types_to_quantize=["Conv", "MatMul"],
-            nodes_to_exclude=list(INT8_KEEP_FLOAT32),
+            keep_float32=INT8_KEEP_FLOAT32,
         )
         gelus_fused(out)
         os.replace(out, target)

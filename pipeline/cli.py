@@ -69,6 +69,18 @@ def _is_output_error(exc: OSError, out: Path) -> bool:
     return named is not None and Path(named).resolve().is_relative_to(out.resolve())
 
 
+# --ocr-precision, the same for `ingest` and `check`.
+OcrPrecisionOption = Annotated[
+    str,
+    typer.Option(
+        help="The text recogniser's precision: fp32 (the bundled model) or int8 (built from it "
+        "once into the user's cache, about 30 % less recognition CPU; building needs the onnx "
+        "package, the int8-ocr extra; without it OCR warns and reads in fp32). Default: "
+        "$TONGBAO_OCR_PRECISION or fp32."
+    ),
+]
+
+
 def use_ocr_precision(precision: str) -> None:
     """Name the recogniser's precision in the environment, which every OCR process inherits."""
     if precision:
@@ -113,15 +125,7 @@ def ingest(
             "the cores)."
         ),
     ] = 0,
-    ocr_precision: Annotated[
-        str,
-        typer.Option(
-            help="The text recogniser's precision: fp32 (the bundled model) or int8 (built from it "
-            "once into the user's cache, about 30 % less recognition CPU; building needs the onnx "
-            "package, the int8-ocr extra; without it OCR warns and reads in fp32). Default: "
-            "$TONGBAO_OCR_PRECISION or fp32."
-        ),
-    ] = "",
+    ocr_precision: OcrPrecisionOption = "",
     timeout: Annotated[
         float,
         typer.Option(
@@ -282,15 +286,7 @@ def check(
             "the cores)."
         ),
     ] = 0,
-    ocr_precision: Annotated[
-        str,
-        typer.Option(
-            help="The text recogniser's precision: fp32 (the bundled model) or int8 (built from it "
-            "once into the user's cache, about 30 % less recognition CPU; building needs the onnx "
-            "package, the int8-ocr extra; without it OCR warns and reads in fp32). Default: "
-            "$TONGBAO_OCR_PRECISION or fp32."
-        ),
-    ] = "",
+    ocr_precision: OcrPrecisionOption = "",
 ) -> None:
     """Parse one file and print its metadata, each unit's arithmetic and every finding.
 

@@ -14,6 +14,7 @@ after every block, the post-passes settle what needs the whole document (`drop_s
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise, takewhile
@@ -545,6 +546,16 @@ def _lost_amount(cell: str) -> Decimal | None:
     return to_decimal(key.lstrip("-").removesuffix("分"))
 
 
+def _unit_rows(rows: Sequence[Line], width: int, unit_at: int) -> Iterator[tuple[str, ...]]:
+    """The cells of the rows that are a unit's, as wide as the header (合计/小计 rows and rows
+    without a unit left out)."""
+    for line in rows:
+        cells = line.cells or ()
+        unit = squash(cells[unit_at]) if len(cells) == width else ""
+        if unit and not _NOT_A_UNIT_ROW.match(unit):
+            yield cells
+
+
 def items_summed_by_total(
     header: tuple[str, ...], roles: list[str | None], rows: list[Line], reading: _Reading
 ) -> tuple[tuple[str, ...], list[str | None]]:
@@ -568,14 +579,7 @@ def items_summed_by_total(
     unit_at = roles.index("unit")
     note_at = roles.index("remark") if roles.count("remark") == 1 else None
     seen = noted = nonzero = False
-    for line in rows:
-        cells = line.cells or ()
-        if (
-            len(cells) != len(header)
-            or not squash(cells[unit_at])
-            or _NOT_A_UNIT_ROW.match(squash(cells[unit_at]))
-        ):
-            continue
+    for cells in _unit_rows(rows, len(header), unit_at):
         seen = True
         total = _lost_amount(cells[at])
         added = _items_added(cells, run, None if note_at is None else cells[note_at])
@@ -631,14 +635,7 @@ def items_taken_from_the_score(
     ceiling = Decimal(scale.group("max")) if scale else Decimal(100)
     unit_at = roles.index("unit")
     proven = nonzero = 0
-    for line in rows:
-        cells = line.cells or ()
-        if (
-            len(cells) != len(header)
-            or not squash(cells[unit_at])
-            or _NOT_A_UNIT_ROW.match(squash(cells[unit_at]))
-        ):
-            continue
+    for cells in _unit_rows(rows, len(header), unit_at):
         added = _items_added(cells, run, None)
         score = to_decimal(squash(cells[at]))
         bonus = Decimal(0) if bonus_at is None else _lost_amount(cells[bonus_at])

@@ -329,6 +329,11 @@ def gelus_fused(path: Path) -> int:
 
 def main(argv: list[str]) -> None:
     """`python -m pipeline.ocr_int8 [TARGET]`: build the INT8 recogniser (default: its cache path)."""
+    from pipeline.lifecycle import end_with_parent
+
+    # Started by an OCR process on a run's first scan (INT8 is the default): a killed run leaves
+    # no build behind (the model is written whole and renamed, so nothing half-built either).
+    end_with_parent()
     source = model_dir() / MODEL_FILES["Rec"]
     target = Path(argv[0]) if argv else int8_model_path(source)
     target.parent.mkdir(parents=True, exist_ok=True)

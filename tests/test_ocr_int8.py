@@ -152,3 +152,38 @@ def test_cli_precision_reaches_every_ocr_process_through_the_environment(
     assert ocr_precision() == "fp32"
     use_ocr_precision("int8")
     assert ocr_precision() == "int8"
+
+
+@pytest.mark.slow
+def test_a_killed_run_leaves_no_build_behind(tmp_path: Path) -> None:
+    # INT8 is the default, so a run's first scan may start the build child: killing the run
+    # (kill -9, no cleanup) must end it too.
+    import os
+    import signal
+    import sys
+    import time
+
+    import psutil
+
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import subprocess, sys, time\n"
+            f"child = subprocess.Popen([sys.executable, '-m', 'pipeline.ocr_int8', {str(tmp_path / 'm.onnx')!r}])\n"
+            "print(child.pid, flush=True)\n"
+            "time.sleep(120)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert parent.stdout is not None
+    child = psutil.Process(int(parent.stdout.readline()))
+    time.sleep(4)  # the child is past its imports, reading the calibration pages
+    assert child.is_running() and child.status() != psutil.STATUS_ZOMBIE
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    gone, _alive = psutil.wait_procs([child], timeout=10)
+    assert gone, "the build child outlived its killed parent"
+    assert not (tmp_path / "m.onnx").exists()

@@ -21,6 +21,8 @@ Decisions on the parts of a Word file that are not plain body paragraphs:
   labels such as （5） or 一、 may exist only there and deduction entries need them.
 - Tracked changes: insertions are read, deletions (w:delText) and field codes
   (w:instrText) are not.
+- Digits in a superscript or subscript run become Unicode super/subscript digits, so a note mark typed
+  after a score (96.5¹) is not read as part of it (96.51).
 """
 
 from __future__ import annotations
@@ -218,8 +220,27 @@ def _collect_text(element: Any, parts: list[str], boxes: list[Any]) -> None:
             _collect_text(choice if choice is not None else child, parts, boxes)
         elif tag == f"{MC}Fallback":
             continue
+        elif tag == f"{W}r" and _vertical_align(child) in _SHIFTED_DIGITS:
+            run: list[str] = []
+            _collect_text(child, run, boxes)
+            parts.append("".join(run).translate(_SHIFTED_DIGITS[_vertical_align(child)]))
         else:
             _collect_text(child, parts, boxes)
+
+
+# A note mark typed as a raised digit after a score (96.5 then a superscript 1, meaning 注1) reads
+# as 96.51 when the run's text is joined as printed; the digits of a superscript or subscript run
+# become Unicode superscripts (¹), which no number pattern reads, so the mark stays visible but
+# apart from the number. m2 typed with a raised 2 reads m² the same way; subscripts likewise (₂).
+_SHIFTED_DIGITS = {
+    "superscript": str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"),
+    "subscript": str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"),
+}
+
+
+def _vertical_align(run: Any) -> str:
+    align = run.find(f"{W}rPr/{W}vertAlign")
+    return "" if align is None else str(align.get(f"{W}val", ""))
 
 
 def _table_to_lines(table: Any, block_no: int) -> list[Line]:

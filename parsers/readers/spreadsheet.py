@@ -14,6 +14,8 @@ reader hands the rows to the same table layer as the DOCX and HTML readers:
 - Several non-empty sheets: each sheet's name is a plain Line before its rows, so two sheets'
   tables do not run together into one.
 - Numbers: see `cell_text`.
+- An .xlsx is read as it shows (parsers/readers/xlsx_view.py): hidden rows and columns left out,
+  numbers rounded to the decimals their cell format shows (94.0622 under `0.00` is 94.06).
 
 A .csv is read with the csv module (UTF-8 or GB18030), cells as written.
 
@@ -33,6 +35,7 @@ from typing import Any
 from parsers.formats import OLE_MAGIC
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, Line, ReadResult, UnsupportedInput
 from parsers.readers.sniff import sniff_bytes
+from parsers.readers.xlsx_view import SheetView, sheet_views, shown_number
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv")
 
@@ -56,6 +59,7 @@ def read_spreadsheet(data: bytes, name: str) -> ReadResult:
         return _lines_of([("", _trimmed(_csv_rows(data, name)))], "csv", name)
     fmt = _workbook_format(data, name)
     workbook = _open_workbook(data, name, fmt)
+    views = sheet_views(data) if fmt == "xlsx" else {}
     sheets: list[tuple[str, list[list[str]]]] = []
     for sheet_name in workbook.sheet_names:
         try:
@@ -65,10 +69,33 @@ def read_spreadsheet(data: bytes, name: str) -> ReadResult:
                 f"{name}: sheet '{sheet_name}' cannot be read ({type(exc).__name__}: {exc}); "
                 "open the workbook in Excel or WPS and save it again."
             ) from exc
-        rows = _trimmed([[cell_text(v) for v in row] for row in values])
+        view = views.get(sheet_name)
+        rows = _trimmed(
+            _shown_rows(values, view) if view else [[cell_text(v) for v in row] for row in values]
+        )
         if rows:
             sheets.append((sheet_name, rows))
     return _lines_of(sheets, fmt, name)
+
+
+def _shown_rows(values: list[list[Any]], view: SheetView) -> list[list[str]]:
+    """The rows and columns the sheet shows, numbers as their cell format rounds them (xlsx_view)."""
+    rows: list[list[str]] = []
+    for r, row in enumerate(values):
+        if r in view.hidden_rows:
+            continue
+        cells: list[str] = []
+        for c, value in enumerate(row):
+            if c in view.hidden_cols:
+                continue
+            decimals = view.decimals.get((r, c))
+            if decimals is not None and isinstance(value, float):
+                shown = shown_number(value, decimals)
+                if shown is not None:
+                    value = shown
+            cells.append(cell_text(value))
+        rows.append(cells)
+    return rows
 
 
 def _lines_of(sheets: list[tuple[str, list[list[str]]]], fmt: str, name: str) -> ReadResult:

@@ -60,3 +60,31 @@ def test_a_hidden_row_and_a_hidden_column_are_not_read() -> None:
     rows += [["甲镇", 91, 98, 1], ["乙镇", 99, 97.5, 2], ["丙镇（已撤并）", 90, 100, None]]
     ex = parsed_xlsx([Sheet("Sheet1", rows, hidden_rows=[3], hidden_cols=[1])])
     assert scores(ex) == [("甲镇", 1, Decimal("98")), ("乙镇", 2, Decimal("97.5"))]
+
+
+def test_unnumbered_paragraphs_of_one_cell_are_one_entry_each() -> None:
+    """q02: a 扣分情况 cell holding one paragraph per problem, with no number and no ；, reaches the
+    table joined by a space (`…，扣1分 餐饮油烟…，扣1分`): each paragraph is its own entry."""
+    rows: list[list[Any]] = [["街道", "扣分情况", "得分"]]
+    rows.append(
+        ["甲街道", Cell([para("建筑工地裸土未覆盖，扣1分"), para("餐饮油烟净化设施未清洗，扣0.5分")]), "98.5"]
+    )
+    rows.append(["乙街道", Cell([para("道路扬尘抑尘作业不到位，扣1分")]), "99"])
+    ex = parsed_docx([para("考核情况通报如下（基础分100分）："), table(rows)])
+    assert scores(ex) == [("甲街道", None, Decimal("98.5")), ("乙街道", None, Decimal("99"))]
+    assert entries(ex) == [
+        ("甲街道", [], "deduction", Decimal("1"), "建筑工地裸土未覆盖"),
+        ("甲街道", [], "deduction", Decimal("0.5"), "餐饮油烟净化设施未清洗"),
+        ("乙街道", [], "deduction", Decimal("1"), "道路扬尘抑尘作业不到位"),
+    ]
+
+
+def test_a_glyph_spaced_amount_then_words_stays_one_entry() -> None:
+    """The near miss: text spaced glyph by glyph (`扣 1 分 （ 整 改 中 ）`) is not cut after the amount."""
+    from parsers.entries import split_entries
+
+    assert split_entries("巡 河 记 录 缺 失 ， 扣 1 分 整 改 中") == ["巡 河 记 录 缺 失 ， 扣 1 分 整 改 中"]
+    assert split_entries("巡河记录缺失，扣1分 岸线乱占未整改，扣2分") == [
+        "巡河记录缺失，扣1分",
+        "岸线乱占未整改，扣2分",
+    ]

@@ -88,3 +88,21 @@ def test_a_glyph_spaced_amount_then_words_stays_one_entry() -> None:
         "巡河记录缺失，扣1分",
         "岸线乱占未整改，扣2分",
     ]
+
+
+def test_a_score_formula_saved_without_its_value_gives_no_score_row() -> None:
+    """q13: a workbook saved by a library (openpyxl) keeps `=100-SUM(B4:C4)` and no cached value, so
+    the 得分 cell reads empty: no score row (no number tongbao would have to compute), the matrix's
+    points lost are still the unit's deductions."""
+    rows: list[list[Any]] = [
+        ["社区", "扣分项目", None, "得分"],
+        [None, "网格员履职", "事件上报", None],
+        ["甲社区", 1, None, Fx("100-SUM(B3:C3)", None)],
+        ["乙社区", None, 2, Fx("100-SUM(B4:C4)", None)],
+    ]
+    ex = parsed_xlsx([Sheet("Sheet", rows, merges=["B1:C1", "A1:A2", "D1:D2"])])
+    assert scores(ex) == []
+    assert entries(ex) == [
+        ("甲社区", [], "deduction", Decimal("1"), "网格员履职"),
+        ("乙社区", [], "deduction", Decimal("2"), "事件上报"),
+    ]

@@ -106,3 +106,26 @@ def test_a_score_formula_saved_without_its_value_gives_no_score_row() -> None:
         ("甲社区", [], "deduction", Decimal("1"), "网格员履职"),
         ("乙社区", [], "deduction", Decimal("2"), "事件上报"),
     ]
+
+
+def test_a_doc_number_in_the_page_header_is_the_documents_when_the_body_has_none() -> None:
+    """q03: the template's header holds `甲县教育局⇥⇥甲教〔2025〕7号` and the body opens at the title."""
+    body = [para("关于上半年校园安全考核结果的通报"), para("各学校："), para("考核结果如下：")]
+    body.append(table([["名次", "学校", "得分"], ["1", "甲县一中", "96"], ["2", "甲县二中", "94"]]))
+    body += [para("甲县教育局"), para("2025年7月8日")]
+    ex = parse_document(docx_bytes(body, header=[para("甲县教育局\t\t甲教〔2025〕7号")]), "page.docx")
+    assert ex.metadata.doc_number is not None and ex.metadata.doc_number.text == "甲教〔2025〕7号"
+    assert scores(ex) == [("甲县一中", 1, Decimal("96")), ("甲县二中", 2, Decimal("94"))]
+
+
+def test_the_bodys_own_doc_number_wins_over_the_page_headers() -> None:
+    """The near miss: a body stating its 文号 keeps it; the header's (another template's) is not read."""
+    body = [
+        para("甲县教育局"),
+        para("甲教〔2025〕8号"),
+        para("关于上半年校园安全考核结果的通报"),
+        para("各学校："),
+    ]
+    body += [para("甲县一中96分，甲县二中94分。"), para("甲县教育局"), para("2025年7月8日")]
+    ex = parse_document(docx_bytes(body, header=[para("甲县教育局\t\t甲教〔2024〕3号")]), "page.docx")
+    assert ex.metadata.doc_number is not None and ex.metadata.doc_number.text == "甲教〔2025〕8号"

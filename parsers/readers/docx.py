@@ -16,7 +16,8 @@ Decisions on the parts of a Word file that are not plain body paragraphs:
   repeats the same text.
 - Headers, footers, footnotes and comments are not read: in the corpus the footer
   holds only the running page number (— 3 —, real/xinyang-2022-07.docx), which
-  the text rendering does not carry either.
+  the text rendering does not carry either. One exception: a 文号 typed into the first
+  page's header, when the body's head has none, becomes the first Line (gold q03).
 - Automatic list numbers (w:numPr) are rendered from numbering.xml, because item
   labels such as （5） or 一、 may exist only there and deduction entries need them.
 - Tracked changes: insertions are read, deletions (w:delText) and field codes
@@ -68,6 +69,9 @@ def read_docx(data: bytes, name: str) -> ReadResult:
     lines: list[Line] = []
     for block_no, block in enumerate(_iter_blocks(body), start=1):
         lines.extend(_block_to_lines(block, block_no, numbering, styles))
+    number = _header_doc_number(document, lines)
+    if number:
+        lines.insert(0, Line(text=number, line_no=1, wrapped=False))
     if not lines:
         raise EmptyInput(
             f"{name}: the DOCX has no text in its body (no paragraph or table cell has text); "
@@ -142,6 +146,45 @@ def _other_zip_format(names: set[str]) -> str | None:
         return "an OpenDocument file (.odt/.ods)"
     if any(n.startswith("Documents/") and n.endswith(".fpage") for n in names) or "OFD.xml" in names:
         return "an OFD document (the Chinese fixed-layout format)"
+    return None
+
+
+# ---------------------------------------------------------------- page header
+# The lines of the body a 文号 is looked for in: the head of a circular (GB/T 9704 puts it above
+# the title), with room for an issuer's mark of several lines and an addressee.
+_HEAD_LINES = 12
+
+
+def _header_doc_number(document: Any, lines: list[Line]) -> str | None:
+    """The 文号 a page header states, when the body's head states none (q03: `临泉县教育局⇥临教〔2025〕
+    33号` typed into the header of a template, the body opening at the title).
+
+    Only a piece of a header paragraph that is a 发文字号 by itself (split at tabs and runs of
+    spaces, as headers align their parts) is taken; a header's other text (the issuer's name, a
+    running title, the page number) is not read, as before.
+    """
+    from parsers.metadata.common import parse_doc_number
+
+    head = [line for line in lines[:_HEAD_LINES] if line.cells is None]
+    if any(parse_doc_number(line.text) for line in head):
+        return None
+    try:
+        section = document.sections[0]
+        headers = (
+            [section.first_page_header, section.header]
+            if section.different_first_page_header_footer
+            else [section.header]
+        )
+    except (IndexError, KeyError, AttributeError, NotImplementedError):
+        return None
+    for header in headers:
+        if header.is_linked_to_previous:
+            continue
+        for paragraph in header._element.iter(f"{W}p"):
+            text, _ = _paragraph_text(paragraph)
+            for piece in re.split(r"\t|\s{2,}|　", text):
+                if piece.strip() and parse_doc_number(piece.strip()):
+                    return piece.strip()
     return None
 
 

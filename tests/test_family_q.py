@@ -129,3 +129,45 @@ def test_the_bodys_own_doc_number_wins_over_the_page_headers() -> None:
     body += [para("甲县一中96分，甲县二中94分。"), para("甲县教育局"), para("2025年7月8日")]
     ex = parse_document(docx_bytes(body, header=[para("甲县教育局\t\t甲教〔2024〕3号")]), "page.docx")
     assert ex.metadata.doc_number is not None and ex.metadata.doc_number.text == "甲教〔2025〕8号"
+
+
+def test_a_detail_sheet_per_unit_gives_its_rows_to_the_sheets_unit() -> None:
+    """q08: a 汇总 sheet and one sheet per township (`检查日期 | 问题描述 | 扣分`, dates as serial numbers
+    in a date format, a `合计` row, `— | 本月未发现扣分问题 | 0`): the dates are no unit, the 合计 restates
+    the rows above, the zero row takes nothing off; each problem is the sheet's township's."""
+    summary: list[list[Any]] = [["乡镇", "扣分", "得分", "排名"], ["甲镇", 2.5, 97.5, 2], ["乙乡", 0, 100, 1]]
+    detail: list[list[Any]] = [
+        ["甲镇扣分明细", None, None],
+        ["检查日期", "问题描述", "扣分"],
+        [Num(45748, 2), "饮用水源地警示牌缺失", 1],
+        [Num(45762, 2), "污水管网破损未及时修复", 1.5],
+        ["合计", None, Fx("SUM(C3:C4)", 2.5)],
+    ]
+    empty: list[list[Any]] = [
+        ["乙乡扣分明细", None, None],
+        ["检查日期", "问题描述", "扣分"],
+        ["—", "本月未发现扣分问题", 0],
+        ["合计", None, Fx("SUM(C3:C3)", 0)],
+    ]
+    ex = parsed_xlsx([Sheet("汇总", summary), Sheet("甲镇", detail), Sheet("乙乡", empty)])
+    assert scores(ex) == [("甲镇", 2, Decimal("97.5")), ("乙乡", 1, Decimal("100"))]
+    assert entries(ex) == [
+        ("甲镇", [], "deduction", Decimal("1"), "饮用水源地警示牌缺失"),
+        ("甲镇", [], "deduction", Decimal("1.5"), "污水管网破损未及时修复"),
+    ]
+
+
+def test_a_units_own_table_closed_by_its_total_gives_no_total_entry() -> None:
+    """q08 as text: `一、甲镇` over `序号 | 问题描述 | 扣分` ending `合计 | | 2.5` read the 合计 as a
+    deduction of 2.5 named 合计 (counting the unit's points twice); it restates the rows above."""
+    page = (
+        "甲县环境考核扣分情况\n\n一、甲镇\n\n| 序号 | 问题描述 | 扣分 |\n|---|---|---|\n"
+        "| 1 | 警示牌缺失 | 1 |\n| 2 | 管网破损未修复 | 1.5 |\n| 合计 |  | 2.5 |\n\n"
+        "二、乙镇\n\n| 序号 | 问题描述 | 扣分 |\n|---|---|---|\n| 1 | 粪污直排 | 2 |\n| 合计 |  | 2 |\n"
+    )
+    ex = parse_document(page.encode(), "page.md")
+    assert entries(ex) == [
+        ("甲镇", [], "deduction", Decimal("1"), "警示牌缺失"),
+        ("甲镇", [], "deduction", Decimal("1.5"), "管网破损未修复"),
+        ("乙镇", [], "deduction", Decimal("2"), "粪污直排"),
+    ]

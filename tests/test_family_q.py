@@ -171,3 +171,46 @@ def test_a_units_own_table_closed_by_its_total_gives_no_total_entry() -> None:
         ("甲镇", [], "deduction", Decimal("1.5"), "管网破损未修复"),
         ("乙镇", [], "deduction", Decimal("2"), "粪污直排"),
     ]
+
+
+def nested(rows: list[list[str]]) -> Cell:
+    return Cell([table(rows, widths=[3000, 900])])
+
+
+def test_small_tables_nested_in_a_column_are_spread_into_its_rows() -> None:
+    """q05: each unit's problems as a `事项 | 扣分` table inside its cell, then 合计扣分, 得分, 排名. Flattened
+    (`事项 扣分 未办结 1 回访不足 0.5`) no amount was the problem's; spread, each is an entry."""
+    rows: list[list[Any]] = [["单位", "扣分事项", "合计扣分", "得分", "排名"]]
+    rows.append(
+        [
+            "甲局",
+            nested([["事项", "扣分"], ["信访件未按时办结", "1"], ["回访不足", "0.5"]]),
+            "1.5",
+            "98.5",
+            "1",
+        ]
+    )
+    rows.append(["乙局", nested([["事项", "扣分"], ["重复信访化解不力", "2"]]), "2", "98", "2"])
+    ex = parsed_docx([para("考核结果如下（满分100分）："), table(rows)])
+    assert scores(ex) == [("甲局", 1, Decimal("98.5")), ("乙局", 2, Decimal("98"))]
+    assert entries(ex) == [
+        ("甲局", [], "deduction", Decimal("1"), "信访件未按时办结"),
+        ("甲局", [], "deduction", Decimal("0.5"), "回访不足"),
+        ("乙局", [], "deduction", Decimal("2"), "重复信访化解不力"),
+    ]
+
+
+def test_nested_tables_under_different_headers_stay_flattened() -> None:
+    """The near miss: nested tables that do not share a header row are layout, read as their text as
+    before; no number of theirs becomes an amount."""
+    from parsers.readers.docx import read_docx
+
+    rows: list[list[Any]] = [["单位", "情况", "得分"]]
+    rows.append(["甲局", nested([["检查次数", "3"], ["发现问题", "2"]]), "98"])
+    rows.append(["乙局", nested([["事项", "扣分"], ["回访不足", "1"]]), "99"])
+    lines = read_docx(docx_bytes([*HEAD, table(rows)]), "page.docx").lines
+    assert [line.cells for line in lines if line.cells] == [
+        ("单位", "情况", "得分"),
+        ("甲局", "检查次数 3 发现问题 2", "98"),
+        ("乙局", "事项 扣分 回访不足 1", "99"),
+    ]

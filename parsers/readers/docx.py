@@ -10,7 +10,10 @@ Decisions on the parts of a Word file that are not plain body paragraphs:
   Vertically merged continuation cells (vMerge) give "", so the table parser carries
   the value down (the `单位 | 存在问题 | 扣分` layout in variants.md §3).
 - Nested tables are flattened into the text of the cell that holds them: circulars
-  use them only for layout, and a row must keep its outer column count.
+  use them mostly for layout, and a row must keep its outer column count. One exception:
+  a column whose cells each hold only a small table under the same header row (a unit's
+  `事项 | 扣分` inside its cell, gold q05) is spread into those columns, one row per
+  nested row (`_nested_columns_spread`).
 - Text boxes (w:txbxContent) become Lines after the paragraph that anchors them;
   only the DrawingML branch of mc:AlternateContent is read, because the VML fallback
   repeats the same text.
@@ -290,6 +293,7 @@ def _table_to_lines(table: Any, block_no: int) -> list[Line]:
     grid = table.find(f"{W}tblGrid")
     width = len(grid.findall(f"{W}gridCol")) if grid is not None else 0
     rows: list[tuple[list[str], int]] = []
+    nested: dict[tuple[int, int], list[list[str]]] = {}  # (row, grid column) -> a cell's lone table
     grid_cells = 0  # cells the gridSpans fill: a gridSpan bomb stops here (parsers/limits.py)
     for tr in _iter_rows(table):
         cells: list[str] = []
@@ -305,6 +309,9 @@ def _table_to_lines(table: Any, block_no: int) -> list[Line]:
             # <w:vMerge/> without a value, or val="continue", continues the cell above.
             continues = vmerge is not None and vmerge.get(f"{W}val", "continue") == "continue"
             text = "" if continues else _cell_text(tc)
+            inner = None if continues else _lone_table(tc)
+            if inner is not None:
+                nested[(len(rows), len(cells))] = inner
             cells.append(text)
             cells.extend([""] * (span - 1))
             spans.append(span)
@@ -312,6 +319,10 @@ def _table_to_lines(table: Any, block_no: int) -> list[Line]:
         # The span of a row's only cell (0 when it has several): a full-width cell is a caption.
         rows.append((cells, spans[0] if len(spans) == 1 else 0))
     width = max([width, *(len(r) for r, _ in rows)]) if rows else width
+    for cells, _ in rows:
+        cells.extend([""] * (width - len(cells)))
+    if nested:
+        rows, width = _nested_columns_spread(rows, nested, width)
     lines: list[Line] = []
     for cells, lone_span in rows:
         cells.extend([""] * (width - len(cells)))
@@ -324,6 +335,73 @@ def _table_to_lines(table: Any, block_no: int) -> list[Line]:
         text = "| " + " | ".join(cells) + " |"
         lines.append(Line(text=text, line_no=block_no, cells=tuple(cells), wrapped=False))
     return lines
+
+
+def _lone_table(cell: Any) -> list[list[str]] | None:
+    """The rows of the one table a cell holds and nothing else (beside empty paragraphs), when every
+    row has the same two or more cells and none is merged; else None."""
+    tables = []
+    for block in _iter_blocks(cell):
+        if block.tag == f"{W}tbl":
+            tables.append(block)
+        elif _paragraph_text(block)[0].strip():
+            return None
+    if len(tables) != 1:
+        return None
+    grid: list[list[str]] = []
+    for tr in _iter_rows(tables[0]):
+        row = []
+        for tc in _iter_cells(tr):
+            tcpr = tc.find(f"{W}tcPr")
+            if _int_attr(tcpr, "gridSpan", 1) != 1 or (
+                tcpr is not None and tcpr.find(f"{W}vMerge") is not None
+            ):
+                return None
+            row.append(_cell_text(tc))
+        grid.append(row)
+    if len(grid) < 2 or len({len(row) for row in grid}) != 1 or len(grid[0]) < 2:
+        return None
+    return grid
+
+
+def _nested_columns_spread(
+    rows: list[tuple[list[str], int]], nested: dict[tuple[int, int], list[list[str]]], width: int
+) -> tuple[list[tuple[list[str], int]], int]:
+    """Spread the tables nested in one column's cells over the outer table (q05: `单位 | 扣分事项 |
+    合计扣分 | 得分`, each unit's problems a small `事项 | 扣分` table inside its cell).
+
+    Flattened into its cell's text (`事项 扣分 信访件未办结 1 回访不足 0.5`) such a table loses which
+    number belongs to which problem. When every nested table of the column has the same header row,
+    the column becomes the nested columns: the outer header keeps its word over the first and takes
+    the nested header's for the others, each nested row becomes a row of its own, the unit's other
+    cells left blank below its first (as a vertical merge gives them). Otherwise nothing changes.
+    """
+    columns = {col for _, col in nested}
+    if len(columns) != 1:
+        return rows, width
+    (col,) = columns
+    heads = {tuple(grid[0]) for grid in nested.values()}
+    first = min(r for r, _ in nested)
+    if len(heads) != 1 or first == 0:
+        return rows, width
+    (head,) = heads
+    k = len(head)
+    for r, (cells, lone_span) in enumerate(rows):
+        if r > first and (r, col) not in nested and cells[col] and lone_span != width:
+            return rows, width  # a data row with text of its own in the column: not a spread table
+    out: list[tuple[list[str], int]] = []
+    for r, (cells, lone_span) in enumerate(rows):
+        grid = nested.get((r, col))
+        if lone_span == width and width > 1:
+            out.append(([*cells, *[""] * (k - 1)], width + k - 1))
+        elif grid is not None:
+            for i, sub in enumerate(grid[1:]):
+                kept = cells if i == 0 else [""] * len(cells)
+                out.append(([*kept[:col], *sub, *kept[col + 1 :]], 0))
+        else:
+            names = list(head[1:]) if r == first - 1 else [""] * (k - 1)
+            out.append(([*cells[: col + 1], *names, *cells[col + 1 :]], lone_span))
+    return out, width + k - 1
 
 
 def _iter_children(parent: Any, tag: str) -> Iterator[Any]:

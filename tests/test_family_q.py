@@ -214,3 +214,20 @@ def test_nested_tables_under_different_headers_stay_flattened() -> None:
         ("甲局", "检查次数 3 发现问题 2", "98"),
         ("乙局", "事项 扣分 回访不足 1", "99"),
     ]
+
+
+def test_the_total_row_of_a_deduction_table_is_no_unit() -> None:
+    """q14: `乡镇 | 扣分事项 | 扣分` closed by `合计 | | 3.5` (a SUM field's cached result) read 合计 as a
+    unit with a deduction of 3.5 and no score; the row sums the table."""
+    rows: list[list[Any]] = [
+        ["乡镇", "扣分事项", "扣分"],
+        ["甲镇", "占道经营", "1"],
+        ["乙镇", "公厕保洁不及时", "2.5"],
+    ]
+    total = '<w:p><w:fldSimple w:instr=" =SUM(ABOVE) "><w:r><w:t>3.5</w:t></w:r></w:fldSimple></w:p>'
+    rows.append(["合计", "", Cell([total])])
+    ex = parsed_docx([para("扣分情况如下："), table(rows)])
+    assert entries(ex) == [
+        ("甲镇", [], "deduction", Decimal("1"), "占道经营"),
+        ("乙镇", [], "deduction", Decimal("2.5"), "公厕保洁不及时"),
+    ]

@@ -225,6 +225,10 @@ def _read_deduction_row(line: Line, by_role: dict[str, str], carried_unit: str, 
     unit_raw = by_role.get("unit", "").strip()
     text = by_role.get("reason", "")
     deductions = reading.deductions
+    if _NOT_A_UNIT_ROW.match(squash(unit_raw)):
+        # `合计 | | 3.5` under every unit's rows (q14): the table's sum, no unit and no entry.
+        reading.consumed.add(line.line_no)
+        return ""
     if (
         not unit_raw
         and carried_unit

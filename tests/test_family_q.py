@@ -16,7 +16,7 @@ from parsers.document import Extraction, parse_document
 from tests.family_pages import entries, scores
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
-from q_ooxml import Cell, Fx, Num, Sheet, para, run, table
+from q_ooxml import Cell, Fx, Level, Num, Numbering, Sheet, para, run, table
 from q_ooxml import docx as docx_bytes
 from q_ooxml import xlsx as xlsx_bytes
 
@@ -230,4 +230,23 @@ def test_the_total_row_of_a_deduction_table_is_no_unit() -> None:
     assert entries(ex) == [
         ("甲镇", [], "deduction", Decimal("1"), "占道经营"),
         ("乙镇", [], "deduction", Decimal("2.5"), "公厕保洁不及时"),
+    ]
+
+
+def test_list_numbers_inside_a_cell_are_read_and_end_the_entries() -> None:
+    """q16: a unit's problems as a numbered list inside its cell (`1.` `2.` only in numbering.xml,
+    restarting in each cell), with no comma before the amount (`…未建立扣1分`): the numbers are
+    read as in the body, and each starts an entry."""
+    rows: list[list[Any]] = [["乡镇", "存在问题", "得分", "排名"]]
+    rows.append(["甲镇", Cell([para("预警广播故障未修复扣1分", num=(1, 0))]), "99", "1"])
+    two = [para("物资台账未建立扣1分", num=(2, 0)), para("值班人员脱岗扣0.5分", num=(2, 0))]
+    rows.append(["乙镇", Cell(two), "98.5", "2"])
+    numbering = Numbering({1: [Level("decimal", "%1.")]}, [(1, 1, 1), (2, 1, 1)])
+    body = [*HEAD, para("检查考评结果如下（基础分100分）："), table(rows)]
+    ex = parse_document(docx_bytes(body, numbering=numbering), "page.docx")
+    assert scores(ex) == [("甲镇", 1, Decimal("99")), ("乙镇", 2, Decimal("98.5"))]
+    assert entries(ex) == [
+        ("甲镇", [], "deduction", Decimal("1"), "预警广播故障未修复"),
+        ("乙镇", [], "deduction", Decimal("1"), "物资台账未建立"),
+        ("乙镇", [], "deduction", Decimal("0.5"), "值班人员脱岗"),
     ]

@@ -217,7 +217,7 @@ def _block_to_lines(
     block: Any, block_no: int, numbering: _Numbering, styles: dict[str, tuple[str, int]]
 ) -> list[Line]:
     if block.tag == f"{W}tbl":
-        return _table_to_lines(block, block_no)
+        return _table_to_lines(block, block_no, _Labels(numbering, styles))
     text, boxes = _paragraph_text(block)
     label = numbering.label_for(block, styles)
     if label and text.strip():
@@ -289,7 +289,7 @@ def _vertical_align(run: Any) -> str:
     return "" if align is None else str(align.get(f"{W}val", ""))
 
 
-def _table_to_lines(table: Any, block_no: int) -> list[Line]:
+def _table_to_lines(table: Any, block_no: int, labels: _Labels | None = None) -> list[Line]:
     grid = table.find(f"{W}tblGrid")
     width = len(grid.findall(f"{W}gridCol")) if grid is not None else 0
     rows: list[tuple[list[str], int]] = []
@@ -308,7 +308,7 @@ def _table_to_lines(table: Any, block_no: int) -> list[Line]:
             vmerge = tcpr.find(f"{W}vMerge") if tcpr is not None else None
             # <w:vMerge/> without a value, or val="continue", continues the cell above.
             continues = vmerge is not None and vmerge.get(f"{W}val", "continue") == "continue"
-            text = "" if continues else _cell_text(tc)
+            text = "" if continues else _cell_text(tc, labels)
             inner = None if continues else _lone_table(tc)
             if inner is not None:
                 nested[(len(rows), len(cells))] = inner
@@ -423,17 +423,32 @@ def _iter_cells(row: Any) -> Iterator[Any]:
     return _iter_children(row, f"{W}tc")
 
 
-def _cell_text(cell: Any) -> str:
-    """Join a cell's paragraphs (and any nested table's cells) with spaces, whitespace-normalised."""
+@dataclass(slots=True)
+class _Labels:
+    """The document's list numbering, to render the labels of paragraphs inside table cells."""
+
+    numbering: _Numbering
+    styles: dict[str, tuple[str, int]]
+
+    def of(self, paragraph: Any) -> str:
+        return self.numbering.label_for(paragraph, self.styles)
+
+
+def _cell_text(cell: Any, labels: _Labels | None = None) -> str:
+    """Join a cell's paragraphs (and any nested table's cells) with spaces, whitespace-normalised.
+
+    A paragraph's automatic list number is rendered as in the body (q16: a unit's problems as a
+    numbered list inside its cell, `1.…扣1分` `2.…扣0.5分`, the numbers only in numbering.xml)."""
     texts: list[str] = []
     for block in _iter_blocks(cell):
         if block.tag == f"{W}tbl":
             for tr in _iter_rows(block):
-                texts.extend(_cell_text(tc) for tc in _iter_cells(tr))
+                texts.extend(_cell_text(tc, labels) for tc in _iter_cells(tr))
         else:
             text, boxes = _paragraph_text(block)
-            texts.append(text)
-            texts.extend(_cell_text(box) for box in boxes)
+            label = labels.of(block) if labels is not None else ""
+            texts.append(label + text if label and text.strip() else text)
+            texts.extend(_cell_text(box, labels) for box in boxes)
     return _WS.sub(" ", " ".join(texts)).strip()
 
 

@@ -250,3 +250,38 @@ def test_list_numbers_inside_a_cell_are_read_and_end_the_entries() -> None:
         ("乙镇", [], "deduction", Decimal("1"), "物资台账未建立"),
         ("乙镇", [], "deduction", Decimal("0.5"), "值班人员脱岗"),
     ]
+
+
+def test_two_groups_side_by_side_on_a_sheet_are_two_groups_of_rows() -> None:
+    """q15: `城区组 | | | | 乡镇组 | | |` over `单位 | 得分 | 排名 | | 单位 | 得分 | 排名`, an empty column
+    between the halves: each half is a group ranked on its own (read with the empty column, the
+    halves did not match and no row was read)."""
+    rows: list[list[Any]] = [
+        ["城区组", None, None, None, "乡镇组", None, None],
+        ["单位", "得分", "排名", None, "单位", "得分", "排名"],
+        ["东城街道", 95.5, Fx("RANK(B3,$B$3:$B$4)", 2), None, "枣林镇", 91.5, Fx("RANK(F3,$F$3:$F$4)", 2)],
+        ["西城街道", 97, Fx("RANK(B4,$B$3:$B$4)", 1), None, "杏园乡", 94, Fx("RANK(F4,$F$3:$F$4)", 1)],
+    ]
+    ex = parsed_xlsx([Sheet("测评结果", rows, merges=["A1:C1", "E1:G1"])])
+    assert [(r.unit_raw, r.group, r.rank, r.score) for r in ex.scores] == [
+        ("东城街道", "城区组", 2, Decimal("95.5")),
+        ("西城街道", "城区组", 1, Decimal("97")),
+        ("枣林镇", "乡镇组", 2, Decimal("91.5")),
+        ("杏园乡", "乡镇组", 1, Decimal("94")),
+    ]
+
+
+def test_halves_apart_by_an_empty_column_keep_each_units_own_score() -> None:
+    """The same halves as text without group names: the right half's units took the left half's
+    scores (`枣林镇 95.5`) when the empty column was kept; each unit keeps its own."""
+    page = (
+        "测评结果\n\n| 单位 | 得分 | 排名 |  | 单位 | 得分 | 排名 |\n|---|---|---|---|---|---|---|\n"
+        "| 东城街道 | 95.5 | 2 |  | 枣林镇 | 91.5 | 2 |\n| 西城街道 | 97 | 1 |  | 杏园乡 | 94 | 1 |\n"
+    )
+    ex = parse_document(page.encode(), "page.md")
+    assert scores(ex) == [
+        ("东城街道", 2, Decimal("95.5")),
+        ("西城街道", 1, Decimal("97")),
+        ("枣林镇", 2, Decimal("91.5")),
+        ("杏园乡", 1, Decimal("94")),
+    ]

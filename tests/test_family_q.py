@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from parsers.document import Extraction, parse_document
+from parsers.readers.spreadsheet import read_spreadsheet
 from tests.family_pages import entries, scores
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
@@ -100,12 +101,16 @@ def test_a_score_formula_saved_without_its_value_gives_no_score_row() -> None:
         ["甲社区", 1, None, Fx("100-SUM(B3:C3)", None)],
         ["乙社区", None, 2, Fx("100-SUM(B4:C4)", None)],
     ]
-    ex = parsed_xlsx([Sheet("Sheet", rows, merges=["B1:C1", "A1:A2", "D1:D2"])])
+    book = xlsx_bytes([Sheet("Sheet", rows, merges=["B1:C1", "A1:A2", "D1:D2"])])
+    ex = parse_document(book, "book.xlsx")
     assert scores(ex) == []
     assert entries(ex) == [
         ("甲社区", [], "deduction", Decimal("1"), "网格员履职"),
         ("乙社区", [], "deduction", Decimal("2"), "事件上报"),
     ]
+    # and the cells read as empty are named, so a person knows a score exists that was not read
+    (warning,) = read_spreadsheet(book, "book.xlsx").warnings
+    assert "2 formula cell(s) saved without their value (D3、D4)" in warning
 
 
 def test_a_doc_number_in_the_page_header_is_the_documents_when_the_body_has_none() -> None:

@@ -75,7 +75,23 @@ def read_spreadsheet(data: bytes, name: str) -> ReadResult:
         )
         if rows:
             sheets.append((sheet_name, rows))
-    return _lines_of(sheets, fmt, name)
+    read = _lines_of(sheets, fmt, name)
+    read.warnings.extend(_uncached_formulas(views, name))
+    return read
+
+
+def _uncached_formulas(views: dict[str, SheetView], name: str) -> list[str]:
+    """A warning per sheet whose formula cells hold no saved value: they read as empty."""
+    out = []
+    for sheet_name, view in views.items():
+        if view.uncached:
+            shown = "、".join(view.uncached[:5]) + ("…" if len(view.uncached) > 5 else "")
+            out.append(
+                f"{name}: sheet '{sheet_name}' has {len(view.uncached)} formula cell(s) saved without "
+                f"their value ({shown}), read as empty; the program that wrote the workbook did not "
+                "compute them: open it in Excel or WPS and save it again to store the values."
+            )
+    return out
 
 
 def _shown_rows(values: list[list[Any]], view: SheetView) -> list[list[str]]:

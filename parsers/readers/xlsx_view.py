@@ -5,6 +5,9 @@ a circular) sees less:
 - Rows and columns the office hid (`<row hidden="1">`, `<col hidden="1">`; rows filtered out by an
   AutoFilter are stored the same way): a unit that did not take part, a helper column of last
   period's scores. The circular states what is shown, so they are not read.
+- Formulas saved without the value they compute (a workbook written by a library such as openpyxl,
+  never opened in Excel): calamine reads them as empty, and tongbao computes nothing, so such
+  cells are named in a warning instead (q13).
 - Numbers formatted to fewer decimals than stored: a weighted total =C3*0.4+D3*0.6 stores 94.0622
   in a cell formatted `0.00`, and the sheet says 94.06 (Excel rounds the decimal digits half away
   from zero). The shown figure is the one the circular states and ranks by.
@@ -44,6 +47,7 @@ class SheetView:
     hidden_rows: set[int] = field(default_factory=set)  # 0-based
     hidden_cols: set[int] = field(default_factory=set)
     decimals: dict[tuple[int, int], int] = field(default_factory=dict)  # (row, col) -> decimals shown
+    uncached: list[str] = field(default_factory=list)  # formula cells saved without their value (`E4`)
 
 
 def sheet_views(data: bytes) -> dict[str, SheetView]:
@@ -118,6 +122,8 @@ def _sheet_view(archive: zipfile.ZipFile, part: str, styles: list[int | None]) -
         for _, element in ET.iterparse(stream, events=("end",)):
             tag = element.tag
             if tag == f"{_MAIN}c":
+                if element.find(f"{_MAIN}f") is not None and element.find(f"{_MAIN}v") is None:
+                    view.uncached.append(element.get("r", "?"))
                 style = int(element.get("s", "0"))
                 shown = styles[style] if 0 <= style < len(styles) else None
                 ref = _REF.match(element.get("r", ""))

@@ -97,20 +97,19 @@ def _uncached_formulas(views: dict[str, SheetView], name: str) -> list[str]:
 def _shown_rows(values: list[list[Any]], view: SheetView) -> list[list[str]]:
     """The rows and columns the sheet shows, numbers as their cell format rounds them (xlsx_view)."""
     rows: list[list[str]] = []
+    hidden = view.hidden_cols
     for r, row in enumerate(values):
         if r in view.hidden_rows:
             continue
-        cells: list[str] = []
-        for c, value in enumerate(row):
-            if c in view.hidden_cols:
-                continue
-            decimals = view.decimals.get((r, c))
-            if decimals is not None and isinstance(value, float):
-                shown = shown_number(value, decimals)
-                if shown is not None:
-                    value = shown
-            cells.append(cell_text(value))
-        rows.append(cells)
+        formats = view.decimals.get(r)
+        if formats:
+            row = list(row)
+            for c, decimals in formats.items():
+                if c < len(row) and isinstance(row[c], float):
+                    shown = shown_number(row[c], decimals)
+                    if shown is not None:
+                        row[c] = shown
+        rows.append([cell_text(v) for c, v in enumerate(row) if c not in hidden])
     return rows
 
 

@@ -290,3 +290,24 @@ def test_halves_apart_by_an_empty_column_keep_each_units_own_score() -> None:
         ("枣林镇", 2, Decimal("91.5")),
         ("杏园乡", 1, Decimal("94")),
     ]
+
+
+def test_a_sheet_written_with_a_namespace_prefix_is_read_as_it_shows() -> None:
+    """Generators that write `<x:worksheet>…<x:row hidden="1">…<x:c s="1">` (a namespace prefix) get the
+    same view: the hidden row left out, the number rounded as its format shows it."""
+    import io
+    import re
+    import zipfile
+
+    rows: list[list[Any]] = [["单位", "得分"], ["甲区", Num(94.0622, 1)], ["乙区（不参评）", 71.5]]
+    plain = zipfile.ZipFile(io.BytesIO(xlsx_bytes([Sheet("S", rows, hidden_rows=[2])])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name in plain.namelist():
+            data = plain.read(name)
+            if name.startswith("xl/worksheets/"):
+                data = re.sub(rb"<(/?)(worksheet|sheetData|row|c|v|is|t)\b", rb"<\1x:\2", data)
+                data = data.replace(b"<x:worksheet xmlns=", b"<x:worksheet xmlns:x=")
+            z.writestr(name, data)
+    lines = read_spreadsheet(out.getvalue(), "book.xlsx").lines
+    assert [line.text for line in lines] == ["| 单位 | 得分 |", "| 甲区 | 94.06 |"]

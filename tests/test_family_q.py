@@ -311,3 +311,16 @@ def test_a_sheet_written_with_a_namespace_prefix_is_read_as_it_shows() -> None:
             z.writestr(name, data)
     lines = read_spreadsheet(out.getvalue(), "book.xlsx").lines
     assert [line.text for line in lines] == ["| 单位 | 得分 |", "| 甲区 | 94.06 |"]
+
+
+def test_places_under_a_lead_in_line_keep_the_place_out_of_the_first_name() -> None:
+    """Probed beside q11 (names spaced with full-width spaces): `考评结果如下：` over `第一名　甲镇　96.5分`
+    read the first line as a scored list and named its unit `第一名甲镇` (no rank) while the lines
+    below read right; each line is a place, its unit and its score."""
+    lines = ["第一名　甲镇　96.5分", "第二名　乙乡　95分", "第三名　丙镇　94分"]
+    ex = parsed_docx([para("考评结果如下："), *[para(line) for line in lines]])
+    assert scores(ex) == [
+        ("甲镇", 1, Decimal("96.5")),
+        ("乙乡", 2, Decimal("95")),
+        ("丙镇", 3, Decimal("94")),
+    ]

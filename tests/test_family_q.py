@@ -324,3 +324,17 @@ def test_places_under_a_lead_in_line_keep_the_place_out_of_the_first_name() -> N
         ("乙乡", 2, Decimal("95")),
         ("丙镇", 3, Decimal("94")),
     ]
+
+
+def test_hidden_text_in_a_score_cell_is_not_read() -> None:
+    """Probed beside q06: a run formatted as hidden text (w:vanish: an old `97` left hidden before the
+    shown `98`) was read into the score as 9798; hidden text is neither shown nor printed."""
+    hidden = "<w:r><w:rPr><w:vanish/></w:rPr><w:t>97</w:t></w:r>"
+    shown = '<w:r><w:rPr><w:vanish w:val="false"/></w:rPr><w:t>95</w:t></w:r>'
+    rows = [
+        ["排名", "乡镇", "得分"],
+        ["1", "甲镇", Cell([para(hidden, run("98"))])],
+        ["2", "乙乡", Cell([para(shown)])],
+    ]
+    ex = parsed_docx([para("考评结果如下："), table(rows)])
+    assert scores(ex) == [("甲镇", 1, Decimal("98")), ("乙乡", 2, Decimal("95"))]

@@ -25,6 +25,7 @@ Decisions on the parts of a Word file that are not plain body paragraphs:
   labels such as （5） or 一、 may exist only there and deduction entries need them.
 - Tracked changes: insertions are read, deletions (w:delText) and field codes
   (w:instrText) are not.
+- Hidden text (a run with w:vanish) is not read: it is neither shown nor printed.
 - Digits in a superscript or subscript run become Unicode super/subscript digits, so a note mark typed
   after a score (96.5¹) is not read as part of it (96.51).
 """
@@ -266,6 +267,8 @@ def _collect_text(element: Any, parts: list[str], boxes: list[Any]) -> None:
             _collect_text(choice if choice is not None else child, parts, boxes)
         elif tag == f"{MC}Fallback":
             continue
+        elif tag == f"{W}r" and _hidden(child):
+            continue
         elif tag == f"{W}r" and _vertical_align(child) in _SHIFTED_DIGITS:
             run: list[str] = []
             _collect_text(child, run, boxes)
@@ -282,6 +285,13 @@ _SHIFTED_DIGITS = {
     "superscript": str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"),
     "subscript": str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"),
 }
+
+
+def _hidden(run: Any) -> bool:
+    """Whether a run is hidden text (w:vanish, Word's 隐藏文字): neither shown nor printed, so not
+    read — a hidden `97` before the shown `98` in a score cell read as 9798."""
+    vanish = run.find(f"{W}rPr/{W}vanish")
+    return vanish is not None and vanish.get(f"{W}val", "true") not in ("0", "false", "off")
 
 
 def _vertical_align(run: Any) -> str:

@@ -338,3 +338,23 @@ def test_hidden_text_in_a_score_cell_is_not_read() -> None:
     ]
     ex = parsed_docx([para("考评结果如下："), table(rows)])
     assert scores(ex) == [("甲镇", 1, Decimal("98")), ("乙乡", 2, Decimal("95"))]
+
+
+def test_a_hidden_sheet_is_not_read() -> None:
+    """Probed beside q08: a hidden `上期` sheet (last period's ranks, kept as a helper) gave each unit a
+    second row with last period's rank; a hidden sheet is not shown, so not read."""
+    import io
+    import zipfile
+
+    rows: list[list[Any]] = [["单位", "得分", "排名"], ["甲镇", 98, 1], ["乙乡", 96, 2]]
+    old: list[list[Any]] = [["单位", "上期得分", "排名"], ["甲镇", 91, 2], ["乙乡", 93, 1]]
+    book = zipfile.ZipFile(io.BytesIO(xlsx_bytes([Sheet("本期", rows), Sheet("上期", old)])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name in book.namelist():
+            data = book.read(name)
+            if name == "xl/workbook.xml":
+                data = data.replace(b'sheetId="2"', b'sheetId="2" state="hidden"')
+            z.writestr(name, data)
+    ex = parse_document(out.getvalue(), "book.xlsx")
+    assert scores(ex) == [("甲镇", 1, Decimal("98")), ("乙乡", 2, Decimal("96"))]

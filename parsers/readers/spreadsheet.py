@@ -14,6 +14,7 @@ reader hands the rows to the same table layer as the DOCX and HTML readers:
 - Several non-empty sheets: each sheet's name is a plain Line before its rows, so two sheets'
   tables do not run together into one.
 - Numbers: see `cell_text`.
+- Hidden sheets are not read (every workbook format: calamine says which are hidden).
 - An .xlsx is read as it shows (parsers/readers/xlsx_view.py): hidden rows and columns left out,
   numbers rounded to the decimals their cell format shows (94.0622 under `0.00` is 94.06).
 
@@ -61,7 +62,7 @@ def read_spreadsheet(data: bytes, name: str) -> ReadResult:
     workbook = _open_workbook(data, name, fmt)
     views = sheet_views(data) if fmt == "xlsx" else {}
     sheets: list[tuple[str, list[list[str]]]] = []
-    for sheet_name in workbook.sheet_names:
+    for sheet_name in _shown_sheets(workbook):
         try:
             values = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
         except Exception as exc:  # calamine raises its own error types per sheet
@@ -92,6 +93,17 @@ def _uncached_formulas(views: dict[str, SheetView], name: str) -> list[str]:
                 "compute them: open it in Excel or WPS and save it again to store the values."
             )
     return out
+
+
+def _shown_sheets(workbook: Any) -> list[str]:
+    """The sheets a person sees: a hidden sheet (a helper, last period's figures) is not read, as a
+    hidden `上期` sheet's ranks were read as the units' ranks beside the shown sheet's. All of them
+    when none is shown (a workbook Excel would not save)."""
+    import python_calamine
+
+    visible = python_calamine.SheetVisibleEnum.Visible
+    shown = [m.name for m in workbook.sheets_metadata if m.visible == visible]
+    return shown or list(workbook.sheet_names)
 
 
 def _shown_rows(values: list[list[Any]], view: SheetView) -> list[list[str]]:

@@ -380,6 +380,8 @@ def _may_hold_cap(text: str) -> bool:
 
 
 _NEGATIVE_AMOUNT = regex.compile(rf"-{_NUM}分?")
+# An amount cell in brackets, as an accounts-style table prints what is taken off (p08 `（-0.5）`).
+_BRACKETED_AMOUNT = regex.compile(rf"[（(](?P<amount>[+＋-]?{_NUM}分?)[)）]")
 # A clause comparing with an earlier period (`较上月减少扣分1.5分`, `得分较上季度增加2分`, `同比`): its
 # number is a change in the score, not an amount applied (field-survey.md: numbers read as points).
 _COMPARISON = regex.compile(r"(?:较|比|与)(?:上|去|前|同期|往)|同比|环比")
@@ -395,6 +397,8 @@ def _amount(text: str, kind_hint: str | None, *, cell: bool = False) -> tuple[st
     money under its name were read as deductions).
     """
     squashed = squash(text)
+    if cell and (bracketed := _BRACKETED_AMOUNT.fullmatch(squashed)):
+        squashed = bracketed.group("amount")
     if cell and _BARE_AMOUNT.fullmatch(squashed):  # a bare amount cell: `0.5`, `+1`
         value = Decimal(squashed.rstrip("分").lstrip("+＋"))
         return (kind_hint or ("bonus" if squashed.startswith(("+", "＋")) else "deduction")), value

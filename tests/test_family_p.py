@@ -60,3 +60,42 @@ def test_a_cumulative_score_alone_names_no_score() -> None:
     """`累计得分` with no column of the period beside it says nothing of which figure the circular is
     about: no score, as before the year-to-date role existed."""
     assert scores(parsed("cumulative-score-alone.md")) == []
+
+
+GRADED = [("甲镇", None, Decimal("98.5"), "优秀"), ("乙乡", None, Decimal("98"), "良好")]
+BRACKETED = [
+    ("甲镇", "deduction", Decimal("0.5"), "污水设施运维记录缺失"),
+    ("甲镇", "deduction", Decimal("1"), "垃圾收集点破损"),
+    ("乙乡", "deduction", Decimal("2"), "公厕管护不到位"),
+]
+
+
+def graded(ex: Extraction) -> list[tuple[str, int | None, Decimal | None, str | None]]:
+    return [(row.unit_raw, row.rank, row.score, row.grade) for row in ex.scores]
+
+
+def test_a_score_and_its_grade_in_one_cell_and_amounts_in_brackets() -> None:
+    """p08: `得分（等次）| 98.5（优秀）` is the score and its grade; `（-0.5）` and `(-2)` in the 扣分
+    column are amounts (the header named no score, and the bracketed amounts' rows were dropped
+    without a word)."""
+    ex = parsed("score-with-grade-and-bracketed-amounts.md")
+    assert graded(ex) == GRADED
+    assert entries(ex) == BRACKETED
+    assert unread(ex) == []
+
+
+def test_the_same_table_flattened_with_full_width_digits() -> None:
+    """p08 .txt: one cell per line, full-width digits, the unit and the score printed on the unit's
+    first row only (a first reading took the first row alone and raised a false score_mismatch)."""
+    ex = parsed("score-with-grade-and-bracketed-amounts-flattened.txt")
+    assert graded(ex) == GRADED
+    assert entries(ex) == BRACKETED
+    assert unread(ex) == []
+
+
+def test_a_flattened_table_is_not_read_in_part_before_bracketed_numbers() -> None:
+    """Cells the columns cannot take (`（97）` as a score) after the first row: the reading that
+    stopped there was kept, as no bare number followed; the table is now left unread, and said."""
+    ex = parsed("flattened-scores-then-bracketed-numbers.txt")
+    assert graded(ex) == []
+    assert [(first, last, kind) for first, last, kind, _ in unread(ex)] == [(5, 19, "table")]

@@ -43,7 +43,12 @@ _UNIT_WORD = regex.compile(r"[\p{Han}（）()、]{1,8}")
 _HEADING = regex.compile(
     r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十]{1,3}[章节部分])"
 )
-_BARE_NUMBER = regex.compile(r"^[+-]?\d+(?:\.\d+)?[%％]?$")
+_BARE_NUMBER = regex.compile(
+    r"^[+-]?\d+(?:\.\d+)?[%％]?$"
+    # An amount in brackets and a score with its grade (p08 `（-0.5）`, `98.5（优秀）`): numbers as
+    # much as bare ones, so a reading that stops before them did not reach the table's end.
+    r"|^[（(][+-]?\d+(?:\.\d+)?分?[)）]$|^\d+(?:\.\d+)?分?[（(]\p{Han}{1,4}[)）]$"
+)
 # A line that may be a flattened cell: short, or a number. Free text runs longer but ends the run
 # only where it is not read anyway.
 _MAX_CELL_CHARS = 40
@@ -140,8 +145,9 @@ def _best_reading(
 ) -> _Reading | None:
     """The reading of the cells that takes the most of them; the printed one first on a tie."""
     texts = [flat_text(line) for line in stream]
-    # A deduction table prints its unit on the unit's first row only (variants §3).
-    optional = _OPTIONAL | {"unit"} if table_kind(roles) == "deduction" else _OPTIONAL
+    # A deduction table prints its unit on the unit's first row only (variants §3), and a score
+    # beside the problems on that row only too (p08 `乡镇 | 扣分事项 | 扣分 | 得分（等次）`).
+    optional = _OPTIONAL | {"unit", "score"} if table_kind(roles) == "deduction" else _OPTIONAL
     required = sum(role not in optional for role in roles)
     max_rank = max(len(stream) // max(required, 1), 1)
     slots: list[tuple[str, Line | None]] = [(t, line) for t, line in zip(texts, stream, strict=True)]

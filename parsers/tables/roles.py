@@ -37,6 +37,8 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
         r"|合计|总成绩|测评得分|评分|得分（分）|得分\(分\)|综合成绩|考核总分|总计"
         # `实得分` after 扣分 and 加分 columns; a quarter's score as the mean of its months (`季度平均`).
         r"|实得分|实际得分|最后得分|季度平均|季度平均分|平均得分|季度得分|年度得分|月度得分"
+        # A score printed with its grade in one cell (p08 `得分（等次）| 98.5（优秀）`).
+        r"|(?:得分|考核得分|考评得分|综合得分|总分|成绩)(?:及等次|及等级|[（(](?:等次|等级)[)）])"
         # The period's own score beside another period's (p02 `本月得分 | 本月排名 | 累计得分`).
         r"|(?:本月|当月|本期|本季度|本轮|本次)(?:得分|成绩|考核得分|考评得分)"
         # An index scored out of 100 (y06 `综合指数（百分制）` beside its parts).
@@ -131,6 +133,10 @@ GLUED_PART_HEADER = regex.compile(r"^\p{Han}{2,10}[（(]?(?:占|权重)?\d+(?:\.
 # A month's score in a quarter's or a year's table (`1月 | 2月 | 3月 | 季度平均`, fresh-H h03).
 MONTH_PART_HEADER = regex.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})月份?(?:得分)?$")
 NUMERIC_ROLES = {"rank", "seq", "score", "part"}
+# A score cell holding its grade in brackets (p08 `98.5（优秀）` under `得分（等次）`).
+SCORE_WITH_GRADE = regex.compile(
+    r"^(?P<score>\d+(?:\.\d+)?)分?[（(](?P<grade>(?:优秀|良好|较好|合格|基本合格|不合格|一般|较差|好|差)(?:等次)?)[)）]$"
+)
 GRADE_WORD = regex.compile(r"(?:优秀|良好|较好|合格|基本合格|不合格|一般|较差|好|差)(?:等次)?")
 # The longest header word a cell holds (`县（市、区）名称`, `系统考核（占40%）`, `综合得分（分）`).
 MAX_HEADER_CELL = 16

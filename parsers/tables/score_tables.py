@@ -33,6 +33,7 @@ from parsers.tables.roles import (
     PART_HEADER,
     PART_MAX_HEADER,
     SCORE_SCALE,
+    SCORE_WITH_GRADE,
     cell_role,
     header_roles,
     table_kind,
@@ -753,6 +754,11 @@ def score_row(
         rank_raw = next((cells[i] for i, r in enumerate(roles) if r == "seq"), None)
     score_text = next((cells[i] for i, r in enumerate(roles) if r == "score"), None)
     grade = next((cells[i].strip() or None for i, r in enumerate(roles) if r == "grade"), None)
+    with_grade = (
+        SCORE_WITH_GRADE.match(squash(score_text)) if score_text is not None and grade is None else None
+    )
+    if with_grade:
+        grade = with_grade.group("grade")  # `98.5（优秀）`: the cell states both
     parts = []
     maxima: list[Decimal | None] = []
     for i, role in enumerate(roles):

@@ -99,3 +99,24 @@ def test_a_flattened_table_is_not_read_in_part_before_bracketed_numbers() -> Non
     ex = parsed("flattened-scores-then-bracketed-numbers.txt")
     assert graded(ex) == []
     assert [(first, last, kind) for first, last, kind, _ in unread(ex)] == [(5, 19, "table")]
+
+
+def test_a_countys_score_over_the_rows_of_its_townships() -> None:
+    """p09: `县 | 乡镇 | 存在问题 | 扣分 | 县得分`, the county and its score merged down its townships'
+    rows: the score names the county column, so the problems are the county's (they were read as
+    the townships', each with a false missing_score, and no county had a score)."""
+    ex = parsed("county-score-over-its-townships.html")
+    assert scores(ex) == [("甲县", None, Decimal("97.5")), ("乙县", None, Decimal("99.5"))]
+    assert entries(ex) == [
+        ("甲县", "deduction", Decimal("2"), "露天焚烧火点1处"),
+        ("甲县", "deduction", Decimal("0.5"), "巡查记录不全"),
+        ("乙县", "deduction", Decimal("0.5"), "宣传标语未张贴"),
+    ]
+
+
+def test_two_unit_columns_without_a_level_score_keep_the_later() -> None:
+    """`县区 | 乡镇 | 得分` ranks townships: without a score naming a level, nothing changes."""
+    from parsers.tables.roles import header_roles
+
+    assert header_roles(("县区", "乡镇", "得分")) == ["unit", "unit", "score"]
+    assert header_roles(("县区", "乡镇", "县区得分")) == ["unit", "place", "score"]

@@ -154,6 +154,8 @@ def header_roles(cells: tuple[str, ...]) -> list[str | None] | None:
             for c, r in zip(cells, roles, strict=True)
         ]
         known = {r for r in roles if r}
+    _name_unit_by_its_score(cells, roles)
+    known = {r for r in roles if r}
     if "unit" not in known:
         _name_unit_column(cells, roles)
         known = {r for r in roles if r}
@@ -216,6 +218,33 @@ def _name_cumulative_columns(cells: tuple[str, ...], roles: list[str | None]) ->
         own = "rank" if found["what"] in ("排名", "名次") else "score"
         if own not in roles:
             roles[i] = None
+
+
+# A score named by the level of the units it scores (p09 `县 | 乡镇 | 存在问题 | 扣分 | 县得分`).
+_LEVEL_SCORE = regex.compile(r"^(?P<level>.{1,8}?)(?:得分|总得分|考核得分|综合得分)$")
+
+
+def _name_unit_by_its_score(cells: tuple[str, ...], roles: list[str | None]) -> None:
+    """`县 | 乡镇 | 存在问题 | 扣分 | 县得分`: the score names the column of the units it scores, so
+    that column is the unit and another unit column beside it (the township where a county's
+    problem was found, p09) is a place within the unit, read by nothing. Without such a score,
+    of two unit columns the later stays the unit (`县区 | 乡镇 | 得分` ranks townships)."""
+    keys = [squash(cell) for cell in cells]
+    for i, key in enumerate(keys):
+        found = _LEVEL_SCORE.match(key) if roles[i] is None else None
+        if found is None:
+            continue
+        level = [j for j, k in enumerate(keys) if k == found["level"] and j != i]
+        if len(level) != 1 or roles[level[0]] not in (None, "unit"):
+            return
+        if roles[level[0]] is None and not regex.fullmatch(_UNIT_LEVEL + "+", found["level"]):
+            return
+        roles[i] = "score"
+        for j, role in enumerate(roles):
+            if role == "unit":
+                roles[j] = "place"
+        roles[level[0]] = "unit"
+        return
 
 
 def _name_unit_column(cells: tuple[str, ...], roles: list[str | None]) -> None:

@@ -120,3 +120,26 @@ def test_two_unit_columns_without_a_level_score_keep_the_later() -> None:
 
     assert header_roles(("县区", "乡镇", "得分")) == ["unit", "unit", "score"]
     assert header_roles(("县区", "乡镇", "县区得分")) == ["unit", "place", "score"]
+
+
+def test_open_and_secret_checks_listed_then_summed() -> None:
+    """p11: 明查 and 暗访 tables list the problems, then `明查扣分 | 暗访扣分 | 综合得分` sums them: the
+    sums are no entries of their own (each deduction was counted twice, with a false
+    score_mismatch on every unit)."""
+    ex = parsed("open-and-secret-tables-then-their-sums.md")
+    assert entries(ex) == [
+        ("甲街道", "deduction", Decimal("1"), "消防通道被占用"),
+        ("甲街道", "deduction", Decimal("0.5"), "夜间巡逻岗空岗"),
+        ("乙街道", "deduction", Decimal("2"), "群租房隐患未整治"),
+    ]
+    assert scores(ex) == [("甲街道", 1, Decimal("98.5")), ("乙街道", 2, Decimal("98"))]
+
+
+def test_open_and_secret_sums_alone_are_the_entries() -> None:
+    """field-survey §1: with nothing itemised, `明查扣分 | 暗访扣分` are each unit's deductions."""
+    ex = parsed("open-and-secret-sums-alone.md")
+    assert entries(ex) == [
+        ("甲街道", "deduction", Decimal("1"), "明查扣分"),
+        ("甲街道", "deduction", Decimal("0.5"), "暗访扣分"),
+        ("乙街道", "deduction", Decimal("2"), "暗访扣分"),
+    ]

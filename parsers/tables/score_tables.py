@@ -341,8 +341,12 @@ def column_deductions(
                     DeductionRow(unit_raw, squash(head), "+" + amount.lstrip("+"), line, summary=not based)
                 )
             continue
-        if based or _FOUND_BY.fullmatch(squash(head)):
+        if based:
             found.append(DeductionRow(unit_raw, squash(head), amount, line))
+        elif _FOUND_BY.fullmatch(squash(head)):
+            # `明查扣分 | 暗访扣分 | 综合得分` (p11): what each check took off, a unit's row where nothing
+            # else is itemised; where the 明查 and 暗访 tables list the problems, it is their sum.
+            found.append(DeductionRow(unit_raw, squash(head), amount, line, summary=True))
         elif summed or amount.startswith("-"):
             # `扣分值 | 得分` with `-4` (field-survey §1): the sign prints the change applied to the score.
             found.append(DeductionRow(unit_raw, squash(head), amount, line, summary=True))

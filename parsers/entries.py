@@ -226,6 +226,29 @@ def _labels_end(text: str) -> int:
     return match.end() if match else 0
 
 
+# A rubric clause cited before the problem (p07 `依据第3项：…`, `依据细则第二部分第4条：…`,
+# `依据3.2.1：…`, `依据指标B-2：…`, `依据（三）2：…`): the citation is no part of the reason. Only a
+# plain `第N项` / `第N条` gives an item number; a clause within a part or a dotted, lettered or
+# nested one names no single number of the rubric's list (its 4 is part two's 4, not item 4).
+_CITED = regex.compile(
+    r"^(?:依据|按照|根据|对照|参照)(?:《[^》]{1,30}》)?(?:考核|考评|评分)?(?:细则|标准|办法|指标)?"
+    r"(?:第(?P<n>\d{1,3})[项条]"
+    r"|第[一二三四五六七八九十]{1,3}部分第?\d{1,3}[项条]?"
+    r"|\d{1,2}(?:\.\d{1,2}){1,3}(?:[项条])?"
+    r"|[A-Za-z]{1,2}-?\d{1,2}(?:-\d{1,2})?"
+    r"|[（(][一二三四五六七八九十]{1,3}[）)]\d{1,2}(?:[项条])?)"
+    r"\s*[：:]"
+)
+
+
+def cited_clause(body: str) -> tuple[list[int], str]:
+    """Split a cited rubric clause off an entry's start: its item number (if it is one) and the rest."""
+    found = _CITED.match(body) if body[:2] in ("依据", "按照", "根据", "对照", "参照") else None
+    if found is None:
+        return [], body
+    return ([int(found["n"])] if found["n"] else []), body[found.end() :]
+
+
 def labels_of(text: str) -> tuple[list[int], str]:
     """Split leading item labels off an entry: `（28）（29）未见…` → ([28, 29], `未见…`)."""
     end = _labels_end(text)
@@ -333,6 +356,13 @@ def _parse_entry_cached(text: str, default_kind: str | None, points_text: str | 
         body = body[prefix.end() :]
         more, body = labels_of(body)
         items += more
+    cited, rest = cited_clause(body)
+    if rest is not body:
+        lead = text.strip()[: len(text.strip()) - len(body)].rstrip()
+        if not items or (len(items) == 1 and lead[-1:] in ".、．"):
+            # `1.依据第3项：…`: the list number is the entry's place, the cited clause its item.
+            items = cited
+        body = rest
     amount_source = body if points_text is None else points_text
     kind, stated = _amount(amount_source, kind_hint, cell=points_text is not None)
     count = rate = None

@@ -10,7 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from parsers.document import Extraction, parse_document
+from parsers.entries import parse_entry
 
 FIXTURES = Path(__file__).parent / "fixtures" / "family11"
 
@@ -143,3 +146,25 @@ def test_open_and_secret_sums_alone_are_the_entries() -> None:
         ("甲街道", "deduction", Decimal("0.5"), "暗访扣分"),
         ("乙街道", "deduction", Decimal("2"), "暗访扣分"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "items", "reason"),
+    [
+        ("1.依据第3项：安全生产责任清单未及时更新，扣1分。", [3], "安全生产责任清单未及时更新"),
+        ("依据细则第二部分第4条：隐患排查台账记录不全，扣0.5分", [], "隐患排查台账记录不全"),
+        ("2.依据3.2.1：应急预案未组织演练，扣1.5分。", [], "应急预案未组织演练"),
+        ("依据指标B-2：危化品经营户底数不清，扣1分", [], "危化品经营户底数不清"),
+        ("3.依据（三）2：“打非治违”行动未留存影像资料，扣0.5分。", [], "“打非治违”行动未留存影像资料"),
+        ("按照《考核细则》第12条：台账缺失，扣1分", [12], "台账缺失"),
+        # A lead word before no clause of the rubric: the text is the reason, as before.
+        ("依据群众举报：夜间施工扰民，扣1分", [], "依据群众举报：夜间施工扰民"),
+    ],
+)
+def test_a_rubric_clause_cited_before_the_problem(text: str, items: list[int], reason: str) -> None:
+    """p07: `依据第3项：…` cites item 3; a clause within a part, dotted, lettered or nested names no
+    single item; the citation is no part of the reason (it was, with no item: duplicate_item on
+    a unit citing 第3项 twice was not found)."""
+    entry = parse_entry(text)
+    assert entry is not None
+    assert (entry.items, entry.reason) == (items, reason)

@@ -168,3 +168,15 @@ def test_a_rubric_clause_cited_before_the_problem(text: str, items: list[int], r
     entry = parse_entry(text)
     assert entry is not None
     assert (entry.items, entry.reason) == (items, reason)
+
+
+def test_a_score_beside_its_converted_share() -> None:
+    """p13: `考核得分 | 折算分（×30%）` — the converted share is the score times a weight, no weighted
+    part of it (read as one, every unit got a false score_mismatch: 0.3 × 99 ≠ 99)."""
+    from pipeline.reconcile import reconcile
+
+    ex = parsed("score-beside-its-converted-share.md")
+    assert scores(ex) == [("县教育局", 1, Decimal("99")), ("县卫健委", 2, Decimal("98.5"))]
+    assert [row.parts for row in ex.scores] == [[], []]
+    _, findings = reconcile(ex, "d")
+    assert [f.check for f in findings if f.check == "score_mismatch"] == []

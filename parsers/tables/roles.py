@@ -89,6 +89,11 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
         r"^(?:(?:上月|上期|上季度|上一季度|上年|上年度|去年|去年同期|上轮|上一轮|上次)(?:得分|成绩|排名|名次|总分)"
         r"|(?:累计|年度累计|全年累计|今年累计|年累计)(?:得分|成绩|总分|排名|名次))$"
     ),
+    # The score converted to its share of a larger assessment (p13 `考核得分 | 折算分（×30%）`): the score
+    # times a weight the circular computed, never a part of the score nor a score of its own.
+    "converted": regex.compile(
+        r"^(?:折算|折合|换算)后?(?:分|得分|分值|分数|成绩)(?:[（(][^）)]{0,12}[）)])?$"
+    ),
     # Counts (问题数, 村数, 达标村数): how many of something, never points.
     "count": regex.compile(
         r"^(?:\p{Han}{0,4}(?:村|户|处|件|次|个|人|家|起|宗|问题|点位|项)(?:数|数量)|问题个数"

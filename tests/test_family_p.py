@@ -180,3 +180,21 @@ def test_a_score_beside_its_converted_share() -> None:
     assert [row.parts for row in ex.scores] == [[], []]
     _, findings = reconcile(ex, "d")
     assert [f.check for f in findings if f.check == "score_mismatch"] == []
+
+
+def test_two_classes_of_counties_ranked_apart() -> None:
+    """p03: `（一）一类县（4个）` / `（二）二类县（4个）` caption rankings of their own: ranks are checked
+    within each class (across both, every unit of the second class was a false rank_order), and
+    the swapped pair of the second class is still found."""
+    from pipeline.reconcile import reconcile
+
+    ex = parsed("two-classes-of-counties-ranked-apart.md")
+    assert [(row.unit_raw, row.group) for row in ex.scores] == [
+        ("甲县", "一类县"),
+        ("乙县", "一类县"),
+        ("丙县", "二类县"),
+        ("丁县", "二类县"),
+        ("戊县", "二类县"),
+    ]
+    _, findings = reconcile(ex, "d")
+    assert sorted(f.unit for f in findings if f.check == "rank_order") == ["丁县", "戊县"]

@@ -198,3 +198,18 @@ def test_two_classes_of_counties_ranked_apart() -> None:
     ]
     _, findings = reconcile(ex, "d")
     assert sorted(f.unit for f in findings if f.check == "rank_order") == ["丁县", "戊县"]
+
+
+def test_a_flattened_ranking_continued_under_xubiao() -> None:
+    """p10 .txt: a ranking printed one cell per line, split under `续表` with its header typed again:
+    the continuation's places (4, 5 of five) go on from the rows above (taken for scores beyond
+    its own two rows, the continuation was left unread)."""
+    ex = parsed("ranking-continued-under-xubiao-flattened.txt")
+    assert scores(ex) == [
+        ("甲村", 1, Decimal("97")),
+        ("乙村", 2, Decimal("96")),
+        ("丙村", 3, Decimal("95")),
+        ("丁村", 4, Decimal("94")),
+        ("戊村", 5, Decimal("93")),
+    ]
+    assert unread(ex) == []

@@ -176,7 +176,7 @@ class _SectionReader:
             self.close()
             self._open(line, (name, None, "", None))
             return
-        if name is not None and prefix is not None and self._next_prefix_line(name):
+        if name is not None and prefix is not None and self._next_prefix_line(name, line):
             self.close()
             self._open(line, self._prefix_heading(prefix))
             return
@@ -211,19 +211,25 @@ class _SectionReader:
         k, j = chinese_to_int(here.group("k")), chinese_to_int(before.group("k"))
         return k is not None and j is not None and k == j + 1
 
-    def _next_prefix_line(self, name: str) -> bool:
+    def _next_prefix_line(self, name: str, line: Line) -> bool:
         """Whether a `X镇：…扣2分；…` line naming an administrative unit the score table lacks follows
         the same kind of line of a unit of the table at the same level (y15: `桥头镇：` after `黄坡乡：`,
         left out of the ranking for its missing papers): then it is that unit's own line, its score
         missing, as a numbered heading in sequence is (`_next_in_sequence`). A body of another kind
-        or level (`丁社区：` after `乙街道：`) stays a doubt."""
+        or level (`丁社区：` after `乙街道：`) stays a doubt, unless the lines are numbered and this one
+        comes next (p15: `5.经济开发区：` after `4.坪上乡：`, a zone run as a township)."""
         current = self.current
+        if current is None or current.match is None or not self.current_by_prefix:
+            return False
+        level = _admin_level(name)
+        if level is not None and level == _admin_level(current.unit):
+            return True
+        here, before = _LIST_HEAD.match(line.text), _LIST_HEAD.match(current.heading.text)
         return (
-            current is not None
-            and current.match is not None
-            and bool(self.current_by_prefix)
-            and _admin_level(name) is not None
-            and _admin_level(name) == _admin_level(current.unit)
+            bool(_ADMIN_UNIT.search(name))
+            and here is not None
+            and before is not None
+            and int(here.group("k")) == int(before.group("k")) + 1
         )
 
     def close(self) -> None:
@@ -488,6 +494,8 @@ def _issue_entries(line: Line, known: list[str]) -> list[UnitEntry]:
 
 # The ordinal a heading opens with (`（四）`, `四、`), and the administrative level a unit's name ends with.
 _ORDINAL_HEAD = regex.compile(r"^(?P<open>[（(]?)(?P<k>[一二三四五六七八九十]{1,3})[）)、]")
+# A line's own list number (`5.经济开发区：…`).
+_LIST_HEAD = regex.compile(r"^\s*(?P<k>\d{1,2})[.、．]")
 _ADMIN_UNIT = regex.compile(r"(?:县|市|区|镇|乡|街道|管委会)$")
 # The level of an administrative unit by its last word: a 社区 is no district (`丁社区` after
 # `乙街道` is a body of another level, a doubt; `桥头镇` after `黄坡乡` is a sibling).

@@ -213,3 +213,23 @@ def test_a_flattened_ranking_continued_under_xubiao() -> None:
         ("戊村", 5, Decimal("93")),
     ]
     assert unread(ex) == []
+
+
+def test_a_numbered_unit_line_the_table_lacks_comes_next() -> None:
+    """p15: `3.工业园管委会：…` after `1.甲镇：` `2.乙乡：`, the units of the score table, is that
+    unit's own line (its score missing: missing_score), as a numbered heading in sequence is; it
+    was an unread block because a 管委会 is of another level than a 镇."""
+    from pipeline.reconcile import reconcile
+
+    ex = parsed("numbered-unit-lines-then-one-the-table-lacks.md")
+    assert entries(ex)[-1] == ("工业园管委会", "deduction", Decimal("1.5"), "厂区外围垃圾未清运")
+    assert unread(ex) == []
+    _, findings = reconcile(ex, "d")
+    assert [(f.unit, f.check) for f in findings] == [("工业园管委会", "missing_score")]
+
+
+def test_a_unit_line_out_of_the_lists_sequence_stays_a_doubt() -> None:
+    """`4.工业园管委会：` after `2.乙乡：`: not the next of the list, so not read as a unit's line."""
+    ex = parsed("numbered-unit-lines-out-of-sequence.md")
+    assert len(entries(ex)) == 2
+    assert [(first, kind) for first, _, kind, _ in unread(ex)] == [(12, "heading")]

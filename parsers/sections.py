@@ -425,17 +425,33 @@ class _SectionReader:
     def _add_entries(self, section: Section, text: str, line: Line) -> bool:
         """Parse the entries of `text` into `section`; whether the line was read as entries or a veto."""
         parsed_any = False
+        unread_pieces: list[str] = []
         # Every amount ends in 分 (parse_entry, doubtful_amount): a line without one holds none.
         has_points = "分" in text
         for piece in split_entries(text) if has_points else ():
             entry = parse_entry(piece)
             if entry is None:
+                if self._add_charged_elsewhere(piece, line):
+                    parsed_any = True
+                elif _TAKEN_UNREAD.search(piece):
+                    unread_pieces.append(piece)
                 continue
             parsed_any = True
             if section.entries and restates_total(entry):
                 self._check_total(section, entry, line)
                 continue
             section.entries.append(UnitEntry(section.unit, section.unit_raw, entry, line))
+        if parsed_any and unread_pieces:
+            # A clause taking points off that no rule read, beside entries that were (p12 before
+            # `扣丙镇0.5分` was read): said, never dropped without a word.
+            self.result.unread.append(
+                UnreadBlock(
+                    line,
+                    line,
+                    f"a clause taking points off that matched no entry rule: '{unread_pieces[0][:40]}'",
+                    kind="entries",
+                )
+            )
         if parsed_any:
             return True
         # variants §4: `（20）发生较大生产安全责任事故，一票否决。` — a veto, not an unparsed amount.
@@ -449,6 +465,31 @@ class _SectionReader:
         if starts_with_label(text) or _AMOUNT_DIGIT.search(text):
             self.result.unmatched.append(line)
         return False
+
+    def _add_charged_elsewhere(self, piece: str, line: Line) -> bool:
+        """`…，经县森防办核实，扣丙镇0.5分。` in 戊镇's section (p12, a cross check): the amount names the
+        unit it is taken from, a unit of the score table other than the section's, so it is that
+        unit's entry. Whether the piece was read so."""
+        found = _CHARGED_TO.search(piece) if self.known else None
+        if found is None:
+            return False
+        unit = unit_key(found.group("unit"))
+        if unit not in self.known:
+            return False
+        entry = parse_entry(_ALSO.sub("", piece[: found.start("unit")] + piece[found.end("unit") :], count=1))
+        if entry is None:
+            return False
+        self.result.by_issue.append(UnitEntry(unit, found.group("unit"), entry, line))
+        return True
+
+
+# Points taken off or added within a clause (`扣丙镇0.5分`, `扣除…1分`): a piece holding one that
+# parse_entry did not read is reported.
+_TAKEN_UNREAD = regex.compile(r"[扣减加][^，,。；;\d]{0,15}\d+(?:\.\d+)?分")
+# An amount naming the unit it is taken from: `扣丙镇0.5分`, `扣除乙街道1分`.
+_CHARGED_TO = regex.compile(r"(?:扣除|扣减|扣)(?P<unit>\p{Han}{2,15}?)\d+(?:\.\d+)?分")
+# `另，` / `此外，` opening a further problem: no part of its reason.
+_ALSO = regex.compile(r"^\s*(?:另外|另|此外)\s*[，,]\s*")
 
 
 def _summed(entries: list[UnitEntry], kind: str) -> Decimal:

@@ -233,3 +233,28 @@ def test_a_unit_line_out_of_the_lists_sequence_stays_a_doubt() -> None:
     ex = parsed("numbered-unit-lines-out-of-sequence.md")
     assert len(entries(ex)) == 2
     assert [(first, kind) for first, _, kind, _ in unread(ex)] == [(12, "heading")]
+
+
+def test_a_deduction_charged_to_another_unit_of_the_table() -> None:
+    """p12: in 乙乡's line of a cross check, `…，扣甲镇0.5分` names the unit it is taken from: 甲镇's
+    entry (it was dropped without a word, and 甲镇 got a false score_mismatch)."""
+    ex = parsed("deduction-charged-to-another-unit.txt")
+    assert entries(ex) == [
+        ("甲镇", "deduction", Decimal("1"), "检查站值守人员脱岗"),
+        ("乙乡", "deduction", Decimal("2"), "林区违规用火1起"),
+        (
+            "甲镇",
+            "deduction",
+            Decimal("0.5"),
+            "乙乡检查组在交界处发现甲镇责任区内易燃杂物未清理，经县森防办核实",
+        ),
+    ]
+    assert unread(ex) == []
+
+
+def test_a_clause_taking_points_that_no_rule_reads_is_said() -> None:
+    """`扣相邻责任区0.5分` names no unit of the table: no row, and the line is an unread block (the
+    clause was dropped without a word, its line having given another entry)."""
+    ex = parsed("deduction-charged-to-no-known-unit.txt")
+    assert len(entries(ex)) == 2
+    assert [(first, kind) for first, _, kind, _ in unread(ex)] == [(6, "entries")]

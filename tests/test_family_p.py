@@ -8,26 +8,14 @@ with what a person reads.
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from parsers.document import Extraction, parse_document
+from parsers.document import Extraction
 from parsers.entries import parse_entry
+from tests.family_pages import entries, page_parser, scores
 
-FIXTURES = Path(__file__).parent / "fixtures" / "family11"
-
-
-def parsed(name: str) -> Extraction:
-    return parse_document((FIXTURES / name).read_bytes(), name)
-
-
-def scores(ex: Extraction) -> list[tuple[str, int | None, Decimal | None]]:
-    return [(row.unit_raw, row.rank, row.score) for row in ex.scores]
-
-
-def entries(ex: Extraction) -> list[tuple[str, str, Decimal, str]]:
-    return [(e.unit, e.entry.kind, e.entry.points, e.entry.reason) for e in ex.entries]
+parsed = page_parser("family11")
 
 
 def unread(ex: Extraction) -> list[tuple[int, int, str, str]]:
@@ -53,9 +41,9 @@ def test_last_months_score_beside_this_months() -> None:
     ex = parsed("last-month-beside-this-month.md")
     assert scores(ex) == [("甲社区", 1, Decimal("97")), ("乙社区", 2, Decimal("96.5"))]
     assert entries(ex) == [
-        ("甲社区", "deduction", Decimal("3"), "楼道堆放杂物"),
-        ("乙社区", "deduction", Decimal("2"), "垃圾桶满溢"),
-        ("乙社区", "deduction", Decimal("1.5"), "绿化带缺株"),
+        ("甲社区", [], "deduction", Decimal("3"), "楼道堆放杂物"),
+        ("乙社区", [], "deduction", Decimal("2"), "垃圾桶满溢"),
+        ("乙社区", [], "deduction", Decimal("1.5"), "绿化带缺株"),
     ]
 
 
@@ -67,9 +55,9 @@ def test_a_cumulative_score_alone_names_no_score() -> None:
 
 GRADED = [("甲镇", None, Decimal("98.5"), "优秀"), ("乙乡", None, Decimal("98"), "良好")]
 BRACKETED = [
-    ("甲镇", "deduction", Decimal("0.5"), "污水设施运维记录缺失"),
-    ("甲镇", "deduction", Decimal("1"), "垃圾收集点破损"),
-    ("乙乡", "deduction", Decimal("2"), "公厕管护不到位"),
+    ("甲镇", [], "deduction", Decimal("0.5"), "污水设施运维记录缺失"),
+    ("甲镇", [], "deduction", Decimal("1"), "垃圾收集点破损"),
+    ("乙乡", [], "deduction", Decimal("2"), "公厕管护不到位"),
 ]
 
 
@@ -111,9 +99,9 @@ def test_a_countys_score_over_the_rows_of_its_townships() -> None:
     ex = parsed("county-score-over-its-townships.html")
     assert scores(ex) == [("甲县", None, Decimal("97.5")), ("乙县", None, Decimal("99.5"))]
     assert entries(ex) == [
-        ("甲县", "deduction", Decimal("2"), "露天焚烧火点1处"),
-        ("甲县", "deduction", Decimal("0.5"), "巡查记录不全"),
-        ("乙县", "deduction", Decimal("0.5"), "宣传标语未张贴"),
+        ("甲县", [], "deduction", Decimal("2"), "露天焚烧火点1处"),
+        ("甲县", [], "deduction", Decimal("0.5"), "巡查记录不全"),
+        ("乙县", [], "deduction", Decimal("0.5"), "宣传标语未张贴"),
     ]
 
 
@@ -131,9 +119,9 @@ def test_open_and_secret_checks_listed_then_summed() -> None:
     score_mismatch on every unit)."""
     ex = parsed("open-and-secret-tables-then-their-sums.md")
     assert entries(ex) == [
-        ("甲街道", "deduction", Decimal("1"), "消防通道被占用"),
-        ("甲街道", "deduction", Decimal("0.5"), "夜间巡逻岗空岗"),
-        ("乙街道", "deduction", Decimal("2"), "群租房隐患未整治"),
+        ("甲街道", [], "deduction", Decimal("1"), "消防通道被占用"),
+        ("甲街道", [], "deduction", Decimal("0.5"), "夜间巡逻岗空岗"),
+        ("乙街道", [], "deduction", Decimal("2"), "群租房隐患未整治"),
     ]
     assert scores(ex) == [("甲街道", 1, Decimal("98.5")), ("乙街道", 2, Decimal("98"))]
 
@@ -142,9 +130,9 @@ def test_open_and_secret_sums_alone_are_the_entries() -> None:
     """field-survey §1: with nothing itemised, `明查扣分 | 暗访扣分` are each unit's deductions."""
     ex = parsed("open-and-secret-sums-alone.md")
     assert entries(ex) == [
-        ("甲街道", "deduction", Decimal("1"), "明查扣分"),
-        ("甲街道", "deduction", Decimal("0.5"), "暗访扣分"),
-        ("乙街道", "deduction", Decimal("2"), "暗访扣分"),
+        ("甲街道", [], "deduction", Decimal("1"), "明查扣分"),
+        ("甲街道", [], "deduction", Decimal("0.5"), "暗访扣分"),
+        ("乙街道", [], "deduction", Decimal("2"), "暗访扣分"),
     ]
 
 
@@ -222,7 +210,7 @@ def test_a_numbered_unit_line_the_table_lacks_comes_next() -> None:
     from pipeline.reconcile import reconcile
 
     ex = parsed("numbered-unit-lines-then-one-the-table-lacks.md")
-    assert entries(ex)[-1] == ("工业园管委会", "deduction", Decimal("1.5"), "厂区外围垃圾未清运")
+    assert entries(ex)[-1] == ("工业园管委会", [], "deduction", Decimal("1.5"), "厂区外围垃圾未清运")
     assert unread(ex) == []
     _, findings = reconcile(ex, "d")
     assert [(f.unit, f.check) for f in findings] == [("工业园管委会", "missing_score")]
@@ -240,10 +228,11 @@ def test_a_deduction_charged_to_another_unit_of_the_table() -> None:
     entry (it was dropped without a word, and 甲镇 got a false score_mismatch)."""
     ex = parsed("deduction-charged-to-another-unit.txt")
     assert entries(ex) == [
-        ("甲镇", "deduction", Decimal("1"), "检查站值守人员脱岗"),
-        ("乙乡", "deduction", Decimal("2"), "林区违规用火1起"),
+        ("甲镇", [], "deduction", Decimal("1"), "检查站值守人员脱岗"),
+        ("乙乡", [], "deduction", Decimal("2"), "林区违规用火1起"),
         (
             "甲镇",
+            [],
             "deduction",
             Decimal("0.5"),
             "乙乡检查组在交界处发现甲镇责任区内易燃杂物未清理，经县森防办核实",

@@ -84,6 +84,11 @@ _AMOUNT_CLAUSE = regex.compile(
     rf"|(?:共|累计|合计)[少缺超差欠漏]\s*(?:\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})"
     rf"|(?:按|扣)?\s*{_NUM}\s*分\s*/\s*(?:{_UNITS_OF_COUNT})(?:扣分|扣除)?"
     rf"|(?:扣完|扣满)\s*{_NUM}\s*分为?止|最高\s*(?:扣|加)\s*{_NUM}\s*分|扣完为止"
+    # p06: the item's cap and worth (`该项最多扣3分`, `该项分值2分`), a shortfall counted without 共
+    # (`缺少8次`) and problems counted after their noun (`发现问题4个`): words of the amount.
+    rf"|(?:该项)?(?:最高|最多)\s*(?:扣|加)\s*{_NUM}\s*分|该项分值\s*{_NUM}\s*分"
+    rf"|(?:缺少|少于|少)\s*(?:\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})"
+    rf"|(?:发现|存在|查出)\s*(?:问题|隐患)\s*(?:\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})"
     rf"|(?:扣|加)分(?:累计)?不超过\s*{_NUM}\s*分)$"
 )
 _PAREN_AMOUNT = regex.compile(rf"[（(]\s*(?:扣除|扣减|扣|减|加)\s*{_NUM}\s*分\s*[)）]")

@@ -247,3 +247,20 @@ def test_a_clause_taking_points_that_no_rule_reads_is_said() -> None:
     ex = parsed("deduction-charged-to-no-known-unit.txt")
     assert len(entries(ex)) == 2
     assert [(first, kind) for first, _, kind, _ in unread(ex)] == [(6, "entries")]
+
+
+@pytest.mark.parametrize(
+    ("text", "points", "reason"),
+    [
+        ("巡河记录不完整，缺少8次，每次扣0.5分，该项最多扣3分，扣3分", "3", "巡河记录不完整"),
+        ("“一河一档”资料缺失，该项分值2分，扣完为止，扣2分", "2", "“一河一档”资料缺失"),
+        ("河长公示牌信息未更新，发现问题4个，每个扣0.25分，扣1分", "1", "河长公示牌信息未更新"),
+    ],
+)
+def test_a_caps_and_counts_words_are_the_amounts(text: str, points: str, reason: str) -> None:
+    """p06: `该项最多扣3分`, `该项分值2分`, `缺少8次` and `发现问题4个` say how the amount was reached,
+    as `每处扣0.5分` and `共少4次` do (r30): no part of the reason (they were, from the first of
+    them on)."""
+    entry = parse_entry(text)
+    assert entry is not None
+    assert (entry.points, entry.reason) == (Decimal(points), reason)

@@ -483,9 +483,9 @@ class _SectionReader:
         return True
 
 
-# Points taken off or added within a clause (`扣丙镇0.5分`, `扣除…1分`): a piece holding one that
-# parse_entry did not read is reported.
-_TAKEN_UNREAD = regex.compile(r"[扣减加][^，,。；;\d]{0,15}\d+(?:\.\d+)?分")
+# Points taken off or added within a clause (`扣丙镇0.5分`, `扣除…1分`; no 分 between, so `加强…得分90分`
+# is none): a piece holding one that parse_entry did not read is reported.
+_TAKEN_UNREAD = regex.compile(r"[扣减加][^，,。；;\d分]{0,15}\d+(?:\.\d+)?分")
 # An amount naming the unit it is taken from: `扣丙镇0.5分`, `扣除乙街道1分`.
 _CHARGED_TO = regex.compile(r"(?:扣除|扣减|扣)(?P<unit>\p{Han}{2,15}?)\d+(?:\.\d+)?分")
 # `另，` / `此外，` opening a further problem: no part of its reason.

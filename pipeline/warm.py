@@ -5,9 +5,8 @@ first files cost ~1 s of CPU more than the rest without this): the text-layer re
 libraries, the county gazetteer (cpca, with pandas: ~0.4 s and 60 MiB) and the
 traditional-character converter. OCR stays lazy: it is heavy and only scans need it.
 
-It is a module rather than a function because multiprocessing's forkserver, which a long run's
-workers are forked from (pipeline/workers.py, worker_context), can only be told which modules
-to import; a short run's parent imports it once before its forks.
+It is a module rather than a function because multiprocessing's forkserver, which workers are
+forked from (pipeline/workers.py, worker_context), can only be told which modules to import.
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 One file that makes a parser hang or crash costs that file only: its worker is stopped
 and replaced, and the file gets a failed row saying why (a file it had been given but not begun
-goes to another). Workers are forked with the readers loaded (pipeline/warm.py), so a worker
-costs no re-import: from the parent in a short run, from multiprocessing's forkserver in a run
-long enough to recycle them (worker_context).
+goes to another). Workers are forked from multiprocessing's forkserver with the readers loaded
+(pipeline/warm.py, worker_context), so a worker costs no re-import and the parent imports no
+parser.
 
 Process lifecycle: every worker (and any OCR pool process) asks the kernel to kill it when its
 parent dies (PR_SET_PDEATHSIG), and a worker forked by the forkserver also ends when the ingest
@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import parse  # looked up at call time, so a test can stand in for the parser
+from pipeline.identity import doc_id_of, shown_path
 from pipeline.lifecycle import end_with, end_with_parent
 from pipeline.options import DEFAULT_OCR_SECONDS_PER_PAGE, IngestOptions
-from pipeline.parse import FileResult, doc_id_of, failed_result, shown_path
+from pipeline.results import FileResult, failed_result
 
 
 def cap_memory(megabytes: int) -> None:
@@ -104,6 +104,7 @@ def _worker(tasks: Any, results: Any, options: IngestOptions, ocr_threads: int, 
     # ones). Frozen here, in the child, the parent's own collections are untouched.
     gc.freeze()
     cap_memory(options.max_memory_mb)
+    from pipeline import parse
     from pipeline.ocr import set_ocr_budget
 
     set_ocr_budget(1, ocr_threads)
@@ -116,7 +117,7 @@ def _worker(tasks: Any, results: Any, options: IngestOptions, ocr_threads: int, 
         def extend(pages: int, index: int = index) -> None:
             results.put((index, pages * DEFAULT_OCR_SECONDS_PER_PAGE))
 
-        result = parse.parse_file(path, options, extend)
+        result = parse.parse_file(path, options, extend)  # looked up here: a test may stand in for it
         result.pack()  # small and quick to unpickle: the parent's CPU caps what workers gain
         results.put((index, result))
 
@@ -139,26 +140,30 @@ class _Slot:
     recycling: bool = False  # told to exit after its files, to start again once it has
 
 
-def worker_context(files: int, workers: int, recycle_after: int) -> Any:
-    """The multiprocessing context a run's workers start from.
+def worker_context() -> Any:
+    """The multiprocessing context file workers start from: multiprocessing's forkserver, a small
+    process that loads the readers once (pipeline.warm) and forks every worker of the run.
 
-    A run long enough to recycle workers forks them from multiprocessing's forkserver, a small
-    process that loaded the readers (pipeline.warm) before the run grew: forked from the parent
-    instead, a worker started late in a 10,000-file run began as a copy of a 250 MiB parent and
-    kept private copies of the pages it touched (per-process PSS 113–178 MiB against 76–81 MiB
-    for the first workers; the tree's PSS 1.5× a 1,000-file run's). A short run forks from the
-    parent: no server to start (~1 s), and what the parent holds is small.
+    Forked from the parent instead, a worker started late in a 10,000-file run began as a copy of
+    a 250 MiB parent and kept private copies of the pages it touched (per-process PSS 113–178 MiB
+    against 76–81 MiB for the first workers; the tree's PSS 1.5× a 1,000-file run's), and the
+    parent had to import every parser only to pass them on. Where there is no forkserver
+    (Windows), workers are spawned and import what they need themselves.
     """
-    methods = mp.get_all_start_methods()
-    if "forkserver" in methods and files > workers * recycle_after:
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["pipeline.warm"])
-        return ctx
-    if "fork" in methods:
-        import pipeline.warm  # noqa: F401  (loads the readers once, before the forks)
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context()
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["pipeline.warm"])
+    return ctx
 
-        return mp.get_context("fork")
-    return mp.get_context()
+
+def start_worker_server() -> None:
+    """Start the forkserver now, so that it loads the readers while the parent gets ready (the
+    store's index, the plan's bookkeeping) rather than when the first worker is asked for."""
+    if worker_context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 def iter_results(
@@ -207,7 +212,7 @@ class _Pool:
     def __init__(self, paths: list[str], options: IngestOptions, workers: int) -> None:
         self.paths = paths
         self.options = options
-        self.ctx = worker_context(len(paths), workers, options.recycle_after)
+        self.ctx = worker_context()
         self.results = self.ctx.Queue()
         self.pending = list(enumerate(paths))[::-1]
         self.slots: dict[int, _Slot] = {}
@@ -325,6 +330,8 @@ def _stop_workers(slots: Iterable[_Slot], finished: bool) -> None:
 def _in_process(
     paths: list[str], options: IngestOptions, stopping: Callable[[], bool]
 ) -> Iterator[FileResult]:
+    from pipeline import parse
+
     for path in paths:
         if stopping():
             return

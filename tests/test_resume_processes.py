@@ -102,11 +102,11 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
         (signal.SIGKILL, "500"),
         (signal.SIGINT, "500"),
         (signal.SIGTERM, "500"),
-        # Recycled every 3 files: workers forked from the forkserver, grandchildren of the ingest.
+        # Recycled every 3 files: the forkserver forks new workers all through the run.
         (signal.SIGKILL, "3"),
         (signal.SIGINT, "3"),
     ],
-    ids=["kill9", "int", "term", "kill9-forkserver", "int-forkserver"],
+    ids=["kill9", "int", "term", "kill9-recycling", "int-recycling"],
 )
 def test_a_stopped_ingest_leaves_no_process_and_a_rerun_equals_a_clean_run(
     tmp_path: Path, clean: dict[str, list[str]], sig: signal.Signals, recycle: str

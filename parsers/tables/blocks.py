@@ -14,7 +14,9 @@ _DIGIT = regex.compile(r"\d")
 # A ranking block's caption: `（一）县区组`, `二、市直部门组排名：` (variants §2 several blocks).
 _GROUP_CAPTION = regex.compile(
     r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.、．])?\s*"
-    r"(?P<g>[\p{Han}（）()、]{1,12}组)(?:考核|考评)?(?:排名|得分|成绩|结果|情况|名次)*(?:如下)?[:：]?$"
+    r"(?P<g>[\p{Han}（）()、]{1,12}组|(?:[一二三四五六七八九十]|[A-Da-d])类[\p{Han}（）()、]{1,10}?)"
+    # p03 `（一）一类县（4个）`: a class of units ranked on its own, with how many it holds.
+    r"(?:[（(]\d{1,3}个[）)])?(?:考核|考评)?(?:排名|得分|成绩|结果|情况|名次)*(?:如下)?[:：]?$"
 )
 
 

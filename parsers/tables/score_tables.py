@@ -33,6 +33,7 @@ from parsers.tables.roles import (
     PART_HEADER,
     PART_MAX_HEADER,
     SCORE_SCALE,
+    SCORE_WITH_GRADE,
     cell_role,
     header_roles,
     table_kind,
@@ -358,8 +359,12 @@ def column_deductions(
                     DeductionRow(unit_raw, squash(head), "+" + amount.lstrip("+"), line, summary=not based)
                 )
             continue
-        if based or _FOUND_BY.fullmatch(squash(head)):
+        if based:
             found.append(DeductionRow(unit_raw, squash(head), amount, line))
+        elif _FOUND_BY.fullmatch(squash(head)):
+            # `明查扣分 | 暗访扣分 | 综合得分` (p11): what each check took off, a unit's row where nothing
+            # else is itemised; where the 明查 and 暗访 tables list the problems, it is their sum.
+            found.append(DeductionRow(unit_raw, squash(head), amount, line, summary=True))
         elif summed or amount.startswith("-"):
             # `扣分值 | 得分` with `-4` (field-survey §1): the sign prints the change applied to the score.
             found.append(DeductionRow(unit_raw, squash(head), amount, line, summary=True))
@@ -771,6 +776,11 @@ def score_row(
         rank_raw = next((cells[i] for i, r in enumerate(roles) if r == "seq"), None)
     score_text = next((cells[i] for i, r in enumerate(roles) if r == "score"), None)
     grade = next((cells[i].strip() or None for i, r in enumerate(roles) if r == "grade"), None)
+    with_grade = (
+        SCORE_WITH_GRADE.match(squash(score_text)) if score_text is not None and grade is None else None
+    )
+    if with_grade:
+        grade = with_grade.group("grade")  # `98.5（优秀）`: the cell states both
     parts = []
     maxima: list[Decimal | None] = []
     for i, role in enumerate(roles):

@@ -37,6 +37,10 @@ import json, resource, sys
 from pathlib import Path
 from pipeline.ingest import IngestOptions, ingest
 s = ingest([Path(sys.argv[1])], IngestOptions(out=Path(sys.argv[2]), workers=int(sys.argv[3]), ocr="never"))
+# A long run's workers are children of multiprocessing's forkserver: reaped with it, their CPU
+# counts among this process's children (_stop is the server's own stop, used by its tests).
+from multiprocessing import forkserver
+forkserver._forkserver._stop()
 me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"parsed": s.written, "unchanged": s.unchanged, "failed": s.failed,
     "cpu_parent": me.ru_utime + me.ru_stime, "cpu_workers": kids.ru_utime + kids.ru_stime}))

@@ -84,6 +84,11 @@ _AMOUNT_CLAUSE = regex.compile(
     rf"|(?:共|累计|合计)[少缺超差欠漏]\s*(?:\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})"
     rf"|(?:按|扣)?\s*{_NUM}\s*分\s*/\s*(?:{_UNITS_OF_COUNT})(?:扣分|扣除)?"
     rf"|(?:扣完|扣满)\s*{_NUM}\s*分为?止|最高\s*(?:扣|加)\s*{_NUM}\s*分|扣完为止"
+    # p06: the item's cap and worth (`该项最多扣3分`, `该项分值2分`), a shortfall counted without 共
+    # (`缺少8次`) and problems counted after their noun (`发现问题4个`): words of the amount.
+    rf"|(?:该项)?(?:最高|最多)\s*(?:扣|加)\s*{_NUM}\s*分|该项分值\s*{_NUM}\s*分"
+    rf"|(?:缺少|少于|少)\s*(?:\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})"
+    rf"|(?:发现|存在|查出)\s*(?:问题|隐患)\s*(?:\d+|[一二三四五六七八九十两]+)\s*(?:{_UNITS_OF_COUNT})"
     rf"|(?:扣|加)分(?:累计)?不超过\s*{_NUM}\s*分)$"
 )
 _PAREN_AMOUNT = regex.compile(rf"[（(]\s*(?:扣除|扣减|扣|减|加)\s*{_NUM}\s*分\s*[)）]")
@@ -144,6 +149,12 @@ _AMOUNT_THEN_LABEL = regex.compile(
     rf"(?:{_MINUS}|加)\s*{_NUM}\s*分\s*[)）]?(?=\s*(?:\d{{1,3}}\s*[.．、](?!\d)|[（(]\s*\d{{1,3}}\s*[）)]))"
 )
 
+# The same cell with unnumbered paragraphs (q02 `道路扬尘…，扣1分` / `餐饮油烟…，扣1分`, joined by a
+# space): `，扣N分` then a space and words starts the next entry. Two adjacent Han characters are
+# asked after the space, so text spaced out glyph by glyph (`扣 1 分 （ 整 改 中 ）`) is not cut.
+_AMOUNT_THEN_PARAGRAPH = regex.compile(
+    rf"[，,]\s*(?:{_MINUS}|加)\s*{_NUM}\s*分(?=[ \t\u3000]+\p{{Han}}\p{{Han}})"
+)
 
 # Amounts written in Chinese numerals (`扣一分`, `扣零点五分`, `加一点五分`, `扣完三分为止`; fd-03).
 _CN_AMOUNT = regex.compile(
@@ -224,6 +235,29 @@ def _labels_end(text: str) -> int:
         return 0
     match = _LABELS_AT_START.match(text)
     return match.end() if match else 0
+
+
+# A rubric clause cited before the problem (p07 `依据第3项：…`, `依据细则第二部分第4条：…`,
+# `依据3.2.1：…`, `依据指标B-2：…`, `依据（三）2：…`): the citation is no part of the reason. Only a
+# plain `第N项` / `第N条` gives an item number; a clause within a part or a dotted, lettered or
+# nested one names no single number of the rubric's list (its 4 is part two's 4, not item 4).
+_CITED = regex.compile(
+    r"^(?:依据|按照|根据|对照|参照)(?:《[^》]{1,30}》)?(?:考核|考评|评分)?(?:细则|标准|办法|指标)?"
+    r"(?:第(?P<n>\d{1,3})[项条]"
+    r"|第[一二三四五六七八九十]{1,3}部分第?\d{1,3}[项条]?"
+    r"|\d{1,2}(?:\.\d{1,2}){1,3}(?:[项条])?"
+    r"|[A-Za-z]{1,2}-?\d{1,2}(?:-\d{1,2})?"
+    r"|[（(][一二三四五六七八九十]{1,3}[）)]\d{1,2}(?:[项条])?)"
+    r"\s*[：:]"
+)
+
+
+def cited_clause(body: str) -> tuple[list[int], str]:
+    """Split a cited rubric clause off an entry's start: its item number (if it is one) and the rest."""
+    found = _CITED.match(body) if body[:2] in ("依据", "按照", "根据", "对照", "参照") else None
+    if found is None:
+        return [], body
+    return ([int(found["n"])] if found["n"] else []), body[found.end() :]
 
 
 def labels_of(text: str) -> tuple[list[int], str]:
@@ -333,6 +367,13 @@ def _parse_entry_cached(text: str, default_kind: str | None, points_text: str | 
         body = body[prefix.end() :]
         more, body = labels_of(body)
         items += more
+    cited, rest = cited_clause(body)
+    if rest is not body:
+        lead = text.strip()[: len(text.strip()) - len(body)].rstrip()
+        if not items or (len(items) == 1 and lead[-1:] in ".、．"):
+            # `1.依据第3项：…`: the list number is the entry's place, the cited clause its item.
+            items = cited
+        body = rest
     amount_source = body if points_text is None else points_text
     kind, stated = _amount(amount_source, kind_hint, cell=points_text is not None)
     count = rate = None
@@ -380,6 +421,8 @@ def _may_hold_cap(text: str) -> bool:
 
 
 _NEGATIVE_AMOUNT = regex.compile(rf"-{_NUM}分?")
+# An amount cell in brackets, as an accounts-style table prints what is taken off (p08 `（-0.5）`).
+_BRACKETED_AMOUNT = regex.compile(rf"[（(](?P<amount>[+＋-]?{_NUM}分?)[)）]")
 # A clause comparing with an earlier period (`较上月减少扣分1.5分`, `得分较上季度增加2分`, `同比`): its
 # number is a change in the score, not an amount applied (field-survey.md: numbers read as points).
 _COMPARISON = regex.compile(r"(?:较|比|与)(?:上|去|前|同期|往)|同比|环比")
@@ -395,6 +438,8 @@ def _amount(text: str, kind_hint: str | None, *, cell: bool = False) -> tuple[st
     money under its name were read as deductions).
     """
     squashed = squash(text)
+    if cell and (bracketed := _BRACKETED_AMOUNT.fullmatch(squashed)):
+        squashed = bracketed.group("amount")
     if cell and _BARE_AMOUNT.fullmatch(squashed):  # a bare amount cell: `0.5`, `+1`
         value = Decimal(squashed.rstrip("分").lstrip("+＋"))
         return (kind_hint or ("bonus" if squashed.startswith(("+", "＋")) else "deduction")), value
@@ -502,6 +547,8 @@ def split_entries(text: str) -> list[str]:
     """
     text = arabic_amounts(text)
     labelled_after_amount = list(_AMOUNT_THEN_LABEL.finditer(text)) if "分" in text else []
+    if "分" in text:
+        labelled_after_amount += _AMOUNT_THEN_PARAGRAPH.finditer(text)
     if not labelled_after_amount and not _INNER_BREAK.search(text, 0, max(len(text) - 1, 0)):
         # No ；。： before the last character: no later label or entry end can cut the text
         # (the boundaries below all follow one), so it is one entry — most lines are.

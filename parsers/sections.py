@@ -23,7 +23,7 @@ from parsers.entries import (
     starts_with_label,
 )
 from parsers.model import Line, Problem, UnreadBlock
-from parsers.normalize import join_lines
+from parsers.normalize import join_lines, squash
 from parsers.numbers import NUMBER_CELL, UNSIGNED_DECIMAL, chinese_to_int
 from parsers.problems import may_list_problems, opens_problems, problems_of
 from parsers.prose_entries import prose_entries
@@ -176,7 +176,7 @@ class _SectionReader:
             self.close()
             self._open(line, (name, None, "", None))
             return
-        if name is not None and prefix is not None and self._next_prefix_line(name):
+        if name is not None and prefix is not None and self._next_prefix_line(name, line):
             self.close()
             self._open(line, self._prefix_heading(prefix))
             return
@@ -211,19 +211,25 @@ class _SectionReader:
         k, j = chinese_to_int(here.group("k")), chinese_to_int(before.group("k"))
         return k is not None and j is not None and k == j + 1
 
-    def _next_prefix_line(self, name: str) -> bool:
+    def _next_prefix_line(self, name: str, line: Line) -> bool:
         """Whether a `X镇：…扣2分；…` line naming an administrative unit the score table lacks follows
         the same kind of line of a unit of the table at the same level (y15: `桥头镇：` after `黄坡乡：`,
         left out of the ranking for its missing papers): then it is that unit's own line, its score
         missing, as a numbered heading in sequence is (`_next_in_sequence`). A body of another kind
-        or level (`丁社区：` after `乙街道：`) stays a doubt."""
+        or level (`丁社区：` after `乙街道：`) stays a doubt, unless the lines are numbered and this one
+        comes next (p15: `5.经济开发区：` after `4.坪上乡：`, a zone run as a township)."""
         current = self.current
+        if current is None or current.match is None or not self.current_by_prefix:
+            return False
+        level = _admin_level(name)
+        if level is not None and level == _admin_level(current.unit):
+            return True
+        here, before = _LIST_HEAD.match(line.text), _LIST_HEAD.match(current.heading.text)
         return (
-            current is not None
-            and current.match is not None
-            and bool(self.current_by_prefix)
-            and _admin_level(name) is not None
-            and _admin_level(name) == _admin_level(current.unit)
+            bool(_ADMIN_UNIT.search(name))
+            and here is not None
+            and before is not None
+            and int(here.group("k")) == int(before.group("k")) + 1
         )
 
     def close(self) -> None:
@@ -419,17 +425,33 @@ class _SectionReader:
     def _add_entries(self, section: Section, text: str, line: Line) -> bool:
         """Parse the entries of `text` into `section`; whether the line was read as entries or a veto."""
         parsed_any = False
+        unread_pieces: list[str] = []
         # Every amount ends in 分 (parse_entry, doubtful_amount): a line without one holds none.
         has_points = "分" in text
         for piece in split_entries(text) if has_points else ():
             entry = parse_entry(piece)
             if entry is None:
+                if self._add_charged_elsewhere(piece, line):
+                    parsed_any = True
+                elif _TAKEN_UNREAD.search(piece):
+                    unread_pieces.append(piece)
                 continue
             parsed_any = True
             if section.entries and restates_total(entry):
                 self._check_total(section, entry, line)
                 continue
             section.entries.append(UnitEntry(section.unit, section.unit_raw, entry, line))
+        if parsed_any and unread_pieces:
+            # A clause taking points off that no rule read, beside entries that were (p12 before
+            # `扣丙镇0.5分` was read): said, never dropped without a word.
+            self.result.unread.append(
+                UnreadBlock(
+                    line,
+                    line,
+                    f"a clause taking points off that matched no entry rule: '{unread_pieces[0][:40]}'",
+                    kind="entries",
+                )
+            )
         if parsed_any:
             return True
         # variants §4: `（20）发生较大生产安全责任事故，一票否决。` — a veto, not an unparsed amount.
@@ -443,6 +465,31 @@ class _SectionReader:
         if starts_with_label(text) or _AMOUNT_DIGIT.search(text):
             self.result.unmatched.append(line)
         return False
+
+    def _add_charged_elsewhere(self, piece: str, line: Line) -> bool:
+        """`…，经县森防办核实，扣丙镇0.5分。` in 戊镇's section (p12, a cross check): the amount names the
+        unit it is taken from, a unit of the score table other than the section's, so it is that
+        unit's entry. Whether the piece was read so."""
+        found = _CHARGED_TO.search(piece) if self.known else None
+        if found is None:
+            return False
+        unit = unit_key(found.group("unit"))
+        if unit not in self.known:
+            return False
+        entry = parse_entry(_ALSO.sub("", piece[: found.start("unit")] + piece[found.end("unit") :], count=1))
+        if entry is None:
+            return False
+        self.result.by_issue.append(UnitEntry(unit, found.group("unit"), entry, line))
+        return True
+
+
+# Points taken off or added within a clause (`扣丙镇0.5分`, `扣除…1分`; no 分 between, so `加强…得分90分`
+# is none): a piece holding one that parse_entry did not read is reported.
+_TAKEN_UNREAD = regex.compile(r"[扣减加][^，,。；;\d分]{0,15}\d+(?:\.\d+)?分")
+# An amount naming the unit it is taken from: `扣丙镇0.5分`, `扣除乙街道1分`.
+_CHARGED_TO = regex.compile(r"(?:扣除|扣减|扣)(?P<unit>\p{Han}{2,15}?)\d+(?:\.\d+)?分")
+# `另，` / `此外，` opening a further problem: no part of its reason.
+_ALSO = regex.compile(r"^\s*(?:另外|另|此外)\s*[，,]\s*")
 
 
 def _summed(entries: list[UnitEntry], kind: str) -> Decimal:
@@ -488,6 +535,8 @@ def _issue_entries(line: Line, known: list[str]) -> list[UnitEntry]:
 
 # The ordinal a heading opens with (`（四）`, `四、`), and the administrative level a unit's name ends with.
 _ORDINAL_HEAD = regex.compile(r"^(?P<open>[（(]?)(?P<k>[一二三四五六七八九十]{1,3})[）)、]")
+# A line's own list number (`5.经济开发区：…`).
+_LIST_HEAD = regex.compile(r"^\s*(?P<k>\d{1,2})[.、．]")
 _ADMIN_UNIT = regex.compile(r"(?:县|市|区|镇|乡|街道|管委会)$")
 # The level of an administrative unit by its last word: a 社区 is no district (`丁社区` after
 # `乙街道` is a body of another level, a doubt; `桥头镇` after `黄坡乡` is a sibling).
@@ -501,6 +550,11 @@ def _admin_level(name: str) -> str | None:
 
 # A sequence-number cell (`3`) before a problem.
 _SEQ_CELL = regex.compile(r"^\d{1,3}$")
+# The date a problem was found, before it (q08 `检查日期 | 问题描述 | 扣分`: `2025-04-01` as a workbook
+# reader prints a date cell, `4月1日`, `2025.4.1`).
+_DATE_CELL = regex.compile(r"^(?:\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?|\d{1,2}月\d{1,2}日)$")
+# A unit's own table closed by its total (`合计 | | 2.5`): the sum of the rows above, never an entry.
+_TOTAL_CELL = regex.compile(r"^(?:合计|小计|总计|共计|累计)$")
 
 
 def _add_row_entry(section: Section, line: Line) -> bool:
@@ -514,13 +568,17 @@ def _add_row_entry(section: Section, line: Line) -> bool:
     if not cells:
         return True
     roles = [cell_role(cell) for cell in cells]
-    if all(roles) and set(roles) <= {"reason", "points", "seq"}:
+    if all(roles) and set(roles) <= {"reason", "points", "seq", "date"}:
         return True  # its header row: `扣分事项 | 扣分`
     if len(cells) < 2 or not NUMBER_CELL.match(cells[-1].replace(" ", "")):
         return False
     text = cells[:-1]
-    if len(text) > 1 and _SEQ_CELL.match(text[0]):
-        text = text[1:]  # a 序号 column
+    if len(text) == 1 and _TOTAL_CELL.match(squash(text[0])):
+        return True  # `合计 | 2.5`: the rows above summed, not a deduction of its own
+    if not Decimal(cells[-1].replace(" ", "").lstrip("+-").removesuffix("分")):
+        return True  # `— | 本月未发现扣分问题 | 0`: nothing taken off, no entry
+    if len(text) > 1 and (_SEQ_CELL.match(text[0]) or _DATE_CELL.match(squash(text[0]))):
+        text = text[1:]  # a 序号 or 日期 column
     entry = parse_entry("".join(text), points_text=cells[-1])
     if entry is None:
         return False

@@ -22,7 +22,7 @@ from itertools import islice
 from typing import Any
 
 from pipeline.options import IngestOptions, UsageError
-from pipeline.parse import FileResult
+from pipeline.results import FileResult
 
 
 def parse_on_worker(path: str, options: IngestOptions) -> FileResult:

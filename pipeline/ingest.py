@@ -42,13 +42,14 @@ from pipeline.store import Store
 from schemas import SourceRecord, arrow_schema
 
 if TYPE_CHECKING:
-    from pipeline.parse import FileResult, parse_file
+    from pipeline.parse import parse_file
+    from pipeline.results import FileResult
     from pipeline.workers import iter_results
 
 # The parsers are imported when a file is to be parsed, not before: a re-run that finds
 # everything unchanged then costs the store's lookup, not the parsers' import (~2 s).
 _LAZY = {
-    "FileResult": "pipeline.parse",
+    "FileResult": "pipeline.results",
     "parse_file": "pipeline.parse",
     "doc_id_of": "pipeline.identity",
     "iter_results": "pipeline.workers",
@@ -281,6 +282,10 @@ def ingest(
         if options.remove_missing and plan.missing:
             summary.removed = store.forget(plan.missing)
         stop.writing = False
+        if plan.parse and options.engine == "local" and not in_process:
+            from pipeline.workers import start_worker_server
+
+            start_worker_server()
         if on_plan is not None:
             on_plan(plan)
         _parse_and_write(plan, store, options, summary, stop, progress)
@@ -343,7 +348,7 @@ def _parse_and_write(
 
 
 def _refused(path: str, why: str) -> FileResult:
-    from pipeline.parse import refused_result
+    from pipeline.results import refused_result
 
     return refused_result(path, why)
 

@@ -10,11 +10,9 @@ import os
 import stat
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-from parsers import PARSER_VERSION
 from parsers.document import Extraction, circular_marks, extract_document, read_document
 from parsers.formats import Detection, detect_format
 from parsers.limits import limit_exceeded, limits_in_force
@@ -31,29 +29,14 @@ from pipeline.records import (
     problem_records,
     score_records,
 )
-from schemas import DocumentRecord, records_to_table, rows_of
-
-
-@dataclass(slots=True)
-class FileResult:
-    """What parsing one file produced: records per table."""
-
-    path: str
-    records: dict[str, list[Any]]
-    extraction: Extraction | None = None
-
-    @property
-    def document(self) -> DocumentRecord:
-        return self.records["documents"][0]
-
-    def pack(self) -> None:
-        """Every table's records but the documents row as tuples of column values (rows_of), for
-        the trip back from a worker process: the writer unpickled the dataclasses ~1 ms a file,
-        a share of the parent's CPU that capped what 2 workers gain. Drops the extraction too."""
-        self.extraction = None
-        for table, records in self.records.items():
-            if table != "documents":
-                self.records[table] = rows_of(table, records)
+from pipeline.results import (  # noqa: F401  (re-exported: tests and tools import them from here)
+    FileResult,
+    failed_result,
+    not_a_file_result,
+    refused_result,
+    skipped_result,
+)
+from schemas import records_to_table
 
 
 def read_with_ocr(
@@ -270,35 +253,6 @@ def check_storable(result: FileResult) -> None:
         records_to_table(table, records)
 
 
-def not_a_file_result(path: str, mode: int) -> FileResult:
-    """The skipped row of a FIFO, socket or device found among the files."""
-    kind = (
-        "a named pipe (FIFO)"
-        if stat.S_ISFIFO(mode)
-        else "a socket"
-        if stat.S_ISSOCK(mode)
-        else "a device"
-        if stat.S_ISBLK(mode) or stat.S_ISCHR(mode)
-        else "not a regular file"
-    )
-    return refused_result(path, f"{shown_path(Path(path).name)}: {kind}, not a document; it was not read.")
-
-
-def refused_result(path: str, reason: str) -> FileResult:
-    """The skipped row of a path discovery or parse_file will not open (not a file, or outside the folders)."""
-    doc = DocumentRecord(
-        doc_id=doc_id_of(os.fsencode(path)),
-        source_path=shown_path(path),
-        source_format="unknown",
-        byte_size=0,
-        status="skipped",
-        error_stage="discover",
-        error=reason,
-        parser_version=PARSER_VERSION,
-    )
-    return FileResult(path=path, records={"documents": [doc]})
-
-
 def check_circular(ex: Extraction, name: str) -> None:
     """Refuse text that carries none of a circular's marks (parsers.document.circular_marks).
 
@@ -345,35 +299,3 @@ def build_result(ex: Extraction, doc_id: str, path: str, size: int) -> FileResul
             "items": item_records(ex, doc_id),
         },
     )
-
-
-def skipped_result(path: str, doc_id: str, size: int, detection: Detection) -> FileResult:
-    """The documents row of a file of a format tongbao does not read: status skipped, and why."""
-    doc = DocumentRecord(
-        doc_id=doc_id,
-        source_path=shown_path(path),
-        source_format=detection.format.name
-        if detection.format
-        else detection.suffix.lstrip(".") or "unknown",
-        byte_size=size,
-        status="skipped",
-        error_stage="discover",
-        error=detection.reason(shown_path(Path(path).name)),
-        parser_version=PARSER_VERSION,
-    )
-    return FileResult(path=path, records={"documents": [doc]})
-
-
-def failed_result(path: str, doc_id: str, size: int, stage: str, message: str) -> FileResult:
-    suffix = Path(path).suffix.lower().lstrip(".")
-    doc = DocumentRecord(
-        doc_id=doc_id or doc_id_of(os.fsencode(path)),
-        source_path=shown_path(path),
-        source_format=suffix or "unknown",
-        byte_size=size,
-        status="failed",
-        error_stage=stage,
-        error=message,
-        parser_version=PARSER_VERSION,
-    )
-    return FileResult(path=path, records={"documents": [doc]})

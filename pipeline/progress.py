@@ -26,7 +26,7 @@ from rich.status import Status
 
 if TYPE_CHECKING:
     from pipeline.ingest import Plan
-    from pipeline.parse import FileResult
+    from pipeline.results import FileResult
 
 
 class IngestProgress:

@@ -1,11 +1,14 @@
 """Parse files in worker processes, each file with a time limit.
 
 One file that makes a parser hang or crash costs that file only: its worker is stopped
-and replaced, and the file gets a failed row saying why. Workers are forked, so a
-worker costs no re-import.
+and replaced, and the file gets a failed row saying why (a file it had been given but not begun
+goes to another). Workers are forked from multiprocessing's forkserver with the readers loaded
+(pipeline/warm.py, worker_context), so a worker costs no re-import and the parent imports no
+parser.
 
 Process lifecycle: every worker (and any OCR pool process) asks the kernel to kill it when its
-parent dies (PR_SET_PDEATHSIG), so a kill -9 of the ingest leaves nothing running; workers
+parent dies (PR_SET_PDEATHSIG), and a worker forked by the forkserver also ends when the ingest
+does (lifecycle.end_with), so a kill -9 of the ingest leaves nothing running; workers
 ignore SIGINT (a Ctrl-C reaches the whole terminal process group) and are stopped by the parent,
 which saves what finished first. Each worker OCRs in its own process with cores // workers
 threads (one OCR budget for the run), and is replaced after `recycle_after` files so its memory
@@ -21,14 +24,16 @@ import queue
 import signal
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import parse  # looked up at call time, so a test can stand in for the parser
-from pipeline.lifecycle import end_with_parent
+from pipeline.identity import doc_id_of, shown_path
+from pipeline.lifecycle import end_with, end_with_parent
 from pipeline.options import DEFAULT_OCR_SECONDS_PER_PAGE, IngestOptions
-from pipeline.parse import FileResult, doc_id_of, failed_result, shown_path
+from pipeline.results import FileResult, failed_result
 
 
 def cap_memory(megabytes: int) -> None:
@@ -88,8 +93,10 @@ def death_of(exitcode: int | None, timed_out: bool, limit: float, memory_mb: int
     )
 
 
-def _worker(tasks: Any, results: Any, options: IngestOptions, ocr_threads: int) -> None:
+def _worker(tasks: Any, results: Any, options: IngestOptions, ocr_threads: int, ingest: int) -> None:
     end_with_parent()
+    if os.getppid() != ingest:  # forked by the forkserver: its parent is not the ingest
+        end_with(ingest)
     # Everything inherited from the parent (its batches of rows waiting to be written, its index)
     # is put out of this process's garbage collector's sight: a collection writes to every object
     # it examines, which copied the parent's pages into each worker forked late in a long run
@@ -97,6 +104,7 @@ def _worker(tasks: Any, results: Any, options: IngestOptions, ocr_threads: int) 
     # ones). Frozen here, in the child, the parent's own collections are untouched.
     gc.freeze()
     cap_memory(options.max_memory_mb)
+    from pipeline import parse
     from pipeline.ocr import set_ocr_budget
 
     set_ocr_budget(1, ocr_threads)
@@ -109,9 +117,53 @@ def _worker(tasks: Any, results: Any, options: IngestOptions, ocr_threads: int) 
         def extend(pages: int, index: int = index) -> None:
             results.put((index, pages * DEFAULT_OCR_SECONDS_PER_PAGE))
 
-        result = parse.parse_file(path, options, extend)
+        result = parse.parse_file(path, options, extend)  # looked up here: a test may stand in for it
         result.pack()  # small and quick to unpickle: the parent's CPU caps what workers gain
         results.put((index, result))
+
+
+TASKS_AHEAD = 2
+"""Files given to a worker at a time: the one it parses and the next, so it never waits on the
+parent between files (a 2,000-file run's workers waited 3.3 s for their next file while the
+parent wrote a batch; the results queue and the feeding share the parent's one interpreter)."""
+
+
+@dataclass
+class _Slot:
+    """A worker process and the files it was given, oldest first (the one it is parsing)."""
+
+    proc: Any
+    tasks: Any
+    given: deque[int] = field(default_factory=deque)
+    started: float = 0.0  # when given[0] began: given to an idle worker, or its previous file came back
+    served: int = 0
+    recycling: bool = False  # told to exit after its files, to start again once it has
+
+
+def worker_context() -> Any:
+    """The multiprocessing context file workers start from: multiprocessing's forkserver, a small
+    process that loads the readers once (pipeline.warm) and forks every worker of the run.
+
+    Forked from the parent instead, a worker started late in a 10,000-file run began as a copy of
+    a 250 MiB parent and kept private copies of the pages it touched (per-process PSS 113–178 MiB
+    against 76–81 MiB for the first workers; the tree's PSS 1.5× a 1,000-file run's), and the
+    parent had to import every parser only to pass them on. Where there is no forkserver
+    (Windows), workers are spawned and import what they need themselves.
+    """
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context()
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["pipeline.warm"])
+    return ctx
+
+
+def start_worker_server() -> None:
+    """Start the forkserver now, so that it loads the readers while the parent gets ready (the
+    store's index, the plan's bookkeeping) rather than when the first worker is asked for."""
+    if worker_context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 def iter_results(
@@ -130,147 +182,160 @@ def iter_results(
     if workers <= 1 and options.workers == 1:
         yield from _in_process(paths, options, stopping)
         return
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    _preload_readers(ctx)
-    results = ctx.Queue()
-    pending = list(enumerate(paths))[::-1]
-    running: dict[int, tuple[Any, Any, int | None, float]] = {}  # slot -> (process, task queue, index, start)
-    extra: dict[int, float] = {}  # index -> seconds added to its limit for OCR'd pages
-    served: dict[int, int] = {}  # slot -> files its current process was given
-    recycling: set[int] = set()  # slots whose worker was told to exit, to start again once it has
-    ocr_threads = max(1, (os.cpu_count() or 1) // max(workers, 1))
-
-    def start(slot: int) -> None:
-        tasks = ctx.Queue()
-        proc = ctx.Process(target=_worker, args=(tasks, results, options, ocr_threads))
-        proc.start()
-        running[slot] = (proc, tasks, None, 0.0)
-        served[slot] = 0
-
-    def feed(slot: int) -> None:
-        proc, tasks, _, _ = running[slot]
-        if pending and served[slot] >= options.recycle_after:
-            # Recycled: a fresh fork gives back whatever a long run's parsers left allocated. The
-            # old worker is told to exit and its slot starts again once it has (restart_exited):
-            # joining it here held up the loop that feeds the other worker, 20 times in a
-            # 10,000-file run, and starting the new one at once held three workers' memory.
-            tasks.put(None)
-            running[slot] = (proc, tasks, None, 0.0)
-            recycling.add(slot)
-            return
-        if pending:
-            served[slot] += 1
-            index, path = pending.pop()
-            tasks.put((index, path))
-            running[slot] = (proc, tasks, index, time.monotonic())
-        else:
-            tasks.put(None)
-            running[slot] = (proc, tasks, None, 0.0)
-
-    def restart_exited() -> None:
-        for slot in [slot for slot in recycling if not running[slot][0].is_alive()]:  # reaps it
-            recycling.discard(slot)
-            start(slot)
-            feed(slot)
-
-    for slot in range(max(workers, 1)):
-        start(slot)
-        feed(slot)
+    pool = _Pool(paths, options, workers)
+    checked = time.monotonic()
     try:
-        done = 0
-        while done < len(paths) and not stopping():
+        while len(pool.finished) < len(paths) and not stopping():
             try:
-                index, result = results.get(timeout=0.5)
+                index, result = pool.results.get(timeout=0.5)
             except queue.Empty:
-                restart_exited()
-                now = time.monotonic()
-                for slot, (proc, _tasks, index, started) in list(running.items()):
-                    if index is None:
-                        continue
-                    limit = options.timeout + extra.get(index, 0.0)
-                    if now - started > limit or not proc.is_alive():
-                        timed_out = proc.is_alive()
-                        proc.kill()
-                        proc.join()
-                        path = paths[index]
-                        stage, why = death_of(proc.exitcode, timed_out, limit, options.max_memory_mb)
-                        yield failed_result(
-                            path,
-                            _safe_id(path, options.max_bytes),
-                            _safe_size(path),
-                            stage,
-                            f"{shown_path(Path(path).name)}: {why}.",
-                        )
-                        done += 1
-                        start(slot)
-                        feed(slot)
-                continue
-            if not isinstance(result, FileResult):  # a worker says it is about to OCR some pages
-                extra[index] = extra.get(index, 0.0) + float(result)
-                continue
-            done += 1
-            restart_exited()
-            for slot, (_proc, _tasks, running_index, _started) in running.items():
-                if running_index == index:
-                    feed(slot)
-                    break
-            yield result
+                pass
+            else:
+                if not isinstance(result, FileResult):  # a worker says it is about to OCR some pages
+                    pool.extra[index] = pool.extra.get(index, 0.0) + float(result)
+                elif index not in pool.finished:  # else its worker was given up on, and it blamed
+                    pool.finished.add(index)
+                    pool.came_back(index)
+                    yield result
+            pool.restart_exited()
+            # Limits are checked twice a second even while the other worker's results stream in.
+            if time.monotonic() - checked >= 0.5:
+                checked = time.monotonic()
+                yield from pool.over_limits()
     finally:
-        _stop_workers(running, finished=done >= len(paths))
+        _stop_workers(pool.slots.values(), finished=len(pool.finished) >= len(paths))
 
 
-def _stop_workers(running: dict[int, tuple[Any, Any, int | None, float]], finished: bool) -> None:
+class _Pool:
+    """The run's workers, the files waiting for one, and what each worker was given."""
+
+    def __init__(self, paths: list[str], options: IngestOptions, workers: int) -> None:
+        self.paths = paths
+        self.options = options
+        self.ctx = worker_context()
+        self.results = self.ctx.Queue()
+        self.pending = list(enumerate(paths))[::-1]
+        self.slots: dict[int, _Slot] = {}
+        self.extra: dict[int, float] = {}  # index -> seconds added to its limit for OCR'd pages
+        self.finished: set[int] = set()
+        self.ocr_threads = max(1, (os.cpu_count() or 1) // max(workers, 1))
+        for slot in range(max(workers, 1)):
+            self.start(slot)
+
+    def start(self, slot: int) -> None:
+        tasks = self.ctx.Queue()
+        proc = self.ctx.Process(
+            target=_worker, args=(tasks, self.results, self.options, self.ocr_threads, os.getpid())
+        )
+        proc.start()
+        self.slots[slot] = _Slot(proc, tasks)
+        self.feed(self.slots[slot])
+
+    def feed(self, s: _Slot) -> None:
+        while len(s.given) < TASKS_AHEAD and not s.recycling:
+            if self.pending and s.served >= self.options.recycle_after:
+                # Recycled: a fresh fork gives back whatever a long run's parsers left allocated.
+                # The old worker finishes what it was given and exits; its slot starts again once
+                # it has (restart_exited): joining it here held up the loop that feeds the other
+                # worker, and starting the new one at once held three workers' memory.
+                s.tasks.put(None)
+                s.recycling = True
+            elif self.pending:
+                index, path = self.pending.pop()
+                s.tasks.put((index, path))
+                s.served += 1
+                if not s.given:
+                    s.started = time.monotonic()
+                s.given.append(index)
+            else:
+                return
+
+    def restart_exited(self) -> None:
+        for slot, s in list(self.slots.items()):
+            if s.recycling and not s.given and not s.proc.is_alive():  # is_alive reaps it
+                self.start(slot)
+
+    def came_back(self, index: int) -> None:
+        for s in self.slots.values():
+            if index in s.given:  # the oldest, but for a file read back from a dead worker's pipe
+                s.given.remove(index)
+                s.started = time.monotonic()
+                self.feed(s)
+                return
+
+    def over_limits(self) -> Iterator[FileResult]:
+        """Stop each worker past its file's time limit or dead; a failed row for that file."""
+        now = time.monotonic()
+        for slot, s in list(self.slots.items()):
+            if not s.given:
+                continue
+            index = s.given[0]
+            limit = self.options.timeout + self.extra.get(index, 0.0)
+            if now - s.started <= limit and s.proc.is_alive():
+                continue
+            timed_out = s.proc.is_alive()
+            s.proc.kill()
+            s.proc.join()
+            s.recycling = True  # fed no more; its slot starts again below
+            yield from self.drained()
+            if s.given:
+                index = s.given.popleft()
+                self.finished.add(index)
+                path = self.paths[index]
+                stage, why = death_of(s.proc.exitcode, timed_out, limit, self.options.max_memory_mb)
+                yield failed_result(
+                    path,
+                    _safe_id(path, self.options.max_bytes),
+                    _safe_size(path),
+                    stage,
+                    f"{shown_path(Path(path).name)}: {why}.",
+                )
+            # Files it was given but had not begun go back to the front of the line.
+            self.pending.extend((i, self.paths[i]) for i in reversed(s.given))
+            s.given.clear()
+            self.start(slot)
+
+    def drained(self) -> Iterator[FileResult]:
+        """What workers sent and this loop has not read yet. A dead worker's messages are all
+        in the pipe already: read first, a file it finished is not blamed for the crash of the
+        one after it."""
+        while True:
+            try:
+                index, result = self.results.get_nowait()
+            except queue.Empty:
+                return
+            if not isinstance(result, FileResult):
+                self.extra[index] = self.extra.get(index, 0.0) + float(result)
+            elif index not in self.finished:
+                self.finished.add(index)
+                self.came_back(index)
+                yield result
+
+
+def _stop_workers(slots: Iterable[_Slot], finished: bool) -> None:
     """End every worker: idle ones of a finished run are asked to exit, any other is killed.
 
     Also when the consumer stops early (--strict): workers are not daemons, and one left waiting
     for a task would keep the interpreter from exiting."""
-    for proc, tasks, index, _ in running.values():
-        if proc.is_alive():
-            if index is None and finished:
-                tasks.put(None)
-                proc.join(timeout=5)
-            if proc.is_alive():
-                proc.kill()
-                proc.join()
+    for s in slots:
+        if s.proc.is_alive():
+            if not s.given and finished:
+                s.tasks.put(None)
+                s.proc.join(timeout=5)
+            if s.proc.is_alive():
+                s.proc.kill()
+                s.proc.join()
 
 
 def _in_process(
     paths: list[str], options: IngestOptions, stopping: Callable[[], bool]
 ) -> Iterator[FileResult]:
+    from pipeline import parse
+
     for path in paths:
         if stopping():
             return
         yield parse.parse_file(path, options)
-
-
-def _preload_readers(ctx: Any) -> None:
-    """Import the text-layer readers and load the gazetteer once in the parent, so every forked
-    (and recycled) worker starts warm instead of paying them on its first file (OCR stays lazy:
-    it is heavy and only scans need it)."""
-    import importlib
-
-    if ctx.get_start_method() != "fork":
-        return
-    for name in (
-        "parsers.readers.text",
-        "parsers.readers.html",
-        "parsers.readers.docx",
-        "parsers.readers.pdf",
-    ):
-        importlib.import_module(name)
-    for name in ("docx", "selectolax.lexbor", "pypdfium2"):
-        try:
-            importlib.import_module(name)
-        except ImportError:  # an optional reader not installed: its files say so when met
-            pass
-    # The county gazetteer (cpca, with pandas: ~0.4 s and 60 MiB) and the traditional-character
-    # converter load on first use: once here rather than in every worker and every recycled one
-    # (a worker's first files cost ~1 s of CPU more than the rest without this).
-    from parsers.traditional import to_simplified
-    from pipeline.gazetteer import adcode_of
-
-    to_simplified("國")
-    adcode_of("浉河区", "信阳市人民政府")
 
 
 def _safe_id(path: str, max_bytes: int) -> str:

@@ -24,3 +24,14 @@ def real_text() -> str:
     if not REAL_TXT.exists():
         pytest.skip("../shared corpus not beside the checkout")
     return REAL_TXT.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def forked_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """File workers forked from the test's own process, so a stand-in for the parser set with
+    monkeypatch reaches them (workers normally come from a forkserver, which imports its own)."""
+    import multiprocessing
+
+    import pipeline.workers
+
+    monkeypatch.setattr(pipeline.workers, "worker_context", lambda: multiprocessing.get_context("fork"))

@@ -325,6 +325,7 @@ def _segfault(read):
         (_segfault, "crash", "the worker died of SIGSEGV while parsing it"),
     ],
 )
+@pytest.mark.usefixtures("forked_workers")
 def test_a_dead_worker_is_reported_as_what_it_was_not_a_timeout(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, replacement, stage: str, words: str
 ) -> None:

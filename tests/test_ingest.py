@@ -68,6 +68,7 @@ def _crashing_extract(read):  # stands in for a parser that kills its process
         (_crashing_extract, "crash", "the worker stopped with exit code 3 while parsing it"),
     ],
 )
+@pytest.mark.usefixtures("forked_workers")
 def test_a_file_that_hangs_or_crashes_costs_only_itself(
     monkeypatch: pytest.MonkeyPatch, replacement, stage: str, words: str
 ) -> None:
@@ -90,6 +91,7 @@ def test_a_file_that_hangs_or_crashes_costs_only_itself(
     assert words in results["gb18030.txt"].error
 
 
+@pytest.mark.usefixtures("forked_workers")
 def test_ocr_pages_extend_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     original = parse_module.read_with_ocr
 

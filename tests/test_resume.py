@@ -180,6 +180,7 @@ def test_a_second_ingest_into_the_same_folder_is_refused(tmp_path: Path) -> None
     ingest([folder], options(out))  # released: the next run goes ahead
 
 
+@pytest.mark.usefixtures("forked_workers")
 def test_an_unwritable_output_is_refused_before_any_parsing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -43,7 +43,14 @@ _UNIT_WORD = regex.compile(r"[\p{Han}（）()、]{1,8}")
 _HEADING = regex.compile(
     r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十]{1,3}[章节部分])"
 )
-_BARE_NUMBER = regex.compile(r"^[+-]?\d+(?:\.\d+)?[%％]?$")
+# A line between a table and its continuation with the header typed again (p10 `续表`).
+_CONTINUED = frozenset(("续表", "续上表", "（续表）", "(续表)", "续表：", "续表:"))
+_BARE_NUMBER = regex.compile(
+    r"^[+-]?\d+(?:\.\d+)?[%％]?$"
+    # An amount in brackets and a score with its grade (p08 `（-0.5）`, `98.5（优秀）`): numbers as
+    # much as bare ones, so a reading that stops before them did not reach the table's end.
+    r"|^[（(][+-]?\d+(?:\.\d+)?分?[)）]$|^\d+(?:\.\d+)?分?[（(]\p{Han}{1,4}[)）]$"
+)
 # A line that may be a flattened cell: short, or a number. Free text runs longer but ends the run
 # only where it is not read anyway.
 _MAX_CELL_CHARS = 40
@@ -124,7 +131,7 @@ def try_flattened_table(lines: list[Line], i: int, out: list[Line]) -> int:
         if line.cells is not None:
             break
         stream.append(line)
-    best = _best_reading(header_lines, header, roles, stream)
+    best = _best_reading(header_lines, header, roles, stream, _rows_before(out, header))
     if best is None:
         return 0
     raw = "\n".join(c.raw_text for c in header_lines)
@@ -135,15 +142,37 @@ def try_flattened_table(lines: list[Line], i: int, out: list[Line]) -> int:
     return len(header_lines) + best.taken
 
 
+def _rows_before(out: list[Line], header: tuple[str, ...]) -> int:
+    """Rows restored under the same header just above: a table continued under `续表` (or after a
+    page break) with its header typed again goes on counting its ranks from them (p10: places 8–12
+    of 12 under the second header were taken for scores, and the table was left unread)."""
+    rows = 0
+    key = tuple(squash(cell) for cell in header)
+    for line in reversed(out):
+        if line.cells is None:
+            if squash(line.text) in _CONTINUED or not squash(line.text):
+                continue
+            return 0
+        if tuple(squash(cell) for cell in line.cells) == key:
+            return rows
+        rows += 1
+    return 0
+
+
 def _best_reading(
-    header_lines: list[Line], header: tuple[str, ...], roles: list[str | None], stream: list[Line]
+    header_lines: list[Line],
+    header: tuple[str, ...],
+    roles: list[str | None],
+    stream: list[Line],
+    rows_before: int = 0,
 ) -> _Reading | None:
     """The reading of the cells that takes the most of them; the printed one first on a tie."""
     texts = [flat_text(line) for line in stream]
-    # A deduction table prints its unit on the unit's first row only (variants §3).
-    optional = _OPTIONAL | {"unit"} if table_kind(roles) == "deduction" else _OPTIONAL
+    # A deduction table prints its unit on the unit's first row only (variants §3), and a score
+    # beside the problems on that row only too (p08 `乡镇 | 扣分事项 | 扣分 | 得分（等次）`).
+    optional = _OPTIONAL | {"unit", "score"} if table_kind(roles) == "deduction" else _OPTIONAL
     required = sum(role not in optional for role in roles)
-    max_rank = max(len(stream) // max(required, 1), 1)
+    max_rank = max(len(stream) // max(required, 1), 1) + rows_before
     slots: list[tuple[str, Line | None]] = [(t, line) for t, line in zip(texts, stream, strict=True)]
     candidates = [_read(slots, header, roles, max_rank, optional, skip=False)]
     gapped = _with_gap_blanks(header_lines, stream)

@@ -20,7 +20,7 @@ import regex
 from parsers.model import Line
 from parsers.normalize import cells_to_text, normalize_chars, squash
 from parsers.numbers import UNSIGNED_DECIMAL, parse_rank
-from parsers.tables.roles import GRADE_WORD, header_roles, table_kind
+from parsers.tables.roles import GRADE_WORD, SCORE_WITH_GRADE, header_roles, table_kind
 
 _NUMBER_KEY = regex.compile(r"[+-]?\d+(?:\.\d+)?分?")
 _NAME_KEY = regex.compile(r"[\p{Han}（）()·]{2,30}")
@@ -29,6 +29,7 @@ _SHORT_HAN = regex.compile(r"\p{Han}{1,6}")
 _GRADE_CELL = regex.compile(r"\p{Han}{1,6}|[A-Ea-e][+＋-]?级?|[A]{2,3}级?")
 _PLAIN_NUMBER = regex.compile(UNSIGNED_DECIMAL)
 _VETO_CELLS = frozenset(("一票否决", "否决"))
+_BRACKETED_NUMBER = regex.compile(r"[（(][+-]?\d+(?:\.\d+)?分?[)）]")
 # A change column's cell (z12 `↑2`, `↓1`, `—`; z06 `+1.5`, `-0.8`, `0`; `持平`): a signed or arrowed
 # difference, a dash or a word for none.
 _CHANGE_CELL = regex.compile(
@@ -129,7 +130,12 @@ def cell_fits(value: str, role: str | None, max_rank: int) -> bool:
         return rank <= max_rank or not _PLAIN_NUMBER.fullmatch(key)
     if role in ("score", "part", "points", "bonus", "base"):
         # z05 `石桥乡 | 一票否决 | 不合格`: a vetoed unit's score cell holds the veto, no number.
-        return bool(_NUMBER_KEY.fullmatch(key)) or (role == "score" and key in _VETO_CELLS)
+        return (
+            bool(_NUMBER_KEY.fullmatch(key))
+            or (role == "score" and (key in _VETO_CELLS or SCORE_WITH_GRADE.match(key) is not None))
+            # p08 `（-0.5）`: an amount in brackets, as accounts print what is taken off.
+            or (role == "points" and _BRACKETED_NUMBER.fullmatch(key) is not None)
+        )
     if role == "unit":
         # Not a header word, and not a rank (`并列第三` stands in the rank column).
         return (
@@ -142,7 +148,7 @@ def cell_fits(value: str, role: str | None, max_rank: int) -> bool:
     if role == "rate":
         # y13 `及时受理率 | 100%`: a rate printed with its percent sign as well as bare (x18).
         return bool(_PLAIN_NUMBER.fullmatch(key.removesuffix("%").removesuffix("％")))
-    if role in ("money", "count"):
+    if role in ("money", "count", "other_period"):
         return bool(_PLAIN_NUMBER.fullmatch(key))
     if role == "change":
         return bool(_CHANGE_CELL.fullmatch(key))

@@ -37,6 +37,10 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
         r"|合计|总成绩|测评得分|评分|得分（分）|得分\(分\)|综合成绩|考核总分|总计"
         # `实得分` after 扣分 and 加分 columns; a quarter's score as the mean of its months (`季度平均`).
         r"|实得分|实际得分|最后得分|季度平均|季度平均分|平均得分|季度得分|年度得分|月度得分"
+        # A score printed with its grade in one cell (p08 `得分（等次）| 98.5（优秀）`).
+        r"|(?:得分|考核得分|考评得分|综合得分|总分|成绩)(?:及等次|及等级|[（(](?:等次|等级)[)）])"
+        # The period's own score beside another period's (p02 `本月得分 | 本月排名 | 累计得分`).
+        r"|(?:本月|当月|本期|本季度|本轮|本次)(?:得分|成绩|考核得分|考评得分)"
         # An index scored out of 100 (y06 `综合指数（百分制）` beside its parts).
         r"|综合指数|总指数"
         # A score named by how it was given (w18 `检查评分`).
@@ -77,6 +81,21 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
     "change": regex.compile(
         r"^(?:较上(?:月|期|季度|季|年|年同期|半年|轮|次)|比上(?:月|期|季度|年)|环比|同比|位次变化|排名变化|名次变化|升降"
         r"|升降位次|排名升降|位次升降)(?:[（(]\s*(?:分|位|名|%)\s*[)）])?$"
+    ),
+    # When a problem was found (q08 `检查日期 | 问题描述 | 扣分`, the dates stored as serial numbers in a
+    # workbook): a date, never a unit's name or a figure.
+    "date": regex.compile(r"^(?:检查|督查|暗访|巡查|抽查|核查|发现|通报|交办|整改|完成)?(?:日期|时间|时限)$"),
+    # Another period's score or rank (p15 `上月得分 | 本月得分 | 较上月`; p02 `本月得分 | 累计得分 |
+    # 累计排名`, the year to date): the circular's period is the other column, so never read. The year
+    # to date only beside a column of the period (_name_cumulative_columns).
+    "other_period": regex.compile(
+        r"^(?:(?:上月|上期|上季度|上一季度|上年|上年度|去年|去年同期|上轮|上一轮|上次)(?:得分|成绩|排名|名次|总分)"
+        r"|(?:累计|年度累计|全年累计|今年累计|年累计)(?:得分|成绩|总分|排名|名次))$"
+    ),
+    # The score converted to its share of a larger assessment (p13 `考核得分 | 折算分（×30%）`): the score
+    # times a weight the circular computed, never a part of the score nor a score of its own.
+    "converted": regex.compile(
+        r"^(?:折算|折合|换算)后?(?:分|得分|分值|分数|成绩)(?:[（(][^）)]{0,12}[）)])?$"
     ),
     # Counts (问题数, 村数, 达标村数): how many of something, never points.
     "count": regex.compile(
@@ -122,6 +141,10 @@ GLUED_PART_HEADER = regex.compile(r"^\p{Han}{2,10}[（(]?(?:占|权重)?\d+(?:\.
 # A month's score in a quarter's or a year's table (`1月 | 2月 | 3月 | 季度平均`, fresh-H h03).
 MONTH_PART_HEADER = regex.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})月份?(?:得分)?$")
 NUMERIC_ROLES = {"rank", "seq", "score", "part"}
+# A score cell holding its grade in brackets (p08 `98.5（优秀）` under `得分（等次）`).
+SCORE_WITH_GRADE = regex.compile(
+    r"^(?P<score>\d+(?:\.\d+)?)分?[（(](?P<grade>(?:优秀|良好|较好|合格|基本合格|不合格|一般|较差|好|差)(?:等次)?)[)）]$"
+)
 GRADE_WORD = regex.compile(r"(?:优秀|良好|较好|合格|基本合格|不合格|一般|较差|好|差)(?:等次)?")
 # The longest header word a cell holds (`县（市、区）名称`, `系统考核（占40%）`, `综合得分（分）`).
 MAX_HEADER_CELL = 16
@@ -139,11 +162,14 @@ def header_roles(cells: tuple[str, ...]) -> list[str | None] | None:
             for c, r in zip(cells, roles, strict=True)
         ]
         known = {r for r in roles if r}
+    _name_unit_by_its_score(cells, roles)
+    known = {r for r in roles if r}
     if "unit" not in known:
         _name_unit_column(cells, roles)
         known = {r for r in roles if r}
     _name_base_column(cells, roles)
     _name_total_column(cells, roles)
+    _name_cumulative_columns(cells, roles)
     if "unit" in known and known & {"score", "rank", "grade", "part", "points", "reason"}:
         return roles
     return None
@@ -183,6 +209,50 @@ def _name_total_column(cells: tuple[str, ...], roles: list[str | None]) -> None:
     if at and any(role == "points" and i not in at for i, role in enumerate(roles)):
         for i in at:
             roles[i] = "total"
+
+
+# The year to date beside the period's own figure (p02 `本月得分 | 本月排名 | 累计得分 | 累计排名`).
+_CUMULATIVE = regex.compile(r"^\p{Han}{0,2}累计(?P<what>得分|成绩|总分|排名|名次)$")
+
+
+def _name_cumulative_columns(cells: tuple[str, ...], roles: list[str | None]) -> None:
+    """`累计得分` / `累计排名` are another period's beside a score / rank column of the period: a month's
+    circular prints the year to date after the month's (p02). Alone, the header says nothing of
+    which figure the circular is about, so the cell has no role (as before the role existed)."""
+    for i, cell in enumerate(cells):
+        found = _CUMULATIVE.match(squash(cell)) if roles[i] == "other_period" else None
+        if found is None:
+            continue
+        own = "rank" if found["what"] in ("排名", "名次") else "score"
+        if own not in roles:
+            roles[i] = None
+
+
+# A score named by the level of the units it scores (p09 `县 | 乡镇 | 存在问题 | 扣分 | 县得分`).
+_LEVEL_SCORE = regex.compile(r"^(?P<level>.{1,8}?)(?:得分|总得分|考核得分|综合得分)$")
+
+
+def _name_unit_by_its_score(cells: tuple[str, ...], roles: list[str | None]) -> None:
+    """`县 | 乡镇 | 存在问题 | 扣分 | 县得分`: the score names the column of the units it scores, so
+    that column is the unit and another unit column beside it (the township where a county's
+    problem was found, p09) is a place within the unit, read by nothing. Without such a score,
+    of two unit columns the later stays the unit (`县区 | 乡镇 | 得分` ranks townships)."""
+    keys = [squash(cell) for cell in cells]
+    for i, key in enumerate(keys):
+        found = _LEVEL_SCORE.match(key) if roles[i] is None else None
+        if found is None:
+            continue
+        level = [j for j, k in enumerate(keys) if k == found["level"] and j != i]
+        if len(level) != 1 or roles[level[0]] not in (None, "unit"):
+            return
+        if roles[level[0]] is None and not regex.fullmatch(_UNIT_LEVEL + "+", found["level"]):
+            return
+        roles[i] = "score"
+        for j, role in enumerate(roles):
+            if role == "unit":
+                roles[j] = "place"
+        roles[level[0]] = "unit"
+        return
 
 
 def _name_unit_column(cells: tuple[str, ...], roles: list[str | None]) -> None:

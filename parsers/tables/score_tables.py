@@ -33,6 +33,7 @@ from parsers.tables.roles import (
     PART_HEADER,
     PART_MAX_HEADER,
     SCORE_SCALE,
+    SCORE_WITH_GRADE,
     cell_role,
     header_roles,
     table_kind,
@@ -225,6 +226,10 @@ def _read_deduction_row(line: Line, by_role: dict[str, str], carried_unit: str, 
     unit_raw = by_role.get("unit", "").strip()
     text = by_role.get("reason", "")
     deductions = reading.deductions
+    if _NOT_A_UNIT_ROW.match(squash(unit_raw)):
+        # `合计 | | 3.5` under every unit's rows (q14): the table's sum, no unit and no entry.
+        reading.consumed.add(line.line_no)
+        return ""
     if (
         not unit_raw
         and carried_unit
@@ -291,7 +296,8 @@ def _read_score_row(
         return
     row = score_row(cells, table.header, table.roles, unit_raw, line)
     row.group = group
-    reading.scores.append(row)
+    if _states_a_result(row):
+        reading.scores.append(row)
     # variants §2: a score table may carry a 存在问题 column whose cell lists the unit's
     # deductions (`（3）河道保洁不到位，扣1分；（7）…`): those are its entries.
     # A 备注 adding a deduction to the items beside it opens with `另：` (t10): a connective, no reason.
@@ -302,6 +308,19 @@ def _read_score_row(
     if table.seq_rows is not None:
         table.seq_rows.append(row)
     reading.consumed.add(line.line_no)
+
+
+def _states_a_result(row: ScoreRow) -> bool:
+    """Whether a score table's row states anything of the unit's own: a score, rank, grade or part.
+
+    A row whose 得分 cell is blank says nothing (q13: a workbook saved by openpyxl keeps the formula
+    `=100-SUM(B4:D4)` and no value, so the cell reads empty); the unit stays in its deductions."""
+    return (
+        row.score is not None
+        or row.rank is not None
+        or row.grade is not None
+        or any(value is not None for _, _, value in row.parts)
+    )
 
 
 def column_deductions(
@@ -340,8 +359,12 @@ def column_deductions(
                     DeductionRow(unit_raw, squash(head), "+" + amount.lstrip("+"), line, summary=not based)
                 )
             continue
-        if based or _FOUND_BY.fullmatch(squash(head)):
+        if based:
             found.append(DeductionRow(unit_raw, squash(head), amount, line))
+        elif _FOUND_BY.fullmatch(squash(head)):
+            # `明查扣分 | 暗访扣分 | 综合得分` (p11): what each check took off, a unit's row where nothing
+            # else is itemised; where the 明查 and 暗访 tables list the problems, it is their sum.
+            found.append(DeductionRow(unit_raw, squash(head), amount, line, summary=True))
         elif summed or amount.startswith("-"):
             # `扣分值 | 得分` with `-4` (field-survey §1): the sign prints the change applied to the score.
             found.append(DeductionRow(unit_raw, squash(head), amount, line, summary=True))
@@ -753,6 +776,11 @@ def score_row(
         rank_raw = next((cells[i] for i, r in enumerate(roles) if r == "seq"), None)
     score_text = next((cells[i] for i, r in enumerate(roles) if r == "score"), None)
     grade = next((cells[i].strip() or None for i, r in enumerate(roles) if r == "grade"), None)
+    with_grade = (
+        SCORE_WITH_GRADE.match(squash(score_text)) if score_text is not None and grade is None else None
+    )
+    if with_grade:
+        grade = with_grade.group("grade")  # `98.5（优秀）`: the cell states both
     parts = []
     maxima: list[Decimal | None] = []
     for i, role in enumerate(roles):

@@ -79,7 +79,8 @@ against float32 on the 69 inputs, one thread, load 4–6 (so ±0.05): all quanti
 Conv.0–13 in float32 1.06×, Conv.14–29 0.98×, Conv.30–41 0.89×, Conv.42–53 0.92×, neck
 (Conv.54–81) 0.86×, head 0.89×, Conv.42–81 0.81×; alternating on 10 pages × 3 in one process:
 all 0.88×, Conv.42–53 0.88×, neck 0.83× (quantizing the neck's 7×7 depthwise and squeeze-excite
-costs more than it saves), i.e. det 0.59 → ~0.50 CPU-s/page at best. Every variant moves 3–10 of
+costs more than it saves), i.e. det 0.59 → ~0.50 CPU-s/page at best. The --det-sweep run
+itself (load 3.3–5.5): 0.97×, 1.01×, 0.94×, 0.91×, 0.91×, neck 0.97×, Conv.42–81 0.87×. Every variant moves 3–10 of
 the 1,422 float32 boxes (IoU < 0.8). Judged by what they read:
 - Conv.42–53 in float32 with the INT8 recogniser, full `tongbao ingest` of the five scans: every
   figure as float32 (1.0, reason similarity 0.9999), dev-003's score_mismatch kept, no false

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from parsers.formats import is_pdf
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, ReadResult, UnsupportedInput
+from parsers.readers.pdf.columns import split_text_columns
 from parsers.readers.pdf.fonts import builtin_fonts_only
 from parsers.readers.pdf.glyphs import chars_to_lines, iter_page_chars, set_cell_spans
 from parsers.readers.pdf.lines import Page, drop_page_furniture, pages_to_lines
@@ -139,6 +140,7 @@ def read_page(pdf, index: int) -> Page:  # pdf: pypdfium2.PdfDocument
             )
         )
         set_cell_spans(result.lines, rest)
+        result.lines = split_text_columns(result.lines, width)
         return result
     finally:
         pdfium_c.FPDF_ClosePage(raw_page)

@@ -74,7 +74,7 @@ def _column_run_end(lines: list[PageLine], start: int, page_width: float) -> int
             if abs(x - split) > tolerance:
                 break
         elif COLUMN_SEPARATOR in line.text or not (
-            abs(line.x0 - left) <= tolerance and line.x1 < split or abs(line.x0 - split) <= tolerance
+            (abs(line.x0 - left) <= tolerance and line.x1 < split) or abs(line.x0 - split) <= tolerance
         ):
             break
         end += 1

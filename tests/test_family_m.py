@@ -98,3 +98,14 @@ def test_an_unruled_two_column_table_is_not_taken_for_prose_columns() -> None:
         for k, (a, b) in enumerate(rows)
     ]
     assert split_text_columns(lines, 595.0) == lines
+
+
+# ---------------------------------------------------------------- a scanner's searchable PDF
+
+
+def test_a_scanners_invisible_ocr_layer_is_named_in_a_warning() -> None:
+    # m04's pages are JPEGs under the scanner's OCR in render mode 3, which reads 渔溪镇 as 渔谿镇
+    # and 98.5 as 96.5: tongbao reads the layer as it is, and says whose reading it is.
+    read = read_gold("m04-linhai-env-q2")
+    assert any("pages 1, 2 are images under an invisible text layer" in w for w in read.warnings)
+    assert not any("invisible" in w for w in read_gold("m01-yunfeng-safety-q1").warnings)

@@ -20,6 +20,10 @@ DEFAULT_MAX_PAGES = 300
 # Real pages with a broken font have nearly all chars bad; a good page has none.
 DEFAULT_MAX_BAD_SHARE = 0.3
 
+# Share of a page's text objects drawn invisible above which, over an image, the text is a
+# scanner's OCR layer (a searchable PDF draws all of it invisible; a Word page none).
+DEFAULT_MIN_INVISIBLE_SHARE = 0.5
+
 
 def read_pdf(
     data: bytes, name: str, *, password: str | None = None, max_pages: int = DEFAULT_MAX_PAGES
@@ -47,6 +51,13 @@ def read_pdf(
             pages = [read_page(pdf, index) for index in range(min(page_count, max_pages))]
         finally:
             pdf.close()
+    layered = [page.number for page in pages if page.ocr_layer]
+    if layered:
+        warnings.append(
+            f"{name}: pages {', '.join(map(str, layered))} are images under an invisible text layer (a "
+            "scanner's OCR); its text was read as the scanner gave it: check names and numbers against "
+            "the page, or run with --ocr always to read the pages again."
+        )
     drop_page_furniture(pages)
     lines = pages_to_lines(pages)
     return ReadResult(
@@ -93,6 +104,22 @@ def open_pdf(data: bytes, name: str, *, password: str | None = None):  # -> pypd
         ) from exc
 
 
+def invisible_text_share(raw_page) -> float:  # raw_page: FPDF_PAGE
+    """Share of the page's text objects drawn invisible (render mode 3), as a scanner lays its OCR
+    over the page image (gold m04); 0.0 for a page without text objects."""
+    import pypdfium2.raw as pdfium_c
+
+    texts = invisible = 0
+    for k in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
+        obj = pdfium_c.FPDFPage_GetObject(raw_page, k)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_TEXT:
+            continue
+        texts += 1
+        if pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE:
+            invisible += 1
+    return invisible / texts if texts else 0.0
+
+
 def read_page(pdf, index: int) -> Page:  # pdf: pypdfium2.PdfDocument
     """Read one page: characters into lines, rules into grid rows; flag a garbage text layer."""
     import pypdfium2 as pdfium
@@ -121,6 +148,7 @@ def read_page(pdf, index: int) -> Page:  # pdf: pypdfium2.PdfDocument
             # or a font with a broken ToUnicode map. OCR must read it; emit nothing.
             result.needs_ocr = bool(images or paths or bad or chars)
             return result
+        result.ocr_layer = bool(images) and invisible_text_share(raw_page) > DEFAULT_MIN_INVISIBLE_SHARE
         grids = rules_to_grids(h_rules, v_rules)
         grids += row_ruled_grids(h_rules, grids, chars)
         rest = chars

@@ -210,8 +210,8 @@ GOLD_FLOORS: dict[str, dict[str, float]] = {
     # metadata 0.94, reconciliation 0.68, findings 0.31, deduction precision 0.86 (CHANGELOG.md,
     # "gold set m (first run)"). Known gaps pinned: m05's deductions are on a page whose font has no
     # ToUnicode (no OCR here: no rows, the page listed), m02/m09's score tables are set turned a
-    # quarter in an unembedded CJK font whose ideographs pdfium does not place (no ranks read), m04's
-    # scanner OCR layer misreads a name and a score.
+    # quarter in an unembedded CJK font whose ideographs pdfium does not place (no ranks read, the
+    # page listed), m04's scanner OCR layer misreads a name and a score (read as is, with a warning).
     "m[0-9][0-9]-*": {
         "deductions_f1": 0.88,
         "scores_f1": 0.826,

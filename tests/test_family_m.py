@@ -103,12 +103,15 @@ def test_an_unruled_two_column_table_is_not_taken_for_prose_columns() -> None:
 # ---------------------------------------------------------------- a scanner's searchable PDF
 
 
-def test_a_scanners_invisible_ocr_layer_is_named_in_a_warning() -> None:
+def test_a_scanners_invisible_ocr_layer_is_read_by_ocr_and_named_in_a_warning() -> None:
     # m04's pages are JPEGs under the scanner's OCR in render mode 3, which reads 渔溪镇 as 渔谿镇
-    # and 98.5 as 96.5: tongbao reads the layer as it is, and says whose reading it is.
+    # and 98.5 as 96.5: OCR reads such pages like any scan; without OCR the layer is read as it
+    # is, and the warning says whose reading it is.
     read = read_gold("m04-linhai-env-q2")
+    assert read.pages_needing_ocr == [1, 2]
     assert any("pages 1, 2 are images under an invisible text layer" in w for w in read.warnings)
-    assert not any("invisible" in w for w in read_gold("m01-yunfeng-safety-q1").warnings)
+    m01 = read_gold("m01-yunfeng-safety-q1")
+    assert not any("invisible" in w for w in m01.warnings) and m01.pages_needing_ocr == []
 
 
 # ---------------------------------------------------------------- a table turned a quarter

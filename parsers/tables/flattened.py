@@ -25,7 +25,7 @@ import regex
 from parsers.model import Line
 from parsers.normalize import cells_to_text, squash
 from parsers.tables.placement import cell_fits
-from parsers.tables.roles import MAX_HEADER_CELL, glued_cell_role, header_roles, table_kind
+from parsers.tables.roles import MAX_HEADER_CELL, cell_role, glued_cell_role, header_roles, table_kind
 
 # Columns a flattened row may leave blank; the others (rank, 序号, unit, score, part) it may not.
 _OPTIONAL: frozenset[str | None] = frozenset(
@@ -51,6 +51,8 @@ _BARE_NUMBER = regex.compile(
     # much as bare ones, so a reading that stops before them did not reach the table's end.
     r"|^[（(][+-]?\d+(?:\.\d+)?分?[)）]$|^\d+(?:\.\d+)?分?[（(]\p{Han}{1,4}[)）]$"
 )
+# A line closing a sentence: the text after a table, never one of its cells.
+_SENTENCE_END = regex.compile(r"[。！？；]$")
 # A line that may be a flattened cell: short, or a number. Free text runs longer but ends the run
 # only where it is not read anyway.
 _MAX_CELL_CHARS = 40
@@ -309,7 +311,8 @@ def unread_flattened_blocks(lines: list[Line]) -> list[tuple[Line, Line, str]]:
     while i < len(lines):
         header = flat_header_at(lines, i) if lines[i].cells is None else None
         if header is not None:
-            end = _cell_run_end(lines, i + len(header))
+            opens = cell_role(flat_text(header[0])) in ("seq", "rank")
+            end = _cell_run_end(lines, i + len(header), len(header) if opens else None)
             if end > i + len(header):
                 width = len(header)
                 found.append(
@@ -344,8 +347,13 @@ def _restored_flat_row(line: Line) -> bool:
     return line.cells is not None and "\n" in line.raw_text and not line.raw_text.lstrip().startswith("|")
 
 
-def _cell_run_end(lines: list[Line], start: int) -> int:
-    """The end of the run of cell-like lines from `start`, if a bare number is among them; else `start`."""
+def _cell_run_end(lines: list[Line], start: int, width: int | None = None) -> int:
+    """The end of the run of cell-like lines from `start`, if a bare number is among them; else `start`.
+
+    Under a header of `width` cells whose first column numbers the rows (序号, 排名: pass the width
+    only then), the run ends with the row its last number opens: n06's 问题清单
+    `序号 | 责任单位 | 存在问题 | 整改时限 | 督办文号` ends `4`, `临水县`, …, and those cells left outside
+    made `临水县` a heading whose section took the closing rule (`每逾期1项扣1分`) as its deduction."""
     end = start
     number = False
     while end < len(lines) and lines[end].cells is None:
@@ -362,4 +370,10 @@ def _cell_run_end(lines: list[Line], start: int) -> int:
     # The run ends at its last number or the cell right after it (a unit's name closing a row),
     # not at the closing sentence and the signature that follow the table.
     last_number = max(k for k in range(start, end) if _BARE_NUMBER.match(squash(flat_text(lines[k]))))
-    return last_number + 1
+    row_end = last_number + 1
+    if width:
+        # At most the row's other cells, never a sentence (a wrapped cell may have joined two cells,
+        # so the count of cells cannot place the row's end exactly).
+        while row_end < min(end, last_number + width) and not _SENTENCE_END.search(flat_text(lines[row_end])):
+            row_end += 1
+    return row_end

@@ -63,7 +63,10 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
         # Free text beside a score (field-survey §1: sentences with ，and 。), never a figure.
         r"^(?:备注|说明|暗访情况|明查情况|检查纪实|检查情况|督查情况|情况说明|暗访发现|现场情况|主要做法"
         # The rule a deduction cites (y10 `扣分依据 | 细则第3.2条`) beside the problem: not its reason.
-        r"|扣分依据|扣分标准|评分依据|依据)$"
+        r"|扣分依据|扣分标准|评分依据|依据"
+        # A 问题清单's deadline, order number and contact (n06 `整改时限 | 督办文号`, n15 `联络员 | 联系电话`):
+        # dates, 文号 and phone numbers beside a problem, never a figure of the unit.
+        r"|整改时限|整改期限|完成时限|整改时间|督办文号|文号|联络员|联系人|联系电话)$"
     ),
     # Money (field-survey §1: 奖励金(元), 奖金: a 5000-yuan prize read as points was a real harm).
     "money": regex.compile(

@@ -161,7 +161,18 @@ def continues_table(table: OpenTable, block: list[Line]) -> bool:
     first = block[0]
     if _is_other_header(first) or (table.kind == "score" and not has_number(first)):
         return False
+    if _names_the_unit_column(first, table):
+        return False
     return row_cells(first, table) is not None
+
+
+def _names_the_unit_column(line: Line, table: OpenTable) -> bool:
+    """A row whose cell under the unit column is the table's own unit header word (`乡镇`) heads a
+    table of its own: n01 follows `乡镇 | 得分 | 排名` with `乡镇 | 交通违法驾驶人数 | 记满12分人数`, whose
+    counts read as scores and ranks when taken for rows of the ranking."""
+    cells = line.cells or ()
+    at = [i for i, role in enumerate(table.roles) if role == "unit"]
+    return len(at) == 1 and at[0] < len(cells) and squash(cells[at[0]]) == squash(table.header[at[0]])
 
 
 def read_rows(table: OpenTable, rows: list[Line], group: str | None, reading: _Reading) -> None:

@@ -1,0 +1,54 @@
+"""Shapes of the n gold set (tests/fixtures/make_gold_n.py: numbers next to 分 or in tables that are no
+deduction, bonus or score), each in a small invented page named by the case it covers
+(tests/fixtures/family12/): what it must yield, and nothing more.
+
+No number without structure: every row each page yields is written out here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tests.family_pages import entries, page_parser, scores
+
+parsed = page_parser("family12")
+
+
+def test_a_count_table_after_the_ranking_is_no_continuation_of_it() -> None:
+    """n01: `乡镇 | 得分 | 排名` then `乡镇 | 排查隐患户数 | 记满12分人数` — the second header names the
+    first's unit column again, so it heads a table of its own (its counts were read as scores and
+    ranks, its header as a unit)."""
+    ex = parsed("count-table-after-the-ranking.md")
+    assert scores(ex) == [("甲镇", 1, Decimal("99")), ("乙乡", 2, Decimal("97.5"))]
+    assert entries(ex) == []
+
+
+def test_a_flattened_problem_list_keeps_its_last_row_from_the_rule_after_it() -> None:
+    """n06: a 问题清单 one cell per line (`序号 | 责任单位 | 存在问题 | 整改时限`) then `每逾期1项扣1分`
+    for the next round: the last row's 责任单位 (`甲县`) stood outside the table as a heading whose
+    section took the rule as a deduction of 1."""
+    ex = parsed("problem-list-flattened-then-a-rule.txt")
+    assert scores(ex) == [("甲县", None, Decimal("92")), ("乙区", None, Decimal("88.5"))]
+    assert entries(ex) == []
+
+
+def test_a_members_own_points_under_the_branchs_name_are_no_deduction() -> None:
+    """n03: `机关第三党支部党员钱某某因无故不参加组织生活被扣5分，年度积分为78分` — a person's 党员积分, not
+    the branch's: only the branches' own entries are rows."""
+    ex = parsed("member-points-after-branch-deductions.txt")
+    assert entries(ex) == [
+        ("机关第二党支部", [], "deduction", Decimal("1.5"), "“三会一课”记录不全"),
+        ("机关第二党支部", [], "deduction", Decimal("2"), "主题党日未按月开展"),
+        ("机关第三党支部", [], "deduction", Decimal("1"), "党费收缴台账未及时更新"),
+        ("离退休干部党支部", [], "deduction", Decimal("0.5"), "党员教育培训学时不足"),
+    ]
+
+
+def test_a_flattened_problem_list_whose_wrapped_cell_joined_the_next_keeps_its_last_row() -> None:
+    """n06 as printed: `…完成率仅45%` joined the deadline below it, so the cells no longer count out
+    the rows and the unread table ended at its last number (`4`); the cells after it, up to the row's
+    width and never a sentence, are its last row (the rule after it is no deduction of `青川县`)."""
+    ex = parsed("problem-list-with-a-joined-cell-then-a-rule.txt")
+    assert [row[0] for row in scores(ex)] == ["长河区", "青川县", "木源县", "白鹤区"]
+    assert entries(ex) == []
+    assert [(u.first.text, u.last.text) for u in ex.unread] == [("序号", "临督办〔2025〕15号")]

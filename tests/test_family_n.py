@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from parsers.tables.roles import header_roles
 from tests.family_pages import entries, page_parser, scores
 
 parsed = page_parser("family12")
@@ -52,3 +53,26 @@ def test_a_flattened_problem_list_whose_wrapped_cell_joined_the_next_keeps_its_l
     assert [row[0] for row in scores(ex)] == ["长河区", "青川县", "木源县", "白鹤区"]
     assert entries(ex) == []
     assert [(u.first.text, u.last.text) for u in ex.unread] == [("序号", "临督办〔2025〕15号")]
+
+
+def test_the_latest_years_score_and_rank_beside_last_years_flattened() -> None:
+    """n15: `2024年得分 | 2025年得分 | 较上年 | 2025年排名` one cell per line, then a 联络员 table with a
+    mobile number: the latest year's columns are the score and rank (no column was named, nothing
+    read), last year's another period's; the phone number after the table is no figure that puts
+    the reading out of step."""
+    ex = parsed("year-on-year-scores-then-contacts-flattened.txt")
+    assert scores(ex) == [("甲区", 1, Decimal("100")), ("乙县", 2, Decimal("98.5"))]
+    assert entries(ex) == []
+
+
+def test_a_year_column_alone_or_beside_a_score_column() -> None:
+    """One year's score is the score; an earlier year beside the latest is another period's; a year
+    beside a plain 得分 column names nothing."""
+    assert header_roles(("县（区）", "2025年得分", "排名")) == ["unit", "score", "rank"]
+    assert header_roles(("县（区）", "2024年得分", "2025年得分", "2025年排名")) == [
+        "unit",
+        "other_period",
+        "score",
+        "rank",
+    ]
+    assert header_roles(("县（区）", "2023年得分", "得分", "排名")) == ["unit", None, "score", "rank"]

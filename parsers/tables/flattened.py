@@ -51,6 +51,8 @@ _BARE_NUMBER = regex.compile(
     # much as bare ones, so a reading that stops before them did not reach the table's end.
     r"|^[（(][+-]?\d+(?:\.\d+)?分?[)）]$|^\d+(?:\.\d+)?分?[（(]\p{Han}{1,4}[)）]$"
 )
+# A mobile phone number (n15's 联络员 table after the ranking): digits, never a figure of a table.
+_PHONE = regex.compile(r"^1[3-9]\d{9}$")
 # A line closing a sentence: the text after a table, never one of its cells.
 _SENTENCE_END = regex.compile(r"[。！？；]$")
 # A line that may be a flattened cell: short, or a number. Free text runs longer but ends the run
@@ -347,6 +349,12 @@ def _restored_flat_row(line: Line) -> bool:
     return line.cells is not None and "\n" in line.raw_text and not line.raw_text.lstrip().startswith("|")
 
 
+def _is_figure(text: str) -> bool:
+    """A cell holding a figure of a table: a bare number, not a phone number."""
+    key = squash(text)
+    return bool(_BARE_NUMBER.match(key)) and not _PHONE.match(key)
+
+
 def _cell_run_end(lines: list[Line], start: int, width: int | None = None) -> int:
     """The end of the run of cell-like lines from `start`, if a bare number is among them; else `start`.
 
@@ -360,7 +368,7 @@ def _cell_run_end(lines: list[Line], start: int, width: int | None = None) -> in
         text = flat_text(lines[end])
         if _HEADING.match(text) or (end > start and flat_header_at(lines, end) is not None):
             break  # the next part of the circular, or the next table
-        is_number = bool(_BARE_NUMBER.match(squash(text)))
+        is_number = _is_figure(text)
         if not is_number and len(squash(text)) > _MAX_CELL_CHARS:
             break
         number = number or is_number
@@ -369,7 +377,7 @@ def _cell_run_end(lines: list[Line], start: int, width: int | None = None) -> in
         return start
     # The run ends at its last number or the cell right after it (a unit's name closing a row),
     # not at the closing sentence and the signature that follow the table.
-    last_number = max(k for k in range(start, end) if _BARE_NUMBER.match(squash(flat_text(lines[k]))))
+    last_number = max(k for k in range(start, end) if _is_figure(flat_text(lines[k])))
     row_end = last_number + 1
     if width:
         # At most the row's other cells, never a sentence (a wrapped cell may have joined two cells,

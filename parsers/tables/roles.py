@@ -162,6 +162,7 @@ def header_roles(cells: tuple[str, ...]) -> list[str | None] | None:
             for c, r in zip(cells, roles, strict=True)
         ]
         known = {r for r in roles if r}
+    _name_year_columns(cells, roles)
     _name_unit_by_its_score(cells, roles)
     known = {r for r in roles if r}
     if "unit" not in known:
@@ -226,6 +227,28 @@ def _name_cumulative_columns(cells: tuple[str, ...], roles: list[str | None]) ->
         own = "rank" if found["what"] in ("排名", "名次") else "score"
         if own not in roles:
             roles[i] = None
+
+
+# A year's score or rank (n15 `2024年得分 | 2025年得分 | 较上年 | 2025年排名`).
+_YEAR_COLUMN = regex.compile(
+    r"^(?P<year>(?:19|20)\d{2})年度?(?P<what>得分|总分|成绩|考核得分|综合得分|排名|名次)$"
+)
+
+
+def _name_year_columns(cells: tuple[str, ...], roles: list[str | None]) -> None:
+    """`2024年得分 | 2025年得分 | 2025年排名`: a year-on-year table prints last year's figures before
+    the year assessed, so the latest year's columns are the score and rank and earlier years' are
+    another period's (read by nothing). Needs two years, or one year and no other score column."""
+    years = {i: _YEAR_COLUMN.match(squash(cell)) for i, cell in enumerate(cells) if roles[i] == "year"}
+    if not years:
+        return
+    latest = max(m["year"] for m in years.values() if m is not None)
+    for i, m in years.items():
+        own = "rank" if m is not None and m["what"] in ("排名", "名次") else "score"
+        if m is None or m["year"] != latest:
+            roles[i] = "other_period"
+        else:
+            roles[i] = None if own in roles else own
 
 
 # A score named by the level of the units it scores (p09 `县 | 乡镇 | 存在问题 | 扣分 | 县得分`).
@@ -294,6 +317,8 @@ def _role_of(key: str, part_header: regex.Pattern[str]) -> str | None:
     """
     found = _ANY_COLUMN.match(key)
     role = found.lastgroup if found else None
+    if role is None and key[0].isdigit() and _YEAR_COLUMN.match(key):
+        role = "year"  # which year is the period's: header_roles (_name_year_columns)
     bracketed = "（" in key or "(" in key
     if role is None and bracketed and UNIT_LEVEL_HEADER.match(key):
         role = "unit"
@@ -317,7 +342,11 @@ def _role_of(key: str, part_header: regex.Pattern[str]) -> str | None:
 def cell_role(cell: str) -> str | None:
     """The column role a header cell names (cached: every table row is asked whether it is a header)."""
     key = squash(cell)
-    if not key or (key[0].isdigit() and not MONTH_PART_HEADER.match(key)) or len(key) > MAX_HEADER_CELL:
+    if (
+        not key
+        or (key[0].isdigit() and not MONTH_PART_HEADER.match(key) and not _YEAR_COLUMN.match(key))
+        or len(key) > MAX_HEADER_CELL
+    ):
         return None  # a value (`1`, `85.7`) or a sentence, never a header word (a month is one)
     return _role_of(key, PART_HEADER)
 

@@ -47,9 +47,11 @@ _NO_DEDUCTION = regex.compile(r"无扣分|未扣分|没有扣分|无问题|满�
 _SECTION_END = regex.compile(
     r"^(?:[一二三四五六七八九十]{1,3}\s*、|附件|附表|抄送|[12]\d{3}年\d{1,2}月\d{1,2}日$|[二〇○O零][〇○O零一二三四五六七八九]{3}年)"
 )
-# The score closing a unit's paragraph of entries (`…；实得分99分。`).
+# The score closing a unit's paragraph of entries (`…；实得分99分。`), named by its period too (n08
+# `…扣0.5分。季度得分98.5分。`).
 _CLOSING_SCORE = regex.compile(
-    rf"(?:^|[；;。，,])\s*(?:实得分|实际得分|最终得分|最后得分|得分)(?:为)?\s*[:：]?\s*{_SCORE}\s*分\s*[。；;]?\s*$"
+    rf"(?:^|[；;。，,])\s*(?:本月|本期|本季度|季度|本年度|年度|月度|半年|上半年|下半年)?"
+    rf"(?:实得分|实际得分|最终得分|最后得分|得分|考核得分|考评得分)(?:为)?\s*[:：]?\s*{_SCORE}\s*分\s*[。；;]?\s*$"
 )
 # A unit's closing line after its entries: the totals taken and added, then its score (`合计扣4分，
 # 得分96分。`, `合计扣1分，加2分，得分101分。`, y11). The totals restate the entries; the score is the unit's.

@@ -76,3 +76,11 @@ def test_a_year_column_alone_or_beside_a_score_column() -> None:
         "rank",
     ]
     assert header_roles(("县（区）", "2023年得分", "得分", "排名")) == ["unit", None, "score", "rank"]
+
+
+def test_a_squads_paragraph_closed_by_the_quarters_score() -> None:
+    """n08: `…扣1分。季度得分99分。` closes each unit's paragraph: the score is the unit's (none was read,
+    every unit `incomplete` with a false missing_score); the seized goods (`扣押物品12件`) are no row."""
+    ex = parsed("squad-paragraphs-closed-by-the-quarters-score.txt")
+    assert scores(ex) == [("甲中队", None, Decimal("99")), ("乙中队", None, Decimal("100"))]
+    assert [(unit, points) for unit, _, _, points, _ in entries(ex)] == [("甲中队", Decimal("1"))]

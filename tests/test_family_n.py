@@ -84,3 +84,16 @@ def test_a_squads_paragraph_closed_by_the_quarters_score() -> None:
     ex = parsed("squad-paragraphs-closed-by-the-quarters-score.txt")
     assert scores(ex) == [("甲中队", None, Decimal("99")), ("乙中队", None, Decimal("100"))]
     assert [(unit, points) for unit, _, _, points, _ in entries(ex)] == [("甲中队", Decimal("1"))]
+
+
+def test_problems_numbered_per_unit_one_opening_with_a_number() -> None:
+    """n04: `1.110接警后…` under `（一）甲分局`: the list's label is glued to the number the problem opens
+    with, so it was no label, the unit's list did not run 1…n, and every other unit's list numbers
+    were kept as rubric items."""
+    ex = parsed("problems-numbered-per-unit-one-opening-with-a-number.txt")
+    assert entries(ex) == [
+        ("甲分局", [], "deduction", Decimal("1"), "110接警后到场超时2分钟"),
+        ("甲分局", [], "deduction", Decimal("0.5"), "值班记录缺失"),
+        ("乙分局", [], "deduction", Decimal("1.5"), "回访不及时"),
+        ("乙分局", [], "deduction", Decimal("0.5"), "分管领导未带班检查"),
+    ]

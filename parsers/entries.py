@@ -149,6 +149,12 @@ _AMOUNT_THEN_LABEL = regex.compile(
     rf"(?:{_MINUS}|加)\s*{_NUM}\s*分\s*[)）]?(?=\s*(?:\d{{1,3}}\s*[.．、](?!\d)|[（(]\s*\d{{1,3}}\s*[）)]))"
 )
 
+# The same cell with unnumbered paragraphs (q02 `道路扬尘…，扣1分` / `餐饮油烟…，扣1分`, joined by a
+# space): `，扣N分` then a space and words starts the next entry. Two adjacent Han characters are
+# asked after the space, so text spaced out glyph by glyph (`扣 1 分 （ 整 改 中 ）`) is not cut.
+_AMOUNT_THEN_PARAGRAPH = regex.compile(
+    rf"[，,]\s*(?:{_MINUS}|加)\s*{_NUM}\s*分(?=[ \t\u3000]+\p{{Han}}\p{{Han}})"
+)
 
 # Amounts written in Chinese numerals (`扣一分`, `扣零点五分`, `加一点五分`, `扣完三分为止`; fd-03).
 _CN_AMOUNT = regex.compile(
@@ -541,6 +547,8 @@ def split_entries(text: str) -> list[str]:
     """
     text = arabic_amounts(text)
     labelled_after_amount = list(_AMOUNT_THEN_LABEL.finditer(text)) if "分" in text else []
+    if "分" in text:
+        labelled_after_amount += _AMOUNT_THEN_PARAGRAPH.finditer(text)
     if not labelled_after_amount and not _INNER_BREAK.search(text, 0, max(len(text) - 1, 0)):
         # No ；。： before the last character: no later label or entry end can cut the text
         # (the boundaries below all follow one), so it is one entry — most lines are.

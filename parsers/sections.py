@@ -23,7 +23,7 @@ from parsers.entries import (
     starts_with_label,
 )
 from parsers.model import Line, Problem, UnreadBlock
-from parsers.normalize import join_lines
+from parsers.normalize import join_lines, squash
 from parsers.numbers import NUMBER_CELL, UNSIGNED_DECIMAL, chinese_to_int
 from parsers.problems import may_list_problems, opens_problems, problems_of
 from parsers.prose_entries import prose_entries
@@ -552,6 +552,11 @@ def _admin_level(name: str) -> str | None:
 
 # A sequence-number cell (`3`) before a problem.
 _SEQ_CELL = regex.compile(r"^\d{1,3}$")
+# The date a problem was found, before it (q08 `检查日期 | 问题描述 | 扣分`: `2025-04-01` as a workbook
+# reader prints a date cell, `4月1日`, `2025.4.1`).
+_DATE_CELL = regex.compile(r"^(?:\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?|\d{1,2}月\d{1,2}日)$")
+# A unit's own table closed by its total (`合计 | | 2.5`): the sum of the rows above, never an entry.
+_TOTAL_CELL = regex.compile(r"^(?:合计|小计|总计|共计|累计)$")
 
 
 def _add_row_entry(section: Section, line: Line) -> bool:
@@ -565,13 +570,17 @@ def _add_row_entry(section: Section, line: Line) -> bool:
     if not cells:
         return True
     roles = [cell_role(cell) for cell in cells]
-    if all(roles) and set(roles) <= {"reason", "points", "seq"}:
+    if all(roles) and set(roles) <= {"reason", "points", "seq", "date"}:
         return True  # its header row: `扣分事项 | 扣分`
     if len(cells) < 2 or not NUMBER_CELL.match(cells[-1].replace(" ", "")):
         return False
     text = cells[:-1]
-    if len(text) > 1 and _SEQ_CELL.match(text[0]):
-        text = text[1:]  # a 序号 column
+    if len(text) == 1 and _TOTAL_CELL.match(squash(text[0])):
+        return True  # `合计 | 2.5`: the rows above summed, not a deduction of its own
+    if not Decimal(cells[-1].replace(" ", "").lstrip("+-").removesuffix("分")):
+        return True  # `— | 本月未发现扣分问题 | 0`: nothing taken off, no entry
+    if len(text) > 1 and (_SEQ_CELL.match(text[0]) or _DATE_CELL.match(squash(text[0]))):
+        text = text[1:]  # a 序号 or 日期 column
     entry = parse_entry("".join(text), points_text=cells[-1])
     if entry is None:
         return False

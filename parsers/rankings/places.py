@@ -538,10 +538,17 @@ _SCORED_THEN_PLACE = regex.compile(
 )
 
 
+_ORDINAL_AT_START = regex.compile(rf"^{_ORDINAL_PLACE}")
+
+
 def _scored_list(sentence: str, line: Line, found: _Ranked) -> bool:
     lead, _, whole = sentence.rpartition("：") if "：" in sentence else sentence.rpartition(":")
     whole = _CHANGE_NOTE.sub("", whole) if "较" in whole or "比" in whole else whole
     body = regex.split(r"[，,]", whole)[0]
+    if _ORDINAL_AT_START.match(whole):
+        # `考评结果如下：` over `第一名 甲镇 96.5分`: a place and its unit, read as places are (the place
+        # was taken into the first unit's name, `第一名甲镇`, while the lines below read right).
+        return False
     if _TOP_OR_BOTTOM.search(lead):
         return False  # `排名前三的单位是：…` is read as a list of places
     if lead and _SCORED_LEAD.search(lead):

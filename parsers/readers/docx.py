@@ -10,17 +10,24 @@ Decisions on the parts of a Word file that are not plain body paragraphs:
   Vertically merged continuation cells (vMerge) give "", so the table parser carries
   the value down (the `单位 | 存在问题 | 扣分` layout in variants.md §3).
 - Nested tables are flattened into the text of the cell that holds them: circulars
-  use them only for layout, and a row must keep its outer column count.
+  use them mostly for layout, and a row must keep its outer column count. One exception:
+  a column whose cells each hold only a small table under the same header row (a unit's
+  `事项 | 扣分` inside its cell, gold q05) is spread into those columns, one row per
+  nested row (`_nested_columns_spread`).
 - Text boxes (w:txbxContent) become Lines after the paragraph that anchors them;
   only the DrawingML branch of mc:AlternateContent is read, because the VML fallback
   repeats the same text.
 - Headers, footers, footnotes and comments are not read: in the corpus the footer
   holds only the running page number (— 3 —, real/xinyang-2022-07.docx), which
-  the text rendering does not carry either.
+  the text rendering does not carry either. One exception: a 文号 typed into the first
+  page's header, when the body's head has none, becomes the first Line (gold q03).
 - Automatic list numbers (w:numPr) are rendered from numbering.xml, because item
   labels such as （5） or 一、 may exist only there and deduction entries need them.
 - Tracked changes: insertions are read, deletions (w:delText) and field codes
   (w:instrText) are not.
+- Hidden text (a run with w:vanish) is not read: it is neither shown nor printed.
+- Digits in a superscript or subscript run become Unicode super/subscript digits, so a note mark typed
+  after a score (96.5¹) is not read as part of it (96.51).
 """
 
 from __future__ import annotations
@@ -66,6 +73,9 @@ def read_docx(data: bytes, name: str) -> ReadResult:
     lines: list[Line] = []
     for block_no, block in enumerate(_iter_blocks(body), start=1):
         lines.extend(_block_to_lines(block, block_no, numbering, styles))
+    number = _header_doc_number(document, lines)
+    if number:
+        lines.insert(0, Line(text=number, line_no=1, wrapped=False))
     if not lines:
         raise EmptyInput(
             f"{name}: the DOCX has no text in its body (no paragraph or table cell has text); "
@@ -143,6 +153,45 @@ def _other_zip_format(names: set[str]) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------- page header
+# The lines of the body a 文号 is looked for in: the head of a circular (GB/T 9704 puts it above
+# the title), with room for an issuer's mark of several lines and an addressee.
+_HEAD_LINES = 12
+
+
+def _header_doc_number(document: Any, lines: list[Line]) -> str | None:
+    """The 文号 a page header states, when the body's head states none (q03: `临泉县教育局⇥临教〔2025〕
+    33号` typed into the header of a template, the body opening at the title).
+
+    Only a piece of a header paragraph that is a 发文字号 by itself (split at tabs and runs of
+    spaces, as headers align their parts) is taken; a header's other text (the issuer's name, a
+    running title, the page number) is not read, as before.
+    """
+    from parsers.metadata.common import parse_doc_number
+
+    head = [line for line in lines[:_HEAD_LINES] if line.cells is None]
+    if any(parse_doc_number(line.text) for line in head):
+        return None
+    try:
+        section = document.sections[0]
+        headers = (
+            [section.first_page_header, section.header]
+            if section.different_first_page_header_footer
+            else [section.header]
+        )
+    except (IndexError, KeyError, AttributeError, NotImplementedError):
+        return None
+    for header in headers:
+        if header.is_linked_to_previous:
+            continue
+        for paragraph in header._element.iter(f"{W}p"):
+            text, _ = _paragraph_text(paragraph)
+            for piece in re.split(r"\t|\s{2,}|　", text):
+                if piece.strip() and parse_doc_number(piece.strip()):
+                    return piece.strip()
+    return None
+
+
 # ---------------------------------------------------------------- body walk
 
 
@@ -169,7 +218,7 @@ def _block_to_lines(
     block: Any, block_no: int, numbering: _Numbering, styles: dict[str, tuple[str, int]]
 ) -> list[Line]:
     if block.tag == f"{W}tbl":
-        return _table_to_lines(block, block_no)
+        return _table_to_lines(block, block_no, _Labels(numbering, styles))
     text, boxes = _paragraph_text(block)
     label = numbering.label_for(block, styles)
     if label and text.strip():
@@ -218,14 +267,43 @@ def _collect_text(element: Any, parts: list[str], boxes: list[Any]) -> None:
             _collect_text(choice if choice is not None else child, parts, boxes)
         elif tag == f"{MC}Fallback":
             continue
+        elif tag == f"{W}r" and _hidden(child):
+            continue
+        elif tag == f"{W}r" and _vertical_align(child) in _SHIFTED_DIGITS:
+            run: list[str] = []
+            _collect_text(child, run, boxes)
+            parts.append("".join(run).translate(_SHIFTED_DIGITS[_vertical_align(child)]))
         else:
             _collect_text(child, parts, boxes)
 
 
-def _table_to_lines(table: Any, block_no: int) -> list[Line]:
+# A note mark typed as a raised digit after a score (96.5 then a superscript 1, meaning 注1) reads
+# as 96.51 when the run's text is joined as printed; the digits of a superscript or subscript run
+# become Unicode superscripts (¹), which no number pattern reads, so the mark stays visible but
+# apart from the number. m2 typed with a raised 2 reads m² the same way; subscripts likewise (₂).
+_SHIFTED_DIGITS = {
+    "superscript": str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"),
+    "subscript": str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"),
+}
+
+
+def _hidden(run: Any) -> bool:
+    """Whether a run is hidden text (w:vanish, Word's 隐藏文字): neither shown nor printed, so not
+    read — a hidden `97` before the shown `98` in a score cell read as 9798."""
+    vanish = run.find(f"{W}rPr/{W}vanish")
+    return vanish is not None and vanish.get(f"{W}val", "true") not in ("0", "false", "off")
+
+
+def _vertical_align(run: Any) -> str:
+    align = run.find(f"{W}rPr/{W}vertAlign")
+    return "" if align is None else str(align.get(f"{W}val", ""))
+
+
+def _table_to_lines(table: Any, block_no: int, labels: _Labels | None = None) -> list[Line]:
     grid = table.find(f"{W}tblGrid")
     width = len(grid.findall(f"{W}gridCol")) if grid is not None else 0
     rows: list[tuple[list[str], int]] = []
+    nested: dict[tuple[int, int], list[list[str]]] = {}  # (row, grid column) -> a cell's lone table
     grid_cells = 0  # cells the gridSpans fill: a gridSpan bomb stops here (parsers/limits.py)
     for tr in _iter_rows(table):
         cells: list[str] = []
@@ -240,7 +318,10 @@ def _table_to_lines(table: Any, block_no: int) -> list[Line]:
             vmerge = tcpr.find(f"{W}vMerge") if tcpr is not None else None
             # <w:vMerge/> without a value, or val="continue", continues the cell above.
             continues = vmerge is not None and vmerge.get(f"{W}val", "continue") == "continue"
-            text = "" if continues else _cell_text(tc)
+            text = "" if continues else _cell_text(tc, labels)
+            inner = None if continues else _lone_table(tc)
+            if inner is not None:
+                nested[(len(rows), len(cells))] = inner
             cells.append(text)
             cells.extend([""] * (span - 1))
             spans.append(span)
@@ -248,6 +329,10 @@ def _table_to_lines(table: Any, block_no: int) -> list[Line]:
         # The span of a row's only cell (0 when it has several): a full-width cell is a caption.
         rows.append((cells, spans[0] if len(spans) == 1 else 0))
     width = max([width, *(len(r) for r, _ in rows)]) if rows else width
+    for cells, _ in rows:
+        cells.extend([""] * (width - len(cells)))
+    if nested:
+        rows, width = _nested_columns_spread(rows, nested, width)
     lines: list[Line] = []
     for cells, lone_span in rows:
         cells.extend([""] * (width - len(cells)))
@@ -260,6 +345,73 @@ def _table_to_lines(table: Any, block_no: int) -> list[Line]:
         text = "| " + " | ".join(cells) + " |"
         lines.append(Line(text=text, line_no=block_no, cells=tuple(cells), wrapped=False))
     return lines
+
+
+def _lone_table(cell: Any) -> list[list[str]] | None:
+    """The rows of the one table a cell holds and nothing else (beside empty paragraphs), when every
+    row has the same two or more cells and none is merged; else None."""
+    tables = []
+    for block in _iter_blocks(cell):
+        if block.tag == f"{W}tbl":
+            tables.append(block)
+        elif _paragraph_text(block)[0].strip():
+            return None
+    if len(tables) != 1:
+        return None
+    grid: list[list[str]] = []
+    for tr in _iter_rows(tables[0]):
+        row = []
+        for tc in _iter_cells(tr):
+            tcpr = tc.find(f"{W}tcPr")
+            if _int_attr(tcpr, "gridSpan", 1) != 1 or (
+                tcpr is not None and tcpr.find(f"{W}vMerge") is not None
+            ):
+                return None
+            row.append(_cell_text(tc))
+        grid.append(row)
+    if len(grid) < 2 or len({len(row) for row in grid}) != 1 or len(grid[0]) < 2:
+        return None
+    return grid
+
+
+def _nested_columns_spread(
+    rows: list[tuple[list[str], int]], nested: dict[tuple[int, int], list[list[str]]], width: int
+) -> tuple[list[tuple[list[str], int]], int]:
+    """Spread the tables nested in one column's cells over the outer table (q05: `单位 | 扣分事项 |
+    合计扣分 | 得分`, each unit's problems a small `事项 | 扣分` table inside its cell).
+
+    Flattened into its cell's text (`事项 扣分 信访件未办结 1 回访不足 0.5`) such a table loses which
+    number belongs to which problem. When every nested table of the column has the same header row,
+    the column becomes the nested columns: the outer header keeps its word over the first and takes
+    the nested header's for the others, each nested row becomes a row of its own, the unit's other
+    cells left blank below its first (as a vertical merge gives them). Otherwise nothing changes.
+    """
+    columns = {col for _, col in nested}
+    if len(columns) != 1:
+        return rows, width
+    (col,) = columns
+    heads = {tuple(grid[0]) for grid in nested.values()}
+    first = min(r for r, _ in nested)
+    if len(heads) != 1 or first == 0:
+        return rows, width
+    (head,) = heads
+    k = len(head)
+    for r, (cells, lone_span) in enumerate(rows):
+        if r > first and (r, col) not in nested and cells[col] and lone_span != width:
+            return rows, width  # a data row with text of its own in the column: not a spread table
+    out: list[tuple[list[str], int]] = []
+    for r, (cells, lone_span) in enumerate(rows):
+        grid = nested.get((r, col))
+        if lone_span == width and width > 1:
+            out.append(([*cells, *[""] * (k - 1)], width + k - 1))
+        elif grid is not None:
+            for i, sub in enumerate(grid[1:]):
+                kept = cells if i == 0 else [""] * len(cells)
+                out.append(([*kept[:col], *sub, *kept[col + 1 :]], 0))
+        else:
+            names = list(head[1:]) if r == first - 1 else [""] * (k - 1)
+            out.append(([*cells[: col + 1], *names, *cells[col + 1 :]], lone_span))
+    return out, width + k - 1
 
 
 def _iter_children(parent: Any, tag: str) -> Iterator[Any]:
@@ -281,17 +433,32 @@ def _iter_cells(row: Any) -> Iterator[Any]:
     return _iter_children(row, f"{W}tc")
 
 
-def _cell_text(cell: Any) -> str:
-    """Join a cell's paragraphs (and any nested table's cells) with spaces, whitespace-normalised."""
+@dataclass(slots=True)
+class _Labels:
+    """The document's list numbering, to render the labels of paragraphs inside table cells."""
+
+    numbering: _Numbering
+    styles: dict[str, tuple[str, int]]
+
+    def of(self, paragraph: Any) -> str:
+        return self.numbering.label_for(paragraph, self.styles)
+
+
+def _cell_text(cell: Any, labels: _Labels | None = None) -> str:
+    """Join a cell's paragraphs (and any nested table's cells) with spaces, whitespace-normalised.
+
+    A paragraph's automatic list number is rendered as in the body (q16: a unit's problems as a
+    numbered list inside its cell, `1.…扣1分` `2.…扣0.5分`, the numbers only in numbering.xml)."""
     texts: list[str] = []
     for block in _iter_blocks(cell):
         if block.tag == f"{W}tbl":
             for tr in _iter_rows(block):
-                texts.extend(_cell_text(tc) for tc in _iter_cells(tr))
+                texts.extend(_cell_text(tc, labels) for tc in _iter_cells(tr))
         else:
             text, boxes = _paragraph_text(block)
-            texts.append(text)
-            texts.extend(_cell_text(box) for box in boxes)
+            label = labels.of(block) if labels is not None else ""
+            texts.append(label + text if label and text.strip() else text)
+            texts.extend(_cell_text(box, labels) for box in boxes)
     return _WS.sub(" ", " ".join(texts)).strip()
 
 

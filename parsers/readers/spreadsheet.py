@@ -14,6 +14,9 @@ reader hands the rows to the same table layer as the DOCX and HTML readers:
 - Several non-empty sheets: each sheet's name is a plain Line before its rows, so two sheets'
   tables do not run together into one.
 - Numbers: see `cell_text`.
+- Hidden sheets are not read (every workbook format: calamine says which are hidden).
+- An .xlsx is read as it shows (parsers/readers/xlsx_view.py): hidden rows and columns left out,
+  numbers rounded to the decimals their cell format shows (94.0622 under `0.00` is 94.06).
 
 A .csv is read with the csv module (UTF-8 or GB18030), cells as written.
 
@@ -33,6 +36,7 @@ from typing import Any
 from parsers.formats import OLE_MAGIC
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, Line, ReadResult, UnsupportedInput
 from parsers.readers.sniff import sniff_bytes
+from parsers.readers.xlsx_view import SheetView, sheet_views, shown_number
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv")
 
@@ -56,8 +60,9 @@ def read_spreadsheet(data: bytes, name: str) -> ReadResult:
         return _lines_of([("", _trimmed(_csv_rows(data, name)))], "csv", name)
     fmt = _workbook_format(data, name)
     workbook = _open_workbook(data, name, fmt)
+    views = sheet_views(data) if fmt == "xlsx" else {}
     sheets: list[tuple[str, list[list[str]]]] = []
-    for sheet_name in workbook.sheet_names:
+    for sheet_name in _shown_sheets(workbook):
         try:
             values = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
         except Exception as exc:  # calamine raises its own error types per sheet
@@ -65,10 +70,59 @@ def read_spreadsheet(data: bytes, name: str) -> ReadResult:
                 f"{name}: sheet '{sheet_name}' cannot be read ({type(exc).__name__}: {exc}); "
                 "open the workbook in Excel or WPS and save it again."
             ) from exc
-        rows = _trimmed([[cell_text(v) for v in row] for row in values])
+        view = views.get(sheet_name)
+        rows = _trimmed(
+            _shown_rows(values, view) if view else [[cell_text(v) for v in row] for row in values]
+        )
         if rows:
             sheets.append((sheet_name, rows))
-    return _lines_of(sheets, fmt, name)
+    read = _lines_of(sheets, fmt, name)
+    read.warnings.extend(_uncached_formulas(views, name))
+    return read
+
+
+def _uncached_formulas(views: dict[str, SheetView], name: str) -> list[str]:
+    """A warning per sheet whose formula cells hold no saved value: they read as empty."""
+    out = []
+    for sheet_name, view in views.items():
+        if view.uncached:
+            shown = "、".join(view.uncached[:5]) + ("…" if len(view.uncached) > 5 else "")
+            out.append(
+                f"{name}: sheet '{sheet_name}' has {len(view.uncached)} formula cell(s) saved without "
+                f"their value ({shown}), read as empty; the program that wrote the workbook did not "
+                "compute them: open it in Excel or WPS and save it again to store the values."
+            )
+    return out
+
+
+def _shown_sheets(workbook: Any) -> list[str]:
+    """The sheets a person sees: a hidden sheet (a helper, last period's figures) is not read, as a
+    hidden `上期` sheet's ranks were read as the units' ranks beside the shown sheet's. All of them
+    when none is shown (a workbook Excel would not save)."""
+    import python_calamine
+
+    visible = python_calamine.SheetVisibleEnum.Visible
+    shown = [m.name for m in workbook.sheets_metadata if m.visible == visible]
+    return shown or list(workbook.sheet_names)
+
+
+def _shown_rows(values: list[list[Any]], view: SheetView) -> list[list[str]]:
+    """The rows and columns the sheet shows, numbers as their cell format rounds them (xlsx_view)."""
+    rows: list[list[str]] = []
+    hidden = view.hidden_cols
+    for r, row in enumerate(values):
+        if r in view.hidden_rows:
+            continue
+        formats = view.decimals.get(r)
+        if formats:
+            row = list(row)
+            for c, decimals in formats.items():
+                if c < len(row) and isinstance(row[c], float):
+                    shown = shown_number(row[c], decimals)
+                    if shown is not None:
+                        row[c] = shown
+        rows.append([cell_text(v) for c, v in enumerate(row) if c not in hidden])
+    return rows
 
 
 def _lines_of(sheets: list[tuple[str, list[list[str]]]], fmt: str, name: str) -> ReadResult:

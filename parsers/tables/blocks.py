@@ -51,8 +51,19 @@ def _starts_other_table(block: list[Line], line: Line) -> bool:
 
 def _unfolded(block: list[Line]) -> list[Line]:
     """A ranking printed in two halves side by side (`排名 | 市（州） | 得分 | 排名 | 市（州） | 得分`,
-    fresh-F) as one table: the left half's rows, then the right half's."""
-    header = [squash(cell) for cell in block[0].cells or ()]
+    fresh-F) as one table: the left half's rows, then the right half's.
+
+    A workbook often keeps an empty column between the halves and names each half's group in a row
+    above them (q15: `城区组 | | | | 乡镇组 | | |` over `单位 | 得分 | 排名 | | 单位 | 得分 | 排名`): the
+    empty column is dropped (read with it, the halves did not match and the right half's units took
+    the left half's scores), and the group names become a 组别 column of each half's rows."""
+    rows = [line.cells or () for line in block]
+    if len({len(row) for row in rows}) == 1:
+        kept = [i for i in range(len(rows[0])) if any(row[i].strip() for row in rows)]
+        rows = [tuple(row[i] for i in kept) for row in rows]
+    groups = _half_groups(rows[0]) if len(rows) > 2 else None
+    head_at = 1 if groups else 0
+    header = [squash(cell) for cell in rows[head_at]]
     half = len(header) // 2
     if (
         half < 2
@@ -61,16 +72,36 @@ def _unfolded(block: list[Line]) -> list[Line]:
         or header_roles(tuple(header[:half])) is None
     ):
         return block
-    left = [
-        replace(line, cells=(line.cells or ())[:half], text=cells_to_text((line.cells or ())[:half]))
-        for line in block
-    ]
+    if groups is not None and half != len(rows[0]) // 2:
+        return block
+
+    def row(line: Line, cells: tuple[str, ...], group: str | None) -> Line:
+        cells = (group, *cells) if group is not None else cells
+        return replace(line, cells=cells, text=cells_to_text(cells))
+
+    word = "组别" if groups else None
+    left_group, right_group = groups or (None, None)
+    body = list(zip(block[head_at + 1 :], rows[head_at + 1 :], strict=True))
+    left = [row(block[head_at], rows[head_at][:half], word)]
+    left += [row(line, cells[:half], left_group) for line, cells in body]
     right = [
-        replace(line, cells=cells[half:], text=cells_to_text(cells[half:]))
-        for line in block[1:]
-        if len(cells := line.cells or ()) == 2 * half and any(c.strip() for c in cells[half:])
+        row(line, cells[half:], right_group)
+        for line, cells in body
+        if len(cells) == 2 * half and any(c.strip() for c in cells[half:])
     ]
     return left + right
+
+
+def _half_groups(cells: tuple[str, ...]) -> tuple[str, str] | None:
+    """The two group names of a row over two halves (`城区组 | | | 乡镇组 | |`), or None."""
+    half = len(cells) // 2
+    filled = [i for i, cell in enumerate(cells) if cell.strip()]
+    if half < 2 or len(cells) != 2 * half or filled != [0, half]:
+        return None
+    names = [_GROUP_CAPTION.match(squash(cells[i])) for i in filled]
+    if names[0] is None or names[1] is None:
+        return None
+    return names[0].group("g"), names[1].group("g")
 
 
 def group_caption(lines: list[Line], first: Line) -> str | None:

@@ -85,6 +85,9 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
         r"^(?:较上(?:月|期|季度|季|年|年同期|半年|轮|次)|比上(?:月|期|季度|年)|环比|同比|位次变化|排名变化|名次变化|升降"
         r"|升降位次|排名升降|位次升降)(?:[（(]\s*(?:分|位|名|%)\s*[)）])?$"
     ),
+    # When a problem was found (q08 `检查日期 | 问题描述 | 扣分`, the dates stored as serial numbers in a
+    # workbook): a date, never a unit's name or a figure.
+    "date": regex.compile(r"^(?:检查|督查|暗访|巡查|抽查|核查|发现|通报|交办|整改|完成)?(?:日期|时间|时限)$"),
     # Another period's score or rank (p15 `上月得分 | 本月得分 | 较上月`; p02 `本月得分 | 累计得分 |
     # 累计排名`, the year to date): the circular's period is the other column, so never read. The year
     # to date only beside a column of the period (_name_cumulative_columns).

@@ -237,6 +237,10 @@ def _read_deduction_row(line: Line, by_role: dict[str, str], carried_unit: str, 
     unit_raw = by_role.get("unit", "").strip()
     text = by_role.get("reason", "")
     deductions = reading.deductions
+    if _NOT_A_UNIT_ROW.match(squash(unit_raw)):
+        # `合计 | | 3.5` under every unit's rows (q14): the table's sum, no unit and no entry.
+        reading.consumed.add(line.line_no)
+        return ""
     if (
         not unit_raw
         and carried_unit
@@ -303,7 +307,8 @@ def _read_score_row(
         return
     row = score_row(cells, table.header, table.roles, unit_raw, line)
     row.group = group
-    reading.scores.append(row)
+    if _states_a_result(row):
+        reading.scores.append(row)
     # variants §2: a score table may carry a 存在问题 column whose cell lists the unit's
     # deductions (`（3）河道保洁不到位，扣1分；（7）…`): those are its entries.
     # A 备注 adding a deduction to the items beside it opens with `另：` (t10): a connective, no reason.
@@ -314,6 +319,19 @@ def _read_score_row(
     if table.seq_rows is not None:
         table.seq_rows.append(row)
     reading.consumed.add(line.line_no)
+
+
+def _states_a_result(row: ScoreRow) -> bool:
+    """Whether a score table's row states anything of the unit's own: a score, rank, grade or part.
+
+    A row whose 得分 cell is blank says nothing (q13: a workbook saved by openpyxl keeps the formula
+    `=100-SUM(B4:D4)` and no value, so the cell reads empty); the unit stays in its deductions."""
+    return (
+        row.score is not None
+        or row.rank is not None
+        or row.grade is not None
+        or any(value is not None for _, _, value in row.parts)
+    )
 
 
 def column_deductions(

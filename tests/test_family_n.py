@@ -97,3 +97,19 @@ def test_problems_numbered_per_unit_one_opening_with_a_number() -> None:
         ("乙分局", [], "deduction", Decimal("1.5"), "回访不及时"),
         ("乙分局", [], "deduction", Decimal("0.5"), "分管领导未带班检查"),
     ]
+
+
+def grades(ex: object) -> list[tuple[str, str | None]]:
+    return [(row.unit_raw, row.grade) for row in ex.scores]  # type: ignore[attr-defined]
+
+
+def test_grades_as_columns_of_ticks() -> None:
+    """n13: `单位 | 优秀 | 良好 | 合格` with `√` under the unit's grade — the ticked column is its grade;
+    a row ticked twice (丙街道) says no grade and gives no row."""
+    assert grades(parsed("grade-ticks-in-columns.md")) == [("甲街道", "优秀"), ("乙街道", "良好")]
+
+
+def test_grades_as_columns_of_ticks_flattened() -> None:
+    """The same one cell per line, blank cells as a lone space: the grade words were read as a grade
+    list heading the unit after them (`不合格` / `甲街道`: a wrong grade)."""
+    assert grades(parsed("grade-ticks-in-columns-flattened.txt")) == [("甲街道", "优秀"), ("乙街道", "合格")]

@@ -25,11 +25,18 @@ import regex
 from parsers.model import Line
 from parsers.normalize import cells_to_text, squash
 from parsers.tables.placement import cell_fits
-from parsers.tables.roles import MAX_HEADER_CELL, cell_role, glued_cell_role, header_roles, table_kind
+from parsers.tables.roles import (
+    GRADE_WORD,
+    MAX_HEADER_CELL,
+    cell_role,
+    glued_cell_role,
+    header_roles,
+    table_kind,
+)
 
 # Columns a flattened row may leave blank; the others (rank, 序号, unit, score, part) it may not.
 _OPTIONAL: frozenset[str | None] = frozenset(
-    {None, "remark", "reason", "grade", "points", "bonus", "money", "count", "rate", "change"}
+    {None, "remark", "reason", "grade", "points", "bonus", "money", "count", "rate", "change", "grade_mark"}
 )
 # The widest flattened header read (field-survey §1: 3 to 8 columns; a little room beyond).
 _MAX_COLUMNS = 10
@@ -90,7 +97,9 @@ def flat_header_at(lines: list[Line], i: int) -> list[Line] | None:
         text = flat_text(lines[j])
         if not text:
             break
-        if glued_cell_role(text) is None:
+        if glued_cell_role(text) is None and _grade_column_word(lines, j, cells):
+            pass  # n13 `单位 | 优秀 | 良好 | 合格 | 不合格`: grades as columns after the unit's
+        elif glued_cell_role(text) is None:
             following = lines[j + 1] if j + 1 < len(lines) else None
             if (
                 not _UNIT_WORD.fullmatch(text)
@@ -110,6 +119,17 @@ def flat_header_at(lines: list[Line], i: int) -> list[Line] | None:
     if roles is None or (naming_unit is not None and roles[naming_unit] != "unit"):
         return None
     return cells
+
+
+def _grade_column_word(lines: list[Line], j: int, cells: list[Line]) -> bool:
+    """Whether line `j` is a grade heading a column of ticks: after the unit's header cell, in a run of
+    two grade words or more (header_roles names them `grade_mark`)."""
+    if not GRADE_WORD.fullmatch(squash(flat_text(lines[j]))):
+        return False
+    if "unit" not in {glued_cell_role(flat_text(c)) for c in cells}:
+        return False
+    near = [lines[k] for k in (j - 1, j + 1) if 0 <= k < len(lines) and lines[k].cells is None]
+    return any(GRADE_WORD.fullmatch(squash(flat_text(line))) for line in near)
 
 
 @dataclass(slots=True)

@@ -167,6 +167,7 @@ def header_roles(cells: tuple[str, ...]) -> list[str | None] | None:
         known = {r for r in roles if r}
     _name_year_columns(cells, roles)
     _name_unit_by_its_score(cells, roles)
+    _name_grade_mark_columns(cells, roles)
     known = {r for r in roles if r}
     if "unit" not in known:
         _name_unit_column(cells, roles)
@@ -174,7 +175,7 @@ def header_roles(cells: tuple[str, ...]) -> list[str | None] | None:
     _name_base_column(cells, roles)
     _name_total_column(cells, roles)
     _name_cumulative_columns(cells, roles)
-    if "unit" in known and known & {"score", "rank", "grade", "part", "points", "reason"}:
+    if "unit" in known and known & {"score", "rank", "grade", "part", "points", "reason", "grade_mark"}:
         return roles
     return None
 
@@ -230,6 +231,20 @@ def _name_cumulative_columns(cells: tuple[str, ...], roles: list[str | None]) ->
         own = "rank" if found["what"] in ("排名", "名次") else "score"
         if own not in roles:
             roles[i] = None
+
+
+# The mark that puts a unit in a grade's column (n13 `单位 | 优秀 | 良好 | 合格 | 不合格` with `√`).
+GRADE_MARK = regex.compile(r"^[√✓✔☑●■]$")
+
+
+def _name_grade_mark_columns(cells: tuple[str, ...], roles: list[str | None]) -> None:
+    """`单位 | 优秀 | 良好 | 合格 | 不合格`: grades as columns, a tick under the unit's (n13). Only beside
+    the unit column and nothing else: two grade words or more, every other cell without a role."""
+    at = [i for i, cell in enumerate(cells) if roles[i] is None and GRADE_WORD.fullmatch(squash(cell))]
+    others = [r for i, r in enumerate(roles) if i not in at]
+    if len(at) >= 2 and others.count("unit") == 1 and all(r in ("unit", "seq", None) for r in others):
+        for i in at:
+            roles[i] = "grade_mark"
 
 
 # A year's score or rank (n15 `2024年得分 | 2025年得分 | 较上年 | 2025年排名`).

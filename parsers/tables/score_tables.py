@@ -30,6 +30,7 @@ from parsers.tables.damaged import split_glued_row
 from parsers.tables.flattened import unread_flattened_blocks
 from parsers.tables.placement import aligned_columns, place_short_row
 from parsers.tables.roles import (
+    GRADE_MARK,
     PART_HEADER,
     PART_MAX_HEADER,
     SCORE_SCALE,
@@ -778,6 +779,15 @@ def _keeps_positions(line: Line) -> bool:
     return line.page is None and "|" not in raw and "\n" not in raw
 
 
+def _ticked_grade(cells: tuple[str, ...], header: tuple[str, ...], roles: list[str | None]) -> str | None:
+    """The grade whose column holds the row's one tick, the others blank (n13); None otherwise."""
+    marks = [i for i, r in enumerate(roles) if r == "grade_mark"]
+    ticked = [i for i in marks if GRADE_MARK.match(squash(cells[i]))]
+    if len(ticked) != 1 or any(squash(cells[i]) for i in marks if i not in ticked):
+        return None
+    return squash(header[ticked[0]])
+
+
 def score_row(
     cells: tuple[str, ...], header: tuple[str, ...], roles: list[str | None], unit_raw: str, line: Line
 ) -> ScoreRow:
@@ -792,6 +802,8 @@ def score_row(
     )
     if with_grade:
         grade = with_grade.group("grade")  # `98.5（优秀）`: the cell states both
+    if grade is None and "grade_mark" in roles:
+        grade = _ticked_grade(cells, header, roles)
     parts = []
     maxima: list[Decimal | None] = []
     for i, role in enumerate(roles):

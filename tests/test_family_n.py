@@ -113,3 +113,12 @@ def test_grades_as_columns_of_ticks_flattened() -> None:
     """The same one cell per line, blank cells as a lone space: the grade words were read as a grade
     list heading the unit after them (`不合格` / `甲街道`: a wrong grade)."""
     assert grades(parsed("grade-ticks-in-columns-flattened.txt")) == [("甲街道", "优秀"), ("乙街道", "合格")]
+
+
+def test_subject_averages_beside_the_schools_score_flattened() -> None:
+    """n02: `学校 | 语文平均分 | 数学平均分 | 综合得分 | 排名` one cell per line — the pupils' averages are
+    no score of the school (two such headers in a row ended the flattened header: nothing read);
+    the school's score is its 综合得分."""
+    ex = parsed("subject-averages-beside-the-schools-score-flattened.txt")
+    assert scores(ex) == [("第一中学", 1, Decimal("95.36")), ("城北中学", 2, Decimal("89.71"))]
+    assert header_roles(("单位", "平均分", "排名")) == ["unit", None, "rank"]

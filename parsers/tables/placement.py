@@ -148,7 +148,7 @@ def cell_fits(value: str, role: str | None, max_rank: int) -> bool:
     if role == "rate":
         # y13 `及时受理率 | 100%`: a rate printed with its percent sign as well as bare (x18).
         return bool(_PLAIN_NUMBER.fullmatch(key.removesuffix("%").removesuffix("％")))
-    if role in ("money", "count", "other_period"):
+    if role in ("money", "count", "other_period", "measure"):
         return bool(_PLAIN_NUMBER.fullmatch(key))
     if role == "change":
         return bool(_CHANGE_CELL.fullmatch(key))

@@ -48,6 +48,9 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
         # The total named by how it was given (t04 `测评总分` after `分项得分` over its parts).
         r"|(?:检查|考评|督查|测评|评估|评价)总分)$"
     ),
+    # A pupils' or a sample's figure beside the unit's score (n02 `语文平均分 | 数学平均分 | … | 综合得分`):
+    # an exam's mean, never the unit's score, a part of it or points.
+    "measure": regex.compile(r"^(?!平均)\p{Han}{1,6}(?:平均分|均分|最高分|最低分)(?:[（(]\s*分\s*[)）])?$"),
     "grade": regex.compile(
         r"^(?:等次|等级|档次|评定等次|考核等次|考评等次|评价等次|评定结果|考核结果|结果)$"
     ),

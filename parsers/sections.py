@@ -226,6 +226,8 @@ class _SectionReader:
         level = _admin_level(name)
         if level is not None and level == _admin_level(current.unit):
             return True
+        if _COUNTY_BODY.match(name) and _admin_level(current.unit) in ("township", "village"):
+            return True  # n12: `县体育中心：…` after `梅岭乡：…` — a county's body is no place in a township
         here, before = _LIST_HEAD.match(line.text), _LIST_HEAD.match(current.heading.text)
         return (
             bool(_ADMIN_UNIT.search(name))
@@ -540,6 +542,11 @@ _ORDINAL_HEAD = regex.compile(r"^(?P<open>[（(]?)(?P<k>[一二三四五六七�
 # A line's own list number (`5.经济开发区：…`).
 _LIST_HEAD = regex.compile(r"^\s*(?P<k>\d{1,2})[.、．]")
 _ADMIN_UNIT = regex.compile(r"(?:县|市|区|镇|乡|街道|管委会)$")
+# A body of the county or the city itself (`县体育中心`, `市政务服务中心`; not `市场监管所`): listed after
+# townships, it is a unit of its own, never a place within the township above it.
+_COUNTY_BODY = regex.compile(
+    r"^(?:县|市)(?!场|城|区)\p{Han}{1,10}(?:中心|局|委员会|委|办公室|办|馆|院|站|队|公司)$"
+)
 # The level of an administrative unit by its last word: a 社区 is no district (`丁社区` after
 # `乙街道` is a body of another level, a doubt; `桥头镇` after `黄坡乡` is a sibling).
 _ADMIN_LEVEL = regex.compile(r"(?P<village>社区|村|居委会)$|(?P<township>镇|乡|街道)$|(?P<county>县|市|区)$")

@@ -122,3 +122,12 @@ def test_subject_averages_beside_the_schools_score_flattened() -> None:
     ex = parsed("subject-averages-beside-the-schools-score-flattened.txt")
     assert scores(ex) == [("第一中学", 1, Decimal("95.36")), ("城北中学", 2, Decimal("89.71"))]
     assert header_roles(("单位", "平均分", "排名")) == ["unit", None, "rank"]
+
+
+def test_a_county_body_after_the_townships_lines_is_a_unit_of_its_own() -> None:
+    """n12: `县体育中心：场馆免费开放时段公示不全，扣0.5分。` after the townships' `X乡：…` lines, the body
+    missing from the ranking — a county's own body is no place within the township above it, so its
+    line is its own (it was left unread, and the planted missing_score with it)."""
+    ex = parsed("county-body-after-the-townships-lines.txt")
+    assert ("县体育中心", [], "deduction", Decimal("0.5"), "场馆免费开放时段公示不全") in entries(ex)
+    assert [u for u in ex.unread if "县体育中心" in u.first.text] == []

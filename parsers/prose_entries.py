@@ -136,6 +136,18 @@ def _persons_points(body: str, after: int) -> bool:
     return _PERSON_NAMED.match(body, after) is not None and (body.endswith("被") or "积分" in body)
 
 
+# A person by role and masked name anywhere in an entry (`党员钱某某`, `执法队员王某`).
+_ROLE_AND_NAME = regex.compile(
+    r"(?:党员|干部|职工|民警|辅警|队员|教师|驾驶人|驾驶员|工作人员|书记|网格员)\p{Han}某"
+)
+
+
+def states_a_persons_points(text: str) -> bool:
+    """Whether an entry states a person's own points: a member named by role and masked name who
+    `被扣5分`, or whose 积分 it gives (n03: a branch's 党员积分 system beside the branch's deductions)."""
+    return _ROLE_AND_NAME.search(text) is not None and ("被扣" in text or "积分" in text)
+
+
 def _bare_names_unread(line: Line, names: list[str], match: regex.Match[str]) -> UnreadBlock | None:
     """The unread block a clause of bare unit names gives when it states amounts for several units
     or several amounts: more or fewer amounts than names (`青石镇、白沙镇分别扣2分、1分、3分。`), or one

@@ -26,7 +26,7 @@ from parsers.model import Line, Problem, UnreadBlock
 from parsers.normalize import join_lines, squash
 from parsers.numbers import NUMBER_CELL, UNSIGNED_DECIMAL, chinese_to_int
 from parsers.problems import may_list_problems, opens_problems, problems_of
-from parsers.prose_entries import prose_entries
+from parsers.prose_entries import prose_entries, states_a_persons_points
 from parsers.tables import DeductionRow, ScoreRow
 from parsers.tables.roles import cell_role
 from parsers.unit_headings import Heading, body_name, heading_like, heading_of, is_unit
@@ -441,6 +441,11 @@ class _SectionReader:
                     unread_pieces.append(piece)
                 continue
             parsed_any = True
+            if states_a_persons_points(piece):
+                # n03: `党员钱某某因…被扣5分，年度积分为80分` in a branch's section: the member's own points.
+                why = f"a person's own points, not the unit's: '{piece[:40]}'"
+                self.result.unread.append(UnreadBlock(line, line, why, kind="entries"))
+                continue
             if section.entries and restates_total(entry):
                 self._check_total(section, entry, line)
                 continue

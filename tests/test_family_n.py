@@ -131,3 +131,14 @@ def test_a_county_body_after_the_townships_lines_is_a_unit_of_its_own() -> None:
     ex = parsed("county-body-after-the-townships-lines.txt")
     assert ("县体育中心", [], "deduction", Decimal("0.5"), "场馆免费开放时段公示不全") in entries(ex)
     assert [u for u in ex.unread if "县体育中心" in u.first.text] == []
+
+
+def test_a_members_own_points_inside_the_branchs_section_are_no_deduction() -> None:
+    """The same after the branch's own line, in its section (`党员积分情况：第二党支部党员钱某某…被扣5分，
+    年度积分为80分。`): a person's points, said as unread, never the branch's deduction of 5."""
+    ex = parsed("member-points-inside-the-branchs-section.txt")
+    assert [(unit, points) for unit, _, _, points, _ in entries(ex)] == [
+        ("第一党支部", Decimal("1")),
+        ("第二党支部", Decimal("1.5")),
+    ]
+    assert [u.first.line_no for u in ex.unread] == [10]

@@ -142,3 +142,11 @@ def test_a_members_own_points_inside_the_branchs_section_are_no_deduction() -> N
         ("第二党支部", Decimal("1.5")),
     ]
     assert [u.first.line_no for u in ex.unread] == [10]
+
+
+def test_a_funds_table_after_the_ranking_is_no_continuation_of_it() -> None:
+    """Probed beside n07: `县区 | 2024年（万元） | 2025年（万元） | 增减` after `序号 | 单位 | 得分 | 排名` — its
+    header names a unit column in another place, holds no figure, and heads a table of its own (its
+    header row and its funds were read as three more units with scores and ranks)."""
+    ex = parsed("funds-table-after-the-ranking.md")
+    assert scores(ex) == [("甲县", 1, Decimal("96")), ("乙区", 2, Decimal("94.5"))]

@@ -173,7 +173,17 @@ def _names_the_unit_column(line: Line, table: OpenTable) -> bool:
     counts read as scores and ranks when taken for rows of the ranking."""
     cells = line.cells or ()
     at = [i for i, role in enumerate(table.roles) if role == "unit"]
-    return len(at) == 1 and at[0] < len(cells) and squash(cells[at[0]]) == squash(table.header[at[0]])
+    if len(at) == 1 and at[0] < len(cells) and squash(cells[at[0]]) == squash(table.header[at[0]]):
+        return True
+    # Another unit header word anywhere in a row without a bare number (`县区 | 2024年（万元） |
+    # 2025年（万元） | 增减` after `序号 | 单位 | 得分 | 排名`: funds read as scores, `增减` as ranks, the
+    # header's cells as units). A row of the ranking holds its score (`开发区 | 95 | 3`).
+    return any(cell_role(cell) == "unit" for cell in cells) and not any(
+        _BARE_FIGURE.fullmatch(squash(cell)) for cell in cells
+    )
+
+
+_BARE_FIGURE = regex.compile(r"[+-]?\d+(?:\.\d+)?[%％]?")
 
 
 def read_rows(table: OpenTable, rows: list[Line], group: str | None, reading: _Reading) -> None:

@@ -150,3 +150,11 @@ def test_a_funds_table_after_the_ranking_is_no_continuation_of_it() -> None:
     header row and its funds were read as three more units with scores and ranks)."""
     ex = parsed("funds-table-after-the-ranking.md")
     assert scores(ex) == [("甲县", 1, Decimal("96")), ("乙区", 2, Decimal("94.5"))]
+
+
+def test_year_on_year_figures_after_the_ranking_are_no_rows_of_it() -> None:
+    """Probed beside n15: `指标 | 2024年 | 2025年 | 增减` after `序号 | 单位 | 得分 | 排名` — its first row puts
+    `2024年` where the unit stands and `2025年` where the score does, so it does not run the ranking on
+    (its years and counts were read as three units with scores of 2025, 18 and 7)."""
+    ex = parsed("year-on-year-figures-after-the-ranking.md")
+    assert scores(ex) == [("甲县", 1, Decimal("96")), ("乙区", 2, Decimal("94.5"))]

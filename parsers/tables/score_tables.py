@@ -28,7 +28,7 @@ from parsers.numbers import parse_rank, to_decimal
 from parsers.tables.blocks import group_caption, has_number, table_blocks
 from parsers.tables.damaged import split_glued_row
 from parsers.tables.flattened import unread_flattened_blocks
-from parsers.tables.placement import aligned_columns, place_short_row
+from parsers.tables.placement import aligned_columns, cell_fits, place_short_row
 from parsers.tables.roles import (
     GRADE_MARK,
     PART_HEADER,
@@ -164,7 +164,19 @@ def continues_table(table: OpenTable, block: list[Line]) -> bool:
         return False
     if _names_the_unit_column(first, table):
         return False
-    return row_cells(first, table) is not None
+    cells = row_cells(first, table)
+    if cells is None:
+        return False
+    # The first row must read as a row of the ranking: `指标 | 2024年 | 2025年 | 增减` after `序号 | 单位 |
+    # 得分 | 排名` put `2024年` in the unit column and `2025年` in the score's (a year read as a score).
+    return table.kind != "score" or all(
+        cell_fits(cells[i], role, _ANY_RANK)
+        for i, role in enumerate(table.roles)
+        if role in ("unit", "score")
+    )
+
+
+_ANY_RANK = 10_000  # cell_fits' bound on a rank: not asked here
 
 
 def _names_the_unit_column(line: Line, table: OpenTable) -> bool:

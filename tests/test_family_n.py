@@ -158,3 +158,11 @@ def test_year_on_year_figures_after_the_ranking_are_no_rows_of_it() -> None:
     (its years and counts were read as three units with scores of 2025, 18 and 7)."""
     ex = parsed("year-on-year-figures-after-the-ranking.md")
     assert scores(ex) == [("甲县", 1, Decimal("96")), ("乙区", 2, Decimal("94.5"))]
+
+
+def test_a_flattened_ranking_then_a_caption_and_figures() -> None:
+    """The same one cell per line: the lead-in `全市事故情况：` ends the ranking's run of cells; the
+    numbers of the table under it had put the ranking's reading out of step, and nothing was read."""
+    ex = parsed("ranking-then-a-caption-and-figures-flattened.txt")
+    assert scores(ex) == [("甲县", 1, Decimal("96")), ("乙区", 2, Decimal("94.5"))]
+    assert entries(ex) == []

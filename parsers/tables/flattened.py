@@ -60,6 +60,8 @@ _BARE_NUMBER = regex.compile(
 )
 # A mobile phone number (n15's 联络员 table after the ranking): digits, never a figure of a table.
 _PHONE = regex.compile(r"^1[3-9]\d{9}$")
+# A lead-in ending in a colon, over what follows (`全市事故情况：`, `资金安排：`).
+_LEAD_IN = regex.compile(r"\p{Han}{2}[：:]$")
 # A line closing a sentence: the text after a table, never one of its cells.
 _SENTENCE_END = regex.compile(r"[。！？；]$")
 # A line that may be a flattened cell: short, or a number. Free text runs longer but ends the run
@@ -388,6 +390,8 @@ def _cell_run_end(lines: list[Line], start: int, width: int | None = None) -> in
         text = flat_text(lines[end])
         if _HEADING.match(text) or (end > start and flat_header_at(lines, end) is not None):
             break  # the next part of the circular, or the next table
+        if _LEAD_IN.search(text):
+            break  # a caption over the next table (`全市事故情况：`): no cell of this one
         is_number = _is_figure(text)
         if not is_number and len(squash(text)) > _MAX_CELL_CHARS:
             break

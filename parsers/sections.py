@@ -441,6 +441,10 @@ class _SectionReader:
                     unread_pieces.append(piece)
                 continue
             parsed_any = True
+            if "。" in entry.reason.rstrip("。") and not entry.items:
+                # n08 `东关中队：本季度查处占道经营86起，扣押物品43件。执法记录仪未全程开启，扣1分`: the
+                # sentences before the last full stop report the unit's work, not the problem charged.
+                entry.reason = entry.reason.rstrip("。").rsplit("。", 1)[1]
             if states_a_persons_points(piece):
                 # n03: `党员钱某某因…被扣5分，年度积分为80分` in a branch's section: the member's own points.
                 why = f"a person's own points, not the unit's: '{piece[:40]}'"

@@ -166,3 +166,10 @@ def test_a_flattened_ranking_then_a_caption_and_figures() -> None:
     ex = parsed("ranking-then-a-caption-and-figures-flattened.txt")
     assert scores(ex) == [("甲县", 1, Decimal("96")), ("乙区", 2, Decimal("94.5"))]
     assert entries(ex) == []
+
+
+def test_a_squads_reason_leaves_out_the_work_reported_before_it() -> None:
+    """n08: `甲中队：本季度查处占道经营40起，扣押物品12件。执法记录仪未全程开启，扣1分。` — the sentence
+    before the full stop reports the squad's work; the reason is the problem charged."""
+    ex = parsed("squad-paragraphs-closed-by-the-quarters-score.txt")
+    assert entries(ex) == [("甲中队", [], "deduction", Decimal("1"), "执法记录仪未全程开启")]

@@ -209,8 +209,8 @@ GOLD_FLOORS: dict[str, dict[str, float]] = {
     # findings 0.31 (CHANGELOG.md, "gold set n"). Metadata keeps gaps: a school year (`2024—2025学年`)
     # gives no period (n02), a contest's `2025年` in its title gives one where none is labelled (n05),
     # a noise survey and learning credits per unit are classed `other`, labelled `result` (n10, n11),
-    # and `截至11月30日` is not the period's end (n11). n08's reasons keep the facts sentence before them.
-    "n[0-9][0-9]-*": {**dict.fromkeys(FIGURES, 1.0), "metadata_accuracy": 0.957, "reason_similarity": 0.954},
+    # and `截至11月30日` is not the period's end (n11).
+    "n[0-9][0-9]-*": {**dict.fromkeys(FIGURES, 1.0), "metadata_accuracy": 0.957},
 }
 # Circulars whose results cannot be read from the text (an attachment, an image): x07 and x19
 # (.txt, .html), v05 (.html with an attachment list, .docx naming the attachments).

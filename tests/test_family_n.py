@@ -173,3 +173,11 @@ def test_a_squads_reason_leaves_out_the_work_reported_before_it() -> None:
     before the full stop reports the squad's work; the reason is the problem charged."""
     ex = parsed("squad-paragraphs-closed-by-the-quarters-score.txt")
     assert entries(ex) == [("甲中队", [], "deduction", Decimal("1"), "执法记录仪未全程开启")]
+
+
+def test_a_table_of_peoples_points_charges_no_unit() -> None:
+    """Probed beside n03/n08: `姓名 | 单位 | 违纪情况 | 扣分` under `个人记分情况：` lists people, each row's
+    points the person's own: the unit beside the name was charged them (3 and 1, reason `扣分`)."""
+    ex = parsed("persons-points-table-beside-the-ranking.md")
+    assert scores(ex) == [("市财政局", 1, Decimal("98")), ("市商务局", 2, Decimal("96.5"))]
+    assert entries(ex) == []

@@ -51,6 +51,8 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
     # A pupils' or a sample's figure beside the unit's score (n02 `语文平均分 | 数学平均分 | … | 综合得分`):
     # an exam's mean, never the unit's score, a part of it or points.
     "measure": regex.compile(r"^(?!平均)\p{Han}{1,6}(?:平均分|均分|最高分|最低分)(?:[（(]\s*分\s*[)）])?$"),
+    # A person's name (`姓名 | 单位 | 违纪情况 | 扣分`): the rows are people, their points their own.
+    "person": regex.compile(r"^(?:姓名|人员姓名|责任人姓名|当事人|当事人姓名)$"),
     "grade": regex.compile(
         r"^(?:等次|等级|档次|评定等次|考核等次|考评等次|评价等次|评定结果|考核结果|结果)$"
     ),
@@ -178,6 +180,10 @@ def header_roles(cells: tuple[str, ...]) -> list[str | None] | None:
     _name_base_column(cells, roles)
     _name_total_column(cells, roles)
     _name_cumulative_columns(cells, roles)
+    if "person" in known:
+        # A table of people (个人记分: `王某 | 市商务局 | 上班时间玩游戏 | 3`): each row's points are the
+        # person's, not the unit's beside the name; no unit's row comes from it.
+        return None
     if "unit" in known and known & {"score", "rank", "grade", "part", "points", "reason", "grade_mark"}:
         return roles
     return None

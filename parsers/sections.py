@@ -447,8 +447,8 @@ class _SectionReader:
                 entry.reason = entry.reason.rstrip("。").rsplit("。", 1)[1]
             if states_a_persons_points(piece):
                 # n03: `党员钱某某因…被扣5分，年度积分为80分` in a branch's section: the member's own points.
-                why = f"a person's own points, not the unit's: '{piece[:40]}'"
-                self.result.unread.append(UnreadBlock(line, line, why, kind="entries"))
+                said = f"a person's own points, not the unit's: '{piece[:40]}'"
+                self.result.unread.append(UnreadBlock(line, line, said, kind="entries"))
                 continue
             if section.entries and restates_total(entry):
                 self._check_total(section, entry, line)

@@ -4,7 +4,7 @@ One file that makes a parser hang or crash costs that file only: its worker is s
 and replaced, and the file gets a failed row saying why (a file it had been given but not begun
 goes to another). Workers are forked from multiprocessing's forkserver with the readers loaded
 (pipeline/warm.py, worker_context), so a worker costs no re-import and the parent imports no
-parser.
+parser (from the parent, as before, when the main script is not guarded).
 
 Process lifecycle: every worker (and any OCR pool process) asks the kernel to kill it when its
 parent dies (PR_SET_PDEATHSIG), and a worker forked by the forkserver also ends when the ingest
@@ -23,12 +23,15 @@ import os
 import queue
 import signal
 import stat
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import regex
 
 from pipeline.identity import doc_id_of, shown_path
 from pipeline.lifecycle import end_with, end_with_parent
@@ -147,14 +150,39 @@ def worker_context() -> Any:
     Forked from the parent instead, a worker started late in a 10,000-file run began as a copy of
     a 250 MiB parent and kept private copies of the pages it touched (per-process PSS 113–178 MiB
     against 76–81 MiB for the first workers; the tree's PSS 1.5× a 1,000-file run's), and the
-    parent had to import every parser only to pass them on. Where there is no forkserver
-    (Windows), workers are spawned and import what they need themselves.
+    parent had to import every parser only to pass them on.
+
+    The forkserver imports the main script once more (multiprocessing's rule for it and spawn),
+    so a script that calls tongbao without `if __name__ == "__main__":` would start its ingest
+    again there: for such a script workers are forked from the parent, as they were before.
+    Where there is neither (Windows), workers are spawned.
     """
-    if "forkserver" not in mp.get_all_start_methods():
-        return mp.get_context()
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["pipeline.warm"])
-    return ctx
+    methods = mp.get_all_start_methods()
+    if "forkserver" in methods and _main_is_guarded():
+        ctx = mp.get_context("forkserver")
+        # "__main__" first, as multiprocessing's own default: imported once by the server, not
+        # again by every worker it forks (tongbao's command imports typer and rich).
+        ctx.set_forkserver_preload(["__main__", "pipeline.warm"])
+        return ctx
+    if "fork" in methods:
+        import pipeline.warm  # noqa: F401  (loads the readers once, before the forks)
+
+        return mp.get_context("fork")
+    return mp.get_context()
+
+
+def _main_is_guarded() -> bool:
+    """Whether importing the main module again runs nothing: there is no main file (python -c,
+    a notebook, the REPL), it was run as a module (-m), or its text guards its main code."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if path is None or getattr(getattr(main, "__spec__", None), "name", None):
+        return True
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return regex.search(r"""if\s+__name__\s*==\s*['"]__main__['"]""", text) is not None
 
 
 def start_worker_server() -> None:

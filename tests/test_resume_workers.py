@@ -71,6 +71,38 @@ def test_workers_come_from_a_forkserver_and_the_parent_imports_no_parser(tmp_pat
     assert done.stdout.split() == ["True", "[]"], done.stdout + done.stderr
 
 
+SCRIPT = """
+import sys
+from pathlib import Path
+from pipeline.ingest import IngestOptions, ingest
+from pipeline.workers import worker_context
+s = ingest([Path(sys.argv[1])], IngestOptions(out=Path(sys.argv[2]), workers=2, recycle_after=3))
+print(worker_context().get_start_method(), s.written > 0)
+"""
+
+
+@pytest.mark.parametrize(
+    ("guarded", "method"), [(False, "fork"), (True, "forkserver")], ids=["unguarded", "guarded"]
+)
+def test_a_users_script_runs_its_ingest_once_guarded_or_not(
+    tmp_path: Path, guarded: bool, method: str
+) -> None:
+    # The forkserver imports the main script again: one without the __main__ guard would start
+    # its ingest again in the server, so its workers are forked from it instead.
+    body = (
+        SCRIPT
+        if not guarded
+        else "def main():\n" + SCRIPT.replace("\n", "\n    ") + "\nif __name__ == '__main__':\n    main()\n"
+    )
+    script = tmp_path / "run.py"
+    script.write_text(body, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    args = [sys.executable, str(script), str(make_archive(tmp_path / "in")), str(tmp_path / "out")]
+    done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.stdout.split() == [method, "True"], done.stdout + done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+
+
 def test_forkserver_workers_recycled_give_the_tables_of_one_worker(tmp_path: Path) -> None:
     folder = make_archive(tmp_path / "in")
     ingest([folder], IngestOptions(out=tmp_path / "one", workers=1))

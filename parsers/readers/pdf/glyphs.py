@@ -55,6 +55,10 @@ _TWO_PI = 6.283185307179586
 _ONE_ANGLE = 0.05
 DEFAULT_MIN_SAME_ANGLE_SHARE = 0.8
 
+# Times the median upright glyph height above which a turned glyph's box, on both sides, is a
+# watermark's (44 pt over 15 pt body text: about 4x; a turned table's cells are the body's size).
+DEFAULT_WATERMARK_SCALE = 2.0
+
 # Separator written between columns of an unruled table, so the normaliser can
 # split them back into cells (it splits on two or more spaces).
 COLUMN_SEPARATOR = "    "
@@ -62,6 +66,14 @@ COLUMN_SEPARATOR = "    "
 # Share of a page's characters in Latin-1's upper half (U+00A1-U+00FF) above which its text
 # is GBK bytes read as Latin-1, mojibake: the page needs OCR.
 DEFAULT_MAX_LATIN1_SHARE = 0.5
+
+# A page with no ideograph and at least this many characters is tested for subset-font codes: a
+# page of a few numbers or a page number alone says too little.
+DEFAULT_MIN_SUBSET_CODE_CHARS = 20
+# Share of such a page's characters that are symbols prose and tables never use, above which the
+# page is a subset font's codes read as ASCII (English prose: under 1 %; m05's page: over 20 %).
+DEFAULT_MAX_RARE_SYMBOL_SHARE = 0.1
+_RARE_SYMBOLS = frozenset("!\"#$&'*+<=>?@[\\]^_`{|}~")
 
 _CID = re.compile(r"\(cid:\d+\)")
 _TEXT_OF = operator.itemgetter(4)  # a Char's text
@@ -172,7 +184,12 @@ def iter_page_chars(textpage, page_height: float) -> tuple[list[Char], int]:  # 
         ctypes.cast(textpage, ctypes.c_void_p).value or 0, *calls.addresses, page_height
     )
     chars = _upright(chars, turned, angles)
-    return chars, bad + (_cid_chars(chars) if has_paren else 0) + _mojibake_chars(latin1, len(chars))
+    return chars, (
+        bad
+        + (_cid_chars(chars) if has_paren else 0)
+        + _mojibake_chars(latin1, len(chars))
+        + _subset_code_chars(chars)
+    )
 
 
 def _upright(chars: list[Char], turned: list[Char], angles: list[float]) -> list[Char]:
@@ -187,8 +204,24 @@ def _upright(chars: list[Char], turned: list[Char], angles: list[float]) -> list
         return chars
     counts = Counter(round(angle / _ONE_ANGLE) for angle in angles)
     if counts.most_common(1)[0][1] >= DEFAULT_MIN_SAME_ANGLE_SHARE * len(angles):
-        return chars + turned
+        return chars + _without_watermark(chars, turned)
     return chars
+
+
+def _without_watermark(chars: list[Char], turned: list[Char]) -> list[Char]:
+    """Drop turned glyphs far larger than the page's upright text: a diagonal watermark.
+
+    `内部资料 注意保存` set at 35° in 44 pt across every page (gold m01) shares one angle, so it
+    would pass for a turned table and its glyphs would join the lines they cross (`第一季意度安注全`,
+    `注白沙镇`). A turned table or page is set in the size of the text around it; a watermark's box
+    is several times the body's em on both sides.
+    """
+    if not chars:
+        return turned
+    heights = sorted(bottom - top for _, top, _, bottom, _ in chars)
+    body = heights[len(heights) // 2]
+    limit = DEFAULT_WATERMARK_SCALE * body
+    return [g for g in turned if min(g[2] - g[0], g[3] - g[1]) <= limit]
 
 
 def _iter_page_chars_python(textpage, page_height: float) -> tuple[list[Char], int]:
@@ -255,7 +288,7 @@ def _iter_page_chars_python(textpage, page_height: float) -> tuple[list[Char], i
     chars = _upright(chars, turned, angles)
     if "(" in text:
         bad += _cid_chars(chars)
-    return chars, bad + _mojibake_chars(latin1, len(chars))
+    return chars, bad + _mojibake_chars(latin1, len(chars)) + _subset_code_chars(chars)
 
 
 def _mojibake_chars(latin1: int, visible: int) -> int:
@@ -266,6 +299,24 @@ def _mojibake_chars(latin1: int, visible: int) -> int:
     accented Latin. (Decoding them back is a guess at the encoding; OCR reads what is printed.)
     """
     return latin1 if latin1 > DEFAULT_MAX_LATIN1_SHARE * visible else 0
+
+
+def _subset_code_chars(chars: list[Char]) -> int:
+    """Count a page's characters as unusable when they are a subset font's codes read as ASCII.
+
+    A subset font without a ToUnicode map numbers its glyphs in order of first use from `!`
+    (gold m05's deductions page: `*/.0123456789#0$:`): extractors give punctuation, digits and
+    letters that are not the text, and its digits would be read as points. A circular's page
+    holds ideographs; one with none whose ASCII is full of symbols prose and tables never use
+    (`#$&'*+<=>@^_{|}~`, square brackets, the backslash and the backquote) is such a page.
+    """
+    if len(chars) < DEFAULT_MIN_SUBSET_CODE_CHARS:
+        return 0
+    texts = list(map(_TEXT_OF, chars))
+    if any("\u4e00" <= text <= "\u9fff" for text in texts):
+        return 0
+    symbols = sum(1 for text in texts if text in _RARE_SYMBOLS)
+    return len(chars) if symbols > DEFAULT_MAX_RARE_SYMBOL_SHARE * len(chars) else 0
 
 
 def _cid_chars(chars: list[Char]) -> int:

@@ -35,6 +35,8 @@ class Page:
     height: float
     lines: list[PageLine] = field(default_factory=list)
     needs_ocr: bool = False
+    ocr_layer: bool = False
+    """The page is an image under an invisible text layer: a scanner's OCR, read as it is."""
 
 
 def drop_page_furniture(pages: list[Page]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from parsers.formats import is_pdf
 from parsers.model import DamagedInput, EmptyInput, EncryptedInput, ReadResult, UnsupportedInput
+from parsers.readers.pdf.columns import split_text_columns
 from parsers.readers.pdf.fonts import builtin_fonts_only
 from parsers.readers.pdf.glyphs import chars_to_lines, iter_page_chars, set_cell_spans
 from parsers.readers.pdf.lines import Page, drop_page_furniture, pages_to_lines
@@ -18,6 +19,15 @@ DEFAULT_MAX_PAGES = 300
 # control codes, `(cid:N)`) above which the text layer is garbage and the page needs OCR.
 # Real pages with a broken font have nearly all chars bad; a good page has none.
 DEFAULT_MAX_BAD_SHARE = 0.3
+
+# Share of a page's text objects drawn invisible above which, over an image, the text is a
+# scanner's OCR layer (a searchable PDF draws all of it invisible; a Word page none).
+DEFAULT_MIN_INVISIBLE_SHARE = 0.5
+
+# Text objects with no extent, and their share of the page's text objects, from which the page's
+# text is not all readable (m02's turned table: 15 of 15 names and headers; a stray empty run is one).
+DEFAULT_MIN_UNPLACED = 3
+DEFAULT_MIN_UNPLACED_SHARE = 0.2
 
 
 def read_pdf(
@@ -46,6 +56,13 @@ def read_pdf(
             pages = [read_page(pdf, index) for index in range(min(page_count, max_pages))]
         finally:
             pdf.close()
+    layered = [page.number for page in pages if page.ocr_layer]
+    if layered:
+        warnings.append(
+            f"{name}: pages {', '.join(map(str, layered))} are images under an invisible text layer (a "
+            "scanner's OCR); tongbao reads them with its own OCR, and where it could not (--ocr never) "
+            "their text is the scanner's as it is: check names and numbers against the page."
+        )
     drop_page_furniture(pages)
     lines = pages_to_lines(pages)
     return ReadResult(
@@ -92,6 +109,52 @@ def open_pdf(data: bytes, name: str, *, password: str | None = None):  # -> pypd
         ) from exc
 
 
+def invisible_text_share(raw_page) -> float:  # raw_page: FPDF_PAGE
+    """Share of the page's text objects drawn invisible (render mode 3), as a scanner lays its OCR
+    over the page image (gold m04); 0.0 for a page without text objects."""
+    import pypdfium2.raw as pdfium_c
+
+    texts = invisible = 0
+    for k in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
+        obj = pdfium_c.FPDFPage_GetObject(raw_page, k)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_TEXT:
+            continue
+        texts += 1
+        if pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE:
+            invisible += 1
+    return invisible / texts if texts else 0.0
+
+
+def unplaced_text_objects(raw_page, raw_textpage) -> bool:  # FPDF_PAGE, FPDF_TEXTPAGE
+    """Whether several of the page's text objects have no extent and give no character.
+
+    pdfium gives no character for the ideographs of an unembedded CJK font set at 90° or 270°
+    (STSong-Light in a turned table; 30° and 89° are read), so the page reads as its digits
+    alone. Such a font's upright runs have no extent either (no outline to measure: e07's
+    headers) but give their text. Looked at only when the page has fewer characters than objects.
+    """
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    texts = unplaced = 0
+    box = [ctypes.c_float() for _ in range(4)]
+    for k in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
+        obj = pdfium_c.FPDFPage_GetObject(raw_page, k)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_TEXT:
+            continue
+        texts += 1
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, *map(ctypes.byref, box)):
+            continue
+        left, bottom, right, top = (v.value for v in box)
+        # The text's length in UTF-16 units with its NUL: 2 bytes for an object that gives none.
+        if (right - left < 0.01 or top - bottom < 0.01) and pdfium_c.FPDFTextObj_GetText(
+            obj, raw_textpage, None, 0
+        ) <= 2:
+            unplaced += 1
+    return unplaced >= DEFAULT_MIN_UNPLACED and unplaced >= DEFAULT_MIN_UNPLACED_SHARE * texts
+
+
 def read_page(pdf, index: int) -> Page:  # pdf: pypdfium2.PdfDocument
     """Read one page: characters into lines, rules into grid rows; flag a garbage text layer."""
     import pypdfium2 as pdfium
@@ -110,6 +173,14 @@ def read_page(pdf, index: int) -> Page:  # pdf: pypdfium2.PdfDocument
             raise pdfium.PdfiumError("Failed to load text page.")
         try:
             chars, bad = iter_page_chars(raw_textpage, height)
+            if len(chars) < pdfium_c.FPDFPage_CountObjects(raw_page) and unplaced_text_objects(
+                raw_page, raw_textpage
+            ):
+                # Text pdfium draws but gives no character for (gold m02, m09: a table turned a
+                # quarter in an unembedded CJK font gives its digits and none of its names): what
+                # is read is part of the page, so OCR must read it; its lines stay for a run
+                # without OCR.
+                result.needs_ocr = True
         finally:
             pdfium_c.FPDFText_ClosePage(raw_textpage)
         h_rules, v_rules, images, paths = page_rules(raw_page, height)
@@ -120,6 +191,10 @@ def read_page(pdf, index: int) -> Page:  # pdf: pypdfium2.PdfDocument
             # or a font with a broken ToUnicode map. OCR must read it; emit nothing.
             result.needs_ocr = bool(images or paths or bad or chars)
             return result
+        result.ocr_layer = bool(images) and invisible_text_share(raw_page) > DEFAULT_MIN_INVISIBLE_SHARE
+        # A scanner's OCR layer is text of unknown quality (gold m04: 98.5 laid as 96.5, 渔溪镇 as
+        # 渔谿镇): OCR reads the page like any scan; its lines stay for a run without OCR.
+        result.needs_ocr = result.needs_ocr or result.ocr_layer
         grids = rules_to_grids(h_rules, v_rules)
         grids += row_ruled_grids(h_rules, grids, chars)
         rest = chars
@@ -139,6 +214,7 @@ def read_page(pdf, index: int) -> Page:  # pdf: pypdfium2.PdfDocument
             )
         )
         set_cell_spans(result.lines, rest)
+        result.lines = split_text_columns(result.lines, width)
         return result
     finally:
         pdfium_c.FPDF_ClosePage(raw_page)

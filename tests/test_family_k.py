@@ -39,3 +39,40 @@ def test_a_hotlines_departments_and_work_order_counts() -> None:
         ("市城管局", [], "deduction", Decimal("1.2"), "超期扣分"),
         ("市人社局", [], "deduction", Decimal("0.5"), "退回扣分"),
     ]
+
+
+def test_levels_in_quotation_marks_with_a_score_after_each_name() -> None:
+    """k04: `“好”等次（2个）：甲镇（95.6分）、乙镇（94.2分）` — the scores were read and the level lost:
+    a quoted 好 was no grade word, and a list whose names print scores was no list of names."""
+    ex = parsed("quoted-levels-with-scores.md")
+    assert [(r.unit_raw, r.score, r.grade) for r in ex.scores] == [
+        ("甲镇", Decimal("95.6"), "好"),
+        ("乙镇", Decimal("94.2"), "好"),
+        ("丙乡", Decimal("89.5"), "较好"),
+    ]
+
+
+def test_scores_listed_under_a_heading_that_names_them() -> None:
+    """k01: `二、考核得分` over `乙镇99.5分、甲镇97分。` — the heading leads in to the list as `得分如下：`
+    does; without it no score was read and each township was reported as having no score."""
+    ex = parsed("scores-under-a-heading.md")
+    assert scores(ex) == [("乙镇", None, Decimal("99.5")), ("甲镇", None, Decimal("97"))]
+    assert [(e.unit, e.entry.points) for e in ex.entries] == [
+        ("甲镇", Decimal("1")),
+        ("甲镇", Decimal("2")),
+        ("乙镇", Decimal("0.5")),
+    ]
+
+
+def test_counts_under_a_heading_are_no_scores() -> None:
+    """`一、巡河情况` over `甲镇12次、乙镇9次。`: neither the heading names scores nor the items print 分."""
+    ex = parsed("counts-under-a-heading.md")
+    assert scores(ex) == []
+
+
+def test_a_numbered_unit_line_with_its_total_and_place() -> None:
+    """k03: `1.甲街道：测评点位28个，实地考察92.5分，…，综合得分93.35分，排名第1。` — the list number was
+    taken into the name (`1.甲街道` is no unit), so no result was read; the parts are no scores."""
+    ex = parsed("numbered-unit-total-rank.md")
+    assert scores(ex) == [("甲街道", 1, Decimal("93.35")), ("乙街道", 2, Decimal("88.9"))]
+    assert entries(ex) == []

@@ -76,3 +76,28 @@ def test_a_numbered_unit_line_with_its_total_and_place() -> None:
     ex = parsed("numbered-unit-total-rank.md")
     assert scores(ex) == [("甲街道", 1, Decimal("93.35")), ("乙街道", 2, Decimal("88.9"))]
     assert entries(ex) == []
+
+
+def test_a_flattened_header_with_parts_named_by_the_assessment() -> None:
+    """k12: `乡镇 | 统计基础 | 统计业务 | 统计服务 | 合计 | 名次` one cell per line — three words no list
+    knows in a row ended the header at the first, and the table was left unread."""
+    ex = parsed("flattened-parts-without-roles.txt")
+    assert scores(ex) == [("甲镇", 1, Decimal("936")), ("乙乡", 2, Decimal("885"))]
+    assert ex.unread == []
+
+
+def test_names_before_a_header_word_are_no_header() -> None:
+    """Unknown words may run before a header word only past the header's first cell: `街道` then three
+    names then `得分` opens no table of five columns (a unit cell is never taken for a header word)."""
+    ex = parsed("flattened-names-before-a-header-word.txt")
+    assert scores(ex) == []
+
+
+def test_score_bands_with_counts_and_scores_after_the_names() -> None:
+    """k11: `90分以上的有2个，分别是甲街道（94.5分）、乙街道（92分）；…` — the band restates the scores."""
+    ex = parsed("counted-score-bands.md")
+    assert [(r.unit_raw, r.score, r.grade) for r in ex.scores] == [
+        ("甲街道", Decimal("94.5"), None),
+        ("乙街道", Decimal("92"), None),
+        ("丙街道", Decimal("76"), None),
+    ]

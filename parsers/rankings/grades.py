@@ -75,6 +75,13 @@ _BAND = regex.compile(
     r"的[\p{Han}（）()、]{0,8}?(?:是|有|为)?[:：](?P<list>[^，,：:]+)"
 )
 
+# A band with the count of units in it, then the units (k11 `从得分看，90分以上的有2个，分别是东坡街道
+# （94.5分）、南湖街道（92分）；80分至90分的有3个，分别是…`): read as _BAND.
+_BAND_COUNTED = regex.compile(
+    r"^(?:.*[，,])?(?P<band>\d+分?(?:至|到|-|—|~)\d+分(?:之间)?|\d+分(?:以上|以下))的(?:单位|街道|乡镇|县区)?"
+    r"(?:有|共)[\d一二三四五六七八九十]+个[，,](?:分别是|分别为|即|是|为)[:：]?(?P<list>[^，,：:]+)$"
+)
+
 
 def extract_grade_lists(lines: Iterable[Line]) -> list[ScoreRow]:
     """Rows of units listed under a grade (§1.4); grade set, rank and score None.
@@ -135,7 +142,7 @@ def grade_list_rows(lines: Iterable[Line]) -> list[ScoreRow]:
 def _sentence_grades(sentence: str, line: Line, group: str | None) -> list[ScoreRow]:
     """Rows of a sentence that grades units in words (`A、B考核为优秀等次`) or by a score band."""
     # A band prints 分 and a grade in prose a 为 (评为, 考核为): the patterns search slowly elsewhere.
-    band = _BAND.match(sentence) if "分" in sentence else None
+    band = (_BAND.match(sentence) or _BAND_COUNTED.match(sentence)) if "分" in sentence else None
     if band:
         items = scored_items(band.group("list")) or []
         grade = None if any(score is not None for _, score in items) else band.group("band")

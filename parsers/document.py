@@ -217,20 +217,35 @@ def drop_list_positions(entries: list[UnitEntry]) -> None:
     """
     by_unit: dict[str, list[UnitEntry]] = {}
     # Entries with no number at all (a unit's 加分 line in a section of its own, v04
-    # `1.东坝镇：…，加1分。` numbered across units) are not part of the unit's list.
+    # `1.东坝镇：…，加1分。` numbered across units) are not part of the unit's list; a label glued to
+    # a number opening the problem (n04 `1.110接警后…`) was not read as one, and is.
     for item in entries:
-        if item.entry.items:
+        if item.entry.items or _GLUED_LIST_NUMBER.match(item.entry.text):
             by_unit.setdefault(item.unit, []).append(item)
     if len(by_unit) < 2:
         return
     for items in by_unit.values():
-        if [item.entry.items for item in items] != [[k] for k in range(1, len(items) + 1)]:
+        if [_list_position(item) for item in items] != [[k] for k in range(1, len(items) + 1)]:
             return
         if not all(_LIST_NUMBER.match(item.entry.text) for item in items):
             return
     for items in by_unit.values():
         for item in items:
+            if not item.entry.items:
+                item.entry.reason = _GLUED_LIST_NUMBER.sub("", item.entry.reason, count=1)
             item.entry.items = []
+
+
+# `1.110接警后…`: a list's label followed by a number that opens the problem (no decimal: a decimal
+# never opens a problem's text).
+_GLUED_LIST_NUMBER = regex.compile(r"^\s*(?P<k>\d{1,2})[.．](?=\d)")
+
+
+def _list_position(item: UnitEntry) -> list[int]:
+    if item.entry.items:
+        return item.entry.items
+    glued = _GLUED_LIST_NUMBER.match(item.entry.text)
+    return [int(glued["k"])] if glued else []
 
 
 # field-survey.md §7: what makes a text a circular even when none of its results could be read.

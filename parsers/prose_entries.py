@@ -109,6 +109,8 @@ def prose_entries(line: Line, known: list[str]) -> ProseEntries:
             continue  # not a clause about units of the score table
         if _OTHER_POINTS.search(body) or _COMPARISON.search(body):
             continue  # a score or a change sits in the clause: not an amount taken off or added
+        if _persons_points(body, after):
+            continue  # a person's own points under the unit's name, not the unit's
         source = text[body_start : match.end()].strip().rstrip("，,；;。")
         read = _clause_entries(names, body, match, source)
         if read is None:
@@ -120,6 +122,30 @@ def prose_entries(line: Line, known: list[str]) -> ProseEntries:
             continue
         out.entries.extend(read)
     return out
+
+
+# A person named after the unit (`机关第三党支部党员赵某某`, `东关中队队员王某`): names are masked with 某.
+_PERSON_NAMED = regex.compile(
+    r"\p{Han}{0,6}?(?:党员|干部|职工|民警|辅警|队员|教师|驾驶人|驾驶员|工作人员|书记|网格员)?\p{Han}某某?"
+)
+
+
+def _persons_points(body: str, after: int) -> bool:
+    """Whether a clause states a person's own points: a member named after the unit who `被扣5分` of a
+    personal score or whose 积分 it is (n03, a branch's 党员积分 after the branches' deductions)."""
+    return _PERSON_NAMED.match(body, after) is not None and (body.endswith("被") or "积分" in body)
+
+
+# A person by role and masked name anywhere in an entry (`党员钱某某`, `执法队员王某`).
+_ROLE_AND_NAME = regex.compile(
+    r"(?:党员|干部|职工|民警|辅警|队员|教师|驾驶人|驾驶员|工作人员|书记|网格员)\p{Han}某"
+)
+
+
+def states_a_persons_points(text: str) -> bool:
+    """Whether an entry states a person's own points: a member named by role and masked name who
+    `被扣5分`, or whose 积分 it gives (n03: a branch's 党员积分 system beside the branch's deductions)."""
+    return _ROLE_AND_NAME.search(text) is not None and ("被扣" in text or "积分" in text)
 
 
 def _bare_names_unread(line: Line, names: list[str], match: regex.Match[str]) -> UnreadBlock | None:

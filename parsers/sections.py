@@ -26,7 +26,7 @@ from parsers.model import Line, Problem, UnreadBlock
 from parsers.normalize import join_lines, squash
 from parsers.numbers import NUMBER_CELL, UNSIGNED_DECIMAL, chinese_to_int
 from parsers.problems import may_list_problems, opens_problems, problems_of
-from parsers.prose_entries import prose_entries
+from parsers.prose_entries import prose_entries, states_a_persons_points
 from parsers.tables import DeductionRow, ScoreRow
 from parsers.tables.roles import cell_role
 from parsers.unit_headings import Heading, body_name, heading_like, heading_of, is_unit
@@ -47,9 +47,11 @@ _NO_DEDUCTION = regex.compile(r"无扣分|未扣分|没有扣分|无问题|满�
 _SECTION_END = regex.compile(
     r"^(?:[一二三四五六七八九十]{1,3}\s*、|附件|附表|抄送|[12]\d{3}年\d{1,2}月\d{1,2}日$|[二〇○O零][〇○O零一二三四五六七八九]{3}年)"
 )
-# The score closing a unit's paragraph of entries (`…；实得分99分。`).
+# The score closing a unit's paragraph of entries (`…；实得分99分。`), named by its period too (n08
+# `…扣0.5分。季度得分98.5分。`).
 _CLOSING_SCORE = regex.compile(
-    rf"(?:^|[；;。，,])\s*(?:实得分|实际得分|最终得分|最后得分|得分)(?:为)?\s*[:：]?\s*{_SCORE}\s*分\s*[。；;]?\s*$"
+    rf"(?:^|[；;。，,])\s*(?:本月|本期|本季度|季度|本年度|年度|月度|半年|上半年|下半年)?"
+    rf"(?:实得分|实际得分|最终得分|最后得分|得分|考核得分|考评得分)(?:为)?\s*[:：]?\s*{_SCORE}\s*分\s*[。；;]?\s*$"
 )
 # A unit's closing line after its entries: the totals taken and added, then its score (`合计扣4分，
 # 得分96分。`, `合计扣1分，加2分，得分101分。`, y11). The totals restate the entries; the score is the unit's.
@@ -224,6 +226,8 @@ class _SectionReader:
         level = _admin_level(name)
         if level is not None and level == _admin_level(current.unit):
             return True
+        if _COUNTY_BODY.match(name) and _admin_level(current.unit) in ("township", "village"):
+            return True  # n12: `县体育中心：…` after `梅岭乡：…` — a county's body is no place in a township
         here, before = _LIST_HEAD.match(line.text), _LIST_HEAD.match(current.heading.text)
         return (
             bool(_ADMIN_UNIT.search(name))
@@ -437,6 +441,15 @@ class _SectionReader:
                     unread_pieces.append(piece)
                 continue
             parsed_any = True
+            if "。" in entry.reason.rstrip("。") and not entry.items:
+                # n08 `东关中队：本季度查处占道经营86起，扣押物品43件。执法记录仪未全程开启，扣1分`: the
+                # sentences before the last full stop report the unit's work, not the problem charged.
+                entry.reason = entry.reason.rstrip("。").rsplit("。", 1)[1]
+            if states_a_persons_points(piece):
+                # n03: `党员钱某某因…被扣5分，年度积分为80分` in a branch's section: the member's own points.
+                said = f"a person's own points, not the unit's: '{piece[:40]}'"
+                self.result.unread.append(UnreadBlock(line, line, said, kind="entries"))
+                continue
             if section.entries and restates_total(entry):
                 self._check_total(section, entry, line)
                 continue
@@ -538,6 +551,11 @@ _ORDINAL_HEAD = regex.compile(r"^(?P<open>[（(]?)(?P<k>[一二三四五六七�
 # A line's own list number (`5.经济开发区：…`).
 _LIST_HEAD = regex.compile(r"^\s*(?P<k>\d{1,2})[.、．]")
 _ADMIN_UNIT = regex.compile(r"(?:县|市|区|镇|乡|街道|管委会)$")
+# A body of the county or the city itself (`县体育中心`, `市政务服务中心`; not `市场监管所`): listed after
+# townships, it is a unit of its own, never a place within the township above it.
+_COUNTY_BODY = regex.compile(
+    r"^(?:县|市)(?!场|城|区)\p{Han}{1,10}(?:中心|局|委员会|委|办公室|办|馆|院|站|队|公司)$"
+)
 # The level of an administrative unit by its last word: a 社区 is no district (`丁社区` after
 # `乙街道` is a body of another level, a doubt; `桥头镇` after `黄坡乡` is a sibling).
 _ADMIN_LEVEL = regex.compile(r"(?P<village>社区|村|居委会)$|(?P<township>镇|乡|街道)$|(?P<county>县|市|区)$")

@@ -204,6 +204,13 @@ GOLD_FLOORS: dict[str, dict[str, float]] = {
     # reconciliation 0.53, findings 0.29, deduction precision 0.69 (CHANGELOG.md, "gold set p");
     # 1.0 on every figure now.
     "p[0-9][0-9]-*": dict.fromkeys(FIGURES, 1.0),
+    # Numbers next to 分 or in tables that are no row, beside real results (tests/fixtures/make_gold_n.py):
+    # first run deductions 0.86 (precision 0.86), scores 0.77 (precision 0.88), reconciliation 0.66,
+    # findings 0.31 (CHANGELOG.md, "gold set n"). Metadata keeps gaps: a school year (`2024—2025学年`)
+    # gives no period (n02), a contest's `2025年` in its title gives one where none is labelled (n05),
+    # a noise survey and learning credits per unit are classed `other`, labelled `result` (n10, n11),
+    # and `截至11月30日` is not the period's end (n11).
+    "n[0-9][0-9]-*": {**dict.fromkeys(FIGURES, 1.0), "metadata_accuracy": 0.957},
     # Text-layer PDFs as archives hold them (tests/fixtures/make_gold_m.py: a watermark, turned
     # tables, out-of-order and glyph-by-glyph text objects, a scanner's invisible OCR layer, a font
     # without ToUnicode, two columns, a browser print): first run deductions 0.78, scores 0.74,
@@ -245,6 +252,8 @@ NO_RESULTS = (
     "x19-anping-service-image",
     "v05-qinggang-farmland-attachment",
     "s13-songxi-attachment-only",
+    # n: counts of villages per score band on the page, each village's score in the attachment.
+    "n14-lanxi-score-bands-attachment",
 )
 
 
@@ -284,6 +293,11 @@ NO_ROWS = (
     "s10-liangshan-meeting-notice",
     "s11-hexi-rectify-notice",
     "s12-jinping-commend-decision",
+    # n: a skills contest's people with scores and prize money under their employers (n05), a noise
+    # survey in 分贝 and 分钟 (n10), learning credits (学分) per unit (n11).
+    "n05-jinhe-skills-contest",
+    "n10-xiangshan-noise-survey",
+    "n11-yuhe-cadre-credits",
 )
 
 

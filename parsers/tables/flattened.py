@@ -25,11 +25,18 @@ import regex
 from parsers.model import Line
 from parsers.normalize import cells_to_text, squash
 from parsers.tables.placement import cell_fits
-from parsers.tables.roles import MAX_HEADER_CELL, glued_cell_role, header_roles, table_kind
+from parsers.tables.roles import (
+    GRADE_WORD,
+    MAX_HEADER_CELL,
+    cell_role,
+    glued_cell_role,
+    header_roles,
+    table_kind,
+)
 
 # Columns a flattened row may leave blank; the others (rank, 序号, unit, score, part) it may not.
 _OPTIONAL: frozenset[str | None] = frozenset(
-    {None, "remark", "reason", "grade", "points", "bonus", "money", "count", "rate", "change"}
+    {None, "remark", "reason", "grade", "points", "bonus", "money", "count", "rate", "change", "grade_mark"}
 )
 # The widest flattened header read (field-survey §1: 3 to 8 columns; a little room beyond).
 _MAX_COLUMNS = 10
@@ -51,6 +58,12 @@ _BARE_NUMBER = regex.compile(
     # much as bare ones, so a reading that stops before them did not reach the table's end.
     r"|^[（(][+-]?\d+(?:\.\d+)?分?[)）]$|^\d+(?:\.\d+)?分?[（(]\p{Han}{1,4}[)）]$"
 )
+# A mobile phone number (n15's 联络员 table after the ranking): digits, never a figure of a table.
+_PHONE = regex.compile(r"^1[3-9]\d{9}$")
+# A lead-in ending in a colon, over what follows (`全市事故情况：`, `资金安排：`).
+_LEAD_IN = regex.compile(r"\p{Han}{2}[：:]$")
+# A line closing a sentence: the text after a table, never one of its cells.
+_SENTENCE_END = regex.compile(r"[。！？；]$")
 # A line that may be a flattened cell: short, or a number. Free text runs longer but ends the run
 # only where it is not read anyway.
 _MAX_CELL_CHARS = 40
@@ -86,7 +99,9 @@ def flat_header_at(lines: list[Line], i: int) -> list[Line] | None:
         text = flat_text(lines[j])
         if not text:
             break
-        if glued_cell_role(text) is None:
+        if glued_cell_role(text) is None and _grade_column_word(lines, j, cells):
+            pass  # n13 `单位 | 优秀 | 良好 | 合格 | 不合格`: grades as columns after the unit's
+        elif glued_cell_role(text) is None:
             if not _UNIT_WORD.fullmatch(text) or not _header_word_follows(lines, j, bool(cells)):
                 break
             before = {glued_cell_role(flat_text(c)) for c in cells}
@@ -122,6 +137,17 @@ def _header_word_follows(lines: list[Line], j: int, after_first: bool) -> bool:
         if not _UNIT_WORD.fullmatch(text):
             return False
     return False
+
+
+def _grade_column_word(lines: list[Line], j: int, cells: list[Line]) -> bool:
+    """Whether line `j` is a grade heading a column of ticks: after the unit's header cell, in a run of
+    two grade words or more (header_roles names them `grade_mark`)."""
+    if not GRADE_WORD.fullmatch(squash(flat_text(lines[j]))):
+        return False
+    if "unit" not in {glued_cell_role(flat_text(c)) for c in cells}:
+        return False
+    near = [lines[k] for k in (j - 1, j + 1) if 0 <= k < len(lines) and lines[k].cells is None]
+    return any(GRADE_WORD.fullmatch(squash(flat_text(line))) for line in near)
 
 
 @dataclass(slots=True)
@@ -325,7 +351,8 @@ def unread_flattened_blocks(lines: list[Line]) -> list[tuple[Line, Line, str]]:
     while i < len(lines):
         header = flat_header_at(lines, i) if lines[i].cells is None else None
         if header is not None:
-            end = _cell_run_end(lines, i + len(header))
+            opens = cell_role(flat_text(header[0])) in ("seq", "rank")
+            end = _cell_run_end(lines, i + len(header), len(header) if opens else None)
             if end > i + len(header):
                 width = len(header)
                 found.append(
@@ -360,15 +387,28 @@ def _restored_flat_row(line: Line) -> bool:
     return line.cells is not None and "\n" in line.raw_text and not line.raw_text.lstrip().startswith("|")
 
 
-def _cell_run_end(lines: list[Line], start: int) -> int:
-    """The end of the run of cell-like lines from `start`, if a bare number is among them; else `start`."""
+def _is_figure(text: str) -> bool:
+    """A cell holding a figure of a table: a bare number, not a phone number."""
+    key = squash(text)
+    return bool(_BARE_NUMBER.match(key)) and not _PHONE.match(key)
+
+
+def _cell_run_end(lines: list[Line], start: int, width: int | None = None) -> int:
+    """The end of the run of cell-like lines from `start`, if a bare number is among them; else `start`.
+
+    Under a header of `width` cells whose first column numbers the rows (序号, 排名: pass the width
+    only then), the run ends with the row its last number opens: n06's 问题清单
+    `序号 | 责任单位 | 存在问题 | 整改时限 | 督办文号` ends `4`, `临水县`, …, and those cells left outside
+    made `临水县` a heading whose section took the closing rule (`每逾期1项扣1分`) as its deduction."""
     end = start
     number = False
     while end < len(lines) and lines[end].cells is None:
         text = flat_text(lines[end])
         if _HEADING.match(text) or (end > start and flat_header_at(lines, end) is not None):
             break  # the next part of the circular, or the next table
-        is_number = bool(_BARE_NUMBER.match(squash(text)))
+        if _LEAD_IN.search(text):
+            break  # a caption over the next table (`全市事故情况：`): no cell of this one
+        is_number = _is_figure(text)
         if not is_number and len(squash(text)) > _MAX_CELL_CHARS:
             break
         number = number or is_number
@@ -377,5 +417,11 @@ def _cell_run_end(lines: list[Line], start: int) -> int:
         return start
     # The run ends at its last number or the cell right after it (a unit's name closing a row),
     # not at the closing sentence and the signature that follow the table.
-    last_number = max(k for k in range(start, end) if _BARE_NUMBER.match(squash(flat_text(lines[k]))))
-    return last_number + 1
+    last_number = max(k for k in range(start, end) if _is_figure(flat_text(lines[k])))
+    row_end = last_number + 1
+    if width:
+        # At most the row's other cells, never a sentence (a wrapped cell may have joined two cells,
+        # so the count of cells cannot place the row's end exactly).
+        while row_end < min(end, last_number + width) and not _SENTENCE_END.search(flat_text(lines[row_end])):
+            row_end += 1
+    return row_end

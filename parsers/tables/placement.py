@@ -20,7 +20,7 @@ import regex
 from parsers.model import Line
 from parsers.normalize import cells_to_text, normalize_chars, squash
 from parsers.numbers import UNSIGNED_DECIMAL, parse_rank
-from parsers.tables.roles import GRADE_WORD, SCORE_WITH_GRADE, header_roles, table_kind
+from parsers.tables.roles import GRADE_MARK, GRADE_WORD, SCORE_WITH_GRADE, header_roles, table_kind
 
 _NUMBER_KEY = regex.compile(r"[+-]?\d+(?:\.\d+)?分?")
 _NAME_KEY = regex.compile(r"[\p{Han}（）()·]{2,30}")
@@ -148,10 +148,13 @@ def cell_fits(value: str, role: str | None, max_rank: int) -> bool:
     if role == "rate":
         # y13 `及时受理率 | 100%`: a rate printed with its percent sign as well as bare (x18).
         return bool(_PLAIN_NUMBER.fullmatch(key.removesuffix("%").removesuffix("％")))
-    if role in ("money", "count", "other_period"):
+    if role in ("money", "count", "other_period", "measure"):
         return bool(_PLAIN_NUMBER.fullmatch(key))
     if role == "change":
         return bool(_CHANGE_CELL.fullmatch(key))
+    if role == "grade_mark":
+        # n13: a tick under the unit's grade, the other grades' cells blank.
+        return bool(GRADE_MARK.match(key))
     if role in ("remark", "reason"):
         # Free text (备注, 存在问题, 暗访情况): a bare number there is a cell of another column.
         return bool(key) and not _PLAIN_NUMBER.fullmatch(key)

@@ -50,6 +50,11 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
         # The total named by how it was given (t04 `测评总分` after `分项得分` over its parts).
         r"|(?:检查|考评|督查|测评|评估|评价)总分)$"
     ),
+    # A pupils' or a sample's figure beside the unit's score (n02 `语文平均分 | 数学平均分 | … | 综合得分`):
+    # an exam's mean, never the unit's score, a part of it or points.
+    "measure": regex.compile(r"^(?!平均)\p{Han}{1,6}(?:平均分|均分|最高分|最低分)(?:[（(]\s*分\s*[)）])?$"),
+    # A person's name (`姓名 | 单位 | 违纪情况 | 扣分`): the rows are people, their points their own.
+    "person": regex.compile(r"^(?:姓名|人员姓名|责任人姓名|当事人|当事人姓名)$"),
     "grade": regex.compile(
         r"^(?:等次|等级|档次|评定等次|考核等次|考评等次|评价等次|评定结果|考核结果|结果)$"
     ),
@@ -65,7 +70,10 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
         # Free text beside a score (field-survey §1: sentences with ，and 。), never a figure.
         r"^(?:备注|说明|暗访情况|明查情况|检查纪实|检查情况|督查情况|情况说明|暗访发现|现场情况|主要做法"
         # The rule a deduction cites (y10 `扣分依据 | 细则第3.2条`) beside the problem: not its reason.
-        r"|扣分依据|扣分标准|评分依据|依据)$"
+        r"|扣分依据|扣分标准|评分依据|依据"
+        # A 问题清单's deadline, order number and contact (n06 `整改时限 | 督办文号`, n15 `联络员 | 联系电话`):
+        # dates, 文号 and phone numbers beside a problem, never a figure of the unit.
+        r"|整改时限|整改期限|完成时限|整改时间|督办文号|文号|联络员|联系人|联系电话)$"
     ),
     # Money (field-survey §1: 奖励金(元), 奖金: a 5000-yuan prize read as points was a real harm).
     "money": regex.compile(
@@ -167,7 +175,9 @@ def header_roles(cells: tuple[str, ...]) -> list[str | None] | None:
             for c, r in zip(cells, roles, strict=True)
         ]
         known = {r for r in roles if r}
+    _name_year_columns(cells, roles)
     _name_unit_by_its_score(cells, roles)
+    _name_grade_mark_columns(cells, roles)
     known = {r for r in roles if r}
     if "unit" not in known:
         _name_unit_column(cells, roles)
@@ -176,7 +186,11 @@ def header_roles(cells: tuple[str, ...]) -> list[str | None] | None:
     _name_index_column(cells, roles)
     _name_total_column(cells, roles)
     _name_cumulative_columns(cells, roles)
-    if "unit" in known and known & {"score", "rank", "grade", "part", "points", "reason"}:
+    if "person" in known:
+        # A table of people (个人记分: `王某 | 市商务局 | 上班时间玩游戏 | 3`): each row's points are the
+        # person's, not the unit's beside the name; no unit's row comes from it.
+        return None
+    if "unit" in known and known & {"score", "rank", "grade", "part", "points", "reason", "grade_mark"}:
         return roles
     return None
 
@@ -247,6 +261,42 @@ def _name_cumulative_columns(cells: tuple[str, ...], roles: list[str | None]) ->
             roles[i] = None
 
 
+# The mark that puts a unit in a grade's column (n13 `单位 | 优秀 | 良好 | 合格 | 不合格` with `√`).
+GRADE_MARK = regex.compile(r"^[√✓✔☑●■]$")
+
+
+def _name_grade_mark_columns(cells: tuple[str, ...], roles: list[str | None]) -> None:
+    """`单位 | 优秀 | 良好 | 合格 | 不合格`: grades as columns, a tick under the unit's (n13). Only beside
+    the unit column and nothing else: two grade words or more, every other cell without a role."""
+    at = [i for i, cell in enumerate(cells) if roles[i] is None and GRADE_WORD.fullmatch(squash(cell))]
+    others = [r for i, r in enumerate(roles) if i not in at]
+    if len(at) >= 2 and others.count("unit") == 1 and all(r in ("unit", "seq", None) for r in others):
+        for i in at:
+            roles[i] = "grade_mark"
+
+
+# A year's score or rank (n15 `2024年得分 | 2025年得分 | 较上年 | 2025年排名`).
+_YEAR_COLUMN = regex.compile(
+    r"^(?P<year>(?:19|20)\d{2})年度?(?P<what>得分|总分|成绩|考核得分|综合得分|排名|名次)$"
+)
+
+
+def _name_year_columns(cells: tuple[str, ...], roles: list[str | None]) -> None:
+    """`2024年得分 | 2025年得分 | 2025年排名`: a year-on-year table prints last year's figures before
+    the year assessed, so the latest year's columns are the score and rank and earlier years' are
+    another period's (read by nothing). Needs two years, or one year and no other score column."""
+    years = {i: _YEAR_COLUMN.match(squash(cell)) for i, cell in enumerate(cells) if roles[i] == "year"}
+    if not years:
+        return
+    latest = max(m["year"] for m in years.values() if m is not None)
+    for i, m in years.items():
+        own = "rank" if m is not None and m["what"] in ("排名", "名次") else "score"
+        if m is None or m["year"] != latest:
+            roles[i] = "other_period"
+        else:
+            roles[i] = None if own in roles else own
+
+
 # A score named by the level of the units it scores (p09 `县 | 乡镇 | 存在问题 | 扣分 | 县得分`).
 _LEVEL_SCORE = regex.compile(r"^(?P<level>.{1,8}?)(?:得分|总得分|考核得分|综合得分)$")
 
@@ -313,6 +363,8 @@ def _role_of(key: str, part_header: regex.Pattern[str]) -> str | None:
     """
     found = _ANY_COLUMN.match(key)
     role = found.lastgroup if found else None
+    if role is None and key[0].isdigit() and _YEAR_COLUMN.match(key):
+        role = "year"  # which year is the period's: header_roles (_name_year_columns)
     bracketed = "（" in key or "(" in key
     if role is None and bracketed and UNIT_LEVEL_HEADER.match(key):
         role = "unit"
@@ -336,7 +388,11 @@ def _role_of(key: str, part_header: regex.Pattern[str]) -> str | None:
 def cell_role(cell: str) -> str | None:
     """The column role a header cell names (cached: every table row is asked whether it is a header)."""
     key = squash(cell)
-    if not key or (key[0].isdigit() and not MONTH_PART_HEADER.match(key)) or len(key) > MAX_HEADER_CELL:
+    if (
+        not key
+        or (key[0].isdigit() and not MONTH_PART_HEADER.match(key) and not _YEAR_COLUMN.match(key))
+        or len(key) > MAX_HEADER_CELL
+    ):
         return None  # a value (`1`, `85.7`) or a sentence, never a header word (a month is one)
     return _role_of(key, PART_HEADER)
 

@@ -28,8 +28,9 @@ from parsers.numbers import parse_rank, to_decimal
 from parsers.tables.blocks import group_caption, has_number, table_blocks
 from parsers.tables.damaged import split_glued_row
 from parsers.tables.flattened import unread_flattened_blocks
-from parsers.tables.placement import aligned_columns, place_short_row
+from parsers.tables.placement import aligned_columns, cell_fits, place_short_row
 from parsers.tables.roles import (
+    GRADE_MARK,
     PART_HEADER,
     PART_MAX_HEADER,
     SCORE_SCALE,
@@ -161,7 +162,40 @@ def continues_table(table: OpenTable, block: list[Line]) -> bool:
     first = block[0]
     if _is_other_header(first) or (table.kind == "score" and not has_number(first)):
         return False
-    return row_cells(first, table) is not None
+    if _names_the_unit_column(first, table):
+        return False
+    cells = row_cells(first, table)
+    if cells is None:
+        return False
+    # The first row must read as a row of the ranking: `指标 | 2024年 | 2025年 | 增减` after `序号 | 单位 |
+    # 得分 | 排名` put `2024年` in the unit column and `2025年` in the score's (a year read as a score).
+    return table.kind != "score" or all(
+        cell_fits(cells[i], role, _ANY_RANK)
+        for i, role in enumerate(table.roles)
+        if role in ("unit", "score")
+    )
+
+
+_ANY_RANK = 10_000  # cell_fits' bound on a rank: not asked here
+
+
+def _names_the_unit_column(line: Line, table: OpenTable) -> bool:
+    """A row whose cell under the unit column is the table's own unit header word (`乡镇`) heads a
+    table of its own: n01 follows `乡镇 | 得分 | 排名` with `乡镇 | 交通违法驾驶人数 | 记满12分人数`, whose
+    counts read as scores and ranks when taken for rows of the ranking."""
+    cells = line.cells or ()
+    at = [i for i, role in enumerate(table.roles) if role == "unit"]
+    if len(at) == 1 and at[0] < len(cells) and squash(cells[at[0]]) == squash(table.header[at[0]]):
+        return True
+    # Another unit header word anywhere in a row without a bare number (`县区 | 2024年（万元） |
+    # 2025年（万元） | 增减` after `序号 | 单位 | 得分 | 排名`: funds read as scores, `增减` as ranks, the
+    # header's cells as units). A row of the ranking holds its score (`开发区 | 95 | 3`).
+    return any(cell_role(cell) == "unit" for cell in cells) and not any(
+        _BARE_FIGURE.fullmatch(squash(cell)) for cell in cells
+    )
+
+
+_BARE_FIGURE = regex.compile(r"[+-]?\d+(?:\.\d+)?[%％]?")
 
 
 def read_rows(table: OpenTable, rows: list[Line], group: str | None, reading: _Reading) -> None:
@@ -767,6 +801,15 @@ def _keeps_positions(line: Line) -> bool:
     return line.page is None and "|" not in raw and "\n" not in raw
 
 
+def _ticked_grade(cells: tuple[str, ...], header: tuple[str, ...], roles: list[str | None]) -> str | None:
+    """The grade whose column holds the row's one tick, the others blank (n13); None otherwise."""
+    marks = [i for i, r in enumerate(roles) if r == "grade_mark"]
+    ticked = [i for i in marks if GRADE_MARK.match(squash(cells[i]))]
+    if len(ticked) != 1 or any(squash(cells[i]) for i in marks if i not in ticked):
+        return None
+    return squash(header[ticked[0]])
+
+
 def score_row(
     cells: tuple[str, ...], header: tuple[str, ...], roles: list[str | None], unit_raw: str, line: Line
 ) -> ScoreRow:
@@ -781,6 +824,8 @@ def score_row(
     )
     if with_grade:
         grade = with_grade.group("grade")  # `98.5（优秀）`: the cell states both
+    if grade is None and "grade_mark" in roles:
+        grade = _ticked_grade(cells, header, roles)
     parts = []
     maxima: list[Decimal | None] = []
     for i, role in enumerate(roles):

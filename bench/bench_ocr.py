@@ -21,7 +21,7 @@ first file at each resolution (in-process) and prints seconds per page and the
 share of OCR characters found, in order, in the text twin (precision).
 
 Usage:
-    [TONGBAO_OCR_PRECISION=int8] .venv/bin/python bench/bench_ocr.py [--workers 1,2] [FILES...]
+    [TONGBAO_OCR_PRECISION=fp32] .venv/bin/python bench/bench_ocr.py [--workers 1,2] [FILES...]
     .venv/bin/python bench/bench_ocr.py --accuracy [--repeat 3] [--workers 2] [--dpi 150] [FILES...]
     .venv/bin/python bench/bench_ocr.py --dpi-sweep 150,200,300 --pages 6,7,17
 """

@@ -62,7 +62,7 @@ class IngestOptions:
     max_entries: int = DEFAULT_MAX_ENTRIES
     max_memory_mb: int = DEFAULT_MAX_MEMORY_MB  # 0: no ceiling
     ocr_workers: int = 0  # processes that OCR at once, in all (0: one per core; never more than the cores)
-    # fp32 or int8 (pipeline/ocr_int8.py); "" keeps $TONGBAO_OCR_PRECISION or fp32. The CLI puts
+    # fp32 or int8 (pipeline/ocr_int8.py); "" keeps $TONGBAO_OCR_PRECISION or int8. The CLI puts
     # it in the environment, so every OCR process of the run (forked or spawned) reads the same model.
     ocr_precision: str = ""
 

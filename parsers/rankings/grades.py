@@ -29,18 +29,23 @@ GRADES = ("基本合格", "不合格", "优秀", "良好", "较好", "合格", "
 _TIER = r"第[一二三四五六七八九十]等次"
 _GRADE = "(?P<grade>" + "|".join(GRADES) + "|" + _TIER + ")"
 # Literal words: the re module reads them as regex does, at a third of the cost (asked of every line).
-_ANY_GRADE = re.compile("|".join(GRADES) + "|等次|分以上|分以下|分至|低于|高于")
+_ANY_GRADE = re.compile("|".join(GRADES) + "|等次|等级|分以上|分以下|分至|低于|高于")
 # How many units a list names: as 个, or by their kind — schools 所 (fd-11 `优秀等次（8所）：`),
 # firms 家, people 人/名.
 _COUNTED = r"[\d一二三四五六七八九十]+[个所家人名](?:单位|县区|乡镇|学校|企业)?"
 _COUNT_NOTE = rf"(?:[（(](?:共)?{_COUNTED}[）)])"
 _ORDINAL = r"(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.、．])?"
+# A grade in quotation marks (k04: 乡村振兴实绩考核 `“好”等次（3个）：`, the levels 好/较好/一般/差):
+# quoted, the one-character grades 好 and 差 are grades too; bare, they are any sentence's words.
+_GRADE_OR_QUOTED = (
+    r"(?:[“\"「'‘](?P<grade>" + "|".join(GRADES) + "|" + _TIER + r"|好|差)[”\"」'’]|" + _GRADE + ")"
+)
 # `优秀等次（2个）：淇滨区、浚县。` — the list on the same line (§1.4).
 _GRADE_INLINE = regex.compile(
-    rf"^{_ORDINAL}(?:评为|评定为)?{_GRADE}(?:等次|等级|单位)?{_COUNT_NOTE}?(?:单位)?[:：](?P<list>.+)$"
+    rf"^{_ORDINAL}(?:评为|评定为)?{_GRADE_OR_QUOTED}(?:等次|等级|单位)?{_COUNT_NOTE}?(?:单位)?[:：](?P<list>.+)$"
 )
 # `（一）优秀（3个）` on a line of its own; the lists follow on the next lines (§1.4).
-_GRADE_HEADING = regex.compile(rf"^{_ORDINAL}{_GRADE}(?:等次|等级|单位)?{_COUNT_NOTE}?[:：]?$")
+_GRADE_HEADING = regex.compile(rf"^{_ORDINAL}{_GRADE_OR_QUOTED}(?:等次|等级|单位)?{_COUNT_NOTE}?[:：]?$")
 # `A、B等3个单位被评为优秀等次`; `A、B考核为优秀等次；C为良好等次` (field-survey §3), where a bare
 # 为 needs the 等次 after the grade (`成绩为优秀率` is no grade).
 # The longest run of names a graded list holds (30 units of 4–8 characters with 、): bounded so a
@@ -68,6 +73,13 @@ _BAND = regex.compile(
     r"^(?:.*[，,])?(?:考评|考核)?(?:平均)?(?:得分|成绩|分数|分)(?:在|为)?(?P<band>\d+分?(?:至|到|-|—|~)\d+分(?:之间)?|"
     r"\d+分(?:以上|以下|\(含\)以上|（含）以上)|(?:低于|高于|不足|超过|不到)\d+分)"
     r"的[\p{Han}（）()、]{0,8}?(?:是|有|为)?[:：](?P<list>[^，,：:]+)"
+)
+
+# A band with the count of units in it, then the units (k11 `从得分看，90分以上的有2个，分别是东坡街道
+# （94.5分）、南湖街道（92分）；80分至90分的有3个，分别是…`): read as _BAND.
+_BAND_COUNTED = regex.compile(
+    r"^(?:.*[，,])?(?P<band>\d+分?(?:至|到|-|—|~)\d+分(?:之间)?|\d+分(?:以上|以下))的(?:单位|街道|乡镇|县区)?"
+    r"(?:有|共)[\d一二三四五六七八九十]+个[，,](?:分别是|分别为|即|是|为)[:：]?(?P<list>[^，,：:]+)$"
 )
 
 
@@ -100,10 +112,17 @@ def grade_list_rows(lines: Iterable[Line]) -> list[ScoreRow]:
             continue
         inline = _GRADE_INLINE.match(text)
         if inline:
-            names = names_of(_strip_count(inline.group("list")))
+            listed = _strip_count(inline.group("list"))
+            names = names_of(listed)
             heading = None
             if names:
                 rows += [score_row(n, None, None, inline.group("grade"), line, group=group) for n in names]
+            elif items := scored_items(listed):
+                # k04 `“好”等次（3个）：桃源镇（95.6分）、杏林镇（94.2分）`: each name with its score.
+                rows += [
+                    score_row(u, None, None, inline.group("grade"), line, score=score, group=group)
+                    for u, score in items
+                ]
             continue
         if heading is not None:
             names = names_of(text)
@@ -123,7 +142,7 @@ def grade_list_rows(lines: Iterable[Line]) -> list[ScoreRow]:
 def _sentence_grades(sentence: str, line: Line, group: str | None) -> list[ScoreRow]:
     """Rows of a sentence that grades units in words (`A、B考核为优秀等次`) or by a score band."""
     # A band prints 分 and a grade in prose a 为 (评为, 考核为): the patterns search slowly elsewhere.
-    band = _BAND.match(sentence) if "分" in sentence else None
+    band = (_BAND.match(sentence) or _BAND_COUNTED.match(sentence)) if "分" in sentence else None
     if band:
         items = scored_items(band.group("list")) or []
         grade = None if any(score is not None for _, score in items) else band.group("band")

@@ -170,6 +170,10 @@ def prose_rank_rows(
         # A lead-in on a line of its own (`…排名情况如下：` / `1.花溪街道；2.竹园街道；…`, w14 w15): the
         # list below reads as if it followed the colon on the same line.
         led, lead = (lead + text if lead and not _HAS_COLON.search(text) else ""), _lead_in_line(text)
+        if is_chapter and not lead and _SCORES_HEADING.match(text):
+            # k01 `二、考核得分` over `白沙镇99.5分、龙潭乡98分、清溪镇97分。`: a heading that names the
+            # scores leads in to the list below as `…得分如下：` does (every item must print its score).
+            lead = text + "："
         if is_chapter or _numbered_list(led or text, line, found):
             continue
         if led and _scored_list(SENTENCE.findall(led)[-1], line, found):
@@ -195,6 +199,10 @@ def prose_rank_rows(
 
 
 _HAS_COLON = regex.compile(r"[:：]")
+# A chapter heading that names the scores below it (`二、考核得分`, `（二）得分情况`, `三、各乡镇考核得分`).
+_SCORES_HEADING = regex.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）])\p{Han}{0,8}?(?:考核|考评|测评|评价)?得分(?:情况)?$"
+)
 # A line that only leads in to what follows: its last sentence ends in a colon (`各乡镇得分如下：`).
 _LEAD_IN_LINE = regex.compile(r"(?:^|[。；;！!？?])(?P<lead>[^。；;！!？?]+[:：])$")
 
@@ -478,6 +486,9 @@ _RANK_CLAUSE = regex.compile(rf"^(?:排名|位列|位居|名列|排在){_SCOPE}(
 _POINTS_CLAUSE = regex.compile(rf"^(?P<label>\p{{Han}}{{0,12}}?)(?P<n>{NUMBER})分$")
 _TOTAL_LABEL = regex.compile(r"(?:综合|最终|考核|考评)?(?:总得分|总分|综合得分|综合成绩|最终得分|最终成绩)$")
 _ADJUSTMENT = regex.compile(r"扣|减|加|奖|罚")
+_ITEM_NUMBER = regex.compile(
+    r"^(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.、．](?!\d)|[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）])"
+)
 
 
 def _unit_total_rank(sentence: str, line: Line, found: _Ranked) -> bool:
@@ -487,6 +498,9 @@ def _unit_total_rank(sentence: str, line: Line, found: _Ranked) -> bool:
     if place is None or k is None:
         return False
     head, colon, rest = clauses[0].partition("：")
+    if colon:
+        # k03 `1.城东街道：测评点位28个，…，综合得分93.35分，排名第1`: the list number is not the name's.
+        head = _ITEM_NUMBER.sub("", head)
     if colon and is_unit(head):  # `南城区：检查在建工地23个，综合得分89.12分，排名全市第一`
         unit: str | None = head
     else:

@@ -102,13 +102,7 @@ def flat_header_at(lines: list[Line], i: int) -> list[Line] | None:
         if glued_cell_role(text) is None and _grade_column_word(lines, j, cells):
             pass  # n13 `单位 | 优秀 | 良好 | 合格 | 不合格`: grades as columns after the unit's
         elif glued_cell_role(text) is None:
-            following = lines[j + 1] if j + 1 < len(lines) else None
-            if (
-                not _UNIT_WORD.fullmatch(text)
-                or following is None
-                or following.cells is not None
-                or not glued_cell_role(flat_text(following))
-            ):
+            if not _UNIT_WORD.fullmatch(text) or not _header_word_follows(lines, j, bool(cells)):
                 break
             before = {glued_cell_role(flat_text(c)) for c in cells}
             if "unit" not in before:
@@ -121,6 +115,28 @@ def flat_header_at(lines: list[Line], i: int) -> list[Line] | None:
     if roles is None or (naming_unit is not None and roles[naming_unit] != "unit"):
         return None
     return cells
+
+
+# Columns of no known role in a row of a flattened header before a known word (k12 `乡镇 | 统计基础 |
+# 统计业务 | 统计服务 | 合计 | 名次`: a 1000-point table's three parts, named by the assessment).
+_MAX_UNKNOWN_RUN = 3
+
+
+def _header_word_follows(lines: list[Line], j: int, after_first: bool) -> bool:
+    """Whether the word at line `j` is followed by a header word: at once, or, past the header's first
+    cell, after at most _MAX_UNKNOWN_RUN words no list knows (a data row's cells are numbers by then:
+    `长岗镇` is followed by `188`, never by a header word)."""
+    reach = _MAX_UNKNOWN_RUN if after_first else 1
+    for k in range(j + 1, min(j + 1 + reach, len(lines))):
+        following = lines[k]
+        if following.cells is not None:
+            return False
+        text = flat_text(following)
+        if glued_cell_role(text):
+            return True
+        if not _UNIT_WORD.fullmatch(text):
+            return False
+    return False
 
 
 def _grade_column_word(lines: list[Line], j: int, cells: list[Line]) -> bool:

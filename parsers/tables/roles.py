@@ -29,6 +29,8 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
         r"|城区|市州|市（州）|市\(州\)|地市|设区市|旗县|县市|县（市）|区（县）|区县（市）|县（区、市）|乡（镇）"
         r"|乡镇（街道、场）|开发区|园区|镇（街道、园区）|成员单位|责任部门|牵头单位|被考核对象"
         r"|镇名|乡镇名称|村名|单位简称"
+        # k05: a hotline's table names the departments that handle its work orders `承办单位`.
+        r"|承办单位|办理单位|整改单位"
         # field-survey §1: 村别, 学校名称, 小区 head the unit column of flattened web tables.
         r"|村别|镇别|学校|学校名称|小区|小区名称|企业名称|项目名称)$"
     ),
@@ -113,6 +115,9 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
         # y13 `信访总量（件次）`: a volume of cases, never points.
         r"|\p{Han}{1,6}(?:总量|总数))"
         r"(?:[（(]\s*\p{Han}{1,2}\s*[)）])?$"
+        # A header that states its measure as a counting word (k05 `转办工单（件）`, k02 `短板指标（项）`,
+        # k10 `发现问题（个）`): how many, never points, whatever the words before it.
+        r"|^\p{Han}{1,8}[（(]\s*(?:件|个|项|次|处|起|宗|人|户|家|村|条|块)\s*[)）]$"
     ),
 }
 # The unit column named by administrative levels with alternatives in brackets: `村（社区）`,
@@ -178,6 +183,7 @@ def header_roles(cells: tuple[str, ...]) -> list[str | None] | None:
         _name_unit_column(cells, roles)
         known = {r for r in roles if r}
     _name_base_column(cells, roles)
+    _name_index_column(cells, roles)
     _name_total_column(cells, roles)
     _name_cumulative_columns(cells, roles)
     if "person" in known:
@@ -209,6 +215,19 @@ def _name_base_column(cells: tuple[str, ...], roles: list[str | None]) -> None:
     others = [i for i, role in enumerate(roles) if role == "points" and i not in at]
     if len(at) == 1 and others:
         roles[at[0]] = "base"
+
+
+_INDEX = regex.compile(r"^(?:综合指数|总指数)$")
+
+
+def _name_index_column(cells: tuple[str, ...], roles: list[str | None]) -> None:
+    """`综合指数` is the score only when no other column is (y06 `综合指数（百分制）` beside its parts):
+    beside `考核得分` it is a measure the score was computed from (k07: an air-quality index where
+    the smaller is better, 3.21 beside 92.5), never a score of its own."""
+    at = [i for i, cell in enumerate(cells) if roles[i] == "score" and _INDEX.match(squash(cell))]
+    if at and any(role == "score" and i not in at for i, role in enumerate(roles)):
+        for i in at:
+            roles[i] = None
 
 
 # A unit's deductions summed (`合计扣分`, `累计扣分`, `扣分小计`): the sum of the amounts beside it.

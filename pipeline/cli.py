@@ -248,7 +248,7 @@ def ingest(
                 doc.error
                 if doc.status in ("failed", "skipped")
                 else (
-                    f"{doc.doc_class}: {len(result.records['scores'])} scores, {doc.deduction_count} entries, "
+                    f"{doc.doc_class}: {result.count('scores')} scores, {doc.deduction_count} entries, "
                     f"{doc.finding_count} findings{extra}"
                 )
             )

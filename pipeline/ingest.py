@@ -39,7 +39,7 @@ from pipeline.options import (
 )
 from pipeline.output import output_root
 from pipeline.store import Store
-from schemas import SourceRecord, arrow_schema
+from schemas import SourceRecord
 
 if TYPE_CHECKING:
     from pipeline.parse import parse_file
@@ -370,19 +370,10 @@ def _count(summary: IngestSummary, result: FileResult) -> None:
     setattr(summary, doc.status, getattr(summary, doc.status) + 1)
     if doc.status in ("failed", "skipped"):
         summary.failures.append((result.path, doc.error or ""))
-    summary.units += len(
-        _units(result.records.get("reconciliation", []), "reconciliation")
-        | _units(result.records.get("scores", []), "scores")
-    )
-    summary.deductions += len(result.records.get("deductions", []))
+    summary.units += result.unit_count()
+    summary.deductions += result.count("deductions")
     summary.mismatches += doc.mismatch_count
     summary.findings += doc.finding_count
-
-
-def _units(rows: list[Any], table: str) -> set[str]:
-    """The units of a table's rows: records, or the tuples a worker sends (FileResult.pack)."""
-    at = arrow_schema(table).names.index("unit")
-    return {r[at] if type(r) is tuple else r.unit for r in rows}
 
 
 def _flush(store: Store, batch: list[FileResult], stats: dict[str, tuple[int, int]]) -> None:
@@ -392,6 +383,7 @@ def _flush(store: Store, batch: list[FileResult], stats: dict[str, tuple[int, in
     sources: list[SourceRecord] = []
     seen: set[str] = set()
     for result in batch:
+        result.unpack()  # here, on the writing thread: the batch waited packed
         doc = result.document
         # Popped: a path written needs no stat any more (~0.2 KB a file over a long run).
         size, mtime = stats.pop(result.path, (doc.byte_size, None))
@@ -408,6 +400,8 @@ def _flush(store: Store, batch: list[FileResult], stats: dict[str, tuple[int, in
         seen.add(doc.doc_id)
         for table, records in result.records.items():
             merged.setdefault(table, []).extend(records)
+    for result in batch:  # the merged lists hold the rows now
+        result.records = {"documents": result.records["documents"]}
     store.write_batch(merged, sources)
 
 

@@ -315,7 +315,11 @@ class Store:
             d.source_path = first_path.get(d.doc_id, d.source_path)
         self._seq += 1
         name = batch_name(self._seq, sorted(new_docs))
-        tables = {table: records_to_table(table, rows[table]) for table in _BODY_TABLES if table != "sources"}
+        # Each table's rows are let go once they are Arrow columns: the batch's Python records and
+        # its Arrow tables were otherwise alive together, the writing process's peak.
+        tables = {
+            table: records_to_table(table, rows.pop(table)) for table in _BODY_TABLES if table != "sources"
+        }
         tables["sources"] = records_to_table("sources", source_rows)
         tables["documents"] = records_to_table("documents", documents)
         self._write_new(name, tables)
@@ -330,6 +334,9 @@ class Store:
         for s in source_rows:
             self._take_path(s.source_path, s.doc_id, name, s.byte_size, s.mtime_ns)
         self._restore_all(sorted(touched - {name}, key=lambda n: (batch_seq(n), n)))
+        # What the batch's Arrow buffers and Parquet files freed goes back to the system
+        # (malloc_trim on glibc) rather than staying in the writing threads' heaps.
+        pa.default_memory_pool().release_unused()
         return name
 
     def forget(self, paths: Iterable[str]) -> int:

@@ -167,6 +167,10 @@ def header_roles(cells: tuple[str, ...]) -> list[str | None] | None:
     """Map each header cell to a column role; None if the row is not a header."""
     roles: list[str | None] = [cell_role(cell) for cell in cells]
     known = {r for r in roles if r}
+    if not known and not any("分" in cell for cell in cells):
+        # Most rows asked are data rows: with no cell a header word, only a score named by its
+        # units' level (`县 | 县得分`, _name_unit_by_its_score) could make a header of them.
+        return None
     if "part" in known and "score" not in known:
         # A part without its weight is one only beside the total it makes up: a caption such as
         # `市直部门信访工作考核扣分明细` (fresh-04) also ends in 考核.

@@ -198,25 +198,8 @@ def model_inputs(images: list[np.ndarray]) -> dict[str, list[np.ndarray]]:
 
 
 def detector_inputs(images: list[np.ndarray]) -> list[np.ndarray]:
-    """The detector's input for each image, as the engine prepares it (all of `model_inputs`)."""
-    import onnxruntime as ort
-
-    seen: list[np.ndarray] = []
-    run = ort.InferenceSession.run
-
-    def recording(self: Any, names: Any, feed: dict[str, np.ndarray], *args: Any, **kwargs: Any) -> Any:
-        x = next(iter(feed.values()))
-        if x.shape[2] != REC_HEIGHT:
-            seen.append(x.copy())
-        return run(self, names, feed, *args, **kwargs)
-
-    ort.InferenceSession.run = recording  # type: ignore[method-assign]
-    try:
-        for i, image in enumerate(images):
-            ocr.ocr_page_image(image, page=i + 1, threads=1)
-    finally:
-        ort.InferenceSession.run = run  # type: ignore[method-assign]
-    return seen
+    """The detector's input for each image, as the engine prepares it."""
+    return model_inputs(images)["det"]
 
 
 def text_boxes(score_map: np.ndarray) -> list[tuple[float, float, float, float, float]]:

@@ -222,15 +222,11 @@ def iter_results(
     try:
         while len(pool.finished) < len(paths) and not stopping():
             try:
-                index, result = pool.results.get(timeout=0.5)
+                message = pool.results.get(timeout=0.5)
             except queue.Empty:
                 pass
             else:
-                if not isinstance(result, FileResult):  # a worker says it is about to OCR some pages
-                    pool.extra[index] = pool.extra.get(index, 0.0) + float(result)
-                elif index not in pool.finished:  # else its worker was given up on, and it blamed
-                    pool.finished.add(index)
-                    pool.came_back(index)
+                if (result := pool.received(*message)) is not None:
                     yield result
             pool.restart_exited()
             # Limits are checked twice a second even while the other worker's results stream in.
@@ -332,20 +328,28 @@ class _Pool:
             s.given.clear()
             self.start(slot)
 
+    def received(self, index: int, message: FileResult | float) -> FileResult | None:
+        """A worker's message taken in: a file's result (None when its worker was already given up
+        on, and the file blamed), or the seconds its OCR'd pages add to the file's limit."""
+        if not isinstance(message, FileResult):  # a worker says it is about to OCR some pages
+            self.extra[index] = self.extra.get(index, 0.0) + float(message)
+            return None
+        if index in self.finished:
+            return None
+        self.finished.add(index)
+        self.came_back(index)
+        return message
+
     def drained(self) -> Iterator[FileResult]:
         """What workers sent and this loop has not read yet. A dead worker's messages are all
         in the pipe already: read first, a file it finished is not blamed for the crash of the
         one after it."""
         while True:
             try:
-                index, result = self.results.get_nowait()
+                message = self.results.get_nowait()
             except queue.Empty:
                 return
-            if not isinstance(result, FileResult):
-                self.extra[index] = self.extra.get(index, 0.0) + float(result)
-            elif index not in self.finished:
-                self.finished.add(index)
-                self.came_back(index)
+            if (result := self.received(*message)) is not None:
                 yield result
 
 

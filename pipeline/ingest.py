@@ -400,8 +400,6 @@ def _flush(store: Store, batch: list[FileResult], stats: dict[str, tuple[int, in
         seen.add(doc.doc_id)
         for table, records in result.records.items():
             merged.setdefault(table, []).extend(records)
-    for result in batch:  # the merged lists hold the rows now
-        result.records = {"documents": result.records["documents"]}
     store.write_batch(merged, sources)
 
 

@@ -315,11 +315,7 @@ class Store:
             d.source_path = first_path.get(d.doc_id, d.source_path)
         self._seq += 1
         name = batch_name(self._seq, sorted(new_docs))
-        # Each table's rows are let go once they are Arrow columns: the batch's Python records and
-        # its Arrow tables were otherwise alive together, the writing process's peak.
-        tables = {
-            table: records_to_table(table, rows.pop(table)) for table in _BODY_TABLES if table != "sources"
-        }
+        tables = {table: records_to_table(table, rows[table]) for table in _BODY_TABLES if table != "sources"}
         tables["sources"] = records_to_table("sources", source_rows)
         tables["documents"] = records_to_table("documents", documents)
         self._write_new(name, tables)
@@ -410,17 +406,13 @@ class Store:
         rewrites = [(name, docs, sources) for name, docs, sources in plans if docs]
         done: list[tuple[str, set[str], list[SourceRecord]]] = []
         errors: list[BaseException] = []
-        if len(rewrites) > 1:
+        if rewrites:
             with ThreadPoolExecutor(max_workers=_REWRITE_THREADS) as pool:
                 for rewrite, future in [(r, pool.submit(self._rewrite, *r)) for r in rewrites]:
                     if (error := future.exception()) is None:
                         done.append(rewrite)
                     else:
                         errors.append(error)
-        else:
-            for rewrite in rewrites:
-                self._rewrite(*rewrite)
-                done.append(rewrite)
         for name, keep_docs, sources in done:
             self._batch_docs[name] = keep_docs
             self._batch_paths[name] = {s.source_path for s in sources}

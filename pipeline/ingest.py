@@ -39,9 +39,14 @@ from pipeline.options import (
 )
 from pipeline.output import output_root
 from pipeline.store import Store
-from schemas import SourceRecord
+from schemas import TABLES, DocumentRecord, SourceRecord, batches_to_table, records_to_batch
+
+BODY_TABLES = [table for table in TABLES if table not in ("documents", "sources")]
+"""The tables a parsed file has rows in besides its documents row."""
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from pipeline.parse import parse_file
     from pipeline.results import FileResult
     from pipeline.workers import iter_results
@@ -328,6 +333,7 @@ def _parse_and_write(
                 if progress is not None:
                     progress(result)
                 result.extraction = None  # the records are what is kept; let the lines go
+                result.shed()  # and of those, only the Arrow that is written
                 batch.append(result)
                 if len(batch) >= options.batch_size or time.monotonic() - last_write >= options.flush_seconds:
                     stop.submit(writer, batch)
@@ -379,7 +385,8 @@ def _count(summary: IngestSummary, result: FileResult) -> None:
 def _flush(store: Store, batch: list[FileResult], stats: dict[str, tuple[int, int]]) -> None:
     """One batch: each document's records once (the same bytes at two paths are one document), and
     a sources row for every path."""
-    merged: dict[str, list[Any]] = {}
+    documents: list[DocumentRecord] = []
+    batches: dict[str, list[pa.RecordBatch]] = {table: [] for table in BODY_TABLES}
     sources: list[SourceRecord] = []
     seen: set[str] = set()
     for result in batch:
@@ -398,9 +405,18 @@ def _flush(store: Store, batch: list[FileResult], stats: dict[str, tuple[int, in
         if doc.doc_id in seen:
             continue
         seen.add(doc.doc_id)
-        for table, records in result.records.items():
-            merged.setdefault(table, []).extend(records)
-    store.write_batch(merged, sources)
+        documents.append(doc)
+        if result.arrow is None:  # records no parse turned into Arrow (a test's, a failed file's)
+            result.arrow = {
+                t: records_to_batch(t, r) for t, r in result.records.items() if t != "documents" and r
+            }
+        for table, arrow in result.arrow.items():
+            batches[table].append(arrow)
+    tables: dict[str, list[DocumentRecord] | pa.Table] = {
+        t: batches_to_table(t, b) for t, b in batches.items()
+    }
+    tables["documents"] = documents
+    store.write_batch(tables, sources)
 
 
 __all__ = [

@@ -36,7 +36,7 @@ from pipeline.results import (  # noqa: F401  (re-exported: tests and tools impo
     refused_result,
     skipped_result,
 )
-from schemas import records_to_table
+from schemas import records_to_batch
 
 
 def read_with_ocr(
@@ -239,7 +239,8 @@ def check_entries(ex: Extraction, name: str, limit: int) -> None:
 
 
 def check_storable(result: FileResult) -> None:
-    """Refuse out-of-range numbers with a finding, then turn every table into Arrow here, per file.
+    """Refuse out-of-range numbers with a finding, then turn every table into Arrow here, per file
+    (kept in `result.arrow`: what the batch's writer joins).
 
     A value Arrow cannot hold found only when the batch is written would cost the whole batch;
     here it costs this file at most (UnstorableValue → its failed row).
@@ -249,8 +250,7 @@ def check_storable(result: FileResult) -> None:
     if refused:
         result.records["findings"].extend(refused)
         doc.finding_count += len(refused)
-    for table, records in result.records.items():
-        records_to_table(table, records)
+    result.arrow = {t: records_to_batch(t, r) for t, r in result.records.items() if t != "documents" and r}
 
 
 def check_circular(ex: Extraction, name: str) -> None:

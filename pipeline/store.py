@@ -284,17 +284,17 @@ class Store:
     # --- writing ---------------------------------------------------------------------------
 
     def write_batch(
-        self, records: Mapping[str, Iterable[Any]], sources: Sequence[SourceRecord] | None = None
+        self, records: Mapping[str, Iterable[Any] | pa.Table], sources: Sequence[SourceRecord] | None = None
     ) -> str:
-        """Write one batch (table name → records) and the paths its documents were read at.
+        """Write one batch (table name → records, or an Arrow table of them) and the paths its
+        documents were read at.
 
         Documents already stored are replaced (all their rows); a path taken by a document of
         this batch leaves its older document, which is removed when it has no path left.
         Without `sources`, each document's own source_path (with its byte_size) is its source.
         """
         self.out.mkdir(parents=True, exist_ok=True)
-        rows = {name: list(records.get(name, [])) for name in TABLES if name != "sources"}
-        documents = rows["documents"]
+        documents = list(records.get("documents", []))
         if sources is None:
             sources = [SourceRecord(d.doc_id, d.source_path, d.byte_size, None) for d in documents]
         new_docs = {d.doc_id for d in documents}
@@ -315,7 +315,9 @@ class Store:
             d.source_path = first_path.get(d.doc_id, d.source_path)
         self._seq += 1
         name = batch_name(self._seq, sorted(new_docs))
-        tables = {table: records_to_table(table, rows[table]) for table in _BODY_TABLES if table != "sources"}
+        tables = {
+            table: _as_table(table, records.get(table, [])) for table in _BODY_TABLES if table != "sources"
+        }
         tables["sources"] = records_to_table("sources", source_rows)
         tables["documents"] = records_to_table("documents", documents)
         self._write_new(name, tables)
@@ -482,7 +484,11 @@ class Store:
             ) from exc
 
 
-def write_batch(out: Path, records: Mapping[str, Iterable[Any]]) -> str:
+def _as_table(table: str, rows: Iterable[Any] | pa.Table) -> pa.Table:
+    return rows if isinstance(rows, pa.Table) else records_to_table(table, rows)
+
+
+def write_batch(out: Path, records: Mapping[str, Iterable[Any] | pa.Table]) -> str:
     """Write one batch of records (table name → records) and replace older rows of the same documents."""
     return Store(out).write_batch(records)
 

@@ -13,8 +13,9 @@ from schemas.tables import (
     SourceRecord,
     UnstorableValue,
     arrow_schema,
+    batches_to_table,
+    records_to_batch,
     records_to_table,
-    rows_of,
 )
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "SourceRecord",
     "UnstorableValue",
     "arrow_schema",
+    "batches_to_table",
+    "records_to_batch",
     "records_to_table",
-    "rows_of",
 ]

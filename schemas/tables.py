@@ -14,7 +14,7 @@ import functools
 import operator
 import types
 import typing
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -275,20 +275,13 @@ def _values_of(table: str) -> Callable[[Any], tuple[Any, ...]]:
     return operator.attrgetter(*names)
 
 
-def rows_of(table: str, records: Iterable[Any]) -> list[tuple[Any, ...]]:
-    """Records as tuples of their column values: what a worker process sends back (unpickled
-    several times faster than the dataclasses, and records_to_table takes them as they are)."""
-    return list(map(_values_of(table), records))
-
-
-def records_to_table(table: str, records: Sequence[Any] | Iterable[Any]) -> pa.Table:
-    """Build a pyarrow table of `table`'s schema from record dataclasses (or rows_of tuples)."""
+def records_to_batch(table: str, records: Iterable[Any]) -> pa.RecordBatch:
+    """Build a pyarrow record batch of `table`'s schema from record dataclasses."""
     schema = arrow_schema(table)
     # The columns read straight off the records, every field of a row in one attrgetter call:
     # dataclasses.asdict deep-copied every value and was most of the writing process's CPU (the
     # parent's share caps what 2 workers can gain).
-    values = _values_of(table)
-    rows = [r if type(r) is tuple else values(r) for r in records]
+    rows = list(map(_values_of(table), records))
     values_by_column = list(zip(*rows, strict=True)) if rows else [() for _ in schema.names]
     columns = []
     for column, column_values in zip(schema, values_by_column, strict=True):
@@ -298,7 +291,17 @@ def records_to_table(table: str, records: Sequence[Any] | Iterable[Any]) -> pa.T
             # A value Arrow cannot hold (a count of 2^63, a lone surrogate) names its column,
             # so the caller can tell the file's `failed` row which value it was.
             raise UnstorableValue(f"{table}.{column.name}: a value cannot be stored ({exc})") from exc
-    return pa.Table.from_arrays(columns, schema=schema)
+    return pa.RecordBatch.from_arrays(columns, schema=schema)
+
+
+def records_to_table(table: str, records: Iterable[Any]) -> pa.Table:
+    """Build a pyarrow table of `table`'s schema from record dataclasses."""
+    return pa.Table.from_batches([records_to_batch(table, records)])
+
+
+def batches_to_table(table: str, batches: Iterable[pa.RecordBatch]) -> pa.Table:
+    """One table of `table`'s schema from the record batches of several files (no copy)."""
+    return pa.Table.from_batches(list(batches), schema=arrow_schema(table))
 
 
 class UnstorableValue(ValueError):

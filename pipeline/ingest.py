@@ -39,6 +39,7 @@ from pipeline.options import (
 )
 from pipeline.output import output_root
 from pipeline.store import Store
+from pipeline.workers import WorkerServer
 from schemas import TABLES, DocumentRecord, SourceRecord, batches_to_table, records_to_batch
 
 BODY_TABLES = [table for table in TABLES if table not in ("documents", "sources")]
@@ -272,31 +273,32 @@ def ingest(
         StoreError: the output could not be written mid-run (disk full); what was written is kept.
     """
     roots = [Path(p) for p in paths]
-    found = discover_files(roots)
-    check_writable(options.out)
-    summary = IngestSummary(files=len(found.files) + len(found.refused), hidden=found.hidden)
-    began = time.monotonic()
     in_process = options.engine == "local" and options.workers == 1
-    with OutputLock(options.out), _Stop(in_process) as stop:
-        stop.writing = True  # the recovery pass and --remove-missing write: a Ctrl-C waits for them
-        store = Store(options.out)
-        plan = plan_files(found.files, roots, store, options)
-        plan.refused = found.refused
-        found.files = []  # the plan holds what is needed: ~0.4 KB a file of Path objects less
-        summary.unchanged, summary.missing = plan.unchanged, list(plan.missing)
-        if options.remove_missing and plan.missing:
-            summary.removed = store.forget(plan.missing)
-        stop.writing = False
-        if plan.parse and options.engine == "local" and not in_process:
-            from pipeline.workers import start_worker_server
-
-            start_worker_server()
-        if on_plan is not None:
-            on_plan(plan)
-        _parse_and_write(plan, store, options, summary, stop, progress)
-        if not summary.interrupted and len(small_batches(store, options.compact_target)) > AUTO_COMPACT_FILES:
-            stop.writing = True
-            summary.compacted = compact_store(store, options.compact_target, only_small=True)
+    with WorkerServer(options.engine == "local" and not in_process) as server:
+        found = discover_files(roots)
+        check_writable(options.out)
+        summary = IngestSummary(files=len(found.files) + len(found.refused), hidden=found.hidden)
+        began = time.monotonic()
+        with OutputLock(options.out), _Stop(in_process) as stop:
+            stop.writing = True  # the recovery pass and --remove-missing write: a Ctrl-C waits for them
+            store = Store(options.out)
+            plan = plan_files(found.files, roots, store, options)
+            plan.refused = found.refused
+            found.files = []  # the plan holds what is needed: ~0.4 KB a file of Path objects less
+            summary.unchanged, summary.missing = plan.unchanged, list(plan.missing)
+            if options.remove_missing and plan.missing:
+                summary.removed = store.forget(plan.missing)
+            stop.writing = False
+            server.used = bool(plan.parse)
+            if on_plan is not None:
+                on_plan(plan)
+            _parse_and_write(plan, store, options, summary, stop, progress)
+            if (
+                not summary.interrupted
+                and len(small_batches(store, options.compact_target)) > AUTO_COMPACT_FILES
+            ):
+                stop.writing = True
+                summary.compacted = compact_store(store, options.compact_target, only_small=True)
     summary.seconds = time.monotonic() - began
     return summary
 

@@ -71,6 +71,39 @@ def test_workers_come_from_a_forkserver_and_the_parent_imports_no_parser(tmp_pat
     assert done.stdout.split() == ["True", "[]"], done.stdout + done.stderr
 
 
+SERVER_AFTER = """
+import sys
+from multiprocessing import forkserver
+from pathlib import Path
+import psutil
+import pipeline.ingest
+from pipeline.ingest import IngestOptions, ingest
+found = pipeline.ingest.discover_files
+at_discovery = []
+def discover_files(roots):
+    at_discovery.append(forkserver._forkserver._forkserver_pid is not None)
+    return found(roots)
+pipeline.ingest.discover_files = discover_files
+s = ingest([Path(sys.argv[1])], IngestOptions(out=Path(sys.argv[2]), workers=2))
+running = forkserver._forkserver._forkserver_pid is not None
+servers = [p for p in psutil.Process().children(recursive=True) if "forkserver" in " ".join(p.cmdline())]
+print(s.written, s.unchanged, at_discovery, running, len(servers))
+"""
+
+
+def test_the_forkserver_starts_with_the_run_and_an_unchanged_rerun_stops_it(tmp_path: Path) -> None:
+    # Started before the files are found (it loads the readers meanwhile); a run with nothing to
+    # parse kills the server it started instead of leaving it loading after the run.
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    args = [sys.executable, "-c", SERVER_AFTER, str(make_archive(tmp_path / "in")), str(tmp_path / "out")]
+    first = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    written, unchanged, at_discovery, running, _ = first.stdout.split()
+    assert int(written) > 0 and unchanged == "0", first.stdout + first.stderr
+    assert (at_discovery, running) == ("[True]", "True"), first.stdout + first.stderr
+    again = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert again.stdout.split() == ["0", written, "[True]", "False", "0"], again.stdout + again.stderr
+
+
 SCRIPT = """
 import sys
 from pathlib import Path

@@ -39,6 +39,7 @@ from parsers.readers.ocr import (
     erase_table_rules,
     find_seals,
     find_table_grids,
+    ink_bounds,
     ink_share,
     low_confidence_warnings,
     mean_confidence,
@@ -51,6 +52,7 @@ from pipeline.ocr_int8 import ocr_precision
 from pipeline.ocr_setup import (
     DEFAULT_DET_LIMIT_SIDE,
     MODEL_FILES,
+    SEALED_DET_LIMIT_SIDE,
     NarrowingRecognizer,
     OcrUnavailable,
     cap_opencv_threads,
@@ -198,13 +200,15 @@ class _StageClock:
         self._cpu, self._wall = cpu, wall
 
 
-def detector_limit(height: int, width: int) -> tuple[str, int]:
+def detector_limit(height: int, width: int, *, sealed: bool = False) -> tuple[str, int]:
     """rapidocr's detector resize rule for an image: a page is shrunk to DEFAULT_DET_LIMIT_SIDE
-    on its long side; a small crop (a signature block, a table cut from a page) is enlarged to
-    736 px on its short side as rapidocr does by default: at its own size the detector read a
-    table's bottom rule on the rotated-table fixture as a line of 一."""
-    if max(height, width) > DEFAULT_DET_LIMIT_SIDE:
-        return "max", DEFAULT_DET_LIMIT_SIDE
+    on its long side (SEALED_DET_LIMIT_SIDE when it bears a seal); an image whose short side is
+    under 736 px (a signature block, a table cut from a page) is enlarged to 736 px on it as
+    rapidocr does by default: at its own size, or shrunk to the cap, the detector read the
+    bottom rule of the rotated-table fixture (1050 × 345 px) as a line of 一."""
+    cap = SEALED_DET_LIMIT_SIDE if sealed else DEFAULT_DET_LIMIT_SIDE
+    if max(height, width) > cap and min(height, width) >= DEFAULT_DET_MIN_SIDE:
+        return "max", cap
     return "min", DEFAULT_DET_MIN_SIDE
 
 
@@ -228,19 +232,30 @@ class _Timed:
         return getattr(self._model, name)
 
 
-def _read_boxes(engine: Any, grey: np.ndarray, clock: _StageClock, *, full: bool = False) -> list[OcrBox]:
+def _read_boxes(
+    engine: Any, grey: np.ndarray, clock: _StageClock, *, full: bool = False, sealed: bool = False
+) -> list[OcrBox]:
     """The engine on a grey page; detection and recognition timed apart. `full`: the detector
-    sees the page at its own resolution (the second pass), not capped.
+    sees the page at its own resolution (the second pass), not capped; `sealed`: the page bears
+    a seal (detector_limit).
 
-    The whole page, margins included: cutting the blank margins off before detection (a third of
-    an A4 scan's pixels, ~40 % of detection's CPU) lost the real scan's date under its seal even
-    when the cut was an exact sub-array of the resized page; the detector pools globally
-    (GlobalAveragePool in its channel attention), so the margins change what it finds."""
+    A page without a seal is read without its blank margins (ink_bounds), at the scale the cap
+    gives the whole page: a third of an A4 scan's pixels (at a 960 px cap, det 0.30 → 0.21
+    CPU-s/page on the corpus scans, their lines read alike but for running page numbers' dashes). A sealed
+    page keeps its margins: cut, the real scan's date under its seal was lost even when the cut
+    was an exact sub-array of the resized page (the detector pools globally: GlobalAveragePool
+    in its channel attention, so the margins change what it finds)."""
     if not isinstance(engine.text_det, _Timed):
         engine.text_det = _Timed(engine.text_det, "det")
         engine.text_rec = _Timed(engine.text_rec, "rec")
     detector = engine.text_det._model
-    limit = ("min", DEFAULT_DET_MIN_SIDE) if full else detector_limit(*grey.shape[:2])
+    limit = ("min", DEFAULT_DET_MIN_SIDE) if full else detector_limit(*grey.shape[:2], sealed=sealed)
+    top = left = 0
+    if not full and not sealed and limit[0] == "max" and (bounds := ink_bounds(grey)) is not None:
+        top, bottom, left, right = bounds
+        scale = limit[1] / max(grey.shape[:2])
+        grey = grey[top:bottom, left:right]
+        limit = ("max", max(32, round(max(grey.shape[:2]) * scale)))
     detector.limit_type, detector.limit_side_len = limit
     _Timed.clock = clock
     try:
@@ -250,7 +265,8 @@ def _read_boxes(engine: Any, grey: np.ndarray, clock: _StageClock, *, full: bool
     clock.lap("engine")
     if result.boxes is None or result.txts is None:
         return []
-    return boxes_from_engine(result.boxes, result.txts, result.scores)
+    polygons = np.asarray(result.boxes, dtype=np.float64) + np.array([left, top], dtype=np.float64)
+    return boxes_from_engine(polygons, result.txts, result.scores)
 
 
 def ocr_page_image(
@@ -270,12 +286,14 @@ def ocr_page_image(
     grids = find_table_grids(grey)
     grey = erase_table_rules(grey, grids)
     clock.lap("prep")
+    seals = find_seals(grey)
+    clock.lap("seal")
     engine = load_engine(threads)
     clock.lap("load")
-    boxes = _read_boxes(engine, grey, clock, full=full)
+    boxes = _read_boxes(engine, grey, clock, full=full, sealed=bool(seals))
     passes = 2 if full else 1
     low = 0 if full else low_confidence_numbers(boxes)
-    if low and max(grey.shape[:2]) > DEFAULT_DET_LIMIT_SIDE:
+    if low and detector_limit(*grey.shape[:2], sealed=bool(seals))[0] == "max":
         # The cheap pass shrank the page for the detector; a page with a number read
         # unsurely is read again with the detector at full resolution, and that reading is
         # kept when it leaves fewer unsure numbers (a hard page pays for two readings).
@@ -283,7 +301,6 @@ def ocr_page_image(
         clock.lap("second")
         if low_confidence_numbers(again) < low:
             boxes, passes = again, 2
-    seals = find_seals(grey) if boxes else []
     boxes, seal_text = drop_seal_text(boxes, seals)
     clock.lap("seal")
     return PageOcr(

@@ -1,6 +1,6 @@
 """The second OCR pass a unit's arithmetic asks for (issue 14): before a scanned circular reports
 that a unit's deductions do not add up, the pages holding that unit's score, heading and entries
-are read again with the detector at full resolution (the cheap pass shrinks a page to 1280 px),
+are read again with the detector at full resolution (the cheap pass shrinks a page to 800 px, 1280 when it bears a seal),
 and the second reading is kept when it settles units without unsettling any.
 
 Only documents with OCR'd pages and a unit in doubt pay for it: a page whose numbers reconcile is

@@ -27,11 +27,21 @@ class OcrUnavailable(TongbaoError):
     stage = "ocr"
 
 
-DEFAULT_DET_LIMIT_SIDE = 1280
+DEFAULT_DET_LIMIT_SIDE = 800
 """Long side (px) the detector's input is shrunk to; recognition still cuts its crops from the
-full 150 dpi page (rapidocr scales the boxes back). Issue 14, measured on the corpus scans:
-every figure 1.0, detection ~0.6× the CPU of the uncapped 1754 px page. Rendering the whole
-page at 100 dpi instead merged two table cells of a dev scan: the recogniser needs the pixels."""
+full 150 dpi page (rapidocr scales the boxes back). Detection costs in proportion to its pixels:
+on the 60 corpus scan pages (one thread, margins cut: pipeline/ocr.py _read_boxes) det 0.30
+CPU-s/page at 1280 px, 0.25 at 960, 0.20 at 880, 0.15 at 800. At 800 the five corpus scans
+score 1.0 on every figure with the same findings and the hard fixtures keep their records; the
+lines lost against 1280 are three running page numbers (— 6 —). Every cap under 1280 lost the
+real scan's date (2022年8月9日) under its seal, hence SEALED_DET_LIMIT_SIDE. Rendering the whole
+page at 100 dpi instead merged two table cells of a dev scan: the recogniser needs the pixels.
+What a shrunk page reads unsurely goes to the second pass at full resolution (pipeline/ocr.py,
+pipeline/ocr_recheck.py)."""
+
+SEALED_DET_LIMIT_SIDE = 1280
+"""The detector's cap on a page where the seal finder found a seal: the 成文日期 sits under the
+seal (GB/T 9704), and its strokes behind the seal's are what a shrunk page loses first."""
 
 DEFAULT_REC_BATCH = 1
 """Crops per recognition call. A batch pads every crop to the widest one (a 40-character
@@ -53,7 +63,8 @@ instead of float32 by itself. Without them OpenVINO runs the models in float32 l
 and gains nothing worth its memory: measured on a 2-core AMD EPYC (AVX2, capabilities FP32/INT8),
 detection 0.58 → 0.50 CPU-s/page, recognition 2.04 → 2.00, +365 MiB per process (766 against
 401 MiB). The two models cost ~125 GFLOP per corpus page (detection at the 1280 px cap ~25,
-recognition ~100: every crop is 48 px high, ~16,000 px of crop width a page); float32 on one
+recognition ~100: every crop is 48 px high, ~16,000 px of crop width a page; measured before
+the cap was lowered to 800 px and margins were cut); float32 on one
 AVX2 core ran them at 40–65 GFLOP/s, so det+rec at 0.6 CPU-s/page (issue 14's OpenVINO figure)
 needs ~200 GFLOP/s: bfloat16 hardware, not settings."""
 

@@ -71,10 +71,74 @@ def test_faded_page_is_not_blank() -> None:
 
 
 def test_detector_is_capped_on_pages_and_enlarges_small_crops() -> None:
-    from pipeline.ocr import DEFAULT_DET_LIMIT_SIDE, detector_limit
+    from pipeline.ocr import DEFAULT_DET_LIMIT_SIDE, SEALED_DET_LIMIT_SIDE, detector_limit
 
     assert detector_limit(1754, 1241) == ("max", DEFAULT_DET_LIMIT_SIDE)
+    assert detector_limit(1754, 1241, sealed=True) == ("max", SEALED_DET_LIMIT_SIDE) == ("max", 1280)
     assert detector_limit(305, 1030) == ("min", 736)
+    # A strip longer than the cap is still enlarged: shrunk, the rotated-table fixture (1050 × 345)
+    # gained a line of 一 read off its bottom rule.
+    assert detector_limit(345, 1050) == ("min", 736)
+
+
+def test_ink_bounds_are_the_inked_part_of_the_page_with_paper_around() -> None:
+    from parsers.readers.ocr import ink_bounds
+
+    page = np.full((1754, 1241), 236, np.uint8)
+    page[300:330, 200:900] = 30
+    page[1500:1530, 400:1000] = 30
+    top, bottom, left, right = ink_bounds(page, pad=48)
+    assert abs(top - 252) <= 3 and abs(bottom - 1578) <= 3 and abs(left - 152) <= 3 and abs(right - 1048) <= 3
+    assert ink_bounds(np.full((1754, 1241), 236, np.uint8)) is None  # blank: nothing to bound
+    page[0:30, 0:600] = 30  # ink at the edge: the bounds stop at the page
+    assert ink_bounds(page, pad=48)[0] == 0
+
+
+def test_grey_percentiles_are_numpys_to_the_last_bit() -> None:
+    from parsers.readers.ocr.image import grey_percentiles
+
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 3, 10, 999, 4096):
+        for grey in (rng.integers(0, 256, n, dtype=np.uint8), np.full(n, 236, np.uint8)):
+            for qs in ([90], [90, 0.1], [0, 50, 100], [33.3]):
+                assert grey_percentiles(grey, qs) == [float(v) for v in np.percentile(grey, qs)]
+
+
+class _FakeEngine:
+    """An engine that finds one box at (10, 20)–(110, 50) of whatever image it is given."""
+
+    def __init__(self) -> None:
+        from types import SimpleNamespace
+
+        self.text_det = SimpleNamespace(limit_type="max", limit_side_len=0)
+        self.text_rec = SimpleNamespace()
+        self.seen: list[tuple[tuple[int, ...], str, int]] = []
+
+    def __call__(self, image: np.ndarray) -> object:
+        from types import SimpleNamespace
+
+        det = self.text_det._model
+        self.seen.append((image.shape[:2], det.limit_type, det.limit_side_len))
+        box = [[[10, 20], [110, 20], [110, 50], [10, 50]]]
+        return SimpleNamespace(boxes=np.array(box, dtype=np.float32), txts=("扣1分",), scores=(0.99,))
+
+
+def test_a_page_without_a_seal_is_detected_without_its_margins_in_page_coordinates() -> None:
+    import pipeline.ocr as ocr
+    from parsers.readers.ocr import ink_bounds
+
+    page = np.full((1754, 1241), 236, np.uint8)
+    page[300:330, 200:900] = 30
+    page[1500:1530, 400:1000] = 30
+    top, bottom, left, right = ink_bounds(page)
+    engine = _FakeEngine()
+    (box,) = ocr._read_boxes(engine, page, ocr._StageClock())
+    # The detector saw the inked part at the scale the cap gives the whole page ...
+    assert engine.seen == [((bottom - top, right - left), "max", round((bottom - top) * 800 / 1754))]
+    # ... and its box is put back where it is on the page.
+    assert box.quad[0] == (10.0 + left, 20.0 + top)
+    (sealed_box,) = ocr._read_boxes(engine, page, ocr._StageClock(), sealed=True)
+    assert engine.seen[-1] == ((1754, 1241), "max", 1280) and sealed_box.quad[0] == (10.0, 20.0)
 
 
 def test_ocr_processes_stay_within_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,7 +162,7 @@ def test_engine_settings_reach_rapidocr() -> None:
     params = engine_params(1, "onnxruntime")
     assert params["Rec.rec_batch_num"] == 1
     assert params["EngineConfig.onnxruntime.intra_op_num_threads"] == 1
-    assert (params["Det.limit_type"], params["Det.limit_side_len"]) == ("max", 1280)
+    assert (params["Det.limit_type"], params["Det.limit_side_len"]) == ("max", 800)
     assert params["Rec.rec_img_shape"] == [3, 48, 48]  # a score cell is not padded to 320 px
 
 
@@ -135,7 +199,9 @@ def test_unsure_numbers_are_read_again_at_full_resolution(monkeypatch: pytest.Mo
 
     calls: list[bool] = []
 
-    def read(_engine: object, _grey: object, _clock: object, *, full: bool = False) -> list[OcrBox]:
+    def read(
+        _engine: object, _grey: object, _clock: object, *, full: bool = False, sealed: bool = False
+    ) -> list[OcrBox]:
         calls.append(full)
         return [box("扣0.5分", 0.97 if full else 0.62), box("— 3 —", 0.70)]
 
@@ -155,7 +221,9 @@ def test_sure_page_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
     calls: list[bool] = []
 
-    def read(_engine: object, _grey: object, _clock: object, *, full: bool = False) -> list[OcrBox]:
+    def read(
+        _engine: object, _grey: object, _clock: object, *, full: bool = False, sealed: bool = False
+    ) -> list[OcrBox]:
         calls.append(full)
         # The running page number is read unsurely on every page; it never costs a second pass.
         return [OcrBox(quad=((0, 0), (90, 0), (90, 30), (0, 30)), text="— 3 —", score=0.66)]

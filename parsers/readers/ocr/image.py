@@ -26,6 +26,30 @@ DEFAULT_SEAL_BRIGHT = 150
 ~(205, 38, 45)); darker coloured pixels are black text printed under the seal."""
 
 
+def grey_percentiles(grey: np.ndarray, qs: Sequence[float]) -> list[float]:
+    """np.percentile(grey, q) for each q of a uint8 image, to the last bit (numpy's linear
+    method on the two order statistics it would take), read off a histogram instead of
+    partitioning the pixels: ~8 ms a call on a 150 dpi page, a tenth of the page preparation's
+    CPU (issue 14)."""
+    n = grey.size
+    cumulative = np.cumsum(np.bincount(grey.ravel(), minlength=256))
+    out = []
+    for q in qs:
+        virtual = (n - 1) * (q / 100)
+        below = min(float(np.floor(virtual)), n - 1)
+        a = int(np.searchsorted(cumulative, below, side="right"))
+        b = int(np.searchsorted(cumulative, min(below + 1, n - 1), side="right"))
+        t = virtual - below
+        diff = b - a
+        out.append(float(a) + diff * t if t < 0.5 else float(b) - diff * (1 - t))
+    return out
+
+
+def paper_level(grey: np.ndarray) -> int:
+    """The paper's grey level: the page's 90th percentile (scans are off-white, not 255)."""
+    return int(grey_percentiles(grey, [90])[0])
+
+
 def suppress_seal(rgb: np.ndarray) -> np.ndarray:
     """Return a grey page where coloured ink (a red seal, a red 红头) becomes paper.
 
@@ -49,7 +73,7 @@ def suppress_seal(rgb: np.ndarray) -> np.ndarray:
     if not coloured.any():
         return grey
     brightest = rgb.max(axis=2)
-    paper = np.uint8(np.percentile(grey, 90))
+    paper = np.uint8(paper_level(grey))
     out = grey.copy()
     lift = coloured & (brightest >= DEFAULT_SEAL_BRIGHT)
     out[lift] = np.maximum(paper, grey[lift])
@@ -80,7 +104,10 @@ def estimate_skew(grey: np.ndarray) -> float:
     def profile_score(angle: float) -> float:
         m = cv2.getRotationMatrix2D(centre, angle, 1.0)
         rotated = cv2.warpAffine(ink, m, (sw, sh), flags=cv2.INTER_NEAREST, borderValue=0)
-        return float(np.var(rotated.sum(axis=1, dtype=np.float64)))
+        # Row sums as exact integers (cv2.reduce): what numpy's float64 sum gave, at a third
+        # of its cost; 42 rotations a page.
+        rows = cv2.reduce(rotated, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S)
+        return float(np.var(rows.ravel().astype(np.float64)))
 
     coarse = [float(a) for a in np.arange(-DEFAULT_MAX_SKEW_DEGREES, DEFAULT_MAX_SKEW_DEGREES + 1e-9, 0.5)]
     best = max(coarse, key=profile_score)
@@ -95,7 +122,7 @@ def rotate_page(grey: np.ndarray, angle: float) -> np.ndarray:
 
     h, w = grey.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    paper = int(np.percentile(grey, 90))  # scans are off-white, not 255
+    paper = paper_level(grey)
     return cv2.warpAffine(grey, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=paper)
 
 
@@ -147,7 +174,7 @@ def erase_table_rules(grey: np.ndarray, grids: Sequence[TableGrid], *, width: in
     if not grids:
         return grey
     out = grey.copy()
-    paper = int(np.percentile(grey, 90))
+    paper = paper_level(grey)
     h, w = grey.shape[:2]
     for g in grids:
         x0, y0, x1, y1 = (round(v) for v in g.bbox)
@@ -204,19 +231,50 @@ DEFAULT_BLANK_CONTRAST = 30
 (scanner noise on an empty sheet spans ~10). A faded page (ink ~150 on paper ~215) has 65."""
 
 
-def ink_share(grey: np.ndarray) -> float:
-    """Share of the page's pixels that are ink: darker than halfway from the paper to the darkest
-    ink, so a faded or low-contrast page still counts its strokes; 0 when nothing is darker than
-    the paper by DEFAULT_BLANK_CONTRAST."""
+def _shrunk(grey: np.ndarray) -> tuple[np.ndarray, float]:
+    """The page at most 800 px wide (area-averaged) and the scale it was shrunk by."""
     import cv2
 
     h, w = grey.shape[:2]
     sc = min(1.0, 800.0 / max(1, w))
-    small = cv2.resize(grey, (max(1, int(w * sc)), max(1, int(h * sc))), interpolation=cv2.INTER_AREA)
-    paper, darkest = np.percentile(small, [90, 0.1])
+    return cv2.resize(grey, (max(1, int(w * sc)), max(1, int(h * sc))), interpolation=cv2.INTER_AREA), sc
+
+
+def _ink_mask(small: np.ndarray) -> np.ndarray | None:
+    """Pixels darker than halfway from the paper to the darkest ink; None when nothing is darker
+    than the paper by DEFAULT_BLANK_CONTRAST."""
+    paper, darkest = grey_percentiles(small, [90, 0.1])
     if paper - darkest < DEFAULT_BLANK_CONTRAST:
-        return 0.0
-    return float((small < (paper + darkest) / 2).mean())
+        return None
+    return small < (paper + darkest) / 2
+
+
+def ink_share(grey: np.ndarray) -> float:
+    """Share of the page's pixels that are ink: darker than halfway from the paper to the darkest
+    ink, so a faded or low-contrast page still counts its strokes; 0 when nothing is darker than
+    the paper by DEFAULT_BLANK_CONTRAST."""
+    ink = _ink_mask(_shrunk(grey)[0])
+    return 0.0 if ink is None else float(ink.mean())
+
+
+DEFAULT_INK_PAD = 48
+"""Paper (px at 150 dpi, about two text lines' height) kept around the ink by ink_bounds."""
+
+
+def ink_bounds(grey: np.ndarray, pad: int = DEFAULT_INK_PAD) -> tuple[int, int, int, int] | None:
+    """(top, bottom, left, right) of the page's ink (ink_share's), widened by `pad` px on each
+    side within the page: the part of an A4 scan the detector needs to see. None on a blank page."""
+    small, sc = _shrunk(grey)
+    ink = _ink_mask(small)
+    if ink is None:
+        return None
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if not len(rows):
+        return None
+    h, w = grey.shape[:2]
+    top, bottom = max(0, int(rows[0] / sc) - pad), min(h, int((rows[-1] + 1) / sc) + pad)
+    left, right = max(0, int(cols[0] / sc) - pad), min(w, int((cols[-1] + 1) / sc) + pad)
+    return top, bottom, left, right
 
 
 def _ring_cover(

@@ -101,7 +101,7 @@ def extract_document(read: ReadResult) -> Extraction:
     # reads the lines, so metadata's class and the tables see the same rows.
     lines = restore_table_rows(normalize_lines(place_unruled_rows(read.lines)))
     metadata = extract_metadata(lines, read.web_meta)
-    tables = extract_tables(lines)
+    tables = extract_tables(lines, base_stated="base_score" in metadata.lines)
     if metadata.doc_class != "rubric":
         # variants §1.3/§1.4: grades and ranks stated in prose, for units no table lists.
         tables.scores = merge_prose_rows(

@@ -214,3 +214,31 @@ def test_a_spaced_table_skips_the_whole_areas_row() -> None:
 def test_the_rule_a_deduction_cites_is_no_reason() -> None:
     # y10 `街道 | 发现问题 | 扣分依据 | 扣分`: the problem is the reason, the clause cited is free text.
     assert cell_role("扣分依据") == "remark" and cell_role("发现问题") == "reason"
+
+
+# ---------------------------------------------------------------- a plain 扣分 column and the base
+
+
+def _plain_deduction_column() -> list[Line]:
+    return [
+        row(1, "乡镇", "发现问题（个）", "扣分", "得分"),
+        row(2, "松林镇", "3", "2.5", "97.5"),
+        row(3, "杉坪镇", "5", "4", "95"),
+        row(4, "柏树乡", "0", "0", "100"),
+    ]
+
+
+def test_a_plain_deduction_column_is_a_units_sum_where_the_base_is_stated() -> None:
+    # gold k10: `每个乡镇基础分100分` over `乡镇 | 发现问题（个） | 扣分 | 得分`: the score is the base
+    # minus the column, so each amount is the unit's deductions summed (a row where none are
+    # itemised); the problem count beside it is never one, nor is a 0.
+    found = extract_tables(_plain_deduction_column(), base_stated=True).deductions
+    assert [(d.unit_raw, d.points_text, d.summary) for d in found] == [
+        ("松林镇", "2.5", True),
+        ("杉坪镇", "4", True),
+    ]
+
+
+def test_a_plain_deduction_column_stays_a_figure_without_a_stated_base() -> None:
+    # gold v10: the same shape under `每发现一处问题扣0.5分` and no base: no deduction rows.
+    assert extract_tables(_plain_deduction_column()).deductions == []

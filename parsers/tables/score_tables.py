@@ -85,11 +85,14 @@ class _Reading:
     """Rows seen and not read: a unit's 合计 row that is not the sum of its rows above."""
     table_stated: list[ScoreRow] = field(default_factory=list)
     """Scores a deduction table states beside its problems: used for units no score table lists."""
+    base_stated: bool = False
+    """The circular states its base score in its text (column_deductions)."""
 
 
-def extract_tables(lines: list[Line]) -> Tables:
-    """Find score tables and deduction tables among the document's table rows."""
-    reading = _Reading()
+def extract_tables(lines: list[Line], *, base_stated: bool = False) -> Tables:
+    """Find score tables and deduction tables among the document's table rows. `base_stated`: the
+    circular states its units' base score (`每个乡镇基础分100分`; metadata's base_score line)."""
+    reading = _Reading(base_stated=base_stated)
     table: OpenTable | None = None
     for block in table_blocks(lines):
         opened = open_table(block, lines, reading)
@@ -214,7 +217,11 @@ def read_rows(table: OpenTable, rows: list[Line], group: str | None, reading: _R
         if table.kind == "deduction" and "reason" not in table.roles:
             # `单位 | 暗访扣分 | 明查扣分`: the amounts' headers are the reasons.
             carried_unit = by_role.get("unit", "").strip() or carried_unit
-            found = column_deductions(table, cells, carried_unit, line) if carried_unit else []
+            found = (
+                column_deductions(table, cells, carried_unit, line, base_stated=reading.base_stated)
+                if carried_unit
+                else []
+            )
             reading.deductions.extend(found)
             if found:
                 reading.consumed.add(line.line_no)
@@ -338,7 +345,9 @@ def _read_score_row(
     problems = _ALSO.sub("", by_role.get("reason", "").strip())
     if problems and _AMOUNT_IN_CELL.search(problems):
         reading.deductions.append(DeductionRow(unit_raw, problems, None, line))
-    reading.deductions.extend(column_deductions(table, cells, unit_raw, line))
+    reading.deductions.extend(
+        column_deductions(table, cells, unit_raw, line, base_stated=reading.base_stated)
+    )
     if table.seq_rows is not None:
         table.seq_rows.append(row)
     reading.consumed.add(line.line_no)
@@ -358,7 +367,7 @@ def _states_a_result(row: ScoreRow) -> bool:
 
 
 def column_deductions(
-    table: OpenTable, cells: tuple[str, ...], unit_raw: str, line: Line
+    table: OpenTable, cells: tuple[str, ...], unit_raw: str, line: Line, *, base_stated: bool = False
 ) -> list[DeductionRow]:
     """A row's deductions printed in columns whose header names them (`暗访扣分 | 明查扣分`, `扣分值`):
     one per non-zero amount, the header as its reason (field-survey §1: `-4` or `4`).
@@ -368,8 +377,11 @@ def column_deductions(
     is the sum of deductions the circular may itemise elsewhere (gold e05, g01, f07): its amounts
     are rows outright only when the column says how they were found (`暗访扣分`), or the score is
     stated as a base minus them (`扣分值 | 总分（24分）`, field-survey §4). Otherwise only an amount
-    printed as a change (`-4`) is kept, marked `summary`: a row only if the circular itemises no
-    deduction (sections.entries_from_table). An unsigned `2.5` there stays a figure.
+    printed as a change (`-4`), or any amount beside a 得分 column of a circular that states its
+    base in its text (gold k10: `每个乡镇基础分100分` over `乡镇 | 发现问题（个） | 扣分 | 得分`, the
+    score the base minus the column), is kept, marked `summary`: a row only if the circular
+    itemises no deduction (sections.entries_from_table). Elsewhere an unsigned `2.5` there stays a
+    figure (gold v10: `扣分 | 得分` under `每发现一处问题扣0.5分` and no base).
     """
     found = []
     # A matrix's item columns (lost_item_columns) print the points lost on each item: each is a
@@ -382,7 +394,7 @@ def column_deductions(
     # A 基础分 column beside 扣分 and 加分 (x03: `基础分 | 扣分 | 加分 | 得分`) says the score is the base
     # minus the one plus the other; the amounts are still the sums of what a circular may itemise
     # elsewhere (e07, f07), so they are summary rows, used only where nothing is itemised.
-    summed = "base" in table.roles
+    summed = "base" in table.roles or (base_stated and "score" in table.roles)
     for cell, head, role in zip(cells, table.header, table.roles, strict=True):
         amount = squash(cell)
         if role not in ("points", "bonus") or not _AMOUNT.fullmatch(amount) or not to_decimal(amount):

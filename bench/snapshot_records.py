@@ -7,7 +7,8 @@
 The set: the shared corpus (text layers only; scans need OCR and are left to bench_ocr), the
 project's gold circulars, samples/ and the reader fixtures. Each line is one file: its name
 relative to the repository (or ../shared) and all of its records, table by table, with the
-path-dependent `source_path` column replaced by that name.
+path-dependent `source_path` column replaced by that name and the code-dependent `parser_version`
+emptied.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ def records_of(label: str, path: Path, options: IngestOptions) -> dict[str, list
             row = {k: _plain(v) for k, v in dataclasses.asdict(record).items()}
             if "source_path" in row:
                 row["source_path"] = label
+            if "parser_version" in row:  # a digest of the code itself (pipeline/code_version.py)
+                row["parser_version"] = ""
             rows.append(row)
         tables[table] = rows
     return tables

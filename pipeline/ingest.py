@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pipeline.arrow_pool  # noqa: F401  (first: it chooses Arrow's allocator before pyarrow loads)
-from parsers import PARSER_VERSION
 from pipeline.batch_writer import BatchWriter
+from pipeline.code_version import PARSER_VERSION
 from pipeline.compact import AUTO_COMPACT_FILES, compact_store, small_batches
 from pipeline.containers import MEMBER_SEPARATOR, read_source, split_member_path
 from pipeline.discovery import Discovery, discover, discover_files

@@ -7,9 +7,9 @@ import unicodedata
 from collections import Counter, defaultdict
 from typing import Any
 
-from parsers import PARSER_VERSION
 from parsers.document import Extraction
 from parsers.model import Line
+from pipeline.code_version import PARSER_VERSION
 from pipeline.gazetteer import adcode_of
 from schemas import DeductionRecord, DocumentRecord, ItemRecord, ProblemRecord, ScoreRecord
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from parsers import PARSER_VERSION
+from pipeline.code_version import PARSER_VERSION
 from pipeline.identity import doc_id_of, shown_path
 from schemas import DocumentRecord, arrow_schema
 

@@ -13,6 +13,7 @@ import signal
 import stat
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import chain
@@ -40,10 +41,7 @@ from pipeline.options import (
 from pipeline.output import output_root
 from pipeline.store import Store
 from pipeline.workers import WorkerServer
-from schemas import TABLES, DocumentRecord, SourceRecord, batches_to_table, records_to_batch
-
-BODY_TABLES = [table for table in TABLES if table not in ("documents", "sources")]
-"""The tables a parsed file has rows in besides its documents row."""
+from schemas import DocumentRecord, SourceRecord, batches_to_table
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -388,7 +386,7 @@ def _flush(store: Store, batch: list[FileResult], stats: dict[str, tuple[int, in
     """One batch: each document's records once (the same bytes at two paths are one document), and
     a sources row for every path."""
     documents: list[DocumentRecord] = []
-    batches: dict[str, list[pa.RecordBatch]] = {table: [] for table in BODY_TABLES}
+    batches: dict[str, list[pa.RecordBatch]] = defaultdict(list)
     sources: list[SourceRecord] = []
     seen: set[str] = set()
     for result in batch:
@@ -409,10 +407,8 @@ def _flush(store: Store, batch: list[FileResult], stats: dict[str, tuple[int, in
         seen.add(doc.doc_id)
         documents.append(doc)
         if result.arrow is None:  # records no parse turned into Arrow (a test's, a failed file's)
-            result.arrow = {
-                t: records_to_batch(t, r) for t, r in result.records.items() if t != "documents" and r
-            }
-        for table, arrow in result.arrow.items():
+            result.build_arrow()
+        for table, arrow in (result.arrow or {}).items():
             batches[table].append(arrow)
     tables: dict[str, list[DocumentRecord] | pa.Table] = {
         t: batches_to_table(t, b) for t, b in batches.items()

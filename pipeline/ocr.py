@@ -352,8 +352,8 @@ def reread_at_full_resolution(
     data: bytes, source_format: str, pages: list[int], dpi: int = DEFAULT_DPI
 ) -> list[PageOcr]:
     """Pages of a scanned PDF (or image frames) read again in this process with the detector at
-    the page's own resolution. A page within the detector's cap is left out: its first reading
-    already saw every pixel."""
+    the page's own resolution. A page the detector did not shrink (detector_limit) is left out: its
+    first reading already saw every pixel."""
     frames = decode_image_frames(data, "<image>") if source_format == "image" else None
     out = []
     for page in pages:
@@ -362,7 +362,7 @@ def reread_at_full_resolution(
                 image, scale = frames[page - 1], 1.0
             else:
                 image, scale = render_pdf_page(data, page, dpi), 72 / dpi
-            if max(image.shape[:2]) > DEFAULT_DET_LIMIT_SIDE:
+            if detector_limit(*image.shape[:2])[0] == "max":
                 out.append(ocr_page_image(image, page=page, scale=scale, threads=_BUDGET_THREADS, full=True))
     return out
 

@@ -36,7 +36,6 @@ from pipeline.results import (  # noqa: F401  (re-exported: tests and tools impo
     refused_result,
     skipped_result,
 )
-from schemas import records_to_batch
 
 
 def read_with_ocr(
@@ -250,7 +249,7 @@ def check_storable(result: FileResult) -> None:
     if refused:
         result.records["findings"].extend(refused)
         doc.finding_count += len(refused)
-    result.arrow = {t: records_to_batch(t, r) for t, r in result.records.items() if t != "documents" and r}
+    result.build_arrow()
 
 
 def check_circular(ex: Extraction, name: str) -> None:

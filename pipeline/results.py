@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from pipeline.code_version import PARSER_VERSION
 from pipeline.identity import doc_id_of, shown_path
-from schemas import DocumentRecord, arrow_schema
+from schemas import DocumentRecord, arrow_schema, records_to_batch
 
 if TYPE_CHECKING:
     from parsers.document import Extraction
@@ -43,6 +43,11 @@ class FileResult:
     @property
     def document(self) -> DocumentRecord:
         return self.records["documents"][0]
+
+    def build_arrow(self) -> None:
+        """Turn every table's records but the documents row into `arrow` (UnstorableValue names a
+        value Arrow cannot hold)."""
+        self.arrow = {t: records_to_batch(t, r) for t, r in self.records.items() if t != "documents" and r}
 
     def shed(self) -> None:
         """Drop every table's records but the documents row once they are in `arrow`, keeping

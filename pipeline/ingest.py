@@ -8,6 +8,7 @@ run never costs what was already written, and the next run skips it. This module
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import stat
@@ -290,7 +291,17 @@ def ingest(
             server.used = bool(plan.parse)
             if on_plan is not None:
                 on_plan(plan)
-            _parse_and_write(plan, store, options, summary, stop, progress)
+            store.defer_rewrites()
+            try:
+                _parse_and_write(plan, store, options, summary, stop, progress)
+            except BaseException:
+                # The error being raised is the one to report; what this cannot rewrite, the next
+                # run's recovery pass does (the store's protocol, step 4).
+                with contextlib.suppress(Exception):
+                    store.finish_rewrites()
+                raise
+            stop.writing = True  # a Ctrl-C now waits for the older batches' rewrites
+            store.finish_rewrites()
             if (
                 not summary.interrupted
                 and len(small_batches(store, options.compact_target)) > AUTO_COMPACT_FILES

@@ -22,6 +22,11 @@ Write protocol (what makes the tables consistent after a crash at any point):
 3. Only then are older batches changed: a batch holding a document or a path that the new batch
    took is rewritten without them (every other table first, `documents` last), and a batch left
    with no document is deleted (`documents` first, so it is uncommitted before the rest goes).
+   An ingest defers step 3 to its end (Store.defer_rewrites): each older batch is then rewritten
+   once, however many new batches took from it, rather than once per new batch (a 1 %-changed
+   re-run of 100,000 files writes several batches, and each took a document from nearly every
+   older batch: the whole store rewritten per batch). Until the end a changed file's older rows
+   are still in their batch, the state a crash before step 3 leaves.
 4. When a store is opened (and before every ingest) a recovery pass restores these rules: it
    deletes `.tmp` files and batch files that never committed, and where a document or a path
    is in more than one committed batch the newest batch (highest seq) keeps it and the older
@@ -161,6 +166,7 @@ class Store:
         self._status: dict[str, tuple[str, str | None, str]] = {}  # doc -> (status, stage, parser)
         self._statuses: dict[tuple[str, str | None, str], tuple[str, str | None, str]] = {}
         self._seq = 0
+        self._deferred: set[str] | None = None  # older batches whose rewrite waits (defer_rewrites)
         self.repaired = 0
         """Batch files removed or rewritten by the recovery pass when the store opened."""
         if self.out.exists():
@@ -403,9 +409,13 @@ class Store:
     def _restore_all(self, names: Sequence[str]) -> None:
         """Rewrite batches to hold only what the index gives them (protocol step 3), the files of
         different batches at once: a 1 %-changed re-run of 10,000 files rewrites nearly every
-        batch, and Parquet's decoding and zstd release the GIL."""
+        batch, and Parquet's decoding and zstd release the GIL. While rewrites are deferred, the
+        index follows at once and the files wait for finish_rewrites."""
         plans = [(name, *self._restore_index(name)) for name in names]
         rewrites = [(name, docs, sources) for name, docs, sources in plans if docs]
+        if self._deferred is not None:
+            self._deferred.update(name for name, _, _ in rewrites)
+            return
         done: list[tuple[str, set[str], list[SourceRecord]]] = []
         errors: list[BaseException] = []
         if rewrites:
@@ -420,6 +430,19 @@ class Store:
             self._batch_paths[name] = {s.source_path for s in sources}
         if errors:
             raise errors[0]
+
+    def defer_rewrites(self) -> None:
+        """Keep the rewrites of older batches (protocol step 3) for finish_rewrites: from here on
+        a batch written changes only the index and deletes the batches it emptied."""
+        if self._deferred is None:
+            self._deferred = set()
+
+    def finish_rewrites(self) -> None:
+        """Rewrite, once each, the older batches that lost documents or paths while rewrites were
+        deferred; later batches rewrite what they take from older ones at once again."""
+        deferred, self._deferred = self._deferred, None
+        if deferred:
+            self._restore_all(sorted(deferred, key=lambda n: (batch_seq(n), n)))
 
     def _restore_index(self, name: str) -> tuple[set[str], list[SourceRecord]]:
         """The index's side of restoring batch `name`: documents and paths it no longer holds are

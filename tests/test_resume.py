@@ -172,6 +172,26 @@ def test_an_unchanged_rerun_parses_nothing_and_a_changed_file_only_itself(
     assert_consistent(out)
 
 
+def test_a_rerun_rewrites_an_older_batch_once_however_many_new_batches_take_from_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, out = make_archive(tmp_path / "in"), tmp_path / "out"
+    ingest([folder], IngestOptions(out=out, workers=1))  # one batch
+    for name in ("c0_gb18030.txt", "c1_utf8_bom.txt", "c0_markdown_circular.md"):
+        (folder / name).write_bytes((folder / name).read_bytes() + b"\n\n")
+    rewritten: list[str] = []
+    rewrite = Store._rewrite
+    monkeypatch.setattr(
+        Store, "_rewrite", lambda self, name, *rest: (rewritten.append(name), rewrite(self, name, *rest))
+    )
+    again = ingest([folder], IngestOptions(out=out, workers=1, batch_size=1))  # a batch per file
+    assert again.written == 3 and len(rewritten) == 1
+    assert_consistent(out)
+    clean = tmp_path / "clean"
+    ingest([folder], IngestOptions(out=clean, workers=1))
+    assert tables_of(out) == tables_of(clean)
+
+
 def test_a_second_ingest_into_the_same_folder_is_refused(tmp_path: Path) -> None:
     folder, out = make_archive(tmp_path / "in"), tmp_path / "out"
     with OutputLock(out):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -168,3 +170,51 @@ def test_a_folder_written_before_the_sources_table_is_read_and_updated(tmp_path:
     store.write_batch({"documents": [doc("b2", "/y.txt")]})  # y.txt changed
     assert sorted(read_table(tmp_path, "documents").column("doc_id").to_pylist()) == ["a", "b2"]
     assert sorted(read_table(tmp_path, "sources").column("source_path").to_pylist()) == ["/x.txt", "/y.txt"]
+
+
+def test_deferred_rewrites_rewrite_each_older_batch_once_and_a_crash_before_them_recovers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.store import Store
+
+    store = Store(tmp_path)
+    store.write_batch({"documents": [doc("a", "x.txt"), doc("b", "y.txt"), doc("c", "z.txt")]})
+    rewritten: list[str] = []
+    rewrite = Store._rewrite
+
+    def counted(self: Store, name: str, *rest: object) -> None:
+        rewritten.append(name)
+        rewrite(self, name, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "_rewrite", counted)
+    older = store.batch_files()
+    store.defer_rewrites()
+    store.write_batch({"documents": [doc("a2", "x.txt")]})  # x.txt changed: its old document leaves
+    store.write_batch({"documents": [doc("b2", "y.txt")]})  # and y.txt, in a later batch
+    assert rewritten == []
+    # Until the rewrites, the older rows are still there: what a crash here leaves, and what the
+    # recovery pass of the next open puts right (protocol step 4).
+    assert sorted(read_table(tmp_path, "documents").column("doc_id").to_pylist()) == [
+        "a",
+        "a2",
+        "b",
+        "b2",
+        "c",
+    ]
+    crashed = tmp_path.parent / "crashed"
+    shutil.copytree(tmp_path, crashed)
+    Store(crashed)
+    assert sorted(read_table(crashed, "documents").column("doc_id").to_pylist()) == ["a2", "b2", "c"]
+    rewritten.clear()  # the recovery pass rewrote the copy's older batch
+    store.finish_rewrites()
+    assert rewritten == older  # once, for both batches that took from it
+    assert sorted(read_table(tmp_path, "documents").column("doc_id").to_pylist()) == ["a2", "b2", "c"]
+    assert sorted(read_table(tmp_path, "sources").column("source_path").to_pylist()) == [
+        "x.txt",
+        "y.txt",
+        "z.txt",
+    ]
+    # After finish_rewrites, a batch rewrites what it takes at once again.
+    store.write_batch({"documents": [doc("c2", "z.txt")]})
+    assert sorted(read_table(tmp_path, "documents").column("doc_id").to_pylist()) == ["a2", "b2", "c2"]
+    assert rewritten == older

@@ -187,6 +187,24 @@ def plan_files(files: list[Path], roots: list[Path], store: Store, options: Inge
     return plan
 
 
+def foreseen_changes(plan: Plan, store: Store) -> tuple[list[str], list[str]]:
+    """What the plan's files are foreseen to take from the store: the stored paths they claim, and
+    the stored documents they read again with the same bytes (a newer parser, a timeout tried
+    again) — from which the older batches' rewrites the run will need follow."""
+    claimed: list[str] = []
+    rereads: list[str] = []
+    for path in plan.parse:
+        shown = shown_path(path)
+        entry = store.source(shown)
+        if entry is None:
+            continue
+        claimed.append(shown)
+        size, mtime = plan.stats.get(path, (None, None))
+        if entry.mtime_ns == mtime and size in (-1, entry.byte_size):
+            rereads.append(entry.doc_id)
+    return claimed, rereads
+
+
 def _resolved_stat(path: str, folders: dict[str, str]) -> tuple[str, os.stat_result | None]:
     """The resolved path and its stat (None: not there), with one realpath per folder rather than
     per file (resolving each file was half of an unchanged re-run's planning): a file that is not
@@ -291,7 +309,10 @@ def ingest(
             server.used = bool(plan.parse)
             if on_plan is not None:
                 on_plan(plan)
-            store.defer_rewrites()
+            # Worker processes take a second to start (the forkserver loads the readers): the
+            # parent, idle meanwhile, begins the older batches' rewrites. Parsing in-process, it
+            # has no such second.
+            store.defer_rewrites(*(foreseen_changes(plan, store) if not in_process else ((), ())))
             try:
                 _parse_and_write(plan, store, options, summary, stop, progress)
             except BaseException:
@@ -339,7 +360,9 @@ def _parse_and_write(
             parsed = (
                 [] if stop.pending or not plan.parse else _engine(options)(plan.parse, options, stop.stopping)
             )
-            for result in chain(refused, parsed):
+            for number, result in enumerate(chain(refused, parsed)):
+                if number == 0:
+                    store.stop_staging()  # the workers are up: the cores are theirs
                 _count(summary, result)
                 if progress is not None:
                     progress(result)
@@ -444,6 +467,7 @@ __all__ = [
     "check_writable",
     "discover",
     "discover_files",
+    "foreseen_changes",
     "ingest",
     "iter_results",
     "parse_file",

@@ -26,7 +26,10 @@ Write protocol (what makes the tables consistent after a crash at any point):
    once, however many new batches took from it, rather than once per new batch (a 1 %-changed
    re-run of 100,000 files writes several batches, and each took a document from nearly every
    older batch: the whole store rewritten per batch). Until the end a changed file's older rows
-   are still in their batch, the state a crash before step 3 leaves.
+   are still in their batch, the state a crash before step 3 leaves. The rewrites the run's plan
+   foresees are begun while its workers start, written beside their batches as hidden `.tmp`
+   files; one is moved into place at the end only if the index then asks for exactly what it
+   holds, and deleted otherwise.
 4. When a store is opened (and before every ingest) a recovery pass restores these rules: it
    deletes `.tmp` files and batch files that never committed, and where a document or a path
    is in more than one committed batch the newest batch (highest seq) keeps it and the older
@@ -45,8 +48,8 @@ import errno
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,6 +84,28 @@ class PathEntry:
     batch: str
     byte_size: int
     mtime_ns: int | None
+
+
+@dataclass(slots=True)
+class _Staged:
+    """An older batch's rewrite written ahead, beside it, for the documents and paths a run's plan
+    foresaw it keeping."""
+
+    keep_docs: set[str]
+    sources: list[SourceRecord]
+    future: Future[dict[str, Location]]
+    """table -> its staged file, once written (the tables that change, documents last)."""
+
+    def files(self) -> dict[str, Location]:
+        """The staged files (waits for them); none when staging was cancelled or failed."""
+        try:
+            return self.future.result()
+        except Exception:  # cancelled, a batch deleted meanwhile, a full disk: the rewrite is
+            return {}  # done the usual way instead, which reports what goes wrong there
+
+    def discard(self) -> None:
+        for file in self.files().values():
+            file.unlink(missing_ok=True)
 
 
 def batch_name(seq: int, doc_ids: Sequence[str]) -> str:
@@ -167,6 +192,8 @@ class Store:
         self._statuses: dict[tuple[str, str | None, str], tuple[str, str | None, str]] = {}
         self._seq = 0
         self._deferred: set[str] | None = None  # older batches whose rewrite waits (defer_rewrites)
+        self._staged: dict[str, _Staged] = {}
+        self._stager: ThreadPoolExecutor | None = None
         self.repaired = 0
         """Batch files removed or rewritten by the recovery pass when the store opened."""
         if self.out.exists():
@@ -273,17 +300,25 @@ class Store:
             rest = tuple(p for p in held if p != path)
             self._doc_paths[doc_id] = rest[0] if len(rest) == 1 else rest
 
-    def _kept(self, name: str) -> tuple[set[str], set[str]]:
-        """The documents and paths batch `name` should hold: those no newer batch took."""
+    def _kept(
+        self, name: str, claimed: Container[str] = (), rereads: Container[str] = ()
+    ) -> tuple[set[str], set[str]]:
+        """The documents and paths batch `name` should hold: those no newer batch took — or, given
+        `claimed` paths and re-read documents `rereads`, those it keeps once a batch takes them."""
         docs = {
             d
             for d in self._batch_docs.get(name, set())
-            if self._docs.get(d) == name and self._doc_paths.get(d)
+            if self._docs.get(d) == name
+            and d not in rereads
+            and any(p not in claimed for p in self.paths_of(d))
         }
         paths = {
             p
             for p in self._batch_paths.get(name, set())
-            if (entry := self._paths.get(p)) is not None and entry.batch == name and entry.doc_id in docs
+            if (entry := self._paths.get(p)) is not None
+            and entry.batch == name
+            and entry.doc_id in docs
+            and p not in claimed
         }
         return docs, paths
 
@@ -431,18 +466,52 @@ class Store:
         if errors:
             raise errors[0]
 
-    def defer_rewrites(self) -> None:
+    def defer_rewrites(self, claimed: Iterable[str] = (), rereads: Iterable[str] = ()) -> None:
         """Keep the rewrites of older batches (protocol step 3) for finish_rewrites: from here on
-        a batch written changes only the index and deletes the batches it emptied."""
+        a batch written changes only the index and deletes the batches it emptied.
+
+        The rewrites a run that takes the `claimed` paths (resolved, as stored) and reads the
+        documents `rereads` again will need are begun on a thread, until stop_staging."""
         if self._deferred is None:
             self._deferred = set()
+        claimed, rereads = set(claimed), set(rereads)
+        touched = {e.batch for p in claimed if (e := self._paths.get(p)) is not None}
+        touched |= {self._docs[d] for d in rereads if d in self._docs}
+        if not isinstance(self.out, Path):  # on an object store a staged file would be copied again
+            return
+        for name in sorted(touched - set(self._staged), key=lambda n: (batch_seq(n), n)):
+            keep_docs, keep_paths = self._kept(name, claimed, rereads)
+            if not keep_docs:  # it will be deleted, not rewritten
+                continue
+            if self._stager is None:
+                self._stager = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tongbao-stage")
+            sources = self._sources_of(keep_paths)
+            target = lambda table, name=name: self.out / table / f".{name}.staged.tmp"  # noqa: E731
+            future = self._stager.submit(self._write_kept, name, keep_docs, sources, target)
+            self._staged[name] = _Staged(keep_docs, sources, future)
+
+    def stop_staging(self) -> None:
+        """Begin no more foreseen rewrites (the one being written finishes): the run's workers
+        want the cores. The rest are written at the end, side by side, as without staging."""
+        for staged in self._staged.values():
+            staged.future.cancel()
 
     def finish_rewrites(self) -> None:
         """Rewrite, once each, the older batches that lost documents or paths while rewrites were
-        deferred; later batches rewrite what they take from older ones at once again."""
+        deferred, and delete the staged rewrites none of them used; later batches rewrite what
+        they take from older ones at once again."""
         deferred, self._deferred = self._deferred, None
-        if deferred:
-            self._restore_all(sorted(deferred, key=lambda n: (batch_seq(n), n)))
+        self.stop_staging()
+        try:
+            if deferred:
+                self._restore_all(sorted(deferred, key=lambda n: (batch_seq(n), n)))
+        finally:
+            for staged in self._staged.values():
+                staged.discard()
+            self._staged.clear()
+            if self._stager is not None:
+                self._stager.shutdown()
+                self._stager = None
 
     def _restore_index(self, name: str) -> tuple[set[str], list[SourceRecord]]:
         """The index's side of restoring batch `name`: documents and paths it no longer holds are
@@ -470,41 +539,64 @@ class Store:
             self._batch_docs.pop(name, None)
             self._batch_paths.pop(name, None)
             return set(), []
+        return keep_docs, self._sources_of(keep_paths)
+
+    def _sources_of(self, paths: Iterable[str]) -> list[SourceRecord]:
+        """The sources rows of stored paths, in a batch's order."""
         sources = [
             SourceRecord(self._paths[p].doc_id, p, self._paths[p].byte_size, self._paths[p].mtime_ns)
-            for p in sorted(keep_paths)
+            for p in paths
         ]
         sources.sort(key=lambda s: (s.doc_id, s.source_path))
-        return keep_docs, sources
+        return sources
 
     def _rewrite(self, name: str, keep_docs: set[str], sources: list[SourceRecord]) -> None:
         """The files' side of restoring batch `name`: only its own files are read and written, so
-        batches are rewritten side by side."""
+        batches are rewritten side by side. A rewrite staged for exactly these documents and
+        sources is moved into place instead (every other table first, documents last)."""
         try:
-            _atomic_write(records_to_table("sources", sources), self.out / "sources" / name)
-            kept_ids = pa.array(sorted(keep_docs), pa.string())
-            for table in _BODY_TABLES:
-                body = self.out / table / name
-                if table != "sources" and body.exists():
-                    # Only a table holding rows of the dropped documents is rewritten; its doc_id
-                    # column alone says so.
-                    ids = _read(body, ["doc_id"]).column("doc_id")
-                    if (pc.sum(pc.is_in(ids, value_set=kept_ids)).as_py() or 0) != len(ids):
-                        _atomic_write([body], body, keep_docs)
-            docs_path = self.out / "documents" / name
-            documents = _only(_read(docs_path), keep_docs)
-            first: dict[str, str] = {}
-            for s in sources:  # sorted by (doc_id, path): the first is the smallest path
-                first.setdefault(s.doc_id, s.source_path)
-            wanted = pa.array([first[d] for d in documents.column("doc_id").to_pylist()], pa.string())
-            if wanted.to_pylist() != documents.column("source_path").to_pylist():
-                index = documents.schema.get_field_index("source_path")
-                documents = documents.set_column(index, documents.schema.field(index), wanted)
-            _atomic_write(documents, docs_path)
+            staged = self._staged.pop(name, None)
+            if staged is not None:
+                files = staged.files() if (staged.keep_docs, staged.sources) == (keep_docs, sources) else {}
+                for table, file in files.items():
+                    moved(file, self.out / table / name)
+                if files:
+                    return
+                staged.discard()
+            self._write_kept(name, keep_docs, sources, lambda table: self.out / table / name)
         except OSError as exc:
             raise _write_error(
                 exc, self.out / "documents" / name, "An older batch was being updated."
             ) from exc
+
+    def _write_kept(
+        self, name: str, keep_docs: set[str], sources: list[SourceRecord], target: Callable[[str], Location]
+    ) -> dict[str, Location]:
+        """Batch `name`'s files holding only `keep_docs` and `sources`, written to `target(table)`:
+        the tables that change, documents last. Returns table -> file written."""
+        files = {"sources": target("sources")}
+        _atomic_write(records_to_table("sources", sources), files["sources"])
+        kept_ids = pa.array(sorted(keep_docs), pa.string())
+        for table in _BODY_TABLES:
+            body = self.out / table / name
+            if table != "sources" and body.exists():
+                # Only a table holding rows of the dropped documents is rewritten; its doc_id
+                # column alone says so.
+                ids = _read(body, ["doc_id"]).column("doc_id")
+                if (pc.sum(pc.is_in(ids, value_set=kept_ids)).as_py() or 0) != len(ids):
+                    files[table] = target(table)
+                    _atomic_write([body], files[table], keep_docs)
+        documents = _only(_read(self.out / "documents" / name), keep_docs)
+        first: dict[str, str] = {}
+        for s in sources:  # sorted by (doc_id, path): the first is the smallest path
+            first.setdefault(s.doc_id, s.source_path)
+        wanted = pa.array([first[d] for d in documents.column("doc_id").to_pylist()], pa.string())
+        if wanted.to_pylist() != documents.column("source_path").to_pylist():
+            index = documents.schema.get_field_index("source_path")
+            documents = documents.set_column(index, documents.schema.field(index), wanted)
+        files["documents"] = target("documents")
+        _atomic_write(documents, files["documents"])
+        return files
 
 
 def _as_table(table: str, rows: Iterable[Any] | pa.Table) -> pa.Table:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.store import read_table, schema_version_of, write_batch
+from pipeline.store import Store, read_table, schema_version_of, write_batch
 from schemas import SCHEMA_VERSION, TABLES, DeductionRecord, DocumentRecord, arrow_schema, records_to_table
 
 
@@ -218,3 +218,76 @@ def test_deferred_rewrites_rewrite_each_older_batch_once_and_a_crash_before_them
     store.write_batch({"documents": [doc("c2", "z.txt")]})
     assert sorted(read_table(tmp_path, "documents").column("doc_id").to_pylist()) == ["a2", "b2", "c2"]
     assert rewritten == older
+
+
+def _three_documents(out: Path) -> Store:
+    store = Store(out)
+    store.write_batch({"documents": [doc("a", "x.txt"), doc("b", "y.txt"), doc("c", "z.txt")]})
+    return store
+
+
+def _staged_written(store: Store) -> None:
+    for staged in store._staged.values():
+        staged.files()  # waits for it
+
+
+def _ids(out: Path, table: str = "documents", column: str = "doc_id") -> list[str]:
+    return sorted(read_table(out, table).column(column).to_pylist())
+
+
+def test_a_foreseen_rewrite_is_staged_while_files_parse_and_moved_into_place(tmp_path: Path) -> None:
+    store = _three_documents(tmp_path)
+    store.defer_rewrites(claimed=["x.txt"])
+    _staged_written(store)
+    staged = list(tmp_path.glob("*/.part-*.staged.tmp"))
+    assert {p.parent.name for p in staged} == {"documents", "sources"}  # no other table had rows
+    assert _ids(tmp_path) == ["a", "b", "c"]  # nothing visible changed
+    store.write_batch({"documents": [doc("a2", "x.txt")]})
+    store.finish_rewrites()
+    assert not list(tmp_path.rglob(".*.tmp"))
+    assert _ids(tmp_path) == ["a2", "b", "c"]
+    assert _ids(tmp_path, "sources", "source_path") == ["x.txt", "y.txt", "z.txt"]
+
+
+def test_a_staged_rewrite_the_run_did_not_foresee_is_deleted_and_the_batch_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _three_documents(tmp_path)
+    store.write_batch({"documents": [doc("d", "w.txt")]})
+    store.write_batch(
+        {"documents": [doc("a", "x.txt"), doc("b", "y.txt"), doc("c", "z.txt"), doc("d", "w.txt")]}
+    )
+    # Foreseen: x.txt changes. What happens: y.txt does.
+    store.defer_rewrites(claimed=["x.txt"])
+    _staged_written(store)
+    writes: list[str] = []
+    write_kept = Store._write_kept
+    monkeypatch.setattr(
+        Store,
+        "_write_kept",
+        lambda self, name, *rest: (writes.append(name), write_kept(self, name, *rest))[1],
+    )
+    store.write_batch({"documents": [doc("b2", "y.txt")]})
+    store.finish_rewrites()
+    assert len(writes) == 1  # the staged file did not hold what the batch should keep
+    assert not list(tmp_path.rglob(".*.tmp"))
+    assert _ids(tmp_path) == ["a", "b2", "c", "d"]
+    assert _ids(tmp_path, "sources", "source_path") == ["w.txt", "x.txt", "y.txt", "z.txt"]
+
+
+def test_a_staged_rewrite_that_failed_is_written_again_at_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _three_documents(tmp_path)
+    write_kept = Store._write_kept
+
+    def full_disk(self: Store, name: str, keep: set[str], sources: list, target):  # type: ignore[no-untyped-def]
+        if ".staged" in str(target("documents")):
+            raise OSError(28, "No space left on device")
+        return write_kept(self, name, keep, sources, target)
+
+    monkeypatch.setattr(Store, "_write_kept", full_disk)
+    store.defer_rewrites(claimed=["x.txt"])
+    store.write_batch({"documents": [doc("a2", "x.txt")]})
+    store.finish_rewrites()
+    assert _ids(tmp_path) == ["a2", "b", "c"] and not list(tmp_path.rglob(".*.tmp"))

@@ -161,8 +161,8 @@ def ingest(
     max_memory_mb: Annotated[
         int,
         typer.Option(
-            help="Memory (address space, MB) one worker process may use; a file that needs more fails "
-            "with a row saying so (0: no ceiling; not applied with --workers 1)."
+            help="Memory (heap, MB) one worker process may add to what it starts with; a file that needs more fails "
+            "with a row saying so (0: no ceiling; not applied with --workers 1 nor on OpenVINO)."
         ),
     ] = DEFAULT_MAX_MEMORY_MB,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print the summary only.")] = False,

@@ -54,19 +54,15 @@ on a score-table page 12,400 px of input instead of 4,000. At 48 the corpus scan
 record (score.py 1.0 on every figure); only the spaces in 9 deductions' raw text differ."""
 
 BACKENDS = ("onnxruntime", "openvino")
-"""Inference backends. `TONGBAO_OCR_BACKEND` names one (or `auto`, the default: `auto_backend`).
-Both read the same bundled ONNX models."""
+"""Inference backends. `TONGBAO_OCR_BACKEND` names one; unset (or `auto`) it is onnxruntime. Both
+read the same bundled ONNX models.
 
-BF16_CPU_FLAGS = ("avx512_bf16", "amx_bf16")
-"""CPU flags (/proc/cpuinfo) of native bfloat16 arithmetic, which OpenVINO's CPU plugin then uses
-instead of float32 by itself. Without them OpenVINO runs the models in float32 like onnxruntime
-and gains nothing worth its memory: measured on a 2-core AMD EPYC (AVX2, capabilities FP32/INT8),
-detection 0.58 → 0.50 CPU-s/page, recognition 2.04 → 2.00, +365 MiB per process (766 against
-401 MiB). The two models cost ~125 GFLOP per corpus page (detection at the 1280 px cap ~25,
-recognition ~100: every crop is 48 px high, ~16,000 px of crop width a page; measured before
-the cap was lowered to 800 px and margins were cut); float32 on one
-AVX2 core ran them at 40–65 GFLOP/s, so det+rec at 0.6 CPU-s/page (issue 14's OpenVINO figure)
-needs ~200 GFLOP/s: bfloat16 hardware, not settings."""
+OpenVINO is never chosen by itself: measured slower on both CPUs at hand. On a 2-core AMD EPYC
+with AVX2 (float32 only) about even — detection 0.58 → 0.50 CPU-s/page, recognition 2.04 → 2.00,
++365 MiB per process. On a 2-core AMD EPYC with AVX-512 and native bfloat16 (avx512_bf16, where
+OpenVINO's CPU plugin computes in bfloat16 by itself, the case it was once chosen for unmeasured),
+bench/bench_ocr.py over the 60 corpus scan pages: 0.78–1.32 CPU-s/page against 0.62–0.64 for
+onnxruntime with the INT8 recogniser (VNNI), and 2.6 GB more address space per process."""
 
 
 def model_dir() -> Path:
@@ -89,32 +85,12 @@ def _installed(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-def cpu_flags() -> set[str]:
-    """This machine's CPU feature flags (Linux /proc/cpuinfo; empty elsewhere)."""
-    try:
-        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
-            for line in f:
-                if line.startswith("flags"):
-                    return set(line.partition(":")[2].split())
-    except OSError:
-        pass
-    return set()
-
-
-def auto_backend(flags: set[str] | None = None, openvino_installed: bool | None = None) -> str:
-    """OpenVINO when it is installed (`tongbao[fast-ocr]`) and the CPU computes in bfloat16
-    natively (BF16_CPU_FLAGS); onnxruntime otherwise."""
-    flags = cpu_flags() if flags is None else flags
-    installed = _installed("openvino") if openvino_installed is None else openvino_installed
-    return "openvino" if installed and flags.intersection(BF16_CPU_FLAGS) else "onnxruntime"
-
-
 def ocr_backend() -> str:
-    """The inference backend this process uses: `TONGBAO_OCR_BACKEND` (onnxruntime, openvino or
-    auto) if set, else `auto_backend()`."""
+    """The inference backend this process uses: `TONGBAO_OCR_BACKEND` (onnxruntime, openvino, or
+    auto: onnxruntime) if set, else onnxruntime."""
     wanted = os.environ.get("TONGBAO_OCR_BACKEND", "").strip().lower() or "auto"
     if wanted == "auto":
-        return auto_backend()
+        return "onnxruntime"
     if wanted not in BACKENDS:
         raise OcrUnavailable(f"TONGBAO_OCR_BACKEND={wanted!r}: use auto or one of {', '.join(BACKENDS)}")
     if not _installed(wanted):
@@ -126,7 +102,7 @@ def ocr_backend() -> str:
 def engine_params(threads: int, backend: str, precision: str = "fp32") -> dict[str, Any]:
     """rapidocr's parameters for the bundled models on `backend` with `threads` intra-op threads;
     `precision` int8 swaps in the INT8 recogniser (pipeline/ocr_int8.py, onnxruntime only: it
-    was measured there, and OpenVINO is the faster path already)."""
+    was measured there; OpenVINO runs the float32 one)."""
     from rapidocr.utils.typings import EngineType
 
     models = model_dir()

@@ -33,6 +33,7 @@ from typing import Any
 
 import regex
 
+from parsers.model import TongbaoError
 from pipeline.identity import doc_id_of, shown_path
 from pipeline.lifecycle import end_with, end_with_parent
 from pipeline.options import DEFAULT_OCR_SECONDS_PER_PAGE, IngestOptions
@@ -40,12 +41,17 @@ from pipeline.results import FileResult, failed_result
 
 
 def cap_memory(megabytes: int) -> None:
-    """Let this process's address space grow by at most `megabytes` from here.
+    """Let this process's private writable memory (its heap, anonymous maps) grow by at most
+    `megabytes` from here.
 
     An allocation past it raises MemoryError inside the parser (parse_file turns that into the
     file's row) instead of the machine swapping or the kernel's out-of-memory killer choosing a
     process. The ceiling counts from the worker's size when it starts: a forked worker already
-    maps the parent's libraries (pyarrow, the OCR engine), which differ from machine to machine.
+    holds the parent's libraries (pyarrow, the OCR engine), which differ from machine to machine.
+    It is RLIMIT_DATA, not the address space (RLIMIT_AS): OpenVINO's CPU plugin reserves address
+    space it never fills (a page read grew the process's virtual size by 2.6 GB, 433 MB of it
+    inaccessible reservations, against 0.8 GB resident), and under a 4,096 MB address-space
+    ceiling the real scan's first page failed with `Convolution node … can't alloc`.
     """
     if megabytes <= 0:
         return
@@ -53,20 +59,37 @@ def cap_memory(megabytes: int) -> None:
         import resource
     except ImportError:  # not on POSIX: the time limit still holds
         return
-    ceiling = _address_space() + megabytes * 1024 * 1024
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    ceiling = _data_size() + megabytes * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
     if hard != resource.RLIM_INFINITY:
         ceiling = min(ceiling, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+    resource.setrlimit(resource.RLIMIT_DATA, (ceiling, hard))
 
 
-def _address_space() -> int:
-    """This process's virtual size in bytes (0 where /proc is not there)."""
+def _on_openvino() -> bool:
+    """Whether this process OCRs on OpenVINO (asked for with TONGBAO_OCR_BACKEND), which gets no
+    memory ceiling: its CPU plugin keeps writable memory for every new input size it meets and
+    never fills most of it (the real scan's 25 pages: 4.9 GB of data, 1.27 GB resident), so any
+    ceiling on it fails a long run's later scans (`Convolution node … can't alloc`)."""
     try:
-        with open("/proc/self/statm") as handle:
-            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        from pipeline.ocr_setup import ocr_backend
+
+        return ocr_backend() == "openvino"
+    except TongbaoError:  # a backend that is not there: the scan's own row says so
+        return False
+
+
+def _data_size() -> int:
+    """This process's data size in bytes, as RLIMIT_DATA counts it (VmData; 0 where /proc is not
+    there)."""
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
-        return 0
+        pass
+    return 0
 
 
 def death_of(exitcode: int | None, timed_out: bool, limit: float, memory_mb: int) -> tuple[str, str]:
@@ -106,7 +129,7 @@ def _worker(tasks: Any, results: Any, options: IngestOptions, ocr_threads: int, 
     # (per-process PSS at 10,000 files: 76–81 MiB for the first workers, 130–176 MiB for later
     # ones). Frozen here, in the child, the parent's own collections are untouched.
     gc.freeze()
-    cap_memory(options.max_memory_mb)
+    cap_memory(options.max_memory_mb if not _on_openvino() else 0)
     from pipeline import parse
     from pipeline.ocr import set_ocr_budget
 

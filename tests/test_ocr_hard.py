@@ -22,6 +22,13 @@ TABLE = [
 ]
 
 
+def table_rows(lines: list) -> list[tuple[str, ...] | None]:
+    """The rows OCR read as table cells. Each crop is cut through the row under the table, leaving
+    the tops of its figures: onnxruntime's AVX-512 kernels read them as a line `01` (no cells, so
+    no score row), where its AVX2 kernels read nothing."""
+    return [ln.cells for ln in lines if ln.cells]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "name",
@@ -37,7 +44,7 @@ def test_degraded_score_table_keeps_its_records(name: str) -> None:
     from pipeline.ocr import read_image
 
     res = read_image((FIXTURES / name).read_bytes(), name)
-    assert [ln.cells for ln in res.lines] == TABLE
+    assert table_rows(res.lines) == TABLE
 
 
 @pytest.mark.slow
@@ -186,7 +193,7 @@ def test_each_backend_reads_the_same_records(backend: str, monkeypatch: pytest.M
     monkeypatch.setenv("TONGBAO_OCR_BACKEND", backend)
     monkeypatch.setattr(ocr, "_ENGINE", None)
     res = ocr.read_image((FIXTURES / "hard_photocopied_twice.jpg").read_bytes(), "x.jpg")
-    assert [ln.cells for ln in res.lines] == TABLE
+    assert table_rows(res.lines) == TABLE
     assert ocr._ENGINE_KEY is not None and ocr._ENGINE_KEY[1] == backend
 
 

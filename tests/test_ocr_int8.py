@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_ocr_hard import FIXTURES, TABLE
+from tests.test_ocr_hard import FIXTURES, TABLE, table_rows
 
 
 def test_precision_defaults_to_int8_and_refuses_others(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -118,7 +118,7 @@ def test_default_reads_with_the_cached_int8_recogniser(monkeypatch: pytest.Monke
     monkeypatch.delenv("TONGBAO_OCR_PRECISION", raising=False)
     monkeypatch.setattr(ocr, "_ENGINE", None)
     name = HARD[0]
-    assert [ln.cells for ln in ocr.read_image((FIXTURES / name).read_bytes(), name).lines] == TABLE
+    assert table_rows(ocr.read_image((FIXTURES / name).read_bytes(), name).lines) == TABLE
     built = int8_model_path(model_dir() / MODEL_FILES["Rec"])
     assert ocr._ENGINE_KEY is not None and ocr._ENGINE_KEY[3] == "int8"
     assert built.is_file() and ocr.engine_params(1, "onnxruntime", "int8")["Rec.model_path"] == str(built)
@@ -137,7 +137,7 @@ def test_fp32_keeps_the_hard_fixtures(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ocr, "_ENGINE", None)
     for name in HARD:
         res = ocr.read_image((FIXTURES / name).read_bytes(), name)
-        assert [ln.cells for ln in res.lines] == TABLE, name
+        assert table_rows(res.lines) == TABLE, name
     assert ocr._ENGINE_KEY is not None and ocr._ENGINE_KEY[3] == "fp32"
 
 

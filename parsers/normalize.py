@@ -343,7 +343,24 @@ def normalize_line(line: Line) -> Line | None:
         text = text.strip()
     if not text:
         return None
+    if ("名" in text or "人" in text) and ("：" in text or ":" in text):
+        text = without_head_count(text)
     return line.with_text(text)
+
+
+# `机关第一党支部（党员23名）：“三会一课”记录不完整，扣1分；…` (a Party branch, its members counted after
+# its name): the count belongs to no unit's name, and with it there the name read as no unit at all
+# (digits are no part of a name), so no branch's result was read.
+_HEAD_COUNT = regex.compile(
+    r"^(?P<name>(?:[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）、.．]\s*)?\p{Han}{2,24}?)"
+    r"[（(](?:党员|职工|干部|人员|在职|在册|在编|共有?)?\s*\d{1,5}\s*[名人][^（）()\d]{0,4}[)）]\s*(?=[：:])"
+)
+
+
+def without_head_count(text: str) -> str:
+    """`X（党员23名）：…` → `X：…`: a head count in brackets between a line's opening name and its
+    colon taken out (the line's `raw` keeps it)."""
+    return _HEAD_COUNT.sub(lambda m: m.group("name"), text, count=1)
 
 
 def continues_into(a: Line, b: Line, after: Line | None = None) -> bool:

@@ -270,3 +270,22 @@ def test_article_buttons_copied_with_the_text_are_dropped() -> None:
         lines_of("以上情况特此通报。", "分享　收藏　　赞 18　　在看 6", "赞扬先进，鞭策后进。")
     )
     assert [line.text for line in lines] == ["以上情况特此通报。", "赞扬先进，鞭策后进。"]
+
+
+def test_a_head_count_after_a_line_opening_name_is_taken_out_and_kept_in_raw() -> None:
+    line = normalize_lines(lines_of("机关第一党支部（党员23名）：“三会一课”记录不完整，扣1分，得分99分。"))[0]
+    assert line.text == "机关第一党支部：“三会一课”记录不完整，扣1分，得分99分。"
+    assert line.raw is not None and "（党员23名）" in line.raw
+    for before, after in [
+        ("（二）后勤党支部（职工 12 人）：未发现问题", "（二）后勤党支部：未发现问题"),
+        ("第三支部(共有8名)：扣2分", "第三支部：扣2分"),
+    ]:
+        assert normalize_lines(lines_of(before))[0].text == after
+    # Brackets that hold a score, a scope or a count that is not followed by the name's colon stay.
+    for kept in [
+        "甲县（得分95分）：扣1分",
+        "新城项目部（含2个工地）：扣1分",
+        "某村（3人）扣1分。",
+        "经查，甲支部（党员5名）：扣1分",
+    ]:
+        assert normalize_lines(lines_of(kept))[0].text == kept

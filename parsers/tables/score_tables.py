@@ -40,6 +40,7 @@ from parsers.tables.roles import (
     table_kind,
 )
 from parsers.tables.rows import DeductionRow, ScoreRow, Tables
+from parsers.tables.stated_parts import with_stated_part_maxima
 
 _DIGIT = regex.compile(r"\d")
 _HAN_START = regex.compile(r"^\p{Han}")
@@ -94,6 +95,7 @@ def extract_tables(lines: list[Line], *, base_stated: bool = False) -> Tables:
     circular states its units' base score (`每个乡镇基础分100分`; metadata's base_score line)."""
     reading = _Reading(base_stated=base_stated)
     table: OpenTable | None = None
+    lines = with_stated_part_maxima(lines)
     for block in table_blocks(lines):
         opened = open_table(block, lines, reading)
         if opened is not None:

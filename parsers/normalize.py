@@ -81,8 +81,9 @@ _ENDS_TITLE = regex.compile(
 # A grade word, maybe a count of the units listed, and a colon: the start of a grade list (variants
 # §1.4). The count names units as 个, or by their kind: schools 所 (fd-11 `优秀等次（8所）：`),
 # firms 家, people 人/名.
+# The grade may stand in quotes: k04 `三、“一般”等次（1个）：竹溪乡（78.6分）`.
 _GRADE_LIST = (
-    r"(?:评为|评定为)?(?:基本合格|不合格|优秀|良好|较好|合格|一般|较差|先进|达标|不达标|基本达标)"
+    r"(?:评为|评定为)?[“\"「]?(?:基本合格|不合格|优秀|良好|较好|合格|一般|较差|先进|达标|不达标|基本达标)[”\"」]?"
     r"(?:等次|等级|单位)?\s*(?:[（(]\s*共?\s*[\d一二三四五六七八九十]+\s*[个所家人名][^（）()]{0,6}[）)])?\s*[:：]"
 )
 # The next line starts a new structural element, so the previous one cannot run on into it.

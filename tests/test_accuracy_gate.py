@@ -231,8 +231,9 @@ GOLD_FLOORS: dict[str, dict[str, float]] = {
     # civility test, rural revitalisation, 12345 hotline, investment promotion, air quality, Party
     # branches, food safety, forest fire, fire safety, statistics): first run deductions 0.43, scores
     # 0.45, metadata 0.99, reconciliation 0.12, findings 0.50, score precision 0.67 (CHANGELOG.md,
-    # "gold set k (first run)"). Known gaps pinned: k06's 3-point scale is no base tongbao reads;
-    # k04's last grade line runs on into the next paragraph in .txt/.md.
+    # "gold set k (first run)"). Known gap pinned: k06's 3-point scale is no base tongbao reads.
+    # Since session 8 k04's last grade line, its grade in quotes (`三、“一般”等次（1个）：…`), no
+    # longer runs on into the next paragraph in .txt/.md (normalize._GRADE_LIST).
     # k10's plain 扣分 column is read since session 7 (its base is stated in the text; v10's, under
     # no base, stays a figure: score_tables.column_deductions); since session 8 k08's branch
     # headings with a head count in brackets (`机关第一党支部（党员23名）：`, normalize.without_head_count)
@@ -240,7 +241,7 @@ GOLD_FLOORS: dict[str, dict[str, float]] = {
     # tables.stated_parts: 小洲乡's parts do not add up to its 合计).
     "k[0-9][0-9]-*": {
         "deductions_f1": 1.0,
-        "scores_f1": 0.993,
+        "scores_f1": 1.0,
         "metadata_accuracy": 0.991,
         "reconciliation_accuracy": 1.0,
         "findings_f1": 1.0,

@@ -135,6 +135,10 @@ def test_grade_list_without_full_stop_does_not_run_into_the_next_paragraph() -> 
         )
     )
     assert [line.text for line in out] == [schools, paragraph]
+    # The grade in quotes (k04's shape) ends its list the same way.
+    quoted = "三、“一般”等次（1个）：竹溪乡（78.6分）"
+    rule = "考核结果为“一般”的乡镇，取消其当年评先评优资格。"
+    assert [line.text for line in normalize_lines(lines_of(quoted, "", rule))] == [quoted, rule]
 
 
 def test_caption_and_one_cell_per_line_table_are_not_joined() -> None:

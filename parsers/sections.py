@@ -43,6 +43,10 @@ _REST_CUE = regex.compile(
     r"^\s*[，,；;。]?\s*(?:(?:具体)?(?:扣分原因|扣分情况|扣分项|存在问题|主要问题|问题)(?:如下|为|是)?\s*)?[:：]?\s*"
 )
 _NO_DEDUCTION = regex.compile(r"无扣分|未扣分|没有扣分|无问题|满分")
+# A whole line saying a unit lost nothing, before its score (`本月未发现问题，得分100分。`).
+_NOTHING_FOUND = regex.compile(
+    r"(?:本月|本期|本次|本季度|经检查)?(?:未发现(?:扣分)?问题|无扣分(?:项)?|未扣分|无问题|没有扣分)"
+)
 # A new chapter (`四、工作要求`), the attachment list, a date line: the end of a unit's section.
 _SECTION_END = regex.compile(
     r"^(?:[一二三四五六七八九十]{1,3}\s*、|附件|附表|抄送|[12]\d{3}年\d{1,2}月\d{1,2}日$|[二〇○O零][〇○O零一二三四五六七八九]{3}年)"
@@ -56,9 +60,13 @@ _CLOSING_SCORE = regex.compile(
 # A unit's closing line after its entries: the totals taken and added, then its score (`合计扣4分，
 # 得分96分。`, `合计扣1分，加2分，得分101分。`, y11). The totals restate the entries; the score is the unit's.
 _NUM_RE = UNSIGNED_DECIMAL
+# aa03 sums both up after its 扣分项 and 加分项 lists: `以上扣1.5分、加3分，最终得分101.5分。`,
+# `以上扣0.5分、未加分，…`, `以上未扣分、加1分，…`.
 _TOTALS_THEN_SCORE = regex.compile(
-    rf"^\s*(?:合计|共计|累计|总计|共)\s*(?:扣除|扣减|扣|减)\s*(?P<deduction>{_NUM_RE})\s*分"
-    rf"(?:\s*[，,]\s*(?:合计|共计|累计|共)?\s*加\s*(?P<bonus>{_NUM_RE})\s*分)?\s*[，,；;]\s*"
+    rf"^\s*(?:合计|共计|累计|总计|共|以上)\s*(?:(?:扣除|扣减|扣|减)\s*(?P<deduction>{_NUM_RE})\s*分|未扣分|无扣分)"
+    rf"(?:\s*[，,、]\s*(?:合计|共计|累计|共)?\s*(?:加\s*(?P<bonus>{_NUM_RE})\s*分|未加分|无加分))?\s*[，,；;]\s*"
+    # Named by its period too (aa06 `合计扣5分，本月得分95分。`).
+    rf"(?:本月|本期|本季度|季度|本年度|年度|月度)?"
     rf"(?:实得分|实际得分|最终得分|得分)(?:为)?\s*[:：]?\s*{_SCORE}\s*分\s*[。；;]?\s*$"
 )
 # A chapter heading (`二、整改要求`): where a 存在问题 chapter ends.
@@ -407,6 +415,16 @@ class _SectionReader:
             self.previous = None
             section.score = Decimal(stated.group("score"))
             return
+        if section.score is None and not section.entries and "得分" in line.text:
+            # `本月未发现问题，得分100分。` under the unit's heading (aa06): nothing taken, its score.
+            ending = _CLOSING_SCORE.search(line.text)
+            if ending is not None and _NOTHING_FOUND.fullmatch(
+                line.text[: ending.start()].strip(" ，,。；;")
+            ):
+                self.previous = None
+                section.score = Decimal(ending.group("score"))
+                section.no_deductions = True
+                return
         closing = _TOTALS_THEN_SCORE.match(line.text) if section.entries and section.score is None else None
         if closing is not None:
             self.previous = None

@@ -239,6 +239,23 @@ GOLD_FLOORS: dict[str, dict[str, float]] = {
     # headings with a head count in brackets (`机关第一党支部（党员23名）：`, normalize.without_head_count)
     # and k12's parts whose maxima the text states (`由统计基础（200分）、…三部分组成`,
     # tables.stated_parts: 小洲乡's parts do not add up to its 合计).
+    # Unseen shapes of session 8 (tests/fixtures/make_gold_aa.py: a month-on-month table, two 暗访
+    # rounds, 扣分项/加分项 lists with a capped bonus, problems by category naming the towns, lights
+    # instead of grades, doubled and capped deductions, only the units under 90, 小计 rows): first run
+    # deductions 0.59, scores 0.56, metadata 0.96, reconciliation 0.20, findings 0.17, deduction
+    # precision 0.56, aa08.txt failed (CHANGELOG.md, "gold set aa (first run)"). Known gaps pinned:
+    # aa03's `扣分项：1.…；2.…` lists are taken as rubric items 1 and 2 (the family's `6.` label), its
+    # labels as list ordinals; aa04's problems by category name the towns inside (no rows); aa05's
+    # lights and aa07's scores closing each unit's paragraph of problems are not read as scores;
+    # aa08.txt's flattened table with blank cells is named unread.
+    "aa[0-9][0-9]-*": {
+        "deductions_f1": 0.632,
+        "scores_f1": 0.733,
+        "metadata_accuracy": 1.0,
+        "reconciliation_accuracy": 0.773,
+        "findings_f1": 0.909,
+        "reason_similarity": 0.973,
+    },
     "k[0-9][0-9]-*": {
         "deductions_f1": 1.0,
         "scores_f1": 1.0,

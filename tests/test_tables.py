@@ -242,3 +242,11 @@ def test_a_plain_deduction_column_is_a_units_sum_where_the_base_is_stated() -> N
 def test_a_plain_deduction_column_stays_a_figure_without_a_stated_base() -> None:
     # gold v10: the same shape under `每发现一处问题扣0.5分` and no base: no deduction rows.
     assert extract_tables(_plain_deduction_column()).deductions == []
+
+
+def test_a_blank_cell_names_no_column_when_glued_cells_are_asked() -> None:
+    # aa08: a flattened table's blank cells (` |`) reached the glued-header check as empty keys.
+    from parsers.tables.roles import glued_cell_role
+
+    assert glued_cell_role("") is None and glued_cell_role(" ") is None
+    assert glued_cell_role("得分") == "score"

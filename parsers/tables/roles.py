@@ -61,7 +61,8 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
     "points": regex.compile(
         r"^(?:扣分|扣分值|扣减分值|扣分分值|分值|扣分（分）|扣分\(分\)|扣除分值|加减分|加扣分"
         # A deduction column named by the way it was found (field-survey §1: 暗访扣分, 明查扣分).
-        r"|\p{Han}{2,4}扣分)$"
+        # Not another period's (`上月扣分`: other_period, aa01).
+        r"|(?!上月|上期|上季|上一季|上年|去年|上轮|上一轮|上次)\p{Han}{2,4}扣分)$"
     ),
     "reason": regex.compile(
         r"^(?:扣分事项|存在问题|扣分原因|扣分情况|问题|主要问题|扣分项目|扣分内容|扣分说明|问题描述|扣分明细|具体问题|加扣分事项|加减分事项|问题清单|发现问题|督查发现问题|存在的问题)$"
@@ -89,8 +90,8 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
     # A change since the last round (z12 `名次 | 乡镇 | 较上月` with `↑2`, `—`; z06 `较上季度 | +1.5`): a
     # difference of places or points, never a score, a bonus or a deduction.
     "change": regex.compile(
-        r"^(?:较上(?:月|期|季度|季|年|年同期|半年|轮|次)|比上(?:月|期|季度|年)|环比|同比|位次变化|排名变化|名次变化|升降"
-        r"|升降位次|排名升降|位次升降)(?:[（(]\s*(?:分|位|名|%)\s*[)）])?$"
+        r"^(?:(?:较上(?:月|期|季度|季|年|年同期|半年|轮|次)|比上(?:月|期|季度|年)|环比|同比)(?:增减|变化|升降|增加|减少)?"
+        r"|位次变化|排名变化|名次变化|升降|升降位次|排名升降|位次升降)(?:[（(]\s*(?:分|位|名|%)\s*[)）])?$"
     ),
     # When a problem was found (q08 `检查日期 | 问题描述 | 扣分`, the dates stored as serial numbers in a
     # workbook): a date, never a unit's name or a figure.
@@ -99,7 +100,8 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
     # 累计排名`, the year to date): the circular's period is the other column, so never read. The year
     # to date only beside a column of the period (_name_cumulative_columns).
     "other_period": regex.compile(
-        r"^(?:(?:上月|上期|上季度|上一季度|上年|上年度|去年|去年同期|上轮|上一轮|上次)(?:得分|成绩|排名|名次|总分)"
+        # Another period's points too (aa01 `上月扣分 | 本月扣分 | 较上月增减 | 本月得分`).
+        r"^(?:(?:上月|上期|上季度|上一季度|上年|上年度|去年|去年同期|上轮|上一轮|上次)(?:得分|成绩|排名|名次|总分|扣分|扣分值|加分)"
         r"|(?:累计|年度累计|全年累计|今年累计|年累计)(?:得分|成绩|总分|排名|名次))$"
     ),
     # The score converted to its share of a larger assessment (p13 `考核得分 | 折算分（×30%）`): the score
@@ -405,6 +407,7 @@ def cell_role(cell: str) -> str | None:
 def glued_cell_role(cell: str) -> str | None:
     """The role of a piece of a glued header (`名次镇（街道）得分`): a part needs a Chinese name."""
     key = squash(cell)
-    if len(key) > MAX_HEADER_CELL:
-        return None  # a sentence, not a header word: skip the patterns
+    if not key or len(key) > MAX_HEADER_CELL:
+        # A blank cell (aa08: flattened ` |` cells) names no column; a sentence is no header word.
+        return None
     return _role_of(key, GLUED_PART_HEADER)

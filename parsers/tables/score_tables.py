@@ -292,8 +292,19 @@ def _read_deduction_row(line: Line, by_role: dict[str, str], carried_unit: str, 
         return carried_unit
     # variants §3: the unit cell is blank below its first row.
     unit_raw = unit_raw or carried_unit
-    if unit_raw and _TOTAL_ROW.fullmatch(squash(text)):
-        _check_total_row(line, unit_raw, squash(text), by_role.get("points", ""), reading)
+    total = squash(text) if _TOTAL_ROW.fullmatch(squash(text)) else None
+    if total is None and not squash(text):
+        # `| | 小计 | | 1 |` (aa08): the total word in the 序号 column, the problem cell blank.
+        total = next(
+            (
+                squash(v)
+                for r, v in by_role.items()
+                if r not in ("points", "unit") and _TOTAL_ROW.fullmatch(squash(v))
+            ),
+            None,
+        )
+    if unit_raw and total:
+        _check_total_row(line, unit_raw, total, by_role.get("points", ""), reading)
         return unit_raw
     points = squash(by_role.get("points", ""))
     if points and _AMOUNT.fullmatch(points) and not to_decimal(points.lstrip("+-").removesuffix("分")):

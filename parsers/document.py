@@ -113,7 +113,7 @@ def extract_document(read: ReadResult) -> Extraction:
         lines, known, tables.table_lines | _above_title(lines, metadata.lines.get("title"))
     )
     if not tables.scores:  # no score table: the units' headings may print their scores (h01, r20)
-        tables.scores = scores_from_headings(result.sections)
+        tables.scores = scores_from_headings(result.sections, result.problems)
         score_units = [unit_key(row.unit_raw) for row in tables.scores]
     entries: list[UnitEntry] = []
     for section in result.sections:

@@ -647,16 +647,18 @@ def _detach_doubtful(sections: list[Section]) -> None:
                 item.unit = section.unit
 
 
-def scores_from_headings(sections: list[Section]) -> list[ScoreRow]:
+def scores_from_headings(sections: list[Section], problems: list[Problem] | None = None) -> list[ScoreRow]:
     """Score rows for a circular with no score table whose units' headings state their scores.
 
     `黄柏镇（得分97分）` / `乔庄镇：扣1.5分，得分98.5分。` over each unit's entries (gold h01, r20): the
     heading is where the circular prints the score, one row per unit. Only when every section
     states one (a unit without it would otherwise read as missing from a score table), and the
-    circular lists deductions under them: a line of scores (`金桥镇88.31分、银杏镇88.01分…`, w14)
+    circular lists deductions under them, or problems without points (aa07: `（一）区教育局。1件申请办理
+    超过法定期限5个工作日。本季度考核得分89.5分。`): a line of scores (`金桥镇88.31分、银杏镇88.01分…`, w14)
     is a list for the results reader, not a row of headings.
     """
-    if not any(section.entries for section in sections) or any(section.score is None for section in sections):
+    listed = any(section.entries for section in sections) or bool(problems)
+    if not listed or any(section.score is None for section in sections):
         return []
     return [
         ScoreRow(section.unit_raw, None, None, section.score, None, None, line=section.heading)

@@ -67,9 +67,16 @@ def heading_of(line: Line, known: list[str]) -> Heading | None:
     text = line.text
     if line.cells is not None:
         return None
-    if len(text) > 32 and "分" not in text[:48] and "：" not in text[:34] and ":" not in text[:34]:
+    if (
+        len(text) > 32
+        and "分" not in text[:48]
+        and "：" not in text[:34]
+        and ":" not in text[:34]
+        and "。" not in text[:30]
+    ):
         # Every heading form names the unit in its first few characters and then its score
-        # (… 分) or a colon; a long line with neither near its start is prose or an entry.
+        # (… 分), a colon or a full stop (`（一）区住房和城乡建设局。3件…。本季度考核得分86.5分。`, aa07);
+        # a long line with none of them near its start is prose or an entry.
         return None
     if starts_with_label(text):
         # `1.浉河区` / `（1）浉河区` on a line of its own is a unit's heading, not an entry

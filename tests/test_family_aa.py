@@ -60,3 +60,11 @@ def test_closing_totals_named_by_period_or_summing_both_lists_and_a_unit_with_no
         ("南湖镇", [1], "bonus", Decimal("0.5"), "主动上报问题线索"),
     ]
     assert [(s.unit, s.no_deductions) for s in ex.sections][1] == ("西岭镇", True)
+
+
+def test_scores_closing_numbered_paragraphs_of_problems_without_points() -> None:
+    """aa07: `（一）区…局。2件…；1件…。本季度考核得分87.5分。` — a long paragraph was no heading (its score
+    past the first 48 characters), and headings over problems without points gave no score rows."""
+    ex = parsed("scores-closing-problem-paragraphs.txt")
+    assert scores(ex) == [("区自然资源和规划局", None, Decimal("87.5")), ("区水利局", None, Decimal("89"))]
+    assert entries(ex) == []

@@ -245,12 +245,12 @@ GOLD_FLOORS: dict[str, dict[str, float]] = {
     # deductions 0.59, scores 0.56, metadata 0.96, reconciliation 0.20, findings 0.17, deduction
     # precision 0.56, aa08.txt failed (CHANGELOG.md, "gold set aa (first run)"). Known gaps pinned:
     # aa03's `扣分项：1.…；2.…` lists are taken as rubric items 1 and 2 (the family's `6.` label), its
-    # labels as list ordinals; aa04's problems by category name the towns inside (no rows); aa05's
-    # table of lights and counts gives no scores; aa08.txt's flattened table with blank cells is
-    # named unread. aa07's scores closing each unit's paragraph of problems are read since.
+    # labels as list ordinals; aa04's problems by category name the towns inside (no rows);
+    # aa08.txt's flattened table with blank cells is named unread. Read since: aa07's scores closing
+    # each unit's paragraph of problems, aa05's traffic lights as grades.
     "aa[0-9][0-9]-*": {
         "deductions_f1": 0.632,
-        "scores_f1": 0.796,
+        "scores_f1": 1.0,
         "metadata_accuracy": 1.0,
         "reconciliation_accuracy": 0.773,
         "findings_f1": 0.909,

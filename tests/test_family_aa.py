@@ -68,3 +68,12 @@ def test_scores_closing_numbered_paragraphs_of_problems_without_points() -> None
     ex = parsed("scores-closing-problem-paragraphs.txt")
     assert scores(ex) == [("区自然资源和规划局", None, Decimal("87.5")), ("区水利局", None, Decimal("89"))]
     assert entries(ex) == []
+
+
+def test_traffic_lights_are_the_units_grades() -> None:
+    """aa05: `亮灯情况` with 绿灯/黄灯/红灯 was a column of nothing; the 办件量 counts stay no score."""
+    ex = parsed("traffic-lights-as-grades.md")
+    assert [(row.unit_raw, row.score, row.grade) for row in ex.scores] == [
+        ("区民政局", Decimal("92.5"), "绿灯"),
+        ("区司法局", Decimal("81"), "红灯"),
+    ]

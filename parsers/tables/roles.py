@@ -55,8 +55,9 @@ COLUMN_PATTERNS: dict[str, regex.Pattern[str]] = {
     "measure": regex.compile(r"^(?!平均)\p{Han}{1,6}(?:平均分|均分|最高分|最低分)(?:[（(]\s*分\s*[)）])?$"),
     # A person's name (`姓名 | 单位 | 违纪情况 | 扣分`): the rows are people, their points their own.
     "person": regex.compile(r"^(?:姓名|人员姓名|责任人姓名|当事人|当事人姓名)$"),
+    # A traffic light is a grade too (aa05 `亮灯情况` with 绿灯/黄灯/红灯 under it).
     "grade": regex.compile(
-        r"^(?:等次|等级|档次|评定等次|考核等次|考评等次|评价等次|评定结果|考核结果|结果)$"
+        r"^(?:等次|等级|档次|评定等次|考核等次|考评等次|评价等次|评定结果|考核结果|结果|亮灯情况|亮灯|灯色|亮灯等次)$"
     ),
     "points": regex.compile(
         r"^(?:扣分|扣分值|扣减分值|扣分分值|分值|扣分（分）|扣分\(分\)|扣除分值|加减分|加扣分"

@@ -312,7 +312,10 @@ def ingest(
             # Worker processes take a second to start (the forkserver loads the readers): the
             # parent, idle meanwhile, begins the older batches' rewrites. Parsing in-process, it
             # has no such second.
-            store.defer_rewrites(*(foreseen_changes(plan, store) if not in_process else ((), ())))
+            if in_process:
+                store.defer_rewrites()
+            else:
+                store.defer_rewrites(*foreseen_changes(plan, store))
             try:
                 _parse_and_write(plan, store, options, summary, stop, progress)
             except BaseException:

@@ -474,11 +474,11 @@ class Store:
         documents `rereads` again will need are begun on a thread, until stop_staging."""
         if self._deferred is None:
             self._deferred = set()
+        if not isinstance(self.out, Path):  # on an object store a staged file would be copied again
+            return
         claimed, rereads = set(claimed), set(rereads)
         touched = {e.batch for p in claimed if (e := self._paths.get(p)) is not None}
         touched |= {self._docs[d] for d in rereads if d in self._docs}
-        if not isinstance(self.out, Path):  # on an object store a staged file would be copied again
-            return
         for name in sorted(touched - set(self._staged), key=lambda n: (batch_seq(n), n)):
             keep_docs, keep_paths = self._kept(name, claimed, rereads)
             if not keep_docs:  # it will be deleted, not rewritten

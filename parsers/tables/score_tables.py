@@ -292,8 +292,9 @@ def _read_deduction_row(line: Line, by_role: dict[str, str], carried_unit: str, 
         return carried_unit
     # variants §3: the unit cell is blank below its first row.
     unit_raw = unit_raw or carried_unit
-    total = squash(text) if _TOTAL_ROW.fullmatch(squash(text)) else None
-    if total is None and not squash(text):
+    reason = squash(text)
+    total = reason if _TOTAL_ROW.fullmatch(reason) else None
+    if total is None and not reason:
         # `| | 小计 | | 1 |` (aa08): the total word in the 序号 column, the problem cell blank.
         total = next(
             (

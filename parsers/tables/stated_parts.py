@@ -18,6 +18,7 @@ import regex
 
 from parsers.model import Line
 from parsers.normalize import cells_to_text, squash
+from parsers.tables.roles import PART_MAX_HEADER
 
 _PART = r"\p{Han}{2,10}[（(](?:满分)?\d+(?:\.\d+)?分[)）]"
 # `由A（200分）、B（600分）、C（200分）三部分组成` / `包括A（40分）和B（60分）两个方面`.
@@ -26,7 +27,6 @@ _MADE_OF = regex.compile(
     r"(?:等)?(?:[两二三四五六七八九十]个?)?(?:部分|方面|项)?(?:组成|构成)?"
 )
 _BETWEEN_PARTS = regex.compile(r"(?<=[)）])[、，,和及与]")
-_ONE_PART = regex.compile(r"(?P<name>\p{Han}{2,10})[（(](?:满分)?(?P<max>\d+(?:\.\d+)?)分[)）]")
 
 
 def stated_part_maxima(lines: list[Line]) -> dict[str, Decimal]:
@@ -39,7 +39,8 @@ def stated_part_maxima(lines: list[Line]) -> dict[str, Decimal]:
         made = _MADE_OF.search(text)
         if made is None:
             continue
-        pieces = [_ONE_PART.fullmatch(piece) for piece in _BETWEEN_PARTS.split(made.group("run"))]
+        # Each piece is a header cell printing its part's maximum, read as one is (roles).
+        pieces = [PART_MAX_HEADER.match(piece) for piece in _BETWEEN_PARTS.split(made.group("run"))]
         parts = {m.group("name"): Decimal(m.group("max")) for m in pieces if m is not None}
         if len(parts) >= 2:
             return parts
